@@ -1,0 +1,94 @@
+/**
+ * What Meshboard knows about kinds, independent of any cluster: group, plural,
+ * scope and the bundled Istio release's versions. The versions a cluster actually
+ * serves come from discovery (lib/k8s/discovery.ts) and take precedence; this table
+ * is the fallback and the source of display metadata.
+ */
+
+export interface KindInfo {
+  kind: string;
+  group: string; // '' for the core group
+  plural: string;
+  namespaced: boolean;
+  /** Versions in the bundled Istio CRDs, storage version first. */
+  versions: string[];
+  shortNames?: string[];
+  /** Short description shown in lists and templates. */
+  description: string;
+}
+
+export const ISTIO_KINDS: readonly KindInfo[] = [
+  { kind: 'VirtualService', group: 'networking.istio.io', plural: 'virtualservices', namespaced: true, versions: ['v1', 'v1beta1', 'v1alpha3'], shortNames: ['vs'], description: 'Routing rules for traffic to a host' },
+  { kind: 'DestinationRule', group: 'networking.istio.io', plural: 'destinationrules', namespaced: true, versions: ['v1', 'v1beta1', 'v1alpha3'], shortNames: ['dr'], description: 'Subsets and traffic policy (TLS, load balancing) for a host' },
+  { kind: 'Gateway', group: 'networking.istio.io', plural: 'gateways', namespaced: true, versions: ['v1', 'v1beta1', 'v1alpha3'], shortNames: ['gw'], description: 'Ports and hosts a gateway workload listens on' },
+  { kind: 'ServiceEntry', group: 'networking.istio.io', plural: 'serviceentries', namespaced: true, versions: ['v1', 'v1beta1', 'v1alpha3'], shortNames: ['se'], description: 'A service outside the registry, such as an external API or database' },
+  { kind: 'Sidecar', group: 'networking.istio.io', plural: 'sidecars', namespaced: true, versions: ['v1', 'v1beta1', 'v1alpha3'], description: 'Scope of the sidecar proxy configuration' },
+  { kind: 'WorkloadEntry', group: 'networking.istio.io', plural: 'workloadentries', namespaced: true, versions: ['v1', 'v1beta1', 'v1alpha3'], shortNames: ['we'], description: 'A non-Kubernetes workload' },
+  { kind: 'WorkloadGroup', group: 'networking.istio.io', plural: 'workloadgroups', namespaced: true, versions: ['v1', 'v1beta1', 'v1alpha3'], shortNames: ['wg'], description: 'Template for WorkloadEntries' },
+  { kind: 'EnvoyFilter', group: 'networking.istio.io', plural: 'envoyfilters', namespaced: true, versions: ['v1alpha3'], description: 'Low-level Envoy configuration patches' },
+  { kind: 'ProxyConfig', group: 'networking.istio.io', plural: 'proxyconfigs', namespaced: true, versions: ['v1beta1'], description: 'Proxy-level settings for workloads' },
+  { kind: 'PeerAuthentication', group: 'security.istio.io', plural: 'peerauthentications', namespaced: true, versions: ['v1', 'v1beta1'], shortNames: ['pa'], description: 'mTLS mode a workload accepts' },
+  { kind: 'AuthorizationPolicy', group: 'security.istio.io', plural: 'authorizationpolicies', namespaced: true, versions: ['v1', 'v1beta1'], shortNames: ['ap'], description: 'Which callers may reach a workload' },
+  { kind: 'RequestAuthentication', group: 'security.istio.io', plural: 'requestauthentications', namespaced: true, versions: ['v1', 'v1beta1'], shortNames: ['ra'], description: 'JWT validation rules' },
+  { kind: 'Telemetry', group: 'telemetry.istio.io', plural: 'telemetries', namespaced: true, versions: ['v1', 'v1alpha1'], description: 'Metrics, logs and tracing settings' },
+  { kind: 'WasmPlugin', group: 'extensions.istio.io', plural: 'wasmplugins', namespaced: true, versions: ['v1alpha1'], description: 'WebAssembly extensions for proxies' },
+  { kind: 'TrafficExtension', group: 'extensions.istio.io', plural: 'trafficextensions', namespaced: true, versions: ['v1alpha1'], description: 'Traffic extensions for proxies' },
+];
+
+/** Kubernetes kinds the console reads to understand the mesh. */
+export const CORE_KINDS: readonly KindInfo[] = [
+  { kind: 'Namespace', group: '', plural: 'namespaces', namespaced: false, versions: ['v1'], description: 'Namespace' },
+  { kind: 'Service', group: '', plural: 'services', namespaced: true, versions: ['v1'], description: 'Kubernetes Service' },
+  { kind: 'Pod', group: '', plural: 'pods', namespaced: true, versions: ['v1'], description: 'Pod' },
+  { kind: 'Deployment', group: 'apps', plural: 'deployments', namespaced: true, versions: ['v1'], description: 'Deployment' },
+];
+
+export const ISTIO_GROUPS = ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'] as const;
+
+export function isIstioGroup(group: string): boolean {
+  return group.endsWith('.istio.io');
+}
+
+/** Split "group/version" (or "v1" for the core group). */
+export function parseApiVersion(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.lastIndexOf('/');
+  if (i < 0) return { group: '', version: apiVersion };
+  return { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}
+
+export function apiVersionOf(group: string, version: string): string {
+  return group ? `${group}/${version}` : version;
+}
+
+const byKind = new Map<string, KindInfo>([...ISTIO_KINDS, ...CORE_KINDS].map((k) => [k.kind, k]));
+
+export function kindInfo(kind: string): KindInfo | undefined {
+  return byKind.get(kind);
+}
+
+/** An API that Istio once served and removed; objects in it cannot be applied any more. */
+export interface RemovedApi {
+  group: string;
+  version: string;
+  kind: string;
+  removedIn: string;
+  replacement: string;
+  /** Meshboard can convert it automatically (see convert.ts). */
+  convertible: boolean;
+}
+
+export const REMOVED_APIS: readonly RemovedApi[] = [
+  { group: 'authentication.istio.io', version: 'v1alpha1', kind: 'Policy', removedIn: '1.6', replacement: 'security.istio.io/v1 PeerAuthentication (mTLS) and RequestAuthentication (JWT)', convertible: true },
+  { group: 'authentication.istio.io', version: 'v1alpha1', kind: 'MeshPolicy', removedIn: '1.6', replacement: 'security.istio.io/v1 PeerAuthentication "default" in the root namespace', convertible: true },
+  { group: 'rbac.istio.io', version: 'v1alpha1', kind: 'ServiceRole', removedIn: '1.6', replacement: 'security.istio.io/v1 AuthorizationPolicy', convertible: false },
+  { group: 'rbac.istio.io', version: 'v1alpha1', kind: 'ServiceRoleBinding', removedIn: '1.6', replacement: 'security.istio.io/v1 AuthorizationPolicy', convertible: false },
+  { group: 'rbac.istio.io', version: 'v1alpha1', kind: 'ClusterRbacConfig', removedIn: '1.6', replacement: 'security.istio.io/v1 AuthorizationPolicy', convertible: false },
+  { group: 'rbac.istio.io', version: 'v1alpha1', kind: 'RbacConfig', removedIn: '1.4', replacement: 'security.istio.io/v1 AuthorizationPolicy', convertible: false },
+  { group: 'config.istio.io', version: 'v1alpha2', kind: '*', removedIn: '1.8', replacement: 'Telemetry API (telemetry.istio.io/v1) and WasmPlugin; Mixer was removed', convertible: false },
+  { group: 'networking.istio.io', version: 'v1alpha3', kind: 'ServiceMeshPolicy', removedIn: '1.6', replacement: 'security.istio.io/v1 PeerAuthentication', convertible: false },
+];
+
+export function findRemovedApi(apiVersion: string, kind: string): RemovedApi | undefined {
+  const { group, version } = parseApiVersion(apiVersion);
+  return REMOVED_APIS.find((r) => r.group === group && r.version === version && (r.kind === kind || r.kind === '*'));
+}
