@@ -142,6 +142,8 @@ func serve(argv []string) error {
 		"--disable-admission-plugins=ServiceAccount",
 		"--enable-priority-and-fairness=false",
 		"--profiling=false",
+		// The endpoint reconciler refuses loopback addresses; nothing in-cluster needs it.
+		"--endpoint-reconciler-type=none",
 		"--v=0",
 	}
 	cmd := app.NewAPIServerCommand()
@@ -192,6 +194,11 @@ func serve(argv []string) error {
 	return nil
 }
 
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
 func freePort() int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -231,11 +238,21 @@ type pkiFiles struct {
 	caCert, caPEM, servingCert, servingKey, saKey string
 }
 
+// writePKI creates a CA, a serving certificate and a service-account key, or reuses
+// them when the folder already has them (a restart keeps clients' kubeconfig valid).
 func writePKI(dir string) (pkiFiles, error) {
 	var p pkiFiles
 	pdir := filepath.Join(dir, "pki")
 	if err := os.MkdirAll(pdir, 0o700); err != nil {
 		return p, err
+	}
+	p.caCert = filepath.Join(pdir, "ca.crt")
+	p.servingCert = filepath.Join(pdir, "apiserver.crt")
+	p.servingKey = filepath.Join(pdir, "apiserver.key")
+	p.saKey = filepath.Join(pdir, "sa.key")
+	if data, err := os.ReadFile(p.caCert); err == nil && fileExists(p.servingCert) && fileExists(p.servingKey) && fileExists(p.saKey) {
+		p.caPEM = string(data)
+		return p, nil
 	}
 	caKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -280,10 +297,6 @@ func writePKI(dir string) (pkiFiles, error) {
 	}
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
 	p.caPEM = string(caPEM)
-	p.caCert = filepath.Join(pdir, "ca.crt")
-	p.servingCert = filepath.Join(pdir, "apiserver.crt")
-	p.servingKey = filepath.Join(pdir, "apiserver.key")
-	p.saKey = filepath.Join(pdir, "sa.key")
 	files := map[string][]byte{
 		p.caCert:      caPEM,
 		p.servingCert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srvDER}),
@@ -310,6 +323,22 @@ func randomToken() string {
 
 func writeTokens(dir string) (tokenSet, error) {
 	t := tokenSet{file: filepath.Join(dir, "tokens.csv"), admin: randomToken(), viewer: randomToken()}
+	if data, err := os.ReadFile(t.file); err == nil {
+		// Reuse the tokens of an earlier run on the same folder.
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			f := strings.Split(line, ",")
+			if len(f) < 2 {
+				continue
+			}
+			switch f[1] {
+			case "admin":
+				t.admin = f[0]
+			case "viewer":
+				t.viewer = f[0]
+			}
+		}
+		return t, nil
+	}
 	csv := fmt.Sprintf("%s,admin,admin-uid,\"system:masters\"\n%s,viewer,viewer-uid,\"meshboard:viewers\"\n", t.admin, t.viewer)
 	return t, os.WriteFile(t.file, []byte(csv), 0o600)
 }
@@ -352,5 +381,3 @@ func writeKubeconfig(path, server, caPEM string, t tokenSet) error {
 	b.WriteString("contexts:\n- name: admin\n  context:\n    cluster: local\n    user: admin\n- name: viewer\n  context:\n    cluster: local\n    user: viewer\ncurrent-context: admin\n")
 	return os.WriteFile(path, []byte(b.String()), 0o600)
 }
-
-
