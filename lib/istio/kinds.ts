@@ -92,3 +92,28 @@ export function findRemovedApi(apiVersion: string, kind: string): RemovedApi | u
   const { group, version } = parseApiVersion(apiVersion);
   return REMOVED_APIS.find((r) => r.group === group && r.version === version && (r.kind === kind || r.kind === '*'));
 }
+
+/**
+ * Kubernetes' version priority (as in CRD and API discovery): GA before beta before
+ * alpha, higher numbers first; non-conforming versions last, alphabetically.
+ * Returns < 0 when `a` is preferred over `b`.
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return { rank: 3, major: 0, minor: 0, raw: v };
+    const rank = m[2] === undefined ? 0 : m[2] === 'beta' ? 1 : 2;
+    return { rank, major: Number(m[1]), minor: Number(m[3] ?? 0), raw: v };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  if (x.rank !== y.rank) return x.rank - y.rank;
+  if (x.rank === 3) return x.raw.localeCompare(y.raw);
+  if (x.major !== y.major) return y.major - x.major;
+  return y.minor - x.minor;
+}
+
+/** The preferred of the served versions (the one API discovery would prefer). */
+export function preferredVersion(served: readonly string[]): string | undefined {
+  return [...served].sort(compareKubeVersions)[0];
+}

@@ -67,3 +67,16 @@ describe('yaml positions', () => {
     expect(formatPath(['spec', 'http', 0, 'route', 1, 'weight'])).toBe('spec/http[0]/route[1]/weight');
   });
 });
+
+import { compareKubeVersions, preferredVersion, findRemovedApi } from './kinds';
+describe('kube versions', () => {
+  it('prefers GA over beta over alpha, higher numbers first', () => {
+    expect(['v1alpha3', 'v1beta1', 'v1', 'v2beta1'].sort(compareKubeVersions)).toEqual(['v1', 'v2beta1', 'v1beta1', 'v1alpha3']);
+    expect(preferredVersion(['v1alpha1', 'v1'])).toBe('v1');
+    expect(preferredVersion(['v1alpha3'])).toBe('v1alpha3');
+  });
+  it('knows removed APIs', () => {
+    expect(findRemovedApi('authentication.istio.io/v1alpha1', 'Policy')?.replacement).toMatch(/PeerAuthentication/);
+    expect(findRemovedApi('networking.istio.io/v1', 'VirtualService')).toBeUndefined();
+  });
+});

@@ -1,0 +1,12 @@
+import { getClusterCache } from '@/lib/k8s/registry';
+import { kindSummaries } from '@/lib/k8s/views';
+import { contextOf, json, route } from '@/lib/server/http';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+export const GET = route(async (req) => {
+  const cache = getClusterCache(contextOf(req));
+  await cache.ready();
+  return json({ status: cache.getStatus(), kinds: kindSummaries(cache) });
+});

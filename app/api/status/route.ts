@@ -1,0 +1,11 @@
+import { getClusterCache } from '@/lib/k8s/registry';
+import { contextOf, json, route } from '@/lib/server/http';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+export const GET = route(async (req) => {
+  const cache = getClusterCache(contextOf(req));
+  await cache.ready(3000);
+  return json(cache.getStatus());
+});

@@ -1,0 +1,5 @@
+import { ConfigList } from '@/components/config/ConfigList';
+
+export default function ConfigPage() {
+  return <ConfigList />;
+}

@@ -1,0 +1,24 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { AppShell } from '@/components/layout/AppShell';
+import { Providers } from '@/components/layout/Providers';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'Meshboard',
+  description: 'Review and change your Istio mesh configuration together',
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <Providers>
+          <Suspense fallback={<div className="empty">Loading…</div>}>
+            <AppShell>{children}</AppShell>
+          </Suspense>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,74 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { useQuery } from '@tanstack/react-query';
+import { useLiveEvents } from '@/lib/client/live';
+import { contextsQuery, overviewQuery } from '@/lib/client/queries';
+import { useLinkParams, useSelectedContext, useSelectedNamespace } from '@/lib/client/selection';
+import { ConnectionBanner } from './ConnectionBanner';
+
+const NAV = [
+  { href: '/', label: 'Overview' },
+  { href: '/config', label: 'Istio Config' },
+];
+
+export function AppShell({ children }: { children: React.ReactNode }) {
+  const pathname = usePathname();
+  const link = useLinkParams();
+  const { context, setContext } = useSelectedContext();
+  const { namespace, setNamespace } = useSelectedNamespace();
+  const contexts = useQuery(contextsQuery());
+  const overview = useQuery({ ...overviewQuery(context ?? ''), enabled: !!context });
+  useLiveEvents(context);
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link href={link('/')} className="brand">Meshboard</Link>
+        <label>
+          Context
+          <select aria-label="Context" value={context ?? ''} onChange={(e) => setContext(e.target.value)} data-testid="context-picker">
+            {!contexts.data && <option value="">{contexts.isError ? 'unavailable' : 'loading…'}</option>}
+            {contexts.data?.contexts.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Namespace
+          <select aria-label="Namespace" value={namespace ?? ''} onChange={(e) => setNamespace(e.target.value || undefined)} data-testid="namespace-picker">
+            <option value="">All namespaces</option>
+            {overview.data?.namespaces.map((n) => (
+              <option key={n.name} value={n.name}>
+                {n.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="spacer" />
+      </header>
+      <nav className="sidebar" aria-label="Main">
+        {NAV.map((n) => {
+          const active = n.href === '/' ? pathname === '/' : pathname.startsWith(n.href);
+          return (
+            <Link key={n.href} href={link(n.href)} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined}>
+              {n.label}
+            </Link>
+          );
+        })}
+      </nav>
+      <main className="main">
+        {contexts.isError && (
+          <div className="banner error" role="alert">
+            <div className="title">No cluster configuration</div>
+            {(contexts.error as Error).message}
+          </div>
+        )}
+        <ConnectionBanner />
+        {children}
+      </main>
+    </div>
+  );
+}

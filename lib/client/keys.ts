@@ -1,0 +1,14 @@
+/** Query keys, hierarchical per feature and context: all -> lists -> list(filters) -> detail(id). */
+export const keys = {
+  contexts: () => ['contexts'] as const,
+  cluster: (context: string) => ['cluster', context] as const,
+  status: (context: string) => [...keys.cluster(context), 'status'] as const,
+  overview: (context: string) => [...keys.cluster(context), 'overview'] as const,
+  config: (context: string) => [...keys.cluster(context), 'config'] as const,
+  resources: (context: string) => [...keys.cluster(context), 'resource'] as const,
+  resource: (context: string, group: string, plural: string, namespace: string, name: string) => [...keys.resources(context), group || 'core', plural, namespace, name] as const,
+  access: (context: string, verb: string, group: string, resource: string, namespace?: string, name?: string) => [...keys.cluster(context), 'access', verb, group, resource, namespace ?? '', name ?? ''] as const,
+  graph: (context: string) => [...keys.cluster(context), 'graph'] as const,
+  schemas: (context: string) => [...keys.cluster(context), 'schemas'] as const,
+  analysis: (context: string) => [...keys.cluster(context), 'analysis'] as const,
+};

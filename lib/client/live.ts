@@ -1,0 +1,102 @@
+'use client';
+/**
+ * Subscribes to /api/events for the selected context and keeps TanStack Query's
+ * cache current: list rows and open resources update in place; summaries that are
+ * computed on the server are refetched (debounced). Exposes the connection state.
+ */
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect, useSyncExternalStore } from 'react';
+import type { ClusterStatus, ConfigListResponse, ResourceResponse, ServerEvent } from '../contracts/api';
+import { keys } from './keys';
+import { applyToConfigList, applyToObject, splitTypeKey } from './reducers';
+
+export interface LiveState {
+  /** Our own server's event stream is open. */
+  stream: 'connecting' | 'open' | 'closed';
+  /** The cluster's API server, as the server's watch cache sees it. */
+  cluster?: ClusterStatus;
+}
+
+let state: LiveState = { stream: 'connecting' };
+const listeners = new Set<() => void>();
+function setState(s: Partial<LiveState>) {
+  state = { ...state, ...s };
+  listeners.forEach((l) => l());
+}
+
+export function useLiveState(): LiveState {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => state,
+    () => state,
+  );
+}
+
+function applyEvent(qc: QueryClient, context: string, ev: ServerEvent, refetchLater: (key: readonly unknown[]) => void) {
+  if (ev.type === 'status') {
+    const was = state.cluster;
+    setState({ cluster: ev.status });
+    qc.setQueryData(keys.status(context), ev.status);
+    // Back after an outage: refetch everything of this context once.
+    if (was && !was.connected && ev.status.connected) void qc.invalidateQueries({ queryKey: keys.cluster(context) });
+    return;
+  }
+  if (ev.type === 'kinds') {
+    refetchLater(keys.config(context));
+    return;
+  }
+  qc.setQueryData<ConfigListResponse>(keys.config(context), (old) => (old ? applyToConfigList(old, ev) : old));
+  const { group, plural } = splitTypeKey(ev.typeKey);
+  const detailKey = keys.resource(context, group, plural, ev.object.metadata.namespace ?? '-', ev.object.metadata.name);
+  const current = qc.getQueryData<ResourceResponse>(detailKey);
+  if (current) {
+    const next = applyToObject(current.object, ev);
+    if (next === undefined) void qc.invalidateQueries({ queryKey: detailKey });
+    else if (next !== 'unchanged') qc.setQueryData<ResourceResponse>(detailKey, { object: next });
+  }
+  refetchLater(keys.overview(context));
+  refetchLater(keys.graph(context));
+  refetchLater(keys.analysis(context));
+}
+
+export function useLiveEvents(context: string | undefined): void {
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!context) return;
+    const pending = new Map<string, readonly unknown[]>();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const refetchLater = (key: readonly unknown[]) => {
+      pending.set(JSON.stringify(key), key);
+      if (!timer)
+        timer = setTimeout(() => {
+          timer = null;
+          for (const k of pending.values()) void qc.invalidateQueries({ queryKey: k });
+          pending.clear();
+        }, 300);
+    };
+    setState({ stream: 'connecting', cluster: undefined });
+    const es = new EventSource(`/api/events?context=${encodeURIComponent(context)}`);
+    let wasOpen = false;
+    es.onopen = () => {
+      setState({ stream: 'open' });
+      // Reconnected after our server went away: what we hold may be stale.
+      if (wasOpen) void qc.invalidateQueries({ queryKey: keys.cluster(context) });
+      wasOpen = true;
+    };
+    es.onerror = () => setState({ stream: es.readyState === EventSource.CLOSED ? 'closed' : 'connecting' });
+    es.onmessage = (m) => {
+      try {
+        applyEvent(qc, context, JSON.parse(m.data as string) as ServerEvent, refetchLater);
+      } catch {
+        /* a malformed event must not break the stream */
+      }
+    };
+    return () => {
+      es.close();
+      if (timer) clearTimeout(timer);
+    };
+  }, [context, qc]);
+}

@@ -1,0 +1,31 @@
+/** queryOptions factories: key and fetcher kept together. */
+import { queryOptions } from '@tanstack/react-query';
+import type { ConfigListResponse, ContextsResponse, OverviewResponse, ResourceResponse } from '../contracts/api';
+import { apiFetch, resourcePath } from './api';
+import { keys } from './keys';
+
+// Watches keep data fresh, so cached data stays valid until an event says otherwise.
+const LIVE = { staleTime: 5 * 60_000 };
+
+export const contextsQuery = () => queryOptions({ queryKey: keys.contexts(), queryFn: () => apiFetch<ContextsResponse>('/api/contexts'), staleTime: 60_000 });
+
+export const overviewQuery = (context: string) =>
+  queryOptions({ queryKey: keys.overview(context), queryFn: () => apiFetch<OverviewResponse>('/api/overview', { context }), ...LIVE });
+
+export const configQuery = (context: string) =>
+  queryOptions({ queryKey: keys.config(context), queryFn: () => apiFetch<ConfigListResponse>('/api/config', { context }), ...LIVE });
+
+export const resourceQuery = (context: string, t: { group: string; version: string; plural: string }, namespace: string, name: string) =>
+  queryOptions({
+    queryKey: keys.resource(context, t.group, t.plural, namespace, name),
+    queryFn: () => apiFetch<ResourceResponse>(resourcePath(t, namespace, name), { context }),
+    ...LIVE,
+    retry: (n, e) => n < 2 && (e as { status?: number }).status !== 404 && (e as { status?: number }).status !== 403,
+  });
+
+export const accessQuery = (context: string, verb: string, group: string, resource: string, namespace?: string, name?: string) =>
+  queryOptions({
+    queryKey: keys.access(context, verb, group, resource, namespace, name),
+    queryFn: () => apiFetch<{ allowed: boolean; reason?: string }>('/api/access', { context, query: { verb, group, resource, namespace, name } }),
+    staleTime: 60_000,
+  });

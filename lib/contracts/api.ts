@@ -1,0 +1,73 @@
+/**
+ * Shapes of Meshboard's HTTP API, shared by route handlers and the browser data
+ * layer. Inputs are zod schemas (validated on the server); outputs are types.
+ */
+import { z } from 'zod';
+import type { NamespaceSummary, ConfigItem } from '../istio/overview';
+import type { K8sObject } from '../istio/types';
+
+export const k8sObjectSchema = z.looseObject({
+  apiVersion: z.string({ error: 'apiVersion is required' }).min(1, 'apiVersion is required'),
+  kind: z.string({ error: 'kind is required' }).min(1, 'kind is required'),
+  metadata: z.looseObject({
+    name: z.string({ error: 'metadata.name is required' }).min(1, 'metadata.name is required'),
+    namespace: z.string().optional(),
+    resourceVersion: z.string().optional(),
+  }, { error: 'metadata is required' }),
+});
+
+export const booleanParam = z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1');
+
+export interface ApiError {
+  status: number;
+  reason: string;
+  message: string;
+  causes?: Array<{ field?: string; reason?: string; message?: string }>;
+  current?: K8sObject;
+  details?: Record<string, unknown>;
+}
+
+export interface ContextsResponse {
+  current: string;
+  contexts: Array<{ name: string; cluster: string; namespace?: string; current: boolean }>;
+}
+
+export interface ClusterStatus {
+  context: string;
+  connected: boolean;
+  synced: boolean;
+  message?: string;
+  since: string;
+  forbidden: string[];
+}
+
+export interface KindSummary {
+  group: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+  served: string[];
+  preferred: string;
+  deprecated: Record<string, string>;
+}
+
+export interface OverviewResponse {
+  status: ClusterStatus;
+  namespaces: NamespaceSummary[];
+  kinds: KindSummary[];
+}
+
+export interface ConfigListResponse {
+  status: ClusterStatus;
+  kinds: KindSummary[];
+  items: ConfigItem[];
+}
+
+export interface ResourceResponse {
+  object: K8sObject;
+}
+
+export type ServerEvent =
+  | { type: 'status'; status: ClusterStatus }
+  | { type: 'kinds'; kinds: KindSummary[] }
+  | { type: 'change'; change: 'ADDED' | 'MODIFIED' | 'DELETED'; typeKey: string; object: K8sObject };

@@ -1,0 +1,150 @@
+/** What the Overview and the Istio Config list show, derived from cached objects. Pure. */
+import { isIstioGroup, parseApiVersion } from './kinds';
+import type { K8sObject, Pod } from './types';
+
+export type InjectionState = 'enabled' | 'disabled' | 'revision' | 'none';
+
+export interface NamespaceSummary {
+  name: string;
+  injection: InjectionState;
+  /** istio.io/rev label, when injection is by revision. */
+  revision?: string;
+  labels: Record<string, string>;
+  services: number;
+  workloads: number;
+  pods: number;
+  podsWithSidecar: number;
+  /** Istio config objects per kind. */
+  istioConfig: Record<string, number>;
+  terminating: boolean;
+}
+
+export function injectionOf(ns: K8sObject): { injection: InjectionState; revision?: string } {
+  const l = ns.metadata.labels ?? {};
+  if (l['istio-injection'] === 'enabled') return { injection: 'enabled' };
+  if (l['istio-injection'] === 'disabled') return { injection: 'disabled' };
+  if (l['istio.io/rev']) return { injection: 'revision', revision: l['istio.io/rev'] };
+  return { injection: 'none' };
+}
+
+export function hasSidecar(pod: Pod): boolean {
+  return (pod.spec?.containers ?? []).some((c) => c.name === 'istio-proxy') || (pod.spec?.initContainers ?? []).some((c) => c.name === 'istio-proxy');
+}
+
+export function summarizeNamespaces(objects: readonly K8sObject[]): NamespaceSummary[] {
+  const byNs = new Map<string, NamespaceSummary>();
+  const ensure = (name: string): NamespaceSummary => {
+    let s = byNs.get(name);
+    if (!s) {
+      s = { name, injection: 'none', labels: {}, services: 0, workloads: 0, pods: 0, podsWithSidecar: 0, istioConfig: {}, terminating: false };
+      byNs.set(name, s);
+    }
+    return s;
+  };
+  for (const o of objects) {
+    if (o.kind === 'Namespace' && parseApiVersion(o.apiVersion).group === '') {
+      const s = ensure(o.metadata.name);
+      Object.assign(s, injectionOf(o));
+      s.labels = o.metadata.labels ?? {};
+      s.terminating = !!o.metadata.deletionTimestamp || (o.status as { phase?: string } | undefined)?.phase === 'Terminating';
+    }
+  }
+  for (const o of objects) {
+    const ns = o.metadata.namespace;
+    if (!ns) continue;
+    const s = ensure(ns);
+    const { group } = parseApiVersion(o.apiVersion);
+    if (group === '' && o.kind === 'Service') s.services++;
+    else if (group === 'apps' && o.kind === 'Deployment') s.workloads++;
+    else if (group === '' && o.kind === 'Pod') {
+      s.pods++;
+      if (hasSidecar(o as Pod)) s.podsWithSidecar++;
+    } else if (isIstioGroup(group)) s.istioConfig[o.kind] = (s.istioConfig[o.kind] ?? 0) + 1;
+  }
+  return [...byNs.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One row of the Istio Config list. */
+export interface ConfigItem {
+  /** Stable id: group/plural/namespace/name */
+  id: string;
+  group: string;
+  kind: string;
+  plural: string;
+  name: string;
+  namespace: string;
+  /** The version served to us (preferred). */
+  apiVersion: string;
+  /** The version the resource was last written in (from managedFields), if known. */
+  writtenApiVersion: string;
+  created?: string;
+  resourceVersion?: string;
+}
+
+/**
+ * The apiVersion a resource was last written in: the newest managedFields entry of a
+ * write to the main resource. The API server answers in whichever version we ask, so
+ * this is the only record of the version the author used.
+ */
+export function writtenApiVersion(o: K8sObject): string {
+  const mf = (o.metadata.managedFields ?? []) as Array<{ apiVersion?: string; time?: string; operation?: string; subresource?: string }>;
+  let best: { apiVersion?: string; time?: string } | undefined;
+  for (const m of mf) {
+    if (m.subresource || !m.apiVersion) continue;
+    if (!best || (m.time ?? '') >= (best.time ?? '')) best = m;
+  }
+  return best?.apiVersion ?? o.apiVersion;
+}
+
+export function configItemId(group: string, plural: string, namespace: string, name: string): string {
+  return `${group}/${plural}/${namespace}/${name}`;
+}
+
+export function toConfigItem(o: K8sObject, plural: string): ConfigItem {
+  const { group } = parseApiVersion(o.apiVersion);
+  const ns = o.metadata.namespace ?? '';
+  return {
+    id: configItemId(group, plural, ns, o.metadata.name),
+    group,
+    kind: o.kind,
+    plural,
+    name: o.metadata.name,
+    namespace: ns,
+    apiVersion: o.apiVersion,
+    writtenApiVersion: writtenApiVersion(o),
+    created: o.metadata.creationTimestamp,
+    resourceVersion: o.metadata.resourceVersion,
+  };
+}
+
+/** "3d", "5h", "12m", "40s": the age column, like kubectl. */
+export function age(created: string | undefined, now: number = Date.now()): string {
+  if (!created) return '';
+  const s = Math.max(0, Math.floor((now - Date.parse(created)) / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 120) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+export interface ConfigFilter {
+  kinds?: string[];
+  namespaces?: string[];
+  text?: string;
+}
+
+export function filterConfigItems(items: readonly ConfigItem[], f: ConfigFilter): ConfigItem[] {
+  const text = f.text?.trim().toLowerCase();
+  return items.filter(
+    (i) =>
+      (!f.kinds?.length || f.kinds.includes(i.kind)) &&
+      (!f.namespaces?.length || f.namespaces.includes(i.namespace)) &&
+      (!text || i.name.toLowerCase().includes(text) || i.namespace.toLowerCase().includes(text) || i.kind.toLowerCase().includes(text)),
+  );
+}
+
+export function sortConfigItems(items: ConfigItem[]): ConfigItem[] {
+  return items.sort((a, b) => a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,73 @@
+/**
+ * Errors from the Kubernetes API keep their meaning (status, reason, field causes)
+ * all the way to the browser. Everything a route handler can throw maps to one JSON
+ * shape: {status, reason, message, causes?, details?}.
+ */
+
+export interface StatusCause {
+  field?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface ApiErrorBody {
+  status: number;
+  reason: string;
+  message: string;
+  causes?: StatusCause[];
+  /** For a 409 on replace: the object as it is now on the server. */
+  current?: unknown;
+  details?: Record<string, unknown>;
+}
+
+export class KubeApiError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly reason: string,
+    message: string,
+    public readonly causes: StatusCause[] = [],
+    public readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'KubeApiError';
+  }
+
+  toBody(): ApiErrorBody {
+    const b: ApiErrorBody = { status: this.status, reason: this.reason, message: this.message };
+    if (this.causes.length) b.causes = this.causes;
+    if (Object.keys(this.details).length) b.details = this.details;
+    return b;
+  }
+}
+
+/** The API server could not be reached at all. */
+export class UnreachableError extends KubeApiError {
+  constructor(server: string, cause: string) {
+    super(503, 'ServiceUnavailable', `Kubernetes API server ${server} is unreachable: ${cause}`);
+    this.name = 'UnreachableError';
+  }
+}
+
+const REASON_BY_STATUS: Record<number, string> = {
+  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed',
+  409: 'Conflict', 410: 'Expired', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType', 422: 'Invalid', 429: 'TooManyRequests',
+  500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+};
+
+export function reasonFor(status: number): string {
+  return REASON_BY_STATUS[status] ?? 'Unknown';
+}
+
+/** Build an error from a Kubernetes Status body (or whatever the server sent). */
+export function fromStatus(httpStatus: number, body: string): KubeApiError {
+  try {
+    const s = JSON.parse(body) as { kind?: string; code?: number; reason?: string; message?: string; details?: { causes?: StatusCause[]; name?: string; kind?: string; group?: string } };
+    if (s && s.kind === 'Status') {
+      const { causes, ...rest } = s.details ?? {};
+      return new KubeApiError(s.code || httpStatus, s.reason || reasonFor(httpStatus), s.message || `HTTP ${httpStatus}`, causes ?? [], rest);
+    }
+  } catch {
+    /* not JSON */
+  }
+  return new KubeApiError(httpStatus, reasonFor(httpStatus), body.trim().slice(0, 500) || `HTTP ${httpStatus}`);
+}

@@ -1,0 +1,142 @@
+/**
+ * The one way Meshboard talks to a Kubernetes API server. Authentication and TLS
+ * come from @kubernetes/client-node's KubeConfig (tokens, client certificates,
+ * exec plugins, in-cluster service account); the wire is plain HTTPS so requests
+ * carry exactly what we send (dryRun, resourceVersion) and errors keep their Status.
+ */
+import https from 'node:https';
+import http from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { fromStatus, KubeApiError, UnreachableError } from './errors';
+
+export interface KubeRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+function buildUrl(server: string, path: string, query?: KubeRequest['query']): URL {
+  const url = new URL(server.replace(/\/$/, '') + path);
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  return url;
+}
+
+async function options(kc: KubeConfig, url: URL, method: string, headers: Record<string, string>): Promise<https.RequestOptions> {
+  const opts: https.RequestOptions = { method, headers: { Accept: 'application/json', ...headers } };
+  await kc.applyToHTTPSOptions(opts);
+  opts.hostname = url.hostname.replace(/^\[|\]$/g, '');
+  opts.port = url.port || (url.protocol === 'https:' ? 443 : 80);
+  opts.path = url.pathname + url.search;
+  return opts;
+}
+
+function serverOf(kc: KubeConfig): string {
+  const c = kc.getCurrentCluster();
+  if (!c) throw new KubeApiError(500, 'InternalError', `Context ${kc.getCurrentContext()} has no cluster`);
+  return c.server;
+}
+
+function transport(url: URL) {
+  return url.protocol === 'http:' ? http : https;
+}
+
+/** One request; resolves with the parsed JSON body, rejects with KubeApiError. */
+export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest): Promise<T> {
+  const server = serverOf(kc);
+  const url = buildUrl(server, req.path, req.query);
+  const method = req.method ?? 'GET';
+  const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+  const headers: Record<string, string> = {};
+  if (payload !== undefined) {
+    headers['Content-Type'] = req.contentType ?? 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
+  }
+  const opts = await options(kc, url, method, headers);
+  return new Promise<T>((resolve, reject) => {
+    const r = transport(url).request(opts, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
+          try {
+            resolve((text ? JSON.parse(text) : {}) as T);
+          } catch {
+            reject(new KubeApiError(502, 'BadGateway', `Kubernetes API returned invalid JSON for ${method} ${req.path}`));
+          }
+        } else reject(fromStatus(status, text));
+      });
+      res.on('error', (e) => reject(new UnreachableError(server, e.message)));
+    });
+    r.setTimeout(req.timeoutMs ?? 15_000, () => r.destroy(new Error(`no answer within ${(req.timeoutMs ?? 15_000) / 1000}s`)));
+    r.on('error', (e: NodeJS.ErrnoException) => reject(new UnreachableError(server, e.code ? `${e.code} ${e.message}` : e.message)));
+    if (req.signal) req.signal.addEventListener('abort', () => r.destroy(new Error('aborted')), { once: true });
+    if (payload !== undefined) r.write(payload);
+    r.end();
+  });
+}
+
+export interface WatchEvent<T = unknown> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+/**
+ * Stream a watch. `onEvent` is called per event; the promise resolves when the server
+ * ends the stream (normal timeout) and rejects on connection errors or a non-200.
+ */
+export async function kubeWatch<T = unknown>(
+  kc: KubeConfig,
+  path: string,
+  query: KubeRequest['query'],
+  onEvent: (e: WatchEvent<T>) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const server = serverOf(kc);
+  const url = buildUrl(server, path, { ...query, watch: true });
+  const opts = await options(kc, url, 'GET', {});
+  return new Promise<void>((resolve, reject) => {
+    const r = transport(url).request(opts, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status !== 200) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => reject(fromStatus(status, Buffer.concat(chunks).toString('utf8'))));
+        return;
+      }
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i).trim();
+          buf = buf.slice(i + 1);
+          if (!line) continue;
+          try {
+            onEvent(JSON.parse(line) as WatchEvent<T>);
+          } catch (e) {
+            if (e instanceof SyntaxError) continue;
+            throw e;
+          }
+        }
+      });
+      res.on('end', () => resolve());
+      res.on('error', (e) => reject(new UnreachableError(server, e.message)));
+      res.on('aborted', () => reject(new UnreachableError(server, 'watch connection aborted')));
+    });
+    // A silent, half-open connection: the server sends bookmarks/heartbeats well within this.
+    r.setTimeout(90_000, () => r.destroy(new Error('watch idle for 90s')));
+    r.on('error', (e: NodeJS.ErrnoException) => {
+      if (signal.aborted) resolve();
+      else reject(new UnreachableError(server, e.code ? `${e.code} ${e.message}` : e.message));
+    });
+    signal.addEventListener('abort', () => r.destroy(), { once: true });
+    r.end();
+  });
+}
