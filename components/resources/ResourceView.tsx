@@ -4,6 +4,7 @@ import { resourceQuery } from '@/lib/client/queries';
 import { useSelectedContext } from '@/lib/client/selection';
 import { toYaml } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
+import { DeleteButton } from './DeleteButton';
 
 export interface ResourceRef {
   group: string;
@@ -26,10 +27,15 @@ export function ResourceView(ref: ResourceRef) {
   const q = useQuery({ ...resourceQuery(context ?? '', ref, ref.namespace, ref.name), enabled: !!context });
   return (
     <div>
-      <h1>
-        {q.data?.object.kind ?? ref.plural} <span className="muted">{ref.namespace !== '-' ? `${ref.namespace}/` : ''}</span>
-        {ref.name}
-      </h1>
+      <div className="spread">
+        <h1>
+          {q.data?.object.kind ?? ref.plural} <span className="muted">{ref.namespace !== '-' ? `${ref.namespace}/` : ''}</span>
+          {ref.name}
+        </h1>
+        {q.data && context && (
+          <DeleteButton context={context} type={ref} kind={q.data.object.kind} namespace={ref.namespace === '-' ? undefined : ref.namespace} name={ref.name} resourceVersion={q.data.object.metadata.resourceVersion} />
+        )}
+      </div>
       {q.isError && <ErrorBox error={q.error} />}
       {q.data && (
         <pre className="yaml" data-testid="resource-yaml">

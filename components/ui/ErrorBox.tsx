@@ -9,8 +9,8 @@ export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
   return (
     <div className="banner error" role="alert" data-testid="error-box">
       <div className="title">
-        {title ?? (forbidden ? 'Forbidden' : 'Request failed')}
-        {body?.reason && !forbidden ? ` (${body.reason})` : ''}
+        {title ?? 'Request failed'}
+        {forbidden ? ': Forbidden' : body?.reason ? ` (${body.reason})` : ''}
       </div>
       <div>{body?.message ?? e?.message ?? String(error)}</div>
       {body?.causes && body.causes.length > 0 && (

@@ -1,0 +1,60 @@
+/**
+ * The demo: a local control plane (real kube-apiserver + etcd), Istio's CRDs, the
+ * seeded scenarios, and the console on http://127.0.0.1:3000. Ctrl-C stops it all.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { GoMissingError } from './build';
+import { startLocalCluster } from './cluster';
+import { installIstioCrds, seedDemo } from './seed';
+import { startApp } from '../support/app';
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+async function main() {
+  const log = (l: string) => console.log(l);
+  const port = Number(process.env.PORT || 3000);
+  let cluster;
+  try {
+    cluster = await startLocalCluster({ log });
+  } catch (e) {
+    if (e instanceof GoMissingError) {
+      console.error(`\n${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const stopAll: Array<() => Promise<void>> = [() => cluster!.destroy()];
+  const shutdown = async () => {
+    console.log('\nStopping the demo...');
+    for (const s of stopAll.reverse()) await s().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  try {
+    log(`Control plane up at ${cluster.server}. Installing Istio CRDs...`);
+    await installIstioCrds(cluster);
+    await seedDemo(cluster, log);
+    if (process.env.MESHBOARD_SKIP_BUILD !== '1') {
+      log('Building the console (next build)...');
+      const b = spawnSync(path.join(REPO, 'node_modules', '.bin', 'next'), ['build'], { stdio: 'inherit', cwd: REPO, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+      if (b.status !== 0) throw new Error('next build failed');
+    }
+    const app = await startApp({ kubeconfig: cluster.kubeconfig, port });
+    stopAll.push(() => app.stop());
+    console.log(`
+Meshboard demo is running: ${app.url}
+
+  Local control plane : ${cluster.server} (kube-apiserver + etcd, no controllers; pods are demo data)
+  kubeconfig          : ${cluster.kubeconfig}   (contexts: admin, viewer)
+  kubectl             : KUBECONFIG=${cluster.kubeconfig} ${cluster.bins.kubectl} get virtualservices -A
+
+Press Ctrl-C to stop.`);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    await shutdown();
+  }
+}
+
+void main();
