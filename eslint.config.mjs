@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // Playwright fixtures: `use` is not React's, and `{}` means "no fixtures needed".
+    files: ['e2e/**/*.ts'],
+    rules: { 'react-hooks/rules-of-hooks': 'off', 'no-empty-pattern': 'off' },
+  },
+  {
     files: ['lib/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/components/**', '@/components/**'], message: 'lib/ must not import UI code.' }] }],
