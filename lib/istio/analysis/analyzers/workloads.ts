@@ -1,0 +1,166 @@
+/**
+ * Workload analyzers, as istioctl defines them: Deployments behind several Services with
+ * clashing protocols (IST0116) or target ports (IST0137), application UID 1337 (IST0144),
+ * and Service port names (IST0118, IST0150).
+ */
+import type { Finding } from '../../findings';
+import type { K8sObject } from '../../types';
+import { asArray, asLabels, asRecord, containsLabels, nsOf, podTemplateOf, specOf, str } from '../context';
+import type { AnalysisContext } from '../context';
+import { INJECTION_LABEL, ISTIO_PROXY, SIDECAR_INJECT } from '../mesh';
+import type { Analyzer } from '../types';
+import { fullNameString } from './virtualservice';
+
+export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
+export function isIstioControlPlane(o: K8sObject): boolean {
+  const l = o.metadata.labels ?? {};
+  return Object.prototype.hasOwnProperty.call(l, 'istio') || l.release === 'istio';
+}
+
+/** util.DeploymentInMesh, from the pod template. */
+function deploymentInMesh(ctx: AnalysisContext, d: K8sObject): boolean {
+  const tpl = podTemplateOf(d);
+  if (!tpl) return false;
+  const containers = asArray(tpl.spec.containers);
+  if (containers.some((c) => asRecord(c).name === ISTIO_PROXY && str(asRecord(c).image))) return true;
+  const labels = asLabels(tpl.metadata.labels);
+  if (labels[SIDECAR_INJECT] !== undefined) return labels[SIDECAR_INJECT] === 'true';
+  const annos = asLabels(tpl.metadata.annotations);
+  if (annos[SIDECAR_INJECT] !== undefined) return annos[SIDECAR_INJECT] === 'true';
+  const ns = ctx.namespaceLabels(nsOf(d));
+  if (ns) return ns[INJECTION_LABEL] === 'enabled';
+  return false;
+}
+
+export const multiServiceAnalyzer: Analyzer = {
+  name: 'deployment.MultiServiceAnalyzer',
+  aliases: ['deployment.ServiceAssociationAnalyzer'],
+  description: 'Checks association between services and pods',
+  codes: ['IST0116', 'IST0137'],
+  run(ctx) {
+    const out: Finding[] = [];
+    const svcByNs = new Map<string, K8sObject[]>();
+    for (const s of ctx.core('Service')) {
+      const ns = nsOf(s);
+      let l = svcByNs.get(ns);
+      if (!l) svcByNs.set(ns, (l = []));
+      l.push(s);
+    }
+    for (const d of ctx.core('Deployment')) {
+      if (d.metadata.labels?.['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
+      if (!deploymentInMesh(ctx, d)) continue;
+      const labels = asLabels(podTemplateOf(d)?.metadata.labels);
+      const svcs = (svcByNs.get(nsOf(d)) ?? []).filter((s) => {
+        const sel = asLabels(specOf(s).selector);
+        return Object.keys(sel).length > 0 && containsLabels(labels, sel);
+      });
+      // port -> protocol -> services
+      const portMap = new Map<number, Map<string, string[]>>();
+      // targetPort -> port -> service
+      const targetMap = new Map<string, Map<number, string>>();
+      for (const s of svcs) {
+        const sname = fullNameString({ namespace: nsOf(s), name: s.metadata.name });
+        for (const p of asArray(specOf(s).ports)) {
+          const pr = asRecord(p);
+          const port = Number(pr.port ?? 0);
+          const proto = str(pr.protocol) || 'TCP';
+          let pm = portMap.get(port);
+          if (!pm) portMap.set(port, (pm = new Map()));
+          let names = pm.get(proto);
+          if (!names) pm.set(proto, (names = []));
+          names.push(sname);
+          let tp = pr.targetPort === undefined || pr.targetPort === null ? '' : String(pr.targetPort);
+          if (tp === '' || tp === '0') tp = String(port);
+          let tm = targetMap.get(tp);
+          if (!tm) targetMap.set(tp, (tm = new Map()));
+          tm.set(port, sname);
+        }
+      }
+      for (const [port, pm] of portMap) {
+        if (pm.size < 2) continue;
+        const names = [...pm.values()].flat().sort();
+        out.push(ctx.finding('IST0116', d, [d.metadata.name, port, names], 'metadata/name'));
+      }
+      for (const [tp, tm] of targetMap) {
+        if (tm.size < 2) continue;
+        out.push(ctx.finding('IST0137', d, [d.metadata.name, [...tm.values()].sort(), tp, [...tm.keys()].sort((a, b) => a - b)], 'metadata/name'));
+      }
+    }
+    return out;
+  },
+};
+
+const ISTIO_UID = 1337;
+
+function uidFindings(ctx: AnalysisContext, o: K8sObject, spec: Record<string, unknown>, base: string): Finding[] {
+  const out: Finding[] = [];
+  if (Number(asRecord(spec.securityContext).runAsUser) === ISTIO_UID) out.push(ctx.finding('IST0144', o, [], `${base}/securityContext/runAsUser`));
+  asArray(spec.containers).forEach((c, i) => {
+    const r = asRecord(c);
+    if (r.name === ISTIO_PROXY || r.name === 'istio-operator') return;
+    if (Number(asRecord(r.securityContext).runAsUser) === ISTIO_UID) out.push(ctx.finding('IST0144', o, [], `${base}/containers[${i}]/securityContext/runAsUser`));
+  });
+  return out;
+}
+
+export const applicationUidAnalyzer: Analyzer = {
+  name: 'applicationUID.Analyzer',
+  aliases: ['deployment.ApplicationUIDAnalyzer'],
+  description: 'Checks invalid application UID',
+  codes: ['IST0144'],
+  run(ctx) {
+    const out: Finding[] = [];
+    for (const p of ctx.core('Pod')) if (!isIstioControlPlane(p)) out.push(...uidFindings(ctx, p, specOf(p), 'spec'));
+    for (const d of ctx.core('Deployment')) {
+      if (isIstioControlPlane(d)) continue;
+      const tpl = podTemplateOf(d);
+      if (tpl) out.push(...uidFindings(ctx, d, tpl.spec, 'spec/template/spec'));
+    }
+    return out;
+  },
+};
+
+const PROTOCOLS = new Set(['tcp', 'udp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
+const WELL_KNOWN_TCP_PORTS = new Set([3306, 27017]);
+
+/** Istio's kube.ConvertProtocol reduced to "is the protocol known". */
+export function portProtocolSupported(port: number, name: string, protocol: string, appProtocol: string | undefined): boolean {
+  if (protocol === 'UDP') return true;
+  let n = name;
+  if (appProtocol !== undefined && appProtocol !== '') {
+    n = appProtocol;
+    if (['kubernetes.io/h2c', 'kubernetes.io/ws', 'kubernetes.io/wss'].includes(n)) return true;
+  }
+  if (n.length >= 8 && n.slice(0, 8).toLowerCase() === 'grpc-web') return true;
+  const i = n.indexOf('-');
+  if (i >= 0) n = n.slice(0, i);
+  if (PROTOCOLS.has(n.toLowerCase())) return true;
+  return WELL_KNOWN_TCP_PORTS.has(port);
+}
+
+export const portNameAnalyzer: Analyzer = {
+  name: 'service.PortNameAnalyzer',
+  description: 'Checks the port names associated with each service',
+  codes: ['IST0118', 'IST0150'],
+  run(ctx) {
+    const out: Finding[] = [];
+    for (const s of ctx.core('Service')) {
+      if (SYSTEM_NAMESPACES.has(nsOf(s)) || isIstioControlPlane(s)) continue;
+      const spec = specOf(s);
+      const externalName = spec.type === 'ExternalName';
+      asArray(spec.ports).forEach((p, i) => {
+        const r = asRecord(p);
+        const name = str(r.name);
+        const port = Number(r.port ?? 0);
+        const ok = portProtocolSupported(port, name, str(r.protocol), r.appProtocol === undefined ? undefined : str(r.appProtocol));
+        if (ok && !(name === 'tcp' && externalName)) return;
+        if (externalName) out.push(ctx.finding('IST0150', s, [], `spec/ports[${i}]/name`));
+        else out.push(ctx.finding('IST0118', s, [name, port, r.targetPort === undefined ? '' : String(r.targetPort)], `spec/ports[${i}]`));
+      });
+    }
+    return out;
+  },
+};
+
+export const workloadAnalyzers: Analyzer[] = [multiServiceAnalyzer, applicationUidAnalyzer, portNameAnalyzer];

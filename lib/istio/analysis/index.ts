@@ -1,0 +1,146 @@
+/**
+ * The analysis engine: `analyze(objects, options) => Finding[]`. Pure (no Node, no
+ * network, no React): it runs in the browser, on the server and in the CLI.
+ *
+ * Input is any mix of Kubernetes and Istio objects, any served version; `kind: List`
+ * documents are unwrapped. Output is sorted findings with IST codes where the check is
+ * istioctl analyze's and MB codes for Meshboard's own (see CODES.md).
+ */
+import type { Finding } from '../findings';
+import { compareFindings } from '../findings';
+import { friendlyName, isK8sObject } from '../resources';
+import type { K8sObject } from '../types';
+import { AnalysisContext, defaultResources } from './context';
+import type { Analyzer, AnalyzeOptions } from './types';
+import { annotationAnalyzers } from './analyzers/annotations';
+import { authzAnalyzers } from './analyzers/authz';
+import { clusterAnalyzers } from './analyzers/cluster';
+import { deprecationAnalyzers } from './analyzers/deprecation';
+import { destinationRuleAnalyzers } from './analyzers/destinationrule';
+import { envoyFilterAnalyzers } from './analyzers/envoyfilter';
+import { gatewayAnalyzers } from './analyzers/gateway';
+import { injectionAnalyzers } from './analyzers/injection';
+import { meshboardAnalyzers } from './analyzers/meshboard';
+import { mtlsAnalyzers } from './analyzers/mtls';
+import { schemaAnalyzers } from './analyzers/schema';
+import { serviceEntryAnalyzers } from './analyzers/serviceentry';
+import { sidecarAnalyzers } from './analyzers/sidecar';
+import { telemetryAnalyzers } from './analyzers/telemetry';
+import { virtualServiceAnalyzers } from './analyzers/virtualservice';
+import { webhookAnalyzers } from './analyzers/webhook';
+import { workloadAnalyzers } from './analyzers/workloads';
+
+export type { Analyzer, AnalyzeOptions, MeshNetworks } from './types';
+export { AnalysisContext } from './context';
+export { ALL_MESSAGES, formatMessage, messageType } from './messages';
+
+/** Every analyzer, in istioctl's order where it has one, then Meshboard's. */
+export const ANALYZERS: readonly Analyzer[] = [
+  ...annotationAnalyzers,
+  ...authzAnalyzers,
+  ...workloadAnalyzers,
+  ...deprecationAnalyzers,
+  ...webhookAnalyzers,
+  ...gatewayAnalyzers,
+  ...injectionAnalyzers,
+  ...sidecarAnalyzers,
+  ...virtualServiceAnalyzers,
+  ...destinationRuleAnalyzers,
+  ...serviceEntryAnalyzers,
+  ...envoyFilterAnalyzers,
+  ...telemetryAnalyzers,
+  ...clusterAnalyzers,
+  ...schemaAnalyzers,
+  ...mtlsAnalyzers,
+  ...meshboardAnalyzers,
+];
+
+const byName = new Map<string, Analyzer>();
+for (const a of ANALYZERS) {
+  byName.set(a.name, a);
+  for (const alias of a.aliases ?? []) if (!byName.has(alias)) byName.set(alias, a);
+}
+
+/** Look an analyzer up by its name or one of its aliases (Istio's Go type names). */
+export function findAnalyzer(name: string): Analyzer | undefined {
+  return byName.get(name);
+}
+
+/** The analyzers a default run uses (istioctl leaves its alpha-annotation analyzer out; so do we). */
+export function defaultAnalyzers(): Analyzer[] {
+  return ANALYZERS.filter((a) => !a.optIn);
+}
+
+export class UnknownAnalyzerError extends Error {
+  constructor(readonly names: string[]) {
+    super(`unknown analyzer${names.length > 1 ? 's' : ''}: ${names.join(', ')}`);
+    this.name = 'UnknownAnalyzerError';
+  }
+}
+
+/** Resolve analyzer names (or aliases); throws UnknownAnalyzerError for names that match none. */
+export function resolveAnalyzers(names: readonly string[]): Analyzer[] {
+  const out: Analyzer[] = [];
+  const unknown: string[] = [];
+  for (const n of names) {
+    const a = byName.get(n);
+    if (!a) unknown.push(n);
+    else if (!out.includes(a)) out.push(a);
+  }
+  if (unknown.length) throw new UnknownAnalyzerError(unknown);
+  return out;
+}
+
+/** Flatten `kind: List` documents and drop anything that is not a Kubernetes object. */
+export function normalizeObjects(input: readonly unknown[]): K8sObject[] {
+  const out: K8sObject[] = [];
+  const visit = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) {
+      for (const it of o.items) visit(it);
+      return;
+    }
+    if (isK8sObject(v)) out.push(v);
+  };
+  for (const v of input) visit(v);
+  return out;
+}
+
+function suppressed(obj: K8sObject | undefined, code: string): boolean {
+  const a = obj?.metadata.annotations?.['galley.istio.io/analyze-suppress'];
+  if (!a) return false;
+  return a.split(',').some((c) => {
+    const t = c.trim();
+    return t === '*' || t === code;
+  });
+}
+
+/**
+ * Analyze a set of resources. Findings are sorted (level, resource, code, path); each
+ * analyzer's output is kept whole (a repeated finding means a repeated problem).
+ */
+export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {}): Finding[] {
+  const input = normalizeObjects(objects);
+  const meshConfig = options.meshConfig ?? {};
+  const withDefaults = options.defaultResources !== false && String(meshConfig.ingressControllerMode ?? '').toUpperCase() !== 'OFF';
+  const defaults = withDefaults ? defaultResources() : [];
+  const ctx = new AnalysisContext({
+    objects: [...input, ...defaults],
+    meshConfig,
+    meshNetworks: options.meshNetworks,
+    schemas: options.schemas,
+    now: options.now,
+    defaults,
+  });
+  const analyzers = options.analyzers ? resolveAnalyzers(options.analyzers) : defaultAnalyzers();
+  const findings: Finding[] = [];
+  for (const a of analyzers) findings.push(...a.run(ctx));
+  let result = findings;
+  if (options.honourSuppressAnnotation !== false) {
+    const byResource = new Map<string, K8sObject>();
+    for (const o of input) if (o.metadata.annotations?.['galley.istio.io/analyze-suppress']) byResource.set(friendlyName(o), o);
+    if (byResource.size) result = findings.filter((f) => !suppressed(byResource.get(f.resource), f.code));
+  }
+  return result.sort(compareFindings);
+}

@@ -1,0 +1,190 @@
+/**
+ * Host names as istioctl's analyzers resolve them, and the service registry they look
+ * destinations up in: Kubernetes Services (visible per the networking.istio.io/exportTo
+ * annotation) and ServiceEntry hosts (visible per spec.exportTo), keyed by
+ * "scope/fqdn" so that a lookup is a few map reads. Pure.
+ */
+import type { K8sObject } from '../types';
+import { hostsOverlap } from '../hosts';
+import { asArray, asLabels, asRecord, nsOf, specOf, str, type AnalysisContext, type Labels } from './context';
+
+export const EXPORT_ALL = '*';
+export const EXPORT_LOCAL = '.';
+
+/** A short name (no dot, not a wildcard) becomes name.namespace.svc.cluster.local; anything else stays. */
+export function toFqdn(namespace: string, host: string, domainSuffix = 'svc.cluster.local'): string {
+  if (!host.startsWith('*') && !host.includes('.')) return `${host}.${namespace}.${domainSuffix}`;
+  return host;
+}
+
+/** "name.namespace.svc.<domain>" -> {name, namespace}; undefined for other hosts. */
+export function parseFqdn(host: string, domainSuffix = 'svc.cluster.local'): { name: string; namespace: string } | undefined {
+  for (const suffix of new Set([domainSuffix, 'svc.cluster.local'])) {
+    if (!host.endsWith('.' + suffix)) continue;
+    const parts = host.slice(0, -(suffix.length + 1)).split('.');
+    if (parts.length === 2 && parts[0] && parts[1]) return { name: parts[0], namespace: parts[1] };
+  }
+  return undefined;
+}
+
+export function isExportToAll(exportTo: readonly string[] | undefined): boolean {
+  return !exportTo || exportTo.length === 0 || exportTo.includes(EXPORT_ALL);
+}
+
+export function stringList(v: unknown): string[] {
+  return asArray(v).filter((x): x is string => typeof x === 'string');
+}
+
+export interface RegistryPort {
+  number: number;
+  name: string;
+  protocol: string;
+}
+
+export interface RegistryEntry {
+  kind: 'Service' | 'ServiceEntry';
+  obj: K8sObject;
+  hosts: string[];
+  ports: RegistryPort[];
+  /** ServiceEntry workloadSelector labels (Services have none here, as in istioctl). */
+  workloadSelector?: Labels;
+  /** Kubernetes Service selector (used by Meshboard's own checks only). */
+  serviceSelector?: Labels;
+}
+
+export class HostRegistry {
+  private readonly exact = new Map<string, RegistryEntry>();
+  private readonly wildcards: Array<{ scope: string; host: string; entry: RegistryEntry }> = [];
+
+  constructor(private readonly domainSuffix: string) {}
+
+  private put(scope: string, fqdn: string, entry: RegistryEntry): void {
+    this.exact.set(`${scope}/${fqdn}`, entry);
+    if (fqdn.startsWith('*')) this.wildcards.push({ scope, host: fqdn, entry });
+  }
+
+  add(scope: string, namespace: string, host: string, entry: RegistryEntry): void {
+    const f = toFqdn(namespace, host, this.domainSuffix);
+    this.put(scope, f, entry);
+    // Index services under the default domain as well when a custom one is set.
+    if (this.domainSuffix !== 'svc.cluster.local' && !host.includes('.') && !host.startsWith('*')) {
+      this.put(scope, toFqdn(namespace, host), entry);
+    }
+  }
+
+  /**
+   * istioctl's GetDestinationHost: the entry a resource in `sourceNs` (with its own
+   * exportTo) sees for `host`, or undefined.
+   */
+  lookup(sourceNs: string, exportTo: readonly string[] | undefined, host: string): RegistryEntry | undefined {
+    const f = toFqdn(sourceNs, host, this.domainSuffix);
+    const all = this.exact.get(`${EXPORT_ALL}/${f}`);
+    if (all) return all;
+    if (!exportTo || exportTo.length === 0) {
+      const s = this.exact.get(`${sourceNs}/${f}`);
+      if (s) return s;
+    } else {
+      for (let e of exportTo) {
+        if (e === EXPORT_LOCAL) e = sourceNs;
+        const s = this.exact.get(`${e}/${f}`);
+        if (s) return s;
+      }
+    }
+    const plain = host.startsWith('*') ? host.slice(1) : host;
+    for (const w of this.wildcards) {
+      if (w.scope !== EXPORT_ALL && w.scope !== sourceNs) continue;
+      if (plain.endsWith(w.host.slice(1))) return w.entry;
+    }
+    return undefined;
+  }
+
+  /** Every entry whose host overlaps `pattern` (for wildcard DestinationRule hosts), ignoring scope. */
+  matchingAny(pattern: string): RegistryEntry[] {
+    const out = new Set<RegistryEntry>();
+    for (const [key, e] of this.exact) {
+      const h = key.slice(key.indexOf('/') + 1);
+      if (hostsOverlap(pattern, h)) out.add(e);
+    }
+    return [...out];
+  }
+}
+
+function servicePorts(spec: Record<string, unknown>): RegistryPort[] {
+  return asArray(spec.ports).map((p) => {
+    const r = asRecord(p);
+    return { number: Number(r.port ?? 0), name: str(r.name), protocol: str(r.protocol) };
+  });
+}
+
+function seEntryPorts(spec: Record<string, unknown>): RegistryPort[] {
+  return asArray(spec.ports).map((p) => {
+    const r = asRecord(p);
+    return { number: Number(r.number ?? 0), name: str(r.name), protocol: str(r.protocol) };
+  });
+}
+
+/** The registry of Services and ServiceEntries, built once per analysis. */
+export function hostRegistry(ctx: AnalysisContext): HostRegistry {
+  return ctx.cached('hostRegistry', () => {
+    const reg = new HostRegistry(ctx.domainSuffix);
+    for (const se of ctx.istio('ServiceEntry')) {
+      const spec = specOf(se);
+      const ns = nsOf(se);
+      const hosts = stringList(spec.hosts);
+      const exportTo = stringList(spec.exportTo);
+      const entry: RegistryEntry = {
+        kind: 'ServiceEntry',
+        obj: se,
+        hosts,
+        ports: seEntryPorts(spec),
+        workloadSelector: asLabels(asRecord(spec.workloadSelector).labels),
+      };
+      for (const h of hosts) {
+        if (exportTo.length === 0) {
+          reg.add(EXPORT_ALL, ns, h, entry);
+          continue;
+        }
+        for (const e of exportTo) {
+          if (e === EXPORT_ALL) {
+            reg.add(EXPORT_ALL, ns, h, entry);
+            break;
+          }
+          reg.add(e === EXPORT_LOCAL ? ns : e, ns, h, entry);
+        }
+      }
+    }
+    for (const svc of ctx.core('Service')) {
+      const spec = specOf(svc);
+      const ns = nsOf(svc);
+      const name = svc.metadata.name;
+      const entry: RegistryEntry = {
+        kind: 'Service',
+        obj: svc,
+        hosts: [toFqdn(ns, name, ctx.domainSuffix)],
+        ports: servicePorts(spec),
+        serviceSelector: asLabels(spec.selector),
+      };
+      const anno = svc.metadata.annotations?.['networking.istio.io/exportTo'];
+      const scopes = anno ? anno.split(',').map((s) => (s.trim() === EXPORT_LOCAL ? ns : s.trim())) : [EXPORT_ALL];
+      for (const scope of scopes) reg.add(scope, ns, name, entry);
+    }
+    return reg;
+  });
+}
+
+/** Gateway server hosts visible from `namespace` ("ns/host", "./host", "*\/host" as Istio reads them). */
+export function gatewayHostsForNamespace(serverHosts: readonly string[], gatewayNs: string, vsNamespace: string): string[] {
+  const out: string[] = [];
+  for (const h of serverHosts) {
+    const i = h.indexOf('/');
+    if (i < 0) {
+      out.push(h);
+      continue;
+    }
+    let ns = h.slice(0, i);
+    const host = h.slice(i + 1);
+    if (ns === '.') ns = gatewayNs;
+    if (ns === '*' || ns === vsNamespace) out.push(host);
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+/** Types shared by the analyzers and the engine. Pure. */
+import type { Finding } from '../findings';
+import type { K8sObject, MeshConfig } from '../types';
+import type { AnalysisContext } from './context';
+import type { SchemaIndex } from '../schema/types';
+
+export interface Analyzer {
+  /** istioctl's analyzer metadata name where one exists ("virtualservice.DestinationHostAnalyzer"), else "meshboard.X". */
+  readonly name: string;
+  /** Other names this analyzer answers to: Istio's Go type names as used in its test table. */
+  readonly aliases?: readonly string[];
+  readonly description: string;
+  /** Every code run() can emit. */
+  readonly codes: readonly string[];
+  /** Left out of the default set (like istioctl's maturity.AlphaAnalyzer); still runs when named. */
+  readonly optIn?: boolean;
+  run(ctx: AnalysisContext): Finding[];
+}
+
+/** MeshNetworks as Istio reads it (the meshNetworks ConfigMap key). */
+export interface MeshNetworks {
+  networks?: Record<string, {
+    endpoints?: Array<{ fromRegistry?: string; fromCidr?: string }>;
+    gateways?: Array<{ registryServiceName?: string; registry_service_name?: string; address?: string; port?: number }>;
+  }>;
+}
+
+export interface AnalyzeOptions {
+  /** Replaces the default mesh config (like istioctl analyze --meshConfigFile). */
+  meshConfig?: MeshConfig;
+  meshNetworks?: MeshNetworks;
+  /** Names (or aliases) of the analyzers to run; default: every analyzer that is not opt-in. */
+  analyzers?: readonly string[];
+  /**
+   * Add the synthetic istio-ingressgateway Service and Pod that istioctl adds
+   * (AddDefaultResources). Default true; a live cluster has the real ones, pass false there.
+   */
+  defaultResources?: boolean;
+  /** CRD schemas for schema validation (IST0106); default: the bundled Istio CRDs. */
+  schemas?: SchemaIndex;
+  /** The time used for certificate expiry checks (ms since epoch). Default: now. */
+  now?: number;
+  /** Honour the galley.istio.io/analyze-suppress annotation (default true). */
+  honourSuppressAnnotation?: boolean;
+}
+
+export type { AnalysisContext, K8sObject };
