@@ -314,11 +314,12 @@ function actionOf(p: AuthorizationPolicy): 'ALLOW' | 'DENY' | 'CUSTOM' | 'AUDIT'
 }
 
 function callerText(caller: AuthzCaller, id: Identity): string {
-  const name = caller.name ? `${caller.name} ` : '';
-  if ('external' in caller) return `${name}(outside the cluster, no mTLS identity)`.trim();
-  if (id.namespace === null) return `${name}(${caller.inMesh ? 'plaintext connection' : 'no sidecar'}, no mTLS identity)`.trim();
-  if (id.principal) return `${name}(${id.principal})`.trim();
-  return `${name}(namespace ${id.namespace ?? 'unknown'}, service account unknown)`.trim();
+  let what: string;
+  if ('external' in caller) what = 'outside the cluster, no mTLS identity';
+  else if (id.namespace === null) what = `${caller.inMesh ? 'plaintext connection' : 'no sidecar'}, no mTLS identity`;
+  else if (id.principal) what = id.principal;
+  else what = `namespace ${id.namespace ?? 'unknown'}, service account unknown`;
+  return `${caller.name ?? 'caller'} (${what})`;
 }
 
 export function authorize(resources: MeshResources, q: AuthzQuery): AuthzDecision {
@@ -343,7 +344,7 @@ export function authorize(resources: MeshResources, q: AuthzQuery): AuthzDecisio
 
   const denyYes = firstWith(byAction.DENY, 'yes');
   if (denyYes) {
-    return { decision: 'deny', policy: refOf(denyYes.p), rule: denyYes.rule, reason: `denied: caller ${who} matches rule ${denyYes.rule} of DENY ${refOf(denyYes.p)}`, applicable };
+    return { decision: 'deny', policy: refOf(denyYes.p), rule: denyYes.rule, reason: `denied: ${who} matches rule ${denyYes.rule} of DENY ${refOf(denyYes.p)}`, applicable };
   }
   let allowYes: { p: AuthorizationPolicy; rule?: number } | undefined;
   let allowMaybe: { p: AuthorizationPolicy; rule?: number } | undefined;
@@ -357,7 +358,7 @@ export function authorize(resources: MeshResources, q: AuthzQuery): AuthzDecisio
         const empty = byAction.ALLOW.every((p) => !(p.spec?.rules?.length));
         return {
           decision: 'deny', policy: refOf(first),
-          reason: empty ? `denied: ${names} has no rules (allow nothing)` : `denied: caller ${who} matches no rule of ALLOW ${names}`,
+          reason: empty ? `denied: ${names} has no rules (allow nothing)` : `denied: ${who} matches no rule of ALLOW ${names}`,
           applicable,
         };
       }
@@ -376,7 +377,7 @@ export function authorize(resources: MeshResources, q: AuthzQuery): AuthzDecisio
     return { decision: 'conditional', policy: refOf(allowMaybe.p), rule: allowMaybe.rule, reason: `allowed by ALLOW ${refOf(allowMaybe.p)} rule ${allowMaybe.rule} only for some requests (depends on request attributes); others are denied`, applicable };
   }
   if (allowYes) {
-    return { decision: 'allow', policy: refOf(allowYes.p), rule: allowYes.rule, reason: `allowed: caller ${who} matches rule ${allowYes.rule} of ALLOW ${refOf(allowYes.p)}`, applicable };
+    return { decision: 'allow', policy: refOf(allowYes.p), rule: allowYes.rule, reason: `allowed: ${who} matches rule ${allowYes.rule} of ALLOW ${refOf(allowYes.p)}`, applicable };
   }
   return {
     decision: 'allow',
