@@ -353,7 +353,7 @@ export function buildGraph(resources: MeshResources, options: BuildOptions = {})
   /* -- services -- */
   const svcByHost = new Map<string, SvcInfo>();
   const services: SvcInfo[] = [];
-  for (const s of resources.services) {
+  for (const s of [...resources.services].sort(oldestFirst)) {
     const ns = nsOf(s);
     const sel = s.spec?.selector;
     const hasSel = !!sel && Object.keys(sel).length > 0;
@@ -483,7 +483,7 @@ export function buildGraph(resources: MeshResources, options: BuildOptions = {})
 
   /* -- gateway routes -- */
   const gatewayByKey = new Map<string, Gateway>();
-  for (const g of resources.gateways) gatewayByKey.set(`${nsOf(g)}/${g.metadata.name}`, g);
+  for (const g of sortedGateways) gatewayByKey.set(`${nsOf(g)}/${g.metadata.name}`, g);
   for (const vs of [...resources.virtualServices].sort(oldestFirst)) {
     const vsNs = nsOf(vs);
     const vsRef = refOf(vs);
@@ -706,14 +706,13 @@ export function buildGraph(resources: MeshResources, options: BuildOptions = {})
 function scopeToNamespaces(graph: MeshGraph, namespaces: readonly string[] | undefined, gatewayNamespaces: ReadonlyMap<string, ReadonlySet<string>>): MeshGraph {
   if (!namespaces || !namespaces.length) return graph;
   const wanted = new Set(namespaces);
-  const core = new Set<string>();
-  for (const n of graph.nodes) {
-    if (n.kind === 'namespace') continue;
-    if (n.namespace && wanted.has(n.namespace)) core.add(n.id);
-    else if (n.kind === 'gateway' && [...(gatewayNamespaces.get(n.id) ?? [])].some((ns) => wanted.has(ns))) core.add(n.id);
-  }
-  const keep = new Set(core);
-  const edges = graph.edges.filter((e) => core.has(e.source) || core.has(e.target));
+  // Nodes of the namespaces asked for; edges touching them bring their other end along.
+  const inside = new Set<string>();
+  for (const n of graph.nodes) if (n.kind !== 'namespace' && n.namespace && wanted.has(n.namespace)) inside.add(n.id);
+  const keep = new Set(inside);
+  // Gateways configured from these namespaces stay even without edges.
+  for (const n of graph.nodes) if (n.kind === 'gateway' && [...(gatewayNamespaces.get(n.id) ?? [])].some((ns) => wanted.has(ns))) keep.add(n.id);
+  const edges = graph.edges.filter((e) => inside.has(e.source) || inside.has(e.target));
   for (const e of edges) {
     keep.add(e.source);
     keep.add(e.target);

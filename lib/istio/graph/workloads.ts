@@ -18,7 +18,7 @@
 import { matchesSelector } from '../labels';
 import type { MeshResources } from '../resources';
 import type { Container, Pod } from '../types';
-import { nsOf } from '../security/common';
+import { nsOf, oldestFirst } from '../security/common';
 import type { SidecarInfo } from './types';
 
 export interface Workload {
@@ -87,7 +87,7 @@ export function collectWorkloads(r: MeshResources): Workload[] {
   }
   const owned = new Set<Pod>();
   const out: Workload[] = [];
-  for (const d of r.deployments) {
+  for (const d of [...r.deployments].sort(oldestFirst)) {
     const ns = nsOf(d);
     const tpl = d.spec?.template;
     const labels = { ...(tpl?.metadata?.labels ?? {}) };
@@ -105,7 +105,7 @@ export function collectWorkloads(r: MeshResources): Workload[] {
       sidecar: sidecarDecision(nsLabels.get(ns), labels, annotations, containers, pods),
     });
   }
-  for (const p of r.pods) {
+  for (const p of [...r.pods].sort(oldestFirst)) {
     if (owned.has(p)) continue;
     const ns = nsOf(p);
     const labels = { ...(p.metadata.labels ?? {}) };
@@ -118,7 +118,7 @@ export function collectWorkloads(r: MeshResources): Workload[] {
       sidecar: sidecarDecision(nsLabels.get(ns), labels, annotations, containers, [p]),
     });
   }
-  return out;
+  return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
 }
 
 export function versionKey(labels: Record<string, string>, versionLabels: ReadonlyArray<readonly [string, string]>): { app: string; version?: string; keys: [string, string] } | undefined {
