@@ -9,7 +9,7 @@
  *   graphHash(graph) -> string                     structure hash (ids, parents, endpoints) for layout caches
  *   attachFindings(graph, findings) -> MeshGraph    Finding[] on the nodes/edges made from the resource
  */
-import { LEVEL_ORDER, type Finding } from '../findings';
+import { compareFindings, LEVEL_ORDER, type Finding } from '../findings';
 import { parsePath } from '../yaml';
 import type { EdgeKind, EdgeMetrics, GraphEdge, GraphNode, MeshGraph, NodeKind, ResourceRef } from './types';
 
@@ -256,6 +256,7 @@ function refsOfEdge(e: GraphEdge): ResourceRef[] {
 /**
  * Attach findings to every node and edge made from (or decided by) the finding's
  * resource; a finding with a path inside one route only goes to that route's edges.
+ * Attached findings are sorted with compareFindings (worst first).
  * Replaces findings attached earlier. Findings that match nothing are ignored.
  */
 export function attachFindings(graph: MeshGraph, findings: readonly Finding[]): MeshGraph {
@@ -268,7 +269,7 @@ export function attachFindings(graph: MeshGraph, findings: readonly Finding[]): 
   const collect = (refs: ResourceRef[]): Finding[] => {
     const out: Finding[] = [];
     for (const r of refs) for (const f of byResource.get(r.resource) ?? []) if (!out.includes(f) && pathConcerns(r.path, f.path)) out.push(f);
-    return out;
+    return out.sort(compareFindings);
   };
   const nodes = graph.nodes.map((n) => {
     const fs = collect(refsOfNode(n));
