@@ -26,13 +26,11 @@ import type {
 type WorkloadLike = VersionNode | WorkloadNode;
 
 interface Client {
-  key: string;
   namespace?: string;
   labels?: Record<string, string>;
   serviceAccount?: string;
   inMesh: boolean;
   external: boolean;
-  name: string;
 }
 
 interface ServerTarget {
@@ -58,25 +56,38 @@ export function createAnnotator(resources: MeshResources, nodes: ReadonlyMap<str
   const root = rootNamespaceOf(resources);
   const secCache = new Map<string, EdgeSecurity>();
   const authzCache = new Map<string, AuthzDecision>();
+  // Client labels only matter for DestinationRules with a workloadSelector.
+  const labelsMatterForTls = resources.destinationRules.some((d) => !!d.spec?.workloadSelector);
+
+  /** What security depends on for a client: namespace, sidecar, and (rarely) labels. */
+  function secKey(c: Client): string {
+    if (c.external) return 'external';
+    return `${c.namespace ?? ''}|${c.inMesh}${labelsMatterForTls ? `|${JSON.stringify(c.labels ?? {})}` : ''}`;
+  }
+  /** What authorization depends on for a client: its mTLS identity (labels never reach the server). */
+  function idKey(c: Client, mtls: boolean): string {
+    if (c.external || !c.inMesh || !mtls) return 'no-identity';
+    return `${c.namespace ?? '?'}|${c.serviceAccount ?? '?'}`;
+  }
 
   function clientOf(n: GraphNode | undefined): Client | undefined {
     if (!n) return undefined;
     switch (n.kind) {
       case 'gateway': {
         const g = n as GatewayNode;
-        return { key: g.id, namespace: g.identity.namespace, labels: g.selector, serviceAccount: g.identity.serviceAccount, inMesh: true, external: false, name: g.label };
+        return { namespace: g.identity.namespace, labels: g.selector, serviceAccount: g.identity.serviceAccount, inMesh: true, external: false };
       }
       case 'version':
       case 'workload':
         return {
-          key: n.id, namespace: n.namespace, labels: n.labels, serviceAccount: n.serviceAccounts.length === 1 ? n.serviceAccounts[0] : undefined,
-          inMesh: n.inMesh, external: false, name: n.label,
+          namespace: n.namespace, labels: n.labels, serviceAccount: n.serviceAccounts.length === 1 ? n.serviceAccounts[0] : undefined,
+          inMesh: n.inMesh, external: false,
         };
       case 'service':
-        return { key: `any-client:${n.namespace}`, namespace: n.namespace, inMesh: true, external: false, name: `a mesh client in ${n.namespace}` };
+        return { namespace: n.namespace, inMesh: true, external: false };
       case 'unknown':
       case 'external':
-        return { key: n.id, inMesh: false, external: true, name: n.label };
+        return { inMesh: false, external: true };
       default:
         return undefined;
     }
@@ -144,7 +155,7 @@ export function createAnnotator(resources: MeshResources, nodes: ReadonlyMap<str
       const host = ext.hosts[0] ?? ext.addresses[0] ?? ext.label;
       const port = edge.port ?? ext.ports[0]?.number;
       const proto = ext.ports.find((p) => p.number === port)?.protocol ?? ext.ports[0]?.protocol;
-      const key = `${client.key}|ext|${ext.id}|${port}`;
+      const key = `${secKey(client)}|ext|${ext.id}|${port}`;
       let sec = secCache.get(key);
       if (!sec) {
         sec = edgeSecurity(resources, { client: clientSide, destination: { host, port }, server: { external: true, protocol: proto } });
@@ -156,7 +167,7 @@ export function createAnnotator(resources: MeshResources, nodes: ReadonlyMap<str
 
     const results: Array<{ server: ServerTarget; sec: EdgeSecurity; authz?: AuthzDecision }> = [];
     for (const server of targets.servers) {
-      const sKey = `${client.key}|${server.key}|${targets.host}|${edge.subset ?? ''}|${edge.port ?? ''}|${server.port ?? ''}`;
+      const sKey = `${secKey(client)}|${server.key}|${targets.host}|${edge.subset ?? ''}|${edge.port ?? ''}|${server.port ?? ''}`;
       let sec = secCache.get(sKey);
       if (!sec) {
         sec = edgeSecurity(resources, {
@@ -170,12 +181,12 @@ export function createAnnotator(resources: MeshResources, nodes: ReadonlyMap<str
       if (!edge.source.startsWith('svc:')) {
         const mtls = sec.state === 'mtls';
         const host = edge.kind === 'gateway-route' && edge.via?.hosts?.length === 1 && !edge.via.hosts[0]?.includes('*') ? edge.via.hosts[0] : undefined;
-        const aKey = `${client.key}|${mtls}|${server.key}|${server.port ?? ''}|${host ?? ''}`;
+        const aKey = `${idKey(client, mtls)}|${server.key}|${server.port ?? ''}|${host ?? ''}`;
         authz = authzCache.get(aKey);
         if (!authz) {
           const caller = client.external
-            ? { external: true as const, name: client.name }
-            : { namespace: client.namespace, serviceAccount: client.serviceAccount, labels: client.labels, inMesh: client.inMesh, mtls, name: client.name };
+            ? { external: true as const }
+            : { namespace: client.namespace, serviceAccount: client.serviceAccount, labels: client.labels, inMesh: client.inMesh, mtls };
           authz = authorize(resources, {
             caller,
             target: { namespace: server.namespace, labels: server.labels, inMesh: server.inMesh },

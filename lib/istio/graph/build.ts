@@ -156,6 +156,12 @@ export function routeBadges(r: HTTPRoute): EdgeBadge[] {
   return out;
 }
 
+/** matchLabels without allocating (the hot loop of service -> workload selection). */
+function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
+}
+
 function commonLabels(ws: readonly Workload[]): Record<string, string> {
   const first = ws[0]?.labels ?? {};
   const out: Record<string, string> = {};
@@ -357,8 +363,8 @@ export function buildGraph(resources: MeshResources, options: BuildOptions = {})
     const ns = nsOf(s);
     const sel = s.spec?.selector;
     const hasSel = !!sel && Object.keys(sel).length > 0;
-    const selected = hasSel ? (groupsByNs.get(ns) ?? []).filter((g) => g.workloads.some((w) => matchesLabels(sel, w.labels))) : [];
-    const selectsGateway = hasSel && workloads.some((w) => gatewayWorkloads.has(w) && w.namespace === ns && matchesLabels(sel, w.labels));
+    const selected = hasSel ? (groupsByNs.get(ns) ?? []).filter((g) => g.workloads.some((w) => selects(sel, w.labels))) : [];
+    const selectsGateway = hasSel && [...gatewayWorkloads].some((w) => w.namespace === ns && matchesLabels(sel, w.labels));
     if (selectsGateway && selected.length === 0) continue;
     const host = serviceFqdn(s.metadata.name, ns);
     const ports: ServicePortInfo[] = (s.spec?.ports ?? []).map((p) => {

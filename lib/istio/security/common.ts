@@ -86,6 +86,8 @@ export interface SecurityIndex {
   peerAuthn: Map<string, PeerAuthentication[]>;
   /** DestinationRules per namespace, oldest first. */
   destinationRules: Map<string, DrEntry[]>;
+  /** The same, per namespace: exact hosts in a map, wildcard hosts in a list (both oldest first). */
+  destinationRulesByHost: Map<string, { exact: Map<string, DrEntry[]>; wildcard: DrEntry[] }>;
   /** AuthorizationPolicies per namespace, sorted by name. */
   authzPolicies: Map<string, AuthorizationPolicy[]>;
   /** ServiceEntries by lower-case host. */
@@ -108,6 +110,20 @@ function buildIndex(r: MeshResources): SecurityIndex {
   const peerAuthn = group([...r.peerAuthentications].sort(oldestFirst), nsOf);
   const drs = [...r.destinationRules].sort(oldestFirst).map((dr) => ({ dr, namespace: nsOf(dr), host: fqdn(dr.spec?.host ?? '', nsOf(dr)) }));
   const destinationRules = group(drs, (d) => d.namespace);
+  const destinationRulesByHost = new Map<string, { exact: Map<string, DrEntry[]>; wildcard: DrEntry[] }>();
+  for (const [ns, entries] of destinationRules) {
+    const exact = new Map<string, DrEntry[]>();
+    const wildcard: DrEntry[] = [];
+    for (const e of entries) {
+      if (e.host.startsWith('*')) wildcard.push(e);
+      else {
+        const l = exact.get(e.host);
+        if (l) l.push(e);
+        else exact.set(e.host, [e]);
+      }
+    }
+    destinationRulesByHost.set(ns, { exact, wildcard });
+  }
   const authzPolicies = group(
     [...r.authorizationPolicies].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
     nsOf,
@@ -131,6 +147,7 @@ function buildIndex(r: MeshResources): SecurityIndex {
     autoMtls: r.meshConfig?.enableAutoMtls !== false,
     peerAuthn,
     destinationRules,
+    destinationRulesByHost,
     authzPolicies,
     serviceEntriesByHost,
     wildcardServiceEntries,

@@ -171,22 +171,16 @@ export interface DrQuery {
   host: string;
 }
 
-function specificity(pattern: string, host: string): number {
-  if (pattern === host) return Number.MAX_SAFE_INTEGER;
-  return pattern.length; // longer wildcard suffix = more specific
-}
-
-function bestIn(entries: readonly DrEntry[], host: string, accept: (e: DrEntry) => boolean): DrEntry | undefined {
+/** Most specific match among one namespace's DRs: exact host, else the longest wildcard; oldest among equals. */
+function bestIn(idx: SecurityIndex, ns: string, host: string, accept: (e: DrEntry) => boolean): DrEntry | undefined {
+  const table = idx.destinationRulesByHost.get(ns);
+  if (!table) return undefined;
+  const exact = table.exact.get(host)?.find(accept);
+  if (exact) return exact;
   let best: DrEntry | undefined;
-  let bestScore = -1;
   // Entries are oldest first, so a strict ">" keeps the oldest among equals.
-  for (const e of entries) {
-    if (!e.host || !hostMatches(e.host, host) || !accept(e)) continue;
-    const score = specificity(e.host, host);
-    if (score > bestScore) {
-      best = e;
-      bestScore = score;
-    }
+  for (const e of table.wildcard) {
+    if ((!best || e.host.length > best.host.length) && hostMatches(e.host, host) && accept(e)) best = e;
   }
   return best;
 }
@@ -200,8 +194,7 @@ function findDr(idx: SecurityIndex, q: DrQuery): DrMatch | undefined {
   for (const [ns, via] of order) {
     if (seen.has(ns)) continue;
     seen.add(ns);
-    const entries = idx.destinationRules.get(ns);
-    if (!entries) continue;
+    if (!idx.destinationRulesByHost.has(ns)) continue;
     const local = ns === q.fromNamespace;
     const visible = (e: DrEntry) => local || exportedTo(e.dr.spec?.exportTo, ns, q.fromNamespace);
     const sel = (e: DrEntry) => {
@@ -210,10 +203,10 @@ function findDr(idx: SecurityIndex, q: DrQuery): DrMatch | undefined {
     };
     let found: DrEntry | undefined;
     if (local && q.fromLabels) {
-      found = bestIn(entries, host, (e) => sel(e) && matchesLabels(e.dr.spec?.workloadSelector?.matchLabels, q.fromLabels));
+      found = bestIn(idx, ns, host, (e) => sel(e) && matchesLabels(e.dr.spec?.workloadSelector?.matchLabels, q.fromLabels));
     }
     // Outside the client's namespace a workloadSelector DR never applies.
-    found ??= bestIn(entries, host, (e) => !sel(e) && visible(e));
+    found ??= bestIn(idx, ns, host, (e) => !sel(e) && visible(e));
     if (found) return { entry: found, resource: refOf(found.dr), via };
   }
   return undefined;
