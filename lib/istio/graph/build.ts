@@ -329,12 +329,12 @@ export function buildGraph(resources: MeshResources, options: BuildOptions = {})
     let g = groups.get(id);
     if (!g) {
       const base = {
-        id, label: '', namespace: w.namespace, workloads: [], labels: {}, serviceAccounts: [], inMesh: false,
+        label: '', namespace: w.namespace, workloads: [], labels: {}, serviceAccounts: [], inMesh: false,
         sidecar: { injected: false, reason: '' }, mtls: { mode: 'PERMISSIVE' as const, level: 'default' as const, reason: '' }, services: [], refs: [],
       };
       const node: VersionNode | WorkloadNode = vk
-        ? { ...base, kind: 'version', label: vk.version ? `${vk.app} ${vk.version}` : vk.app, app: vk.app, version: vk.version, labelKeys: vk.keys }
-        : { ...base, kind: 'workload', label: w.name, name: w.name };
+        ? { id, kind: 'version', ...base, label: vk.version ? `${vk.app} ${vk.version}` : vk.app, app: vk.app, version: vk.version, labelKeys: vk.keys }
+        : { id, kind: 'workload', ...base, label: w.name, name: w.name };
       g = { id, namespace: w.namespace, workloads: [], node };
       groups.set(id, g);
       nodes.set(id, node);
