@@ -675,8 +675,7 @@ export function buildGraph(resources: MeshResources, options: BuildOptions = {})
     for (const w of workloads) {
       const g = groupOfWorkload.get(w);
       if (!g) continue;
-      const containers = w.kind === 'Deployment' ? w.containers : w.containers;
-      containers.forEach((c, ci) => {
+      w.containers.forEach((c, ci) => {
         (c.env ?? []).forEach((e, ei) => {
           for (const t of envTargets(e.name, e.value)) {
             const target = resolveHost(t.host, w.namespace);
