@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from './build';
 import { generateMesh } from './generate';
-import { graphHash } from './transform';
+import { filterGraph, graphHash } from './transform';
 
 describe('generateMesh', () => {
   const small = generateMesh({ services: 30, namespaces: 3, seed: 7 });
@@ -12,7 +12,7 @@ describe('generateMesh', () => {
   });
 
   it('makes about three versions per service and one observed caller sample per version', () => {
-    expect(small.stats).toEqual({ namespaces: 3, services: 30, versions: 90, observedSamples: 90 + 3 * 2 });
+    expect(small.stats).toEqual({ namespaces: 3, services: 30, versions: 90, observedSamples: 90 + 3 + 3 * 2 });
     expect(small.resources.services).toHaveLength(31); // + the ingress gateway Service
     expect(small.resources.deployments).toHaveLength(91);
   });
@@ -33,10 +33,14 @@ describe('generateMesh', () => {
       'ver:mesh-02/svc-0002/v1', 'ver:mesh-02/svc-0002/v2', 'ver:mesh-02/svc-0002/v3', 'ver:mesh-02/svc-0002/v4',
     ]);
     expect(calls.filter((e) => e.target.startsWith('svc:')).every((e) => e.basis?.includes('env'))).toBe(true);
-    // Every observed caller sample lands on a declared call edge; nothing is observed-only.
-    expect(g.edges.filter((e) => e.kind === 'observed')).toEqual([]);
+    // Declared calls are all observed; the three undeclared calls (svc-0005, -0015, -0025) are observed-only.
+    expect(g.edges.filter((e) => e.kind === 'observed' && e.source.startsWith('ver:')).map((e) => e.source)).toEqual([
+      'ver:mesh-02/svc-0005/v1', 'ver:mesh-00/svc-0015/v1', 'ver:mesh-01/svc-0025/v1',
+    ].sort());
     expect(calls.filter((e) => e.target.startsWith('svc:')).every((e) => e.observed && (e.metrics?.rps ?? -1) >= 0)).toBe(true);
     expect(g.edges.every((e) => e.security)).toBe(true);
-    expect(graphHash(buildGraph(small.resources))).toBe(graphHash(g));
+    // Telemetry on declared edges does not change the layout hash; only the observed-only edges do.
+    expect(graphHash(buildGraph(small.resources))).toBe(graphHash(filterGraph(g, { traffic: 'declared' })));
+    expect(graphHash(buildGraph(small.resources))).not.toBe(graphHash(g));
   });
 });

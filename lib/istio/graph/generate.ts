@@ -19,8 +19,9 @@
  *   calls, and an AuthorizationPolicy admitting the own namespace, istio-system and the
  *   previous namespace.
  * - ObservedTraffic: every version of every service calls its dependency (one sample
- *   per caller version, reaching one version of the callee), plus gateway traffic:
- *   about 3 x services observed caller edges.
+ *   per caller version, reaching one version of the callee), v1 of every tenth service
+ *   also calls a service the configuration does not declare, plus gateway and database
+ *   traffic: about 3 x services observed caller edges.
  */
 import { indexResources, type MeshResources } from '../resources';
 import type { K8sObject } from '../types';
@@ -180,6 +181,19 @@ export function generateMesh(opts: GenerateOptions = {}): GeneratedMesh {
       });
     }
   }
+  // Calls the configuration does not declare (config and reality disagree): v1 of every tenth service.
+  services.forEach((s, i) => {
+    if (i % 10 !== 5 || services.length < 3) return;
+    let k = (i * 7 + 3) % services.length;
+    while (services[k] === s || services[k] === s.dep) k = (k + 1) % services.length;
+    const other = services[k] as Svc;
+    const dv = pick(other);
+    samples.push({
+      source: { workload: `${s.name}-v1`, namespace: s.ns },
+      destination: { service: `${other.name}.${other.ns}.svc.cluster.local`, serviceNamespace: other.ns, workload: `${other.name}-${dv}`, namespace: other.ns, version: dv },
+      protocol: 'http', rps: 1, errorRps: 0, p95Ms: 20,
+    });
+  });
   for (let n = 0; n < nsCount; n++) {
     const first = byNs.get(nsName(n))?.[0];
     if (!first) continue;
