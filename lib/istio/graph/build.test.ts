@@ -132,6 +132,19 @@ describe('gateway binding', () => {
     expect(g.edges.filter((e) => e.kind === 'gateway-route').map((e) => e.target)).toEqual(['svc:shop/web']);
   });
 
+  it('never turns an application workload into a gateway, even when a selector matches it', () => {
+    const wrong = gw('wrong', 'shop', { selector: { app: 'web' }, servers: [{ port: { number: 80, protocol: 'HTTP' }, hosts: ['*'] }] });
+    const g = build([...shop, wrong]);
+    expect(get<VersionNode>(g, 'ver:shop/web/v1').kind).toBe('version');
+    const n = get<GatewayNode>(g, 'gw:selector/app=web');
+    expect(n).toMatchObject({ resolved: false, identity: { assumed: true } });
+    expect(n.identity.namespace).toBeUndefined();
+    expect(n.warnings).toEqual(['no workload selects: no pod matches the selector app=web', 'Gateway shop/wrong: the selector matches workloads that are not gateway proxies: shop/web-v1']);
+    // A Helm-chart gateway (istio=ingress) is recognised.
+    const helm = deploy('istio-ingress', 'istio-ingress', { app: 'istio-ingress', istio: 'ingress' }, { annotations: { 'inject.istio.io/templates': 'gateway' } });
+    expect(get<GatewayNode>(build([helm]), 'gw:istio-ingress/istio-ingress')).toMatchObject({ role: 'ingress', resolved: true });
+  });
+
   it('creates a node for an egress gateway recognised by its labels, even without a Gateway', () => {
     const egress = deploy('istio-egressgateway', 'istio-system', { istio: 'egressgateway', app: 'istio-egressgateway' }, { containers: [{ name: 'istio-proxy' }] });
     const g = build([egress]);

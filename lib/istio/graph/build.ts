@@ -48,7 +48,7 @@ import type {
   EdgeBadge, ExternalNode, GatewayNode, GatewayServerInfo, GraphEdge, GraphNode, Identity, MeshGraph, MtlsSummary, NamespaceNode,
   Protocol, ResourceRef, ServiceNode, ServicePortInfo, SidecarInfo, VersionNode, WorkloadNode, WorkloadRef,
 } from './types';
-import { collectWorkloads, DEFAULT_VERSION_LABELS, looksLikeGateway, versionKey, type Workload } from './workloads';
+import { collectWorkloads, DEFAULT_VERSION_LABELS, isProxyWorkload, looksLikeGateway, versionKey, type Workload } from './workloads';
 
 export interface BuildOptions {
   /** Namespaces to show (and their direct neighbours). Empty or absent: all. */
@@ -273,7 +273,10 @@ export function buildGraph(resources: MeshResources, options: BuildOptions = {})
   for (const g of sortedGateways) {
     const sel = g.spec?.selector ?? {};
     const role: 'ingress' | 'egress' = sel['istio'] === 'egressgateway' ? 'egress' : 'ingress';
-    const matched = Object.keys(sel).length ? workloads.filter((w) => matchesLabels(sel, w.labels)) : [];
+    const candidates = Object.keys(sel).length ? workloads.filter((w) => matchesLabels(sel, w.labels)) : [];
+    // An application workload is never drawn as a gateway, even when a selector (wrongly) matches it.
+    const matched = candidates.filter(isProxyWorkload);
+    const notProxies = candidates.filter((w) => !isProxyWorkload(w));
     const ids: string[] = [];
     if (matched.length) {
       for (const w of matched) {
@@ -301,6 +304,7 @@ export function buildGraph(resources: MeshResources, options: BuildOptions = {})
       n.gateways.push(refOf(g));
       n.servers.push(...serversOf(g));
       n.refs.push({ resource: refOf(g), path: 'spec/selector' });
+      if (notProxies.length) warn(n, `${refOf(g)}: the selector matches workloads that are not gateway proxies: ${notProxies.map((w) => `${w.namespace}/${w.name}`).join(', ')}`);
       ids.push(id);
     }
     gatewayNodesOf.set(`${nsOf(g)}/${g.metadata.name}`, ids);

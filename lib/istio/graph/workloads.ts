@@ -129,10 +129,21 @@ export function versionKey(labels: Record<string, string>, versionLabels: Readon
   return undefined;
 }
 
-/** Gateway workloads are recognised by Istio's well-known labels even when no Gateway selects them. */
+/**
+ * Gateway workloads are recognised by Istio's well-known labels (istio=ingressgateway /
+ * egressgateway from istioctl installs, istio=ingress / egress from the Helm gateway
+ * chart) even when no Gateway selects them.
+ */
 export function looksLikeGateway(w: Pick<Workload, 'labels'>): 'ingress' | 'egress' | undefined {
   const istio = w.labels['istio'];
-  if (istio === 'ingressgateway') return 'ingress';
-  if (istio === 'egressgateway') return 'egress';
+  if (istio === 'ingressgateway' || istio === 'ingress') return 'ingress';
+  if (istio === 'egressgateway' || istio === 'egress') return 'egress';
   return undefined;
+}
+
+/** Can this workload be a gateway proxy? (well-known labels, an istio-proxy container, or the gateway injection template) */
+export function isProxyWorkload(w: Pick<Workload, 'labels' | 'annotations' | 'containers'>): boolean {
+  if (looksLikeGateway(w)) return true;
+  if (w.containers.some((c) => c.name === 'istio-proxy')) return true;
+  return (w.annotations['inject.istio.io/templates'] ?? '').split(',').includes('gateway');
 }
