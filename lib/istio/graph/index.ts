@@ -1,0 +1,11 @@
+/**
+ * The mesh graph model: build from resources, overlay telemetry, transform for display.
+ * Pure (no React, no network). See README.md for the JSON shape.
+ */
+export * from './types';
+export { buildGraph, envTargets, portProtocol, routeBadges, summarizeMatch, type BuildOptions } from './build';
+export * from './observed';
+export * from './transform';
+export { collectWorkloads, sidecarDecision, versionKey, DEFAULT_VERSION_LABELS, type Workload } from './workloads';
+export { parseGraphParams, type GraphParams } from './params';
+export { callerOf, previewCallers, type CallerPreview, type PreviewTarget } from './callers';

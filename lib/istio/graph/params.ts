@@ -1,0 +1,35 @@
+/**
+ * Query parameters of GET /api/graph, validated the same way on server and client:
+ *   namespaces=a,b            (optional; DNS labels)
+ *   window=5m                 (optional; Prometheus range, default 5m)
+ *   versionLabels=app:version,component:release   (optional; app/version label key pairs, in order)
+ * Throws GraphQueryError on bad input. Pure.
+ */
+import { GraphQueryError, validateNamespace, validateWindow } from './observed';
+import { DEFAULT_VERSION_LABELS } from './workloads';
+
+export interface GraphParams {
+  namespaces: string[];
+  window: string;
+  versionLabels: Array<[string, string]>;
+}
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+export function parseGraphParams(params: URLSearchParams | Record<string, string | undefined>): GraphParams {
+  const get = (k: string) => (params instanceof URLSearchParams ? params.get(k) ?? undefined : params[k]);
+  const namespaces = (get('namespaces') ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(validateNamespace);
+  const window = validateWindow(get('window')?.trim() || '5m');
+  const vl = get('versionLabels');
+  let versionLabels = DEFAULT_VERSION_LABELS.map(([a, v]) => [a, v] as [string, string]);
+  if (vl) {
+    versionLabels = vl.split(',').map((pair) => {
+      const [app, version, extra] = pair.split(':').map((s) => s.trim());
+      if (!app || !version || extra !== undefined || !LABEL_KEY.test(app) || !LABEL_KEY.test(version)) {
+        throw new GraphQueryError(`invalid versionLabels pair "${pair}": use appKey:versionKey`);
+      }
+      return [app, version] as [string, string];
+    });
+  }
+  return { namespaces: [...new Set(namespaces)], window, versionLabels };
+}
