@@ -10,12 +10,19 @@ import { nonEmptyDocuments, parseYamlDocuments } from '../yaml';
 
 const FIXTURES = new URL('../../../e2e/fixtures/', import.meta.url);
 
-/** Objects of a fixture file, e.g. "scenarios/s4-user-service-canary.yaml". */
-export function loadObjects(relative: string): K8sObject[] {
+/**
+ * Objects of a fixture file, e.g. "scenarios/s4-user-service-canary.yaml"; objects
+ * without a namespace get `namespace` (as `kubectl apply -n` would), except Namespaces.
+ */
+export function loadObjects(relative: string, namespace?: string): K8sObject[] {
   const text = readFileSync(fileURLToPath(new URL(relative, FIXTURES)), 'utf8');
   const parsed = parseYamlDocuments(text);
   if (parsed.errors.length) throw new Error(`${relative}: ${parsed.errors[0]?.message}`);
-  return nonEmptyDocuments(parsed).map((d) => d.value as K8sObject);
+  return nonEmptyDocuments(parsed).map((d) => {
+    const o = d.value as K8sObject;
+    if (namespace && !o.metadata.namespace && o.kind !== 'Namespace') o.metadata.namespace = namespace;
+    return o;
+  });
 }
 
 export function loadScenario(relative: string, opts: { without?: (o: K8sObject) => boolean; extra?: K8sObject[]; meshConfig?: MeshConfig } = {}): MeshResources {
