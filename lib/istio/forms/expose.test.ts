@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildExpose, exposeSchema, getInitExpose, listGatewayChoices, tlsSecretNames, validateExposeAgainst, type ExposeState } from './expose';
 import { crdProblems } from './crdcheck';
-import { loadScenario, S1, S3, S4 } from './testkit';
+import { loadObjects, loadScenario, S1, S3, S4 } from './testkit';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
 
@@ -84,7 +84,7 @@ describe('expose on S1 (english-gateway: HTTP 80 + HTTPS 443 english-cert; Virtu
     ]);
     expect(crdProblems(res.writes[0]!.object)).toEqual([]);
     // Read back: the same state.
-    const r2 = indexResources([...loadScenario(S1).namespaces, ...r.services, ...r.deployments, gwLive, res.writes[0]!.object, ingress]);
+    const r2 = indexResources([...loadObjects(S1).map((o) => (o.kind === 'VirtualService' ? res.writes[0]!.object : o)), ingress]);
     expect(getInitExpose({ resources: r2, namespace: 'sample', service: 'service-a' })).toEqual({ ...init, routes: [{ prefix: '/api', rewrite: '/' }, { prefix: '/' }], timeout: '10s', retries: { attempts: 3, perTryTimeout: '2s' } });
   });
 
