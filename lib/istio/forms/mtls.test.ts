@@ -99,6 +99,14 @@ describe('mTLS form on S1 (namespace sample, PERMISSIVE, clients ISTIO_MUTUAL)',
     expectValidObjects(res.writes.map((w) => w.object));
   });
 
+  it('port-level DISABLE warns about Istio-mTLS clients only on a port the service sends traffic to', () => {
+    const s = getInitMtls({ resources: r, scope: 'workload', namespace: 'sample', workload: { name: 'service-b-v1' } });
+    const served = buildMtls({ ...s, portLevel: [{ port: 50051, mode: 'DISABLE' }] }, { resources: r });
+    expect(served.warnings.map((w) => w.code)).toEqual(['MTLS_DISABLE_CLIENT_MUTUAL']);
+    const unserved = buildMtls({ ...s, portLevel: [{ port: 9090, mode: 'DISABLE' }] }, { resources: r });
+    expect(unserved.warnings).toEqual([]);
+  });
+
   it('port-level only (mode UNSET) writes portLevelMtls without mtls', () => {
     const s = getInitMtls({ resources: r, scope: 'workload', namespace: 'sample', workload: { name: 'service-b-v1' } });
     const res = buildMtls({ ...s, portLevel: [{ port: 50051, mode: 'DISABLE' }] }, { resources: r });

@@ -322,11 +322,15 @@ function referencesHost(w: Workload, host: { name: string; namespace: string }):
 
 function strictWarnings(s: MtlsState, ctx: MtlsContext, warnings: FormWarning[]): void {
   const r = ctx.resources;
-  const strict = s.mode === 'STRICT' || s.portLevel.some((p) => p.mode === 'STRICT');
-  const disable = s.mode === 'DISABLE' || s.portLevel.some((p) => p.mode === 'DISABLE');
-  if (!strict && !disable) return;
   const servers = affectedWorkloads(s, r);
   const hosts = hostsOf(r, servers);
+  // Port-level modes only matter on ports the services send traffic to (their target ports).
+  const served = new Set(
+    servers.flatMap((w) => servicesOfWorkload(r, w.namespace, w.labels)).flatMap((svc) => (svc.spec?.ports ?? []).map((p) => (typeof p.targetPort === 'number' ? p.targetPort : p.port))),
+  );
+  const strict = s.mode === 'STRICT' || s.portLevel.some((p) => p.mode === 'STRICT' && served.has(p.port));
+  const disable = s.mode === 'DISABLE' || s.portLevel.some((p) => p.mode === 'DISABLE' && served.has(p.port));
+  if (!strict && !disable) return;
   const all = listWorkloads(r);
 
   if (strict) {
