@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { convertLegacyObjects, convertLegacyPolicy, isLegacyAuthenticationPolicy } from './convert';
-import { crdProblems } from './forms/crdcheck';
-import { LEGACY, loadObjects } from './forms/testkit';
+import { LEGACY, testkit } from './forms/testkit';
 import type { K8sObject, Service } from './types';
+
+const { loadObjects, crdProblems } = testkit((p) => readFileSync(new URL(p, import.meta.url), 'utf8'));
 
 const policy = (spec: Record<string, unknown>, meta: Partial<K8sObject['metadata']> = {}): K8sObject => ({
   apiVersion: 'authentication.istio.io/v1alpha1', kind: 'Policy', metadata: { name: 'p', namespace: 'foo', ...meta }, spec,

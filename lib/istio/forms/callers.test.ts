@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { authorizeCaller, buildCallers, callersSchema, getInitCallers, previewCallers, type CallersState } from './callers';
-import { crdProblems } from './crdcheck';
-import { loadScenario, S1, S3 } from './testkit';
+import { testkit, S1, S3 } from './testkit';
 import { indexResources } from '../resources';
 import type { AuthorizationPolicy } from '../types';
+
+const { loadScenario, crdProblems } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
 
 const summary = (ps: ReturnType<typeof previewCallers>) => ps.map((p) => [p.label, p.allowed, p.reason]);
 

@@ -1,11 +1,9 @@
 /**
- * Test-only (reads the bundled CRDs with node:fs): check an object against the
- * structural schema of its Istio CRD version — types, enums, required fields and
- * unknown fields (which the API server would silently prune). CEL rules are not
- * evaluated here; the form schemas carry the ones that matter.
+ * For tests: check an object against the structural schema of its Istio CRD version —
+ * types, enums, required fields and unknown fields (which the API server would
+ * silently prune). CEL rules are not evaluated here; the form schemas carry the ones
+ * that matter. Pure: the caller passes the CRD text (lib/istio/data/crds/crd-all.gen.yaml).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { parseApiVersion } from '../kinds';
 import type { K8sObject } from '../types';
@@ -22,12 +20,8 @@ interface Schema {
   'x-kubernetes-int-or-string'?: boolean;
 }
 
-let schemas: Map<string, Schema> | undefined;
-
-function load(): Map<string, Schema> {
-  if (schemas) return schemas;
-  schemas = new Map();
-  const text = readFileSync(fileURLToPath(new URL('../data/crds/crd-all.gen.yaml', import.meta.url)), 'utf8');
+function loadSchemas(text: string): Map<string, Schema> {
+  const schemas = new Map<string, Schema>();
   for (const chunk of text.split(/^---\s*$/m)) {
     const crd = parse(chunk) as { spec?: { group: string; names: { kind: string }; versions: Array<{ name: string; schema?: { openAPIV3Schema?: Schema } }> } } | null;
     if (!crd?.spec) continue;
@@ -71,12 +65,16 @@ function check(value: unknown, s: Schema, path: string, out: string[]): void {
   if (s.enum && !s.enum.includes(value)) out.push(`${path}: ${JSON.stringify(value)} is not one of ${s.enum.join(', ')}`);
 }
 
-/** Problems of `obj` against its CRD (empty for kinds that have no bundled CRD, e.g. Namespace). */
-export function crdProblems(obj: K8sObject): string[] {
-  const { group, version } = parseApiVersion(obj.apiVersion);
-  const s = load().get(`${group}/${version}/${obj.kind}`);
-  if (!s) return group.endsWith('istio.io') ? [`no CRD schema for ${obj.apiVersion} ${obj.kind}`] : [];
-  const out: string[] = [];
-  check(obj.spec ?? {}, s, 'spec', out);
-  return out;
+/** A checker: problems of an object against its CRD (none for kinds without a bundled CRD, e.g. Namespace). */
+export function crdChecker(crdText: string): (obj: K8sObject) => string[] {
+  let schemas: Map<string, Schema> | undefined;
+  return (obj) => {
+    schemas ??= loadSchemas(crdText);
+    const { group, version } = parseApiVersion(obj.apiVersion);
+    const s = schemas.get(`${group}/${version}/${obj.kind}`);
+    if (!s) return group.endsWith('istio.io') ? [`no CRD schema for ${obj.apiVersion} ${obj.kind}`] : [];
+    const out: string[] = [];
+    check(obj.spec ?? {}, s, 'spec', out);
+    return out;
+  };
 }

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildExpose, exposeSchema, getInitExpose, listGatewayChoices, tlsSecretNames, validateExposeAgainst, type ExposeState } from './expose';
-import { crdProblems } from './crdcheck';
-import { loadObjects, loadScenario, S1, S3, S4 } from './testkit';
+import { testkit, S1, S3, S4 } from './testkit';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
+
+const { loadObjects, loadScenario, crdProblems } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
 
 const issues = (s: unknown) => exposeSchema.safeParse(s).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 const codes = (ws: Array<{ code: string }>) => ws.map((w) => w.code);

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildInjection, getInitInjection, injectionSchema, podsNeedingRestart } from './injection';
-import { loadObjects, loadScenario, S3, S4 } from './testkit';
+import { testkit, S3, S4 } from './testkit';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
+
+const { loadObjects, loadScenario } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
 
 function pod(name: string, labels: Record<string, string>, sidecar: boolean, ns = 'shop'): K8sObject {
   return {

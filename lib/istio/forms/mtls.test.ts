@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildMtls, describeEffectiveMtls, getInitMtls, mtlsSchema, type MtlsState } from './mtls';
-import { crdProblems } from './crdcheck';
-import { loadScenario, S1, S3 } from './testkit';
+import { testkit, S1, S3 } from './testkit';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
+
+const { loadScenario, crdProblems } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
 
 function expectValidObjects(objects: K8sObject[]) {
   for (const o of objects) expect(crdProblems(o), `${o.kind} ${o.metadata.name}`).toEqual([]);

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildServiceEntry, getInitServiceEntry, serviceEntrySchema, SE_PROTOCOLS, type ServiceEntryState } from './serviceEntry';
-import { crdProblems } from './crdcheck';
-import { loadObjects, loadScenario, S1 } from './testkit';
+import { testkit, S1 } from './testkit';
 import { indexResources } from '../resources';
+
+const { loadObjects, loadScenario, crdProblems } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
 
 const isMysql = (o: { kind: string; metadata: { name: string } }) => o.kind === 'ServiceEntry' && o.metadata.name === 'mysql';
 

@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   applyCanaryStep, buildTrafficShifting, canarySteps, getInitTrafficShifting, guessCanaryPair, nextCanaryStep, trafficShiftingSchema,
   type TrafficShiftingState,
 } from './trafficShifting';
-import { crdProblems } from './crdcheck';
-import { BOOKINFO, loadObjects, loadScenario, S1, S4 } from './testkit';
+import { testkit, BOOKINFO, S1, S4 } from './testkit';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
+
+const { loadObjects, loadScenario, crdProblems } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
 
 const issues = (s: unknown) => trafficShiftingSchema.safeParse(s).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 
