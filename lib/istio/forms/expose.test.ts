@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildExpose, exposeSchema, getInitExpose, listGatewayChoices, tlsSecretNames, validateExposeAgainst, type ExposeState } from './expose';
+import { buildExpose, exposeSchema, getInitExpose, listGatewayChoices, servicePortChoices, tlsSecretNames, validateExposeAgainst, type ExposeState } from './expose';
 import { testkit, S1, S3, S4 } from './testkit';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
@@ -41,6 +41,7 @@ describe('expose on S1 (english-gateway: HTTP 80 + HTTPS 443 english-cert; Virtu
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'other-ns', namespace: 'sample' }, type: 'kubernetes.io/tls' },
     ];
     expect(tlsSecretNames(secrets, 'istio-system')).toEqual(['english-cert', 'generic-cert']);
+    expect(servicePortChoices(r, 'sample', 'service-a')).toEqual([{ port: 9000, name: 'http-api' }]);
   });
 
   it('HTTP->HTTPS redirect sets httpsRedirect on the HTTP server that serves only this host', () => {

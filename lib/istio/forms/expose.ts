@@ -129,6 +129,11 @@ export function listGatewayChoices(r: MeshResources): GatewayChoice[] {
   });
 }
 
+/** Ports of the Service, for the port picker ("http 8080"). */
+export function servicePortChoices(r: MeshResources, namespace: string, service: string): Array<{ port: number; name?: string; appProtocol?: string }> {
+  return (findService(r, namespace, service)?.spec?.ports ?? []).map((p) => ({ port: p.port, ...(p.name ? { name: p.name } : {}), ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) }));
+}
+
 /** Names of TLS secrets in `namespace` (type kubernetes.io/tls, or holding tls.crt / cert). */
 export function tlsSecretNames(secrets: readonly K8sObject[], namespace: string): string[] {
   return secrets
