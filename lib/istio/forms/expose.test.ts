@@ -91,6 +91,17 @@ describe('expose on S1 (english-gateway: HTTP 80 + HTTPS 443 english-cert; Virtu
     expect(getInitExpose({ resources: r2, namespace: 'sample', service: 'service-a' })).toEqual({ ...init, routes: [{ prefix: '/api', rewrite: '/' }, { prefix: '/' }], timeout: '10s', retries: { attempts: 3, perTryTimeout: '2s' } });
   });
 
+  it('removing the rewrite, timeout and retries removes those fields again', () => {
+    const first = buildExpose({ ...init, routes: [{ prefix: '/', rewrite: '/v2/' }], timeout: '10s', retries: { attempts: 3, retryOn: 'gateway-error' } }, { resources: r });
+    const vs1 = first.writes[0]!.object;
+    expect((vs1.spec as { http: unknown[] }).http).toEqual([{ rewrite: { uri: '/v2/' }, route: [{ destination: { host: 'service-a.sample.svc.cluster.local', port: { number: 9000 } } }], timeout: '10s', retries: { attempts: 3, retryOn: 'gateway-error' } }]);
+    const r2 = indexResources([...loadObjects(S1).map((o) => (o.kind === 'VirtualService' ? vs1 : o)), ingress]);
+    const back = getInitExpose({ resources: r2, namespace: 'sample', service: 'service-a' });
+    expect(back).toMatchObject({ routes: [{ prefix: '/', rewrite: '/v2/' }], timeout: '10s', retries: { attempts: 3, retryOn: 'gateway-error' } });
+    const second = buildExpose({ ...back, routes: [{ prefix: '/' }], timeout: undefined, retries: undefined }, { resources: r2 });
+    expect(second.writes[0]!.object.spec).toEqual(vsLive.spec);
+  });
+
   it('another host on the same gateway and secret is added to the existing servers', () => {
     const res = buildExpose({ ...init, hosts: ['english.example.com', 'www.english.example.com'] }, { resources: r });
     expect(res.writes.map((w) => w.object.kind)).toEqual(['Gateway', 'VirtualService']);

@@ -75,6 +75,16 @@ describe('sidecar injection on S4 (namespace shop, istio-injection=enabled)', ()
     expect(podsNeedingRestart(s, r)).toEqual([{ name: 'user-service-v3-xyz', namespace: 'shop', owner: 'user-service-v3', hasSidecar: true, wantsSidecar: false, restart: 'rollout', reason: 'runs a sidecar it should no longer have' }]);
   });
 
+  it('"default" removes a workload override again', () => {
+    const v3 = r.deployments.find((d) => d.metadata.name === 'user-service-v3')!;
+    const withOverride = { ...v3, spec: { ...v3.spec, template: { ...v3.spec!.template, metadata: { labels: { ...v3.spec!.template!.metadata!.labels, 'sidecar.istio.io/inject': 'false' } } } } };
+    const r2 = { ...r, deployments: r.deployments.map((d) => (d === v3 ? withOverride : d)) };
+    const s = getInitInjection({ resources: r2, namespace: 'shop' });
+    expect(s.workloads[1]).toEqual({ name: 'user-service-v3', inject: 'false' });
+    const res = buildInjection({ ...s, workloads: [s.workloads[0]!, { name: 'user-service-v3', inject: 'default' }] }, { resources: r2 });
+    expect(res.writes).toEqual([{ action: 'replace', base: withOverride, object: v3 }]);
+  });
+
   it('warns about an unknown revision and an override the namespace label overrules', () => {
     const istiod = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod-1-24', namespace: 'istio-system' }, spec: { template: { metadata: { labels: { app: 'istiod', 'istio.io/rev': '1-24' } } } } };
     const r2 = indexResources([...objects, istiod]);

@@ -47,6 +47,17 @@ describe('mTLS form on S1 (namespace sample, PERMISSIVE, clients ISTIO_MUTUAL)',
     expect(res.writes).toEqual([]);
   });
 
+  it('UNSET on the namespace policy removes its mode (the namespace inherits the mesh mode)', () => {
+    const res = buildMtls({ ...getInitMtls({ resources: r, scope: 'namespace', namespace: 'sample' }), mode: 'UNSET' }, { resources: r });
+    expect(res.writes).toEqual([{ action: 'replace', base: r.peerAuthentications[0], object: { ...r.peerAuthentications[0], spec: {} } }]);
+  });
+
+  it('PERMISSIVE -> PERMISSIVE is not a change, PERMISSIVE -> DISABLE is', () => {
+    const init = getInitMtls({ resources: r, scope: 'namespace', namespace: 'sample' });
+    expect(buildMtls({ ...init, mode: 'PERMISSIVE' }, { resources: r }).writes).toEqual([]);
+    expect(buildMtls({ ...init, mode: 'DISABLE', clientTls: { enabled: false, host: '' } }, { resources: r }).writes[0]!.object.spec).toEqual({ mtls: { mode: 'DISABLE' } });
+  });
+
   it('keeps metadata it does not own (labels, annotations, resourceVersion) and drops status', () => {
     const pa = { ...r.peerAuthentications[0]!, metadata: { ...r.peerAuthentications[0]!.metadata, labels: { team: 'a' }, annotations: { note: 'x' }, resourceVersion: '42', managedFields: [{}] }, status: { x: 1 } };
     const r2 = { ...r, peerAuthentications: [pa] };
