@@ -117,6 +117,15 @@ describe('expose on S1 (english-gateway: HTTP 80 + HTTPS 443 english-cert; Virtu
     expect((res.writes[0]!.object.spec as { servers: unknown[] }).servers[1]).toEqual({ port: { number: 443, name: 'https', protocol: 'HTTPS' }, tls: { mode: 'SIMPLE', credentialName: 'english-cert-2025' }, hosts: ['english.example.com'] });
   });
 
+  it('checks the TLS secret when the secrets can be listed', () => {
+    const secret: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'english-cert', namespace: 'istio-system' }, type: 'kubernetes.io/tls' };
+    expect(buildExpose({ ...init, credentialName: 'english-cert', hosts: ['english.example.com', 'x.example.com'] }, { resources: r, secrets: [secret] }).warnings).toEqual([]);
+    expect(buildExpose({ ...init, credentialName: 'missing-cert' }, { resources: r, secrets: [secret] }).warnings).toEqual([
+      { code: 'EXPOSE_SECRET_NOT_FOUND', message: 'There is no TLS secret missing-cert in istio-system, where the gateway workload reads its certificates; HTTPS for english.example.com will fail until it exists.' },
+    ]);
+    expect(buildExpose({ ...init, credentialName: 'missing-cert' }, { resources: r }).warnings).toEqual([]);
+  });
+
   it('a new gateway for a host another gateway serves on the same port is a conflict', () => {
     const res = buildExpose({ ...init, gateway: { mode: 'new', namespace: 'sample', name: 'english-2' }, virtualServiceName: 'english-2' }, { resources: r });
     expect(codes(res.warnings)).toEqual(['EXPOSE_GATEWAY_CONFLICT', 'EXPOSE_GATEWAY_CONFLICT']);

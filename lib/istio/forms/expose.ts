@@ -83,6 +83,8 @@ export type ExposeState = z.infer<typeof exposeSchema>;
 
 export interface ExposeContext {
   resources: MeshResources;
+  /** Secrets the user may list (omit when RBAC does not allow it): the credential is then checked. */
+  secrets?: readonly K8sObject[];
 }
 
 export interface ExposeInitContext {
@@ -481,6 +483,12 @@ export function buildExpose(input: ExposeState, ctx: ExposeContext): BuildResult
     }
   }
   const selected = gatewayWorkloads(r, gw);
+  if (s.https && ctx.secrets) {
+    const namespaces = selected.length ? [...new Set(selected.map((w) => w.namespace))] : ['istio-system'];
+    if (!namespaces.some((ns) => tlsSecretNames(ctx.secrets ?? [], ns).includes(s.credentialName))) {
+      warnings.push({ code: 'EXPOSE_SECRET_NOT_FOUND', message: `There is no TLS secret ${s.credentialName} in ${listInWords(namespaces)}, where the gateway workload reads its certificates; HTTPS for ${listInWords(s.hosts)} will fail until it exists.` });
+    }
+  }
   if (!selected.length) {
     warnings.push({ code: 'EXPOSE_NO_INGRESS_WORKLOAD', message: `No known workload has the labels ${Object.entries(gw.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)'} of Gateway ${s.gateway.namespace}/${s.gateway.name}; make sure an ingress gateway is deployed.` });
   }
