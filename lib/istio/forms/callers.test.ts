@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { authorizeCaller, buildCallers, callersSchema, getInitCallers, previewCallers, type CallersState } from './callers';
+import { testkit, S1, S3 } from './testkit';
+import { indexResources } from '../resources';
+import type { AuthorizationPolicy } from '../types';
+
+const { loadScenario, crdProblems } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
+
+const summary = (ps: ReturnType<typeof previewCallers>) => ps.map((p) => [p.label, p.allowed, p.reason]);
+
+describe('caller restrictions on S3 (to-sample allows only namespace microsvc-sample; mesh STRICT)', () => {
+  const r = loadScenario(S3);
+  const live = r.authorizationPolicies[0]!;
+  const init = getInitCallers({ resources: r, namespace: 'microsvc-sample', workload: { name: 'sample' } });
+
+  it('edits the existing policy: reads its sources', () => {
+    expect(init).toEqual({ namespace: 'microsvc-sample', workload: { name: 'sample', selector: { app: 'sample' } }, policyName: 'to-sample', namespaces: ['microsvc-sample'], serviceAccounts: [] });
+  });
+
+  it('previews the known callers: caller allowed, el-caller (no sidecar) and the ingress gateway denied', () => {
+    expect(summary(previewCallers(init, r))).toEqual([
+      ['workload microsvc-sample/caller', true, 'allowed by AuthorizationPolicy microsvc-sample/to-sample'],
+      ['workload microsvc-sample/el-caller', false, 'it has no sidecar and sends plaintext, which STRICT mTLS refuses'],
+      ['ingress gateway istio-system/istio-ingressgateway', false, 'no ALLOW rule matches it'],
+    ]);
+  });
+
+  it('unchanged: no write, and a warning that requests through the gateway are refused', () => {
+    const res = buildCallers(init, { resources: r });
+    expect(res.writes).toEqual([]);
+    expect(res.warnings).toEqual([
+      {
+        code: 'AUTHZ_INGRESS_DENIED',
+        message: 'VirtualService microsvc-sample/sample routes requests from outside to sample, but the ingress gateway istio-system/istio-ingressgateway (namespace istio-system) is not allowed to call it: those requests will get "RBAC: access denied". Allow namespace istio-system or the gateway\'s service account if they should get through.',
+      },
+    ]);
+  });
+
+  it('allowing the ingress gateway service account edits to-sample in place (namespaces OR principals)', () => {
+    const s: CallersState = { ...init, serviceAccounts: [{ namespace: 'istio-system', name: 'istio-ingressgateway-service-account' }] };
+    const res = buildCallers(s, { resources: r });
+    expect(res.writes).toEqual([
+      {
+        action: 'replace',
+        base: live,
+        object: {
+          apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'to-sample', namespace: 'microsvc-sample' },
+          spec: {
+            selector: { matchLabels: { app: 'sample' } },
+            rules: [{ from: [{ source: { namespaces: ['microsvc-sample'] } }, { source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }] }],
+          },
+        },
+      },
+    ]);
+    expect(res.warnings).toEqual([]);
+    expect(crdProblems(res.writes[0]!.object)).toEqual([]);
+    expect(previewCallers(s, r).find((p) => p.caller.kind === 'gateway')).toMatchObject({ allowed: true, reason: 'allowed by AuthorizationPolicy microsvc-sample/to-sample' });
+  });
+
+  it('only service accounts: the namespace source goes away', () => {
+    const s: CallersState = { ...init, namespaces: [], serviceAccounts: [{ namespace: 'microsvc-sample', name: 'default' }] };
+    const res = buildCallers(s, { resources: r });
+    expect(res.writes[0]!.object.spec).toEqual({ selector: { matchLabels: { app: 'sample' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/microsvc-sample/sa/default'] } }] }] });
+  });
+
+  it('creates a policy for a workload that has none (selector of the workload, no default action written)', () => {
+    const s = { ...getInitCallers({ resources: r, namespace: 'microsvc-sample', workload: { name: 'caller' } }), namespaces: ['microsvc-sample', 'istio-system'] };
+    expect(s.policyName).toBe('caller-callers');
+    const res = buildCallers(s, { resources: r });
+    expect(res.writes).toEqual([
+      {
+        action: 'create',
+        object: {
+          apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'caller-callers', namespace: 'microsvc-sample' },
+          spec: { selector: { matchLabels: { app: 'caller' } }, rules: [{ from: [{ source: { namespaces: ['microsvc-sample', 'istio-system'] } }] }] },
+        },
+      },
+    ]);
+    expect(res.warnings).toEqual([]);
+    expect(summary(previewCallers(s, r))).toEqual([
+      ['workload microsvc-sample/sample', true, 'allowed by AuthorizationPolicy microsvc-sample/caller-callers'],
+      ['workload microsvc-sample/el-caller', false, 'it has no sidecar and sends plaintext, which STRICT mTLS refuses'],
+      ['ingress gateway istio-system/istio-ingressgateway', true, 'allowed by AuthorizationPolicy microsvc-sample/caller-callers'],
+    ]);
+  });
+
+  it('does not take over a policy with other conditions; warns that ALLOW policies add up', () => {
+    const broad: AuthorizationPolicy = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'health', namespace: 'microsvc-sample' }, spec: { selector: { matchLabels: { app: 'caller' } }, rules: [{ to: [{ operation: { paths: ['/health'] } }] }] } };
+    const r2 = { ...r, authorizationPolicies: [...r.authorizationPolicies, broad] };
+    const s = { ...getInitCallers({ resources: r2, namespace: 'microsvc-sample', workload: { name: 'caller' } }), namespaces: ['microsvc-sample'] };
+    const res = buildCallers(s, { resources: r2 });
+    expect(res.writes[0]!.action).toBe('create');
+    expect(res.warnings).toEqual([{ code: 'AUTHZ_OTHER_ALLOW', message: 'AuthorizationPolicy microsvc-sample/health also applies to this workload; ALLOW policies add up, so callers it allows still get through.' }]);
+    expect(previewCallers(s, r2).find((p) => p.caller.kind === 'gateway')).toMatchObject({ allowed: true, certain: false, reason: 'AuthorizationPolicy microsvc-sample/health allows some of its requests' });
+  });
+});
+
+describe('caller restrictions on S1 (PERMISSIVE)', () => {
+  it('warns that identities need mTLS', () => {
+    const r = loadScenario(S1);
+    const s = { ...getInitCallers({ resources: r, namespace: 'sample', workload: { name: 'service-b-v1' } }), namespaces: ['sample'] };
+    expect(s.workload.selector).toEqual({ app: 'service-b', version: 'v1' });
+    const res = buildCallers(s, { resources: r });
+    expect(res.warnings.map((w) => w.code)).toEqual(['AUTHZ_NEEDS_MTLS']);
+  });
+});
+
+describe('authorizeCaller (minimal, isolated)', () => {
+  const opts = { rootNamespace: 'istio-system', trustDomain: 'cluster.local' };
+  const caller = { kind: 'workload' as const, name: 'a', namespace: 'ns1', serviceAccount: 'sa-a', hasSidecar: true };
+  const target = { namespace: 'ns2', labels: { app: 'b' }, mtlsMode: 'PERMISSIVE' as const };
+  const ap = (name: string, spec: AuthorizationPolicy['spec'], ns = 'ns2'): AuthorizationPolicy => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: ns }, spec });
+
+  it('no policy: allowed; empty ALLOW policy: denied', () => {
+    expect(authorizeCaller(caller, target, [], opts).allowed).toBe(true);
+    expect(authorizeCaller(caller, target, [ap('deny-all', {})], opts)).toMatchObject({ allowed: false, reason: 'no ALLOW rule matches it' });
+  });
+  it('DENY wins; principals with wildcards; notNamespaces; root-namespace policies apply', () => {
+    expect(authorizeCaller(caller, target, [ap('d', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['ns1'] } }] }] }), ap('a', { rules: [{}] })], opts)).toMatchObject({ allowed: false, reason: 'denied by AuthorizationPolicy ns2/d' });
+    expect(authorizeCaller(caller, target, [ap('p', { rules: [{ from: [{ source: { principals: ['cluster.local/ns/ns1/*'] } }] }] })], opts).allowed).toBe(true);
+    expect(authorizeCaller(caller, target, [ap('n', { rules: [{ from: [{ source: { notNamespaces: ['ns1'] } }] }] })], opts).allowed).toBe(false);
+    expect(authorizeCaller(caller, target, [ap('mesh', { rules: [{ from: [{ source: { namespaces: ['other'] } }] }] }, 'istio-system')], opts).allowed).toBe(false);
+    expect(authorizeCaller(caller, target, [ap('elsewhere', { rules: [{ from: [{ source: { namespaces: ['other'] } }] }] }, 'ns3')], opts).allowed).toBe(true);
+  });
+  it('a caller without sidecar has no identity under PERMISSIVE', () => {
+    expect(authorizeCaller({ ...caller, hasSidecar: false }, target, [ap('n', { rules: [{ from: [{ source: { namespaces: ['ns1'] } }] }] })], opts)).toMatchObject({ allowed: false, reason: 'no ALLOW rule matches it (it has no mTLS identity)' });
+  });
+});
+
+describe('caller restrictions schema', () => {
+  const issues = (s: unknown) => callersSchema.safeParse(s).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const base: CallersState = { namespace: 'ns', workload: { name: 'w', selector: { app: 'w' } }, policyName: 'w-callers', namespaces: ['a'], serviceAccounts: [] };
+  it('refuses an empty allow list, bad names and duplicates; nothing is written', () => {
+    expect(issues({ ...base, namespaces: [] })).toEqual([{ path: 'namespaces', message: 'Choose at least one namespace or service account allowed to call w' }]);
+    expect(issues({ ...base, namespaces: ['A_b', 'a', 'a'], serviceAccounts: [{ namespace: '', name: 'x' }] })).toEqual([
+      { path: 'namespaces.0', message: 'The namespace "A_b" may only contain lowercase letters, digits and "-", and must start and end with a letter or digit' },
+      { path: 'namespaces.2', message: 'The namespace a is listed twice' },
+      { path: 'serviceAccounts.0.namespace', message: 'Enter a namespace' },
+    ]);
+    expect(issues({ ...base, workload: { name: 'w', selector: {} } })).toEqual([{ path: 'workload.selector', message: 'Choose the workload to protect: the policy needs its pod labels' }]);
+    expect(buildCallers({ ...base, namespaces: [] }, { resources: indexResources([]) }).writes).toEqual([]);
+  });
+});

@@ -1,0 +1,316 @@
+/**
+ * What every form builder shares: the result shape (writes + warnings), starting a
+ * replacement from the live object, minimal output, and a small model of the mesh's
+ * workloads (pod labels, service account, sidecar or not). Pure.
+ */
+import { z } from 'zod';
+import { matchesLabels, matchesSelector } from '../labels';
+import { fqdn } from '../hosts';
+import type { MeshResources } from '../resources';
+import type { Deployment, K8sObject, Namespace, Pod, Service } from '../types';
+import { DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN } from '../types';
+import { toFieldIssues, type FieldIssue } from './validators';
+
+/* ---- results ---- */
+
+/** Any Kubernetes object, whatever its spec type. */
+export type AnyK8sObject = K8sObject<object>;
+
+export type WriteAction = 'create' | 'replace';
+
+export interface FormWrite {
+  action: WriteAction;
+  /** The object to send: the whole object for create, the whole edited object for replace (PUT). */
+  object: K8sObject;
+  /** The live object a replace starts from (for the diff); absent for create. */
+  base?: K8sObject;
+}
+
+export interface FormWarning {
+  /** Stable code, e.g. "MTLS_STRICT_CLIENT_NO_SIDECAR". */
+  code: string;
+  message: string;
+}
+
+export interface BuildResult {
+  writes: FormWrite[];
+  warnings: FormWarning[];
+  /** Field errors when the state did not pass the form's schema; then `writes` is empty. */
+  errors: FieldIssue[];
+}
+
+/** Validate `state` with `schema`; on failure return the errors as a result with nothing to write. */
+export function checkState<S>(schema: z.ZodType<S>, state: unknown): { ok: true; state: S } | { ok: false; result: BuildResult } {
+  const parsed = schema.safeParse(state);
+  if (parsed.success) return { ok: true, state: parsed.data };
+  return { ok: false, result: { writes: [], warnings: [], errors: toFieldIssues(parsed.error) } };
+}
+
+/* ---- objects ---- */
+
+export function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
+}
+
+/**
+ * The starting point of a replacement: a copy of the live object without what the
+ * server owns and a form must not send back (status, managedFields). Labels,
+ * annotations, resourceVersion (so the server refuses a concurrent change) and every
+ * spec field stay.
+ */
+export function startFrom<T extends AnyK8sObject>(live: T): T {
+  const copy = clone(live);
+  delete copy.status;
+  delete copy.metadata.managedFields;
+  return copy;
+}
+
+export function newObject<T extends AnyK8sObject>(apiVersion: string, kind: string, name: string, namespace: string | undefined, spec?: T['spec']): T {
+  const obj: AnyK8sObject = { apiVersion, kind, metadata: namespace === undefined ? { name } : { name, namespace } };
+  if (spec !== undefined) obj.spec = spec;
+  return obj as T;
+}
+
+/**
+ * Remove undefined values, empty objects and empty arrays, recursively. Used on the
+ * parts a form builds, never on a whole live object (a user's own "{}" stays theirs).
+ */
+export function compact<T>(v: T): T {
+  if (Array.isArray(v)) {
+    return v.map((x) => compact(x)).filter((x) => !isEmptyValue(x)) as unknown as T;
+  }
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      const c = compact(x);
+      if (!isEmptyValue(c)) out[k] = c;
+    }
+    return out as T;
+  }
+  return v;
+}
+
+function isEmptyValue(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v === 'object') return Object.keys(v as object).length === 0;
+  return false;
+}
+
+/** Set `obj[key]` to a compacted value, or delete the key when the value is empty. */
+export function setOrDelete(obj: Record<string, unknown>, key: string, value: unknown): void {
+  const c = compact(value);
+  if (isEmptyValue(c)) delete obj[key];
+  else obj[key] = c;
+}
+
+/**
+ * Add a write for `next`: a create when there is no live object, a replace when the
+ * live object differs, nothing when the edit changes nothing.
+ */
+export function pushWrite(writes: FormWrite[], next: AnyK8sObject, live: AnyK8sObject | undefined): void {
+  if (!live) {
+    writes.push({ action: 'create', object: next as K8sObject });
+    return;
+  }
+  if (deepEqual(startFrom(live), next)) return;
+  writes.push({ action: 'replace', object: next as K8sObject, base: live as K8sObject });
+}
+
+/** Field paths ("spec/http[0]/route") where `next` differs from `base`, for a change summary. */
+export function changedPaths(base: unknown, next: unknown, prefix = ''): string[] {
+  if (deepEqual(base, next)) return [];
+  const bothObjects = base && next && typeof base === 'object' && typeof next === 'object' && Array.isArray(base) === Array.isArray(next);
+  if (!bothObjects) return [prefix || '/'];
+  if (Array.isArray(base)) {
+    const n = next as unknown[];
+    if (base.length !== n.length) return [prefix || '/'];
+    return base.flatMap((x, i) => changedPaths(x, n[i], `${prefix}[${i}]`));
+  }
+  const b = base as Record<string, unknown>;
+  const n = next as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(n)])];
+  return keys.flatMap((k) => changedPaths(b[k], n[k], prefix ? `${prefix}/${k}` : k));
+}
+
+export function sameName(a: AnyK8sObject, name: string, namespace: string | undefined): boolean {
+  return a.metadata.name === name && (a.metadata.namespace ?? undefined) === namespace;
+}
+
+/** A name not used by any of `taken` (in that namespace): `base`, then base-2, base-3 ... */
+export function freeName(base: string, taken: readonly AnyK8sObject[], namespace: string): string {
+  const used = new Set(taken.filter((o) => o.metadata.namespace === namespace).map((o) => o.metadata.name));
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/* ---- mesh settings ---- */
+
+export function rootNamespace(r: MeshResources): string {
+  return r.meshConfig?.rootNamespace || DEFAULT_ROOT_NAMESPACE;
+}
+
+export function trustDomain(r: MeshResources): string {
+  return r.meshConfig?.trustDomain || DEFAULT_TRUST_DOMAIN;
+}
+
+export function principalOf(td: string, namespace: string, serviceAccount: string): string {
+  return `${td}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+export function findNamespace(r: MeshResources, name: string): Namespace | undefined {
+  return r.namespaces.find((n) => n.metadata.name === name);
+}
+
+export function findService(r: MeshResources, namespace: string, name: string): Service | undefined {
+  return r.services.find((s) => s.metadata.namespace === namespace && s.metadata.name === name);
+}
+
+/** Hosts (FQDN) of a Kubernetes Service. */
+export function serviceHost(namespace: string, name: string): string {
+  return fqdn(name, namespace);
+}
+
+/* ---- sidecar injection, as the Istio webhook decides it ---- */
+
+export const INJECTION_LABEL = 'istio-injection';
+export const REVISION_LABEL = 'istio.io/rev';
+export const INJECT_OVERRIDE = 'sidecar.istio.io/inject';
+
+export type NamespaceInjection = 'enabled' | 'disabled' | 'revision' | 'unset';
+
+export function namespaceInjection(ns: Namespace | undefined): { mode: NamespaceInjection; revision?: string } {
+  const labels = ns?.metadata.labels ?? {};
+  const v = labels[INJECTION_LABEL];
+  if (v === 'enabled') return { mode: 'enabled' };
+  if (v === 'disabled') return { mode: 'disabled' };
+  if (labels[REVISION_LABEL]) return { mode: 'revision', revision: labels[REVISION_LABEL] };
+  return { mode: 'unset' };
+}
+
+/**
+ * The pod-level override: the label sidecar.istio.io/inject, or the older annotation of
+ * the same name (still honoured by the injector and by Maistra/OpenShift meshes that opt
+ * pods in one by one). The label wins when both are set.
+ */
+export function podInjectOverride(meta: { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined): 'true' | 'false' | undefined {
+  const v = meta?.labels?.[INJECT_OVERRIDE] ?? meta?.annotations?.[INJECT_OVERRIDE];
+  if (v === undefined) return undefined;
+  return v === 'true' ? 'true' : 'false';
+}
+
+/**
+ * Would a pod created now get a sidecar? Istio's rule: if either the namespace label or
+ * the pod override says disabled, no; if either says enabled (a revision label counts as
+ * enabled), yes; otherwise no (enableNamespacesByDefault is off by default).
+ */
+export function injectionWanted(ns: NamespaceInjection, pod: 'true' | 'false' | undefined): boolean {
+  if (ns === 'disabled' || pod === 'false') return false;
+  return ns === 'enabled' || ns === 'revision' || pod === 'true';
+}
+
+export function podHasSidecar(pod: Pod): boolean {
+  const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
+  return names.includes('istio-proxy');
+}
+
+/* ---- workloads ---- */
+
+export interface Workload {
+  kind: 'Deployment' | 'Pod';
+  name: string;
+  namespace: string;
+  /** Labels of its pods. */
+  labels: Record<string, string>;
+  serviceAccount: string;
+  /** Has (Pod) or will have (Deployment, predicted from the injection labels) a sidecar. */
+  hasSidecar: boolean;
+  /** True for Istio gateways (they run a proxy of their own). */
+  gateway: boolean;
+  object: Deployment | Pod;
+}
+
+function isGatewayLabels(labels: Record<string, string>): boolean {
+  return labels.istio === 'ingressgateway' || labels.istio === 'egressgateway' || labels['gateway.istio.io/managed'] !== undefined;
+}
+
+/**
+ * Deployments, and pods that no Deployment of their namespace selects. A Deployment
+ * whose pods are known takes the sidecar state from them; otherwise it is predicted.
+ */
+export function listWorkloads(r: MeshResources, namespace?: string): Workload[] {
+  const out: Workload[] = [];
+  const inNs = (o: AnyK8sObject) => namespace === undefined || o.metadata.namespace === namespace;
+  for (const d of r.deployments.filter(inNs)) {
+    const ns = d.metadata.namespace ?? 'default';
+    const labels = d.spec?.template?.metadata?.labels ?? {};
+    const pods = r.pods.filter((p) => p.metadata.namespace === ns && d.spec?.selector && matchesSelector(d.spec.selector, p.metadata.labels));
+    const gateway = isGatewayLabels(labels);
+    const predicted = injectionWanted(namespaceInjection(findNamespace(r, ns)).mode, podInjectOverride(d.spec?.template?.metadata));
+    out.push({
+      kind: 'Deployment',
+      name: d.metadata.name,
+      namespace: ns,
+      labels,
+      serviceAccount: d.spec?.template?.spec?.serviceAccountName || d.spec?.template?.spec?.serviceAccount || 'default',
+      hasSidecar: gateway || (pods.length > 0 ? pods.every(podHasSidecar) : predicted),
+      gateway,
+      object: d,
+    });
+  }
+  for (const p of r.pods.filter(inNs)) {
+    const ns = p.metadata.namespace ?? 'default';
+    const owned = r.deployments.some((d) => d.metadata.namespace === ns && d.spec?.selector && matchesSelector(d.spec.selector, p.metadata.labels));
+    if (owned) continue;
+    const labels = p.metadata.labels ?? {};
+    const gateway = isGatewayLabels(labels);
+    out.push({
+      kind: 'Pod',
+      name: p.metadata.name,
+      namespace: ns,
+      labels,
+      serviceAccount: p.spec?.serviceAccountName || p.spec?.serviceAccount || 'default',
+      hasSidecar: gateway || podHasSidecar(p),
+      gateway,
+      object: p,
+    });
+  }
+  return out;
+}
+
+/** Workloads a Service selects (none for a Service without selector). */
+export function workloadsOfService(r: MeshResources, svc: Service): Workload[] {
+  const sel = svc.spec?.selector;
+  if (!sel || Object.keys(sel).length === 0) return [];
+  return listWorkloads(r, svc.metadata.namespace).filter((w) => matchesLabels(sel, w.labels));
+}
+
+/** Services of `namespace` that select a workload with `labels`. */
+export function servicesOfWorkload(r: MeshResources, namespace: string, labels: Record<string, string>): Service[] {
+  return r.services.filter((s) => s.metadata.namespace === namespace && s.spec?.selector && Object.keys(s.spec.selector).length > 0 && matchesLabels(s.spec.selector, labels));
+}
+
+export function workloadLabel(w: Workload): string {
+  return `${w.kind} ${w.namespace}/${w.name}`;
+}
+
+/** "a, b and c" */
+export function listInWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
