@@ -62,28 +62,31 @@ export function specOf(obj: K8sObject): Record<string, unknown> {
 
 const gkKey = (group: string, kind: string) => `${group}/${kind}`;
 
-/** The Service and Pod istioctl adds with AddDefaultResources(). */
-export function defaultResources(): K8sObject[] {
+/**
+ * The Service and Pod istioctl adds with AddDefaultResources() (pkg/config/analysis/local/defaults.go):
+ * an ingress gateway Service and a dummy Pod (an istio-proxy container without an image).
+ */
+export function defaultResources(namespace = 'istio-system', ingressService = 'istio-ingressgateway'): K8sObject[] {
   return [
     {
       apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
-      spec: {
-        selector: { istio: 'ingressgateway' },
-        ports: [
-          { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP', nodePort: 31380 },
-          { name: 'https', port: 443, targetPort: 443, protocol: 'TCP', nodePort: 31390 },
-          { name: 'tcp', port: 31400, targetPort: 31400, protocol: 'TCP', nodePort: 31400 },
-          { name: 'tls', port: 15443, targetPort: 15443, protocol: 'TCP', nodePort: 31447 },
-        ],
-      },
+      kind: 'Pod',
+      metadata: { name: `${ingressService}-dummypod`, namespace, labels: { istio: 'ingressgateway' } },
+      spec: { containers: [{ name: 'istio-proxy' }] },
     },
     {
       apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'ingressgateway', namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
-      spec: { containers: [{ name: 'istio-proxy', image: 'proxyv2' }] },
+      kind: 'Service',
+      metadata: { name: ingressService, namespace },
+      spec: {
+        ports: [
+          { name: 'http2', nodePort: 31380, port: 80, protocol: 'TCP', targetPort: 80 },
+          { name: 'https', nodePort: 31390, port: 443, protocol: 'TCP', targetPort: 443 },
+          { name: 'tcp', nodePort: 31400, port: 31400, protocol: 'TCP', targetPort: 31400 },
+          { name: 'tls', nodePort: 31447, port: 15443, protocol: 'TCP', targetPort: 15443 },
+        ],
+        selector: { istio: 'ingressgateway' },
+      },
     },
   ];
 }

@@ -124,7 +124,7 @@ export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {
   const input = normalizeObjects(objects);
   const meshConfig = options.meshConfig ?? {};
   const withDefaults = options.defaultResources !== false && String(meshConfig.ingressControllerMode ?? '').toUpperCase() !== 'OFF';
-  const defaults = withDefaults ? defaultResources() : [];
+  const defaults = withDefaults ? defaultResources('istio-system', String(meshConfig.ingressService ?? '') || 'istio-ingressgateway') : [];
   const ctx = new AnalysisContext({
     objects: [...input, ...defaults],
     meshConfig,
