@@ -3,6 +3,7 @@
  * GitOps behaviour (controller templates standing for pods), suppression, List
  * documents, certificate validation and the message formatting.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../types';
 import { analyze, ANALYZERS, findAnalyzer, normalizeObjects, resolveAnalyzers, UnknownAnalyzerError } from './index';
@@ -10,6 +11,7 @@ import { ALL_MESSAGES, formatTemplate } from './messages';
 import { unreachableRules } from './analyzers/schema';
 import { certificateProblem } from './analyzers/x509';
 import { HostRegistry } from './registry';
+import { generateMesh, runAnalysisBenchmark } from './bench';
 
 const o = (apiVersion: string, kind: string, name: string, namespace: string | undefined, spec: unknown, extra: Partial<K8sObject> = {}): K8sObject =>
   ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}), ...(extra.metadata ?? {}) }, spec, ...extra }) as K8sObject;
@@ -31,6 +33,10 @@ describe('registry of analyzers', () => {
       expect(a.description).not.toBe('');
       for (const c of a.codes) expect(ALL_MESSAGES[c], `${a.name} ${c}`).toBeDefined();
     }
+  });
+  it('documents every code an analyzer can emit in CODES.md', () => {
+    const doc = readFileSync(new URL('./CODES.md', import.meta.url), 'utf8');
+    for (const a of ANALYZERS) for (const c of a.codes) expect(doc, c).toContain(`| ${c} |`);
   });
   it('resolves Istio Go type names as aliases and rejects unknown names', () => {
     expect(findAnalyzer('deployment.ServiceAssociationAnalyzer')?.name).toBe('deployment.MultiServiceAnalyzer');
@@ -201,5 +207,19 @@ describe('messages', () => {
   it('formats Go verbs', () => {
     expect(formatTemplate('Referenced %s not found: %q', ['host', 'a"b'])).toBe('Referenced host not found: "a\\"b"');
     expect(formatTemplate('%v and %d%%', [[1, 2], 3])).toBe('[1 2] and 3%');
+  });
+});
+
+describe('benchmark harness', () => {
+  it('generates the requested number of resources, deterministically', () => {
+    const a = generateMesh(1200);
+    expect(a.objects).toHaveLength(1200);
+    expect(JSON.stringify(generateMesh(1200).objects)).toBe(JSON.stringify(a.objects));
+  });
+  it('reports figures (no timing assertion)', () => {
+    const r = runAnalysisBenchmark({ resources: 600, runs: 1 });
+    expect(r.resources).toBe(600);
+    expect(r.findings).toBeGreaterThan(0);
+    expect(r.runs).toHaveLength(1);
   });
 });

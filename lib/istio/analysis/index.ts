@@ -135,7 +135,11 @@ export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {
   });
   const analyzers = options.analyzers ? resolveAnalyzers(options.analyzers) : defaultAnalyzers();
   const findings: Finding[] = [];
-  for (const a of analyzers) findings.push(...a.run(ctx));
+  for (const a of analyzers) {
+    options.onProgress?.(a.name);
+    findings.push(...a.run(ctx));
+  }
+  options.onProgress?.(undefined);
   let result = findings;
   if (options.honourSuppressAnnotation !== false) {
     const byResource = new Map<string, K8sObject>();
