@@ -49,7 +49,8 @@ export function asLabels(v: unknown): Labels {
 }
 
 export function nsOf(obj: K8sObject): string {
-  return obj.metadata.namespace ?? '';
+  const ns: unknown = obj.metadata.namespace;
+  return typeof ns === 'string' ? ns : '';
 }
 
 export function groupOf(obj: K8sObject): string {
@@ -99,6 +100,8 @@ export interface ContextInit {
   now?: number;
   /** Objects added by the engine (istioctl's default resources), not written by the user. */
   defaults?: readonly K8sObject[];
+  /** Input as written, for objects whose metadata the engine had to coerce (see normalizeObjects). */
+  originals?: ReadonlyMap<K8sObject, unknown>;
 }
 
 export class AnalysisContext {
@@ -114,6 +117,7 @@ export class AnalysisContext {
   private readonly byName = new Map<string, K8sObject>();
   private readonly memo = new Map<string, unknown>();
   private readonly defaults: ReadonlySet<K8sObject>;
+  private readonly originals: ReadonlyMap<K8sObject, unknown>;
 
   constructor(init: ContextInit) {
     this.objects = init.objects;
@@ -122,6 +126,7 @@ export class AnalysisContext {
     this.schemas = init.schemas;
     this.now = init.now ?? Date.now();
     this.defaults = new Set(init.defaults ?? []);
+    this.originals = init.originals ?? new Map();
     this.rootNamespace = str(this.meshConfig.rootNamespace) || DEFAULT_ROOT_NAMESPACE;
     const domain = str(this.meshConfig.clusterDomain) || str(this.meshConfig.trustDomain) || 'cluster.local';
     this.domainSuffix = `svc.${domain}`;
@@ -133,6 +138,11 @@ export class AnalysisContext {
       list.push(o);
       this.byName.set(`${k}/${nsOf(o)}/${o.metadata.name}`, o);
     }
+  }
+
+  /** The object as the user wrote it (schema validation reports what was written, not the coerced copy). */
+  original(obj: K8sObject): unknown {
+    return this.originals.get(obj) ?? obj;
   }
 
   /** True for the synthetic objects the engine added (not in the user's input). */
