@@ -223,3 +223,34 @@ describe('benchmark harness', () => {
     expect(r.runs).toHaveLength(1);
   });
 });
+
+describe('malformed input', () => {
+  it('never throws on objects with wrongly typed fields (deterministic mini-fuzz over the conformance files)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { nonEmptyDocuments, parseYamlDocuments } = await import('../yaml');
+    const dir = new URL('./conformance/testdata/', import.meta.url);
+    const docs: unknown[] = [];
+    for (const f of readdirSync(dir)) {
+      if (!f.endsWith('.yaml')) continue;
+      for (const d of nonEmptyDocuments(parseYamlDocuments(readFileSync(new URL(f, dir), 'utf8')))) docs.push(d.value);
+    }
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const weird: unknown[] = [null, 0, -1, '', 'x', true, [], {}, [null], { a: null }, 1.5];
+    const mutate = (v: unknown, depth = 0): unknown => {
+      if (v && typeof v === 'object') {
+        const keys = Object.keys(v);
+        if (!keys.length) return v;
+        const k = keys[Math.floor(rnd() * keys.length)] as string;
+        const copy = (Array.isArray(v) ? [...v] : { ...v }) as Record<string, unknown>;
+        copy[k] = rnd() < 0.3 || depth > 6 ? weird[Math.floor(rnd() * weird.length)] : mutate((v as Record<string, unknown>)[k], depth + 1);
+        return copy;
+      }
+      return weird[Math.floor(rnd() * weird.length)];
+    };
+    for (let i = 0; i < 40; i++) {
+      const objs = docs.map((d) => (rnd() < 0.5 ? mutate(mutate(d)) : d));
+      expect(() => analyze(objs)).not.toThrow();
+    }
+  });
+});
