@@ -38,6 +38,7 @@ export const ANNOTATIONS: readonly AnnotationDef[] = [
   A('istio.io/connectedAt', ['WorkloadEntry'], { hidden: true }),
   A('istio.io/disconnectedAt', ['WorkloadEntry'], { hidden: true }),
   A('istio.io/dry-run', ['AuthorizationPolicy']),
+  A('istio.io/for-service-account', ['Service'], { hidden: true }),
   A('istio.io/rev'),
   A('istio.io/workloadController', ['WorkloadEntry'], { hidden: true }),
   { name: 'kubernetes.io/ingress.class', status: 'Stable', resources: ['Ingress'] },

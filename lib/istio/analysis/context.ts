@@ -49,7 +49,8 @@ export function asLabels(v: unknown): Labels {
 }
 
 export function nsOf(obj: K8sObject): string {
-  return obj.metadata.namespace ?? '';
+  const ns: unknown = obj.metadata.namespace;
+  return typeof ns === 'string' ? ns : '';
 }
 
 export function groupOf(obj: K8sObject): string {
@@ -62,28 +63,31 @@ export function specOf(obj: K8sObject): Record<string, unknown> {
 
 const gkKey = (group: string, kind: string) => `${group}/${kind}`;
 
-/** The Service and Pod istioctl adds with AddDefaultResources(). */
-export function defaultResources(): K8sObject[] {
+/**
+ * The Service and Pod istioctl adds with AddDefaultResources() (pkg/config/analysis/local/defaults.go):
+ * an ingress gateway Service and a dummy Pod (an istio-proxy container without an image).
+ */
+export function defaultResources(namespace = 'istio-system', ingressService = 'istio-ingressgateway'): K8sObject[] {
   return [
     {
       apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
-      spec: {
-        selector: { istio: 'ingressgateway' },
-        ports: [
-          { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP', nodePort: 31380 },
-          { name: 'https', port: 443, targetPort: 443, protocol: 'TCP', nodePort: 31390 },
-          { name: 'tcp', port: 31400, targetPort: 31400, protocol: 'TCP', nodePort: 31400 },
-          { name: 'tls', port: 15443, targetPort: 15443, protocol: 'TCP', nodePort: 31447 },
-        ],
-      },
+      kind: 'Pod',
+      metadata: { name: `${ingressService}-dummypod`, namespace, labels: { istio: 'ingressgateway' } },
+      spec: { containers: [{ name: 'istio-proxy' }] },
     },
     {
       apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'ingressgateway', namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
-      spec: { containers: [{ name: 'istio-proxy', image: 'proxyv2' }] },
+      kind: 'Service',
+      metadata: { name: ingressService, namespace },
+      spec: {
+        ports: [
+          { name: 'http2', nodePort: 31380, port: 80, protocol: 'TCP', targetPort: 80 },
+          { name: 'https', nodePort: 31390, port: 443, protocol: 'TCP', targetPort: 443 },
+          { name: 'tcp', nodePort: 31400, port: 31400, protocol: 'TCP', targetPort: 31400 },
+          { name: 'tls', nodePort: 31447, port: 15443, protocol: 'TCP', targetPort: 15443 },
+        ],
+        selector: { istio: 'ingressgateway' },
+      },
     },
   ];
 }
@@ -96,6 +100,8 @@ export interface ContextInit {
   now?: number;
   /** Objects added by the engine (istioctl's default resources), not written by the user. */
   defaults?: readonly K8sObject[];
+  /** Input as written, for objects whose metadata the engine had to coerce (see normalizeObjects). */
+  originals?: ReadonlyMap<K8sObject, unknown>;
 }
 
 export class AnalysisContext {
@@ -111,6 +117,7 @@ export class AnalysisContext {
   private readonly byName = new Map<string, K8sObject>();
   private readonly memo = new Map<string, unknown>();
   private readonly defaults: ReadonlySet<K8sObject>;
+  private readonly originals: ReadonlyMap<K8sObject, unknown>;
 
   constructor(init: ContextInit) {
     this.objects = init.objects;
@@ -119,6 +126,7 @@ export class AnalysisContext {
     this.schemas = init.schemas;
     this.now = init.now ?? Date.now();
     this.defaults = new Set(init.defaults ?? []);
+    this.originals = init.originals ?? new Map();
     this.rootNamespace = str(this.meshConfig.rootNamespace) || DEFAULT_ROOT_NAMESPACE;
     const domain = str(this.meshConfig.clusterDomain) || str(this.meshConfig.trustDomain) || 'cluster.local';
     this.domainSuffix = `svc.${domain}`;
@@ -130,6 +138,11 @@ export class AnalysisContext {
       list.push(o);
       this.byName.set(`${k}/${nsOf(o)}/${o.metadata.name}`, o);
     }
+  }
+
+  /** The object as the user wrote it (schema validation reports what was written, not the coerced copy). */
+  original(obj: K8sObject): unknown {
+    return this.originals.get(obj) ?? obj;
   }
 
   /** True for the synthetic objects the engine added (not in the user's input). */

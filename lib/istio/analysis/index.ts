@@ -91,8 +91,43 @@ export function resolveAnalyzers(names: readonly string[]): Analyzer[] {
   return out;
 }
 
+function stringMap(v: unknown): { map: Record<string, string> | undefined; changed: boolean } {
+  if (v === undefined) return { map: undefined, changed: false };
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return { map: undefined, changed: true };
+  let changed = false;
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof val === 'string') out[k] = val;
+    else {
+      changed = true;
+      if (val !== null && val !== undefined) out[k] = typeof val === 'object' ? JSON.stringify(val) : String(val);
+    }
+  }
+  return { map: out, changed };
+}
+
+/**
+ * An object whose metadata the analyzers can trust: namespace a string, labels and
+ * annotations string maps (values coerced as Kubernetes would refuse them; the schema
+ * analyzers still see the original through `originals`).
+ */
+function withTrustedMetadata(o: K8sObject, originals: Map<K8sObject, unknown>): K8sObject {
+  const md = o.metadata as unknown as Record<string, unknown>;
+  const nsBad = md.namespace !== undefined && typeof md.namespace !== 'string';
+  const labels = stringMap(md.labels);
+  const annotations = stringMap(md.annotations);
+  if (!nsBad && !labels.changed && !annotations.changed) return o;
+  const metadata = { ...o.metadata } as K8sObject['metadata'];
+  if (nsBad) delete metadata.namespace;
+  if (labels.changed) metadata.labels = labels.map;
+  if (annotations.changed) metadata.annotations = annotations.map;
+  const copy = { ...o, metadata };
+  originals.set(copy, o);
+  return copy;
+}
+
 /** Flatten `kind: List` documents and drop anything that is not a Kubernetes object. */
-export function normalizeObjects(input: readonly unknown[]): K8sObject[] {
+export function normalizeObjects(input: readonly unknown[], originals: Map<K8sObject, unknown> = new Map()): K8sObject[] {
   const out: K8sObject[] = [];
   const visit = (v: unknown) => {
     if (!v || typeof v !== 'object') return;
@@ -101,15 +136,15 @@ export function normalizeObjects(input: readonly unknown[]): K8sObject[] {
       for (const it of o.items) visit(it);
       return;
     }
-    if (isK8sObject(v)) out.push(v);
+    if (isK8sObject(v)) out.push(withTrustedMetadata(v, originals));
   };
   for (const v of input) visit(v);
   return out;
 }
 
 function suppressed(obj: K8sObject | undefined, code: string): boolean {
-  const a = obj?.metadata.annotations?.['galley.istio.io/analyze-suppress'];
-  if (!a) return false;
+  const a: unknown = obj?.metadata.annotations?.['galley.istio.io/analyze-suppress'];
+  if (typeof a !== 'string' || !a) return false;
   return a.split(',').some((c) => {
     const t = c.trim();
     return t === '*' || t === code;
@@ -121,10 +156,11 @@ function suppressed(obj: K8sObject | undefined, code: string): boolean {
  * analyzer's output is kept whole (a repeated finding means a repeated problem).
  */
 export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {}): Finding[] {
-  const input = normalizeObjects(objects);
+  const originals = new Map<K8sObject, unknown>();
+  const input = normalizeObjects(objects, originals);
   const meshConfig = options.meshConfig ?? {};
   const withDefaults = options.defaultResources !== false && String(meshConfig.ingressControllerMode ?? '').toUpperCase() !== 'OFF';
-  const defaults = withDefaults ? defaultResources() : [];
+  const defaults = withDefaults ? defaultResources('istio-system', String(meshConfig.ingressService ?? '') || 'istio-ingressgateway') : [];
   const ctx = new AnalysisContext({
     objects: [...input, ...defaults],
     meshConfig,
@@ -132,10 +168,15 @@ export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {
     schemas: options.schemas,
     now: options.now,
     defaults,
+    originals,
   });
   const analyzers = options.analyzers ? resolveAnalyzers(options.analyzers) : defaultAnalyzers();
   const findings: Finding[] = [];
-  for (const a of analyzers) findings.push(...a.run(ctx));
+  for (const a of analyzers) {
+    options.onProgress?.(a.name);
+    findings.push(...a.run(ctx));
+  }
+  options.onProgress?.(undefined);
   let result = findings;
   if (options.honourSuppressAnnotation !== false) {
     const byResource = new Map<string, K8sObject>();

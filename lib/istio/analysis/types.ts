@@ -42,6 +42,8 @@ export interface AnalyzeOptions {
   now?: number;
   /** Honour the galley.istio.io/analyze-suppress annotation (default true). */
   honourSuppressAnnotation?: boolean;
+  /** Called before each analyzer runs and once at the end (with undefined); used by the benchmark to sample memory. */
+  onProgress?: (analyzer: string | undefined) => void;
 }
 
 export type { AnalysisContext, K8sObject };

@@ -92,8 +92,8 @@ export const crdVersionAnalyzer: Analyzer = {
     const out: Finding[] = [];
     for (const crd of ctx.list('apiextensions.k8s.io', 'CustomResourceDefinition')) {
       const min = MINIMUM_GATEWAY_API_CRD_VERSIONS[crd.metadata.name];
-      const bv = crd.metadata.annotations?.['gateway.networking.k8s.io/bundle-version'];
-      if (!min || !bv) continue;
+      const bv: unknown = crd.metadata.annotations?.['gateway.networking.k8s.io/bundle-version'];
+      if (!min || typeof bv !== 'string' || !bv) continue;
       const installed = parseSemver(bv);
       const minimum = parseSemver(min);
       if (installed && minimum && lessThan(installed, minimum)) {

@@ -65,7 +65,7 @@ export const subsetSelectPodAnalyzer: Analyzer = {
         const nl = nodeName ? nodeLabels.get(nodeName) : undefined;
         if (!nl) return w.labels;
         const l: Labels = { ...w.labels };
-        for (const k of TOPOLOGY_LABELS) if (nl[k] !== undefined) l[k] = nl[k] as string;
+        for (const k of TOPOLOGY_LABELS) if (nl[k]) l[k] = nl[k] as string; // an empty node label does not locate the pod
         l['kubernetes.io/hostname'] = nodeName;
         return l;
       }),

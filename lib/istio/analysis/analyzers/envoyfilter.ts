@@ -1,6 +1,7 @@
 /**
  * EnvoyFilter patch analyzer, as istioctl defines it: relative operations without a
- * priority (IST0151, IST0155 when a proxyVersion match is involved) and operations that
+ * priority (INSERT_BEFORE/AFTER, REPLACE, MERGE, REMOVE: IST0151, or IST0155 when a
+ * filter patched elsewhere with a proxyVersion match is involved) and operations that
  * Envoy ignores for the chosen applyTo (IST0152, IST0153, IST0154).
  */
 import type { Finding } from '../../findings';
@@ -52,7 +53,7 @@ export const envoyPatchAnalyzer: Analyzer = {
         } else if (op === 'REPLACE') {
           if (applyTo !== 'NETWORK_FILTER' && applyTo !== 'HTTP_FILTER') out.push(ctx.finding('IST0152', ef, [], path));
           else relative();
-        } else if (op === 'INSERT_BEFORE' || op === 'INSERT_AFTER') {
+        } else if (op === 'INSERT_BEFORE' || op === 'INSERT_AFTER' || op === 'MERGE') {
           relative();
         }
         if (str(asRecord(match.proxy).proxyVersion)) versioned.push(instanceName);

@@ -150,13 +150,15 @@ export const imageAnalyzer: Analyzer = {
       const rev = injected.get(w.namespace);
       if (rev === undefined) continue;
       if (w.annotations['sidecar.istio.io/proxyImage']) continue;
-      let expected = images.get(injectorConfigMapName(rev));
+      const expected = images.get(injectorConfigMapName(rev));
       if (expected === undefined) continue;
       for (const c of [...asArray(w.spec.containers), ...asArray(w.spec.initContainers)]) {
         const r = asRecord(c);
         if (r.name !== ISTIO_PROXY) continue;
-        if (proxyImageType(ctx, w) === 'distroless' && !expected.endsWith('-distroless')) expected = `${expected}-distroless`;
-        if (str(r.image) !== expected) {
+        // With the distroless image type configured (annotation, ProxyConfig or mesh config), both variants of the release are current.
+        const accepted = [expected];
+        if (proxyImageType(ctx, w) === 'distroless' && !expected.endsWith('-distroless')) accepted.push(`${expected}-distroless`);
+        if (!accepted.includes(str(r.image))) {
           let l = mismatched.get(w.namespace);
           if (!l) mismatched.set(w.namespace, (l = []));
           l.push(w.name);

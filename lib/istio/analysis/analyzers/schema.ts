@@ -16,7 +16,7 @@ function schemaFindings(ctx: AnalysisContext, objs: readonly K8sObject[]): Findi
   const schemas = ctx.schemas ?? bundledSchemas();
   const out: Finding[] = [];
   for (const o of objs) {
-    for (const e of validateObject(o, schemas)) {
+    for (const e of validateObject(ctx.original(o), schemas)) {
       const code = e.severity === 'warning' ? 'IST0133' : 'IST0106';
       const where = e.path ? `${e.path}: ` : '';
       out.push(ctx.finding(code, o, [`${where}${e.message}`], e.path || undefined));

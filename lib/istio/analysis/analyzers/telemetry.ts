@@ -47,7 +47,8 @@ export const telemetrySelectorAnalyzer: Analyzer = {
   description: 'Validates that telemetries that define a selector match at least one pod, and that there aren\'t multiple telemetry resources that select overlapping pods',
   codes: ['IST0101', 'IST0159'],
   run(ctx) {
-    return selectorFindings(ctx, ctx.istio('Telemetry'), {
+    // A Telemetry that targets a Gateway/Service by reference does not select pods.
+    return selectorFindings(ctx, ctx.istio('Telemetry').filter((t) => !hasTargetRef(t)), {
       selector: telemetrySelector,
       selectorPath: 'spec/selector/matchLabels',
       notFoundCode: 'IST0101',

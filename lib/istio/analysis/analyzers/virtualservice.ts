@@ -235,7 +235,8 @@ export const conflictingMeshGatewayHostsAnalyzer: Analyzer = {
   description: 'Checks if multiple virtual services associated with the mesh gateway have conflicting hosts',
   codes: ['IST0109'],
   run(ctx) {
-    const byHost = new Map<string, K8sObject[]>();
+    // scope ("*" or a namespace) -> fqdn -> VirtualServices bound to the mesh gateway
+    const byScope = new Map<string, Map<string, K8sObject[]>>();
     for (const vs of ctx.istio('VirtualService')) {
       const spec = specOf(vs);
       const gws = stringList(spec.gateways);
@@ -244,26 +245,39 @@ export const conflictingMeshGatewayHostsAnalyzer: Analyzer = {
       const exportTo = stringList(spec.exportTo);
       const scopes = isExportToAll(exportTo) ? [EXPORT_ALL] : [...new Set(exportTo.map((e) => (e === EXPORT_LOCAL ? ns : e)))];
       for (const scope of scopes) {
+        let hosts = byScope.get(scope);
+        if (!hosts) byScope.set(scope, (hosts = new Map()));
         for (const h of stringList(spec.hosts)) {
-          const key = `${scope}/${toFqdn(ns, h)}`;
-          let l = byHost.get(key);
-          if (!l) byHost.set(key, (l = []));
-          l.push(vs);
+          const f = toFqdn(ns, h);
+          let l = hosts.get(f);
+          if (!l) hosts.set(f, (l = []));
+          if (!l.includes(vs)) l.push(vs);
         }
       }
     }
     const out: Finding[] = [];
     const reported = new Set<K8sObject>();
-    for (const [key, own] of byHost) {
-      const scope = key.slice(0, key.indexOf('/'));
-      // A host exported to one namespace also meets the hosts exported to every namespace.
-      const list = scope === EXPORT_ALL ? own : [...own, ...(byHost.get(`${EXPORT_ALL}${key.slice(scope.length)}`) ?? [])];
-      if (new Set(list).size < 2) continue;
-      const names = [...new Set(list)].map(objFullName).join(',');
-      for (const vs of list) {
+    const report = (list: K8sObject[], key: string) => {
+      const distinct = [...new Set(list)];
+      if (distinct.length < 2) return;
+      const names = distinct.map(objFullName).join(',');
+      for (const vs of distinct) {
         if (reported.has(vs)) continue;
         reported.add(vs);
         out.push(ctx.finding('IST0109', vs, [names, key], 'metadata/name'));
+      }
+    };
+    const all = byScope.get(EXPORT_ALL) ?? new Map<string, K8sObject[]>();
+    for (const [scope, hosts] of byScope) {
+      // A host exported to one namespace also meets every host exported to all namespaces.
+      const visible = new Map<string, K8sObject[]>(hosts);
+      if (scope !== EXPORT_ALL) for (const [h, l] of all) visible.set(h, [...(visible.get(h) ?? []), ...l]);
+      for (const [h, l] of visible) report(l, `${scope}/${h}`);
+      // Wildcard hosts overlap the names they cover.
+      const names = [...visible.keys()];
+      for (const w of names) {
+        if (!w.startsWith('*')) continue;
+        for (const h of names) if (h !== w && hostsOverlap(w, h)) report([...(visible.get(w) ?? []), ...(visible.get(h) ?? [])], `${scope}/${w}`);
       }
     }
     return out;

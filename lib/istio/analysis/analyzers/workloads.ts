@@ -147,6 +147,8 @@ export const portNameAnalyzer: Analyzer = {
     const out: Finding[] = [];
     for (const s of ctx.core('Service')) {
       if (SYSTEM_NAMESPACES.has(nsOf(s)) || isIstioControlPlane(s)) continue;
+      // Services Istio generates for waypoints and Kubernetes Gateways name their ports itself.
+      if (s.metadata.labels?.['gateway.istio.io/managed'] !== undefined) continue;
       const spec = specOf(s);
       const externalName = spec.type === 'ExternalName';
       asArray(spec.ports).forEach((p, i) => {

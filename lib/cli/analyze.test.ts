@@ -1,0 +1,240 @@
+/**
+ * The CLI as users run it: `node lib/cli/meshboard.mjs analyze ...` on temporary folders.
+ * Exit codes (0 clean, 1 Error finding, 2 bad input), the JSON shape, file:line:column
+ * for broken YAML, Kustomize folders, and the help text.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseArgs, UsageError } from './analyze';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.join(here, 'meshboard.mjs');
+let tmp = '';
+
+function write(rel: string, text: string): string {
+  const p = path.join(tmp, rel);
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, text);
+  return p;
+}
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const service = `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  selector:
+    app: reviews
+  ports:
+  - name: http
+    port: 9080
+`;
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: reviews-v1
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: reviews, version: v1}
+  template:
+    metadata:
+      labels: {app: reviews, version: v1}
+    spec:
+      containers:
+      - name: reviews
+        image: reviews:1
+`;
+
+const destinationRule = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels: {version: v1}
+`;
+
+const goodVs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v1
+`;
+
+const badVs = goodVs.replace('subset: v1', 'subset: v9');
+
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'meshboard-cli-'));
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('meshboard analyze (spawned)', () => {
+  it('exits 0 and says so when nothing is wrong', () => {
+    write('clean/app.yaml', [service, deployment, destinationRule, goodVs].join('---\n'));
+    const r = run('analyze', '-f', 'clean');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No validation issues found');
+  });
+
+  it('exits 1 on an Error finding and prints istioctl-style lines with file:line', () => {
+    write('broken/svc.yaml', [service, deployment, destinationRule].join('---\n'));
+    write('broken/nested/vs.yml', badVs);
+    const r = run('analyze', '-f', 'broken');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Error \[IST0101\] \(VirtualService shop\/reviews broken[/\\]nested[/\\]vs\.yml:\d+\) Referenced host\+subset not found: "reviews\+v9"$/m);
+  });
+
+  it('prints a JSON array of {code, level, message, resource, path?} with -o json', () => {
+    const r = run('analyze', '-f', 'broken', '-o', 'json');
+    expect(r.code).toBe(1);
+    const findings = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(Array.isArray(findings)).toBe(true);
+    const f = findings.find((x) => x.code === 'IST0101');
+    expect(f).toEqual({
+      code: 'IST0101',
+      level: 'Error',
+      message: 'Referenced host+subset not found: "reviews+v9"',
+      resource: 'VirtualService shop/reviews',
+      path: 'spec/http[0]/route[0]/destination/subset',
+    });
+    for (const x of findings) {
+      expect(Object.keys(x).every((k) => ['code', 'level', 'message', 'resource', 'path'].includes(k))).toBe(true);
+    }
+  });
+
+  it('exits 0 when findings are warnings only', () => {
+    write('warn/gw.yaml', `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 8443, name: https, protocol: HTTPS}
+    hosts: ["shop.example.com"]
+`);
+    const r = run('analyze', '-f', 'warn/gw.yaml', '-o', 'json');
+    const findings = JSON.parse(r.stdout) as Array<{ code: string; level: string }>;
+    expect(findings.map((f) => f.code)).toContain('IST0162');
+    expect(findings.every((f) => f.level !== 'Error')).toBe(true);
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 2 with file:line:column on invalid YAML', () => {
+    write('yamlerr/bad.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports: [{name: http, port: 80}\n');
+    const r = run('analyze', '-f', 'yamlerr');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^yamlerr[/\\]bad\.yaml:\d+:\d+: .+/m);
+  });
+
+  it('exits 2 on a duplicate key, with its position', () => {
+    write('dupkey.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n');
+    const r = run('analyze', '-f', 'dupkey.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^dupkey\.yaml:5:\d+: /m);
+  });
+
+  it('exits 2 on a file that cannot be read', () => {
+    const r = run('analyze', '-f', 'does-not-exist.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('does-not-exist.yaml');
+  });
+
+  it('exits 2 on an unknown flag or a missing value', () => {
+    expect(run('analyze', '--frobnicate').code).toBe(2);
+    const r = run('analyze', '-o', 'yaml', '-f', 'clean');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unsupported output format');
+  });
+
+  it('reads a Kustomize folder through its resources, skipping patches', () => {
+    write('gitops/base/kustomization.yaml', 'resources:\n  - svc.yaml\n  - workloads\n');
+    write('gitops/base/svc.yaml', service.replace('  namespace: shop\n', ''));
+    write('gitops/base/workloads/deploy.yaml', deployment.replace('  namespace: shop\n', ''));
+    write('gitops/base/unlisted.yaml', badVs); // not in resources: must not be read
+    write('gitops/overlay/kustomization.yaml', 'namespace: shop\nresources:\n  - ../base\n  - routes.yaml\npatches:\n  - path: patch.yaml\n');
+    write('gitops/overlay/routes.yaml', [destinationRule, goodVs].join('---\n').replace(/  namespace: shop\n/g, ''));
+    write('gitops/overlay/patch.yaml', 'this: is: not: valid: yaml: [\n');
+    const r = run('analyze', '-f', 'gitops/overlay', '-o', 'json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const findings = JSON.parse(r.stdout) as Array<{ resource: string }>;
+    expect(findings.some((f) => f.resource.includes('reviews+v9'))).toBe(false);
+  });
+
+  it('reports a Kustomize resource that does not exist as bad input', () => {
+    write('kbad/kustomization.yaml', 'resources:\n  - missing.yaml\n');
+    const r = run('analyze', '-f', 'kbad');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing.yaml');
+  });
+
+  it('uses a mesh config file', () => {
+    write('mc/se.yaml', `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: db, namespace: shop}
+spec:
+  hosts: [db.example.com]
+  ports: [{number: 5432, name: tcp, protocol: TCP}]
+  resolution: DNS
+`);
+    write('mc/mesh.yaml', 'defaultConfig:\n  proxyMetadata:\n    ISTIO_META_DNS_CAPTURE: "true"\n    ISTIO_META_DNS_AUTO_ALLOCATE: "true"\n');
+    const without = JSON.parse(run('analyze', '-f', 'mc/se.yaml', '-o', 'json').stdout) as Array<{ code: string }>;
+    expect(without.map((f) => f.code)).toContain('IST0134');
+    const withMc = JSON.parse(run('analyze', '-f', 'mc/se.yaml', '--mesh-config', 'mc/mesh.yaml', '-o', 'json').stdout) as Array<{ code: string }>;
+    expect(withMc.map((f) => f.code)).not.toContain('IST0134');
+  });
+
+  it('explains --context when lib/k8s is not there (exit 2)', () => {
+    const r = run('analyze', '--context', 'kind-test');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--context');
+  });
+
+  it('prints help', () => {
+    const r = run('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('meshboard analyze');
+  });
+});
+
+describe('argument parsing', () => {
+  it('accepts repeated -f, plain paths, --flag=value and comma-separated analyzers', () => {
+    const o = parseArgs(['analyze', '-f', 'a', 'b', '--filename=c', '--mesh-config', 'm.yaml', '-o', 'json', '--analyzer', 'x,y']);
+    expect(o.files).toEqual(['a', 'b', 'c']);
+    expect(o.meshConfig).toBe('m.yaml');
+    expect(o.output).toBe('json');
+    expect(o.analyzers).toEqual(['x', 'y']);
+  });
+  it('rejects unknown flags and missing values', () => {
+    expect(() => parseArgs(['analyze', '--nope'])).toThrow(UsageError);
+    expect(() => parseArgs(['analyze', '-f'])).toThrow(UsageError);
+    expect(() => parseArgs(['frobnicate'])).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,511 @@
+/**
+ * `meshboard analyze`: read YAML files and folders (recursively; multi-document files;
+ * Kustomize folders through their `resources:`), or a live cluster with --context, run
+ * the analysis engine and print findings as text (grouped like istioctl) or JSON.
+ *
+ * Exit codes: 0 no Error finding, 1 at least one Error finding, 2 bad input or usage
+ * (unreadable file, invalid YAML reported as file:line:column: message, unknown flag).
+ * Node-only; the engine it calls (lib/istio/analysis) is pure.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Finding } from '../istio/findings';
+import { friendlyName, isK8sObject } from '../istio/resources';
+import type { K8sObject, MeshConfig } from '../istio/types';
+import { nonEmptyDocuments, parseYamlDocuments, rangeOfPath, type ParsedDocument, type ParseResult } from '../istio/yaml';
+import { analyze, ANALYZERS, normalizeObjects, resolveAnalyzers, UnknownAnalyzerError, type MeshNetworks } from '../istio/analysis/index';
+
+export const USAGE = `Usage: meshboard analyze [-f FILE_OR_DIR]... [--mesh-config FILE] [-o json|text] [--context NAME]
+
+Analyze Istio configuration offline (YAML files and folders) or in a live cluster, and
+report problems with istioctl's IST codes and Meshboard's MB codes.
+
+Options:
+  -f, --filename PATH      A YAML file or a folder (read recursively; a folder with a
+                           kustomization.yaml is read through its resources: list).
+                           Repeatable; also accepted as plain arguments. "-" reads stdin.
+      --mesh-config FILE   Mesh config (MeshConfig YAML, or the istio ConfigMap).
+      --mesh-networks FILE MeshNetworks (YAML, or the istio ConfigMap's meshNetworks).
+  -o, --output FORMAT      text (default) or json: an array of
+                           {code, level, message, resource, path?}.
+      --context NAME       Analyze the cluster of this kubeconfig context (files given
+                           with -f are added on top, as with istioctl analyze).
+  -n, --namespace NS       Namespace for namespaced resources that do not set one
+                           (default: leave it empty, as istioctl's tests do).
+      --analyzer NAME      Run only this analyzer (repeatable, or comma-separated).
+      --list-analyzers     List the analyzers and the codes they emit.
+      --no-default-resources
+                           Do not add istioctl's synthetic istio-ingressgateway Service/Pod.
+  -h, --help               Show this help.
+
+Exit status: 0 when no Error finding, 1 when there is one, 2 on bad input or usage.
+`;
+
+export interface CliOptions {
+  command: 'analyze' | 'help';
+  files: string[];
+  meshConfig?: string;
+  meshNetworks?: string;
+  output: 'text' | 'json';
+  context?: string;
+  analyzers?: string[];
+  /** Namespace for namespaced objects that have none (as kubectl apply -n would set). */
+  namespace?: string;
+  listAnalyzers: boolean;
+  defaultResources: boolean;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Bad input: printed as is (already "file:line:column: message" where a position is known). */
+export class InputError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+    this.name = 'InputError';
+  }
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const opts: CliOptions = { command: 'analyze', files: [], output: 'text', listAnalyzers: false, defaultResources: true };
+  const args = [...argv];
+  if (args[0] === 'help' || args[0] === '--help' || args[0] === '-h') return { ...opts, command: 'help' };
+  if (args[0] === 'analyze') args.shift();
+  else if (args.length && !args[0]?.startsWith('-')) throw new UsageError(`unknown command "${args[0]}" (the only command is "analyze")`);
+  const value = (flag: string, inline: string | undefined): string => {
+    if (inline !== undefined) return inline;
+    const v = args.shift();
+    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`flag ${flag} needs a value`);
+    return v;
+  };
+  while (args.length) {
+    const a = args.shift() as string;
+    if (!a.startsWith('-') || a === '-') {
+      opts.files.push(a);
+      continue;
+    }
+    if (a === '--') {
+      opts.files.push(...args.splice(0));
+      break;
+    }
+    const eq = a.indexOf('=');
+    const flag = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
+    const inline = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : undefined;
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return { ...opts, command: 'help' };
+      case '-f':
+      case '--filename':
+        opts.files.push(value(flag, inline));
+        break;
+      case '--mesh-config':
+      case '--meshConfigFile':
+        opts.meshConfig = value(flag, inline);
+        break;
+      case '--mesh-networks':
+        opts.meshNetworks = value(flag, inline);
+        break;
+      case '-o':
+      case '--output': {
+        const v = value(flag, inline);
+        if (v !== 'json' && v !== 'text') throw new UsageError(`unsupported output format "${v}" (use json or text)`);
+        opts.output = v;
+        break;
+      }
+      case '--context':
+        opts.context = value(flag, inline);
+        break;
+      case '-n':
+      case '--namespace':
+        opts.namespace = value(flag, inline);
+        break;
+      case '--analyzer':
+      case '--analyzers':
+        opts.analyzers = [...(opts.analyzers ?? []), ...value(flag, inline).split(',').map((s) => s.trim()).filter(Boolean)];
+        break;
+      case '--list-analyzers':
+        opts.listAnalyzers = true;
+        break;
+      case '--no-default-resources':
+        opts.defaultResources = false;
+        break;
+      default:
+        throw new UsageError(`unknown flag: ${a}`);
+    }
+  }
+  return opts;
+}
+
+/* ---- reading files ---- */
+
+export interface SourceDoc {
+  file: string;
+  doc: ParsedDocument;
+  parse: ParseResult;
+}
+
+export interface LoadedInput {
+  objects: K8sObject[];
+  /** Where each object came from (for file:line in text output). */
+  sources: Map<K8sObject, SourceDoc>;
+  files: string[];
+  warnings: string[];
+}
+
+const YAML_EXT = /\.ya?ml$/i;
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.github']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'APIService', 'IngressClass', 'GatewayClass',
+]);
+
+function kustomizationIn(dir: string): string | undefined {
+  for (const f of KUSTOMIZATION_FILES) {
+    const p = path.join(dir, f);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+interface Walk {
+  /** file -> namespace override from an enclosing kustomization (undefined: none) */
+  files: Map<string, string | undefined>;
+  seen: Set<string>;
+  errors: string[];
+  warnings: string[];
+}
+
+function display(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') ? rel : p;
+}
+
+function addFile(w: Walk, file: string, ns: string | undefined): void {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    real = file;
+  }
+  if (w.seen.has(real)) return;
+  w.seen.add(real);
+  w.files.set(file, ns);
+}
+
+function walkKustomization(w: Walk, kfile: string, ns: string | undefined, depth: number): void {
+  const dir = path.dirname(kfile);
+  let k: Record<string, unknown>;
+  try {
+    const parsed = parseYamlDocuments(readFileSync(kfile, 'utf8'));
+    if (parsed.errors.length) {
+      for (const e of parsed.errors) w.errors.push(`${display(kfile)}:${e.line}:${e.column}: ${e.message}`);
+      return;
+    }
+    k = (nonEmptyDocuments(parsed)[0]?.value ?? {}) as Record<string, unknown>;
+  } catch (e) {
+    w.errors.push(`${display(kfile)}: cannot read: ${(e as Error).message}`);
+    return;
+  }
+  // An overlay's namespace wins over its bases' (kustomize applies the outermost last).
+  const namespace = ns ?? (typeof k.namespace === 'string' && k.namespace ? k.namespace : undefined);
+  const entries: unknown[] = [
+    ...(Array.isArray(k.resources) ? k.resources : []),
+    ...(Array.isArray(k.bases) ? k.bases : []),
+    ...(Array.isArray(k.components) ? k.components : []),
+  ];
+  for (const e of entries) {
+    if (typeof e !== 'string') continue;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(e) || e.startsWith('git@') || /^github\.com\//.test(e)) {
+      w.warnings.push(`${display(kfile)}: skipping remote resource ${e}`);
+      continue;
+    }
+    const p = path.resolve(dir, e);
+    if (!existsSync(p)) {
+      w.errors.push(`${display(kfile)}: resource ${e} does not exist`);
+      continue;
+    }
+    walkPath(w, p, namespace, depth + 1);
+  }
+}
+
+function walkPath(w: Walk, p: string, ns: string | undefined, depth = 0): void {
+  if (depth > 50) {
+    w.errors.push(`${display(p)}: folders nested too deeply (a kustomization cycle?)`);
+    return;
+  }
+  let st;
+  try {
+    st = statSync(p);
+  } catch (e) {
+    w.errors.push(`${display(p)}: cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    return;
+  }
+  if (st.isFile()) {
+    if (KUSTOMIZATION_FILES.includes(path.basename(p))) walkKustomization(w, p, ns, depth);
+    else addFile(w, p, ns);
+    return;
+  }
+  if (!st.isDirectory()) return;
+  const k = kustomizationIn(p);
+  if (k) {
+    let real = k;
+    try {
+      real = realpathSync(k);
+    } catch {
+      /* keep */
+    }
+    if (w.seen.has(real)) return;
+    w.seen.add(real);
+    walkKustomization(w, k, ns, depth);
+    return;
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync(p).sort();
+  } catch (e) {
+    w.errors.push(`${display(p)}: cannot read: ${(e as Error).message}`);
+    return;
+  }
+  for (const name of entries) {
+    if (name.startsWith('.') || SKIP_DIRS.has(name)) continue;
+    const child = path.join(p, name);
+    let cst;
+    try {
+      cst = statSync(child);
+    } catch {
+      continue;
+    }
+    if (cst.isDirectory()) walkPath(w, child, ns, depth + 1);
+    else if (YAML_EXT.test(name)) addFile(w, child, ns);
+  }
+}
+
+function readStdin(): string {
+  return readFileSync(0, 'utf8');
+}
+
+/** Read every input path; throws InputError listing every unreadable file and YAML error. */
+export function loadInputs(paths: readonly string[]): LoadedInput {
+  const w: Walk = { files: new Map(), seen: new Set(), errors: [], warnings: [] };
+  const texts = new Map<string, string>();
+  for (const p of paths) {
+    if (p === '-') {
+      texts.set('<stdin>', readStdin());
+      w.files.set('<stdin>', undefined);
+      continue;
+    }
+    walkPath(w, path.resolve(p), undefined);
+  }
+  const objects: K8sObject[] = [];
+  const sources = new Map<K8sObject, SourceDoc>();
+  for (const [file, ns] of w.files) {
+    let text = texts.get(file);
+    if (text === undefined) {
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        w.errors.push(`${display(file)}: cannot read: ${(e as Error).message}`);
+        continue;
+      }
+    }
+    const parsed = parseYamlDocuments(text);
+    if (parsed.errors.length) {
+      for (const e of parsed.errors) w.errors.push(`${display(file)}:${e.line}:${e.column}: ${e.message}`);
+      continue;
+    }
+    for (const d of nonEmptyDocuments(parsed)) {
+      const v = d.value;
+      if (!v || typeof v !== 'object' || Array.isArray(v)) {
+        w.warnings.push(`${display(file)}:${d.range.startLine}:${d.range.startColumn}: skipping a document that is not a Kubernetes object`);
+        continue;
+      }
+      const rec = v as Record<string, unknown>;
+      if (typeof rec.apiVersion !== 'string' || typeof rec.kind !== 'string') {
+        // kustomize configuration, Helm values and the like: not resources.
+        continue;
+      }
+      for (const o of normalizeObjects([v])) {
+        if (ns && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = ns;
+        objects.push(o);
+        sources.set(o, { file: display(file), doc: d, parse: parsed });
+      }
+      if (!isK8sObject(v) && !(rec.kind as string).endsWith('List')) {
+        w.errors.push(`${display(file)}:${d.range.startLine}:${d.range.startColumn}: ${rec.kind} has no metadata.name`);
+      }
+    }
+  }
+  if (w.errors.length) throw new InputError(w.errors);
+  return { objects, sources, files: [...w.files.keys()].map(display), warnings: w.warnings };
+}
+
+function readYamlFile<T>(file: string, what: string): T {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError([`${display(file)}: cannot read ${what}: ${(e as Error).message}`]);
+  }
+  const parsed = parseYamlDocuments(text);
+  if (parsed.errors.length) throw new InputError(parsed.errors.map((e) => `${display(file)}:${e.line}:${e.column}: ${e.message}`));
+  return (nonEmptyDocuments(parsed)[0]?.value ?? {}) as T;
+}
+
+/** A mesh config file is MeshConfig YAML, or the istio ConfigMap whose data.mesh holds it. */
+export function meshConfigFrom(value: unknown, key = 'mesh'): Record<string, unknown> {
+  const v = (value ?? {}) as Record<string, unknown>;
+  if (v.kind === 'ConfigMap' && v.data && typeof v.data === 'object') {
+    const inner = (v.data as Record<string, unknown>)[key];
+    return typeof inner === 'string' ? ((parseYaml(inner) ?? {}) as Record<string, unknown>) : {};
+  }
+  return v;
+}
+
+/** The istio ConfigMap among the inputs, as istiod would read it (root namespace, name istio). */
+function meshConfigMapIn(objects: readonly K8sObject[]): K8sObject | undefined {
+  return objects.find((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1' && o.metadata.name === 'istio' && (o.metadata.namespace ?? 'istio-system') === 'istio-system');
+}
+
+/* ---- output ---- */
+
+function origin(f: Finding, sources: Map<string, SourceDoc>): string {
+  const s = sources.get(f.resource);
+  if (!s) return '';
+  const r = rangeOfPath(s.doc.doc, s.parse.lineCounter, f.path ?? '');
+  const line = f.path && r.startLine ? r.startLine : s.doc.range.startLine;
+  return ` ${s.file}:${line}`;
+}
+
+export function formatText(findings: readonly Finding[], sources: Map<string, SourceDoc>, inputs: string): string {
+  if (!findings.length) return `\u2714 No validation issues found when analyzing ${inputs}.\n`;
+  return findings.map((f) => `${f.level} [${f.code}] (${f.resource}${origin(f, sources)}) ${f.message}\n`).join('');
+}
+
+export function formatJson(findings: readonly Finding[]): string {
+  return (
+    JSON.stringify(
+      findings.map((f) => {
+        const o: Finding = { code: f.code, level: f.level, message: f.message, resource: f.resource };
+        if (f.path) o.path = f.path;
+        return o;
+      }),
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/* ---- cluster ---- */
+
+interface ClusterSnapshot {
+  objects: K8sObject[];
+  meshConfig?: MeshConfig;
+}
+
+type SnapshotModule = { loadClusterResources?: (ctx: string) => Promise<ClusterSnapshot> };
+
+/** How to load lib/k8s/snapshot.ts; meshboard.mjs passes one that goes through tsx. */
+export type SnapshotLoader = () => Promise<SnapshotModule>;
+
+const defaultSnapshotLoader: SnapshotLoader = async () => {
+  // lib/k8s is written separately and is only needed for --context.
+  const spec = '../k8s/snapshot';
+  return (await import(/* @vite-ignore */ spec)) as SnapshotModule;
+};
+
+function firstLine(e: unknown): string {
+  const m = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+  return m.length > 200 ? `${m.slice(0, 197)}...` : m;
+}
+
+async function loadCluster(context: string, load: SnapshotLoader): Promise<ClusterSnapshot> {
+  let mod: SnapshotModule;
+  try {
+    mod = await load();
+  } catch (e) {
+    throw new InputError([`--context needs lib/k8s/snapshot.ts (loadClusterResources), which is not available: ${firstLine(e)}`]);
+  }
+  if (typeof mod.loadClusterResources !== 'function') throw new InputError(['--context: lib/k8s/snapshot.ts does not export loadClusterResources(contextName)']);
+  try {
+    return await mod.loadClusterResources(context);
+  } catch (e) {
+    throw new InputError([`--context ${context}: cannot read the cluster: ${firstLine(e)}`]);
+  }
+}
+
+/* ---- main ---- */
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const defaultIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+export async function main(argv: readonly string[], io: Io = defaultIo, loadSnapshot: SnapshotLoader = defaultSnapshotLoader): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    io.stderr(`meshboard: ${(e as Error).message}\nRun "meshboard analyze --help" for usage.\n`);
+    return 2;
+  }
+  if (opts.command === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (opts.listAnalyzers) {
+    for (const a of ANALYZERS) io.stdout(`${a.name}${a.optIn ? ' (opt-in)' : ''}\t${a.codes.join(',')}\t${a.description}\n`);
+    return 0;
+  }
+  try {
+    if (opts.analyzers) resolveAnalyzers(opts.analyzers);
+    if (!opts.files.length && !opts.context) throw new UsageError('nothing to analyze: give files or folders with -f, or a cluster with --context');
+    const input = opts.files.length ? loadInputs(opts.files) : { objects: [], sources: new Map(), files: [], warnings: [] };
+    for (const wmsg of input.warnings) io.stderr(`warning: ${wmsg}\n`);
+    let objects = input.objects;
+    if (opts.namespace) for (const o of objects) if (!o.metadata.namespace && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = opts.namespace;
+    let meshConfig: MeshConfig | undefined = opts.meshConfig ? (meshConfigFrom(readYamlFile(opts.meshConfig, 'mesh config')) as MeshConfig) : undefined;
+    const meshNetworks = opts.meshNetworks ? (meshConfigFrom(readYamlFile(opts.meshNetworks, 'mesh networks'), 'meshNetworks') as MeshNetworks) : undefined;
+    if (opts.context) {
+      const cluster = await loadCluster(opts.context, loadSnapshot);
+      const fromFiles = new Set(objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+      objects = [...cluster.objects.filter((o) => !fromFiles.has(`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)), ...objects];
+      meshConfig ??= cluster.meshConfig;
+    }
+    if (!meshConfig) {
+      const cm = meshConfigMapIn(objects);
+      if (cm) meshConfig = meshConfigFrom(cm) as MeshConfig;
+    }
+    const findings = analyze(objects, {
+      meshConfig,
+      meshNetworks,
+      analyzers: opts.analyzers,
+      defaultResources: opts.defaultResources && !opts.context,
+    });
+    const sources = new Map<string, SourceDoc>();
+    for (const [o, s] of input.sources) {
+      const n = friendlyName(o);
+      if (!sources.has(n)) sources.set(n, s);
+    }
+    const what = opts.context ? `cluster context ${opts.context}` : input.files.length === 1 ? (input.files[0] as string) : `${input.files.length} files`;
+    io.stdout(opts.output === 'json' ? formatJson(findings) : formatText(findings, sources, what));
+    return findings.some((f) => f.level === 'Error') ? 1 : 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr(e.lines.map((l) => `${l}\n`).join(''));
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof UnknownAnalyzerError) {
+      io.stderr(`meshboard: ${e.message}\nRun "meshboard analyze --help" for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
