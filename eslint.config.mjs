@@ -15,6 +15,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'off',
     },
@@ -32,7 +33,7 @@ export default tseslint.config(
   },
   {
     files: ['lib/istio/**/*.ts'],
-    ignores: ['lib/istio/**/*.test.ts', 'lib/istio/**/bench.ts'],
+    ignores: ['lib/istio/**/*.test.ts', 'lib/istio/**/test/**', 'lib/istio/**/bench.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

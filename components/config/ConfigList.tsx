@@ -29,6 +29,9 @@ export function ConfigList() {
     <div>
       <div className="spread">
         <h1>Istio Config</h1>
+        <Link href={link('/config/new', kind ? { kind } : {})} className="badge info" style={{ padding: '6px 12px', fontSize: 14 }}>
+          + New resource
+        </Link>
       </div>
       <div className="filters">
         <label>

@@ -1,9 +1,11 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { resourceQuery } from '@/lib/client/queries';
+import { useSearchParams } from 'next/navigation';
+import { kindsQuery, resourceQuery } from '@/lib/client/queries';
 import { useSelectedContext } from '@/lib/client/selection';
-import { toYaml } from '@/lib/istio/yaml';
+import { parseApiVersion, preferredVersion } from '@/lib/istio/kinds';
 import { ErrorBox } from '@/components/ui/ErrorBox';
+import { EditorWorkbench } from '@/components/editor/EditorWorkbench';
 import { DeleteButton } from './DeleteButton';
 
 export interface ResourceRef {
@@ -14,33 +16,42 @@ export interface ResourceRef {
   name: string;
 }
 
-/** Strip what nobody edits by hand: managedFields and the last-applied annotation. */
-export function forDisplay<T extends { metadata: Record<string, unknown> & { annotations?: Record<string, string> } }>(o: T): T {
-  const { managedFields: _mf, ...metadata } = o.metadata;
-  const annotations = { ...(o.metadata.annotations ?? {}) };
-  delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  return { ...o, metadata: { ...metadata, ...(Object.keys(annotations).length ? { annotations } : { annotations: undefined }) } } as T;
-}
-
+/** A resource page: the YAML editor on the live object, in the version it was written in. */
 export function ResourceView(ref: ResourceRef) {
   const { context } = useSelectedContext();
+  const params = useSearchParams();
   const q = useQuery({ ...resourceQuery(context ?? '', ref, ref.namespace, ref.name), enabled: !!context });
+  const kinds = useQuery({ ...kindsQuery(context ?? ''), enabled: !!context });
+  const obj = q.data?.object;
+  const kind = kinds.data?.kinds.find((k) => k.group === ref.group && k.plural === ref.plural);
+  const pref = kind ? preferredVersion(kind.served) : undefined;
   return (
     <div>
       <div className="spread">
         <h1>
-          {q.data?.object.kind ?? ref.plural} <span className="muted">{ref.namespace !== '-' ? `${ref.namespace}/` : ''}</span>
-          {ref.name}
+          {obj?.kind ?? ref.plural} <span className="muted">{ref.namespace !== '-' ? `${ref.namespace}/` : ''}</span>
+          {ref.name}{' '}
+          {obj && <span className="badge mono">{obj.apiVersion}</span>}{' '}
+          {pref && pref !== ref.version && (
+            <span className="badge warn" data-testid="version-hint" title="The resource is shown and saved in the version it was written in.">
+              written in {ref.version}; {parseApiVersion(obj?.apiVersion ?? '').group}/{pref} is current
+            </span>
+          )}
         </h1>
-        {q.data && context && (
-          <DeleteButton context={context} type={ref} kind={q.data.object.kind} namespace={ref.namespace === '-' ? undefined : ref.namespace} name={ref.name} resourceVersion={q.data.object.metadata.resourceVersion} />
+        {obj && context && (
+          <DeleteButton context={context} type={ref} kind={obj.kind} namespace={ref.namespace === '-' ? undefined : ref.namespace} name={ref.name} resourceVersion={obj.metadata.resourceVersion} />
         )}
       </div>
+      {params.get('created') && <div className="banner ok">Created.</div>}
       {q.isError && <ErrorBox error={q.error} />}
-      {q.data && (
-        <pre className="yaml" data-testid="resource-yaml">
-          {toYaml(forDisplay(q.data.object as never))}
-        </pre>
+      {!q.data && !q.isError && <div className="empty">Loading…</div>}
+      {obj && context && kinds.data && (
+        <EditorWorkbench
+          key={`${context}/${ref.group}/${ref.plural}/${ref.namespace}/${ref.name}`}
+          context={context}
+          kinds={kinds.data.kinds}
+          target={{ mode: 'edit', group: ref.group, version: ref.version, plural: ref.plural, namespace: ref.namespace === '-' ? undefined : ref.namespace, name: ref.name, live: obj }}
+        />
       )}
     </div>
   );

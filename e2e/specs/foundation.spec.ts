@@ -1,4 +1,5 @@
 import { test, expect } from '../fixtures';
+import { editorText, waitForEditor } from '../support/editor';
 
 test.describe('overview and Istio config on a real API server', () => {
   test('overview shows namespaces with their injection state and config counts', async ({ page }) => {
@@ -27,7 +28,8 @@ test.describe('overview and Istio config on a real API server', () => {
     await expect(page.getByTestId('config-count')).toHaveText(/^1 of \d+$/);
     await page.getByRole('link', { name: 'user-service-dr' }).click();
     await expect(page.getByRole('heading', { name: /DestinationRule/ })).toBeVisible();
-    await expect(page.getByTestId('resource-yaml')).toContainText('labels:\n        release: v3');
+    await waitForEditor(page);
+    expect(await editorText(page)).toContain('  - name: canary\n    labels:\n      release: v3');
   });
 
   test('a VirtualService applied with kubectl appears without a reload, and goes when deleted', async ({ page, kubectl, uniq }) => {
@@ -66,7 +68,8 @@ spec: {host: ${name}}
 
   test('the viewer context gets a clear "forbidden" when it tries to delete', async ({ page, kubectl }) => {
     await page.goto('/config/networking.istio.io/v1/virtualservices/default/reviews?context=viewer');
-    await expect(page.getByTestId('resource-yaml')).toContainText('subset: v3');
+    await waitForEditor(page);
+    expect(await editorText(page)).toContain('subset: v3');
     await page.getByRole('button', { name: 'Delete' }).click();
     await expect(page.getByTestId('delete-target')).toHaveText('VirtualService default/reviews');
     await page.getByRole('button', { name: 'Delete reviews' }).click();
@@ -74,7 +77,7 @@ spec: {host: ${name}}
     await expect(err).toContainText('Forbidden');
     await expect(err).toContainText('User "viewer" cannot delete resource "virtualservices"');
     // Still there, and the page still works.
-    await expect(page.getByTestId('resource-yaml')).toBeVisible();
+    await expect(page.getByTestId('yaml-editor')).toBeVisible();
     expect(await kubectl(['get', 'virtualservice', 'reviews', '-n', 'default', '-o', 'name'])).toContain('reviews');
   });
 

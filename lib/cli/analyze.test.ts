@@ -179,7 +179,7 @@ spec:
     write('gitops/base/workloads/deploy.yaml', deployment.replace('  namespace: shop\n', ''));
     write('gitops/base/unlisted.yaml', badVs); // not in resources: must not be read
     write('gitops/overlay/kustomization.yaml', 'namespace: shop\nresources:\n  - ../base\n  - routes.yaml\npatches:\n  - path: patch.yaml\n');
-    write('gitops/overlay/routes.yaml', [destinationRule, goodVs].join('---\n').replace(/  namespace: shop\n/g, ''));
+    write('gitops/overlay/routes.yaml', [destinationRule, goodVs].join('---\n').replace(/ {2}namespace: shop\n/g, ''));
     write('gitops/overlay/patch.yaml', 'this: is: not: valid: yaml: [\n');
     const r = run('analyze', '-f', 'gitops/overlay', '-o', 'json');
     expect(r.stderr).toBe('');

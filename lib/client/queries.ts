@@ -1,6 +1,6 @@
 /** queryOptions factories: key and fetcher kept together. */
 import { queryOptions } from '@tanstack/react-query';
-import type { ConfigListResponse, ContextsResponse, OverviewResponse, ResourceResponse } from '../contracts/api';
+import type { ClusterStatus, ConfigListResponse, ContextsResponse, KindSummary, OverviewResponse, ResourceResponse } from '../contracts/api';
 import { apiFetch, resourcePath } from './api';
 import { keys } from './keys';
 
@@ -29,3 +29,6 @@ export const accessQuery = (context: string, verb: string, group: string, resour
     queryFn: () => apiFetch<{ allowed: boolean; reason?: string }>('/api/access', { context, query: { verb, group, resource, namespace, name } }),
     staleTime: 60_000,
   });
+
+export const kindsQuery = (context: string) =>
+  queryOptions({ queryKey: [...keys.cluster(context), 'kinds'], queryFn: () => apiFetch<{ status: ClusterStatus; kinds: KindSummary[] }>('/api/kinds', { context }), ...LIVE });

@@ -71,3 +71,9 @@ export type ServerEvent =
   | { type: 'status'; status: ClusterStatus }
   | { type: 'kinds'; kinds: KindSummary[] }
   | { type: 'change'; change: 'ADDED' | 'MODIFIED' | 'DELETED'; typeKey: string; object: K8sObject };
+
+export interface SchemasResponse {
+  /** Where the schemas come from: the connected cluster's CRDs, or the bundled Istio release. */
+  source: 'cluster' | 'bundled';
+  crds: Array<{ apiVersion: string; kind: 'CustomResourceDefinition'; metadata: { name: string }; spec: unknown }>;
+}

@@ -238,7 +238,11 @@ export class ClusterCache {
     this.started = this.start();
   }
 
+  /** Bumped on every object change: lets derived views (analysis) know when to recompute. */
+  revision = 0;
+
   private emit = (e: CacheEvent): void => {
+    if (e.type !== 'STATUS') this.revision++;
     for (const l of this.listeners) {
       try {
         l(e);
@@ -340,6 +344,11 @@ export class ClusterCache {
 
   canReadCrds(): boolean {
     return this.crdsReadable;
+  }
+
+  /** The Istio CRDs as the cluster serves them (empty when they are not readable). */
+  istioCrds(): CrdLike[] {
+    return ([...(this.crdReflector?.items.values() ?? [])] as unknown as CrdLike[]).filter((c) => c.spec?.group?.endsWith('.istio.io'));
   }
 
   /** Objects of a type (by type key), optionally in some namespaces. */

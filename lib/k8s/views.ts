@@ -1,8 +1,8 @@
 /** Response bodies assembled from the cache (the shapes in lib/contracts/api.ts). */
-import type { ConfigListResponse, KindSummary, OverviewResponse } from '../contracts/api';
+import type { ConfigListResponse, KindSummary, OverviewResponse, SchemasResponse } from '../contracts/api';
 import { sortConfigItems, summarizeNamespaces, toConfigItem } from '../istio/overview';
 import type { ClusterCache } from './cache';
-import { typeKey } from './discovery';
+import { typeKey, type CrdLike } from './discovery';
 
 export function kindSummaries(cache: ClusterCache): KindSummary[] {
   return cache.getKinds().map(({ group, kind, plural, namespaced, served, preferred, deprecated }) => ({ group, kind, plural, namespaced, served, preferred, deprecated }));
@@ -16,4 +16,20 @@ export function configList(cache: ClusterCache): ConfigListResponse {
   const kinds = kindSummaries(cache);
   const items = kinds.flatMap((k) => cache.list(typeKey(k)).map((o) => toConfigItem(o, k.plural)));
   return { status: cache.getStatus(), kinds, items: sortConfigItems(items) };
+}
+
+/** CRDs for the editor (full schemas, with descriptions for hover), one kind or all. */
+export function crdsForEditor(cache: ClusterCache, bundled: () => CrdLike[], filter: { group?: string; kind?: string }): SchemasResponse {
+  const fromCluster = cache.istioCrds();
+  const source = fromCluster.length ? 'cluster' : 'bundled';
+  const crds = (fromCluster.length ? fromCluster : bundled()).filter((c) => (!filter.group || c.spec.group === filter.group) && (!filter.kind || c.spec.names.kind === filter.kind));
+  return {
+    source,
+    crds: crds.map((c) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: c.metadata.name },
+      spec: { group: c.spec.group, names: c.spec.names, scope: c.spec.scope, versions: c.spec.versions },
+    })),
+  };
 }

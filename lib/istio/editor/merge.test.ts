@@ -37,3 +37,15 @@ describe('three-way merge for conflicts', () => {
     expect(merged).toEqual({ a: 1, c: 3 });
   });
 });
+
+import { editText } from './display';
+describe('edit text', () => {
+  it('leaves out server-owned fields, status and the last-applied annotation', () => {
+    const t = editText({
+      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule',
+      metadata: { name: 'r', namespace: 'd', resourceVersion: '5', uid: 'u', generation: 2, creationTimestamp: 'x', managedFields: [{}], annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', keep: 'me' } },
+      spec: { host: 'r' }, status: { validationMessages: [] },
+    });
+    expect(t).toBe('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\n  namespace: d\n  annotations:\n    keep: me\nspec:\n  host: r\n');
+  });
+});

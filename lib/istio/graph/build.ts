@@ -45,7 +45,7 @@ import { createAnnotator } from './annotate';
 import { finalizeGraph, namespaceNode } from './finalize';
 import { mergeObserved, type ObservedTraffic } from './observed';
 import type {
-  EdgeBadge, ExternalNode, GatewayNode, GatewayServerInfo, GraphEdge, GraphNode, Identity, MeshGraph, MtlsSummary, NamespaceNode,
+  EdgeBadge, ExternalNode, GatewayNode, GatewayServerInfo, GraphEdge, GraphNode, Identity, MeshGraph, MtlsSummary,
   Protocol, ResourceRef, ServiceNode, ServicePortInfo, SidecarInfo, VersionNode, WorkloadNode, WorkloadRef,
 } from './types';
 import { collectWorkloads, DEFAULT_VERSION_LABELS, isProxyWorkload, looksLikeGateway, versionKey, type Workload } from './workloads';

@@ -112,7 +112,6 @@ function or(values: Iterable<Tri>): Tri {
   return out;
 }
 
-const not = (v: Tri): Tri => (v === 'yes' ? 'no' : v === 'no' ? 'yes' : 'maybe');
 
 /** A positive list: the value must match one entry. Unknown value -> maybe. Empty/absent list -> yes. */
 function list(patterns: readonly string[] | undefined, value: string | undefined | null, match: (p: string, v: string) => boolean): Tri {

@@ -8,7 +8,7 @@ import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { hostsOverlap } from '../../hosts';
 import {
-  asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext,
+  asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str,
 } from '../context';
 import { gatewayHostsForNamespace, hostRegistry, isExportToAll, parseFqdn, stringList, toFqdn, EXPORT_ALL, EXPORT_LOCAL, type RegistryEntry } from '../registry';
 import type { Analyzer } from '../types';

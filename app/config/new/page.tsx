@@ -1,0 +1,5 @@
+import { NewResource } from '@/components/resources/NewResource';
+
+export default function NewResourcePage() {
+  return <NewResource />;
+}

@@ -1,0 +1,413 @@
+'use client';
+/**
+ * Edit or create one Istio resource as YAML: parse -> local validation (schema the
+ * cluster serves, envelope, removed APIs) -> cross-resource analysis -> server-side
+ * dry run (causes mapped to lines) -> diff against the live object -> apply with
+ * the resourceVersion the edit started from. A concurrent change is a conflict with
+ * three panes, never an overwrite. Unsaved edits survive reloads as drafts.
+ */
+import dynamic from 'next/dynamic';
+import { useRouter } from 'next/navigation';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { KindSummary } from '@/lib/contracts/api';
+import { apiFetch, ApiRequestError } from '@/lib/client/api';
+import { clearDraft, draftKey, loadDraft, saveDraft, type Draft } from '@/lib/client/drafts';
+import { keys } from '@/lib/client/keys';
+import { createObject, replaceObject } from '@/lib/client/mutations';
+import { accessQuery } from '@/lib/client/queries';
+import { useKindSchemas } from '@/lib/client/schemas';
+import { useLinkParams } from '@/lib/client/selection';
+import { convertLegacyPolicy } from '@/lib/istio/convert';
+import { editText } from '@/lib/istio/editor/display';
+import { threeWayMerge, type MergeConflict } from '@/lib/istio/editor/merge';
+import { findingsToProblems, serverErrorToProblems, validateEditorText, type EditorProblem } from '@/lib/istio/editor/validate';
+import type { Finding } from '@/lib/istio/findings';
+import { apiVersionOf, parseApiVersion, preferredVersion } from '@/lib/istio/kinds';
+import type { K8sObject } from '@/lib/istio/types';
+import { parseYamlDocuments, toYamlStream } from '@/lib/istio/yaml';
+import { ErrorBox } from '@/components/ui/ErrorBox';
+import { resourceHref } from '@/components/resources/links';
+import { ConflictView } from './ConflictView';
+import { ProblemsPanel } from './ProblemsPanel';
+
+const MonacoYamlEditor = dynamic(() => import('./MonacoYamlEditor'), { ssr: false, loading: () => <div className="empty">Loading editor…</div> });
+const YamlDiff = dynamic(() => import('./MonacoYamlEditor').then((m) => m.YamlDiff), { ssr: false, loading: () => <div className="empty">Loading diff…</div> });
+
+export type WorkbenchTarget =
+  | { mode: 'edit'; group: string; version: string; plural: string; namespace: string | undefined; name: string; live: K8sObject }
+  | { mode: 'create'; namespace: string; initialText: string };
+
+interface Base {
+  resourceVersion: string;
+  text: string;
+}
+
+type Phase =
+  | { kind: 'edit' }
+  | { kind: 'review'; original: string; modified: string; warnings: string[] }
+  | { kind: 'conflict'; current?: K8sObject; mineText: string; conflicts: MergeConflict[] };
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+function parseObject(text: string): K8sObject | undefined {
+  const d = parseYamlDocuments(text).documents.find((x) => x.value && typeof x.value === 'object');
+  return d?.value as K8sObject | undefined;
+}
+
+export function EditorWorkbench({ context, target, kinds }: { context: string; target: WorkbenchTarget; kinds: KindSummary[] }) {
+  const router = useRouter();
+  const link = useLinkParams();
+  const qc = useQueryClient();
+  const isEdit = target.mode === 'edit';
+  const storageKey = draftKey(context, isEdit ? `${target.group || 'core'}/${target.plural}/${target.namespace ?? '-'}/${target.name}` : `new/${target.namespace}`);
+
+  const initialText = isEdit ? editText(target.live) : target.initialText;
+  const [base, setBase] = useState<Base>(() => ({ resourceVersion: isEdit ? (target.live.metadata.resourceVersion ?? '') : '', text: initialText }));
+  const [text, setText] = useState(initialText);
+  const [pendingDraft, setPendingDraft] = useState<Draft | null>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'edit' });
+  const [serverProblems, setServerProblems] = useState<EditorProblem[]>([]);
+  const [serverError, setServerError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<'' | 'review' | 'apply'>('');
+  const [notice, setNotice] = useState<string>('');
+  const revealRef = useRef<(line: number, col: number) => void>(() => {});
+
+  // Offer a draft left by an earlier visit (reload, crash) when it differs from what is live.
+  useEffect(() => {
+    const d = loadDraft(storageKey);
+    if (d && d.text !== initialText) setPendingDraft(d);
+    // Only on first load of this resource.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [storageKey]);
+
+  // Keep the draft current while typing.
+  useEffect(() => {
+    if (pendingDraft) return; // don't overwrite a draft the user has not decided about
+    const t = setTimeout(() => {
+      if (text !== base.text) saveDraft(storageKey, { text, baseResourceVersion: base.resourceVersion, baseText: base.text });
+      else clearDraft(storageKey);
+    }, 300);
+    return () => clearTimeout(t);
+  }, [text, base, storageKey, pendingDraft]);
+
+  const debounced = useDebounced(text, 250);
+  const draftObject = useMemo(() => parseObject(debounced), [debounced]);
+  const { group: textGroup, version: textVersion } = parseApiVersion(typeof draftObject?.apiVersion === 'string' ? draftObject.apiVersion : isEdit ? apiVersionOf(target.group, target.version) : '');
+  const textKind = typeof draftObject?.kind === 'string' ? draftObject.kind : isEdit ? target.live.kind : '';
+  const kindInfo = kinds.find((k) => k.group === textGroup && k.kind === textKind);
+  const schemas = useKindSchemas(context, isEdit ? target.group : textGroup, isEdit ? target.live.kind : textKind);
+  const namespace = isEdit ? target.namespace : target.namespace;
+
+
+  const expectations = useMemo(
+    () => ({
+      mode: target.mode,
+      group: isEdit ? target.group : undefined,
+      kind: isEdit ? target.live.kind : undefined,
+      name: isEdit ? target.name : undefined,
+      namespace,
+      namespaced: kindInfo?.namespaced ?? true,
+    }),
+    [target, isEdit, namespace, kindInfo],
+  );
+  const validation = useMemo(() => validateEditorText(debounced, schemas.index, expectations), [debounced, schemas.index, expectations]);
+
+  // The object to send: namespace from the page, resourceVersion from the edit's base.
+  const toOutgoing = useCallback(
+    (o: K8sObject | undefined): K8sObject | undefined => {
+      if (!o || !o.metadata || typeof o.metadata !== 'object') return undefined;
+      const metadata = { ...o.metadata, ...(kindInfo?.namespaced !== false && namespace ? { namespace } : {}) };
+      if (isEdit) metadata.resourceVersion = base.resourceVersion;
+      else delete metadata.resourceVersion;
+      return { ...o, metadata };
+    },
+    [namespace, isEdit, base.resourceVersion, kindInfo],
+  );
+  const outgoing = useMemo(() => toOutgoing(validation.object), [toOutgoing, validation.object]);
+
+  // Cross-resource findings for this object, from the server's view of the cluster.
+  const analysisInput = validation.problems.some((p) => p.source === 'yaml' || p.source === 'envelope') ? undefined : outgoing;
+  const analysis = useQuery({
+    queryKey: [...keys.analysis(context), 'edit', analysisInput ? JSON.stringify(analysisInput) : ''],
+    queryFn: () => apiFetch<{ findings: Finding[] }>('/api/analyze', { method: 'POST', body: { object: analysisInput }, context }),
+    enabled: !!analysisInput,
+    staleTime: 30_000,
+  });
+  const analysisProblems = useMemo(
+    () => (analysis.data && analysisInput ? findingsToProblems(validation.parsed, analysis.data.findings.filter((f) => f.code !== 'IST0106')) : []),
+    [analysis.data, analysisInput, validation.parsed],
+  );
+  const problems = useMemo(() => [...validation.problems, ...analysisProblems, ...serverProblems], [validation.problems, analysisProblems, serverProblems]);
+
+  useEffect(() => {
+    setServerProblems([]);
+    setServerError(null);
+    if (phase.kind === 'review') setPhase({ kind: 'edit' });
+    // Any edit invalidates a review.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+
+  const write = useCallback(
+    (dryRun: boolean, outgoing: K8sObject) => {
+      if (isEdit) return replaceObject(context, target, target.namespace, target.name, outgoing, { dryRun });
+      const { group, version } = parseApiVersion(outgoing.apiVersion);
+      const k = kinds.find((x) => x.group === group && x.kind === outgoing.kind);
+      if (!k) throw new ApiRequestError({ status: 400, reason: 'BadRequest', message: `The cluster does not serve ${outgoing.apiVersion} ${outgoing.kind}.` });
+      return createObject(context, { group, version, plural: k.plural }, k.namespaced ? namespace : undefined, outgoing, { dryRun });
+    },
+    [isEdit, context, target, kinds, namespace],
+  );
+
+  const handleWriteError = useCallback(
+    (e: unknown) => {
+      if (e instanceof ApiRequestError && e.status === 409 && isEdit) {
+        const current = e.body.current;
+        const mine = parseObject(text);
+        const baseObj = parseObject(base.text);
+        const conflicts = current && mine && baseObj ? threeWayMerge(baseObj, current, mine).conflicts : [];
+        setPhase({ kind: 'conflict', current, mineText: text, conflicts });
+        return;
+      }
+      if (e instanceof ApiRequestError && (e.status === 422 || e.status === 400)) setServerProblems(serverErrorToProblems(parseYamlDocuments(text), e.body));
+      setServerError(e);
+    },
+    [isEdit, text, base.text],
+  );
+
+  // Review and apply check the text as it is now, not the debounced copy the markers show.
+  const current = () => {
+    const v = validateEditorText(text, schemas.index, expectations);
+    return { v, obj: toOutgoing(v.object) };
+  };
+
+  const review = async () => {
+    setNotice('');
+    const { v, obj } = current();
+    if (v.blocking || serverProblems.length > 0 || !obj) {
+      const first = v.problems.find((p) => p.severity === 'error') ?? serverProblems[0];
+      if (first) revealRef.current(first.startLine, first.startColumn);
+      return;
+    }
+    setBusy('review');
+    try {
+      const r = await write(true, obj);
+      const warnings = problems.filter((p) => p.severity !== 'error' && p.source === 'analysis').map((p) => `${p.code}: ${p.message}`);
+      setPhase({ kind: 'review', original: isEdit ? base.text : '', modified: editText(r.object), warnings });
+    } catch (e) {
+      handleWriteError(e);
+    } finally {
+      setBusy('');
+    }
+  };
+
+  const apply = async () => {
+    const { v, obj } = current();
+    if (v.blocking || !obj) return;
+    setBusy('apply');
+    try {
+      const r = await write(false, obj);
+      clearDraft(storageKey);
+      const t = editText(r.object);
+      if (isEdit) {
+        setBase({ resourceVersion: r.object.metadata.resourceVersion ?? '', text: t });
+        setText(t);
+        setPhase({ kind: 'edit' });
+        setNotice(`Applied. The API server stored resourceVersion ${r.object.metadata.resourceVersion}.`);
+        void qc.invalidateQueries({ queryKey: keys.config(context) });
+      } else {
+        const { group, version } = parseApiVersion(r.object.apiVersion);
+        const k = kinds.find((x) => x.group === group && x.kind === r.object.kind);
+        router.push(link(resourceHref({ group, version, plural: k?.plural ?? '', namespace: r.object.metadata.namespace, name: r.object.metadata.name }), { created: '1' }));
+      }
+    } catch (e) {
+      setPhase({ kind: 'edit' });
+      handleWriteError(e);
+    } finally {
+      setBusy('');
+    }
+  };
+
+  const carryOver = () => {
+    if (phase.kind !== 'conflict' || !phase.current) return;
+    const mine = parseObject(phase.mineText);
+    const baseObj = parseObject(base.text);
+    if (!mine || !baseObj) return;
+    const currentText = editText(phase.current);
+    const { merged } = threeWayMerge(baseObj, parseObject(currentText)!, mine);
+    setBase({ resourceVersion: phase.current.metadata.resourceVersion ?? '', text: currentText });
+    setText(editText(merged));
+    setPhase({ kind: 'edit' });
+    setNotice(`Your change now sits on top of resourceVersion ${phase.current.metadata.resourceVersion}. Review and apply again.`);
+  };
+
+  const takeCurrent = () => {
+    if (phase.kind !== 'conflict') return;
+    if (phase.current) {
+      const t = editText(phase.current);
+      setBase({ resourceVersion: phase.current.metadata.resourceVersion ?? '', text: t });
+      setText(t);
+    }
+    clearDraft(storageKey);
+    setPhase({ kind: 'edit' });
+  };
+
+  const access = useQuery({
+    ...accessQuery(context, isEdit ? 'update' : 'create', isEdit ? target.group || 'core' : textGroup || 'core', isEdit ? target.plural : (kindInfo?.plural ?? ''), namespace, isEdit ? target.name : undefined),
+    enabled: isEdit || !!kindInfo,
+  });
+  const readOnly = access.data ? !access.data.allowed : false;
+
+  const actions = {
+    'use-preferred-version': {
+      label: 'Use current version',
+      run: () => {
+        const pref = kindInfo ? preferredVersion(kindInfo.served) : undefined;
+        if (pref) setText((t) => t.replace(/^apiVersion:.*$/m, `apiVersion: ${apiVersionOf(textGroup, pref)}`));
+      },
+    },
+    'convert-legacy': {
+      label: 'Convert',
+      run: () => {
+        const o = validation.object;
+        if (!o) return;
+        const r = convertLegacyPolicy(o);
+        setText(toYamlStream(r.objects));
+        setNotice(`Converted to ${r.objects.map((x) => `${x.kind} ${x.metadata.namespace ?? ''}/${x.metadata.name}`).join(', ')}. ${r.notes.join(' ')}`);
+      },
+    },
+  };
+
+  const liveMoved = isEdit && target.live.metadata.resourceVersion !== base.resourceVersion && phase.kind !== 'conflict';
+  const modelUri = `file:///meshboard/${encodeURIComponent(context)}/${storageKey.replace(/[^a-zA-Z0-9/._-]/g, '_')}.yaml`;
+  const jsonSchema = schemas.jsonSchema(textVersion || (isEdit ? target.version : ''));
+  const schemaBinding = useMemo(() => (jsonSchema ? { uri: `meshboard://schemas/${textGroup}/${textKind}/${textVersion}`, schema: jsonSchema } : undefined), [jsonSchema, textGroup, textKind, textVersion]);
+  const counts = { error: problems.filter((p) => p.severity === 'error').length, warning: problems.filter((p) => p.severity === 'warning').length };
+
+  return (
+    <div data-testid="editor-workbench">
+      {pendingDraft && (
+        <div className="banner info" role="status" data-testid="draft-banner">
+          <div className="title">You have unsaved changes from {new Date(pendingDraft.savedAt).toLocaleString()}.</div>
+          <div className="row" style={{ marginTop: 6 }}>
+            <button
+              className="primary"
+              onClick={() => {
+                setText(pendingDraft.text);
+                if (pendingDraft.baseText) setBase({ resourceVersion: pendingDraft.baseResourceVersion, text: pendingDraft.baseText });
+                setPendingDraft(null);
+              }}
+            >
+              Restore draft
+            </button>
+            <button
+              onClick={() => {
+                clearDraft(storageKey);
+                setPendingDraft(null);
+              }}
+            >
+              Discard draft
+            </button>
+          </div>
+        </div>
+      )}
+      {readOnly && (
+        <div className="banner warn" role="status" data-testid="readonly-banner">
+          <div className="title">Read-only</div>
+          Context <b>{context}</b> may not {isEdit ? 'update' : 'create'} {isEdit ? target.plural : (kindInfo?.plural ?? 'resources')} in namespace {namespace} (Kubernetes RBAC
+          {access.data?.reason ? `: ${access.data.reason}` : ''}). Ask a cluster admin for write access, or switch context.
+        </div>
+      )}
+      {liveMoved && (
+        <div className="banner warn" role="status" data-testid="changed-banner">
+          This resource changed on the server since your edit started (resourceVersion {base.resourceVersion} → {target.live.metadata.resourceVersion}). Applying will show both versions first.
+        </div>
+      )}
+      {notice && (
+        <div className="banner ok" role="status" data-testid="editor-notice">
+          {notice}
+        </div>
+      )}
+      {serverError != null && phase.kind === 'edit' && <ErrorBox error={serverError} title={readOnly ? 'Not allowed' : 'The API server refused the change'} />}
+
+      {phase.kind === 'conflict' ? (
+        <ConflictView
+          baseText={base.text}
+          currentText={phase.current ? editText(phase.current) : ''}
+          mineText={phase.mineText}
+          currentVersion={phase.current?.metadata.resourceVersion}
+          conflicts={phase.conflicts}
+          deleted={!phase.current}
+          onCarry={carryOver}
+          onTakeCurrent={takeCurrent}
+        />
+      ) : (
+        <>
+          <div className="spread" style={{ marginBottom: 8 }}>
+            <div className="row">
+              <button className="primary" onClick={review} disabled={readOnly || busy !== '' || phase.kind === 'review'} data-testid="review-button">
+                {busy === 'review' ? 'Checking with the API server…' : 'Review changes'}
+              </button>
+              {phase.kind === 'review' && (
+                <>
+                  <button className="primary" onClick={apply} disabled={readOnly || busy !== ''} data-testid="apply-button">
+                    {busy === 'apply' ? 'Applying…' : isEdit ? 'Apply' : 'Create'}
+                  </button>
+                  <button onClick={() => setPhase({ kind: 'edit' })}>Back to editing</button>
+                </>
+              )}
+              {isEdit && text !== base.text && phase.kind === 'edit' && (
+                <button onClick={() => setText(base.text)} data-testid="revert-button">
+                  Revert my changes
+                </button>
+              )}
+            </div>
+            <span className="muted" data-testid="editor-status">
+              {counts.error ? `${counts.error} error${counts.error > 1 ? 's' : ''}` : 'No errors'}
+              {counts.warning ? `, ${counts.warning} warning${counts.warning > 1 ? 's' : ''}` : ''}
+              {isEdit ? ` · based on resourceVersion ${base.resourceVersion}` : ''}
+              {schemas.source !== 'loading' ? ` · schema: ${schemas.source === 'cluster' ? "the cluster's CRDs" : 'bundled Istio CRDs'}` : ''}
+            </span>
+          </div>
+          {phase.kind === 'review' ? (
+            <div data-testid="review-panel">
+              <div className="banner ok">
+                The API server accepted this change in a dry run. {isEdit ? 'Left: live now. Right: after your change.' : 'This is what will be created.'}
+              </div>
+              {phase.warnings.length > 0 && (
+                <div className="banner warn">
+                  <div className="title">Findings to consider before applying</div>
+                  <ul>
+                    {phase.warnings.map((w) => (
+                      <li key={w}>{w}</li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+              <YamlDiff original={phase.original} modified={phase.modified} />
+            </div>
+          ) : (
+            <MonacoYamlEditor
+              value={text}
+              onChange={setText}
+              readOnly={readOnly}
+              modelUri={modelUri}
+              schema={schemaBinding}
+              problems={problems}
+              onReady={(api) => (revealRef.current = api.reveal)}
+            />
+          )}
+          <h2>Problems</h2>
+          <ProblemsPanel problems={problems} onReveal={(l, c) => revealRef.current(l, c)} actions={actions} />
+        </>
+      )}
+    </div>
+  );
+}
