@@ -3,7 +3,9 @@ import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
-import { configQuery } from '@/lib/client/queries';
+import { analysisQuery, configQuery } from '@/lib/client/queries';
+import { countByResource } from '@/lib/istio/findings';
+import { FindingBadges } from '@/components/validations/FindingBadges';
 import { useLinkParams, useSelectedContext, useSelectedNamespace, useUpdateParams } from '@/lib/client/selection';
 import { age, filterConfigItems } from '@/lib/istio/overview';
 import { parseApiVersion } from '@/lib/istio/kinds';
@@ -19,6 +21,8 @@ export function ConfigList() {
   const kind = params.get('kind') ?? '';
   const text = params.get('q') ?? '';
   const q = useQuery({ ...configQuery(context ?? ''), enabled: !!context });
+  const analysis = useQuery({ ...analysisQuery(context ?? ''), enabled: !!context });
+  const counts = useMemo(() => countByResource(analysis.data?.findings ?? []), [analysis.data]);
   const items = useMemo(
     () => filterConfigItems(q.data?.items ?? [], { kinds: kind ? [kind] : undefined, namespaces: namespace ? [namespace] : undefined, text }),
     [q.data, kind, namespace, text],
@@ -58,6 +62,7 @@ export function ConfigList() {
             <th>Namespace</th>
             <th>API version</th>
             <th>Age</th>
+            <th>Validation</th>
           </tr>
         </thead>
         <tbody>
@@ -76,12 +81,13 @@ export function ConfigList() {
                   {written && <span className="badge warn" title={`written as ${written}; ${i.apiVersion} is current`} style={{ marginLeft: 6 }}>older version</span>}
                 </td>
                 <td title={i.created}>{age(i.created)}</td>
+                <td>{analysis.data ? <FindingBadges counts={counts.get(`${i.kind} ${i.namespace}/${i.name}`)} testId={`findings-${i.kind}-${i.namespace}-${i.name}`} /> : null}</td>
               </tr>
             );
           })}
           {q.data && items.length === 0 && (
             <tr>
-              <td colSpan={5} className="empty">
+              <td colSpan={6} className="empty">
                 No Istio resources match.
               </td>
             </tr>

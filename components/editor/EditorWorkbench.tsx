@@ -25,7 +25,7 @@ import { findingsToProblems, serverErrorToProblems, validateEditorText, type Edi
 import type { Finding } from '@/lib/istio/findings';
 import { apiVersionOf, parseApiVersion, preferredVersion } from '@/lib/istio/kinds';
 import type { K8sObject } from '@/lib/istio/types';
-import { parseYamlDocuments, toYamlStream } from '@/lib/istio/yaml';
+import { parseYamlDocuments, rangeOfPath, toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { resourceHref } from '@/components/resources/links';
 import { ConflictView } from './ConflictView';
@@ -62,7 +62,7 @@ function parseObject(text: string): K8sObject | undefined {
   return d?.value as K8sObject | undefined;
 }
 
-export function EditorWorkbench({ context, target, kinds }: { context: string; target: WorkbenchTarget; kinds: KindSummary[] }) {
+export function EditorWorkbench({ context, target, kinds, focusPath }: { context: string; target: WorkbenchTarget; kinds: KindSummary[]; focusPath?: string }) {
   const router = useRouter();
   const link = useLinkParams();
   const qc = useQueryClient();
@@ -78,7 +78,7 @@ export function EditorWorkbench({ context, target, kinds }: { context: string; t
   const [serverError, setServerError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'' | 'review' | 'apply'>('');
   const [notice, setNotice] = useState<string>('');
-  const revealRef = useRef<(line: number, col: number) => void>(() => {});
+  const revealRef = useRef<(line: number, col: number, endLine?: number, endCol?: number) => void>(() => {});
 
   // Offer a draft left by an earlier visit (reload, crash) when it differs from what is live.
   useEffect(() => {
@@ -401,7 +401,18 @@ export function EditorWorkbench({ context, target, kinds }: { context: string; t
               modelUri={modelUri}
               schema={schemaBinding}
               problems={problems}
-              onReady={(api) => (revealRef.current = api.reveal)}
+              onReady={(api) => {
+                revealRef.current = api.reveal;
+                // Opened from a finding: select the field it is about.
+                if (focusPath) {
+                  const parsed = parseYamlDocuments(text);
+                  const doc = parsed.documents[0];
+                  if (doc) {
+                    const r = rangeOfPath(doc.doc, parsed.lineCounter, focusPath);
+                    api.reveal(r.startLine, r.startColumn, r.endLine, r.endColumn);
+                  }
+                }
+              }}
             />
           )}
           <h2>Problems</h2>

@@ -5,7 +5,7 @@
  * markers from Meshboard's validator. Loaded only through next/dynamic.
  */
 import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EditorProblem } from '@/lib/istio/editor/validate';
 import { setSchemas, setupMonaco, type Monaco } from './monaco';
 
@@ -34,11 +34,13 @@ export interface MonacoYamlEditorProps {
   schema?: SchemaBinding;
   problems: EditorProblem[];
   height?: number | string;
-  onReady?: (api: { reveal: (line: number, column: number) => void }) => void;
+  onReady?: (api: { reveal: (line: number, column: number, endLine?: number, endColumn?: number) => void }) => void;
 }
 
 export default function MonacoYamlEditor({ value, onChange, readOnly, modelUri, schema, problems, height = '60vh', onReady }: MonacoYamlEditorProps) {
   const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
+  // Problems may arrive before the model exists: set markers again once it is mounted.
+  const [mounted, setMounted] = useState(0);
 
   useEffect(() => {
     bindSchema(modelUri, schema);
@@ -62,7 +64,7 @@ export default function MonacoYamlEditor({ value, onChange, readOnly, modelUri, 
         endColumn: Math.max(p.endColumn, p.startLine === p.endLine ? p.startColumn + 1 : p.endColumn),
       })),
     );
-  }, [problems, modelUri, value]);
+  }, [problems, modelUri, value, mounted]);
 
   return (
     <div data-testid="yaml-editor" style={{ border: '1px solid var(--border)', borderRadius: 6, overflow: 'hidden' }}>
@@ -75,10 +77,12 @@ export default function MonacoYamlEditor({ value, onChange, readOnly, modelUri, 
         options={{ readOnly, minimap: { enabled: false }, fontSize: 13, tabSize: 2, scrollBeyondLastLine: false, automaticLayout: true, quickSuggestions: { other: true, strings: true, comments: false }, renderValidationDecorations: 'on', fixedOverflowWidgets: true }}
         onMount={(ed) => {
           editorRef.current = ed;
+          setMounted((n) => n + 1);
           onReady?.({
-            reveal: (line, column) => {
+            reveal: (line, column, endLine, endColumn) => {
               ed.revealLineInCenter(line);
-              ed.setPosition({ lineNumber: line, column });
+              if (endLine && endColumn) ed.setSelection({ startLineNumber: line, startColumn: column, endLineNumber: endLine, endColumn });
+              else ed.setPosition({ lineNumber: line, column });
               ed.focus();
             },
           });

@@ -50,6 +50,7 @@ export function ResourceView(ref: ResourceRef) {
           key={`${context}/${ref.group}/${ref.plural}/${ref.namespace}/${ref.name}`}
           context={context}
           kinds={kinds.data.kinds}
+          focusPath={params.get('path') ?? undefined}
           target={{ mode: 'edit', group: ref.group, version: ref.version, plural: ref.plural, namespace: ref.namespace === '-' ? undefined : ref.namespace, name: ref.name, live: obj }}
         />
       )}

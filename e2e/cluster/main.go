@@ -50,6 +50,16 @@ func main() {
 		runKubectl(append([]string{"kubectl"}, os.Args[2:]...))
 		return
 	}
+	if len(os.Args) > 2 && os.Args[1] == "certpair" {
+		// Demo data: a self-signed certificate for a TLS Secret (PEM cert, blank line, PEM key).
+		cert, key, err := selfSigned(os.Args[2])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "localcluster:", err)
+			os.Exit(1)
+		}
+		fmt.Print(cert + "\n" + key)
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "serve" {
 		if err := serve(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "localcluster:", err)
@@ -309,6 +319,30 @@ func writePKI(dir string) (pkiFiles, error) {
 		}
 	}
 	return p, nil
+}
+
+func selfSigned(host string) (string, string, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return "", "", err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(now.UnixNano()),
+		Subject:      pkix.Name{CommonName: host},
+		DNSNames:     []string{host},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(365 * 24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return "", "", err
+	}
+	cert := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	k := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	return cert, k, nil
 }
 
 type tokenSet struct{ file, admin, viewer string }

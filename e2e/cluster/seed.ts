@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { execFileSync } from 'node:child_process';
 import { kubectlOk, type LocalCluster } from './cluster';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string }; spec?: any; [k: string]: unknown };
@@ -288,10 +289,18 @@ export function istioSystemObjects(): Obj[] {
   ];
 }
 
+/** A kubernetes.io/tls Secret with a self-signed certificate for `host` (demo data). */
+export function tlsSecret(cluster: LocalCluster, namespace: string, name: string, host: string): Obj {
+  const out = execFileSync(cluster.bins.localcluster, ['certpair', host], { encoding: 'utf8' });
+  const [cert, key] = out.split('\n\n');
+  const b64 = (s: string) => Buffer.from(s.trim() + '\n').toString('base64');
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(cert!), 'tls.key': b64(key!) } } as Obj;
+}
+
 /** Everything `npm run demo` shows: Istio's ingress gateway, Bookinfo (+S2), S1, S3, S4. */
 export async function seedDemo(cluster: LocalCluster, log: (l: string) => void = () => {}): Promise<void> {
-  log('Seeding istio-system (ingress gateway workload, mesh config)...');
-  await seedObjects(cluster, istioSystemObjects());
+  log('Seeding istio-system (ingress gateway workload, mesh config, TLS certificate for S1)...');
+  await seedObjects(cluster, [...istioSystemObjects(), tlsSecret(cluster, 'istio-system', 'english-cert', 'english.example.com')]);
   log('Seeding Bookinfo with scenario S2 into namespace default...');
   await kubectlOk(cluster, ['label', 'namespace', 'default', 'istio-injection=enabled', '--overwrite']);
   const istio = (f: string) => readManifests(path.join(FIXTURES, 'istio', f));

@@ -1,5 +1,6 @@
 /** queryOptions factories: key and fetcher kept together. */
 import { queryOptions } from '@tanstack/react-query';
+import type { Finding } from '../istio/findings';
 import type { ClusterStatus, ConfigListResponse, ContextsResponse, KindSummary, OverviewResponse, ResourceResponse } from '../contracts/api';
 import { apiFetch, resourcePath } from './api';
 import { keys } from './keys';
@@ -32,3 +33,13 @@ export const accessQuery = (context: string, verb: string, group: string, resour
 
 export const kindsQuery = (context: string) =>
   queryOptions({ queryKey: [...keys.cluster(context), 'kinds'], queryFn: () => apiFetch<{ status: ClusterStatus; kinds: KindSummary[] }>('/api/kinds', { context }), ...LIVE });
+
+export interface AnalysisResponse {
+  status: ClusterStatus;
+  findings: Finding[];
+  ms: number;
+  revision: number;
+}
+
+export const analysisQuery = (context: string) =>
+  queryOptions({ queryKey: [...keys.analysis(context), 'cluster'], queryFn: () => apiFetch<AnalysisResponse>('/api/analyze', { context }), ...LIVE });

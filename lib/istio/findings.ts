@@ -21,3 +21,41 @@ export const LEVEL_ORDER: Record<FindingLevel, number> = { Error: 0, Warning: 1,
 export function compareFindings(a: Finding, b: Finding): number {
   return LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.resource.localeCompare(b.resource) || a.code.localeCompare(b.code) || (a.path ?? '').localeCompare(b.path ?? '');
 }
+
+/** "Kind ns/name" or "Kind name" back into its parts. */
+export function parseResourceName(resource: string): { kind: string; namespace?: string; name: string } | undefined {
+  const m = /^(\S+) (?:([^/\s]+)\/)?(\S+)$/.exec(resource.trim());
+  if (!m) return undefined;
+  return { kind: m[1]!, namespace: m[2], name: m[3]! };
+}
+
+export interface FindingCounts {
+  Error: number;
+  Warning: number;
+  Info: number;
+}
+
+/** Counts per resource ("Kind ns/name"). */
+export function countByResource(findings: readonly Finding[]): Map<string, FindingCounts> {
+  const m = new Map<string, FindingCounts>();
+  for (const f of findings) {
+    let c = m.get(f.resource);
+    if (!c) m.set(f.resource, (c = { Error: 0, Warning: 0, Info: 0 }));
+    c[f.level]++;
+  }
+  return m;
+}
+
+/** Findings grouped by namespace (other cluster-scoped resources under ""), then by level, sorted. */
+export function groupByNamespace(findings: readonly Finding[]): Array<{ namespace: string; byLevel: Record<FindingLevel, Finding[]> }> {
+  const m = new Map<string, Record<FindingLevel, Finding[]>>();
+  for (const f of [...findings].sort(compareFindings)) {
+    const r = parseResourceName(f.resource);
+    // A Namespace's own findings belong with the namespace.
+    const ns = r?.kind === 'Namespace' ? r.name : (r?.namespace ?? '');
+    let g = m.get(ns);
+    if (!g) m.set(ns, (g = { Error: [], Warning: [], Info: [] }));
+    g[f.level].push(f);
+  }
+  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([namespace, byLevel]) => ({ namespace, byLevel }));
+}

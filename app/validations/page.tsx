@@ -1,0 +1,5 @@
+import { ValidationsView } from '@/components/validations/ValidationsView';
+
+export default function ValidationsPage() {
+  return <ValidationsView />;
+}

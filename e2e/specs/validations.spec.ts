@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { test, expect } from '../fixtures';
+import { readManifests, remapNamespaces } from '../cluster/seed';
+import { editorText, lineOf, markers, waitForEditor } from '../support/editor';
+
+const PLANTED = path.join(__dirname, '..', 'fixtures', 'mistakes', 'planted.yaml');
+const REPO = path.join(__dirname, '..', '..');
+
+test.describe('validation engine in the UI and the CLI', () => {
+  test('planted mistakes show on the Validations page, in the list, and as markers in the editor', async ({ page, kubectl, uniq }) => {
+    const ns = uniq('planted');
+    const objs = remapNamespaces(readManifests(PLANTED), { planted: ns });
+    await kubectl(['apply', '-f', '-'], objs.map((o) => stringify(o)).join('---\n'));
+
+    await page.goto(`/validations?ns=${ns}`);
+    const group = page.getByTestId(`validations-ns-${ns}`);
+    await expect(group).toContainText('Referenced host+subset not found: "shop+v2"');
+    await expect(group).toContainText('Referenced gateway not found: "missing-gateway"');
+    await expect(group).toContainText('add up to 90, not 100');
+    await expect(group).toContainText(`PeerAuthentication ${ns}/default requires STRICT`);
+    // Errors are listed before warnings.
+    const text = await group.innerText();
+    expect(text.indexOf('Error (')).toBeLessThan(text.indexOf('Warning ('));
+
+    // The list shows counts per resource.
+    await page.goto(`/config?ns=${ns}`);
+    const badges = page.getByTestId(`findings-VirtualService-${ns}-shop`);
+    await expect(badges).toContainText('✖ 1');
+    await expect(badges).toContainText('▲ 1');
+    await expect(page.getByTestId(`findings-PeerAuthentication-${ns}-default`)).toContainText('✓');
+
+    // A finding links to its field: the editor opens with a marker on that line.
+    await page.goto(`/validations?ns=${ns}`);
+    await page.getByTestId('finding').filter({ hasText: 'shop+v2' }).getByRole('link').click();
+    await expect(page).toHaveURL(/virtualservices\/.*\/shop\?.*path=spec/);
+    await waitForEditor(page);
+    const yaml = await editorText(page);
+    const subsetLine = lineOf(yaml, 'subset: v2');
+    await expect.poll(async () => (await markers(page)).some((m) => m.line === subsetLine && m.message.includes('shop+v2'))).toBe(true);
+    const selected = await page.evaluate(() => (window as any).__meshboardMonaco.editor.getEditors()[0].getSelection().startLineNumber);
+    expect(selected).toBe(subsetLine);
+  });
+
+  test('fixing the mistake in the editor clears the finding live', async ({ page, kubectl, uniq }) => {
+    const ns = uniq('planted-fix');
+    const objs = remapNamespaces(readManifests(PLANTED), { planted: ns });
+    await kubectl(['apply', '-f', '-'], objs.map((o) => stringify(o)).join('---\n'));
+    await page.goto(`/validations?ns=${ns}`);
+    await expect(page.getByTestId(`validations-ns-${ns}`)).toContainText('missing-gateway');
+    // Someone creates the missing Gateway with kubectl: the finding goes away without a reload.
+    await kubectl(['apply', '-f', '-'], `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: missing-gateway, namespace: ${ns}}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [shop.example.com]
+`);
+    await expect(page.getByTestId(`validations-ns-${ns}`)).not.toContainText('Referenced gateway not found', { timeout: 15_000 });
+    await expect(page.getByTestId(`validations-ns-${ns}`)).toContainText('shop+v2');
+  });
+
+  test('`meshboard analyze --context` reads the live cluster and exits 1 on an Error finding', async ({ env, kubectl, uniq }) => {
+    const ns = uniq('planted-cli');
+    const objs = remapNamespaces(readManifests(PLANTED), { planted: ns });
+    await kubectl(['apply', '-f', '-'], objs.map((o) => stringify(o)).join('---\n'));
+    const r = spawnSync(process.execPath, [path.join(REPO, 'lib', 'cli', 'meshboard.mjs'), 'analyze', '--context', 'viewer', '-o', 'json'], {
+      env: { ...process.env, KUBECONFIG: env.kubeconfig },
+      encoding: 'utf8',
+      cwd: REPO,
+    });
+    expect(r.status, r.stderr).toBe(1);
+    const findings = JSON.parse(r.stdout) as Array<{ code: string; resource: string; path?: string }>;
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'IST0101', resource: `VirtualService ${ns}/shop`, path: 'spec/http[0]/route[1]/destination/subset' }),
+        expect.objectContaining({ code: 'IST0101', resource: `VirtualService ${ns}/shop-public` }),
+      ]),
+    );
+  });
+});
