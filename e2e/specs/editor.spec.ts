@@ -55,6 +55,49 @@ test.describe('YAML editor', () => {
     await expect(suggest).toContainText('ISTIO_MUTUAL');
   });
 
+  test('hover shows the field description from the CRD schema', async ({ page, kubectl, uniq }) => {
+    const ns = uniq('ed-hover');
+    await seedDr(kubectl, ns, 'hovered');
+    await page.goto(drUrl(ns, 'hovered'));
+    await waitForEditor(page);
+    const line = lineOf(await editorText(page), 'mode:');
+    await page.evaluate((l) => {
+      const ed = (window as any).__meshboardMonaco.editor.getEditors()[0];
+      ed.setPosition({ lineNumber: l, column: 9 });
+      ed.focus();
+      ed.trigger('test', 'editor.action.showHover', {});
+    }, line);
+    const hover = page.locator('.monaco-hover-content');
+    await expect(hover.first()).toContainText('TLS', { timeout: 15_000 });
+  });
+
+  test('a new resource from a template is created in the chosen namespace; delete names what it deletes', async ({ page, kubectl, uniq }) => {
+    const ns = uniq('ed-new');
+    await kubectl(['create', 'namespace', ns]);
+    await page.goto(`/config/new?kind=ServiceEntry&ns=${ns}`);
+    await waitForEditor(page);
+    const template = await editorText(page);
+    expect(template).toContain('kind: ServiceEntry');
+    expect(template).toContain(`namespace: ${ns}`);
+    await pasteIntoEditor(page, template.replace('name: my-serviceentry', 'name: payments-api').replace('api.example.com', 'payments.example.com'));
+    await page.getByTestId('review-button').click();
+    await expect(page.getByTestId('review-panel')).toContainText('This is what will be created');
+    await page.getByTestId('apply-button').click();
+    await expect(page).toHaveURL(new RegExp(`/serviceentries/${ns}/payments-api`));
+    expect(JSON.parse(await kubectl(['get', 'serviceentry', 'payments-api', '-n', ns, '-o', 'json'])).spec.hosts).toEqual(['payments.example.com']);
+
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await expect(page.getByTestId('delete-target')).toHaveText(`ServiceEntry ${ns}/payments-api`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect((await kubectl.raw(['get', 'serviceentry', 'payments-api', '-n', ns])).code).toBe(0);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete payments-api' }).click();
+    await expect(page).toHaveURL(/\/config(\?|$)/);
+    const gone = await kubectl.raw(['get', 'serviceentry', 'payments-api', '-n', ns]);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain('NotFound');
+  });
+
   test('an unknown field is flagged', async ({ page, kubectl, uniq }) => {
     const ns = uniq('ed-unknown');
     await seedDr(kubectl, ns, 'ratings');
