@@ -5,8 +5,6 @@ const nextConfig = {
   poweredByHeader: false,
   // The Kubernetes client uses Node APIs (net, tls, streams); keep it out of the bundle.
   serverExternalPackages: ['@kubernetes/client-node'],
-  // Route handlers accept at most this much; the API enforces its own, smaller limit.
-  experimental: {},
   async headers() {
     return [
       {

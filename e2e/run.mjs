@@ -35,7 +35,7 @@ function check(title, cmd, args) {
 // 1. Unit tests
 const unitJson = path.join(results, 'unit-results.json');
 rmSync(unitJson, { force: true });
-run('unit tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitJson}`]);
+const unitOk = run('unit tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitJson}`]);
 if (existsSync(unitJson)) {
   const u = JSON.parse(readFileSync(unitJson, 'utf8'));
   passed += u.numPassedTests;
@@ -45,6 +45,11 @@ if (existsSync(unitJson)) {
   for (const f of u.testResults ?? []) if (f.status === 'failed' && !(f.assertionResults ?? []).length) {
     failed++;
     failures.push(`unit: ${path.relative(repo, f.name)} did not load: ${(f.message ?? '').split('\n')[0]}`);
+  }
+  // Errors outside any test (unhandled rejections) fail the run without failing a test.
+  if (!unitOk && u.numFailedTests === 0 && u.numFailedTestSuites === 0) {
+    failed++;
+    failures.push('unit tests: vitest exited with an error outside the tests (see its output)');
   }
 } else {
   failed++;
@@ -64,7 +69,9 @@ if (run('production build (next build)', bin('next'), ['build'])) {
   if (existsSync(e2eJson)) {
     const e = JSON.parse(readFileSync(e2eJson, 'utf8'));
     passed += e.stats.expected;
-    failed += e.stats.unexpected + e.stats.flaky;
+    // A skipped end-to-end test proves nothing: it counts as failed.
+    failed += e.stats.unexpected + e.stats.flaky + e.stats.skipped;
+    if (e.stats.skipped) failures.push(`e2e: ${e.stats.skipped} test(s) skipped`);
     const walk = (suite) => {
       for (const s of suite.suites ?? []) walk(s);
       for (const sp of suite.specs ?? []) if (!sp.ok) failures.push(`e2e: ${sp.file}: ${sp.title}`);

@@ -6,7 +6,7 @@ import type { MergeConflict } from '@/lib/istio/editor/merge';
  * edit started from, the one on the server now, and the user's; then carry the
  * user's change onto the current version and review again. Nothing was written.
  */
-export function ConflictView(props: { baseText: string; currentText: string; mineText: string; currentVersion?: string; conflicts: MergeConflict[]; deleted: boolean; onCarry: () => void; onTakeCurrent: () => void }) {
+export function ConflictView(props: { baseText: string; currentText: string; mineText: string; currentVersion?: string; conflicts: MergeConflict[]; deleted: boolean; onCarry: () => void; onRecreate: () => void; onTakeCurrent: () => void }) {
   const pane = (title: string, text: string, id: string) => (
     <div style={{ flex: 1, minWidth: 0 }}>
       <div className="muted" style={{ fontWeight: 600, marginBottom: 4 }}>
@@ -23,7 +23,7 @@ export function ConflictView(props: { baseText: string; currentText: string; min
         <div className="title">{props.deleted ? 'The resource was deleted while you were editing.' : 'Someone changed this resource while you were editing.'}</div>
         Your change was not applied, and nothing was overwritten.{' '}
         {props.deleted
-          ? 'Apply again to create it anew with your content.'
+          ? 'You can create it again with your content.'
           : `Carry your change onto the current version (resourceVersion ${props.currentVersion}), review it, and apply again.`}
       </div>
       <div className="row" style={{ alignItems: 'stretch', flexWrap: 'nowrap' }}>
@@ -37,12 +37,16 @@ export function ConflictView(props: { baseText: string; currentText: string; min
         </div>
       )}
       <div className="row" style={{ marginTop: 8 }}>
-        {!props.deleted && (
+        {props.deleted ? (
+          <button className="primary" onClick={props.onRecreate}>
+            Create it again with my content
+          </button>
+        ) : (
           <button className="primary" onClick={props.onCarry}>
             Carry my change onto the current version
           </button>
         )}
-        <button onClick={props.onTakeCurrent}>Discard my change, load the current version</button>
+        {!props.deleted && <button onClick={props.onTakeCurrent}>Discard my change, load the current version</button>}
       </div>
     </div>
   );

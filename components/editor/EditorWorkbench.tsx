@@ -11,19 +11,18 @@ import { useRouter } from 'next/navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KindSummary } from '@/lib/contracts/api';
-import { apiFetch, ApiRequestError } from '@/lib/client/api';
+import { ApiRequestError } from '@/lib/client/api';
 import { clearDraft, draftKey, loadDraft, saveDraft, type Draft } from '@/lib/client/drafts';
 import { keys } from '@/lib/client/keys';
 import { createObject, replaceObject } from '@/lib/client/mutations';
-import { accessQuery } from '@/lib/client/queries';
+import { accessQuery, editAnalysisQuery } from '@/lib/client/queries';
 import { useKindSchemas } from '@/lib/client/schemas';
 import { useLinkParams } from '@/lib/client/selection';
 import { convertLegacyPolicy } from '@/lib/istio/convert';
 import { editText } from '@/lib/istio/editor/display';
 import { threeWayMerge, type MergeConflict } from '@/lib/istio/editor/merge';
-import { findingsToProblems, serverErrorToProblems, validateEditorText, type EditorProblem } from '@/lib/istio/editor/validate';
-import type { Finding } from '@/lib/istio/findings';
-import { apiVersionOf, parseApiVersion, preferredVersion } from '@/lib/istio/kinds';
+import { findingsToProblems, serverErrorToProblems, validateEditorText, withApiVersion, type EditorProblem } from '@/lib/istio/editor/validate';
+import { apiVersionOf, parseApiVersion } from '@/lib/istio/kinds';
 import type { K8sObject } from '@/lib/istio/types';
 import { parseYamlDocuments, rangeOfPath, toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
@@ -104,13 +103,14 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   const textKind = typeof draftObject?.kind === 'string' ? draftObject.kind : isEdit ? target.live.kind : '';
   const kindInfo = kinds.find((k) => k.group === textGroup && k.kind === textKind);
   const schemas = useKindSchemas(context, isEdit ? target.group : textGroup, isEdit ? target.live.kind : textKind);
-  const namespace = isEdit ? target.namespace : target.namespace;
+  const namespace = target.namespace;
 
 
   const expectations = useMemo(
     () => ({
       mode: target.mode,
       group: isEdit ? target.group : undefined,
+      version: isEdit ? target.version : undefined,
       kind: isEdit ? target.live.kind : undefined,
       name: isEdit ? target.name : undefined,
       namespace,
@@ -135,12 +135,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
 
   // Cross-resource findings for this object, from the server's view of the cluster.
   const analysisInput = validation.problems.some((p) => p.source === 'yaml' || p.source === 'envelope') ? undefined : outgoing;
-  const analysis = useQuery({
-    queryKey: [...keys.analysis(context), 'edit', analysisInput ? JSON.stringify(analysisInput) : ''],
-    queryFn: () => apiFetch<{ findings: Finding[] }>('/api/analyze', { method: 'POST', body: { object: analysisInput }, context }),
-    enabled: !!analysisInput,
-    staleTime: 30_000,
-  });
+  const analysis = useQuery(editAnalysisQuery(context, analysisInput));
   const analysisProblems = useMemo(
     () => (analysis.data && analysisInput ? findingsToProblems(validation.parsed, analysis.data.findings.filter((f) => f.code !== 'IST0106')) : []),
     [analysis.data, analysisInput, validation.parsed],
@@ -217,6 +212,8 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
       clearDraft(storageKey);
       const t = editText(r.object);
       if (isEdit) {
+        // The page's copy of the live object is this one now (the watch confirms it shortly).
+        qc.setQueryData(keys.resource(context, target.group, target.plural, target.namespace ?? '-', target.name, target.version), { object: r.object });
         setBase({ resourceVersion: r.object.metadata.resourceVersion ?? '', text: t });
         setText(t);
         setPhase({ kind: 'edit' });
@@ -248,6 +245,29 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
     setNotice(`Your change now sits on top of resourceVersion ${phase.current.metadata.resourceVersion}. Review and apply again.`);
   };
 
+  const recreate = async () => {
+    if (phase.kind !== 'conflict' || !isEdit) return;
+    const mine = parseObject(phase.mineText);
+    if (!mine) return;
+    const { resourceVersion: _rv, ...metadata } = mine.metadata;
+    setBusy('apply');
+    try {
+      const r = await createObject(context, target, target.namespace, { ...mine, metadata: { ...metadata, namespace: target.namespace } });
+      clearDraft(storageKey);
+      const t = editText(r.object);
+      qc.setQueryData(keys.resource(context, target.group, target.plural, target.namespace ?? '-', target.name, target.version), { object: r.object });
+      setBase({ resourceVersion: r.object.metadata.resourceVersion ?? '', text: t });
+      setText(t);
+      setPhase({ kind: 'edit' });
+      setNotice(`Created again with your content (resourceVersion ${r.object.metadata.resourceVersion}).`);
+    } catch (e) {
+      setPhase({ kind: 'edit' });
+      handleWriteError(e);
+    } finally {
+      setBusy('');
+    }
+  };
+
   const takeCurrent = () => {
     if (phase.kind !== 'conflict') return;
     if (phase.current) {
@@ -266,13 +286,25 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   const readOnly = access.data ? !access.data.allowed : false;
 
   const actions = {
-    'use-preferred-version': {
-      label: 'Use current version',
-      run: () => {
-        const pref = kindInfo ? preferredVersion(kindInfo.served) : undefined;
-        if (pref) setText((t) => t.replace(/^apiVersion:.*$/m, `apiVersion: ${apiVersionOf(textGroup, pref)}`));
-      },
-    },
+    'use-preferred-version': isEdit
+      ? {
+          // The API server stores whichever served version we write through: open the
+          // resource in the current version and save there (the text carries over as a draft).
+          label: `Open in ${kindInfo?.preferred ?? 'current version'}`,
+          run: () => {
+            if (!kindInfo) return;
+            const to = apiVersionOf(target.group, kindInfo.preferred);
+            const key = draftKey(context, `${target.group || 'core'}/${target.plural}/${target.namespace ?? '-'}/${target.name}`);
+            saveDraft(key, { text: withApiVersion(text, to), baseResourceVersion: base.resourceVersion, baseText: withApiVersion(base.text, to) });
+            router.push(link(resourceHref({ group: target.group, version: kindInfo.preferred, plural: target.plural, namespace: target.namespace, name: target.name })));
+          },
+        }
+      : {
+          label: 'Use current version',
+          run: () => {
+            if (kindInfo) setText((t) => withApiVersion(t, apiVersionOf(textGroup, kindInfo.preferred)));
+          },
+        },
     'convert-legacy': {
       label: 'Convert',
       run: () => {
@@ -346,6 +378,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
           conflicts={phase.conflicts}
           deleted={!phase.current}
           onCarry={carryOver}
+          onRecreate={recreate}
           onTakeCurrent={takeCurrent}
         />
       ) : (

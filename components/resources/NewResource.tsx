@@ -4,7 +4,6 @@ import { useSearchParams } from 'next/navigation';
 import { kindsQuery, overviewQuery } from '@/lib/client/queries';
 import { useSelectedContext, useUpdateParams } from '@/lib/client/selection';
 import { templateFor } from '@/lib/istio/editor/templates';
-import { preferredVersion } from '@/lib/istio/kinds';
 import { toYaml } from '@/lib/istio/yaml';
 import { EditorWorkbench } from '@/components/editor/EditorWorkbench';
 
@@ -19,7 +18,7 @@ export function NewResource() {
   const namespace = params.get('ns') ?? 'default';
   const kind = kinds.data?.kinds.find((k) => k.kind === kindName);
   if (!context || !kinds.data) return <div className="empty">Loading…</div>;
-  const version = kind ? (preferredVersion(kind.served) ?? kind.preferred) : 'v1';
+  const version = kind?.preferred ?? 'v1';
   const text = kind ? toYaml(templateFor(kind.group, kind.kind, version, namespace)) : '';
   return (
     <div>

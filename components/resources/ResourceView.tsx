@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'next/navigation';
 import { kindsQuery, resourceQuery } from '@/lib/client/queries';
 import { useSelectedContext } from '@/lib/client/selection';
-import { parseApiVersion, preferredVersion } from '@/lib/istio/kinds';
+import { parseApiVersion } from '@/lib/istio/kinds';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { EditorWorkbench } from '@/components/editor/EditorWorkbench';
 import { DeleteButton } from './DeleteButton';
@@ -24,7 +24,7 @@ export function ResourceView(ref: ResourceRef) {
   const kinds = useQuery({ ...kindsQuery(context ?? ''), enabled: !!context });
   const obj = q.data?.object;
   const kind = kinds.data?.kinds.find((k) => k.group === ref.group && k.plural === ref.plural);
-  const pref = kind ? preferredVersion(kind.served) : undefined;
+  const pref = kind?.preferred;
   return (
     <div>
       <div className="spread">

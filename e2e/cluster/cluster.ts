@@ -51,10 +51,11 @@ export async function startLocalCluster(opts: StartOptions = {}): Promise<LocalC
       child = p;
       let out = '';
       const tail: string[] = [];
+      // The binary itself gives up after 120 s (API server) + 60 s (etcd); wait a little longer.
       const timer = setTimeout(() => {
         p.kill('SIGKILL');
-        reject(new Error(`local control plane not ready within 60 s:\n${tail.join('')}`));
-      }, 60_000);
+        reject(new Error(`local control plane not ready within 200 s:\n${tail.join('')}`));
+      }, 200_000);
       p.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /READY server=(\S+) kubeconfig=(\S+)/.exec(out);

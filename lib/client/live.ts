@@ -7,6 +7,7 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import type { ClusterStatus, ConfigListResponse, ResourceResponse, ServerEvent } from '../contracts/api';
+import { apiUrl } from './api';
 import { keys } from './keys';
 import { applyToConfigList, applyToObject, splitTypeKey } from './reducers';
 
@@ -50,12 +51,13 @@ function applyEvent(qc: QueryClient, context: string, ev: ServerEvent, refetchLa
   }
   qc.setQueryData<ConfigListResponse>(keys.config(context), (old) => (old ? applyToConfigList(old, ev) : old));
   const { group, plural } = splitTypeKey(ev.typeKey);
-  const detailKey = keys.resource(context, group, plural, ev.object.metadata.namespace ?? '-', ev.object.metadata.name);
-  const current = qc.getQueryData<ResourceResponse>(detailKey);
-  if (current) {
-    const next = applyToObject(current.object, ev);
-    if (next === undefined) void qc.invalidateQueries({ queryKey: detailKey });
-    else if (next !== 'unchanged') qc.setQueryData<ResourceResponse>(detailKey, { object: next });
+  // Open resources, in whichever version each view asked for.
+  const prefix = keys.resourceAnyVersion(context, group, plural, ev.object.metadata.namespace ?? '-', ev.object.metadata.name);
+  for (const [key, data] of qc.getQueriesData<ResourceResponse>({ queryKey: prefix })) {
+    if (!data) continue;
+    const next = applyToObject(data.object, ev);
+    if (next === undefined) void qc.invalidateQueries({ queryKey: key });
+    else if (next !== 'unchanged') qc.setQueryData<ResourceResponse>(key, { object: next });
   }
   refetchLater(keys.overview(context));
   refetchLater(keys.graph(context));
@@ -78,7 +80,7 @@ export function useLiveEvents(context: string | undefined): void {
         }, 300);
     };
     setState({ stream: 'connecting', cluster: undefined });
-    const es = new EventSource(`/api/events?context=${encodeURIComponent(context)}`);
+    const es = new EventSource(apiUrl('/api/events', context));
     let wasOpen = false;
     es.onopen = () => {
       setState({ stream: 'open' });

@@ -1,6 +1,7 @@
 /** queryOptions factories: key and fetcher kept together. */
 import { queryOptions } from '@tanstack/react-query';
 import type { Finding } from '../istio/findings';
+import type { K8sObject } from '../istio/types';
 import type { ClusterStatus, ConfigListResponse, ContextsResponse, KindSummary, OverviewResponse, ResourceResponse } from '../contracts/api';
 import { apiFetch, resourcePath } from './api';
 import { keys } from './keys';
@@ -18,7 +19,7 @@ export const configQuery = (context: string) =>
 
 export const resourceQuery = (context: string, t: { group: string; version: string; plural: string }, namespace: string, name: string) =>
   queryOptions({
-    queryKey: keys.resource(context, t.group, t.plural, namespace, name),
+    queryKey: keys.resource(context, t.group, t.plural, namespace, name, t.version),
     queryFn: () => apiFetch<ResourceResponse>(resourcePath(t, namespace, name), { context }),
     ...LIVE,
     retry: (n, e) => n < 2 && (e as { status?: number }).status !== 404 && (e as { status?: number }).status !== 403,
@@ -32,7 +33,7 @@ export const accessQuery = (context: string, verb: string, group: string, resour
   });
 
 export const kindsQuery = (context: string) =>
-  queryOptions({ queryKey: [...keys.cluster(context), 'kinds'], queryFn: () => apiFetch<{ status: ClusterStatus; kinds: KindSummary[] }>('/api/kinds', { context }), ...LIVE });
+  queryOptions({ queryKey: keys.kinds(context), queryFn: () => apiFetch<{ status: ClusterStatus; kinds: KindSummary[] }>('/api/kinds', { context }), ...LIVE });
 
 export interface AnalysisResponse {
   status: ClusterStatus;
@@ -42,4 +43,13 @@ export interface AnalysisResponse {
 }
 
 export const analysisQuery = (context: string) =>
-  queryOptions({ queryKey: [...keys.analysis(context), 'cluster'], queryFn: () => apiFetch<AnalysisResponse>('/api/analyze', { context }), ...LIVE });
+  queryOptions({ queryKey: keys.analysisOfCluster(context), queryFn: () => apiFetch<AnalysisResponse>('/api/analyze', { context }), ...LIVE });
+
+/** Findings about one edited object in the context of the live cluster. */
+export const editAnalysisQuery = (context: string, object: K8sObject | undefined) =>
+  queryOptions({
+    queryKey: keys.analysisOfEdit(context, object),
+    queryFn: () => apiFetch<{ findings: Finding[] }>('/api/analyze', { method: 'POST', body: { object }, context }),
+    enabled: !!object,
+    staleTime: 30_000,
+  });

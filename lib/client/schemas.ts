@@ -10,7 +10,7 @@ import { keys } from './keys';
 
 export const schemasQuery = (context: string, group: string, kind: string) =>
   queryOptions({
-    queryKey: [...keys.schemas(context), group, kind],
+    queryKey: keys.schemas(context, group, kind),
     queryFn: () => apiFetch<SchemasResponse>('/api/schemas', { context, query: { group, kind } }),
     staleTime: 10 * 60_000,
   });

@@ -43,8 +43,6 @@ export const CORE_KINDS: readonly KindInfo[] = [
   { kind: 'Deployment', group: 'apps', plural: 'deployments', namespaced: true, versions: ['v1'], description: 'Deployment' },
 ];
 
-export const ISTIO_GROUPS = ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'] as const;
-
 export function isIstioGroup(group: string): boolean {
   return group.endsWith('.istio.io');
 }

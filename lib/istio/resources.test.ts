@@ -80,3 +80,14 @@ describe('kube versions', () => {
     expect(findRemovedApi('networking.istio.io/v1', 'VirtualService')).toBeUndefined();
   });
 });
+
+import { isNewerVersion } from './resources';
+describe('resourceVersion order', () => {
+  it('compares etcd revisions numerically and opaque ones by difference', () => {
+    expect(isNewerVersion('12', '9')).toBe(true);
+    expect(isNewerVersion('9', '12')).toBe(false);
+    expect(isNewerVersion('12', '12')).toBe(false);
+    expect(isNewerVersion('abc', 'abd')).toBe(true);
+    expect(isNewerVersion('5', undefined)).toBe(true);
+  });
+});

@@ -73,3 +73,21 @@ export function indexResources(objects: readonly K8sObject[], meshConfig?: MeshC
   }
   return r;
 }
+
+/**
+ * Is resourceVersion `a` newer than `b`? resourceVersions are opaque strings, but
+ * etcd-backed API servers use increasing integers; compare those numerically, and
+ * treat anything else as "newer when different".
+ */
+export function isNewerVersion(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return a !== b || !a;
+  const x = Number(a);
+  const y = Number(b);
+  if (Number.isFinite(x) && Number.isFinite(y)) return x > y;
+  return a !== b;
+}
+
+/** "namespace/name" ("/name" for cluster-scoped objects): the key of an object within its type. */
+export function objectKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}

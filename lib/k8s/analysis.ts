@@ -15,14 +15,20 @@ interface Memo {
   revision: number;
   findings: Finding[];
   ms: number;
-  schemas: SchemaIndex;
 }
 
 const memos = new WeakMap<ClusterCache, Memo>();
+const schemaMemos = new WeakMap<ClusterCache, { version: string; schemas: SchemaIndex }>();
 
+/** The cluster's CRD schemas (bundled ones when CRDs are not readable), rebuilt when a CRD changes. */
 function schemasOf(cache: ClusterCache): SchemaIndex {
+  const version = cache.istioCrdsVersion();
+  const memo = schemaMemos.get(cache);
+  if (memo && memo.version === version) return memo.schemas;
   const crds = cache.istioCrds();
-  return crds.length ? schemasFromCrds(crds, bundledSchemas()) : bundledSchemas();
+  const schemas = crds.length ? schemasFromCrds(crds, bundledSchemas()) : bundledSchemas();
+  schemaMemos.set(cache, { version, schemas });
+  return schemas;
 }
 
 function run(cache: ClusterCache, objects: K8sObject[], schemas: SchemaIndex): Finding[] {
@@ -35,9 +41,8 @@ export function clusterFindings(cache: ClusterCache): { findings: Finding[]; ms:
   if (memo && memo.revision === cache.revision) return memo;
   const revision = cache.revision;
   const t0 = performance.now();
-  const schemas = memo?.schemas ?? schemasOf(cache);
-  const findings = run(cache, cache.allObjects(), schemas);
-  const next = { revision, findings, ms: Math.round(performance.now() - t0), schemas };
+  const findings = run(cache, cache.allObjects(), schemasOf(cache));
+  const next = { revision, findings, ms: Math.round(performance.now() - t0) };
   memos.set(cache, next);
   return next;
 }
@@ -47,6 +52,5 @@ export function findingsForEdit(cache: ClusterCache, obj: K8sObject): Finding[] 
   const id = resourceId(obj);
   const others = cache.allObjects().filter((o) => resourceId(o) !== id);
   const name = friendlyName(obj);
-  const schemas = memos.get(cache)?.schemas ?? schemasOf(cache);
-  return run(cache, [...others, obj], schemas).filter((f) => f.resource === name);
+  return run(cache, [...others, obj], schemasOf(cache)).filter((f) => f.resource === name);
 }

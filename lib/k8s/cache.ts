@@ -5,67 +5,89 @@
  * receive every change.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterStatus } from '../contracts/api';
+import { apiVersionOf } from '../istio/kinds';
+import { isNewerVersion, objectKey } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
-import { KubeApiError } from './errors';
+import { KubeApiError, UnreachableError } from './errors';
 import { kubeRequest, kubeWatch, type WatchEvent } from './request';
 import { collectionPath, CORE_TYPES, discoverIstioKinds, kindsFromCrds, typeKey, typeOf, type CrdLike, type DiscoveredKind, type ResourceType } from './discovery';
 
 export type CacheEvent =
   | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; typeKey: string; object: K8sObject }
-  | { type: 'STATUS'; status: CacheStatus }
+  | { type: 'STATUS'; status: ClusterStatus }
   | { type: 'KINDS'; kinds: DiscoveredKind[] };
 
-export interface CacheStatus {
-  context: string;
-  connected: boolean;
-  synced: boolean;
-  message?: string;
-  since: string;
-  /** Types the user may not list (RBAC), by type key. */
-  forbidden: string[];
+/** How a reflector reaches the API server; injectable for tests. */
+export interface ReflectorIo {
+  list(path: string, query: Record<string, string | undefined>, signal: AbortSignal): Promise<{ metadata: { resourceVersion: string }; items: K8sObject[] }>;
+  watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (e: WatchEvent<K8sObject & { code?: number; reason?: string }>) => void, signal: AbortSignal): Promise<void>;
 }
 
-type ReflectorState = 'starting' | 'ok' | 'error' | 'forbidden' | 'stopped';
-
-function objKey(o: K8sObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+export function kubeIo(kc: KubeConfig): ReflectorIo {
+  return {
+    list: (path, query, signal) => kubeRequest(kc, { path, query, timeoutMs: 60_000, signal }),
+    watch: (path, query, onEvent, signal) => kubeWatch(kc, path, query, onEvent, signal),
+  };
 }
 
-function rvNewer(a: string | undefined, b: string | undefined): boolean {
-  // resourceVersions are opaque, but etcd-backed servers use increasing integers.
-  if (!a || !b) return true;
-  const x = Number(a);
-  const y = Number(b);
-  if (Number.isFinite(x) && Number.isFinite(y)) return x >= y;
-  return a !== b;
-}
+/** unreachable: the API server cannot be reached (the whole context is disconnected); error: this type failed. */
+type ReflectorState = 'starting' | 'ok' | 'unreachable' | 'error' | 'forbidden' | 'stopped';
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+const keyOf = (o: K8sObject) => objectKey(o.metadata.namespace, o.metadata.name);
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
       clearTimeout(t);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
+}
 
-class Reflector {
+/** Retry `attempt` with exponential backoff (0.5 s .. 4 s) until it returns true or the signal aborts. */
+export async function withBackoff(signal: AbortSignal, attempt: (failures: number) => Promise<boolean>): Promise<void> {
+  let delay = 500;
+  let failures = 0;
+  while (!signal.aborted) {
+    if (await attempt(failures)) {
+      delay = 500;
+      failures = 0;
+      continue;
+    }
+    failures++;
+    await sleep(delay, signal);
+    delay = Math.min(delay * 2, 4000);
+  }
+}
+
+export interface ReflectorOptions {
+  namespace?: string;
+  fieldSelector?: string;
+  /** Emit events for the first list (default true; the cache's own start-up lists are announced too). */
+  announceFirstList?: boolean;
+}
+
+export class Reflector {
   readonly items = new Map<string, K8sObject>();
   state: ReflectorState = 'starting';
   lastError = '';
   synced = false;
   private rv = '';
   private readonly abort = new AbortController();
-  private watchAbort: AbortController | null = null;
-  private firstSync: Promise<void>;
+  private readonly firstSync: Promise<void>;
   private resolveFirst!: () => void;
 
   constructor(
-    private readonly kc: KubeConfig,
+    private readonly io: ReflectorIo,
     readonly type: ResourceType,
     private readonly emit: (e: CacheEvent) => void,
     private readonly onState: () => void,
-    private readonly opts: { namespace?: string; fieldSelector?: string } = {},
+    private readonly opts: ReflectorOptions = {},
   ) {
     this.firstSync = new Promise((r) => (this.resolveFirst = r));
     void this.run();
@@ -82,22 +104,20 @@ class Reflector {
   stop(): void {
     this.state = 'stopped';
     this.abort.abort();
-    this.watchAbort?.abort();
     this.resolveFirst();
   }
 
   /** Apply an object we just wrote (read-your-writes), if it is newer than what we hold. */
   upsert(o: K8sObject): void {
-    const k = objKey(o);
+    const k = keyOf(o);
     const old = this.items.get(k);
-    if (old && !rvNewer(o.metadata.resourceVersion, old.metadata.resourceVersion)) return;
-    if (old && old.metadata.resourceVersion === o.metadata.resourceVersion) return;
+    if (old && !isNewerVersion(o.metadata.resourceVersion, old.metadata.resourceVersion)) return;
     this.items.set(k, o);
     this.emit({ type: old ? 'MODIFIED' : 'ADDED', typeKey: this.key, object: o });
   }
 
   remove(namespace: string | undefined, name: string): void {
-    const k = `${namespace ?? ''}/${name}`;
+    const k = objectKey(namespace, name);
     const old = this.items.get(k);
     if (!old) return;
     this.items.delete(k);
@@ -112,134 +132,149 @@ class Reflector {
     if (changed) this.onState();
   }
 
-  private path(): string {
-    return collectionPath(this.type, this.opts.namespace);
-  }
-
-  private async list(): Promise<void> {
-    const list = await kubeRequest<{ metadata: { resourceVersion: string }; items: K8sObject[] }>(this.kc, {
-      path: this.path(),
-      query: { fieldSelector: this.opts.fieldSelector, resourceVersion: undefined },
-      timeoutMs: 60_000,
-      signal: this.abort.signal,
-    });
-    const apiVersion = this.type.group ? `${this.type.group}/${this.type.version}` : this.type.version;
-    const seen = new Set<string>();
-    for (const raw of list.items) {
-      const o = { ...raw, apiVersion, kind: this.type.kind } as K8sObject; // list items omit these
-      const k = objKey(o);
-      seen.add(k);
-      const old = this.items.get(k);
-      if (!old) {
-        this.items.set(k, o);
-        if (this.synced) this.emit({ type: 'ADDED', typeKey: this.key, object: o });
-      } else if (old.metadata.resourceVersion !== o.metadata.resourceVersion) {
-        this.items.set(k, o);
-        this.emit({ type: 'MODIFIED', typeKey: this.key, object: o });
-      }
-    }
-    for (const [k, old] of this.items) {
-      if (!seen.has(k)) {
-        this.items.delete(k);
-        this.emit({ type: 'DELETED', typeKey: this.key, object: old });
-      }
-    }
-    this.rv = list.metadata.resourceVersion;
+  private markSynced(): void {
     if (!this.synced) {
       this.synced = true;
       this.resolveFirst();
     }
   }
 
+  private path(): string {
+    return collectionPath(this.type, this.opts.namespace);
+  }
+
+  /** List and reconcile: the list is authoritative, the difference is emitted as events. */
+  private async list(): Promise<void> {
+    const list = await this.io.list(this.path(), { fieldSelector: this.opts.fieldSelector }, this.abort.signal);
+    const apiVersion = apiVersionOf(this.type.group, this.type.version);
+    const announce = this.synced || this.opts.announceFirstList !== false;
+    const seen = new Set<string>();
+    for (const raw of list.items) {
+      const o = { ...raw, apiVersion, kind: this.type.kind } as K8sObject; // list items omit these
+      const k = keyOf(o);
+      seen.add(k);
+      const old = this.items.get(k);
+      if (old && old.metadata.resourceVersion === o.metadata.resourceVersion) continue;
+      this.items.set(k, o);
+      if (announce) this.emit({ type: old ? 'MODIFIED' : 'ADDED', typeKey: this.key, object: o });
+    }
+    for (const [k, old] of this.items) {
+      if (seen.has(k)) continue;
+      this.items.delete(k);
+      this.emit({ type: 'DELETED', typeKey: this.key, object: old });
+    }
+    this.rv = list.metadata.resourceVersion;
+    this.markSynced();
+  }
+
   private async run(): Promise<void> {
-    let backoff = 500;
-    while (!this.abort.signal.aborted) {
+    await withBackoff(this.abort.signal, async (failures) => {
       try {
         if (!this.rv) await this.list();
         this.setState('ok');
-        backoff = 500;
         const wa = new AbortController();
-        this.watchAbort = wa;
+        const stopWatch = () => wa.abort();
+        this.abort.signal.addEventListener('abort', stopWatch, { once: true });
         let expired = false;
-        await kubeWatch<K8sObject & { code?: number; reason?: string }>(
-          this.kc,
-          this.path(),
-          { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds: 240 + Math.floor(Math.random() * 60), fieldSelector: this.opts.fieldSelector },
-          (ev) => this.onEvent(ev, () => {
-            expired = true;
-            wa.abort();
-          }),
-          wa.signal,
-        );
+        try {
+          await this.io.watch(
+            this.path(),
+            { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds: 240 + Math.floor(Math.random() * 60), fieldSelector: this.opts.fieldSelector },
+            (ev) => {
+              if (this.onEvent(ev) === 'expired') {
+                expired = true;
+                wa.abort();
+              }
+            },
+            wa.signal,
+          );
+        } finally {
+          this.abort.signal.removeEventListener('abort', stopWatch);
+        }
         if (expired) this.rv = '';
+        return true; // the server ended the watch (timeout) or it expired: go again at once
       } catch (e) {
-        if (this.abort.signal.aborted) break;
+        if (this.abort.signal.aborted) return true;
         const err = e instanceof KubeApiError ? e : new KubeApiError(500, 'InternalError', (e as Error).message);
         if (err.status === 410) {
           this.rv = '';
-          continue;
+          return true;
         }
         if (err.status === 403) {
           this.setState('forbidden', err.message);
-          this.synced = true;
-          this.resolveFirst();
+          this.markSynced();
           await sleep(30_000, this.abort.signal);
-          continue;
+          return true;
         }
-        this.setState('error', err.message);
+        this.setState(err instanceof UnreachableError ? 'unreachable' : 'error', err.message);
         // Relist after reconnecting: the diff against what we hold emits exactly the
         // changes made while we were away, whatever happened to the server meanwhile.
         this.rv = '';
-        await sleep(backoff, this.abort.signal);
-        backoff = Math.min(backoff * 2, 4000);
-        if (!this.synced && backoff >= 4000) this.resolveFirst(); // don't block readers forever
+        if (failures >= 3) this.markSynced(); // don't keep readers waiting on a type that keeps failing
+        return false;
       }
-    }
+    });
   }
 
-  private onEvent(ev: WatchEvent<K8sObject & { code?: number; reason?: string }>, expire: () => void): void {
+  /** Apply one watch event; stale events (older than what we hold) change nothing. */
+  private onEvent(ev: WatchEvent<K8sObject & { code?: number; reason?: string }>): 'expired' | void {
     const o = ev.object;
     if (ev.type === 'ERROR') {
-      if (o?.code === 410 || o?.reason === 'Expired' || o?.reason === 'Gone') expire();
-      return;
-    }
-    if (ev.type === 'BOOKMARK') {
-      if (o?.metadata?.resourceVersion) this.rv = o.metadata.resourceVersion;
+      if (o?.code === 410 || o?.reason === 'Expired' || o?.reason === 'Gone') return 'expired';
       return;
     }
     if (!o?.metadata) return;
-    this.rv = o.metadata.resourceVersion ?? this.rv;
-    const k = objKey(o);
+    if (o.metadata.resourceVersion) this.rv = o.metadata.resourceVersion;
+    if (ev.type === 'BOOKMARK') return;
+    const k = keyOf(o);
+    const old = this.items.get(k);
     if (ev.type === 'DELETED') {
-      if (this.items.delete(k)) this.emit({ type: 'DELETED', typeKey: this.key, object: o });
+      if (old) {
+        this.items.delete(k);
+        this.emit({ type: 'DELETED', typeKey: this.key, object: old });
+      }
       return;
     }
-    const old = this.items.get(k);
-    if (old && old.metadata.resourceVersion === o.metadata.resourceVersion) return;
-    this.items.set(k, o);
-    this.emit({ type: old ? 'MODIFIED' : 'ADDED', typeKey: this.key, object: o });
+    if (old && !isNewerVersion(o.metadata.resourceVersion, old.metadata.resourceVersion)) return;
+    const obj = { ...o, apiVersion: apiVersionOf(this.type.group, this.type.version), kind: this.type.kind };
+    this.items.set(k, obj);
+    this.emit({ type: old ? 'MODIFIED' : 'ADDED', typeKey: this.key, object: obj });
   }
 }
 
 export const MESH_CONFIG_TYPE: ResourceType = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
+const CRD_TYPE: ResourceType = { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false };
+
+function sameKinds(a: DiscoveredKind[], b: DiscoveredKind[]): boolean {
+  const sig = (ks: DiscoveredKind[]) => JSON.stringify(ks.map((k) => [k.group, k.kind, k.plural, k.namespaced, k.served, k.preferred]));
+  return sig(a) === sig(b);
+}
 
 export class ClusterCache {
-  private readonly reflectors = new Map<string, Reflector>();
+  /** Namespaces, Services, Deployments, Pods: always watched. */
+  private readonly core = new Map<string, Reflector>();
+  /** One per served Istio kind, at its preferred version; follows the CRDs. */
+  private readonly istio = new Map<string, Reflector>();
+  private meshConfig: Reflector | null = null;
+  private crdReflector: Reflector | null = null;
   private readonly listeners = new Set<(e: CacheEvent) => void>();
   private kinds: DiscoveredKind[] = [];
   private crdsReadable = true;
-  private status: CacheStatus;
+  private discoveryError: KubeApiError | null = null;
+  private status: ClusterStatus;
   private readonly abort = new AbortController();
-  private started: Promise<void>;
-  private crdReflector: Reflector | null = null;
-
-  constructor(private readonly kc: KubeConfig, readonly context: string, readonly rootNamespace = 'istio-system') {
-    this.status = { context, connected: false, synced: false, since: new Date().toISOString(), forbidden: [] };
-    this.started = this.start();
-  }
+  private readonly started: Promise<void>;
+  private crdTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly io: ReflectorIo;
 
   /** Bumped on every object change: lets derived views (analysis) know when to recompute. */
   revision = 0;
+
+  constructor(kc: KubeConfig, readonly context: string, readonly rootNamespace = 'istio-system', io?: ReflectorIo) {
+    this.io = io ?? kubeIo(kc);
+    this.status = { context, connected: false, synced: false, since: new Date().toISOString(), forbidden: [] };
+    this.started = this.start(kc);
+  }
 
   private emit = (e: CacheEvent): void => {
     if (e.type !== 'STATUS') this.revision++;
@@ -257,84 +292,97 @@ export class ClusterCache {
     return () => this.listeners.delete(listener);
   }
 
+  listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  private allReflectors(): Reflector[] {
+    return [...this.core.values(), ...this.istio.values(), ...(this.meshConfig ? [this.meshConfig] : []), ...(this.crdReflector ? [this.crdReflector] : [])];
+  }
+
   private recomputeStatus = (): void => {
-    const rs = [...this.reflectors.values()];
-    const failing = rs.find((r) => r.state === 'error');
-    const connected = !failing && rs.length > 0;
-    const synced = rs.every((r) => r.synced);
+    if (this.abort.signal.aborted) return;
+    const rs = this.allReflectors();
+    const unreachable = rs.find((r) => r.state === 'unreachable');
+    const discoveryDown = this.discoveryError instanceof UnreachableError ? this.discoveryError : null;
+    const connected = !unreachable && !discoveryDown && rs.some((r) => r.state === 'ok');
+    const synced = !this.discoveryError && rs.every((r) => r.synced);
     const forbidden = rs.filter((r) => r.state === 'forbidden').map((r) => r.key);
-    const message = failing ? failing.lastError : undefined;
-    if (connected !== this.status.connected || synced !== this.status.synced || message !== this.status.message || forbidden.join() !== this.status.forbidden.join()) {
-      this.status = { context: this.context, connected, synced, message, since: connected !== this.status.connected ? new Date().toISOString() : this.status.since, forbidden };
+    const failing = rs.find((r) => r.state === 'error');
+    const message = unreachable?.lastError ?? discoveryDown?.message ?? this.discoveryError?.message ?? (failing ? `${failing.key}: ${failing.lastError}` : undefined);
+    const s = this.status;
+    if (connected !== s.connected || synced !== s.synced || message !== s.message || forbidden.join() !== s.forbidden.join()) {
+      this.status = { context: this.context, connected, synced, message, since: connected !== s.connected ? new Date().toISOString() : s.since, forbidden };
       this.emit({ type: 'STATUS', status: this.status });
     }
   };
 
-  private async start(): Promise<void> {
-    for (const t of CORE_TYPES) this.addReflector(t);
-    this.addReflector(MESH_CONFIG_TYPE, { namespace: this.rootNamespace, fieldSelector: 'metadata.name=istio' }, 'mesh-config');
-    let backoff = 500;
+  private newReflector(t: ResourceType, onEvent: (e: CacheEvent) => void = this.emit, opts?: ReflectorOptions): Reflector {
+    return new Reflector(this.io, t, onEvent, this.recomputeStatus, opts);
+  }
+
+  private async start(kc: KubeConfig): Promise<void> {
+    for (const t of CORE_TYPES) this.core.set(typeKey(t), this.newReflector(t));
+    this.meshConfig = this.newReflector(MESH_CONFIG_TYPE, this.emit, { namespace: this.rootNamespace, fieldSelector: 'metadata.name=istio' });
+    let delay = 500;
     while (!this.abort.signal.aborted) {
       try {
-        const d = await discoverIstioKinds(this.kc);
+        const d = await discoverIstioKinds(kc);
         this.crdsReadable = d.crdsReadable;
+        this.discoveryError = null;
         this.setKinds(d.kinds);
         break;
       } catch (e) {
-        this.status = { ...this.status, connected: false, message: (e as Error).message };
-        this.emit({ type: 'STATUS', status: this.status });
-        await sleep(backoff, this.abort.signal);
-        backoff = Math.min(backoff * 2, 4000);
+        this.discoveryError = e instanceof KubeApiError ? e : new KubeApiError(500, 'InternalError', (e as Error).message);
+        this.recomputeStatus();
+        await sleep(delay, this.abort.signal);
+        delay = Math.min(delay * 2, 4000);
       }
     }
-    if (this.crdsReadable && !this.abort.signal.aborted) {
-      // Follow CRD changes: new kinds appear, removed ones go, schemas stay current.
-      this.crdReflector = new Reflector(this.kc, { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false }, (e) => {
-        if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') this.onCrdChange();
-      }, this.recomputeStatus);
-    }
-    await Promise.all([...this.reflectors.values()].map((r) => r.whenFirstSynced()));
+    this.followCrds();
+    await Promise.all(this.allReflectors().map((r) => r.whenFirstSynced()));
+    // CRDs that changed between discovery and the CRD reflector's first list.
+    if (this.crdReflector?.synced && this.crdReflector.state === 'ok') this.setKinds(kindsFromCrds(this.istioCrds()));
+    await Promise.all([...this.istio.values()].map((r) => r.whenFirstSynced()));
     this.recomputeStatus();
-  }
-
-  private crdTimer: ReturnType<typeof setTimeout> | null = null;
-  private onCrdChange(): void {
-    if (this.crdTimer) clearTimeout(this.crdTimer);
-    this.crdTimer = setTimeout(() => {
-      const crds = [...(this.crdReflector?.items.values() ?? [])] as unknown as CrdLike[];
-      this.setKinds(kindsFromCrds(crds));
-    }, 200);
-  }
-
-  private setKinds(kinds: DiscoveredKind[]): void {
-    const wanted = new Map(kinds.map((k) => [typeKey(k), k]));
-    // Stop reflectors of kinds that went away or changed preferred version.
-    for (const [key, r] of this.reflectors) {
-      if (r.type.group === '' || r.type.group === 'apps' || key === 'mesh-config') continue;
-      const k = wanted.get(key);
-      if (!k || k.preferred !== r.type.version) {
-        r.stop();
-        this.reflectors.delete(key);
-        for (const o of r.items.values()) this.emit({ type: 'DELETED', typeKey: key, object: o });
-      }
-    }
-    for (const [key, k] of wanted) if (!this.reflectors.has(key)) this.addReflector(typeOf(k));
-    this.kinds = kinds;
-    this.emit({ type: 'KINDS', kinds });
-    this.recomputeStatus();
-  }
-
-  private addReflector(t: ResourceType, opts?: { namespace?: string; fieldSelector?: string }, key?: string): void {
-    const r = new Reflector(this.kc, t, this.emit, this.recomputeStatus, opts);
-    this.reflectors.set(key ?? typeKey(t), r);
   }
 
   /** Resolves when the first list of every type is done (or failed for good). */
   async ready(timeoutMs = 15_000): Promise<void> {
-    await Promise.race([this.started, new Promise((r) => setTimeout(r, timeoutMs))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.started, new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    if (timer) clearTimeout(timer);
   }
 
-  getStatus(): CacheStatus {
+  private scheduleKindsFromCrds(): void {
+    if (this.crdTimer) clearTimeout(this.crdTimer);
+    this.crdTimer = setTimeout(() => {
+      this.crdTimer = null;
+      if (this.abort.signal.aborted) return;
+      this.setKinds(kindsFromCrds(this.istioCrds()));
+    }, 200);
+  }
+
+  private setKinds(kinds: DiscoveredKind[]): void {
+    if (this.abort.signal.aborted) return;
+    const changed = !sameKinds(kinds, this.kinds);
+    const wanted = new Map(kinds.map((k) => [typeKey(k), k]));
+    for (const [key, r] of this.istio) {
+      const k = wanted.get(key);
+      if (k && k.preferred === r.type.version) continue;
+      r.stop();
+      this.istio.delete(key);
+      // A kind that went away takes its objects with it. A kind whose preferred version
+      // changed keeps them: the new reflector's first list announces them again.
+      if (!k) for (const o of r.items.values()) this.emit({ type: 'DELETED', typeKey: key, object: o });
+    }
+    for (const [key, k] of wanted) if (!this.istio.has(key)) this.istio.set(key, this.newReflector(typeOf(k)));
+    this.kinds = kinds;
+    if (changed) this.emit({ type: 'KINDS', kinds });
+    this.recomputeStatus();
+  }
+
+  getStatus(): ClusterStatus {
     return this.status;
   }
 
@@ -342,18 +390,26 @@ export class ClusterCache {
     return this.kinds;
   }
 
-  canReadCrds(): boolean {
-    return this.crdsReadable;
-  }
-
   /** The Istio CRDs as the cluster serves them (empty when they are not readable). */
   istioCrds(): CrdLike[] {
     return ([...(this.crdReflector?.items.values() ?? [])] as unknown as CrdLike[]).filter((c) => c.spec?.group?.endsWith('.istio.io'));
   }
 
+  /** Changes whenever an Istio CRD changes (for schema caches). */
+  istioCrdsVersion(): string {
+    return this.istioCrds()
+      .map((c) => `${c.metadata.name}@${c.metadata.resourceVersion ?? ''}`)
+      .sort()
+      .join(',');
+  }
+
+  private reflectorFor(key: string): Reflector | undefined {
+    return this.core.get(key) ?? this.istio.get(key);
+  }
+
   /** Objects of a type (by type key), optionally in some namespaces. */
   list(key: string, namespaces?: readonly string[]): K8sObject[] {
-    const r = this.reflectors.get(key);
+    const r = this.reflectorFor(key);
     if (!r) return [];
     const all = [...r.items.values()];
     if (!namespaces?.length) return all;
@@ -362,22 +418,17 @@ export class ClusterCache {
   }
 
   get(key: string, namespace: string | undefined, name: string): K8sObject | undefined {
-    return this.reflectors.get(key)?.items.get(`${namespace ?? ''}/${name}`);
-  }
-
-  has(key: string): boolean {
-    return this.reflectors.has(key);
+    return this.reflectorFor(key)?.items.get(objectKey(namespace, name));
   }
 
   isForbidden(key: string): boolean {
-    return this.reflectors.get(key)?.state === 'forbidden';
+    return this.reflectorFor(key)?.state === 'forbidden';
   }
 
   /** Everything the mesh is made of: core kinds plus every Istio kind. */
   allObjects(namespaces?: readonly string[]): K8sObject[] {
     const out: K8sObject[] = [];
-    for (const [key, r] of this.reflectors) {
-      if (key === 'mesh-config') continue;
+    for (const r of [...this.core.values(), ...this.istio.values()]) {
       for (const o of r.items.values()) {
         if (!namespaces?.length || o.kind === 'Namespace' || namespaces.includes(o.metadata.namespace ?? '')) out.push(o);
       }
@@ -386,23 +437,33 @@ export class ClusterCache {
   }
 
   meshConfigMap(): K8sObject | undefined {
-    const r = this.reflectors.get('mesh-config');
-    return r ? [...r.items.values()][0] : undefined;
+    return this.meshConfig ? [...this.meshConfig.items.values()][0] : undefined;
   }
 
   /** Reflect our own successful write at once (the watch confirms it shortly). */
   noteWrite(key: string, o: K8sObject): void {
-    this.reflectors.get(key)?.upsert(o);
+    this.reflectorFor(key)?.upsert(o);
   }
 
   noteDelete(key: string, namespace: string | undefined, name: string): void {
-    this.reflectors.get(key)?.remove(namespace, name);
+    this.reflectorFor(key)?.remove(namespace, name);
   }
 
   stop(): void {
     this.abort.abort();
-    this.crdReflector?.stop();
-    for (const r of this.reflectors.values()) r.stop();
+    if (this.crdTimer) clearTimeout(this.crdTimer);
+    for (const r of this.allReflectors()) r.stop();
     this.listeners.clear();
+  }
+
+  /** Called once discovery succeeded: follow the CRDs from then on. */
+  private followCrds(): void {
+    if (!this.crdsReadable || this.crdReflector || this.abort.signal.aborted) return;
+    this.crdReflector = this.newReflector(CRD_TYPE, (e) => {
+      if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') {
+        const c = e.object as unknown as CrdLike;
+        if (c.spec?.group?.endsWith('.istio.io')) this.scheduleKindsFromCrds();
+      }
+    }, { announceFirstList: false });
   }
 }

@@ -33,6 +33,7 @@ export interface DiscoveredKind {
 
 export interface CrdLike {
   metadata: { name: string; resourceVersion?: string };
+  status?: { conditions?: Array<{ type: string; status: string }> };
   spec: {
     group: string;
     scope: string;
@@ -46,6 +47,9 @@ export function kindsFromCrds(crds: CrdLike[]): DiscoveredKind[] {
   const out: DiscoveredKind[] = [];
   for (const c of crds) {
     if (!c?.spec || !isIstioGroup(c.spec.group)) continue;
+    // A CRD that is not Established yet (or no longer) serves nothing.
+    const established = c.status?.conditions?.find((x) => x.type === 'Established');
+    if (established && established.status !== 'True') continue;
     const served = c.spec.versions.filter((v) => v.served).map((v) => v.name);
     const preferred = preferredVersion(served);
     if (!preferred) continue;

@@ -4,21 +4,10 @@
  * shape: {status, reason, message, causes?, details?}.
  */
 
-export interface StatusCause {
-  field?: string;
-  reason?: string;
-  message?: string;
-}
+import type { ApiError } from '../contracts/api';
 
-export interface ApiErrorBody {
-  status: number;
-  reason: string;
-  message: string;
-  causes?: StatusCause[];
-  /** For a 409 on replace: the object as it is now on the server. */
-  current?: unknown;
-  details?: Record<string, unknown>;
-}
+export type StatusCause = NonNullable<ApiError['causes']>[number];
+export type ApiErrorBody = ApiError;
 
 export class KubeApiError extends Error {
   constructor(

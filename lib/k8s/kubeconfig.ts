@@ -44,11 +44,6 @@ function load(): KubeConfig {
   return kc;
 }
 
-/** Forget the loaded kubeconfig (tests, or after the file changed). */
-export function reloadKubeConfig(): void {
-  base = null;
-}
-
 export function listContexts(): { contexts: ContextInfo[]; current: string } {
   const kc = load();
   const current = kc.getCurrentContext();

@@ -17,8 +17,3 @@ export function getClusterCache(context?: string): ClusterCache {
   }
   return c;
 }
-
-export function stopAllCaches(): void {
-  for (const c of g.__meshboardCaches?.values() ?? []) c.stop();
-  g.__meshboardCaches?.clear();
-}

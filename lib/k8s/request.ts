@@ -55,7 +55,14 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
     headers['Content-Type'] = req.contentType ?? 'application/json';
     headers['Content-Length'] = String(Buffer.byteLength(payload));
   }
-  const opts = await options(kc, url, method, headers);
+  let opts: https.RequestOptions;
+  try {
+    opts = await options(kc, url, method, headers);
+  } catch (e) {
+    // Credential plugins (exec, OIDC refresh) fail here: the server was never asked.
+    throw new KubeApiError(401, 'Unauthorized', `Could not get credentials for context ${kc.getCurrentContext()}: ${(e as Error).message}`);
+  }
+  if (req.signal) opts.signal = req.signal;
   return new Promise<T>((resolve, reject) => {
     const r = transport(url).request(opts, (res) => {
       const chunks: Buffer[] = [];
@@ -75,7 +82,6 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
     });
     r.setTimeout(req.timeoutMs ?? 15_000, () => r.destroy(new Error(`no answer within ${(req.timeoutMs ?? 15_000) / 1000}s`)));
     r.on('error', (e: NodeJS.ErrnoException) => reject(new UnreachableError(server, e.code ? `${e.code} ${e.message}` : e.message)));
-    if (req.signal) req.signal.addEventListener('abort', () => r.destroy(new Error('aborted')), { once: true });
     if (payload !== undefined) r.write(payload);
     r.end();
   });
@@ -99,14 +105,22 @@ export async function kubeWatch<T = unknown>(
 ): Promise<void> {
   const server = serverOf(kc);
   const url = buildUrl(server, path, { ...query, watch: true });
-  const opts = await options(kc, url, 'GET', {});
+  let opts: https.RequestOptions;
+  try {
+    opts = await options(kc, url, 'GET', {});
+  } catch (e) {
+    throw new KubeApiError(401, 'Unauthorized', `Could not get credentials for context ${kc.getCurrentContext()}: ${(e as Error).message}`);
+  }
+  opts.signal = signal;
   return new Promise<void>((resolve, reject) => {
+    // Our own abort (stop, or a 410 seen in the stream) ends the watch normally.
+    const fail = (e: KubeApiError) => (signal.aborted ? resolve() : reject(e));
     const r = transport(url).request(opts, (res) => {
       const status = res.statusCode ?? 0;
       if (status !== 200) {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => reject(fromStatus(status, Buffer.concat(chunks).toString('utf8'))));
+        res.on('end', () => fail(fromStatus(status, Buffer.concat(chunks).toString('utf8'))));
         return;
       }
       let buf = '';
@@ -118,25 +132,29 @@ export async function kubeWatch<T = unknown>(
           const line = buf.slice(0, i).trim();
           buf = buf.slice(i + 1);
           if (!line) continue;
+          let ev: WatchEvent<T>;
           try {
-            onEvent(JSON.parse(line) as WatchEvent<T>);
+            ev = JSON.parse(line) as WatchEvent<T>;
+          } catch {
+            continue; // a torn line: the next event carries on
+          }
+          if (!ev || typeof ev !== 'object') continue;
+          try {
+            onEvent(ev);
           } catch (e) {
-            if (e instanceof SyntaxError) continue;
-            throw e;
+            r.destroy();
+            reject(e);
+            return;
           }
         }
       });
       res.on('end', () => resolve());
-      res.on('error', (e) => reject(new UnreachableError(server, e.message)));
-      res.on('aborted', () => reject(new UnreachableError(server, 'watch connection aborted')));
+      res.on('error', (e) => fail(new UnreachableError(server, e.message)));
+      res.on('aborted', () => fail(new UnreachableError(server, 'watch connection aborted')));
     });
     // A silent, half-open connection: the server sends bookmarks/heartbeats well within this.
     r.setTimeout(90_000, () => r.destroy(new Error('watch idle for 90s')));
-    r.on('error', (e: NodeJS.ErrnoException) => {
-      if (signal.aborted) resolve();
-      else reject(new UnreachableError(server, e.code ? `${e.code} ${e.message}` : e.message));
-    });
-    signal.addEventListener('abort', () => r.destroy(), { once: true });
+    r.on('error', (e: NodeJS.ErrnoException) => fail(new UnreachableError(server, e.code ? `${e.code} ${e.message}` : e.message)));
     r.end();
   });
 }

@@ -4,6 +4,7 @@
  */
 import type { K8sObject } from '../istio/types';
 import { apiVersionOf } from '../istio/kinds';
+import { deepEqual } from '../istio/editor/merge';
 import type { ClusterCache } from './cache';
 import { CORE_TYPES, objectPath, collectionPath, typeKey, type ResourceType } from './discovery';
 import { KubeApiError } from './errors';
@@ -19,7 +20,34 @@ export interface ResolvedType extends ResourceType {
   writable: boolean;
 }
 
+/**
+ * Core kinds Meshboard changes, and only in these places (the sidecar-injection form):
+ * labels and annotations of Namespaces, and of Deployments and their pod templates.
+ * Never create, delete, or change anything else of them (images, commands, service
+ * accounts): a console for mesh config must not be a way to run code.
+ */
 const WRITABLE_CORE = new Set(['core/namespaces', 'apps/deployments']);
+
+function withoutLabels(o: K8sObject): unknown {
+  const strip = (m: Record<string, unknown> | undefined) => {
+    if (!m) return m;
+    const { labels: _l, annotations: _a, resourceVersion: _rv, managedFields: _mf, generation: _g, ...rest } = m;
+    return rest;
+  };
+  const spec = o.spec as { template?: { metadata?: Record<string, unknown> } } | undefined;
+  const template = spec?.template ? { ...spec.template, metadata: strip(spec.template.metadata) } : undefined;
+  const { status: _s, ...rest } = o;
+  return { ...rest, metadata: strip(o.metadata as unknown as Record<string, unknown>), ...(spec ? { spec: { ...spec, ...(template ? { template } : {}) } } : {}) };
+}
+
+/** Refuse core writes that change more than labels and annotations. */
+function checkCoreChange(t: ResolvedType, live: K8sObject | undefined, body: K8sObject): void {
+  if (t.group !== '' && t.group !== 'apps') return;
+  if (!live) throw new KubeApiError(405, 'MethodNotAllowed', `Meshboard does not create ${t.plural}`);
+  if (!deepEqual(withoutLabels(live), withoutLabels({ ...body, apiVersion: live.apiVersion, kind: live.kind }))) {
+    throw new KubeApiError(403, 'Forbidden', `Meshboard only changes labels and annotations of ${t.plural} (sidecar injection); this request changes other fields.`);
+  }
+}
 
 /** Resolve "group/version/plural" against what the cluster serves. Throws 404 when unknown. */
 export function resolveType(cache: ClusterCache, group: string, version: string, plural: string): ResolvedType {
@@ -87,6 +115,7 @@ const FIELD_MANAGER = 'meshboard';
 
 export async function createResource(cache: ClusterCache, t: ResolvedType, namespace: string | undefined, body: K8sObject, opts: WriteOptions = {}): Promise<K8sObject> {
   checkBody(t, namespace, undefined, body);
+  checkCoreChange(t, undefined, body);
   const { kc } = kubeConfigFor(cache.context);
   const obj = t.namespaced ? { ...body, metadata: { ...body.metadata, namespace } } : body;
   const out = await kubeRequest<K8sObject>(kc, {
@@ -111,6 +140,7 @@ export async function replaceResource(cache: ClusterCache, t: ResolvedType, name
     ]);
   }
   const { kc } = kubeConfigFor(cache.context);
+  if (t.group === '' || t.group === 'apps') checkCoreChange(t, await kubeRequest<K8sObject>(kc, { path: objectPath(t, namespace, name) }), body);
   try {
     const out = await kubeRequest<K8sObject>(kc, {
       method: 'PUT',
@@ -125,8 +155,9 @@ export async function replaceResource(cache: ClusterCache, t: ResolvedType, name
       let current: K8sObject | undefined;
       try {
         current = await kubeRequest<K8sObject>(kc, { path: objectPath(t, namespace, name) });
-      } catch {
-        /* deleted meanwhile: current stays undefined */
+      } catch (g) {
+        // Only a 404 means it was deleted meanwhile; anything else keeps its own meaning.
+        if (!(g instanceof KubeApiError && g.status === 404)) throw g;
       }
       throw new ConflictError(e, current);
     }
@@ -142,12 +173,16 @@ export class ConflictError extends KubeApiError {
 }
 
 export async function deleteResource(cache: ClusterCache, t: ResolvedType, namespace: string | undefined, name: string, opts: { dryRun?: boolean; resourceVersion?: string } = {}): Promise<void> {
-  if (!t.writable) throw new KubeApiError(405, 'MethodNotAllowed', `Meshboard does not delete ${t.plural}`);
+  if (!t.writable || t.group === '' || t.group === 'apps') throw new KubeApiError(405, 'MethodNotAllowed', `Meshboard does not delete ${t.plural}`);
   const { kc } = kubeConfigFor(cache.context);
   const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions' };
   if (opts.resourceVersion) body.preconditions = { resourceVersion: opts.resourceVersion };
-  await kubeRequest(kc, { method: 'DELETE', path: objectPath(t, namespace, name), query: { dryRun: opts.dryRun ? 'All' : undefined }, body });
-  if (!opts.dryRun) cache.noteDelete(t.key, t.namespaced ? namespace : undefined, name);
+  const out = await kubeRequest<K8sObject | { kind: 'Status' }>(kc, { method: 'DELETE', path: objectPath(t, namespace, name), query: { dryRun: opts.dryRun ? 'All' : undefined }, body });
+  if (opts.dryRun) return;
+  // With finalizers the object stays (deletionTimestamp set) until they are done.
+  const o = out as K8sObject;
+  if (o.kind !== 'Status' && o.metadata?.deletionTimestamp && (o.metadata as { finalizers?: string[] }).finalizers?.length) cache.noteWrite(t.key, asCacheVersion(o, t));
+  else cache.noteDelete(t.key, t.namespaced ? namespace : undefined, name);
 }
 
 function asCacheVersion(o: K8sObject, t: ResolvedType): K8sObject {

@@ -2,10 +2,14 @@
 import type { ConfigListResponse, KindSummary, OverviewResponse, SchemasResponse } from '../contracts/api';
 import { sortConfigItems, summarizeNamespaces, toConfigItem } from '../istio/overview';
 import type { ClusterCache } from './cache';
-import { typeKey, type CrdLike } from './discovery';
+import { typeKey, type CrdLike, type DiscoveredKind } from './discovery';
+
+export function toKindSummary({ group, kind, plural, namespaced, served, preferred, deprecated }: DiscoveredKind): KindSummary {
+  return { group, kind, plural, namespaced, served, preferred, deprecated };
+}
 
 export function kindSummaries(cache: ClusterCache): KindSummary[] {
-  return cache.getKinds().map(({ group, kind, plural, namespaced, served, preferred, deprecated }) => ({ group, kind, plural, namespaced, served, preferred, deprecated }));
+  return cache.getKinds().map(toKindSummary);
 }
 
 export function overview(cache: ClusterCache): OverviewResponse {

@@ -70,7 +70,14 @@ export function checkSameOrigin(req: Request): void {
   const host = req.headers.get('host');
   const site = req.headers.get('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'Forbidden', `Cross-site request refused (Sec-Fetch-Site: ${site}).`);
-  const origin = req.headers.get('origin') ?? (req.headers.get('referer') ? new URL(req.headers.get('referer')!).origin : null);
+  let origin = req.headers.get('origin');
+  if (!origin && req.headers.get('referer')) {
+    try {
+      origin = new URL(req.headers.get('referer')!).origin;
+    } catch {
+      throw new HttpError(403, 'Forbidden', 'Malformed Referer header.');
+    }
+  }
   if (!origin || origin === 'null') throw new HttpError(403, 'Forbidden', 'Missing Origin header: changes are accepted only from Meshboard pages.');
   let originHost: string;
   try {
@@ -117,11 +124,22 @@ export async function readJson<T>(req: Request, schema?: ZodType<T>, limit = MAX
 
 type Handler<C> = (req: Request, ctx: C) => Promise<Response>;
 
+/**
+ * Browsers mark requests another site makes (an <img> or a form pointing here):
+ * refuse them on every endpoint, reads included, so a page elsewhere cannot make this
+ * server open connections to your clusters.
+ */
+export function checkNotCrossSite(req: Request): void {
+  const site = req.headers.get('sec-fetch-site');
+  if (site === 'cross-site') throw new HttpError(403, 'Forbidden', 'Cross-site request refused.');
+}
+
 /** A read-only endpoint: host check and error mapping. */
 export function route<C>(fn: Handler<C>): Handler<C> {
   return async (req, ctx) => {
     try {
       checkHost(req);
+      checkNotCrossSite(req);
       return await fn(req, ctx);
     } catch (e) {
       return errorResponse(e);

@@ -6,18 +6,21 @@
 import type { ServerEvent } from '@/lib/contracts/api';
 import type { CacheEvent } from '@/lib/k8s/cache';
 import { getClusterCache } from '@/lib/k8s/registry';
-import { kindSummaries } from '@/lib/k8s/views';
+import { kindSummaries, toKindSummary } from '@/lib/k8s/views';
 import { contextOf, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
+
+/** Events queued for a client that does not read before the stream is closed. */
+const MAX_QUEUED = 2000;
 
 function toServerEvent(e: CacheEvent): ServerEvent | null {
   switch (e.type) {
     case 'STATUS':
       return { type: 'status', status: e.status };
     case 'KINDS':
-      return { type: 'kinds', kinds: e.kinds.map(({ group, kind, plural, namespaced, served, preferred, deprecated }) => ({ group, kind, plural, namespaced, served, preferred, deprecated })) };
+      return { type: 'kinds', kinds: e.kinds.map(toKindSummary) };
     default:
       return { type: 'change', change: e.type, typeKey: e.typeKey, object: stripManagedFields(e.object) };
   }
@@ -35,10 +38,18 @@ export const GET = route(async (req) => {
   const encoder = new TextEncoder();
   let unsubscribe = () => {};
   let heartbeat: ReturnType<typeof setInterval> | undefined;
-  const stream = new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<Uint8Array>(
+    {
     start(controller) {
       const send = (ev: ServerEvent) => {
         try {
+          // A client that stopped reading (a frozen tab) must not make us buffer without
+          // bound: close; EventSource reconnects and the page refetches what it shows.
+          if ((controller.desiredSize ?? 0) < -MAX_QUEUED) {
+            cleanup();
+            controller.close();
+            return;
+          }
           controller.enqueue(encoder.encode(`data: ${JSON.stringify(ev)}\n\n`));
         } catch {
           cleanup();
@@ -75,7 +86,9 @@ export const GET = route(async (req) => {
       unsubscribe();
       if (heartbeat) clearInterval(heartbeat);
     },
-  });
+    },
+    new CountQueuingStrategy({ highWaterMark: 1 }),
+  );
   return new Response(stream, {
     headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' },
   });

@@ -49,3 +49,11 @@ describe('edit text', () => {
     expect(t).toBe('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\n  namespace: d\n  annotations:\n    keep: me\nspec:\n  host: r\n');
   });
 });
+
+import { withApiVersion } from './validate';
+describe('apiVersion rewrite', () => {
+  it('replaces only the top-level apiVersion line', () => {
+    expect(withApiVersion('# c\napiVersion: networking.istio.io/v1alpha3\nkind: X\nspec:\n  apiVersion: keep\n', 'networking.istio.io/v1')).toBe('# c\napiVersion: networking.istio.io/v1\nkind: X\nspec:\n  apiVersion: keep\n');
+    expect(withApiVersion('kind: X\n', 'v1')).toBe('apiVersion: v1\nkind: X\n');
+  });
+});

@@ -29,6 +29,8 @@ export interface Expectations {
   mode: 'edit' | 'create';
   /** In edit mode: the resource being edited. */
   group?: string;
+  /** In edit mode: the version the page reads and saves in. */
+  version?: string;
   kind?: string;
   name?: string;
   /** The page's namespace (edit mode) or the default one for a new resource. */
@@ -106,6 +108,9 @@ export function validateEditorText(text: string, schemas: SchemaIndex, expect: E
     const { group } = parseApiVersion(apiVersion);
     if (expect.kind && obj.kind !== expect.kind) at('kind', 'MB-KIND', 'error', `This page edits a ${expect.kind}; kind cannot change (create a new resource instead).`);
     if (expect.group !== undefined && apiVersion && group !== expect.group) at('apiVersion', 'MB-GROUP', 'error', `apiVersion must stay in group ${expect.group}.`);
+    else if (expect.version && apiVersion && parseApiVersion(apiVersion).version !== expect.version) {
+      at('apiVersion', 'MB-VERSION-CHANGE', 'error', `This page reads and saves ${expect.group ? `${expect.group}/` : ''}${expect.version}. To save in ${parseApiVersion(apiVersion).version}, open the resource in that version.`, 'use-preferred-version');
+    }
     if (expect.name && obj.metadata?.name !== undefined && obj.metadata.name !== expect.name) at('metadata/name', 'MB-NAME', 'error', `The name is ${expect.name}; renaming means creating a new resource and deleting this one.`);
   }
   if (expect.namespaced !== false && expect.namespace && obj.metadata && typeof obj.metadata === 'object' && obj.metadata.namespace !== undefined && obj.metadata.namespace !== expect.namespace) {
@@ -125,4 +130,9 @@ export function validateEditorText(text: string, schemas: SchemaIndex, expect: E
     }
   }
   return { object: obj, problems, blocking: problems.some((p) => p.severity === 'error'), parsed };
+}
+
+/** The text with its top-level apiVersion replaced (the rest untouched, comments kept). */
+export function withApiVersion(text: string, apiVersion: string): string {
+  return /^apiVersion:.*$/m.test(text) ? text.replace(/^apiVersion:.*$/m, `apiVersion: ${apiVersion}`) : `apiVersion: ${apiVersion}\n${text}`;
 }

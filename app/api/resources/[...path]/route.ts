@@ -22,7 +22,8 @@ const segment = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$|^-$/, 'must b
 async function target(req: Request, ctx: Ctx) {
   const { path } = await ctx.params;
   if (path.length < 3 || path.length > 5) throw new HttpError(404, 'NotFound', 'Expected /api/resources/{group}/{version}/{plural}[/{namespace}[/{name}]]');
-  const [group, version, plural, ns, name] = path.map((p) => decodeURIComponent(p));
+  // Next has decoded the segments already.
+  const [group, version, plural, ns, name] = path;
   for (const [label, v] of [['group', group], ['version', version], ['plural', plural], ['namespace', ns], ['name', name]] as const) {
     if (v !== undefined && !segment.safeParse(v).success) throw new HttpError(400, 'BadRequest', `Invalid ${label} ${JSON.stringify(v)} in the URL: must be a lowercase DNS name`);
   }
@@ -31,6 +32,7 @@ async function target(req: Request, ctx: Ctx) {
   const type = resolveType(cache, group!, version!, plural!);
   const namespace = ns === '-' || !type.namespaced ? undefined : ns;
   if (!type.namespaced && ns !== undefined && ns !== '-') throw new HttpError(400, 'BadRequest', `${type.kind} is cluster-scoped: use "-" as the namespace`);
+  if (type.namespaced && ns === '-' && name !== undefined) throw new HttpError(400, 'BadRequest', `${type.kind} is namespaced: the URL needs its namespace, not "-"`);
   const q = new URL(req.url).searchParams;
   return { cache, type, namespace, name, dryRun: booleanParam.parse(q.get('dryRun') ?? undefined), q };
 }
