@@ -163,8 +163,9 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
 
   const handleWriteError = useCallback(
     (e: unknown) => {
-      if (e instanceof ApiRequestError && e.status === 409 && isEdit) {
-        const current = e.body.current;
+      // 409: changed meanwhile; 404 on replace: deleted meanwhile. Both: show, never overwrite.
+      if (e instanceof ApiRequestError && (e.status === 409 || e.status === 404) && isEdit) {
+        const current = e.status === 409 ? e.body.current : undefined;
         const mine = parseObject(text);
         const baseObj = parseObject(base.text);
         const conflicts = current && mine && baseObj ? threeWayMerge(baseObj, current, mine).conflicts : [];

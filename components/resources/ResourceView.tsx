@@ -43,7 +43,13 @@ export function ResourceView(ref: ResourceRef) {
         )}
       </div>
       {params.get('created') && <div className="banner ok">Created.</div>}
-      {q.isError && <ErrorBox error={q.error} />}
+      {q.isError && q.data && (q.error as { status?: number }).status === 404 ? (
+        <div className="banner warn" role="status" data-testid="deleted-banner">
+          This resource was deleted on the server. Your text stays in the editor; applying offers to create it again.
+        </div>
+      ) : (
+        q.isError && <ErrorBox error={q.error} />
+      )}
       {!q.data && !q.isError && <div className="empty">Loading…</div>}
       {obj && context && kinds.data && (
         <EditorWorkbench

@@ -175,6 +175,21 @@ test.describe('YAML editor', () => {
     expect(live.spec.trafficPolicy.tls.mode).toBe('SIMPLE');
   });
 
+  test('a resource deleted while being edited is not silently re-created; the user can re-create it with their content', async ({ page, kubectl, uniq }) => {
+    const ns = uniq('ed-deleted');
+    await seedDr(kubectl, ns, 'gone');
+    await page.goto(drUrl(ns, 'gone'));
+    await waitForEditor(page);
+    await pasteIntoEditor(page, DR(ns, 'gone', 'SIMPLE'));
+    await kubectl(['delete', 'destinationrule', 'gone', '-n', ns]);
+    await page.getByTestId('review-button').click();
+    await expect(page.getByTestId('conflict-view')).toContainText('deleted while you were editing');
+    expect((await kubectl.raw(['get', 'destinationrule', 'gone', '-n', ns])).code).not.toBe(0);
+    await page.getByRole('button', { name: 'Create it again with my content' }).click();
+    await expect(page.getByTestId('editor-notice')).toContainText('Created again');
+    expect(await kubectl(['get', 'destinationrule', 'gone', '-n', ns, '-o', 'jsonpath={.spec.trafficPolicy.tls.mode}'])).toBe('SIMPLE');
+  });
+
   test('a draft survives a reload', async ({ page, kubectl, uniq }) => {
     const ns = uniq('ed-draft');
     await seedDr(kubectl, ns, 'drafty');
@@ -223,6 +238,26 @@ test.describe('YAML editor', () => {
     await expect(page.getByTestId('editor-notice')).toContainText('Applied');
     const mf = JSON.parse(await kubectl(['get', 'destinationrule', 'old', '-n', ns, '-o', 'json', '--show-managed-fields'])).metadata.managedFields as Array<{ manager: string; apiVersion: string }>;
     expect(mf.find((m) => m.manager === 'meshboard')?.apiVersion).toBe('networking.istio.io/v1alpha3');
+  });
+
+  test('a resource in an older version can be moved to v1 from the hint, keeping the edit', async ({ page, kubectl, uniq }) => {
+    const ns = uniq('ed-to-v1');
+    await kubectl(['create', 'namespace', ns]);
+    await kubectl(['apply', '-f', '-'], DR(ns, 'mover').replace('networking.istio.io/v1', 'networking.istio.io/v1beta1'));
+    await page.goto(`/config/networking.istio.io/v1beta1/destinationrules/${ns}/mover`);
+    await waitForEditor(page);
+    await pasteIntoEditor(page, (await editorText(page)).replace('ISTIO_MUTUAL', 'DISABLE'));
+    await page.getByTestId('problem').filter({ hasText: 'current version' }).getByRole('button', { name: 'Open in v1' }).click();
+    await expect(page).toHaveURL(new RegExp(`/networking.istio.io/v1/destinationrules/${ns}/mover`));
+    await page.getByRole('button', { name: 'Restore draft' }).click();
+    await expect.poll(() => editorText(page)).toContain('apiVersion: networking.istio.io/v1\n');
+    expect(await editorText(page)).toContain('mode: DISABLE');
+    await page.getByTestId('review-button').click();
+    await page.getByTestId('apply-button').click();
+    await expect(page.getByTestId('editor-notice')).toContainText('Applied');
+    const live = JSON.parse(await kubectl(['get', 'destinationrule', 'mover', '-n', ns, '-o', 'json', '--show-managed-fields']));
+    expect(live.spec.trafficPolicy.tls.mode).toBe('DISABLE');
+    expect(live.metadata.managedFields.find((m: { manager: string }) => m.manager === 'meshboard').apiVersion).toBe('networking.istio.io/v1');
   });
 
   test('the legacy v1alpha1 Policy gets a clear message and converts to a PeerAuthentication the API server accepts', async ({ page, kubectl, uniq }) => {
