@@ -4,7 +4,7 @@
  */
 import type { K8sObject } from '../istio/types';
 import { apiVersionOf } from '../istio/kinds';
-import { deepEqual } from '../istio/editor/merge';
+import { deepEqual } from '../istio/util';
 import type { ClusterCache } from './cache';
 import { CORE_TYPES, objectPath, collectionPath, typeKey, type ResourceType } from './discovery';
 import { KubeApiError } from './errors';

@@ -7,18 +7,9 @@
  */
 import type { K8sObject } from '../types';
 import { analyze } from './index';
+import { seededRandom } from '../util';
 
-/** A small deterministic PRNG (mulberry32) so that every run analyzes the same mesh. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const NET = 'networking.istio.io/v1';
 const SEC = 'security.istio.io/v1';

@@ -5,6 +5,7 @@
  * cleanly; fields both changed differently are conflicts, resolved to the user's
  * value and reported so the UI can show them. Pure.
  */
+import { deepEqual } from '../util';
 import { formatPath, type FieldPath } from '../yaml';
 
 export interface MergeConflict {
@@ -17,19 +18,6 @@ export interface MergeConflict {
 export interface MergeResult<T> {
   merged: T;
   conflicts: MergeConflict[];
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
-  }
-  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -26,6 +26,7 @@
 import { indexResources, type MeshResources } from '../resources';
 import type { K8sObject } from '../types';
 import type { ObservedSample, ObservedTraffic } from './observed';
+import { seededRandom } from '../util';
 
 export interface GenerateOptions {
   services?: number;
@@ -40,17 +41,7 @@ export interface GeneratedMesh {
   stats: { namespaces: number; services: number; versions: number; observedSamples: number };
 }
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
