@@ -11,18 +11,19 @@ import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiRequestError } from '@/lib/client/api';
-import { createObject, replaceObject, type TypeRef } from '@/lib/client/mutations';
+import { createObject, replaceObject } from '@/lib/client/mutations';
 import { kindsQuery } from '@/lib/client/queries';
 import { useLinkParams } from '@/lib/client/selection';
 import type { KindSummary } from '@/lib/contracts/api';
-import { editText } from '@/lib/istio/editor/display';
-import { previewWrites, previewYaml, type BuildResult, type FormWrite } from '@/lib/istio/forms';
-import { parseApiVersion } from '@/lib/istio/kinds';
+import { editText, forEditing } from '@/lib/istio/editor/display';
+import { previewWrites, type BuildResult, type FormWrite } from '@/lib/istio/forms';
 import { friendlyName } from '@/lib/istio/resources';
 import type { K8sObject } from '@/lib/istio/types';
+import { toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { resourceHref } from '@/components/resources/links';
 import s from './forms.module.css';
+import { typeOfObject } from './jobs';
 
 const YamlDiff = dynamic(() => import('@/components/editor/MonacoYamlEditor').then((m) => m.YamlDiff), { ssr: false, loading: () => <div className="empty">Loading diff…</div> });
 
@@ -39,18 +40,15 @@ type Phase =
   | { kind: 'review'; results: K8sObject[] }
   | { kind: 'failed'; step: 'dry-run' | 'apply'; index: number; error: unknown; done: AppliedWrite[] };
 
-/** Where the resources API serves an object's kind: Istio kinds from /api/kinds, plus the core types the forms write. */
-export function typeOfObject(o: K8sObject, kinds: readonly KindSummary[]): TypeRef | undefined {
-  const { group, version } = parseApiVersion(o.apiVersion);
-  if (group === '' && o.kind === 'Namespace') return { group: 'core', version, plural: 'namespaces' };
-  if (group === 'apps' && o.kind === 'Deployment') return { group: 'apps', version, plural: 'deployments' };
-  const k = kinds.find((x) => x.group === group && x.kind === o.kind);
-  return k ? { group, version, plural: k.plural } : undefined;
-}
-
 function hrefOf(o: K8sObject, kinds: readonly KindSummary[]): string | undefined {
   const t = typeOfObject(o, kinds);
   return t ? resourceHref({ ...t, namespace: o.metadata.namespace, name: o.metadata.name }) : undefined;
+}
+
+/** An object as a person reads it: server-owned metadata left out, apiVersion/kind/metadata/spec first. */
+function forReading(o: K8sObject): K8sObject {
+  const { apiVersion, kind, metadata, ...rest } = forEditing(o);
+  return { apiVersion, kind, metadata, ...rest };
 }
 
 function isConflict(e: unknown): e is ApiRequestError {
@@ -75,7 +73,8 @@ export function ApplyFlow({ context, result, onApplied, onReload }: ApplyFlowPro
   const invalid = errors.length > 0;
   const fingerprint = useMemo(() => JSON.stringify(writes.map((w) => [w.action, w.object])), [writes]);
   const previews = useMemo(() => previewWrites({ writes }), [writes]);
-  const yaml = useMemo(() => previewYaml({ writes }), [writes]);
+  const yaml = useMemo(() => toYamlStream(writes.map((w) => forReading(w.object))), [writes]);
+  const versions = writes.filter((w) => w.action === 'replace').map((w) => `${friendlyName(w.object)} ${w.object.metadata.resourceVersion ?? '?'}`);
 
   // Any change to what would be written ends a review (a failed apply stays until reload).
   useEffect(() => {
@@ -171,6 +170,11 @@ export function ApplyFlow({ context, result, onApplied, onReload }: ApplyFlowPro
           <pre className="yaml" data-testid="form-preview" aria-label="YAML that will be written">
             {yaml}
           </pre>
+          {versions.length > 0 && (
+            <div className={s.hint} data-testid="form-preview-versions">
+              Updates are sent with the resourceVersion this form started from ({versions.join(', ')}): if someone changes them meanwhile, the API server refuses the write instead of losing their change.
+            </div>
+          )}
         </>
       )}
 

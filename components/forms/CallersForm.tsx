@@ -51,17 +51,18 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
         )}
         <fieldset className={s.fieldset} data-testid="allowed-namespaces">
           <legend>Namespaces whose workloads may call</legend>
-          {state.namespaces.map((n, i) => (
-            <div className={s.rowItem} key={`${n}-${i}`}>
-              <span className="badge info" data-testid={`allowed-ns-${n}`}>
-                {n}
+          <div className={s.chips}>
+            {state.namespaces.map((n, i) => (
+              <span key={`${n}-${i}`} className="badge info" data-testid={`allowed-ns-${n}`}>
+                {n}{' '}
+                <button type="button" className={s.small} aria-label={`Remove namespace ${n}`} onClick={() => set({ namespaces: state.namespaces.filter((_, j) => j !== i) })}>
+                  ×
+                </button>
+                <FieldErrors id={`ns-${i}-err`} path={`namespaces.${i}`} />
               </span>
-              <button type="button" className={s.small} aria-label={`Remove namespace ${n}`} onClick={() => set({ namespaces: state.namespaces.filter((_, j) => j !== i) })}>
-                Remove
-              </button>
-              <FieldErrors id={`ns-${i}-err`} path={`namespaces.${i}`} />
-            </div>
-          ))}
+            ))}
+            {state.namespaces.length === 0 && <span className="muted">none</span>}
+          </div>
           <div className={s.rowItem}>
             <Picker label="Add a namespace" value={nsToAdd} options={namespaceNames(resources).filter((n) => !state.namespaces.includes(n))} onChange={setNsToAdd} placeholder="Choose…" testId="add-namespace-pick" />
             <button

@@ -21,6 +21,11 @@ const MODE_LABELS: Record<MtlsFormMode, string> = {
 };
 const MODE_OPTIONS = MTLS_MODES.map((m) => ({ value: m, label: MODE_LABELS[m] }));
 
+/** "STRICT, from X (mesh-wide)" -> "from X (mesh-wide)": the mode is shown on its own. */
+function source(reason: string, mode: string): string {
+  return reason.startsWith(`${mode}, `) ? reason.slice(mode.length + 2) : reason;
+}
+
 function isScope(v: string): v is MtlsScope {
   return v === 'mesh' || v === 'namespace' || v === 'workload';
 }
@@ -74,13 +79,13 @@ function MtlsBody({ context, resources, onApplied, onReload, scope, namespace, w
         <dl className={s.facts}>
           <dt>Effective now</dt>
           <dd data-testid="effective-mtls">
-            <b>{before.mode}</b> — {before.reason}
+            <b>{before.mode}</b> — {source(before.reason, before.mode)}
           </dd>
           {after && (
             <>
               <dt>After this change</dt>
               <dd data-testid="effective-after">
-                <b>{after.mode}</b> — {after.reason}
+                <b>{after.mode}</b> — {source(after.reason, after.mode)}
               </dd>
             </>
           )}

@@ -1,3 +1,8 @@
+import type { TypeRef } from '@/lib/client/mutations';
+import type { KindSummary } from '@/lib/contracts/api';
+import { parseApiVersion } from '@/lib/istio/kinds';
+import type { K8sObject } from '@/lib/istio/types';
+
 /**
  * The six mesh tasks and their URLs. The graph's side panel, the overview and the
  * service/namespace pages link here: /forms/{job}?ns=&service=&workload=&scope=.
@@ -69,4 +74,13 @@ export function formHref(job: FormJob, params: { ns?: string; service?: string; 
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
   const qs = q.toString();
   return qs ? `/forms/${job}?${qs}` : `/forms/${job}`;
+}
+
+/** Where the resources API serves an object's kind: Istio kinds from /api/kinds, plus the core types the forms write. */
+export function typeOfObject(o: K8sObject, kinds: readonly KindSummary[]): TypeRef | undefined {
+  const { group, version } = parseApiVersion(o.apiVersion);
+  if (group === '' && o.kind === 'Namespace') return { group: 'core', version, plural: 'namespaces' };
+  if (group === 'apps' && o.kind === 'Deployment') return { group: 'apps', version, plural: 'deployments' };
+  const k = kinds.find((x) => x.group === group && x.kind === o.kind);
+  return k ? { group, version, plural: k.plural } : undefined;
 }
