@@ -225,9 +225,11 @@ function FailurePanel({ phase, writes, onReload, link }: { phase: Extract<Phase,
     <div data-testid="apply-failure">
       {conflict ? (
         <div className="banner error" role="alert" data-testid="conflict-message">
-          <div className="title">{title} changed on the server after this form was opened</div>
-          The {phase.step === 'dry-run' ? 'dry run' : 'write'} was refused because it started from an older version
-          {failed?.object.metadata.resourceVersion ? ` (resourceVersion ${failed.object.metadata.resourceVersion})` : ''}; nothing was overwritten. Reload the form to start from the current version, then apply again.
+          <div className="title">
+            {title} {(phase.error as ApiRequestError).body.reason === 'AlreadyExists' ? 'was created by someone else' : 'changed on the server'} after this form was opened
+          </div>
+          The {phase.step === 'dry-run' ? 'dry run' : 'write'} was refused because the form started from an older state
+          {failed?.object.metadata.resourceVersion ? ` (resourceVersion ${failed.object.metadata.resourceVersion})` : ''}; nothing of it was overwritten. Reload the form to start from the current version, then apply again.
         </div>
       ) : (
         <ErrorBox error={phase.error} title={`The API server refused ${phase.step === 'dry-run' ? 'the dry run of' : ''} ${title}`} />

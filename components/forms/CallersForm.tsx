@@ -1,13 +1,15 @@
 'use client';
 /** Caller restrictions: an ALLOW AuthorizationPolicy on a workload, with a preview of the known callers. */
 import { useMemo, useState } from 'react';
-import { buildCallers, findOwningAuthorizationPolicy, getInitCallers, listWorkloads, previewCallers, type CallersState } from '@/lib/istio/forms';
+import { buildCallers, findOwningAuthorizationPolicy, getInitCallers, listWorkloads, previewCallers, type CallerPreview, type CallersState } from '@/lib/istio/forms';
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, Section, TextField } from './fields';
 import { FormPage, type FormProps } from './FormPage';
 import { NamespacePicker, namespaceNames, Picker, Pickers, useTarget, WorkloadPicker } from './targets';
 import s from './forms.module.css';
+
+const PREVIEW_ROWS = 20;
 
 export function CallersForm(props: FormProps) {
   const t = useTarget();
@@ -30,7 +32,19 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
     return getInitCallers({ resources, namespace, workload: { name: workload, ...(w?.kind === 'Pod' ? { selector: w.labels } : {}) } });
   });
   const result = useMemo(() => buildCallers(state, { resources }), [state, resources]);
-  const preview = useMemo(() => (result.errors.length ? [] : previewCallers(state, resources)), [state, resources, result.errors.length]);
+  const preview = useMemo(() => {
+    if (result.errors.length) return [];
+    // Gateways first, then the workload's own namespace, then the allowed, then by name.
+    const rank = (p: CallerPreview) => [p.caller.kind === 'gateway' ? 0 : 1, p.caller.namespace === namespace ? 0 : 1, p.allowed ? 0 : 1] as const;
+    return [...previewCallers(state, resources)].sort((a, b) => {
+      const ra = rank(a);
+      const rb = rank(b);
+      return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || a.label.localeCompare(b.label);
+    });
+  }, [state, resources, result.errors.length, namespace]);
+  const [showAll, setShowAll] = useState(false);
+  const shown = showAll ? preview : preview.slice(0, PREVIEW_ROWS);
+  const allowedCount = preview.filter((p) => p.allowed).length;
   const owner = findOwningAuthorizationPolicy(resources, namespace, state.workload.selector);
   const [nsToAdd, setNsToAdd] = useState('');
   const [saToAdd, setSaToAdd] = useState('');
@@ -116,6 +130,10 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
         {result.errors.length ? (
           <div className="muted">Fix the problems of the form to see who would be allowed.</div>
         ) : (
+          <>
+          <p className={s.hint} data-testid="caller-summary">
+            {allowedCount} of {preview.length} known callers allowed (every workload of the mesh, and the ingress gateway).
+          </p>
           <table className="list" data-testid="caller-preview">
             <thead>
               <tr>
@@ -125,7 +143,7 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
               </tr>
             </thead>
             <tbody>
-              {preview.map((p) => (
+              {shown.map((p) => (
                 <tr key={p.label} data-testid={`caller-${p.caller.namespace}-${p.caller.name}`} data-decision={p.allowed ? (p.certain ? 'allowed' : 'conditional') : 'denied'}>
                   <td>{p.label}</td>
                   <td className={p.allowed ? (p.certain ? s.ok : s.maybe) : s.denied}>{p.allowed ? (p.certain ? 'allowed' : 'allowed for some requests') : 'denied'}</td>
@@ -134,6 +152,12 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
               ))}
             </tbody>
           </table>
+          {preview.length > PREVIEW_ROWS && (
+            <button type="button" className={s.small} onClick={() => setShowAll((v) => !v)} data-testid="caller-preview-all">
+              {showAll ? 'Show fewer' : `Show all ${preview.length} callers`}
+            </button>
+          )}
+          </>
         )}
       </Section>
 

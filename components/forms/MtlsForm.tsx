@@ -1,6 +1,6 @@
 'use client';
 /** mTLS for the mesh, a namespace or a workload (and per port), with the client side optional. */
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import {
   buildMtls, findOwningPeerAuthentication, getInitMtls, listWorkloads, mtlsTargetOf, withWrites,
   MTLS_MODES, type MtlsFormMode, type MtlsScope, type MtlsState,
@@ -67,11 +67,14 @@ function MtlsBody({ context, resources, onApplied, onReload, scope, namespace, w
   const result = useMemo(() => buildMtls(state, { resources }), [state, resources]);
   const target = mtlsTargetOf(state, resources);
   const before = effectiveMtls(resources, target);
-  const after = result.writes.length ? effectiveMtls(withWrites(resources, result.writes), target) : undefined;
+  const afterMesh = useMemo(() => (result.writes.length ? withWrites(resources, result.writes) : undefined), [resources, result.writes]);
+  const after = afterMesh ? effectiveMtls(afterMesh, target) : undefined;
   const { owner } = findOwningPeerAuthentication(resources, state.scope, state.namespace, state.workload?.selector);
   const set = (patch: Partial<MtlsState>) => setState((x) => ({ ...x, ...patch }));
   const where = scope === 'mesh' ? 'the whole mesh' : scope === 'namespace' ? `namespace ${namespace}` : `workload ${namespace}/${workload}`;
   const containerPorts = scope === 'workload' ? (listWorkloads(resources, namespace).find((w) => w.name === workload)?.object.spec as { template?: { spec?: { containers?: Array<{ ports?: Array<{ containerPort?: number }> }> } } } | undefined)?.template?.spec?.containers?.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)).filter((p): p is number => !!p) ?? [] : [];
+
+  const ports = [...new Set([...containerPorts, ...state.portLevel.map((p) => p.port).filter((p) => Number.isInteger(p) && p > 0)])].sort((a, b) => a - b);
 
   return (
     <IssuesProvider issues={result.errors}>
@@ -89,6 +92,25 @@ function MtlsBody({ context, resources, onApplied, onReload, scope, namespace, w
               </dd>
             </>
           )}
+          {scope === 'workload' &&
+            ports.map((port) => {
+              const now = effectiveMtls(resources, { ...target, port });
+              const next = afterMesh ? effectiveMtls(afterMesh, { ...target, port }) : undefined;
+              return (
+                <Fragment key={port}>
+                  <dt>Port {port}</dt>
+                  <dd data-testid={`effective-port-${port}`}>
+                    <b>{now.mode}</b> — {source(now.reason, now.mode)}
+                    {next && (next.mode !== now.mode || next.reason !== now.reason) ? (
+                      <>
+                        {' '}
+                        → <b>{next.mode}</b> — {source(next.reason, next.mode)}
+                      </>
+                    ) : null}
+                  </dd>
+                </Fragment>
+              );
+            })}
           <dt>Policy</dt>
           <dd data-testid="mtls-policy">{owner ? `edits ${friendlyName(owner)} in place` : `creates PeerAuthentication ${state.namespace}/${state.policyName || '…'} when a mode is set`}</dd>
         </dl>

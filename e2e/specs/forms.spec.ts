@@ -51,7 +51,7 @@ test.describe('Mesh tasks', () => {
     await page.goto('/');
     await page.getByTestId('ns-tasks-default').getByRole('link', { name: 'mTLS' }).click();
     await expect(page).toHaveURL(/\/forms\/mtls\?.*ns=default/);
-    await expect(page.getByTestId('effective-mtls')).toContainText('STRICT, from PeerAuthentication istio-system/default (mesh-wide)');
+    await expect(page.getByTestId('effective-mtls')).toContainText('STRICT — from PeerAuthentication istio-system/default (mesh-wide)');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mesh tasks' }).click();
     await expect(page).toHaveURL(/\/forms(\?|$)/);
     for (const job of ['mtls', 'expose', 'serviceentry', 'traffic', 'injection', 'callers']) await expect(page.getByTestId(`job-${job}`)).toBeVisible();
@@ -68,7 +68,7 @@ test.describe('Mesh tasks', () => {
     const before = await getJson(kubectl, ['peerauthentication', 'default', '-n', ns]);
 
     await page.goto(`/forms/mtls?ns=${ns}`);
-    await expect(page.getByTestId('effective-mtls')).toContainText(`PERMISSIVE, from PeerAuthentication ${ns}/default (namespace-wide)`);
+    await expect(page.getByTestId('effective-mtls')).toContainText(`PERMISSIVE — from PeerAuthentication ${ns}/default (namespace-wide)`);
     await expect(page.getByTestId('mtls-policy')).toContainText(`edits PeerAuthentication ${ns}/default in place`);
     await expect(page.getByTestId('form-preview-empty')).toContainText('Nothing to change');
     await page.getByTestId('field-mode').selectOption('STRICT');
@@ -76,7 +76,7 @@ test.describe('Mesh tasks', () => {
     await expect(page.getByTestId('form-preview')).toContainText('mode: STRICT');
     await expect(page.getByTestId('form-preview')).toContainText('name: default');
     await expect(page.getByTestId('write-summary')).toContainText(`Update PeerAuthentication ${ns}/default — changes spec/mtls/mode`);
-    await expect(page.getByTestId('effective-after')).toContainText(`STRICT, from PeerAuthentication ${ns}/default`);
+    await expect(page.getByTestId('effective-after')).toContainText(`STRICT — from PeerAuthentication ${ns}/default (namespace-wide)`);
 
     await page.getByTestId('dry-run-button').click();
     await expect(page.getByTestId('review-panel')).toContainText('accepted');
@@ -104,6 +104,33 @@ test.describe('Mesh tasks', () => {
     await page.getByTestId('reload-form').click();
     await expect(page.getByTestId('conflict-message')).toHaveCount(0);
     await expect(page.getByTestId('field-mode')).toHaveValue('STRICT');
+  });
+
+  test('mTLS for a workload: a PeerAuthentication selecting its pods, with a per-port mode; effective mode per port', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('sample');
+    await seedScenario(env, 's1-sample-grpc-mysql.yaml', { sample: ns });
+
+    await page.goto(`/forms/mtls?ns=${ns}&workload=service-b-v1`);
+    await expect(page.getByLabel('A workload')).toBeChecked();
+    await expect(page.getByTestId('mtls-policy')).toContainText(`creates PeerAuthentication ${ns}/service-b-v1`);
+    await expect(page.getByTestId('effective-port-50051')).toContainText(`PERMISSIVE — from PeerAuthentication ${ns}/default (namespace-wide)`);
+    await page.getByTestId('field-mode').selectOption('STRICT');
+    await page.getByRole('button', { name: 'Add a port setting' }).click();
+    await expect(page.getByTestId('field-portLevel-0-port')).toHaveValue('50051');
+    await page.getByTestId('field-portLevel-0-mode').selectOption('PERMISSIVE');
+    await expect(page.getByTestId('effective-after')).toContainText(`STRICT — from PeerAuthentication ${ns}/service-b-v1 (workload selector)`);
+    await expect(page.getByTestId('effective-port-50051')).toContainText(`→ PERMISSIVE — from PeerAuthentication ${ns}/service-b-v1 (port level)`);
+    // A port that is not a number is refused next to the field.
+    await page.getByTestId('field-portLevel-0-port').fill('70000');
+    await expect(page.getByTestId('error-portLevel.0.port')).toHaveText('The workload port must be a whole number from 1 to 65535');
+    await expect(page.getByTestId('dry-run-button')).toBeDisabled();
+    await page.getByTestId('field-portLevel-0-port').fill('50051');
+    await dryRunAndApply(page, 1);
+
+    const pa = await getJson(kubectl, ['peerauthentication', 'service-b-v1', '-n', ns]);
+    expect(pa.spec).toEqual({ selector: { matchLabels: { app: 'service-b', version: 'v1' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { '50051': { mode: 'PERMISSIVE' } } });
+    // The namespace policy is untouched.
+    expect((await getJson(kubectl, ['peerauthentication', 'default', '-n', ns])).spec).toEqual({ mtls: { mode: 'PERMISSIVE' } });
   });
 
   test('traffic shifting (S4): 90/10 stable/canary edits user-service-vs in place and keeps its other fields', async ({ page, env, kubectl, uniq }) => {
@@ -280,6 +307,38 @@ test.describe('Mesh tasks', () => {
     await expect(page.getByTestId('field-https')).toBeChecked();
     await expect(page.getByTestId('secret-hint')).toContainText('You may not list secrets in istio-system (Kubernetes RBAC)');
     await expect(page.getByTestId('field-credentialName')).toHaveValue('users-cert');
+  });
+
+  test('a write refused after an earlier one succeeded is reported exactly, and nothing is overwritten', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('shop');
+    await seedScenario(env, 's4-user-service-canary.yaml', { shop: ns });
+    await page.goto(`/forms/expose?ns=${ns}&service=user-service`);
+    await page.getByTestId('add-hosts').click();
+    await page.getByTestId('field-hosts-0').fill('late.example.com');
+    await page.getByTestId('dry-run-button').click();
+    await expect(page.getByTestId('write-diff')).toHaveCount(2);
+    // Between the dry run and the apply, a teammate creates the VirtualService the form was about to create.
+    const theirs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: user-service
+  namespace: ${ns}
+spec:
+  hosts: [other.example.com]
+  gateways: [app-gateway]
+  http:
+  - route:
+    - destination: {host: user-service}
+`;
+    await kubectl(['create', '-f', '-'], theirs);
+    await page.getByTestId('apply-button').click();
+    await expect(page.getByTestId('conflict-message')).toContainText(`VirtualService ${ns}/user-service was created by someone else after this form was opened`);
+    const partial = page.getByTestId('partial-result');
+    await expect(partial).toContainText(`Applied before the failure:Gateway ${ns}/app-gateway`);
+    await expect(partial).toContainText(`Not applied: VirtualService ${ns}/user-service (refused)`);
+    await expect(page.getByTestId('apply-success')).toHaveCount(0);
+    expect((await getJson(kubectl, ['gateway', 'app-gateway', '-n', ns])).spec.servers.map((x: any) => x.hosts)).toEqual([['app.example.com', 'late.example.com']]);
+    expect((await getJson(kubectl, ['virtualservice', 'user-service', '-n', ns])).spec.hosts).toEqual(['other.example.com']);
   });
 
   test('sidecar injection: namespace label and a workload override; the pods that need a restart are listed', async ({ page, env, kubectl, uniq }) => {
