@@ -11,6 +11,7 @@ const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/config', label: 'Istio Config' },
   { href: '/validations', label: 'Validations' },
+  { href: '/forms', label: 'Mesh tasks' },
 ];
 
 export function AppShell({ children }: { children: React.ReactNode }) {

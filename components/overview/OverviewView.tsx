@@ -55,6 +55,12 @@ export function OverviewView() {
                   <b>{ns.podsWithSidecar}</b>/{ns.pods} pods with sidecar
                 </span>
               </div>
+              <div className="row" style={{ marginTop: 6 }} data-testid={`ns-tasks-${ns.name}`}>
+                <span className="muted">Tasks:</span>
+                <Link href={link('/forms/mtls', { ns: ns.name, scope: 'namespace' })}>mTLS</Link>
+                <Link href={link('/forms/injection', { ns: ns.name })}>Sidecar injection</Link>
+                <Link href={link('/forms/serviceentry', { ns: ns.name })}>ServiceEntry</Link>
+              </div>
               <div className="row" style={{ marginTop: 6 }}>
                 {total === 0 && <span className="muted">No Istio config</span>}
                 {Object.entries(ns.istioConfig)

@@ -15,6 +15,8 @@ export interface KubeRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Accept header (default application/json), e.g. a metadata-only list. */
+  accept?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -51,6 +53,7 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
   const method = req.method ?? 'GET';
   const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
   const headers: Record<string, string> = {};
+  if (req.accept) headers.Accept = req.accept;
   if (payload !== undefined) {
     headers['Content-Type'] = req.contentType ?? 'application/json';
     headers['Content-Length'] = String(Buffer.byteLength(payload));

@@ -7,9 +7,8 @@
  * labels and whose rules only name source namespaces / principals (S3: to-sample). Any
  * other policy is left alone (and named in a warning when it changes the outcome).
  *
- * The decision logic is one isolated function, authorizeCaller(), written against the
- * small Caller / AuthzTarget interfaces below; it is meant to be replaced by
- * lib/istio/security's authorize() when that lands.
+ * The decisions come from lib/istio/security (edgeSecurity, then authorize), through
+ * lib/istio/graph's previewCaller — the same evaluation the graph shows on its edges.
  */
 import { z } from 'zod';
 import { fqdn } from '../hosts';
@@ -21,7 +20,8 @@ import {
   checkState, deepEqual, listInWords, listWorkloads, newObject, principalOf, pushWrite, rootNamespace, servicesOfWorkload, startFrom, trustDomain,
   type BuildResult, type FormWarning, type FormWrite,
 } from './common';
-import { describeEffectiveMtls } from './mtls';
+import { previewCaller, type PreviewTarget } from '../graph/callers';
+import { effectiveMtls, type AuthzDecisionKind, type EdgeSecurityState } from '../security';
 import { addDuplicateIssues, dns1123LabelProblem, dns1123SubdomainProblem, dnsLabelSchema, labelsSchema, resourceNameSchema } from './validators';
 
 export const callersSchema = z
@@ -150,7 +150,7 @@ export function proposedPolicy(s: CallersState, r: MeshResources): { live?: Auth
   };
 }
 
-/* ---- authorization (isolated; to be replaced by lib/istio/security authorize()) ---- */
+/* ---- preview: which known callers get through ---- */
 
 /** Who calls: a workload or a gateway, with what identity. */
 export interface Caller {
@@ -160,125 +160,72 @@ export interface Caller {
   serviceAccount: string;
   /** A caller without a sidecar sends plaintext and has no mTLS identity. */
   hasSidecar: boolean;
-}
-
-/** Who is called. */
-export interface AuthzTarget {
-  namespace: string;
+  /** Pod labels (for DestinationRules with a workloadSelector). */
   labels: Record<string, string>;
-  /** Effective inbound mTLS mode of the target. */
-  mtlsMode: 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 }
 
-export interface AuthzDecision {
-  allowed: boolean;
-  /** False when the deciding rule also looks at the request (paths, methods, conditions), so the answer depends on it. */
-  certain: boolean;
-  reason: string;
-}
-
-function matchValue(pattern: string, value: string | undefined): boolean {
-  if (value === undefined) return false;
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*')) return value.endsWith(pattern.slice(1));
-  if (pattern.endsWith('*')) return value.startsWith(pattern.slice(0, -1));
-  return pattern === value;
-}
-
-const anyMatch = (patterns: string[] | undefined, v: string | undefined) => (patterns ?? []).some((p) => matchValue(p, v));
-
-/** Does a source match the caller's identity? undefined when it depends on things the preview cannot know (JWT, IPs). */
-function sourceMatches(src: AuthzSource, id: { principal?: string; namespace?: string }): boolean | undefined {
-  if (src.principals && !anyMatch(src.principals, id.principal)) return false;
-  if (src.notPrincipals && anyMatch(src.notPrincipals, id.principal)) return false;
-  if (src.namespaces && !anyMatch(src.namespaces, id.namespace)) return false;
-  if (src.notNamespaces && anyMatch(src.notNamespaces, id.namespace)) return false;
-  const unknown = ['requestPrincipals', 'notRequestPrincipals', 'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks'].some((k) => (src as Record<string, unknown>)[k] !== undefined);
-  return unknown ? undefined : true;
-}
-
-/** true / false, or undefined when the rule's outcome depends on the request. */
-function ruleMatches(rule: AuthzRule, id: { principal?: string; namespace?: string }): boolean | undefined {
-  let from: boolean | undefined = true;
-  if (rule.from?.length) {
-    const results = rule.from.map((f) => sourceMatches(f.source ?? {}, id));
-    from = results.includes(true) ? true : results.includes(undefined) ? undefined : false;
-  }
-  if (from === false) return false;
-  const requestDependent = Boolean(rule.to?.length || rule.when?.length);
-  return requestDependent || from === undefined ? undefined : true;
-}
-
-/**
- * Would `caller` be allowed to call `target` under `policies`? Minimal Istio semantics:
- * STRICT refuses plaintext; CUSTOM is not evaluated; any matching DENY rule denies; with
- * no ALLOW policy everything else is allowed, otherwise some ALLOW rule must match.
- */
-export function authorizeCaller(caller: Caller, target: AuthzTarget, policies: readonly AuthorizationPolicy[], opts: { rootNamespace: string; trustDomain: string }): AuthzDecision {
-  if (target.mtlsMode === 'STRICT' && !caller.hasSidecar) {
-    return { allowed: false, certain: true, reason: 'it has no sidecar and sends plaintext, which STRICT mTLS refuses' };
-  }
-  const id = caller.hasSidecar && target.mtlsMode !== 'DISABLE' ? { principal: principalOf(opts.trustDomain, caller.namespace, caller.serviceAccount), namespace: caller.namespace } : {};
-  const applies = (p: AuthorizationPolicy) => {
-    if (p.spec?.targetRef || p.spec?.targetRefs) return false;
-    const ns = p.metadata.namespace;
-    if (ns !== target.namespace && ns !== opts.rootNamespace) return false;
-    return matchesLabels(p.spec?.selector?.matchLabels, target.labels);
-  };
-  const relevant = policies.filter(applies);
-  for (const p of relevant.filter((x) => x.spec?.action === 'DENY')) {
-    for (const rule of p.spec?.rules ?? []) {
-      const m = ruleMatches(rule, id);
-      if (m === true) return { allowed: false, certain: true, reason: `denied by ${friendlyName(p)}` };
-      if (m === undefined) return { allowed: false, certain: false, reason: `${friendlyName(p)} denies some of its requests` };
-    }
-  }
-  const allows = relevant.filter((x) => (x.spec?.action ?? 'ALLOW') === 'ALLOW');
-  if (!allows.length) return { allowed: true, certain: true, reason: 'no ALLOW policy applies, so every caller is allowed' };
-  let maybe: AuthorizationPolicy | undefined;
-  for (const p of allows) {
-    for (const rule of p.spec?.rules ?? []) {
-      const m = ruleMatches(rule, id);
-      if (m === true) return { allowed: true, certain: true, reason: `allowed by ${friendlyName(p)}` };
-      if (m === undefined) maybe ??= p;
-    }
-  }
-  if (maybe) return { allowed: true, certain: false, reason: `${friendlyName(maybe)} allows some of its requests` };
-  const noId = !('principal' in id) ? ' (it has no mTLS identity)' : '';
-  return { allowed: false, certain: true, reason: `no ALLOW rule matches it${noId}` };
-}
-
-/* ---- preview ---- */
-
-export interface CallerPreview extends AuthzDecision {
+export interface CallerPreview {
   caller: Caller;
-  /** "Deployment ns/name" or "ingress gateway ns/name". */
+  /** "workload ns/name" or "ingress gateway ns/name". */
   label: string;
+  /** The connection (mTLS) is possible and the policies let it through, for every request or some. */
+  allowed: boolean;
+  /** False when the answer depends on the request (paths, methods, conditions). */
+  certain: boolean;
+  decision: AuthzDecisionKind;
+  connection: EdgeSecurityState;
+  /** "AuthorizationPolicy ns/name" that decided, if one did. */
+  policy?: string;
+  reason: string;
 }
 
 /** Known callers: every other workload of the mesh and the ingress gateway (assumed when none is known). */
 export function knownCallers(r: MeshResources, target?: { namespace: string; name: string }): Caller[] {
   const out: Caller[] = listWorkloads(r)
     .filter((w) => !(target && w.namespace === target.namespace && w.name === target.name))
-    .map((w) => ({ kind: w.gateway ? 'gateway' : 'workload', name: w.name, namespace: w.namespace, serviceAccount: w.serviceAccount, hasSidecar: w.hasSidecar }));
+    .map((w) => ({ kind: w.gateway ? 'gateway' : 'workload', name: w.name, namespace: w.namespace, serviceAccount: w.serviceAccount, hasSidecar: w.hasSidecar, labels: w.labels }));
   if (!out.some((c) => c.kind === 'gateway' && c.name.includes('ingress'))) {
-    out.push({ kind: 'gateway', name: 'istio-ingressgateway', namespace: rootNamespace(r), serviceAccount: 'istio-ingressgateway-service-account', hasSidecar: true });
+    out.push({ kind: 'gateway', name: 'istio-ingressgateway', namespace: rootNamespace(r), serviceAccount: 'istio-ingressgateway-service-account', hasSidecar: true, labels: { istio: 'ingressgateway' } });
   }
   return out;
+}
+
+/** The workload being protected, as the security evaluation sees it: pod labels, sidecar, the host and port callers use. */
+function previewTarget(s: Pick<CallersState, 'namespace' | 'workload'>, r: MeshResources): PreviewTarget {
+  const targets = listWorkloads(r, s.namespace).filter((w) => Object.keys(s.workload.selector).length > 0 && matchesLabels(s.workload.selector, w.labels));
+  const labels = targets[0]?.labels ?? s.workload.selector;
+  const svc = servicesOfWorkload(r, s.namespace, labels)[0];
+  const port = svc?.spec?.ports?.[0];
+  const workloadPort = typeof port?.targetPort === 'number' ? port.targetPort : port?.port;
+  return {
+    namespace: s.namespace,
+    labels,
+    inMesh: targets.length ? targets.every((w) => w.hasSidecar) : true,
+    host: svc ? fqdn(svc.metadata.name, s.namespace) : '',
+    ...(port ? { port: port.port } : {}),
+    ...(workloadPort !== undefined ? { request: { port: workloadPort } } : {}),
+  };
 }
 
 /** Each known caller, allowed or denied once the state's policy is applied. */
 export function previewCallers(state: CallersState, r: MeshResources): CallerPreview[] {
   const { live, next } = proposedPolicy(state, r);
-  const policies = [...r.authorizationPolicies.filter((p) => p !== live), next];
-  const mtls = describeEffectiveMtls(r, { namespace: state.namespace, labels: state.workload.selector }).mode;
-  const target: AuthzTarget = { namespace: state.namespace, labels: state.workload.selector, mtlsMode: mtls };
-  const opts = { rootNamespace: rootNamespace(r), trustDomain: trustDomain(r) };
-  return knownCallers(r, { namespace: state.namespace, name: state.workload.name }).map((caller) => ({
-    caller,
-    label: `${caller.kind === 'gateway' ? 'ingress gateway' : 'workload'} ${caller.namespace}/${caller.name}`,
-    ...authorizeCaller(caller, target, policies, opts),
-  }));
+  const draft: MeshResources = { ...r, authorizationPolicies: [...r.authorizationPolicies.filter((p) => p !== live), next] };
+  const target = previewTarget(state, draft);
+  return knownCallers(r, { namespace: state.namespace, name: state.workload.name }).map((caller) => {
+    const { connection, decision } = previewCaller(draft, { namespace: caller.namespace, serviceAccount: caller.serviceAccount, labels: caller.labels, inMesh: caller.hasSidecar, name: caller.name }, target);
+    const refused = connection.state === 'conflict';
+    return {
+      caller,
+      label: `${caller.kind === 'gateway' ? 'ingress gateway' : 'workload'} ${caller.namespace}/${caller.name}`,
+      allowed: !refused && decision.decision !== 'deny',
+      certain: refused || decision.decision !== 'conditional',
+      decision: refused ? 'deny' : decision.decision,
+      connection: connection.state,
+      ...(!refused && decision.policy ? { policy: decision.policy } : {}),
+      reason: refused ? `the connection fails: ${connection.reason}` : decision.reason,
+    };
+  });
 }
 
 /* ---- build ---- */
@@ -307,9 +254,9 @@ export function buildCallers(input: CallersState, ctx: CallersContext): BuildRes
     warnings.push({ code: 'AUTHZ_OTHER_ALLOW', message: `${listInWords(otherAllows.map(friendlyName))} also ${otherAllows.length === 1 ? 'applies' : 'apply'} to this workload; ALLOW policies add up, so callers ${otherAllows.length === 1 ? 'it allows' : 'they allow'} still get through.` });
   }
 
-  const mtls = describeEffectiveMtls(r, { namespace: s.namespace, labels: targets[0]?.labels ?? labels });
+  const mtls = effectiveMtls(r, { namespace: s.namespace, labels: targets[0]?.labels ?? labels });
   if (mtls.mode !== 'STRICT') {
-    warnings.push({ code: 'AUTHZ_NEEDS_MTLS', message: `Namespaces and service accounts are read from the caller's mTLS certificate. mTLS here is ${mtls.mode} (${mtls.explanation}), so callers without a sidecar have no identity and will be denied.` });
+    warnings.push({ code: 'AUTHZ_NEEDS_MTLS', message: `Namespaces and service accounts are read from the caller's mTLS certificate. mTLS here is ${mtls.reason}, so callers without a sidecar have no identity and will be denied.` });
   }
 
   // The ingress gateway routes to this workload but would be refused: external requests get "RBAC: access denied".

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { matchesLabels, matchesSelector } from '../labels';
 import { fqdn } from '../hosts';
-import type { MeshResources } from '../resources';
+import { indexResources, resourceId, type MeshResources } from '../resources';
 import type { Deployment, K8sObject, Namespace, Pod, Service } from '../types';
 import { DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN } from '../types';
 import { toFieldIssues, type FieldIssue } from './validators';
@@ -130,6 +130,33 @@ export function pushWrite(writes: FormWrite[], next: AnyK8sObject, live: AnyK8sO
   }
   if (deepEqual(startFrom(live), next)) return;
   writes.push({ action: 'replace', object: next as K8sObject, base: live as K8sObject });
+}
+
+/** Every object of a MeshResources, in kind order. */
+export function allObjects(r: MeshResources): AnyK8sObject[] {
+  return [
+    ...r.namespaces, ...r.services, ...r.deployments, ...r.pods, ...r.virtualServices, ...r.destinationRules, ...r.gateways,
+    ...r.serviceEntries, ...r.sidecars, ...r.peerAuthentications, ...r.authorizationPolicies, ...r.others,
+  ] as AnyK8sObject[];
+}
+
+/**
+ * The mesh as it would be after `writes`: each written object replaces the live one of
+ * the same id, or is added. A new MeshResources object, so cached evaluations
+ * (lib/istio/security) see the change. For "after" previews and tests.
+ */
+export function withWrites(r: MeshResources, writes: readonly FormWrite[]): MeshResources {
+  const next = new Map<string, AnyK8sObject>();
+  for (const w of writes) next.set(resourceId(w.object), w.object);
+  const out: AnyK8sObject[] = [];
+  for (const o of allObjects(r)) {
+    const id = resourceId(o);
+    const replaced = next.get(id);
+    out.push(replaced ?? o);
+    next.delete(id);
+  }
+  out.push(...next.values());
+  return indexResources(out as K8sObject[], r.meshConfig);
 }
 
 /** Field paths ("spec/http[0]/route") where `next` differs from `base`, for a change summary. */

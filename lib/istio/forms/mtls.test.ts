@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildMtls, describeEffectiveMtls, getInitMtls, mtlsSchema, type MtlsState } from './mtls';
+import { buildMtls, getInitMtls, mtlsSchema, mtlsTargetOf, type MtlsState } from './mtls';
+import { effectiveMtls } from '../security';
 import { testkit, S1, S3 } from './testkit';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
@@ -24,7 +25,7 @@ describe('mTLS form on S1 (namespace sample, PERMISSIVE, clients ISTIO_MUTUAL)',
       policyName: 'default',
       clientTls: { enabled: true, host: '*.sample.svc.cluster.local' },
     });
-    expect(describeEffectiveMtls(r, { namespace: 'sample' })).toMatchObject({ mode: 'PERMISSIVE', source: 'namespace', policy: 'PeerAuthentication sample/default' });
+    expect(effectiveMtls(r, mtlsTargetOf(s, r))).toMatchObject({ mode: 'PERMISSIVE', source: { level: 'namespace', resource: 'PeerAuthentication sample/default' } });
   });
 
   it('STRICT for namespace sample updates PeerAuthentication default in place', () => {
@@ -144,7 +145,7 @@ describe('mTLS form on S1 (namespace sample, PERMISSIVE, clients ISTIO_MUTUAL)',
         object: { apiVersion: 'security.istio.io/v1beta1', kind: 'PeerAuthentication', metadata: { name: 'b-policy', namespace: 'sample', labels: { owner: 'x' } }, spec: { selector: { matchLabels: { app: 'service-b', version: 'v1' } }, mtls: { mode: 'STRICT' } } },
       },
     ]);
-    expect(describeEffectiveMtls(r2, { namespace: 'sample', labels: { app: 'service-b', version: 'v1' }, port: 9090 })).toMatchObject({ mode: 'DISABLE', source: 'port' });
+    expect(effectiveMtls(r2, { ...mtlsTargetOf(s, r2), port: 9090 })).toMatchObject({ mode: 'DISABLE', source: { level: 'port', resource: 'PeerAuthentication sample/b-policy' } });
   });
 
   it('client side: a host without a rule gets a new ISTIO_MUTUAL DestinationRule', () => {
@@ -221,11 +222,14 @@ describe('mTLS STRICT traps on S3 (el-caller has no sidecar)', () => {
     });
   });
 
-  it('effective mode comes from the mesh policy', () => {
-    expect(describeEffectiveMtls(r, { namespace: 'microsvc-sample', labels: { app: 'sample' } })).toEqual({
-      mode: 'STRICT', source: 'mesh', policy: 'PeerAuthentication istio-system/default', explanation: 'The mesh-wide policy PeerAuthentication istio-system/default sets STRICT',
+  it('effective mode comes from the mesh policy (lib/istio/security)', () => {
+    const s = getInitMtls({ resources: r, scope: 'workload', namespace: 'microsvc-sample', workload: { name: 'sample' } });
+    expect(mtlsTargetOf(s, r)).toEqual({ namespace: 'microsvc-sample', labels: { app: 'sample', version: 'v1' } });
+    expect(effectiveMtls(r, mtlsTargetOf(s, r))).toMatchObject({
+      mode: 'STRICT', source: { level: 'mesh', resource: 'PeerAuthentication istio-system/default' }, reason: 'STRICT, from PeerAuthentication istio-system/default (mesh-wide)',
     });
-    expect(describeEffectiveMtls(indexResources([]), { namespace: 'x' })).toMatchObject({ mode: 'PERMISSIVE', source: 'default' });
+    expect(effectiveMtls(r, mtlsTargetOf(getInitMtls({ resources: r, scope: 'mesh' }), r))).toMatchObject({ mode: 'STRICT', source: { level: 'mesh' } });
+    expect(effectiveMtls(indexResources([]), { namespace: 'x' })).toMatchObject({ mode: 'PERMISSIVE', source: { level: 'default' } });
   });
 });
 

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { fqdn, hostMatches, hostsOverlap } from '../hosts';
 import { matchesLabels } from '../labels';
 import type { MeshResources } from '../resources';
+import type { MtlsTarget } from '../security';
 import { friendlyName } from '../resources';
 import type { DestinationRule, PeerAuthentication, TrafficPolicy } from '../types';
 import {
@@ -156,48 +157,18 @@ export function getInitMtls(ctx: MtlsInitContext): MtlsState {
   };
 }
 
-/* ---- effective mode (isolated; to be replaced by lib/istio/security effectiveMtls) ---- */
-
-export interface EffectiveMtls {
-  mode: 'STRICT' | 'PERMISSIVE' | 'DISABLE';
-  /** Where the mode comes from. */
-  source: 'port' | 'workload' | 'namespace' | 'mesh' | 'default';
-  /** "PeerAuthentication ns/name" that sets it, absent for the built-in default. */
-  policy?: string;
-  explanation: string;
-}
+/* ---- effective mode: lib/istio/security is the one evaluation ---- */
 
 /**
- * The mTLS mode a workload (or, without labels, any workload of a namespace) accepts on
- * a port: the most specific PeerAuthentication whose mode is set wins (port of the
- * workload policy, workload policy, namespace policy, root-namespace policy), and
- * PERMISSIVE when none is. Kept minimal and self-contained so it can be swapped for
- * lib/istio/security's effectiveMtls() once that lands.
+ * What to ask effectiveMtls() (lib/istio/security) for the form's scope: the root
+ * namespace for the mesh, the namespace, or the pod labels of the chosen workload
+ * (its selector when no workload has them yet).
  */
-export function describeEffectiveMtls(r: MeshResources, target: { namespace: string; labels?: Record<string, string>; port?: number }): EffectiveMtls {
-  const root = rootNamespace(r);
-  const set = (m: string | undefined): m is EffectiveMtls['mode'] => m === 'STRICT' || m === 'PERMISSIVE' || m === 'DISABLE';
-  if (target.labels) {
-    const workloadPolicies = r.peerAuthentications
-      .filter((p) => p.metadata.namespace === target.namespace && Object.keys(selectorOf(p)).length > 0 && matchesLabels(selectorOf(p), target.labels))
-      .sort(byAge);
-    const wp = workloadPolicies[0];
-    if (wp) {
-      const portMode = target.port !== undefined ? wp.spec?.portLevelMtls?.[String(target.port)]?.mode : undefined;
-      if (set(portMode)) return { mode: portMode, source: 'port', policy: friendlyName(wp), explanation: `Port ${target.port} of the workload is set to ${portMode} by ${friendlyName(wp)}` };
-      const m = wp.spec?.mtls?.mode;
-      if (set(m)) return { mode: m, source: 'workload', policy: friendlyName(wp), explanation: `The workload policy ${friendlyName(wp)} sets ${m}` };
-    }
-  }
-  const nsPolicy = findOwningPeerAuthentication(r, 'namespace', target.namespace).owner;
-  const nm = nsPolicy?.spec?.mtls?.mode;
-  if (nsPolicy && set(nm) && target.namespace !== root) {
-    return { mode: nm, source: 'namespace', policy: friendlyName(nsPolicy), explanation: `The namespace policy ${friendlyName(nsPolicy)} sets ${nm}` };
-  }
-  const meshPolicy = findOwningPeerAuthentication(r, 'mesh', root).owner;
-  const mm = meshPolicy?.spec?.mtls?.mode;
-  if (meshPolicy && set(mm)) return { mode: mm, source: 'mesh', policy: friendlyName(meshPolicy), explanation: `The mesh-wide policy ${friendlyName(meshPolicy)} sets ${mm}` };
-  return { mode: 'PERMISSIVE', source: 'default', explanation: 'No policy sets a mode, so Istio uses its default, PERMISSIVE (mTLS and plaintext both accepted)' };
+export function mtlsTargetOf(s: Pick<MtlsState, 'scope' | 'namespace' | 'workload'>, r: MeshResources): MtlsTarget {
+  if (s.scope !== 'workload' || !s.workload) return { namespace: s.namespace };
+  const selector = s.workload.selector;
+  const w = listWorkloads(r, s.namespace).find((x) => Object.keys(selector).length > 0 && matchesLabels(selector, x.labels));
+  return { namespace: s.namespace, labels: w?.labels ?? selector };
 }
 
 /* ---- build ---- */

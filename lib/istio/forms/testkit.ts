@@ -6,9 +6,12 @@
  *
  * where `p` is a path relative to lib/istio.
  */
-import { indexResources, type MeshResources } from '../resources';
+import { analyze } from '../analysis';
+import type { Finding } from '../findings';
+import { friendlyName, indexResources, resourceId, type MeshResources } from '../resources';
 import type { K8sObject, MeshConfig } from '../types';
 import { nonEmptyDocuments, parseYamlDocuments } from '../yaml';
+import type { FormWrite } from './common';
 import { crdChecker } from './crdcheck';
 
 export const S1 = 'scenarios/s1-sample-grpc-mysql.yaml';
@@ -17,6 +20,8 @@ export const S3 = 'scenarios/s3-microsvc-mtls-authz.yaml';
 export const S4 = 'scenarios/s4-user-service-canary.yaml';
 export const LEGACY = 'scenarios/legacy/policy-v1alpha1.yaml';
 export const BOOKINFO = 'istio/bookinfo.yaml';
+/** A kubernetes.io/tls Secret users-cert in istio-system with a parseable self-signed certificate. */
+export const TLS_SECRET = 'forms/tls-secret.yaml';
 
 /** Reads a file given its path relative to lib/istio. */
 export type Reader = (pathFromLibIstio: string) => string;
@@ -55,4 +60,29 @@ export function testkit(read: Reader) {
   }
 
   return { loadObjects, loadScenario, crdProblems };
+}
+
+/** `objects` with each written object replacing the one of the same id (or added). */
+export function applyWritesTo(objects: readonly K8sObject[], writes: readonly FormWrite[]): K8sObject[] {
+  const byId = new Map(writes.map((w) => [resourceId(w.object), w.object]));
+  const out = objects.map((o) => {
+    const w = byId.get(resourceId(o));
+    if (w) byId.delete(resourceId(o));
+    return w ?? o;
+  });
+  return [...out, ...byId.values()];
+}
+
+const findingKey = (f: Finding) => `${f.code}|${f.resource}|${f.path ?? ''}|${f.message}`;
+
+/**
+ * What the validation engine finds after the writes that it did not find before: the
+ * check that a form writes resources that pass analysis. `written` holds the new
+ * findings about the written resources, `elsewhere` those about other resources.
+ */
+export function newFindings(objects: readonly K8sObject[], writes: readonly FormWrite[], meshConfig?: MeshConfig): { written: Finding[]; elsewhere: Finding[] } {
+  const before = new Set(analyze([...objects], { meshConfig }).map(findingKey));
+  const after = analyze(applyWritesTo(objects, writes), { meshConfig }).filter((f) => !before.has(findingKey(f)));
+  const names = new Set(writes.map((w) => friendlyName(w.object)));
+  return { written: after.filter((f) => names.has(f.resource)), elsewhere: after.filter((f) => !names.has(f.resource)) };
 }

@@ -4,6 +4,8 @@
  *
  *   callerOf(node) -> AuthzCaller | undefined
  *   previewCallers(resources, graph, target) -> CallerPreview[]
+ *   previewCaller(resources, caller, target) -> { connection, decision }
+ *     one caller (also used by the caller-restriction form for its own caller list)
  *
  * `resources` may hold a draft (e.g. the edited policy added or replaced); `graph`
  * supplies the callers (gateways, versions, workloads; 'unknown' stands for a caller
@@ -13,7 +15,7 @@
 import type { Labels } from '../labels';
 import type { MeshResources } from '../resources';
 import { authorize, type AuthzCaller, type AuthzDecision, type AuthzRequest } from '../security/authz';
-import { edgeSecurity, type EdgeSecurityState } from '../security/mtls';
+import { edgeSecurity, type EdgeSecurity, type EdgeSecurityState } from '../security/mtls';
 import type { GraphNode, MeshGraph } from './types';
 
 export function callerOf(n: GraphNode): AuthzCaller | undefined {
@@ -51,32 +53,41 @@ export interface PreviewTarget {
   request?: AuthzRequest;
 }
 
+/**
+ * One caller against the target: the connection first (edgeSecurity: the caller's
+ * identity reaches the target only over Istio mTLS), then the AuthorizationPolicies.
+ */
+export function previewCaller(resources: MeshResources, caller: AuthzCaller, target: PreviewTarget): { connection: EdgeSecurity; decision: AuthzDecision } {
+  const inMesh = target.inMesh ?? true;
+  const client = 'external' in caller
+    ? { namespace: target.namespace, inMesh: false }
+    : { namespace: caller.namespace ?? target.namespace, labels: caller.labels, inMesh: caller.inMesh };
+  const connection = edgeSecurity(resources, {
+    client,
+    destination: { host: target.host ?? '', port: target.port },
+    server: { namespace: target.namespace, labels: target.labels, inMesh, port: target.request?.port },
+  });
+  const decision = authorize(resources, {
+    caller: 'external' in caller ? caller : { ...caller, mtls: connection.state === 'mtls' },
+    target: { namespace: target.namespace, labels: target.labels, inMesh },
+    request: target.request,
+  });
+  return { connection, decision };
+}
+
 /** Every caller node of the graph (the target's own workloads excluded), sorted by id; 'unknown' always included. */
 export function previewCallers(resources: MeshResources, graph: MeshGraph, target: PreviewTarget): CallerPreview[] {
   const out: CallerPreview[] = [];
   const nodes = [...graph.nodes];
   if (!nodes.some((n) => n.kind === 'unknown')) nodes.push({ id: 'unknown', kind: 'unknown', label: 'unknown', refs: [] });
-  const inMesh = target.inMesh ?? true;
   for (const n of nodes) {
     const caller = callerOf(n);
     if (!caller) continue;
     const isSelf = (n.kind === 'version' || n.kind === 'workload') && n.namespace === target.namespace && target.labels &&
       Object.entries(target.labels).every(([k, v]) => n.labels[k] === v) && Object.keys(target.labels).length > 0;
     if (isSelf) continue;
-    const client = 'external' in caller
-      ? { namespace: target.namespace, inMesh: false }
-      : { namespace: caller.namespace ?? target.namespace, labels: caller.labels, inMesh: caller.inMesh };
-    const sec = edgeSecurity(resources, {
-      client,
-      destination: { host: target.host ?? '', port: target.port },
-      server: { namespace: target.namespace, labels: target.labels, inMesh, port: target.request?.port },
-    });
-    const decision = authorize(resources, {
-      caller: 'external' in caller ? caller : { ...caller, mtls: sec.state === 'mtls' },
-      target: { namespace: target.namespace, labels: target.labels, inMesh },
-      request: target.request,
-    });
-    out.push({ caller: n.id, label: n.label, connection: sec.state, decision });
+    const { connection, decision } = previewCaller(resources, caller, target);
+    out.push({ caller: n.id, label: n.label, connection: connection.state, decision });
   }
   return out.sort((a, b) => (a.caller < b.caller ? -1 : a.caller > b.caller ? 1 : 0));
 }

@@ -8,4 +8,4 @@ export * from './observed';
 export * from './transform';
 export { collectWorkloads, sidecarDecision, versionKey, DEFAULT_VERSION_LABELS, type Workload } from './workloads';
 export { parseGraphParams, type GraphParams } from './params';
-export { callerOf, previewCallers, type CallerPreview, type PreviewTarget } from './callers';
+export { callerOf, previewCaller, previewCallers, type CallerPreview, type PreviewTarget } from './callers';

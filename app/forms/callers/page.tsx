@@ -1,0 +1,5 @@
+import { CallersPage } from '@/components/forms/CallersForm';
+
+export default function Page() {
+  return <CallersPage />;
+}

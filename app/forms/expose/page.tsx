@@ -1,0 +1,5 @@
+import { ExposePage } from '@/components/forms/ExposeForm';
+
+export default function Page() {
+  return <ExposePage />;
+}

@@ -1,0 +1,5 @@
+import { InjectionPage } from '@/components/forms/InjectionForm';
+
+export default function Page() {
+  return <InjectionPage />;
+}

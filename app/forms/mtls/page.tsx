@@ -1,0 +1,5 @@
+import { MtlsPage } from '@/components/forms/MtlsForm';
+
+export default function Page() {
+  return <MtlsPage />;
+}

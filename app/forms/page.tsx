@@ -1,0 +1,5 @@
+import { FormsIndex } from '@/components/forms/FormsIndex';
+
+export default function FormsPage() {
+  return <FormsIndex />;
+}

@@ -1,0 +1,5 @@
+import { ServiceEntryPage } from '@/components/forms/ServiceEntryForm';
+
+export default function Page() {
+  return <ServiceEntryPage />;
+}

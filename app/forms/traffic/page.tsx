@@ -1,0 +1,5 @@
+import { TrafficPage } from '@/components/forms/TrafficForm';
+
+export default function Page() {
+  return <TrafficPage />;
+}

@@ -1,0 +1,86 @@
+import type { TypeRef } from '@/lib/client/mutations';
+import type { KindSummary } from '@/lib/contracts/api';
+import { parseApiVersion } from '@/lib/istio/kinds';
+import type { K8sObject } from '@/lib/istio/types';
+
+/**
+ * The six mesh tasks and their URLs. The graph's side panel, the overview and the
+ * service/namespace pages link here: /forms/{job}?ns=&service=&workload=&scope=.
+ */
+export type FormJob = 'mtls' | 'expose' | 'serviceentry' | 'traffic' | 'injection' | 'callers';
+
+export interface JobInfo {
+  job: FormJob;
+  title: string;
+  summary: string;
+  /** The page's introduction. */
+  intro: string;
+  /** What the link needs besides ?ns=. */
+  needs: 'namespace' | 'service' | 'workload';
+}
+
+export const JOBS: readonly JobInfo[] = [
+  {
+    job: 'mtls',
+    title: 'mTLS',
+    summary: 'STRICT, PERMISSIVE or DISABLE for the mesh, a namespace or a workload; optionally the client side.',
+    intro: "Set STRICT, PERMISSIVE or DISABLE where it belongs: the mesh-wide policy in the root namespace, the namespace's policy, or a workload's (with per-port modes). The effective mode and where it comes from are shown before and after.",
+    needs: 'namespace',
+  },
+  {
+    job: 'expose',
+    title: 'Expose a service',
+    summary: 'Publish a service through an ingress Gateway: hosts, HTTP/HTTPS, redirect, paths.',
+    intro: 'Route requests from outside through an ingress Gateway to a service: host names, HTTP and HTTPS, an optional redirect, path prefixes with rewrite, timeout and retries.',
+    needs: 'service',
+  },
+  {
+    job: 'serviceentry',
+    title: 'External system (ServiceEntry)',
+    summary: 'Let the mesh reach a database or API outside it: hosts, addresses, ports, resolution.',
+    intro: 'Declare a system outside the mesh (or an extra internal one) so sidecars can reach it: hosts, addresses, ports and protocols, location, resolution and visibility.',
+    needs: 'namespace',
+  },
+  {
+    job: 'traffic',
+    title: 'Traffic shifting',
+    summary: 'Split traffic between versions, canary steps, timeout, retries, fault injection.',
+    intro: "Split a service's traffic between its versions. Subsets come from the versions found on its workloads; the existing VirtualService and DestinationRule are edited in place.",
+    needs: 'service',
+  },
+  {
+    job: 'injection',
+    title: 'Sidecar injection',
+    summary: 'Namespace label and per-workload override; which pods need a restart.',
+    intro: 'Turn sidecar injection on or off for a namespace (istio-injection or istio.io/rev) and override it per workload. Pods only change when they are recreated: the ones that need a restart are listed.',
+    needs: 'namespace',
+  },
+  {
+    job: 'callers',
+    title: 'Caller restrictions',
+    summary: 'Allow a workload to be called only from chosen namespaces or service accounts.',
+    intro: 'Allow a workload to be called only from chosen namespaces or service accounts (an ALLOW AuthorizationPolicy), and preview which known callers would be allowed or denied.',
+    needs: 'workload',
+  },
+];
+
+export function jobInfo(job: FormJob): JobInfo {
+  return JOBS.find((j) => j.job === job)!;
+}
+
+/** "/forms/traffic?ns=shop&service=user-service" (empty values left out). */
+export function formHref(job: FormJob, params: { ns?: string; service?: string; workload?: string; scope?: string; name?: string } = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const qs = q.toString();
+  return qs ? `/forms/${job}?${qs}` : `/forms/${job}`;
+}
+
+/** Where the resources API serves an object's kind: Istio kinds from /api/kinds, plus the core types the forms write. */
+export function typeOfObject(o: K8sObject, kinds: readonly KindSummary[]): TypeRef | undefined {
+  const { group, version } = parseApiVersion(o.apiVersion);
+  if (group === '' && o.kind === 'Namespace') return { group: 'core', version, plural: 'namespaces' };
+  if (group === 'apps' && o.kind === 'Deployment') return { group: 'apps', version, plural: 'deployments' };
+  const k = kinds.find((x) => x.group === group && x.kind === o.kind);
+  return k ? { group, version, plural: k.plural } : undefined;
+}
