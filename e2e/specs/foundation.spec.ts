@@ -23,7 +23,7 @@ test.describe('overview and Istio config on a real API server', () => {
     await page.getByLabel('Namespace').selectOption('sample');
     await expect(page.getByTestId('row-DestinationRule-shop-user-service-dr')).toHaveCount(0);
     await expect(page.getByTestId('row-DestinationRule-sample-default')).toBeVisible();
-    await page.getByLabel('Namespace').selectOption('');
+    await page.getByLabel('Namespace').selectOption('shop');
     await page.getByLabel('Filter by text').fill('user-serv');
     await expect(page.getByTestId('config-count')).toHaveText(/^1 of \d+$/);
     await page.getByRole('link', { name: 'user-service-dr' }).click();
