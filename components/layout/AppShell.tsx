@@ -10,6 +10,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/config', label: 'Istio Config' },
+  { href: '/graph', label: 'Graph' },
 ];
 
 export function AppShell({ children }: { children: React.ReactNode }) {
