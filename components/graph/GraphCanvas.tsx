@@ -171,7 +171,7 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
         >
           <Background gap={24} size={1} />
           <Controls showInteractive={false} />
-          {!large && <MiniMap pannable zoomable nodeStrokeWidth={2} maskColor="rgba(240,242,245,0.7)" />}
+          {nodes.length > 40 && !large && <MiniMap pannable zoomable nodeStrokeWidth={2} maskColor="rgba(240,242,245,0.7)" style={{ width: 160, height: 110 }} />}
         </ReactFlow>
       </div>
     </CanvasStoreContext.Provider>

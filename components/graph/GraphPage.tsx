@@ -9,7 +9,7 @@ import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { graphQuery } from '@/lib/client/graph';
 import { overviewQuery } from '@/lib/client/queries';
-import { useSelectedContext, useUpdateParams } from '@/lib/client/selection';
+import { useSelectedContext } from '@/lib/client/selection';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { GraphCanvas, type CanvasApi, type Selection } from './GraphCanvas';
 import { DenyIcon, LockIcon, WarnIcon } from './icons';
@@ -20,11 +20,49 @@ import { apiQuery, applyView, findMatches, parsePairs, readViewState, suggestVer
 
 const PROM_KEY = 'meshboard.prometheusUrl';
 
-export function GraphPage() {
+/** Apply a partial view state (node and edge are exclusive, as in the URL). */
+function merge(prev: GraphViewState, patch: Partial<GraphViewState>): GraphViewState {
+  const next = { ...prev, ...patch };
+  if ('node' in patch || 'edge' in patch) {
+    next.node = patch.node || undefined;
+    next.edge = patch.node ? undefined : patch.edge || undefined;
+  }
+  return next;
+}
+
+/**
+ * The view state: rendered from React state at once, written to the URL with
+ * history.replaceState (no navigation, no server round trip; Next.js keeps
+ * useSearchParams in sync), and re-read when the URL changes from outside (the
+ * shell's pickers, back/forward, a link).
+ */
+function useViewState(): [GraphViewState, (patch: Partial<GraphViewState>) => void] {
   const params = useSearchParams();
-  const update = useUpdateParams();
+  const [state, setState] = useState(() => readViewState(new URLSearchParams(params.toString())));
+  const written = useRef(params.toString());
+  useEffect(() => {
+    const qs = params.toString();
+    if (qs === written.current) return;
+    written.current = qs;
+    setState(readViewState(new URLSearchParams(qs)));
+  }, [params]);
+  const setView = useCallback((patch: Partial<GraphViewState>) => {
+    setState((prev) => merge(prev, patch));
+    const p = new URLSearchParams(window.location.search);
+    for (const [k, v] of Object.entries(viewParams(patch))) {
+      if (v === undefined || v === '') p.delete(k);
+      else p.set(k, v);
+    }
+    const qs = p.toString();
+    written.current = qs;
+    window.history.replaceState(null, '', qs ? `${window.location.pathname}?${qs}` : window.location.pathname);
+  }, []);
+  return [state, setView];
+}
+
+export function GraphPage() {
   const { context } = useSelectedContext();
-  const state = useMemo(() => readViewState(new URLSearchParams(params.toString())), [params]);
+  const [state, setViewState] = useViewState();
   const setView = useCallback((patch: Partial<GraphViewState>) => {
     if ('prometheus' in patch) {
       try {
@@ -34,8 +72,8 @@ export function GraphPage() {
         /* storage unavailable */
       }
     }
-    update(viewParams(patch));
-  }, [update]);
+    setViewState(patch);
+  }, [setViewState]);
 
   // A Prometheus URL typed earlier in this browser applies when the link does not name one.
   const restored = useRef(false);
@@ -45,11 +83,11 @@ export function GraphPage() {
     if (state.prometheus) return;
     try {
       const saved = localStorage.getItem(PROM_KEY);
-      if (saved) update(viewParams({ prometheus: saved }));
+      if (saved) setViewState({ prometheus: saved });
     } catch {
       /* storage unavailable */
     }
-  }, [state.prometheus, update]);
+  }, [state.prometheus, setViewState]);
 
   const q = useQuery({ ...graphQuery(context ?? '', apiQuery(state)), enabled: !!context });
   const overview = useQuery({ ...overviewQuery(context ?? ''), enabled: !!context });

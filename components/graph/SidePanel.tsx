@@ -107,7 +107,7 @@ function Warnings({ warnings }: { warnings?: string[] }) {
   );
 }
 
-function NodeDetails({ n }: { n: GraphNode }) {
+function NodeDetails({ n, graph, onSelect }: { n: GraphNode; graph: MeshGraph; onSelect: Props['onSelect'] }) {
   switch (n.kind) {
     case 'namespace':
       return (
@@ -163,6 +163,20 @@ function NodeDetails({ n }: { n: GraphNode }) {
               <span className="mono">{Object.entries(n.selector).map(([k, v]) => `${k}=${v}`).join(', ')}</span>
             </Row>
           )}
+          <Row k="versions">
+            <span data-testid="panel-versions">
+              {n.versions.length
+                ? n.versions.map((id, i) => (
+                    <span key={id}>
+                      {i > 0 && ', '}
+                      <button type="button" className="linklike" onClick={() => onSelect({ node: id })}>
+                        {graph.nodes.find((x) => x.id === id)?.label ?? id}
+                      </button>
+                    </span>
+                  ))
+                : 'none: the selector picks no workload'}
+            </span>
+          </Row>
           <Row k="routing">{n.virtualService ? <Res name={n.virtualService} /> : 'no VirtualService: every selected version'}</Row>
           {n.destinationRule && (
             <Row k="destination rule">
@@ -249,7 +263,7 @@ function NodePanel({ n, graph, onSelect }: { n: GraphNode; graph: MeshGraph; onS
       <div className="mono muted" style={{ fontSize: 11, marginBottom: 8 }}>
         {n.id}
       </div>
-      <NodeDetails n={n} />
+      <NodeDetails n={n} graph={graph} onSelect={onSelect} />
       <Warnings warnings={n.warnings} />
       <Findings findings={n.findings} />
       <Connections graph={graph} id={n.id} onSelect={onSelect} />

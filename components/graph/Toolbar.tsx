@@ -1,6 +1,6 @@
 'use client';
 /** The graph's controls. Every choice goes to the URL (through onChange), so a link reproduces the view. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PrometheusStatus } from '@/lib/contracts/graph';
 import type { NodeKind } from '@/lib/istio/graph/types';
 import { HIDEABLE_KINDS, TRAFFIC_FILTERS, WINDOWS, parsePairs, type GraphViewState, type TrafficFilter } from './view';
@@ -49,9 +49,18 @@ export function Toolbar({ state, onChange, namespaces, pairs, matches, onFocusMa
   const toggleNs = (ns: string, on: boolean) => onChange({ namespaces: on ? [...state.namespaces, ns] : state.namespaces.filter((x) => x !== ns) });
   const toggleKind = (k: NodeKind, on: boolean) => onChange({ hideKinds: on ? [...state.hideKinds, k] : state.hideKinds.filter((x) => x !== k) });
   const nsChoices = [...new Set([...namespaces, ...state.namespaces])].sort();
+  // A click outside an open menu closes it.
+  const bar = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const close = (ev: PointerEvent) => {
+      for (const d of bar.current?.querySelectorAll('details[open]') ?? []) if (!d.contains(ev.target as Node)) d.removeAttribute('open');
+    };
+    document.addEventListener('pointerdown', close);
+    return () => document.removeEventListener('pointerdown', close);
+  }, []);
 
   return (
-    <div className="graph-toolbar" role="toolbar" aria-label="Graph controls">
+    <div className="graph-toolbar" role="toolbar" aria-label="Graph controls" ref={bar}>
       <details data-testid="ns-menu">
         <summary>Namespaces: {state.namespaces.length ? state.namespaces.join(', ') : 'all'}</summary>
         <div className="menu">

@@ -161,7 +161,11 @@ function num(x: number): string {
 }
 
 export const formatRate = (rps: number) => `${num(rps)} req/s`;
-export const formatPercent = (ratio: number) => `${ratio > 0 && ratio < 0.001 ? '<0.1' : (ratio * 100).toFixed(ratio >= 0.1 ? 0 : 1)}%`;
+export function formatPercent(ratio: number): string {
+  if (ratio > 0 && ratio < 0.001) return '<0.1%';
+  const pct = ratio * 100;
+  return `${(pct >= 10 ? pct.toFixed(0) : pct.toFixed(1)).replace(/\.0$/, '')}%`;
+}
 export function formatBytes(bps: number): string {
   if (bps >= 1e6) return `${(bps / 1e6).toFixed(1)} MB/s`;
   if (bps >= 1e3) return `${(bps / 1e3).toFixed(bps >= 1e4 ? 0 : 1)} kB/s`;

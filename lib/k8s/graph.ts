@@ -103,6 +103,7 @@ function describeFetchError(e: unknown, timeoutMs: number): string {
   const code = err.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  if (err.cause?.message === 'bad port') return 'this port is blocked for fetch (a well-known port of another protocol)';
   if (err.message === 'fetch failed' && err.cause?.message) return err.cause.message.slice(0, 200);
   return (err.message || String(e)).slice(0, 200);
 }

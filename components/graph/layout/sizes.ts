@@ -14,7 +14,7 @@ export const NODE_SIZE: Record<Exclude<NodeKind, 'namespace'>, { width: number; 
 export const NS_PADDING = { top: 40, left: 20, right: 20, bottom: 20 } as const;
 
 /** A service and the versions only it selects form one layout unit: service left, versions stacked on the right. */
-export const UNIT_GAP_X = 56;
+export const UNIT_GAP_X = 110;
 export const UNIT_GAP_Y = 10;
 
 export function sizeOf(kind: NodeKind): { width: number; height: number } {
