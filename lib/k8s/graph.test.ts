@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizePrometheusUrl, PrometheusUrlError, readObserved, resolvePrometheus } from './graph';
 
 describe('which Prometheus the server may query', () => {
-  const env = { PROMETHEUS_URL: 'http://prometheus.monitoring:9090/' } as NodeJS.ProcessEnv;
+  const env = { PROMETHEUS_URL: 'http://prometheus.monitoring:9090/' };
 
   it('uses PROMETHEUS_URL by default, and nothing without it', () => {
     expect(resolvePrometheus(undefined, env)).toEqual({ url: 'http://prometheus.monitoring:9090', source: 'env' });
-    expect(resolvePrometheus(undefined, {} as NodeJS.ProcessEnv)).toBeUndefined();
+    expect(resolvePrometheus(undefined, {})).toBeUndefined();
   });
 
   it('accepts the PROMETHEUS_URL value, loopback and cluster-internal URLs typed in the UI', () => {
@@ -33,8 +33,8 @@ describe('which Prometheus the server may query', () => {
   });
 
   it('still honours a typed URL when PROMETHEUS_URL itself is malformed', () => {
-    expect(resolvePrometheus('http://127.0.0.1:9090', { PROMETHEUS_URL: '::bad' } as NodeJS.ProcessEnv)).toEqual({ url: 'http://127.0.0.1:9090', source: 'request' });
-    expect(() => resolvePrometheus(undefined, { PROMETHEUS_URL: '::bad' } as NodeJS.ProcessEnv)).toThrow(PrometheusUrlError);
+    expect(resolvePrometheus('http://127.0.0.1:9090', { PROMETHEUS_URL: '::bad' })).toEqual({ url: 'http://127.0.0.1:9090', source: 'request' });
+    expect(() => resolvePrometheus(undefined, { PROMETHEUS_URL: '::bad' })).toThrow(PrometheusUrlError);
   });
 });
 

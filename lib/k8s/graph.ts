@@ -71,7 +71,7 @@ export function normalizePrometheusUrl(raw: string): URL {
  * Which Prometheus to query: the one typed in the UI (if allowed, see the module
  * comment) or PROMETHEUS_URL. Undefined when neither is set. Throws PrometheusUrlError.
  */
-export function resolvePrometheus(requested: string | undefined, env: NodeJS.ProcessEnv = process.env): { url: string; source: 'env' | 'request' } | undefined {
+export function resolvePrometheus(requested: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env): { url: string; source: 'env' | 'request' } | undefined {
   const envUrl = () => (env.PROMETHEUS_URL?.trim() ? normalizePrometheusUrl(env.PROMETHEUS_URL).toString().replace(/\/$/, '') : undefined);
   if (!requested) {
     const url = envUrl();
@@ -86,7 +86,7 @@ export function resolvePrometheus(requested: string | undefined, env: NodeJS.Pro
   return resolveRequested(requested, fromEnv, env);
 }
 
-function resolveRequested(requested: string, fromEnv: string | undefined, env: NodeJS.ProcessEnv): { url: string; source: 'env' | 'request' } {
+function resolveRequested(requested: string, fromEnv: string | undefined, env: Readonly<Record<string, string | undefined>>): { url: string; source: 'env' | 'request' } {
   const u = normalizePrometheusUrl(requested);
   const url = u.toString().replace(/\/$/, '');
   if (url === fromEnv) return { url, source: 'env' };
