@@ -6,8 +6,8 @@
  */
 import '@xyflow/react/dist/style.css';
 import './graph.css';
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type Node, type OnMove, type Viewport } from '@xyflow/react';
-import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { Background, ControlButton, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type Node, type OnMove, type Viewport } from '@xyflow/react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, useSyncExternalStore, type Ref } from 'react';
 import type { MeshFlowEdge } from './edges';
 import { edgeTypes } from './edges';
 import { exportGraphImage, type ImageFormat } from './export';
@@ -15,9 +15,13 @@ import { FlowBuilder } from './flow';
 import type { Laid } from './layout/useLayout';
 import type { MeshFlowNode } from './nodes';
 import { nodeTypes } from './nodes';
+import { OverviewCanvas, overviewHit, useOverviewScene } from './Overview';
 import { CanvasStore, CanvasStoreContext, detailFor } from './store';
 
-/** Above this many nodes only what is on screen is rendered, and the minimap is left out. */
+/**
+ * Above this many nodes only what is on screen is rendered, the minimap is left out,
+ * and far out (detail 'min') the overview canvas draws the graph instead of React Flow.
+ */
 export const LARGE_GRAPH = 600;
 
 export interface Selection {
@@ -46,6 +50,7 @@ export interface GraphCanvasProps {
 }
 
 const PRO = { hideAttribution: true };
+const NO_EDGES: MeshFlowEdge[] = [];
 
 function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRef, onPainted }: GraphCanvasProps) {
   const rf = useReactFlow<MeshFlowNode, MeshFlowEdge>();
@@ -59,18 +64,37 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
   const matchSet = useMemo(() => new Set(matches), [matches]);
   useEffect(() => store.set({ matches: matchSet }), [store, matchSet]);
 
-  const nodes = useMemo(() => (laid ? builder.buildNodes(laid.graph.nodes, laid.layout, selection.node) : []), [builder, laid, selection.node]);
-  const edges = useMemo(() => {
+  const allNodes = useMemo(() => (laid ? builder.buildNodes(laid.graph.nodes, laid.layout, selection.node) : []), [builder, laid, selection.node]);
+  const allEdges = useMemo(() => {
     if (!laid) return [];
-    const present = new Set(nodes.map((n) => n.id));
+    const present = new Set(allNodes.map((n) => n.id));
     return builder.buildEdges(laid.graph.edges, present, selection.edge, telemetry);
-  }, [builder, laid, nodes, selection.edge, telemetry]);
-  const large = nodes.length > LARGE_GRAPH;
+  }, [builder, laid, allNodes, selection.edge, telemetry]);
+  const large = allNodes.length > LARGE_GRAPH;
+  const detail = useSyncExternalStore(store.subscribe, () => store.get().detail, () => store.get().detail);
+  // Until the first fit of a large graph, assume it is seen whole.
+  const [fittedKey, setFittedKey] = useState<string | null>(null);
+  const overview = large && (detail === 'min' || fittedKey !== focusKey);
+  const scene = useOverviewScene(laid?.graph, laid?.layout, telemetry, large);
+  const boxesOnly = useMemo(() => allNodes.filter((n) => n.type === 'namespace'), [allNodes]);
+  const nodes = overview ? boxesOnly : allNodes;
+  const edges = overview ? NO_EDGES : allEdges;
 
   // Fit once per focusKey, and once more when ELK replaces a provisional layout the user has not moved.
   const fittedFinal = useRef<string | null>(null);
+  const laidRef = useRef(laid);
+  laidRef.current = laid;
+  // The whole layout (the overview shows more than the nodes React Flow holds).
+  const fitLayout = useCallback(
+    (duration: number) => {
+      const l = laidRef.current?.layout;
+      if (!l) return;
+      void rf.fitBounds({ x: 0, y: 0, width: Math.max(l.width, 1), height: Math.max(l.height, 1) }, { padding: 0.06, duration });
+    },
+    [rf],
+  );
   useEffect(() => {
-    if (!laid || !nodes.length) return;
+    if (!laid || !allNodes.length) return;
     const first = fittedFor.current !== focusKey;
     const swap = !first && !laid.provisional && fittedFinal.current !== focusKey && !userMoved.current;
     if (!first && !swap) return;
@@ -84,11 +108,12 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
       const h = internal.height ?? internal.measured.height ?? 0;
       void rf.setCenter(internal.internals.positionAbsolute.x + w / 2, internal.internals.positionAbsolute.y + h / 2, { zoom: 1, duration: 0 });
     } else {
-      void rf.fitView({ padding: 0.08, duration: 0, maxZoom: 1.2, minZoom: 0.01 });
+      fitLayout(0);
     }
+    setFittedKey(focusKey);
     // Selection changes alone must not move the view.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [laid, nodes.length, focusKey, rf]);
+  }, [laid, allNodes.length, focusKey, rf]);
 
   // Tell the benchmark/tests when the browser painted what we rendered.
   useEffect(() => {
@@ -120,19 +145,31 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
         void rf.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.3, maxZoom: 1.2, duration: 300 });
       },
       fitAll() {
-        void rf.fitView({ padding: 0.08, maxZoom: 1.2, minZoom: 0.01, duration: 300 });
+        fitLayout(300);
       },
       async exportImage(format: ImageFormat, fileName: string) {
         if (!root.current) throw new Error('The graph is not on screen.');
         await exportGraphImage(root.current, rf.getNodes() as Node[], format, fileName, !large);
       },
     }),
-    [rf, large],
+    [rf, large, fitLayout],
   );
 
-  const onNodeClick = useCallback((_: unknown, n: Node) => onSelect({ node: n.id }), [onSelect]);
+  // In the overview, what is under the pointer is found in the drawn scene.
+  const hitAt = useCallback(
+    (ev: React.MouseEvent): string | undefined => {
+      if (!overview || !scene) return undefined;
+      const p = rf.screenToFlowPosition({ x: ev.clientX, y: ev.clientY });
+      return overviewHit(scene, p.x, p.y, 4 / rf.getZoom());
+    },
+    [overview, scene, rf],
+  );
+  const onNodeClick = useCallback((ev: React.MouseEvent, n: Node) => onSelect({ node: hitAt(ev) ?? n.id }), [onSelect, hitAt]);
   const onEdgeClick = useCallback((_: unknown, e: Edge) => onSelect({ edge: e.id }), [onSelect]);
-  const onPaneClick = useCallback(() => onSelect({}), [onSelect]);
+  const onPaneClick = useCallback((ev: React.MouseEvent) => {
+    const hit = hitAt(ev);
+    onSelect(hit ? { node: hit } : {});
+  }, [onSelect, hitAt]);
   // Edge labels live in a portal outside the edge's SVG: select through them too.
   const onLabelClick = useCallback(
     (ev: React.MouseEvent) => {
@@ -144,7 +181,14 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
 
   return (
     <CanvasStoreContext.Provider value={store}>
-      <div ref={root} className="graph-canvas" data-testid="graph-canvas" data-layout={laid ? (laid.provisional ? 'provisional' : 'final') : 'none'} onClick={onLabelClick}>
+      <div
+        ref={root}
+        className="graph-canvas"
+        data-testid="graph-canvas"
+        data-layout={laid ? (laid.provisional ? 'provisional' : 'final') : 'none'}
+        data-mode={overview ? 'overview' : 'flow'}
+        onClick={onLabelClick}
+      >
         <ReactFlow<MeshFlowNode, MeshFlowEdge>
           nodes={nodes}
           edges={edges}
@@ -170,7 +214,14 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
           deleteKeyCode={null}
         >
           <Background gap={24} size={1} />
-          <Controls showInteractive={false} />
+          {overview && scene && <OverviewCanvas scene={scene} selected={selection.node} matches={matchSet} />}
+          <Controls showInteractive={false} showFitView={false}>
+            <ControlButton className="react-flow__controls-fitview" onClick={() => fitLayout(300)} title="Fit View" aria-label="Fit View">
+              <svg viewBox="0 0 32 30" aria-hidden>
+                <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+              </svg>
+            </ControlButton>
+          </Controls>
           {nodes.length > 40 && !large && <MiniMap pannable zoomable nodeStrokeWidth={2} maskColor="rgba(240,242,245,0.7)" style={{ width: 160, height: 110 }} />}
         </ReactFlow>
       </div>

@@ -12,11 +12,54 @@
  * Goals: first paint within 1.5 s, at least 30 frames per second.
  */
 import { chromium, type Page } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildGraph } from '../../lib/istio/graph/build';
 import { generateMesh } from '../../lib/istio/graph/generate';
-import { startApp } from '../support/app';
+import { freePort, REPO } from '../support/app';
+
+/** The production build on a free loopback port, without any cluster (the bench page needs none). */
+async function startConsole(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (!existsSync(path.join(REPO, '.next', 'BUILD_ID'))) throw new Error('No production build: run `npx next build` first.');
+  const port = await freePort();
+  const log: string[] = [];
+  const child = spawn(process.execPath, [path.join(REPO, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: REPO,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', KUBECONFIG: path.join(REPO, 'bench-results', 'no-kubeconfig') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Meshboard exited (${child.exitCode}):\n${log.join('')}`);
+    try {
+      if ((await fetch(`${url}/graph/bench`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Meshboard did not answer within 60 s:\n${log.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -88,7 +131,7 @@ export async function runBrowserBench(opts: { services?: number; namespaces?: nu
   writeFileSync(path.join(dir, 'graph.json'), body);
 
   // The console itself, without a cluster (the bench page reads only the static JSON).
-  const app = await startApp({ kubeconfig: path.join(dir, 'no-kubeconfig') });
+  const app = await startConsole();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
@@ -129,7 +172,7 @@ export async function runBrowserBench(opts: { services?: number; namespaces?: nu
     const zoomNow = async () => Number(/scale\(([\d.e-]+)\)/.exec((await p.locator('.react-flow__viewport').getAttribute('style')) ?? '')?.[1] ?? 1);
     await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     for (let i = 0; i < 200 && (await zoomNow()) < 0.95; i++) await p.mouse.wheel(0, (await zoomNow()) < 0.6 ? -120 : -20);
-    await p.waitForTimeout(800);
+    await p.waitForTimeout(Number(process.env.BENCH_SETTLE_MS ?? 2000));
     const zoomAt100 = await zoomNow();
     const panAt100 = await measure(p, () => pan(p, box, 3000));
     return {

@@ -289,7 +289,19 @@ export class MeshLayouter {
     const topEdges = unitEdges(input.edges, itemOf);
     let width = 0;
     let height = 0;
-    if (items.length) {
+    const topKey = `top#${items.map((it) => `${it.id}:${Math.round(it.width)}x${Math.round(it.height)}`).join('|')}#${topEdges.map(([s, t]) => `${s}>${t}`).join('|')}`;
+    const cachedTop = this.groupCache.get(topKey);
+    if (cachedTop && items.length) {
+      cachedGroups++;
+      width = cachedTop.width;
+      height = cachedTop.height;
+      const at = new Map(cachedTop.positions.map((p) => [p.id, p]));
+      for (const it of items) {
+        const p = at.get(it.id) ?? { x: 0, y: 0 };
+        if (boxesPresent.has(it.id)) positions[it.id] = { x: p.x, y: p.y };
+        else for (const o of it.offsets) positions[o.id] = { x: p.x + o.x, y: p.y + o.y };
+      }
+    } else if (items.length) {
       let ordered = items;
       if (items.length > PACK_ABOVE) {
         // Layered order first (callers before callees), then packed in that order.
@@ -310,6 +322,7 @@ export class MeshLayouter {
         if (boxesPresent.has(it.id)) positions[it.id] = p;
         else for (const o of it.offsets) positions[o.id] = { x: p.x + o.x, y: p.y + o.y };
       }
+      this.remember(topKey, { width, height, positions: items.map((it) => ({ id: it.id, ...(placed.get(it.id) ?? { x: 0, y: 0 }) })) });
     }
     return {
       positions,
