@@ -15,6 +15,7 @@ import { FlowBuilder } from './flow';
 import type { Laid } from './layout/useLayout';
 import type { MeshFlowNode } from './nodes';
 import { nodeTypes } from './nodes';
+import { NODE_SIZE } from './layout/sizes';
 import { OverviewCanvas, overviewHit, useOverviewScene } from './Overview';
 import { CanvasStore, CanvasStoreContext, detailFor } from './store';
 
@@ -50,6 +51,17 @@ export interface GraphCanvasProps {
 }
 
 const PRO = { hideAttribution: true };
+
+/** A node's rectangle in flow coordinates, from the layout (no DOM, works before React Flow holds the node). */
+function absoluteRect(laid: Laid, id: string): { x: number; y: number; width: number; height: number } | undefined {
+  const n = laid.graph.nodes.find((x) => x.id === id);
+  const p = laid.layout.positions[id];
+  if (!n || !p) return undefined;
+  if (n.kind === 'namespace') return { ...p, ...(laid.layout.boxes[id] ?? { width: 0, height: 0 }) };
+  const box = n.parent ? laid.layout.positions[n.parent] : undefined;
+  const parentIsBox = !!(n.parent && laid.layout.boxes[n.parent]);
+  return { x: p.x + (parentIsBox ? box?.x ?? 0 : 0), y: p.y + (parentIsBox ? box?.y ?? 0 : 0), ...NODE_SIZE[n.kind] };
+}
 const NO_EDGES: MeshFlowEdge[] = [];
 
 function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRef, onPainted }: GraphCanvasProps) {
@@ -101,12 +113,21 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
     fittedFor.current = focusKey;
     if (!laid.provisional) fittedFinal.current = focusKey;
     if (first) userMoved.current = false;
-    const target = selection.node ?? (selection.edge ? laid.graph.edges.find((e) => e.id === selection.edge)?.source : undefined);
-    const internal = target && first ? rf.getInternalNode(target) : undefined;
-    if (internal) {
-      const w = internal.width ?? internal.measured.width ?? 0;
-      const h = internal.height ?? internal.measured.height ?? 0;
-      void rf.setCenter(internal.internals.positionAbsolute.x + w / 2, internal.internals.positionAbsolute.y + h / 2, { zoom: 1, duration: 0 });
+    // A shared link with a selection opens on it (an edge: both ends in view, at most 100%).
+    const ends = selection.node ? [selection.node] : selection.edge ? (() => {
+      const e = laid.graph.edges.find((x) => x.id === selection.edge);
+      return e ? [e.source, e.target] : [];
+    })() : [];
+    const rects = ends.map((id) => absoluteRect(laid, id)).filter((r): r is NonNullable<typeof r> => !!r);
+    if (rects.length) {
+      const x0 = Math.min(...rects.map((r) => r.x));
+      const y0 = Math.min(...rects.map((r) => r.y));
+      const x1 = Math.max(...rects.map((r) => r.x + r.width));
+      const y1 = Math.max(...rects.map((r) => r.y + r.height));
+      const w = root.current?.clientWidth ?? 800;
+      const h = root.current?.clientHeight ?? 600;
+      const zoom = Math.max(0.05, Math.min(1, w / ((x1 - x0) * 1.3), h / ((y1 - y0) * 1.3)));
+      void rf.setCenter((x0 + x1) / 2, (y0 + y1) / 2, { zoom, duration: 0 });
     } else {
       fitLayout(0);
     }

@@ -95,12 +95,13 @@ export function GraphPage() {
   const telemetry = data?.meta.prometheus.status === 'ok';
 
   // Selection and find do not change what is drawn: key the view on the parameters that do.
-  const viewKey = JSON.stringify({ fold: state.fold, hide: state.hide, hideKinds: state.hideKinds, traffic: state.traffic, namespaces: state.namespaces });
+  const viewKey = JSON.stringify({ fold: state.fold, hide: state.hide, hideKinds: state.hideKinds, hideNs: state.hideNs, traffic: state.traffic, namespaces: state.namespaces });
   const view = useMemo(() => (data ? applyView(data, JSON.parse(viewKey) as Parameters<typeof applyView>[1]) : undefined), [data, viewKey]);
   const { laid, pending, error: layoutError } = useMeshLayout(view);
   const matches = useMemo(() => (view && state.find ? findMatches(view, state.find) : []), [view, state.find]);
   const pairs = useMemo(() => (data ? suggestVersionLabels(data, parsePairs(state.versionLabels)) : []), [data, state.versionLabels]);
   const namespaces = useMemo(() => overview.data?.namespaces.map((n) => n.name) ?? [], [overview.data]);
+  const graphNamespaces = useMemo(() => (data?.nodes.filter((n) => n.kind === 'namespace').map((n) => n.label) ?? []).sort(), [data]);
 
   const api = useRef<CanvasApi>(null);
   const selection: Selection = useMemo(() => ({ node: state.node, edge: state.edge }), [state.node, state.edge]);
@@ -156,6 +157,7 @@ export function GraphPage() {
         state={state}
         onChange={setView}
         namespaces={namespaces}
+        graphNamespaces={graphNamespaces}
         pairs={pairs}
         matches={matches.length}
         onFocusMatches={() => api.current?.focusNodes(matches)}

@@ -68,7 +68,10 @@ function Forms({ links }: { links: FormLink[] }) {
       <ul>
         {links.map((l) => (
           <li key={l.href}>
-            <Link href={link(l.href)}>{l.label}</Link>
+            {/* No prefetch: the panel offers several forms and most are never opened. */}
+            <Link href={link(l.href)} prefetch={false}>
+              {l.label}
+            </Link>
           </li>
         ))}
       </ul>

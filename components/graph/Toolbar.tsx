@@ -9,6 +9,8 @@ interface Props {
   state: GraphViewState;
   onChange(patch: Partial<GraphViewState>): void;
   namespaces: string[];
+  /** Namespaces present in the graph (for hiding). */
+  graphNamespaces: string[];
   pairs: Array<{ pair: string; count: number }>;
   matches: number;
   onFocusMatches(): void;
@@ -20,24 +22,28 @@ interface Props {
 function useDebounced(value: string, commit: (v: string) => void, ms = 250): [string, (v: string) => void] {
   const [local, setLocal] = useState(value);
   const [dirty, setDirty] = useState(false);
+  const commitRef = useRef(commit);
+  useEffect(() => {
+    commitRef.current = commit;
+  });
   useEffect(() => {
     if (!dirty) setLocal(value);
   }, [value, dirty]);
   useEffect(() => {
     if (!dirty) return;
     const t = setTimeout(() => {
-      commit(local);
+      commitRef.current(local);
       setDirty(false);
     }, ms);
     return () => clearTimeout(t);
-  }, [local, dirty, commit, ms]);
+  }, [local, dirty, ms]);
   return [local, (v: string) => {
     setLocal(v);
     setDirty(true);
   }];
 }
 
-export function Toolbar({ state, onChange, namespaces, pairs, matches, onFocusMatches, onFit, onExport, prometheus }: Props) {
+export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, matches, onFocusMatches, onFit, onExport, prometheus }: Props) {
   const [find, setFind] = useDebounced(state.find, (v) => onChange({ find: v }));
   const [hide, setHide] = useDebounced(state.hide.join(', '), (v) => onChange({ hide: v.split(',').map((s) => s.trim()).filter(Boolean) }));
   const [promUrl, setPromUrl] = useState(state.prometheus ?? '');
@@ -48,6 +54,7 @@ export function Toolbar({ state, onChange, namespaces, pairs, matches, onFocusMa
   const togglePair = (pair: string, on: boolean) => setPairs(on ? [...activePairs.filter((p) => p !== pair), pair] : activePairs.filter((p) => p !== pair));
   const toggleNs = (ns: string, on: boolean) => onChange({ namespaces: on ? [...state.namespaces, ns] : state.namespaces.filter((x) => x !== ns) });
   const toggleKind = (k: NodeKind, on: boolean) => onChange({ hideKinds: on ? [...state.hideKinds, k] : state.hideKinds.filter((x) => x !== k) });
+  const toggleHideNs = (ns: string, on: boolean) => onChange({ hideNs: on ? [...state.hideNs, ns] : state.hideNs.filter((x) => x !== ns) });
   const nsChoices = [...new Set([...namespaces, ...state.namespaces])].sort();
   // A click outside an open menu closes it.
   const bar = useRef<HTMLDivElement>(null);
@@ -139,7 +146,7 @@ export function Toolbar({ state, onChange, namespaces, pairs, matches, onFocusMa
 
       <details data-testid="hide-menu">
         <summary>
-          Hide{state.hide.length || state.hideKinds.length || state.traffic !== 'all' ? ' (on)' : ''}
+          Hide{state.hide.length || state.hideKinds.length || state.hideNs.length || state.traffic !== 'all' ? ' (on)' : ''}
         </summary>
         <div className="menu">
           <label>
@@ -150,6 +157,12 @@ export function Toolbar({ state, onChange, namespaces, pairs, matches, onFocusMa
           {HIDEABLE_KINDS.map((k) => (
             <label key={k}>
               <input type="checkbox" aria-label={`hide ${k}`} checked={state.hideKinds.includes(k)} onChange={(e) => toggleKind(k, e.target.checked)} /> {k === 'namespace' ? 'namespace boxes' : k}
+            </label>
+          ))}
+          {[...new Set([...graphNamespaces, ...state.hideNs])].length > 0 && <span className="hint">Namespaces</span>}
+          {[...new Set([...graphNamespaces, ...state.hideNs])].sort().map((ns) => (
+            <label key={ns}>
+              <input type="checkbox" aria-label={`hide namespace ${ns}`} checked={state.hideNs.includes(ns)} onChange={(e) => toggleHideNs(ns, e.target.checked)} /> {ns}
             </label>
           ))}
           <label>

@@ -12,9 +12,9 @@ const qs = (s: string) => new URLSearchParams(s);
 
 describe('view state in the URL', () => {
   it('reads every parameter, with defaults', () => {
-    expect(readViewState(qs(''))).toEqual({ namespaces: [], window: '5m', versionLabels: undefined, node: undefined, edge: undefined, find: '', hide: [], hideKinds: [], traffic: 'all', fold: false, prometheus: undefined });
-    const s = readViewState(qs('namespaces=a,b,a&window=1h&versionLabels=app:version,component:release&node=svc:a/x&edge=e1&find=rev&hide=x,%2Fy%2F&hideKinds=version,bogus&traffic=mismatch&fold=1&prometheus=http://127.0.0.1:9090'));
-    expect(s).toMatchObject({ namespaces: ['a', 'b'], window: '1h', versionLabels: 'app:version,component:release', node: 'svc:a/x', edge: undefined, find: 'rev', hide: ['x', '/y/'], hideKinds: ['version'], traffic: 'mismatch', fold: true, prometheus: 'http://127.0.0.1:9090' });
+    expect(readViewState(qs(''))).toEqual({ namespaces: [], window: '5m', versionLabels: undefined, node: undefined, edge: undefined, find: '', hide: [], hideKinds: [], hideNs: [], traffic: 'all', fold: false, prometheus: undefined });
+    const s = readViewState(qs('namespaces=a,b,a&window=1h&versionLabels=app:version,component:release&node=svc:a/x&edge=e1&find=rev&hide=x,%2Fy%2F&hideKinds=version,bogus&hideNs=kube-system&traffic=mismatch&fold=1&prometheus=http://127.0.0.1:9090'));
+    expect(s).toMatchObject({ namespaces: ['a', 'b'], window: '1h', versionLabels: 'app:version,component:release', node: 'svc:a/x', edge: undefined, find: 'rev', hide: ['x', '/y/'], hideKinds: ['version'], hideNs: ['kube-system'], traffic: 'mismatch', fold: true, prometheus: 'http://127.0.0.1:9090' });
   });
 
   it("falls back to the shell's ns= and ignores unknown traffic filters", () => {
@@ -30,7 +30,7 @@ describe('view state in the URL', () => {
   });
 
   it('round-trips through the URL', () => {
-    const s: GraphViewState = { namespaces: ['x'], window: '15m', versionLabels: 'component:release', node: undefined, edge: 'e', find: 'a', hide: ['b'], hideKinds: ['unknown'], traffic: 'observed', fold: true, prometheus: undefined };
+    const s: GraphViewState = { namespaces: ['x'], window: '15m', versionLabels: 'component:release', node: undefined, edge: 'e', find: 'a', hide: ['b'], hideKinds: ['unknown'], hideNs: ['y'], traffic: 'observed', fold: true, prometheus: undefined };
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(viewParams(s))) if (v) p.set(k, v);
     expect(readViewState(p)).toEqual(s);
@@ -76,6 +76,8 @@ describe('applyView', () => {
     const hidden = applyView(g, { ...base, hide: ['ratings'] });
     expect(hidden.nodes.some((n) => n.id.includes('ratings'))).toBe(false);
     expect(hidden.edges.some((e) => e.target.includes('ratings'))).toBe(false);
+    const noDefault = applyView(g, { ...base, hideNs: ['default'] });
+    expect(noDefault.nodes.some((n) => n.namespace === 'default')).toBe(false);
     const noVersions = applyView(g, { ...base, hideKinds: ['version'] });
     expect(noVersions.nodes.some((n) => n.kind === 'version')).toBe(false);
     const folded = applyView(g, { ...base, fold: true });

@@ -8,7 +8,7 @@
  *   versionLabels=app:version,component:release          prometheus=<url typed in the settings>
  *   node=<id> | edge=<id>   the selection (side panel)
  *   find=<text>        highlight matches                 hide=<text>,<text>   hide names (or /regex/)
- *   hideKinds=version,external                           traffic=all|declared|observed|mismatch|...
+ *   hideKinds=version,external      hideNs=a,b           traffic=all|declared|observed|mismatch|...
  *   fold=1             versions folded into their service
  */
 import { collapseVersions, DEFAULT_VERSION_LABELS, filterGraph, findNodes, type GraphFilter } from '@/lib/istio/graph';
@@ -37,6 +37,8 @@ export interface GraphViewState {
   find: string;
   hide: string[];
   hideKinds: NodeKind[];
+  /** Namespaces whose nodes are hidden (the other end of their edges stays). */
+  hideNs: string[];
   traffic: TrafficFilter;
   fold: boolean;
   prometheus?: string;
@@ -58,6 +60,7 @@ export function readViewState(params: URLSearchParams): GraphViewState {
     find: params.get('find') ?? '',
     hide: list(params.get('hide')),
     hideKinds: list(params.get('hideKinds')).filter((k): k is NodeKind => KINDS.has(k)),
+    hideNs: list(params.get('hideNs')),
     traffic: TRAFFIC.has(traffic) ? (traffic as TrafficFilter) : 'all',
     fold: params.get('fold') === '1',
     prometheus: params.get('prometheus') || undefined,
@@ -80,6 +83,7 @@ export function viewParams(patch: Partial<GraphViewState>): Record<string, strin
   if ('find' in patch) out.find = patch.find || undefined;
   if ('hide' in patch) out.hide = patch.hide?.length ? patch.hide.join(',') : undefined;
   if ('hideKinds' in patch) out.hideKinds = patch.hideKinds?.length ? patch.hideKinds.join(',') : undefined;
+  if ('hideNs' in patch) out.hideNs = patch.hideNs?.length ? patch.hideNs.join(',') : undefined;
   if ('traffic' in patch) out.traffic = patch.traffic === 'all' ? undefined : patch.traffic;
   if ('fold' in patch) out.fold = patch.fold ? '1' : undefined;
   if ('prometheus' in patch) out.prometheus = patch.prometheus || undefined;
@@ -131,10 +135,13 @@ export function suggestVersionLabels(graph: Pick<MeshGraph, 'nodes'>, current: r
  * The graph as drawn: versions folded (fold), names/kinds/edges hidden, and namespace
  * boxes with nothing in them left out (kube-system and friends) unless asked for.
  */
-export function applyView(graph: MeshGraph, s: Pick<GraphViewState, 'hide' | 'hideKinds' | 'traffic' | 'fold' | 'namespaces'>): MeshGraph {
+export function applyView(graph: MeshGraph, s: Pick<GraphViewState, 'hide' | 'hideKinds' | 'traffic' | 'fold' | 'namespaces'> & { hideNs?: string[] }): MeshGraph {
   let g = graph;
+  const hideNs = s.hideNs ?? [];
   if (s.fold) g = collapseVersions(g);
-  if (s.hide.length || s.hideKinds.length || s.traffic !== 'all') g = filterGraph(g, { hideNames: s.hide, hideKinds: s.hideKinds, traffic: s.traffic });
+  if (s.hide.length || s.hideKinds.length || hideNs.length || s.traffic !== 'all') {
+    g = filterGraph(g, { hideNames: s.hide, hideKinds: s.hideKinds, hideNamespaces: hideNs, traffic: s.traffic });
+  }
   const parents = new Set<string>();
   for (const n of g.nodes) if (n.parent) parents.add(n.parent);
   const wanted = new Set(s.namespaces.map((ns) => `ns:${ns}`));

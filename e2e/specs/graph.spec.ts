@@ -47,6 +47,8 @@ test.describe('service graph', () => {
     await expect(panel(page)).toContainText('12 req/s, 5% errors, p95 86 ms');
     await expect(panel(page).getByTestId('panel-security')).toContainText('mTLS');
     await expect(panel(page).getByTestId('panel-security')).toContainText('PeerAuthentication sample/default');
+    await expect(panel(page).getByTestId('panel-resources')).toContainText('VirtualService sample/english');
+    await expect(panel(page).getByTestId('panel-resources')).toContainText('Gateway sample/english-gateway');
   });
 
   test('S2: reviews 100% to v3, ratings 100% to v2-mysql, mysql-external as a TCP node', async ({ page }) => {
@@ -158,6 +160,10 @@ test.describe('service graph', () => {
     await expect(node(page, 'ver:default/reviews/v3')).toHaveCount(0);
     await expect(page).toHaveURL(/hideKinds=version/);
     await expect(page).toHaveURL(/hide=ratings/);
+    await expect(node(page, GW)).toBeVisible();
+    await page.getByLabel('hide namespace istio-system', { exact: true }).check();
+    await expect(node(page, GW)).toHaveCount(0);
+    await expect(page).toHaveURL(/hideNs=istio-system/);
   });
 
   test('live: a VirtualService change re-renders the routes without losing zoom or selection', async ({ page, kubectl, uniq }) => {
