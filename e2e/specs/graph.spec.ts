@@ -248,6 +248,20 @@ ${vs(100, 0)}`);
     await expect(label(page, route)).toContainText('12 req/s');
   });
 
+  test('the API refuses a Prometheus URL from another site, and bad parameters', async ({ request, env }) => {
+    const cross = await request.get(`${env.url}/api/graph?prometheus=${encodeURIComponent('http://127.0.0.1:9090')}`, { headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(cross.status()).toBe(403);
+    expect((await cross.json()).message).toContain('only from Meshboard pages');
+    const bad = await request.get(`${env.url}/api/graph?window=5 minutes`);
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).message).toContain('invalid window');
+    const ok = await request.get(`${env.url}/api/graph?namespaces=shop&versionLabels=component:release`);
+    expect(ok.status()).toBe(200);
+    const g = await ok.json();
+    expect(g.nodes.map((n: { id: string }) => n.id)).toContain('ver:shop/user-service/v3');
+    expect(g.meta.prometheus).toMatchObject({ status: 'ok', source: 'env', url: env.prometheusUrl });
+  });
+
   test('exports the graph as PNG and SVG', async ({ page }) => {
     await openGraph(page, '?namespaces=shop');
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PNG' }).click()]);

@@ -52,7 +52,7 @@ describe('readObserved', () => {
         if (mode === 'slow') return void setTimeout(() => res.end('{}'), 2000);
         if (mode === 'html') return void res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html>bad gateway</html>');
         if (mode === 'error') return void res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error at char 5' }));
-        const q = new URLSearchParams(body).get('query') ?? '';
+        const q = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
         const result = q.startsWith('sum by (reporter, source_workload, source_workload_namespace, destination_service, destination_service_namespace, destination_workload, destination_workload_namespace, destination_version')
           ? [{ metric: { reporter: 'destination', source_workload: 'a', source_workload_namespace: 'ns', destination_service: 'b.ns.svc.cluster.local', destination_service_namespace: 'ns', destination_workload: 'b', destination_workload_namespace: 'ns', response_code: '200' }, value: [1, '2.5'] }]
           : [];
@@ -71,8 +71,8 @@ describe('readObserved', () => {
     expect('observed' in r && r.observed.samples).toEqual([expect.objectContaining({ source: { workload: 'a', namespace: 'ns' }, rps: 2.5 })]);
     expect(bodies).toHaveLength(3);
     for (const b of bodies) {
-      expect(b.startsWith('POST /api/v1/query ')).toBe(true);
-      expect(new URLSearchParams(b.split(' ').slice(2).join(' ')).get('time')).toBe('1700000000.000');
+      expect(b.startsWith('GET /api/v1/query?')).toBe(true);
+      expect(new URL(b.split(' ')[1]!, 'http://x').searchParams.get('time')).toBe('1700000000.000');
     }
   });
 

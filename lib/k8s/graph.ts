@@ -13,8 +13,10 @@
  *     in-cluster Meshboard;
  *   - hosts listed in MESHBOARD_PROMETHEUS_HOSTS (comma-separated).
  * Only http(s), no credentials in the URL, redirects are not followed, only
- * POST <base>/api/v1/query is sent, and nothing of a failed response body is
- * echoed except Prometheus' own error text (truncated).
+ * GET <base>/api/v1/query?query=&time= is sent, and nothing of a failed response body
+ * is echoed except Prometheus' own error text (truncated). The route also refuses a
+ * typed URL in a request a browser marks as cross-site (Sec-Fetch-Site), so another
+ * web page cannot make Meshboard query loopback addresses on its behalf.
  * Queries time out after PROMETHEUS_TIMEOUT_MS (default 5000); when they fail the
  * declared graph is returned with meta.prometheus {status: 'unavailable', message}.
  */
@@ -109,10 +111,9 @@ function describeFetchError(e: unknown, timeoutMs: number): string {
 }
 
 async function promQuery(base: string, query: string, time: number, timeoutMs: number): Promise<unknown> {
-  const res = await fetch(`${base}/api/v1/query`, {
-    method: 'POST',
-    body: new URLSearchParams({ query, time: time.toFixed(3) }),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+  const res = await fetch(`${base}/api/v1/query?${new URLSearchParams({ query, time: time.toFixed(3) })}`, {
+    method: 'GET',
+    headers: { Accept: 'application/json' },
     redirect: 'error',
     signal: AbortSignal.timeout(timeoutMs),
     cache: 'no-store',

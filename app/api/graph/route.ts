@@ -17,6 +17,9 @@ export const GET = route(async (req) => {
   try {
     const params = parseGraphParams(search);
     const { prometheus } = graphExtraParamsSchema.parse({ prometheus: search.get('prometheus') ?? undefined });
+    // A typed Prometheus URL makes the server send a request: only for Meshboard's own pages (and non-browser clients).
+    const site = req.headers.get('sec-fetch-site');
+    if (prometheus && site && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'Forbidden', 'A Prometheus URL is accepted only from Meshboard pages.');
     const cache = getClusterCache(contextOf(req));
     await cache.ready();
     return json(await meshGraph(cache, params, { prometheus }));
