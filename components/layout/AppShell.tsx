@@ -9,6 +9,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 
 const NAV = [
   { href: '/', label: 'Overview' },
+  { href: '/graph', label: 'Graph' },
   { href: '/config', label: 'Istio Config' },
   { href: '/validations', label: 'Validations' },
   { href: '/forms', label: 'Mesh tasks' },

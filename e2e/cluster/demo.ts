@@ -8,6 +8,7 @@ import { GoMissingError } from './build';
 import { startLocalCluster } from './cluster';
 import { installIstioCrds, seedDemo } from './seed';
 import { startApp } from '../support/app';
+import { PrometheusMissingError, startPrometheus } from '../prometheus/prometheus';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -41,7 +42,20 @@ async function main() {
       const b = spawnSync(path.join(REPO, 'node_modules', '.bin', 'next'), ['build'], { stdio: 'inherit', cwd: REPO, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
       if (b.status !== 0) throw new Error('next build failed');
     }
-    const app = await startApp({ kubeconfig: cluster.kubeconfig, port });
+    // Telemetry for the graph: a local Prometheus with synthetic traffic, when Debian's package is installed.
+    let prometheusUrl: string | undefined;
+    let promNote: string;
+    try {
+      const prom = await startPrometheus({ log });
+      stopAll.push(() => prom.stop());
+      prometheusUrl = prom.url;
+      promNote = `${prom.url} (synthetic traffic for the demo mesh; the graph shows req/s)`;
+    } catch (e) {
+      if (!(e instanceof PrometheusMissingError)) throw e;
+      promNote = 'not installed: the graph shows the configuration only (apt-get install prometheus for telemetry)';
+      log(`Prometheus not found: the graph will show the configuration only. Install Debian's prometheus package to see traffic.`);
+    }
+    const app = await startApp({ kubeconfig: cluster.kubeconfig, port, env: prometheusUrl ? { PROMETHEUS_URL: prometheusUrl } : {} });
     stopAll.push(() => app.stop());
     console.log(`
 Meshboard demo is running: ${app.url}
@@ -49,6 +63,7 @@ Meshboard demo is running: ${app.url}
   Local control plane : ${cluster.server} (kube-apiserver + etcd, no controllers; pods are demo data)
   kubeconfig          : ${cluster.kubeconfig}   (contexts: admin, viewer)
   kubectl             : KUBECONFIG=${cluster.kubeconfig} ${cluster.bins.kubectl} get virtualservices -A
+  Prometheus          : ${promNote}
 
 Press Ctrl-C to stop.`);
   } catch (e) {

@@ -1,0 +1,259 @@
+'use client';
+/**
+ * The renderer: draws a laid-out graph with React Flow and nothing else (no fetching,
+ * no layout). Keeps the viewport across new data; fits the view once per `focusKey`
+ * (or centers the selection from a shared link); level of detail follows the zoom.
+ */
+import '@xyflow/react/dist/style.css';
+import './graph.css';
+import { Background, ControlButton, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type Node, type OnMove, type Viewport } from '@xyflow/react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, useSyncExternalStore, type Ref } from 'react';
+import type { MeshFlowEdge } from './edges';
+import { edgeTypes } from './edges';
+import { exportGraphImage, type ImageFormat } from './export';
+import { FlowBuilder } from './flow';
+import type { Laid } from './layout/useLayout';
+import type { MeshFlowNode } from './nodes';
+import { nodeTypes } from './nodes';
+import { NODE_SIZE } from './layout/sizes';
+import { OverviewCanvas, overviewHit, useOverviewScene } from './Overview';
+import { CanvasStore, CanvasStoreContext, detailFor } from './store';
+
+/**
+ * Above this many nodes only what is on screen is rendered, the minimap is left out,
+ * and far out (detail 'min') the overview canvas draws the graph instead of React Flow.
+ */
+export const LARGE_GRAPH = 600;
+
+export interface Selection {
+  node?: string;
+  edge?: string;
+}
+
+export interface CanvasApi {
+  /** Zoom to these nodes (the find box's Enter). */
+  focusNodes(ids: string[]): void;
+  fitAll(): void;
+  exportImage(format: ImageFormat, fileName: string): Promise<void>;
+}
+
+export interface GraphCanvasProps {
+  laid: Laid | undefined;
+  telemetry: boolean;
+  selection: Selection;
+  matches: readonly string[];
+  onSelect(sel: Selection): void;
+  /** When it changes, the view is fitted again (a different set of namespaces, another context). */
+  focusKey: string;
+  apiRef?: Ref<CanvasApi>;
+  /** Called after the browser painted a new layout (benchmark and tests). */
+  onPainted?(info: { nodes: number; edges: number; provisional: boolean; hash: string }): void;
+}
+
+const PRO = { hideAttribution: true };
+
+/** A node's rectangle in flow coordinates, from the layout (no DOM, works before React Flow holds the node). */
+function absoluteRect(laid: Laid, id: string): { x: number; y: number; width: number; height: number } | undefined {
+  const n = laid.graph.nodes.find((x) => x.id === id);
+  const p = laid.layout.positions[id];
+  if (!n || !p) return undefined;
+  if (n.kind === 'namespace') return { ...p, ...(laid.layout.boxes[id] ?? { width: 0, height: 0 }) };
+  const box = n.parent ? laid.layout.positions[n.parent] : undefined;
+  const parentIsBox = !!(n.parent && laid.layout.boxes[n.parent]);
+  return { x: p.x + (parentIsBox ? box?.x ?? 0 : 0), y: p.y + (parentIsBox ? box?.y ?? 0 : 0), ...NODE_SIZE[n.kind] };
+}
+const NO_EDGES: MeshFlowEdge[] = [];
+
+function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRef, onPainted }: GraphCanvasProps) {
+  const rf = useReactFlow<MeshFlowNode, MeshFlowEdge>();
+  const [store] = useState(() => new CanvasStore());
+  const [builder] = useState(() => new FlowBuilder());
+  const root = useRef<HTMLDivElement>(null);
+  const fittedFor = useRef<string | null>(null);
+  const userMoved = useRef(false);
+
+  useEffect(() => store.set({ telemetry }), [store, telemetry]);
+  const matchSet = useMemo(() => new Set(matches), [matches]);
+  useEffect(() => store.set({ matches: matchSet }), [store, matchSet]);
+
+  const allNodes = useMemo(() => (laid ? builder.buildNodes(laid.graph.nodes, laid.layout, selection.node) : []), [builder, laid, selection.node]);
+  const allEdges = useMemo(() => {
+    if (!laid) return [];
+    const present = new Set(allNodes.map((n) => n.id));
+    return builder.buildEdges(laid.graph.edges, present, selection.edge, telemetry);
+  }, [builder, laid, allNodes, selection.edge, telemetry]);
+  const large = allNodes.length > LARGE_GRAPH;
+  const detail = useSyncExternalStore(store.subscribe, () => store.get().detail, () => store.get().detail);
+  // Until the first fit of a large graph, assume it is seen whole.
+  const [fittedKey, setFittedKey] = useState<string | null>(null);
+  const overview = large && (detail === 'min' || fittedKey !== focusKey);
+  const scene = useOverviewScene(laid?.graph, laid?.layout, telemetry, large);
+  const boxesOnly = useMemo(() => allNodes.filter((n) => n.type === 'namespace'), [allNodes]);
+  const nodes = overview ? boxesOnly : allNodes;
+  const edges = overview ? NO_EDGES : allEdges;
+
+  // Fit once per focusKey, and once more when ELK replaces a provisional layout the user has not moved.
+  const fittedFinal = useRef<string | null>(null);
+  const laidRef = useRef(laid);
+  laidRef.current = laid;
+  // The whole layout (the overview shows more than the nodes React Flow holds).
+  const fitLayout = useCallback(
+    (duration: number) => {
+      const l = laidRef.current?.layout;
+      if (!l) return;
+      void rf.fitBounds({ x: 0, y: 0, width: Math.max(l.width, 1), height: Math.max(l.height, 1) }, { padding: 0.06, duration });
+    },
+    [rf],
+  );
+  useEffect(() => {
+    if (!laid || !allNodes.length) return;
+    const first = fittedFor.current !== focusKey;
+    const swap = !first && !laid.provisional && fittedFinal.current !== focusKey && !userMoved.current;
+    if (!first && !swap) return;
+    fittedFor.current = focusKey;
+    if (!laid.provisional) fittedFinal.current = focusKey;
+    if (first) userMoved.current = false;
+    // A shared link with a selection opens on it (an edge: both ends in view, at most 100%).
+    const ends = selection.node ? [selection.node] : selection.edge ? (() => {
+      const e = laid.graph.edges.find((x) => x.id === selection.edge);
+      return e ? [e.source, e.target] : [];
+    })() : [];
+    const rects = ends.map((id) => absoluteRect(laid, id)).filter((r): r is NonNullable<typeof r> => !!r);
+    if (rects.length) {
+      const x0 = Math.min(...rects.map((r) => r.x));
+      const y0 = Math.min(...rects.map((r) => r.y));
+      const x1 = Math.max(...rects.map((r) => r.x + r.width));
+      const y1 = Math.max(...rects.map((r) => r.y + r.height));
+      const w = root.current?.clientWidth ?? 800;
+      const h = root.current?.clientHeight ?? 600;
+      const zoom = Math.max(0.05, Math.min(1, w / ((x1 - x0) * 1.3), h / ((y1 - y0) * 1.3)));
+      void rf.setCenter((x0 + x1) / 2, (y0 + y1) / 2, { zoom, duration: 0 });
+    } else {
+      fitLayout(0);
+    }
+    setFittedKey(focusKey);
+    // Selection changes alone must not move the view.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [laid, allNodes.length, focusKey, rf]);
+
+  // Tell the benchmark/tests when the browser painted what we rendered.
+  useEffect(() => {
+    if (!laid || !onPainted) return;
+    const info = { nodes: nodes.length, edges: edges.length, provisional: laid.provisional, hash: laid.hash };
+    let r2 = 0;
+    const r1 = requestAnimationFrame(() => {
+      r2 = requestAnimationFrame(() => onPainted(info));
+    });
+    return () => {
+      cancelAnimationFrame(r1);
+      cancelAnimationFrame(r2);
+    };
+  }, [laid, nodes.length, edges.length, onPainted]);
+
+  const onMove: OnMove = useCallback((_e, vp: Viewport) => store.set({ detail: detailFor(vp.zoom) }), [store]);
+  const onMoveStart = useCallback((e: MouseEvent | TouchEvent | null) => {
+    if (e) userMoved.current = true;
+    root.current?.classList.add('moving');
+  }, []);
+  const onMoveEnd = useCallback(() => root.current?.classList.remove('moving'), []);
+
+  useImperativeHandle(
+    apiRef,
+    () => ({
+      focusNodes(ids: string[]) {
+        if (!ids.length) return;
+        userMoved.current = true;
+        void rf.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.3, maxZoom: 1.2, duration: 300 });
+      },
+      fitAll() {
+        fitLayout(300);
+      },
+      async exportImage(format: ImageFormat, fileName: string) {
+        if (!root.current) throw new Error('The graph is not on screen.');
+        await exportGraphImage(root.current, rf.getNodes() as Node[], format, fileName, !large);
+      },
+    }),
+    [rf, large, fitLayout],
+  );
+
+  // In the overview, what is under the pointer is found in the drawn scene.
+  const hitAt = useCallback(
+    (ev: React.MouseEvent): string | undefined => {
+      if (!overview || !scene) return undefined;
+      const p = rf.screenToFlowPosition({ x: ev.clientX, y: ev.clientY });
+      return overviewHit(scene, p.x, p.y, 4 / rf.getZoom());
+    },
+    [overview, scene, rf],
+  );
+  const onNodeClick = useCallback((ev: React.MouseEvent, n: Node) => onSelect({ node: hitAt(ev) ?? n.id }), [onSelect, hitAt]);
+  const onEdgeClick = useCallback((_: unknown, e: Edge) => onSelect({ edge: e.id }), [onSelect]);
+  const onPaneClick = useCallback((ev: React.MouseEvent) => {
+    const hit = hitAt(ev);
+    onSelect(hit ? { node: hit } : {});
+  }, [onSelect, hitAt]);
+  // Edge labels live in a portal outside the edge's SVG: select through them too.
+  const onLabelClick = useCallback(
+    (ev: React.MouseEvent) => {
+      const label = (ev.target as HTMLElement).closest?.('[data-edge]');
+      if (label) onSelect({ edge: label.getAttribute('data-edge') ?? undefined });
+    },
+    [onSelect],
+  );
+
+  return (
+    <CanvasStoreContext.Provider value={store}>
+      <div
+        ref={root}
+        className="graph-canvas"
+        data-testid="graph-canvas"
+        data-layout={laid ? (laid.provisional ? 'provisional' : 'final') : 'none'}
+        data-mode={overview ? 'overview' : 'flow'}
+        onClick={onLabelClick}
+      >
+        <ReactFlow<MeshFlowNode, MeshFlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodeClick={onNodeClick}
+          onEdgeClick={onEdgeClick}
+          onPaneClick={onPaneClick}
+          onMove={onMove}
+          onMoveStart={onMoveStart}
+          onMoveEnd={onMoveEnd}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          nodesFocusable={!large}
+          edgesFocusable={!large}
+          elementsSelectable
+          selectNodesOnDrag={false}
+          onlyRenderVisibleElements={large}
+          minZoom={0.01}
+          maxZoom={2.5}
+          proOptions={PRO}
+          zoomOnDoubleClick={false}
+          deleteKeyCode={null}
+        >
+          <Background gap={24} size={1} />
+          {overview && scene && <OverviewCanvas scene={scene} selected={selection.node} matches={matchSet} />}
+          <Controls showInteractive={false} showFitView={false}>
+            <ControlButton className="react-flow__controls-fitview" onClick={() => fitLayout(300)} title="Fit View" aria-label="Fit View">
+              <svg viewBox="0 0 32 30" aria-hidden>
+                <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+              </svg>
+            </ControlButton>
+          </Controls>
+          {nodes.length > 40 && !large && <MiniMap pannable zoomable nodeStrokeWidth={2} maskColor="rgba(240,242,245,0.7)" style={{ width: 160, height: 110 }} />}
+        </ReactFlow>
+      </div>
+    </CanvasStoreContext.Provider>
+  );
+}
+
+export function GraphCanvas(props: GraphCanvasProps) {
+  return (
+    <ReactFlowProvider>
+      <Canvas {...props} />
+    </ReactFlowProvider>
+  );
+}

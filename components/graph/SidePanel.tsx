@@ -1,0 +1,400 @@
+'use client';
+/**
+ * The resources behind the selected node or edge: what it is, its security and
+ * authorization with the deciding resource and the reason, traffic, findings, and
+ * links to the YAML editor and to the forms that change it.
+ */
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { useLinkParams } from '@/lib/client/selection';
+import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/istio/graph/types';
+import type { Finding } from '@/lib/istio/findings';
+import { ConditionalIcon, DenyIcon, LockIcon, SecurityIcon, SECURITY_TEXT } from './icons';
+import { edgeTraffic, formatBytes, formatPercent, formatRate, formLinks, refHref, resourcesBehind, type FormLink } from './view';
+
+interface Props {
+  graph: MeshGraph;
+  node?: string;
+  edge?: string;
+  telemetry: boolean;
+  onSelect(sel: { node?: string; edge?: string }): void;
+}
+
+function Res({ name, path }: { name: string; path?: string }) {
+  const link = useLinkParams();
+  const href = refHref(name);
+  const text = path ? `${name} ${path}` : name;
+  return href ? (
+    <Link href={link(href)} className="mono">
+      {text}
+    </Link>
+  ) : (
+    <span className="mono">{text}</span>
+  );
+}
+
+function Row({ k, children }: { k: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+function Findings({ findings }: { findings?: Finding[] }) {
+  if (!findings?.length) return null;
+  return (
+    <>
+      <h3>Findings ({findings.length})</h3>
+      {findings.map((f, i) => (
+        <div key={i} className={`finding ${f.level}`} data-testid="panel-finding">
+          <b>{f.code}</b> {f.level}: {f.message}
+          <div className="reason">
+            <Res name={f.resource} path={f.path} />
+          </div>
+        </div>
+      ))}
+    </>
+  );
+}
+
+function Forms({ links }: { links: FormLink[] }) {
+  const link = useLinkParams();
+  if (!links.length) return null;
+  return (
+    <>
+      <h3>Change with a form</h3>
+      <ul>
+        {links.map((l) => (
+          <li key={l.href}>
+            {/* No prefetch: the panel offers several forms and most are never opened. */}
+            <Link href={link(l.href)} prefetch={false}>
+              {l.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function Resources({ x }: { x: GraphNode | GraphEdge }) {
+  const refs = resourcesBehind(x);
+  if (!refs.length) return null;
+  return (
+    <>
+      <h3>Resources (open in the editor)</h3>
+      <ul data-testid="panel-resources">
+        {refs.map((r) => (
+          <li key={`${r.resource}#${r.path ?? ''}`}>
+            <Res name={r.resource} path={r.path} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function Warnings({ warnings }: { warnings?: string[] }) {
+  if (!warnings?.length) return null;
+  return (
+    <>
+      <h3>Warnings</h3>
+      <ul>
+        {warnings.map((w, i) => (
+          <li key={i}>{w}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function NodeDetails({ n, graph, onSelect }: { n: GraphNode; graph: MeshGraph; onSelect: Props['onSelect'] }) {
+  switch (n.kind) {
+    case 'namespace':
+      return (
+        <dl>
+          <Row k="sidecar injection">{n.injection}</Row>
+          <Row k="mTLS">
+            {n.mtls.mode} <div className="reason">{n.mtls.reason}</div>
+          </Row>
+          {!n.declared && <Row k="note">the Namespace object is not readable or does not exist</Row>}
+        </dl>
+      );
+    case 'gateway':
+      return (
+        <>
+          <dl>
+            <Row k="role">{n.role}</Row>
+            <Row k="workload">{n.workload ? `${n.workload.kind} ${n.namespace}/${n.workload.name}` : 'none: no workload matches the selector'}</Row>
+            <Row k="selector">
+              <span className="mono">{Object.entries(n.selector).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)'}</span>
+            </Row>
+            <Row k="identity">
+              {n.identity.serviceAccount ? `${n.identity.namespace}/${n.identity.serviceAccount}` : 'unknown'}
+              {n.identity.assumed && <div className="reason">assumed: Istio&apos;s default install</div>}
+            </Row>
+          </dl>
+          {n.servers.length > 0 && (
+            <>
+              <h3>Servers</h3>
+              <ul>
+                {n.servers.map((s, i) => (
+                  <li key={i}>
+                    {s.protocol} {s.port} {s.hosts.join(', ')}
+                    {s.tls?.mode ? ` · TLS ${s.tls.mode}${s.tls.credentialName ? ` (${s.tls.credentialName})` : ''}` : ''}
+                    <div className="reason">
+                      <Res name={s.gateway} />
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </>
+      );
+    case 'service':
+      return (
+        <dl>
+          <Row k="host">
+            <span className="mono">{n.host}</span>
+          </Row>
+          <Row k="ports">{n.ports.map((p) => `${p.name ?? ''} ${p.port}/${p.protocol}${p.workloadPort && p.workloadPort !== p.port ? ` → ${p.workloadPort}` : ''}`).join(', ') || 'none'}</Row>
+          {n.selector && (
+            <Row k="selector">
+              <span className="mono">{Object.entries(n.selector).map(([k, v]) => `${k}=${v}`).join(', ')}</span>
+            </Row>
+          )}
+          <Row k="versions">
+            <span data-testid="panel-versions">
+              {n.versions.length
+                ? n.versions.map((id, i) => (
+                    <span key={id}>
+                      {i > 0 && ', '}
+                      <button type="button" className="linklike" onClick={() => onSelect({ node: id })}>
+                        {graph.nodes.find((x) => x.id === id)?.label ?? id}
+                      </button>
+                    </span>
+                  ))
+                : 'none: the selector picks no workload'}
+            </span>
+          </Row>
+          <Row k="routing">{n.virtualService ? <Res name={n.virtualService} /> : 'no VirtualService: every selected version'}</Row>
+          {n.destinationRule && (
+            <Row k="destination rule">
+              <Res name={n.destinationRule} />
+            </Row>
+          )}
+          {n.observedOnly && <Row k="note">seen only in telemetry</Row>}
+        </dl>
+      );
+    case 'version':
+    case 'workload':
+      return (
+        <dl>
+          {n.kind === 'version' && (
+            <Row k="grouped by">
+              <span className="mono">
+                {n.labelKeys[0]}={n.app}
+                {n.version ? `, ${n.labelKeys[1]}=${n.version}` : ''}
+              </span>
+            </Row>
+          )}
+          <Row k="workloads">{n.workloads.map((w) => `${w.kind} ${w.name}${w.replicas !== undefined ? ` ×${w.replicas}` : ''}`).join(', ') || 'none (telemetry only)'}</Row>
+          <Row k="service accounts">{n.serviceAccounts.join(', ') || '—'}</Row>
+          <Row k="in the mesh">
+            {n.inMesh ? 'yes' : <b>no (no sidecar)</b>} <div className="reason">{n.sidecar.reason}</div>
+          </Row>
+          <Row k="mTLS accepted">
+            {n.mtls.mode} <div className="reason">{n.mtls.reason}</div>
+          </Row>
+        </dl>
+      );
+    case 'external':
+      return (
+        <dl>
+          <Row k="declared by">{n.serviceEntry ? <Res name={n.serviceEntry} /> : <b>nothing: seen only in telemetry</b>}</Row>
+          <Row k="hosts">{n.hosts.join(', ') || '—'}</Row>
+          {n.addresses.length > 0 && <Row k="addresses">{n.addresses.join(', ')}</Row>}
+          <Row k="ports">{n.ports.map((p) => `${p.name ?? ''} ${p.number ?? ''}/${p.protocol ?? ''}`).join(', ') || '—'}</Row>
+          <Row k="protocol">{n.protocol}</Row>
+          <Row k="location">{n.location}</Row>
+          {n.resolution && <Row k="resolution">{n.resolution}</Row>}
+        </dl>
+      );
+    default:
+      return <p className="muted">Telemetry reports traffic from a source without a workload identity (no sidecar, or outside the mesh).</p>;
+  }
+}
+
+function Connections({ graph, id, onSelect }: { graph: MeshGraph; id: string; onSelect: Props['onSelect'] }) {
+  const inc = graph.edges.filter((e) => e.target === id);
+  const out = graph.edges.filter((e) => e.source === id);
+  if (!inc.length && !out.length) return null;
+  const label = (nid: string) => graph.nodes.find((n) => n.id === nid)?.label ?? nid;
+  const item = (e: GraphEdge, other: string, arrow: string) => (
+    <li key={e.id}>
+      <button type="button" className="linklike" onClick={() => onSelect({ edge: e.id })}>
+        {arrow} {label(other)}
+      </button>{' '}
+      <span className="muted">
+        {e.kind}
+        {e.weight !== undefined && !e.implicit ? ` ${e.weight}%` : ''}
+        {e.authz?.decision === 'deny' ? ' · denied' : ''}
+        {e.metrics?.rps !== undefined ? ` · ${formatRate(e.metrics.rps)}` : ''}
+      </span>
+    </li>
+  );
+  return (
+    <>
+      <h3>Edges</h3>
+      <ul>
+        {inc.map((e) => item(e, e.source, '←'))}
+        {out.map((e) => item(e, e.target, '→'))}
+      </ul>
+    </>
+  );
+}
+
+function NodePanel({ n, graph, onSelect }: { n: GraphNode; graph: MeshGraph; onSelect: Props['onSelect'] }) {
+  const lookup = (id: string) => graph.nodes.find((x) => x.id === id);
+  return (
+    <>
+      <div className="muted">{n.kind}{n.observedOnly ? ' · seen only in telemetry' : ''}</div>
+      <h2 data-testid="panel-title">{n.label}</h2>
+      <div className="mono muted" style={{ fontSize: 11, marginBottom: 8 }}>
+        {n.id}
+      </div>
+      <NodeDetails n={n} graph={graph} onSelect={onSelect} />
+      <Warnings warnings={n.warnings} />
+      <Findings findings={n.findings} />
+      <Connections graph={graph} id={n.id} onSelect={onSelect} />
+      <Resources x={n} />
+      <Forms links={formLinks(n, lookup)} />
+    </>
+  );
+}
+
+function EdgePanel({ e, graph, telemetry, onSelect }: { e: GraphEdge; graph: MeshGraph; telemetry: boolean; onSelect: Props['onSelect'] }) {
+  const src = graph.nodes.find((n) => n.id === e.source);
+  const dst = graph.nodes.find((n) => n.id === e.target);
+  const traffic = edgeTraffic(e);
+  const m = e.metrics;
+  const forms = dst ? formLinks(dst, (id) => graph.nodes.find((x) => x.id === id)) : [];
+  return (
+    <>
+      <div className="muted">{e.kind} edge</div>
+      <h2 data-testid="panel-title">
+        <button type="button" className="linklike" onClick={() => onSelect({ node: e.source })}>
+          {src?.label ?? e.source}
+        </button>{' '}
+        →{' '}
+        <button type="button" className="linklike" onClick={() => onSelect({ node: e.target })}>
+          {dst?.label ?? e.target}
+        </button>
+      </h2>
+      <div className="mono muted" style={{ fontSize: 11, marginBottom: 8 }}>
+        {e.id}
+      </div>
+      <dl>
+        {e.protocol && <Row k="protocol">{e.protocol}{e.port ? ` port ${e.port}` : ''}</Row>}
+        {e.weight !== undefined && (
+          <Row k="weight">
+            {e.weight}%{e.weightShared ? ' (shared by the versions of the destination)' : ''}
+            {e.implicit ? ' (implicit: no VirtualService)' : ''}
+          </Row>
+        )}
+        {e.subset && <Row k="subset">{e.subset}</Row>}
+        {e.match && <Row k="match">{e.match}</Row>}
+        {e.via?.gateway && (
+          <Row k="via">
+            <Res name={e.via.gateway} />
+            {e.via.hosts?.length ? <div className="reason">hosts {e.via.hosts.join(', ')}</div> : null}
+          </Row>
+        )}
+        {e.badges.length > 0 && <Row k="policies">{e.badges.map((b) => b.label).join(', ')}</Row>}
+        <Row k="traffic">
+          <span data-testid="panel-traffic">
+            {traffic === 'both' ? 'declared and observed' : traffic === 'declared-only' ? (telemetry ? 'declared, no traffic observed' : 'declared (no telemetry)') : 'observed, not declared by the configuration'}
+          </span>
+          {m && (
+            <div className="reason">
+              {m.rps !== undefined ? `${formatRate(m.rps)}, ${formatPercent(m.errorRatio ?? 0)} errors` : ''}
+              {m.p95Ms !== undefined ? `, p95 ${Math.round(m.p95Ms)} ms` : ''}
+              {m.tcpBytesPerSec !== undefined ? `${m.rps !== undefined ? ', ' : ''}${formatBytes(m.tcpBytesPerSec)} sent` : ''}
+            </div>
+          )}
+        </Row>
+        {e.basis && <Row k="inferred from">{e.evidence.join('; ')}</Row>}
+      </dl>
+      {e.security && (
+        <>
+          <h3>Connection security</h3>
+          <div data-testid="panel-security">
+            <span className="decision">
+              <SecurityIcon state={e.security.state} /> {SECURITY_TEXT[e.security.state]}
+            </span>
+            <div className="reason">{e.security.reason}</div>
+            <dl style={{ marginTop: 4 }}>
+              <Row k="client">
+                {e.security.client.mode} ({e.security.client.level}){e.security.client.resource && <div className="reason"><Res name={e.security.client.resource} /></div>}
+              </Row>
+              {e.security.server && (
+                <Row k="server">
+                  {e.security.server.mode} ({e.security.server.level}){!e.security.server.inMesh && ' · no sidecar'}
+                  {e.security.server.resource && (
+                    <div className="reason">
+                      <Res name={e.security.server.resource} />
+                    </div>
+                  )}
+                </Row>
+              )}
+            </dl>
+          </div>
+        </>
+      )}
+      {e.authz && (
+        <>
+          <h3>Authorization</h3>
+          <div data-testid="panel-authz">
+            <span className={`decision ${e.authz.decision}`}>
+              {e.authz.decision === 'deny' ? <DenyIcon /> : e.authz.decision === 'conditional' ? <ConditionalIcon /> : <LockIcon />}
+              {e.authz.decision === 'deny' ? 'denied' : e.authz.decision === 'allow' ? 'allowed' : 'conditional'}
+            </span>
+            {e.authz.policy && (
+              <>
+                {' '}
+                by <Res name={e.authz.policy} />
+              </>
+            )}
+            <div className="reason">{e.authz.reason}</div>
+          </div>
+        </>
+      )}
+      <Findings findings={e.findings} />
+      <Resources x={e} />
+      <Forms links={forms} />
+    </>
+  );
+}
+
+export function SidePanel({ graph, node, edge, telemetry, onSelect }: Props) {
+  const n = node ? graph.nodes.find((x) => x.id === node) : undefined;
+  const e = !n && edge ? graph.edges.find((x) => x.id === edge) : undefined;
+  if (!node && !edge) return null;
+  return (
+    <aside className="side-panel" data-testid="side-panel" aria-label="Details">
+      <button type="button" className="close" aria-label="Close details" onClick={() => onSelect({})}>
+        ×
+      </button>
+      {n && <NodePanel n={n} graph={graph} onSelect={onSelect} />}
+      {e && <EdgePanel e={e} graph={graph} telemetry={telemetry} onSelect={onSelect} />}
+      {!n && !e && (
+        <p className="muted" data-testid="panel-missing">
+          {node ?? edge} is not in this view (hidden by a filter, another namespace, or gone from the configuration).
+        </p>
+      )}
+    </aside>
+  );
+}

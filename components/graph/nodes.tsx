@@ -1,0 +1,139 @@
+'use client';
+/**
+ * Node components. Memoized, defined once (nodeTypes at module level), reading only
+ * their own data plus the narrow view values of store.ts. Sizes are fixed
+ * (layout/sizes.ts), so nothing is measured before the layout.
+ */
+import { Handle, Position, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { memo } from 'react';
+import type { GraphNode, NamespaceNode, NodeKind } from '@/lib/istio/graph/types';
+import { WarnIcon } from './icons';
+import { useDetail, useFindState } from './store';
+
+export type MeshNodeData = { node: GraphNode };
+export type MeshFlowNode = Node<MeshNodeData, NodeKind>;
+
+const KIND_TAG: Record<NodeKind, string> = {
+  namespace: 'NS',
+  gateway: 'GW',
+  service: 'SVC',
+  version: 'VER',
+  workload: 'WL',
+  external: 'EXT',
+  unknown: '?',
+};
+
+function subtitle(n: GraphNode): string {
+  switch (n.kind) {
+    case 'gateway':
+      return n.resolved ? `${n.role} gateway · ${n.namespace}` : `${n.role} gateway · no workload`;
+    case 'service': {
+      const p = n.ports.map((x) => `${x.protocol === 'unknown' ? 'tcp?' : x.protocol} ${x.port}`).slice(0, 2).join(', ');
+      return p || n.host;
+    }
+    case 'version':
+      return n.version ? `${n.labelKeys[1]}=${n.version}` : `no ${n.labelKeys[1]} label`;
+    case 'workload':
+      return n.workloads[0]?.kind ?? 'workload';
+    case 'external': {
+      const proto = n.protocol === 'unknown' ? '' : n.protocol.toUpperCase();
+      return [proto, n.hosts[0] ?? n.addresses[0]].filter(Boolean).join(' · ');
+    }
+    default:
+      return '';
+  }
+}
+
+function Findings({ n }: { n: GraphNode }) {
+  if (!n.findings?.length) return null;
+  const level = n.findingLevel === 'Error' ? 'err' : n.findingLevel === 'Warning' ? 'warn' : 'info';
+  return (
+    <span className={`fbadge ${level}`} data-testid={`findings-${n.id}`} title={n.findings.map((f) => `${f.code} ${f.message}`).join('\n')}>
+      {n.findings.length}
+    </span>
+  );
+}
+
+function titleOf(n: GraphNode): string {
+  const lines = [`${n.kind} ${n.label}`];
+  if (n.namespace) lines.push(`namespace ${n.namespace}`);
+  for (const w of n.warnings ?? []) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+function MeshNodeView({ id, data, selected }: NodeProps<MeshFlowNode>) {
+  const n = data.node;
+  const detail = useDetail();
+  const find = useFindState(id);
+  const outside = (n.kind === 'version' || n.kind === 'workload') && !n.inMesh;
+  const cls = [
+    'mnode',
+    `k-${n.kind}`,
+    selected ? 'sel' : '',
+    find ?? '',
+    n.observedOnly ? 'observed-only' : '',
+    n.kind === 'gateway' && !n.resolved ? 'unresolved' : '',
+    outside ? 'outside' : '',
+    n.findingLevel ? `f-${n.findingLevel.toLowerCase()}` : '',
+  ].join(' ');
+  return (
+    <div className={cls} data-testid={`node-${id}`} title={detail === 'min' ? undefined : titleOf(n)}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      {detail !== 'min' && (
+        <>
+          <span className="tag">{KIND_TAG[n.kind]}</span>
+          <span className="body">
+            <span className="label">{n.label}</span>
+            {detail === 'full' && <span className="sub">{subtitle(n)}</span>}
+          </span>
+          {detail === 'full' && (
+            <span className="badges">
+              {outside && <span className="nbadge warn" title={'sidecar' in n ? n.sidecar.reason : ''}>no sidecar</span>}
+              {n.warnings?.length ? (
+                <span className="nbadge warn" title={n.warnings.join('\n')}>
+                  <WarnIcon />
+                </span>
+              ) : null}
+              <Findings n={n} />
+            </span>
+          )}
+        </>
+      )}
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+}
+
+function NamespaceView({ id, data, selected }: NodeProps<MeshFlowNode>) {
+  const n = data.node as NamespaceNode;
+  const detail = useDetail();
+  return (
+    <div className={`nsbox ${selected ? 'sel' : ''} ${n.findingLevel ? `f-${n.findingLevel.toLowerCase()}` : ''}`} data-testid={`node-${id}`}>
+      <div className="nshead">
+        <span className="nsname">{n.label}</span>
+        {detail !== 'min' && (
+          <>
+            <span className={`nbadge ${n.injection === 'enabled' || n.injection === 'revision' ? 'ok' : ''}`}>injection {n.injection}</span>
+            <span className="nbadge" title={n.mtls.reason}>
+              mTLS {n.mtls.mode}
+            </span>
+            <Findings n={n} />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+const MeshNode = memo(MeshNodeView);
+const Namespace = memo(NamespaceView);
+
+export const nodeTypes: NodeTypes = {
+  namespace: Namespace,
+  gateway: MeshNode,
+  service: MeshNode,
+  version: MeshNode,
+  workload: MeshNode,
+  external: MeshNode,
+  unknown: MeshNode,
+};

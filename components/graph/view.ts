@@ -1,0 +1,276 @@
+/**
+ * The graph page's view state and the pure steps between the API response and the
+ * renderer: URL <-> state, filtering/folding, labels, and links to the editor and the
+ * forms. No React here (unit-tested in view.test.ts).
+ *
+ * URL parameters (all optional, so a link shows a teammate the same view):
+ *   namespaces=a,b     (falls back to the shell's ns=)   window=5m
+ *   versionLabels=app:version,component:release          prometheus=<url typed in the settings>
+ *   node=<id> | edge=<id>   the selection (side panel)
+ *   find=<text>        highlight matches                 hide=<text>,<text>   hide names (or /regex/)
+ *   hideKinds=version,external      hideNs=a,b           traffic=all|declared|observed|mismatch|...
+ *   fold=1             versions folded into their service
+ */
+import { collapseVersions, DEFAULT_VERSION_LABELS, filterGraph, findNodes, type GraphFilter } from '@/lib/istio/graph';
+import type { EdgeMetrics, GraphEdge, GraphNode, MeshGraph, NodeKind, ResourceRef } from '@/lib/istio/graph/types';
+import { kindInfo } from '@/lib/istio/kinds';
+
+export type TrafficFilter = NonNullable<GraphFilter['traffic']>;
+export const TRAFFIC_FILTERS: Array<{ value: TrafficFilter; label: string }> = [
+  { value: 'all', label: 'all edges' },
+  { value: 'declared', label: 'declared by config' },
+  { value: 'observed', label: 'with traffic' },
+  { value: 'mismatch', label: 'config ≠ traffic' },
+  { value: 'declared-only', label: 'declared, no traffic' },
+  { value: 'observed-only', label: 'traffic, not declared' },
+];
+export const HIDEABLE_KINDS: NodeKind[] = ['gateway', 'service', 'version', 'workload', 'external', 'unknown', 'namespace'];
+export const WINDOWS = ['1m', '5m', '15m', '30m', '1h', '6h', '1d'] as const;
+
+export interface GraphViewState {
+  namespaces: string[];
+  window: string;
+  /** Raw "app:version,component:release"; undefined: the server's defaults. */
+  versionLabels?: string;
+  node?: string;
+  edge?: string;
+  find: string;
+  hide: string[];
+  hideKinds: NodeKind[];
+  /** Namespaces whose nodes are hidden (the other end of their edges stays). */
+  hideNs: string[];
+  traffic: TrafficFilter;
+  fold: boolean;
+  prometheus?: string;
+}
+
+const KINDS = new Set<string>(HIDEABLE_KINDS);
+const TRAFFIC = new Set<string>(TRAFFIC_FILTERS.map((t) => t.value));
+const list = (s: string | null) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
+export function readViewState(params: URLSearchParams): GraphViewState {
+  const namespaces = params.has('namespaces') ? list(params.get('namespaces')) : list(params.get('ns'));
+  const traffic = params.get('traffic') ?? 'all';
+  return {
+    namespaces: [...new Set(namespaces)],
+    window: params.get('window') || '5m',
+    versionLabels: params.get('versionLabels') || undefined,
+    node: params.get('node') || undefined,
+    edge: params.get('node') ? undefined : params.get('edge') || undefined,
+    find: params.get('find') ?? '',
+    hide: list(params.get('hide')),
+    hideKinds: list(params.get('hideKinds')).filter((k): k is NodeKind => KINDS.has(k)),
+    hideNs: list(params.get('hideNs')),
+    traffic: TRAFFIC.has(traffic) ? (traffic as TrafficFilter) : 'all',
+    fold: params.get('fold') === '1',
+    prometheus: params.get('prometheus') || undefined,
+  };
+}
+
+/** URL parameter changes for a partial state (undefined/empty removes the parameter). */
+export function viewParams(patch: Partial<GraphViewState>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if ('namespaces' in patch) {
+    out.namespaces = patch.namespaces?.length ? patch.namespaces.join(',') : undefined;
+    out.ns = undefined;
+  }
+  if ('window' in patch) out.window = patch.window === '5m' ? undefined : patch.window;
+  if ('versionLabels' in patch) out.versionLabels = patch.versionLabels || undefined;
+  if ('node' in patch || 'edge' in patch) {
+    out.node = patch.node || undefined;
+    out.edge = patch.node ? undefined : patch.edge || undefined;
+  }
+  if ('find' in patch) out.find = patch.find || undefined;
+  if ('hide' in patch) out.hide = patch.hide?.length ? patch.hide.join(',') : undefined;
+  if ('hideKinds' in patch) out.hideKinds = patch.hideKinds?.length ? patch.hideKinds.join(',') : undefined;
+  if ('hideNs' in patch) out.hideNs = patch.hideNs?.length ? patch.hideNs.join(',') : undefined;
+  if ('traffic' in patch) out.traffic = patch.traffic === 'all' ? undefined : patch.traffic;
+  if ('fold' in patch) out.fold = patch.fold ? '1' : undefined;
+  if ('prometheus' in patch) out.prometheus = patch.prometheus || undefined;
+  return out;
+}
+
+/** Query of GET /api/graph for a view. */
+export function apiQuery(s: GraphViewState): Record<string, string | undefined> {
+  return {
+    namespaces: s.namespaces.length ? s.namespaces.join(',') : undefined,
+    window: s.window,
+    versionLabels: s.versionLabels,
+    prometheus: s.prometheus,
+  };
+}
+
+/* ---- version label pairs ---- */
+
+export const DEFAULT_PAIRS: string[] = DEFAULT_VERSION_LABELS.map(([a, v]) => `${a}:${v}`);
+const APP_KEYS = ['app', 'app.kubernetes.io/name', 'component', 'app.kubernetes.io/component', 'service', 'k8s-app', 'name'];
+const VERSION_KEYS = ['version', 'app.kubernetes.io/version', 'release', 'track', 'revision', 'stage', 'variant'];
+
+export function parsePairs(raw: string | undefined): string[] {
+  return raw ? list(raw) : [...DEFAULT_PAIRS];
+}
+
+/**
+ * Label pairs worth offering for grouping workloads into versions: the pairs in use,
+ * the defaults, and app-like + version-like keys that workloads of the graph carry
+ * together (S4: component/release). Each with the number of nodes that carry it.
+ */
+export function suggestVersionLabels(graph: Pick<MeshGraph, 'nodes'>, current: readonly string[]): Array<{ pair: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const n of graph.nodes) {
+    if (n.kind !== 'version' && n.kind !== 'workload') continue;
+    const keys = Object.keys(n.labels);
+    for (const a of APP_KEYS) {
+      if (!keys.includes(a)) continue;
+      for (const v of VERSION_KEYS) if (keys.includes(v)) counts.set(`${a}:${v}`, (counts.get(`${a}:${v}`) ?? 0) + 1);
+    }
+  }
+  const pairs = [...new Set([...current, ...DEFAULT_PAIRS, ...counts.keys()])];
+  return pairs.map((pair) => ({ pair, count: counts.get(pair) ?? 0 }));
+}
+
+/* ---- applying the view ---- */
+
+/**
+ * The graph as drawn: versions folded (fold), names/kinds/edges hidden, and namespace
+ * boxes with nothing in them left out (kube-system and friends) unless asked for.
+ */
+export function applyView(graph: MeshGraph, s: Pick<GraphViewState, 'hide' | 'hideKinds' | 'traffic' | 'fold' | 'namespaces'> & { hideNs?: string[] }): MeshGraph {
+  let g = graph;
+  const hideNs = s.hideNs ?? [];
+  if (s.fold) g = collapseVersions(g);
+  if (s.hide.length || s.hideKinds.length || hideNs.length || s.traffic !== 'all') {
+    g = filterGraph(g, { hideNames: s.hide, hideKinds: s.hideKinds, hideNamespaces: hideNs, traffic: s.traffic });
+  }
+  const parents = new Set<string>();
+  for (const n of g.nodes) if (n.parent) parents.add(n.parent);
+  const wanted = new Set(s.namespaces.map((ns) => `ns:${ns}`));
+  if (g.nodes.some((n) => n.kind === 'namespace' && !parents.has(n.id) && !wanted.has(n.id))) {
+    g = { ...g, nodes: g.nodes.filter((n) => n.kind !== 'namespace' || parents.has(n.id) || wanted.has(n.id)) };
+  }
+  return g;
+}
+
+/** Ids matching the find box (namespace boxes excluded). */
+export function findMatches(graph: MeshGraph, query: string): string[] {
+  const ids = new Set(findNodes(graph, query));
+  return graph.nodes.filter((n) => n.kind !== 'namespace' && ids.has(n.id)).map((n) => n.id);
+}
+
+/* ---- labels ---- */
+
+function num(x: number): string {
+  if (x >= 1000) return `${(x / 1000).toFixed(x >= 10_000 ? 0 : 1)}k`;
+  if (x >= 10) return x.toFixed(0);
+  if (x >= 1) return x.toFixed(1).replace(/\.0$/, '');
+  if (x > 0) return x.toPrecision(1);
+  return '0';
+}
+
+export const formatRate = (rps: number) => `${num(rps)} req/s`;
+export function formatPercent(ratio: number): string {
+  if (ratio > 0 && ratio < 0.001) return '<0.1%';
+  const pct = ratio * 100;
+  return `${(pct >= 10 ? pct.toFixed(0) : pct.toFixed(1)).replace(/\.0$/, '')}%`;
+}
+export function formatBytes(bps: number): string {
+  if (bps >= 1e6) return `${(bps / 1e6).toFixed(1)} MB/s`;
+  if (bps >= 1e3) return `${(bps / 1e3).toFixed(bps >= 1e4 ? 0 : 1)} kB/s`;
+  return `${Math.round(bps)} B/s`;
+}
+
+/** The parts of an edge label: weight %, req/s, error %, TCP throughput. */
+export function edgeLabelParts(e: Pick<GraphEdge, 'weight' | 'implicit' | 'metrics' | 'kind'>): string[] {
+  const parts: string[] = [];
+  if (e.weight !== undefined && !e.implicit) parts.push(`${e.weight}%`);
+  const m: EdgeMetrics | undefined = e.metrics;
+  if (m?.rps !== undefined) {
+    parts.push(formatRate(m.rps));
+    if ((m.errorRatio ?? 0) > 0) parts.push(`${formatPercent(m.errorRatio ?? 0)} err`);
+  }
+  if (m?.tcpBytesPerSec !== undefined) parts.push(formatBytes(m.tcpBytesPerSec));
+  return parts;
+}
+
+export type EdgeTraffic = 'both' | 'declared-only' | 'observed-only';
+export const edgeTraffic = (e: Pick<GraphEdge, 'declared' | 'observed'>): EdgeTraffic => (e.declared && e.observed ? 'both' : e.declared ? 'declared-only' : 'observed-only');
+
+/* ---- links ---- */
+
+/** "VirtualService ns/name" -> /config/networking.istio.io/v1/virtualservices/ns/name (undefined for unknown kinds). */
+export function refHref(ref: string | ResourceRef): string | undefined {
+  const text = typeof ref === 'string' ? ref : ref.resource;
+  const m = /^(\S+) (?:([^/\s]+)\/)?(\S+)$/.exec(text);
+  if (!m) return undefined;
+  const [, kind, ns, name] = m;
+  const info = kindInfo(kind as string);
+  if (!info || !name) return undefined;
+  const version = info.versions[0] ?? 'v1';
+  const enc = encodeURIComponent;
+  return `/config/${enc(info.group || 'core')}/${enc(version)}/${enc(info.plural)}/${enc(info.namespaced ? ns ?? '-' : '-')}/${enc(name)}`;
+}
+
+export interface FormLink {
+  label: string;
+  href: string;
+}
+
+/** Forms that change what a node is made of (routes built by the forms engineer). */
+export function formLinks(n: GraphNode, lookup: (id: string) => GraphNode | undefined = () => undefined): FormLink[] {
+  const q = (o: Record<string, string | undefined>) =>
+    Object.entries(o)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}=${encodeURIComponent(v as string)}`)
+      .join('&');
+  const ns = n.namespace;
+  const out: FormLink[] = [];
+  switch (n.kind) {
+    case 'service':
+      out.push({ label: 'Traffic shifting', href: `/forms/traffic?${q({ ns, service: n.name })}` });
+      out.push({ label: 'Expose through a gateway', href: `/forms/expose?${q({ ns, service: n.name })}` });
+      out.push({ label: 'mTLS', href: `/forms/mtls?${q({ ns })}` });
+      for (const id of n.versions.slice(0, 1)) {
+        const v = lookup(id);
+        const name = v && (v.kind === 'version' || v.kind === 'workload') ? v.workloads[0]?.name : undefined;
+        if (name) out.push({ label: 'Restrict callers', href: `/forms/callers?${q({ ns, workload: name })}` });
+      }
+      break;
+    case 'version':
+    case 'workload': {
+      const name = n.workloads[0]?.name ?? (n.kind === 'workload' ? n.name : n.app);
+      out.push({ label: 'Restrict callers', href: `/forms/callers?${q({ ns, workload: name })}` });
+      out.push({ label: 'Sidecar injection', href: `/forms/injection?${q({ ns })}` });
+      out.push({ label: 'mTLS', href: `/forms/mtls?${q({ ns })}` });
+      break;
+    }
+    case 'namespace':
+      out.push({ label: 'Sidecar injection', href: `/forms/injection?${q({ ns })}` });
+      out.push({ label: 'mTLS', href: `/forms/mtls?${q({ ns })}` });
+      out.push({ label: 'New ServiceEntry', href: `/forms/serviceentry?${q({ ns })}` });
+      break;
+    case 'external':
+      out.push({ label: n.serviceEntry ? 'Edit ServiceEntry' : 'Declare a ServiceEntry', href: `/forms/serviceentry?${q({ ns: ns ?? undefined, name: n.serviceEntry?.split('/').pop() })}` });
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Every resource behind a node or edge, deduplicated, with the field path when there is one. */
+export function resourcesBehind(x: GraphNode | GraphEdge): ResourceRef[] {
+  const refs: ResourceRef[] = [...x.refs];
+  if ('kind' in x && (x.kind === 'namespace' || x.kind === 'version' || x.kind === 'workload') && 'mtls' in x && x.mtls.resource) refs.push({ resource: x.mtls.resource });
+  if ('source' in x) {
+    if (x.security?.server?.resource) refs.push({ resource: x.security.server.resource });
+    if (x.security?.client.resource) refs.push({ resource: x.security.client.resource });
+    if (x.authz?.policy) refs.push({ resource: x.authz.policy });
+  }
+  const seen = new Set<string>();
+  return refs.filter((r) => {
+    const k = `${r.resource}#${r.path ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

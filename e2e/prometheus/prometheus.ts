@@ -1,0 +1,173 @@
+/**
+ * A real Prometheus (Debian's `prometheus` package, with promtool) on loopback, loaded
+ * with synthetic Istio telemetry for the demo mesh (traffic.ts):
+ *
+ * 1. history: an OpenMetrics file with samples over the last hour (every 15 s, every
+ *    5 s in the last 10 minutes: the scrape interval, so rate() over short windows that
+ *    straddle history and scrapes stays exact), turned into TSDB blocks with
+ *    `promtool tsdb create-blocks-from openmetrics`;
+ * 2. the present: a tiny exporter on loopback that Prometheus scrapes every 5 s, serving
+ *    the same counters (same labels, same linear growth, explicit timestamps), so the
+ *    graph's "rate over the last 5m at now" keeps its figures however long a test run
+ *    or a demo lasts;
+ * 3. a check, with an explicit evaluation `time` inside the backfilled hour, that the
+ *    imported series are queryable.
+ *
+ * Used by the Playwright global setup and `npm run demo`. Node-only.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../support/app';
+import { DEMO_TRAFFIC, exposition, openMetrics, sampleTimes, seriesFor, type TrafficEdge } from './traffic';
+
+export class PrometheusMissingError extends Error {
+  constructor(what: string) {
+    super(
+      `${what} was not found on PATH. The graph's end-to-end tests run a real Prometheus:\n` +
+        '  sudo apt-get install -y prometheus        # Debian/Ubuntu; includes promtool\n' +
+        '  sudo systemctl stop prometheus            # the tests start their own, on loopback\n' +
+        '(.ci/run installs it.) Or set PROMETHEUS_BIN / PROMTOOL_BIN to the binaries.',
+    );
+    this.name = 'PrometheusMissingError';
+  }
+}
+
+export interface RunningPrometheus {
+  url: string;
+  /** Where the exporter of live samples listens. */
+  exporterUrl: string;
+  /** Unix seconds: the backfilled history ends here. */
+  historyEnd: number;
+  stop(): Promise<void>;
+}
+
+function which(bin: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
+  const p = r.stdout.trim();
+  return r.status === 0 && p ? p : undefined;
+}
+
+export function findPrometheus(): { prometheus: string; promtool: string } {
+  const prometheus = process.env.PROMETHEUS_BIN || which('prometheus');
+  if (!prometheus) throw new PrometheusMissingError('prometheus');
+  const promtool = process.env.PROMTOOL_BIN || which('promtool');
+  if (!promtool) throw new PrometheusMissingError('promtool');
+  return { prometheus, promtool };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function query(url: string, q: string, time?: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const body = new URLSearchParams({ query: q });
+  if (time !== undefined) body.set('time', String(time));
+  const r = await fetch(`${url}/api/v1/query`, { method: 'POST', body });
+  const j = (await r.json()) as { status: string; error?: string; data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  if (j.status !== 'success') throw new Error(`Prometheus query ${q} failed: ${j.error}`);
+  return j.data?.result ?? [];
+}
+
+export async function startPrometheus(opts: { traffic?: TrafficEdge[]; historySeconds?: number; log?: (l: string) => void; dir?: string } = {}): Promise<RunningPrometheus> {
+  const log = opts.log ?? (() => {});
+  const bins = findPrometheus();
+  const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'meshboard-prometheus-'));
+  const data = path.join(dir, 'data');
+  mkdirSync(data, { recursive: true });
+  const [port, exporterPort] = [await freePort(), await freePort()];
+  const job = 'istio-mesh';
+  const instance = `127.0.0.1:${exporterPort}`;
+  const series = seriesFor(opts.traffic ?? DEMO_TRAFFIC);
+
+  // 1. History.
+  const historyEnd = Math.floor(Date.now() / 1000) - 5;
+  const file = path.join(dir, 'history.om.txt');
+  // History carries the target labels Prometheus gives the scraped samples, so history and present are one series each.
+  const recent = historyEnd - 600;
+  const times = [...sampleTimes(historyEnd - (opts.historySeconds ?? 3600), recent - 1, 15), ...sampleTimes(recent, historyEnd, 5)];
+  writeFileSync(file, openMetrics(series, { times, extraLabels: { job, instance } }));
+  const created = spawnSync(bins.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, data], { encoding: 'utf8' });
+  if (created.status !== 0) throw new Error(`promtool tsdb create-blocks-from openmetrics failed:\n${created.stderr || created.stdout}`);
+  rmSync(file, { force: true });
+
+  // 2. The exporter of live samples.
+  const exporter = http.createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.end(exposition(series, Date.now() / 1000));
+  });
+  await new Promise<void>((resolve) => exporter.listen(exporterPort, '127.0.0.1', resolve));
+  writeFileSync(
+    path.join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 5s\n  evaluation_interval: 1m\nscrape_configs:\n  - job_name: ${job}\n    honor_timestamps: true\n    static_configs:\n      - targets: ['${instance}']\n`,
+  );
+
+  // 3. Prometheus itself.
+  const url = `http://127.0.0.1:${port}`;
+  const tail: string[] = [];
+  const child: ChildProcess = spawn(
+    bins.prometheus,
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${data}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=30d',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const keep = (d: Buffer) => {
+    tail.push(d.toString());
+    if (tail.length > 50) tail.shift();
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const stop = async () => {
+    await new Promise<void>((resolve) => exporter.close(() => resolve()));
+    if (child.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      });
+    }
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${tail.join('')}`);
+      try {
+        const r = await fetch(`${url}/-/ready`);
+        if (r.ok) break;
+      } catch {
+        /* not yet */
+      }
+      if (Date.now() > deadline) throw new Error(`prometheus not ready within 60 s:\n${tail.join('')}`);
+      await sleep(250);
+    }
+    // The backfilled hour is there (explicit time inside it)...
+    const past = await query(url, 'count(istio_requests_total)', historyEnd - 600);
+    if (!past.length || Number(past[0]!.value[1]) === 0) throw new Error('the imported telemetry is not queryable (count(istio_requests_total) at historyEnd-10m is empty)');
+    // ...and the first scrape landed, so "now" has samples too.
+    const scrapeDeadline = Date.now() + 30_000;
+    for (;;) {
+      const up = await query(url, `up{job="${job}"}`);
+      if (up.length && up[0]!.value[1] === '1') break;
+      if (Date.now() > scrapeDeadline) throw new Error(`prometheus did not scrape the telemetry exporter at ${instance}:\n${tail.join('')}`);
+      await sleep(500);
+    }
+    log(`Prometheus ${url}: ${series.length} series, an hour of history (promtool) plus live scrapes of ${instance}`);
+    return { url, exporterUrl: `http://${instance}`, historyEnd, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

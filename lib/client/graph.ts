@@ -1,0 +1,27 @@
+/**
+ * The graph's query: key under keys.graph(context) (so live changes invalidate it) and
+ * the fetcher of GET /api/graph. The previous graph stays on screen while a new one
+ * loads (another window, namespaces, label pairs) and while a live refetch runs.
+ */
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { GraphResponse } from '../contracts/graph';
+import { apiFetch } from './api';
+import { keys } from './keys';
+
+export interface GraphQueryParams {
+  namespaces?: string;
+  window?: string;
+  versionLabels?: string;
+  prometheus?: string;
+}
+
+export const graphQuery = (context: string, params: GraphQueryParams) =>
+  queryOptions({
+    queryKey: [...keys.graph(context), params] as const,
+    queryFn: ({ signal }) => apiFetch<GraphResponse>('/api/graph', { context, query: { ...params }, signal }),
+    placeholderData: keepPreviousData,
+    // Config changes come through live events; telemetry moves on by itself: refresh rates every 30 s.
+    staleTime: 15_000,
+    refetchInterval: (q) => (q.state.data?.meta.prometheus.status === 'off' ? false : 30_000),
+    retry: (n, e) => n < 2 && ![400, 403, 404].includes((e as { status?: number }).status ?? 0),
+  });

@@ -1,0 +1,51 @@
+/**
+ * GET /api/graph: query parameters and response shape, shared by the route and the
+ * browser. The graph itself is lib/istio/graph's MeshGraph (see its README); the
+ * response adds where telemetry came from and how the findings were computed.
+ *
+ *   ?namespaces=a,b              namespaces to show (and their direct neighbours); empty: all
+ *   &window=5m                   Prometheus rate window
+ *   &versionLabels=app:version,component:release   app/version label pairs, tried in order
+ *   &prometheus=http://127.0.0.1:9090              Prometheus base URL typed in the UI (optional;
+ *                                the server's PROMETHEUS_URL otherwise). Only http(s); see lib/k8s/graph.ts
+ *                                for which hosts are accepted.
+ *   &context=NAME                kubeconfig context
+ */
+import { z } from 'zod';
+import type { GraphMeta, MeshGraph } from '../istio/graph/types';
+
+export const graphExtraParamsSchema = z.object({
+  prometheus: z
+    .string()
+    .max(2048, 'prometheus: URL too long')
+    .optional()
+    .transform((s) => s?.trim() || undefined),
+});
+
+export interface PrometheusStatus {
+  /**
+   * ok: telemetry merged; unavailable: configured but the query failed (the graph is
+   * declared-only); off: no Prometheus configured (declared-only).
+   */
+  status: 'ok' | 'unavailable' | 'off';
+  /** Base URL that was queried. */
+  url?: string;
+  /** env: PROMETHEUS_URL of the server; request: typed in the UI. */
+  source?: 'env' | 'request';
+  /** Why it is unavailable (or off). */
+  message?: string;
+  /** Evaluation time of the queries (Unix seconds). */
+  time?: number;
+  /** Query round trip. */
+  ms?: number;
+}
+
+export interface GraphResponseMeta extends GraphMeta {
+  prometheus: PrometheusStatus;
+  /** Findings of the validation engine attached to nodes and edges. */
+  findings: { count: number; attached: number; ms: number };
+  /** Server time spent building the graph (ms), telemetry excluded. */
+  buildMs: number;
+}
+
+export type GraphResponse = Omit<MeshGraph, 'meta'> & { meta: GraphResponseMeta };
