@@ -25,6 +25,7 @@ import { attachFindings, buildGraph, buildObservedQueries, observedFromPrometheu
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { indexResources, type MeshResources } from '../istio/resources';
 import { clusterFindings } from './analysis';
+import { parseResourceName } from '../istio/findings';
 import type { ClusterCache } from './cache';
 
 export class PrometheusUrlError extends Error {
@@ -172,7 +173,16 @@ export async function meshGraph(cache: ClusterCache, params: GraphParams, opts: 
   const built = buildGraph(resources, { namespaces: params.namespaces, versionLabels: params.versionLabels, observed });
   const buildMs = Math.round(performance.now() - t0);
   const f = clusterFindings(cache);
-  const graph = attachFindings(built, f.findings);
+  // A view of some namespaces shows the findings about resources in the namespaces it
+  // draws: a shared ingress gateway does not collect every other team's Gateway problems.
+  const drawn = new Set(built.nodes.map((n) => n.namespace).filter(Boolean));
+  const visible = params.namespaces?.length
+    ? f.findings.filter((x) => {
+        const r = parseResourceName(x.resource);
+        return !r?.namespace || drawn.has(r.namespace);
+      })
+    : f.findings;
+  const graph = attachFindings(built, visible);
   const attached = graph.nodes.reduce((a, n) => a + (n.findings?.length ?? 0), 0) + graph.edges.reduce((a, e) => a + (e.findings?.length ?? 0), 0);
   return { ...graph, meta: { ...graph.meta, prometheus, findings: { count: f.findings.length, attached, ms: f.ms }, buildMs } };
 }
