@@ -158,7 +158,7 @@ spec:
 
   test('find highlights matches; hide removes names and kinds', async ({ page }) => {
     await openGraph(page, '?namespaces=default');
-    await page.getByLabel('Find').fill('reviews');
+    await page.getByLabel('Find', { exact: true }).fill('reviews');
     await expect(page.getByTestId('find-count')).toHaveText('4 found');
     await expect(node(page, 'svc:default/reviews')).toHaveClass(/match/);
     await expect(node(page, 'svc:default/details')).toHaveClass(/dim/);
