@@ -12,53 +12,15 @@
  * Goals: first paint within 1.5 s, at least 30 frames per second.
  */
 import { chromium, type Page } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildGraph } from '../../lib/istio/graph/build';
 import { generateMesh } from '../../lib/istio/graph/generate';
-import { freePort, REPO } from '../support/app';
+import { REPO, startApp } from '../support/app';
 
 /** The production build on a free loopback port, without any cluster (the bench page needs none). */
 async function startConsole(): Promise<{ url: string; stop(): Promise<void> }> {
-  if (!existsSync(path.join(REPO, '.next', 'BUILD_ID'))) throw new Error('No production build: run `npx next build` first.');
-  const port = await freePort();
-  const log: string[] = [];
-  const child = spawn(process.execPath, [path.join(REPO, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: REPO,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', KUBECONFIG: path.join(REPO, 'bench-results', 'no-kubeconfig') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Meshboard exited (${child.exitCode}):\n${log.join('')}`);
-    try {
-      if ((await fetch(`${url}/graph/bench`)).ok) break;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`Meshboard did not answer within 60 s:\n${log.join('')}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
+  return startApp({ kubeconfig: path.join(REPO, 'bench-results', 'no-kubeconfig'), readyPath: '/graph/bench' });
 }
 
 function arg(name: string, fallback: number): number {

@@ -25,7 +25,11 @@ export interface RunningApp {
   logs(): string;
 }
 
-export async function startApp(opts: { kubeconfig: string; port?: number; env?: Record<string, string> }): Promise<RunningApp> {
+/**
+ * `readyPath`: what to poll until it answers 200 (default /api/status, which needs the
+ * cluster; the benchmark page needs none).
+ */
+export async function startApp(opts: { kubeconfig: string; port?: number; env?: Record<string, string>; readyPath?: string }): Promise<RunningApp> {
   if (!existsSync(path.join(REPO, '.next', 'BUILD_ID'))) throw new Error('No production build: run `npx next build` first (npm test does).');
   const port = opts.port ?? (await freePort());
   const log: string[] = [];
@@ -45,7 +49,7 @@ export async function startApp(opts: { kubeconfig: string; port?: number; env?: 
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Meshboard exited (${child.exitCode}):\n${log.join('')}`);
     try {
-      const r = await fetch(`${url}/api/status`);
+      const r = await fetch(`${url}${opts.readyPath ?? '/api/status'}`);
       if (r.ok) break;
     } catch {
       /* not yet */
