@@ -2,14 +2,17 @@
 /**
  * The one way a form writes: what it will write as read-only YAML (updated as you type)
  * -> a server-side dry run of every write -> the diff of each against what is live ->
- * apply, in order. A replace carries the resourceVersion the form was opened with, so a
- * change made meanwhile is a 409: the user is told to reload the form, nothing is
- * overwritten. When a write fails after others succeeded, the flow says exactly which.
+ * apply, in order. The form's inputs (its children here) are locked from the dry run on:
+ * the review holds the exact writes that were dry-run, and Apply sends those, never
+ * anything edited meanwhile (applyPhase). A replace carries the resourceVersion the form
+ * was opened with, so a change made meanwhile is a 409: the user is told to reload the
+ * form, nothing is overwritten. When a write fails after others succeeded, the flow says
+ * exactly which; when the answer never came, it says the outcome is unknown.
  */
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiRequestError } from '@/lib/client/api';
 import { createObject, replaceObject } from '@/lib/client/mutations';
 import { kindsQuery } from '@/lib/client/queries';
@@ -22,23 +25,14 @@ import type { K8sObject } from '@/lib/istio/types';
 import { toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { resourceHref } from '@/components/resources/links';
+import { currentPhase, isVoid, lockOf, outcomeUnknown, writesFingerprint, type AppliedWrite, type Phase } from './applyPhase';
+import { useFormLock } from './lock';
 import s from './forms.module.css';
 import { typeOfObject } from './jobs';
 
+export type { AppliedWrite } from './applyPhase';
+
 const YamlDiff = dynamic(() => import('@/components/editor/MonacoYamlEditor').then((m) => m.YamlDiff), { ssr: false, loading: () => <div className="empty">Loading diff…</div> });
-
-export interface AppliedWrite {
-  action: FormWrite['action'];
-  title: string;
-  href?: string;
-  resourceVersion?: string;
-}
-
-type Phase =
-  | { kind: 'edit' }
-  | { kind: 'busy'; step: 'dry-run' | 'apply'; index: number }
-  | { kind: 'review'; results: K8sObject[] }
-  | { kind: 'failed'; step: 'dry-run' | 'apply'; index: number; error: unknown; done: AppliedWrite[] };
 
 function hrefOf(o: K8sObject, kinds: readonly KindSummary[]): string | undefined {
   const t = typeOfObject(o, kinds);
@@ -62,24 +56,40 @@ export interface ApplyFlowProps {
   onApplied: (applied: AppliedWrite[]) => void;
   /** Start again from what is live now. */
   onReload: () => void;
+  /** The form's inputs: locked from the dry run until the user goes back to editing. */
+  children?: React.ReactNode;
+  /** Read-only parts shown below the inputs (previews): never locked. */
+  readOnly?: React.ReactNode;
 }
 
-export function ApplyFlow({ context, result, onApplied, onReload }: ApplyFlowProps) {
+export function ApplyFlow({ context, result, onApplied, onReload, children, readOnly }: ApplyFlowProps) {
   const link = useLinkParams();
   const kindsQ = useQuery(kindsQuery(context));
   const kinds = useMemo(() => kindsQ.data?.kinds ?? [], [kindsQ.data]);
-  const [phase, setPhase] = useState<Phase>({ kind: 'edit' });
-  const { writes, warnings, errors } = result;
-  const invalid = errors.length > 0;
-  const fingerprint = useMemo(() => JSON.stringify(writes.map((w) => [w.action, w.object])), [writes]);
-  const previews = useMemo(() => previewWrites({ writes }), [writes]);
+  const [stored, setPhase] = useState<Phase>({ kind: 'edit' });
+  /** Bumped by every dry run and by going back to editing: an older run's answers are dropped. */
+  const run = useRef(0);
+  const { warnings, errors } = result;
+  const fingerprint = useMemo(() => writesFingerprint(result.writes), [result.writes]);
+  const phase = currentPhase(stored, fingerprint);
+  // While a dry run is in flight or reviewed, what is shown is what was sent.
+  const writes: readonly FormWrite[] = phase.kind === 'edit' ? result.writes : phase.writes;
+  const invalid = phase.kind === 'edit' && errors.length > 0;
+  const previews = useMemo(() => previewWrites({ writes: [...writes] }), [writes]);
   const yaml = useMemo(() => toYamlStream(writes.map((w) => forReading(w.object))), [writes]);
   const versions = writes.filter((w) => w.action === 'replace').map((w) => `${friendlyName(w.object)} ${w.object.metadata.resourceVersion ?? '?'}`);
+  const lock = lockOf(phase);
+  const { setLock } = useFormLock();
 
-  // Any change to what would be written ends a review (a failed apply stays until reload).
+  useEffect(() => setLock(lock), [lock, setLock]);
+  useEffect(() => () => setLock('open'), [setLock]);
+  // A dry run of writes the form no longer has is over: its late answers are dropped.
   useEffect(() => {
-    setPhase((p) => (p.kind === 'failed' && p.step === 'apply' ? p : { kind: 'edit' }));
-  }, [fingerprint]);
+    if (isVoid(stored, fingerprint)) {
+      run.current++;
+      setPhase(currentPhase(stored, fingerprint));
+    }
+  }, [stored, fingerprint]);
 
   const send = (w: FormWrite, dryRun: boolean) => {
     const t = typeOfObject(w.object, kinds);
@@ -91,29 +101,43 @@ export function ApplyFlow({ context, result, onApplied, onReload }: ApplyFlowPro
   };
 
   const dryRun = async () => {
+    const id = ++run.current;
+    const batch = { writes: result.writes, fingerprint };
     const results: K8sObject[] = [];
-    for (let i = 0; i < writes.length; i++) {
-      setPhase({ kind: 'busy', step: 'dry-run', index: i });
+    for (let i = 0; i < batch.writes.length; i++) {
+      setPhase({ kind: 'busy', step: 'dry-run', index: i, ...batch });
       try {
-        results.push((await send(writes[i]!, true)).object);
+        const out = (await send(batch.writes[i]!, true)).object;
+        if (run.current !== id) return;
+        results.push(out);
       } catch (error) {
-        setPhase({ kind: 'failed', step: 'dry-run', index: i, error, done: [] });
+        if (run.current !== id) return;
+        setPhase({ kind: 'failed', step: 'dry-run', index: i, error, done: [], ...batch });
         return;
       }
     }
-    setPhase({ kind: 'review', results });
+    setPhase({ kind: 'review', results, ...batch });
+  };
+
+  const backToEditing = () => {
+    run.current++;
+    setPhase({ kind: 'edit' });
   };
 
   const apply = async () => {
+    if (phase.kind !== 'review') return;
+    // Exactly the writes the API server accepted in the dry run.
+    const batch = { writes: phase.writes, fingerprint: phase.fingerprint };
+    run.current++;
     const done: AppliedWrite[] = [];
-    for (let i = 0; i < writes.length; i++) {
-      const w = writes[i]!;
-      setPhase({ kind: 'busy', step: 'apply', index: i });
+    for (let i = 0; i < batch.writes.length; i++) {
+      const w = batch.writes[i]!;
+      setPhase({ kind: 'busy', step: 'apply', index: i, ...batch });
       try {
         const out = (await send(w, false)).object;
         done.push({ action: w.action, title: friendlyName(out), href: hrefOf(out, kinds), resourceVersion: out.metadata.resourceVersion });
       } catch (error) {
-        setPhase({ kind: 'failed', step: 'apply', index: i, error, done });
+        setPhase({ kind: 'failed', step: 'apply', index: i, error, done, ...batch });
         return;
       }
     }
@@ -123,103 +147,131 @@ export function ApplyFlow({ context, result, onApplied, onReload }: ApplyFlowPro
 
   const busy = phase.kind === 'busy';
   const failedApply = phase.kind === 'failed' && phase.step === 'apply';
+  const count = (n: number, one: string, many: string) => (n === 1 ? one : many.replace('#', String(n)));
 
   return (
-    <div data-testid="apply-flow">
-      {invalid && (
-        <div className="banner error" data-testid="form-errors">
-          <div className="title">
-            {errors.length === 1 ? 'One problem' : `${errors.length} problems`} to fix before anything can be written
+    <>
+      <fieldset className={s.lock} disabled={lock !== 'open'} data-testid="form-fields">
+        {children}
+      </fieldset>
+      {readOnly}
+
+      <div data-testid="apply-flow">
+        {phase.kind === 'edit' && phase.notice && (
+          <div className="banner info" role="status" data-testid="dry-run-dropped">
+            {phase.notice}
           </div>
-          <ul>
-            {[...new Set(errors.map((e) => e.message))].map((m) => (
-              <li key={m}>{m}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-
-      {warnings.length > 0 && (
-        <div className="banner warn" data-testid="form-warnings">
-          <div className="title">Before you apply</div>
-          <ul>
-            {warnings.map((w, i) => (
-              <li key={`${w.code}-${i}`} data-code={w.code}>
-                {w.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-
-      <h2>What will be written</h2>
-      {invalid ? (
-        <div className="empty" data-testid="form-preview-empty">Fix the problems above to see what would be written.</div>
-      ) : writes.length === 0 ? (
-        <div className="empty" data-testid="form-preview-empty">Nothing to change: what is live already says this.</div>
-      ) : (
-        <>
-          <ul className={s.writeList} data-testid="write-summary">
-            {previews.map((p) => (
-              <li key={p.id} data-action={p.action}>
-                <b>{p.action === 'create' ? 'Create' : 'Update'}</b> {p.title}
-                {p.action === 'replace' && <span className="muted"> — changes {p.changed.join(', ')}</span>}
-              </li>
-            ))}
-          </ul>
-          <pre className="yaml" data-testid="form-preview" aria-label="YAML that will be written">
-            {yaml}
-          </pre>
-          {versions.length > 0 && (
-            <div className={s.hint} data-testid="form-preview-versions">
-              Updates are sent with the resourceVersion this form started from ({versions.join(', ')}): if someone changes them meanwhile, the API server refuses the write instead of losing their change.
+        )}
+        {invalid && (
+          <div className="banner error" data-testid="form-errors">
+            <div className="title">
+              {errors.length === 1 ? 'One problem' : `${errors.length} problems`} to fix before anything can be written
             </div>
-          )}
-        </>
-      )}
+            <ul>
+              {[...new Set(errors.map((e) => e.message))].map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          </div>
+        )}
 
-      <div className="row" style={{ margin: '10px 0' }}>
-        <button type="button" className="primary" data-testid="dry-run-button" disabled={invalid || writes.length === 0 || busy || phase.kind === 'review' || failedApply || kindsQ.isLoading} onClick={dryRun}>
-          {busy && phase.step === 'dry-run' ? 'Checking with the API server…' : 'Dry run and review'}
-        </button>
-        {phase.kind === 'review' && (
+        {warnings.length > 0 && (
+          <div className="banner warn" data-testid="form-warnings">
+            <div className="title">Before you apply</div>
+            <ul>
+              {warnings.map((w, i) => (
+                <li key={`${w.code}-${i}`} data-code={w.code}>
+                  {w.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+
+        <h2>What will be written</h2>
+        {invalid ? (
+          <div className="empty" data-testid="form-preview-empty">Fix the problems above to see what would be written.</div>
+        ) : writes.length === 0 ? (
+          <div className="empty" data-testid="form-preview-empty">Nothing to change: what is live already says this.</div>
+        ) : (
           <>
-            <button type="button" className="primary" data-testid="apply-button" onClick={apply}>
-              Apply {writes.length === 1 ? 'this change' : `these ${writes.length} changes`}
-            </button>
-            <button type="button" onClick={() => setPhase({ kind: 'edit' })}>
-              Back to the form
-            </button>
+            <ul className={s.writeList} data-testid="write-summary">
+              {previews.map((p) => (
+                <li key={p.id} data-action={p.action}>
+                  <b>{p.action === 'create' ? 'Create' : 'Update'}</b> {p.title}
+                  {p.action === 'replace' && <span className="muted"> — changes {p.changed.join(', ')}</span>}
+                </li>
+              ))}
+            </ul>
+            <pre className="yaml" data-testid="form-preview" aria-label="YAML that will be written">
+              {yaml}
+            </pre>
+            {versions.length > 0 && (
+              <div className={s.hint} data-testid="form-preview-versions">
+                Updates are sent with the resourceVersion this form started from ({versions.join(', ')}): if someone changes them meanwhile, the API server refuses the write instead of losing their change.
+              </div>
+            )}
           </>
         )}
-        {busy && phase.step === 'apply' && <span className="muted">Applying {phase.index + 1} of {writes.length}…</span>}
-      </div>
 
-      {phase.kind === 'failed' && (
-        <FailurePanel phase={phase} writes={writes} onReload={onReload} link={link} />
-      )}
-
-      {phase.kind === 'review' && (
-        <div data-testid="review-panel">
-          <div className="banner ok">The API server accepted {writes.length === 1 ? 'this change' : `all ${writes.length} changes`} in a dry run; nothing is written yet. Left: live now. Right: after the change.</div>
-          {writes.map((w, i) => (
-            <div key={friendlyName(w.object)} data-testid="write-diff">
-              <h3 className={s.diffTitle}>
-                {w.action === 'create' ? 'Create' : 'Update'} {friendlyName(w.object)}
-              </h3>
-              <YamlDiff original={w.base ? editText(w.base) : ''} modified={editText(phase.results[i] ?? w.object)} height={Math.min(420, 80 + 19 * editText(phase.results[i] ?? w.object).split('\n').length)} />
-            </div>
-          ))}
+        <div className="row" style={{ margin: '10px 0' }}>
+          <button type="button" className="primary" data-testid="dry-run-button" disabled={invalid || writes.length === 0 || (phase.kind !== 'edit' && phase.kind !== 'failed') || failedApply || kindsQ.isLoading} onClick={dryRun}>
+            {busy && phase.step === 'dry-run' ? 'Checking with the API server…' : 'Dry run and review'}
+          </button>
+          {busy && phase.step === 'dry-run' && (
+            <button type="button" onClick={backToEditing} data-testid="cancel-dry-run">
+              Cancel
+            </button>
+          )}
+          {phase.kind === 'review' && (
+            <>
+              <button type="button" className="primary" data-testid="apply-button" onClick={apply}>
+                Apply {count(writes.length, 'this change', 'these # changes')}
+              </button>
+              <button type="button" onClick={backToEditing} data-testid="back-to-editing">
+                Back to editing
+              </button>
+            </>
+          )}
+          {busy && phase.step === 'apply' && <span className="muted">Applying {phase.index + 1} of {writes.length}…</span>}
         </div>
-      )}
-    </div>
+        {phase.kind === 'review' && (
+          <div className={s.hint} data-testid="form-locked">
+            The form is locked while you review: Apply sends exactly what was dry-run. To change something, go back to editing.
+          </div>
+        )}
+
+        {phase.kind === 'failed' && <FailurePanel phase={phase} onReload={onReload} link={link} />}
+
+        {phase.kind === 'review' && (
+          <div data-testid="review-panel">
+            <div className="banner ok">The API server accepted {count(writes.length, 'this change', 'all # changes')} in a dry run; nothing is written yet. Left: live now. Right: after the change.</div>
+            {phase.writes.map((w, i) => {
+              const after = editText(phase.results[i] ?? w.object);
+              return (
+                <div key={friendlyName(w.object)} data-testid="write-diff">
+                  <h3 className={s.diffTitle}>
+                    {w.action === 'create' ? 'Create' : 'Update'} {friendlyName(w.object)}
+                  </h3>
+                  <YamlDiff original={w.base ? editText(w.base) : ''} modified={after} height={Math.min(420, 80 + 19 * after.split('\n').length)} />
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </>
   );
 }
 
-function FailurePanel({ phase, writes, onReload, link }: { phase: Extract<Phase, { kind: 'failed' }>; writes: FormWrite[]; onReload: () => void; link: (h: string) => string }) {
+function FailurePanel({ phase, onReload, link }: { phase: Extract<Phase, { kind: 'failed' }>; onReload: () => void; link: (h: string) => string }) {
+  const { writes } = phase;
   const failed = writes[phase.index];
   const title = failed ? friendlyName(failed.object) : 'a resource';
   const conflict = isConflict(phase.error);
+  const dry = phase.step === 'dry-run';
+  // Without an answer, a write may have been stored (a dry run never stores anything).
+  const unknown = !dry && outcomeUnknown(phase.error);
   const notTried = writes.slice(phase.index + 1).map((w) => friendlyName(w.object));
   return (
     <div data-testid="apply-failure">
@@ -228,13 +280,19 @@ function FailurePanel({ phase, writes, onReload, link }: { phase: Extract<Phase,
           <div className="title">
             {title} {(phase.error as ApiRequestError).body.reason === 'AlreadyExists' ? 'was created by someone else' : 'changed on the server'} after this form was opened
           </div>
-          The {phase.step === 'dry-run' ? 'dry run' : 'write'} was refused because the form started from an older state
+          The {dry ? 'dry run' : 'write'} was refused because the form started from an older state
           {failed?.object.metadata.resourceVersion ? ` (resourceVersion ${failed.object.metadata.resourceVersion})` : ''}; nothing of it was overwritten. Reload the form to start from the current version, then apply again.
         </div>
+      ) : unknown ? (
+        <div className="banner error" role="alert" data-testid="outcome-unknown">
+          <div className="title">No answer about {title}: it may or may not have been written</div>
+          The request was sent, but the connection failed before the API server&apos;s answer arrived
+          {phase.error instanceof Error && phase.error.message ? ` (${phase.error.message})` : ''}. Reload the form to see what is stored now before trying again.
+        </div>
       ) : (
-        <ErrorBox error={phase.error} title={`The API server refused ${phase.step === 'dry-run' ? 'the dry run of' : ''} ${title}`} />
+        <ErrorBox error={phase.error} title={dry ? `The API server refused the dry run of ${title}` : `The API server refused ${title}`} />
       )}
-      {phase.step === 'apply' && (
+      {!dry && (
         <div className="banner warn" data-testid="partial-result">
           {phase.done.length > 0 ? (
             <>
@@ -245,12 +303,18 @@ function FailurePanel({ phase, writes, onReload, link }: { phase: Extract<Phase,
                 ))}
               </ul>
             </>
-          ) : (
+          ) : unknown ? null : (
             <div>Nothing was written.</div>
           )}
-          <div>
-            Not applied: {title} (refused){notTried.length ? `, ${notTried.join(', ')} (not tried)` : ''}.
-          </div>
+          {unknown ? (
+            <div>
+              Unknown: {title} (no answer; it may have been written){notTried.length ? `. Not applied: ${notTried.join(', ')} (not tried)` : ''}.
+            </div>
+          ) : (
+            <div>
+              Not applied: {title} (refused){notTried.length ? `, ${notTried.join(', ')} (not tried)` : ''}.
+            </div>
+          )}
         </div>
       )}
       <button type="button" onClick={onReload} data-testid="reload-form">

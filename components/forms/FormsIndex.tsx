@@ -1,7 +1,7 @@
 'use client';
 /** /forms: the six mesh tasks, with namespace / service / workload pickers that fill their links. */
 import Link from 'next/link';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { meshQuery } from '@/lib/client/mesh';
 import { useLinkParams, useSelectedContext } from '@/lib/client/selection';
 import { ErrorBox } from '@/components/ui/ErrorBox';
@@ -13,8 +13,9 @@ export function FormsIndex() {
   const { context } = useSelectedContext();
   const link = useLinkParams();
   const t = useTarget();
-  const mesh = useQuery({ ...meshQuery(context ?? ''), enabled: !!context });
   const ns = t.get('ns');
+  // The pickers need the Namespace objects and the chosen namespace's services and workloads only.
+  const mesh = useQuery({ ...meshQuery(context ?? '', { scope: 'namespaces', namespaces: ns ? [ns] : [] }), enabled: !!context, placeholderData: keepPreviousData });
   const service = t.get('service');
   const workload = t.get('workload');
   return (

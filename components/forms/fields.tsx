@@ -57,7 +57,7 @@ function Wrap({ hint, children, errorId, path, inline }: { hint?: React.ReactNod
   );
 }
 
-export function TextField({ path, label, hint, value, onChange, placeholder, disabled, list }: Common & { value: string; onChange: (v: string) => void; placeholder?: string; list?: string }) {
+export function TextField({ path, label, hint, value, onChange, placeholder, disabled, list, onBlur, onKeyDown }: Common & { value: string; onChange: (v: string) => void; placeholder?: string; list?: string; onBlur?: () => void; onKeyDown?: (e: React.KeyboardEvent<HTMLInputElement>) => void }) {
   const id = useId();
   const invalid = useIssues(path).length > 0;
   return (
@@ -74,6 +74,8 @@ export function TextField({ path, label, hint, value, onChange, placeholder, dis
         aria-describedby={invalid ? `${id}-err` : undefined}
         data-testid={fieldTestId(path)}
         onChange={(e) => onChange(e.target.value)}
+        onBlur={onBlur}
+        onKeyDown={onKeyDown}
       />
     </Wrap>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KindSummary } from '@/lib/contracts/api';
-import { formHref, JOBS, typeOfObject } from './jobs';
+import { formHref, JOBS, meshScopeFor, mtlsScopeOf, typeOfObject, type FormTarget } from './jobs';
 
 describe('mesh task links', () => {
   it('are the URLs the graph side panel and the overview use', () => {
@@ -20,5 +20,41 @@ describe('where a write goes', () => {
     expect(typeOfObject(obj('v1', 'Namespace'), kinds)).toEqual({ group: 'core', version: 'v1', plural: 'namespaces' });
     expect(typeOfObject(obj('apps/v1', 'Deployment'), kinds)).toEqual({ group: 'apps', version: 'v1', plural: 'deployments' });
     expect(typeOfObject(obj('security.istio.io/v1', 'PeerAuthentication'), kinds)).toBeUndefined();
+  });
+});
+
+describe('how much of the mesh a form loads', () => {
+  const t = (x: Partial<FormTarget> = {}): FormTarget => ({ ns: '', service: '', workload: '', scope: '', ...x });
+  const only = (...namespaces: string[]) => ({ scope: 'namespaces', namespaces });
+  const all = { scope: 'all', namespaces: [] };
+
+  it('only the Namespace objects (and the chosen namespace) until the target is chosen', () => {
+    for (const job of ['expose', 'serviceentry', 'traffic', 'injection', 'callers'] as const) expect(meshScopeFor(job, t()), job).toEqual(only());
+    expect(meshScopeFor('expose', t({ ns: 'shop' }))).toEqual(only('shop'));
+    expect(meshScopeFor('callers', t({ ns: 'shop' }))).toEqual(only('shop'));
+    expect(meshScopeFor('mtls', t({ scope: 'namespace' }))).toEqual(only());
+    expect(meshScopeFor('mtls', t({ ns: 'shop', scope: 'workload' }))).toEqual(only('shop'));
+  });
+
+  it('the namespace for injection; its workloads and every Istio resource for ServiceEntry and traffic', () => {
+    expect(meshScopeFor('injection', t({ ns: 'shop' }))).toEqual(only('shop'));
+    expect(meshScopeFor('serviceentry', t({ ns: 'shop' }))).toEqual({ scope: 'workloads', namespaces: ['shop'] });
+    expect(meshScopeFor('traffic', t({ ns: 'shop', service: 'user-service' }))).toEqual({ scope: 'workloads', namespaces: ['shop'] });
+  });
+
+  it('everything for mTLS, expose and callers once their target is chosen', () => {
+    expect(meshScopeFor('mtls', t())).toEqual(all);
+    expect(meshScopeFor('mtls', t({ ns: 'shop' }))).toEqual(all);
+    expect(meshScopeFor('mtls', t({ ns: 'shop', workload: 'web' }))).toEqual(all);
+    expect(meshScopeFor('expose', t({ ns: 'shop', service: 'web' }))).toEqual(all);
+    expect(meshScopeFor('callers', t({ ns: 'shop', workload: 'web' }))).toEqual(all);
+  });
+
+  it('the mTLS scope from the URL', () => {
+    expect(mtlsScopeOf(t())).toBe('mesh');
+    expect(mtlsScopeOf(t({ ns: 'a' }))).toBe('namespace');
+    expect(mtlsScopeOf(t({ ns: 'a', workload: 'w' }))).toBe('workload');
+    expect(mtlsScopeOf(t({ ns: 'a', workload: 'w', scope: 'mesh' }))).toBe('mesh');
+    expect(mtlsScopeOf(t({ ns: 'a', scope: 'bogus' }))).toBe('namespace');
   });
 });

@@ -1,5 +1,7 @@
 import type { TypeRef } from '@/lib/client/mutations';
 import type { KindSummary } from '@/lib/contracts/api';
+import type { MeshScope } from '@/lib/contracts/forms';
+import type { MtlsScope } from '@/lib/istio/forms';
 import { parseApiVersion } from '@/lib/istio/kinds';
 import type { K8sObject } from '@/lib/istio/types';
 
@@ -74,6 +76,54 @@ export function formHref(job: FormJob, params: { ns?: string; service?: string; 
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
   const qs = q.toString();
   return qs ? `/forms/${job}?${qs}` : `/forms/${job}`;
+}
+
+/** What a form is about, from its URL (absent values are ""). */
+export interface FormTarget {
+  ns: string;
+  service: string;
+  workload: string;
+  /** mTLS: mesh, namespace or workload. */
+  scope: string;
+}
+
+/** The mTLS form's scope: ?scope= when valid, else a workload when one is named, a namespace when one is, else the mesh. */
+export function mtlsScopeOf(t: Pick<FormTarget, 'ns' | 'workload' | 'scope'>): MtlsScope {
+  if (t.scope === 'mesh' || t.scope === 'namespace' || t.scope === 'workload') return t.scope;
+  return t.workload ? 'workload' : t.ns ? 'namespace' : 'mesh';
+}
+
+/**
+ * How much of the mesh a form loads (GET /api/mesh, lib/contracts/forms MeshScope). Until
+ * its target is chosen a form only shows pickers: the Namespace objects and the chosen
+ * namespace's objects are enough. Then:
+ *  - injection: its namespace (and the root namespace, for the control plane's revisions);
+ *  - ServiceEntry, traffic shifting: Istio configuration of every namespace (entries for
+ *    the same host elsewhere; VirtualServices routing the service from other namespaces),
+ *    workloads of the namespace only;
+ *  - mTLS, expose, callers: everything — clients without a sidecar anywhere in the mesh
+ *    (STRICT), ingress workloads and gateways wherever they run, every known caller.
+ */
+export function meshScopeFor(job: FormJob, t: FormTarget): MeshScope {
+  const ns = t.ns ? [t.ns] : [];
+  const only: MeshScope = { scope: 'namespaces', namespaces: ns };
+  const all: MeshScope = { scope: 'all', namespaces: [] };
+  switch (job) {
+    case 'injection':
+      return only;
+    case 'serviceentry':
+    case 'traffic':
+      return t.ns ? { scope: 'workloads', namespaces: ns } : only;
+    case 'expose':
+      return t.ns && t.service ? all : only;
+    case 'callers':
+      return t.ns && t.workload ? all : only;
+    case 'mtls': {
+      const scope = mtlsScopeOf(t);
+      const ready = scope === 'mesh' || (scope === 'namespace' && !!t.ns) || (scope === 'workload' && !!t.ns && !!t.workload);
+      return ready ? all : only;
+    }
+  }
 }
 
 /** Where the resources API serves an object's kind: Istio kinds from /api/kinds, plus the core types the forms write. */

@@ -3,19 +3,28 @@
  * What a form is about — namespace, service, workload — lives in the URL
  * (?ns=&service=&workload=&scope=), so the graph's side panel, the overview and a
  * teammate's link open the same form. Pickers here change the URL; the form below is
- * re-created for the new target.
+ * re-created for the new target. A picker never shows a value the cluster does not have:
+ * a link naming one gets a message (TargetMissing) instead of a form for it.
  */
 import { useSearchParams } from 'next/navigation';
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
 import { useUpdateParams } from '@/lib/client/selection';
 import { listWorkloads } from '@/lib/istio/forms';
 import type { MeshResources } from '@/lib/istio/resources';
+import type { FormTarget } from './jobs';
+import { useFormLock } from './lock';
 import s from './forms.module.css';
 
 export function useTarget(): { get: (k: string) => string; set: (changes: Record<string, string | undefined>) => void } {
   const params = useSearchParams();
   const update = useUpdateParams();
   return { get: (k) => params.get(k) ?? '', set: update };
+}
+
+/** The form's target from the URL. */
+export function useFormTarget(): FormTarget {
+  const t = useTarget();
+  return { ns: t.get('ns'), service: t.get('service'), workload: t.get('workload'), scope: t.get('scope') };
 }
 
 export function namespaceNames(r: MeshResources): string[] {
@@ -35,13 +44,14 @@ export function workloadNames(r: MeshResources, ns: string): string[] {
 
 export function Picker({ label, value, options, onChange, placeholder, testId }: { label: string; value: string; options: string[]; onChange: (v: string) => void; placeholder: string; testId: string }) {
   const id = useId();
-  const all = value && !options.includes(value) ? [value, ...options] : options;
+  // A value the cluster does not have (a stale or mistyped link) is not offered as if it existed.
+  const shown = options.includes(value) ? value : '';
   return (
     <div className={s.field}>
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+      <select id={id} value={shown} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
         <option value="">{placeholder}</option>
-        {all.map((o) => (
+        {options.map((o) => (
           <option key={o} value={o}>
             {o}
           </option>
@@ -52,17 +62,43 @@ export function Picker({ label, value, options, onChange, placeholder, testId }:
 }
 
 export function NamespacePicker({ resources, value, onChange }: { resources: MeshResources; value: string; onChange: (v: string) => void }) {
-  return <Picker label="Namespace" value={value} options={namespaceNames(resources)} onChange={onChange} placeholder="Choose a namespace…" testId="target-ns" />;
+  const options = useMemo(() => namespaceNames(resources), [resources]);
+  return <Picker label="Namespace" value={value} options={options} onChange={onChange} placeholder="Choose a namespace…" testId="target-ns" />;
 }
 
 export function ServicePicker({ resources, namespace, value, onChange }: { resources: MeshResources; namespace: string; value: string; onChange: (v: string) => void }) {
-  return <Picker label="Service" value={value} options={serviceNames(resources, namespace)} onChange={onChange} placeholder="Choose a service…" testId="target-service" />;
+  const options = useMemo(() => serviceNames(resources, namespace), [resources, namespace]);
+  return <Picker label="Service" value={value} options={options} onChange={onChange} placeholder="Choose a service…" testId="target-service" />;
 }
 
 export function WorkloadPicker({ resources, namespace, value, onChange }: { resources: MeshResources; namespace: string; value: string; onChange: (v: string) => void }) {
-  return <Picker label="Workload" value={value} options={workloadNames(resources, namespace)} onChange={onChange} placeholder="Choose a workload…" testId="target-workload" />;
+  const options = useMemo(() => workloadNames(resources, namespace), [resources, namespace]);
+  return <Picker label="Workload" value={value} options={options} onChange={onChange} placeholder="Choose a workload…" testId="target-workload" />;
 }
 
+/** The target pickers; locked with the form while a dry run or an apply is under way or reviewed. */
 export function Pickers({ children }: { children: React.ReactNode }) {
-  return <div className={s.pickers}>{children}</div>;
+  const { lock } = useFormLock();
+  return (
+    <fieldset className={s.lock} disabled={lock !== 'open'} data-testid="target-pickers">
+      <div className={s.pickers}>{children}</div>
+    </fieldset>
+  );
+}
+
+/** Instead of a form for a target the cluster does not have. */
+export function TargetMissing({ children }: { children: React.ReactNode }) {
+  return (
+    <div className="banner warn" role="alert" data-testid="target-missing">
+      {children}
+    </div>
+  );
+}
+
+/** "There is no namespace x in the cluster (or you may not read it)." — null when every part of the target exists. */
+export function missingTarget(resources: MeshResources, t: { ns?: string; service?: string; workload?: string }): string | null {
+  if (t.ns && !namespaceNames(resources).includes(t.ns)) return `There is no namespace ${t.ns} in the cluster (or you may not read it). Choose one from the list.`;
+  if (t.ns && t.service && !serviceNames(resources, t.ns).includes(t.service)) return `There is no Service ${t.service} in namespace ${t.ns}. Choose one from the list.`;
+  if (t.ns && t.workload && !workloadNames(resources, t.ns).includes(t.workload)) return `There is no workload ${t.workload} in namespace ${t.ns}. Choose one from the list.`;
+  return null;
 }

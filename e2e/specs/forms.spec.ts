@@ -36,7 +36,7 @@ async function getJson(kubectl: Kubectl, args: string[]): Promise<any> {
   return JSON.parse(await kubectl(['get', ...args, '-o', 'json']));
 }
 
-/** Dry run, check the review shows one diff per write, apply, wait for the success summary. */
+/** Dry run, check the review shows one diff per write, apply, wait until the form starts from the new state. */
 async function dryRunAndApply(page: Page, writes: number) {
   await page.getByTestId('dry-run-button').click();
   await expect(page.getByTestId('review-panel')).toContainText('accepted');
@@ -44,7 +44,11 @@ async function dryRunAndApply(page: Page, writes: number) {
   await expect(page.getByTestId('yaml-diff')).toHaveCount(writes);
   await page.getByTestId('apply-button').click();
   await expect(page.getByTestId('apply-success')).toBeVisible();
+  await expect(page.getByTestId('apply-reread')).toHaveText('The form below now starts from the new state.');
 }
+
+/** A request of the resources API (a form's write): dry run or not. */
+const isWrite = (dryRun: boolean) => (u: URL) => u.pathname.startsWith('/api/resources/') && (u.searchParams.get('dryRun') === 'true') === dryRun;
 
 test.describe('Mesh tasks', () => {
   test('entry points: the nav and the overview namespace cards open the forms', async ({ page }) => {
@@ -406,5 +410,351 @@ spec:
     expect((await getJson(kubectl, ['authorizationpolicy', 'to-sample', '-n', ns])).spec.rules).toEqual([{ from: [{ source: { namespaces: [ns] } }] }]);
     // Reopened, the form edits the policy it wrote.
     await expect(page.getByTestId('callers-owner')).toContainText(`Edits AuthorizationPolicy ${ns}/caller-callers in place`);
+  });
+  test('the form is locked from the dry run on: Apply sends exactly what was dry-run, a cancelled dry run is dropped', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('shop');
+    await seedScenario(env, 's4-user-service-canary.yaml', { shop: ns });
+    // Dry runs wait until the test lets them through.
+    let gate: Promise<void> = Promise.resolve();
+    await page.route(isWrite(true), async (route) => {
+      await gate;
+      await route.continue();
+    });
+    const puts: Array<{ dryRun: boolean; body: string }> = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PUT' && new URL(r.url()).pathname.startsWith('/api/resources/')) puts.push({ dryRun: new URL(r.url()).searchParams.get('dryRun') === 'true', body: r.postData() ?? '' });
+    });
+
+    await page.goto(`/forms/traffic?ns=${ns}&service=user-service`);
+    const weight0 = page.getByTestId('field-subsets-0-weight');
+    await page.getByTestId('canary-90-10').click();
+    await expect(page.getByTestId('form-preview')).toContainText('weight: 90');
+
+    // A dry run in flight: every input and the target pickers are locked.
+    let release = () => {};
+    gate = new Promise<void>((r) => (release = r));
+    await page.getByTestId('dry-run-button').click();
+    await expect(page.getByTestId('dry-run-button')).toHaveText('Checking with the API server…');
+    await expect(weight0).toBeDisabled();
+    await expect(page.getByTestId('field-timeout')).toBeDisabled();
+    await expect(page.getByTestId('canary-50-50')).toBeDisabled();
+    await expect(page.getByTestId('target-service')).toBeDisabled();
+    await expect(page.getByTestId('reload-snapshot')).toBeDisabled();
+    // Cancelled: the form opens again and the late answer is dropped.
+    await page.getByTestId('cancel-dry-run').click();
+    await expect(weight0).toBeEnabled();
+    const late = page.waitForResponse((r) => isWrite(true)(new URL(r.url())));
+    release();
+    await late;
+    await expect(page.getByTestId('review-panel')).toHaveCount(0);
+    await expect(page.getByTestId('apply-button')).toHaveCount(0);
+
+    // Under review the form stays locked until "Back to editing".
+    await page.getByTestId('dry-run-button').click();
+    await expect(page.getByTestId('review-panel')).toContainText('accepted');
+    await expect(weight0).toBeDisabled();
+    await expect(page.getByTestId('target-ns')).toBeDisabled();
+    await expect(page.getByTestId('form-locked')).toContainText('Apply sends exactly what was dry-run');
+    await page.getByTestId('back-to-editing').click();
+    await expect(page.getByTestId('review-panel')).toHaveCount(0);
+    await expect(weight0).toBeEnabled();
+    await page.getByTestId('canary-50-50').click();
+    await expect(page.getByTestId('form-preview')).toContainText('weight: 50');
+    await dryRunAndApply(page, 1);
+
+    // The write sent is byte for byte the last one the API server accepted in a dry run.
+    const lastDryRun = puts.filter((p) => p.dryRun).at(-1)!;
+    const applied = puts.filter((p) => !p.dryRun);
+    expect(applied).toHaveLength(1);
+    expect(applied[0]!.body).toBe(lastDryRun.body);
+    const vs = await getJson(kubectl, ['virtualservice', 'user-service-vs', '-n', ns]);
+    expect(vs.spec.http[0].route.map((d: any) => d.weight)).toEqual([50, 50]);
+  });
+
+  test('a reconnect of the event stream keeps the form, its input and its review, and offers a reload', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('shop');
+    await seedScenario(env, 's4-user-service-canary.yaml', { shop: ns });
+    // The event stream: the first connection ends at once, the second one (the reconnect) waits for the test.
+    let connections = 0;
+    let reconnect = () => {};
+    const reconnected = new Promise<void>((r) => (reconnect = r));
+    await page.route('**/api/events**', async (route) => {
+      connections++;
+      if (connections === 2) await reconnected;
+      if (connections > 2) return; // later ones never answer
+      await route.fulfill({ status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' }, body: 'retry: 100\n\n' });
+    });
+    let meshReads = 0;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/mesh') meshReads++;
+    });
+
+    await page.goto(`/forms/traffic?ns=${ns}&service=user-service`);
+    await expect(page.getByTestId('field-subsets-0-weight')).toHaveValue('100');
+    await page.getByTestId('field-subsets-0-weight').fill('70');
+    await page.getByTestId('field-subsets-1-weight').fill('30');
+    await page.getByTestId('dry-run-button').click();
+    await expect(page.getByTestId('review-panel')).toContainText('accepted');
+    await expect.poll(() => connections).toBe(2);
+    const readsBefore = meshReads;
+
+    reconnect();
+    await expect(page.getByTestId('snapshot-stale')).toContainText('The cluster may have changed since this form was loaded');
+    // Nothing was replaced: the input and the review are still there, and the snapshot was not read again.
+    await expect(page.getByTestId('review-panel')).toBeVisible();
+    await expect(page.getByTestId('field-subsets-0-weight')).toHaveValue('70');
+    expect(meshReads).toBe(readsBefore);
+
+    // Someone changes the VirtualService meanwhile; reloading starts from that.
+    await kubectl(['patch', 'virtualservice', 'user-service-vs', '-n', ns, '--type=json', '-p', '[{"op":"add","path":"/spec/http/0/timeout","value":"3s"}]']);
+    await expect
+      .poll(async () => {
+        const { resources } = await (await page.request.get(`/api/mesh?namespaces=${ns}`)).json();
+        return resources.virtualServices.find((v: any) => v.metadata.name === 'user-service-vs')?.spec.http[0].timeout;
+      })
+      .toBe('3s');
+    await page.getByTestId('reload-stale').click();
+    await expect(page.getByTestId('snapshot-stale')).toHaveCount(0);
+    await expect(page.getByTestId('review-panel')).toHaveCount(0);
+    await expect(page.getByTestId('field-subsets-0-weight')).toHaveValue('100');
+    await expect(page.getByTestId('field-timeout')).toHaveValue('3s');
+  });
+
+  test('traffic shifting for a service without VirtualService and DestinationRule creates both; the version label applies on Enter', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('shop');
+    await seedScenario(env, 's4-user-service-canary.yaml', { shop: ns }, { without: (o) => o.kind === 'VirtualService' || o.kind === 'DestinationRule' });
+
+    await page.goto(`/forms/traffic?ns=${ns}&service=user-service`);
+    await expect(page.getByTestId('traffic-owners')).toContainText(`creates VirtualService ${ns}/user-service`);
+    await expect(page.getByTestId('traffic-owners')).toContainText(`creates DestinationRule ${ns}/user-service`);
+    await expect(page.getByTestId('field-versionLabel')).toHaveValue('release');
+    await expect(page.getByTestId('subset-v2')).toBeVisible();
+    await expect(page.getByTestId('subset-v3')).toBeVisible();
+
+    // Typing another label changes nothing until it is committed; typed weights stay meanwhile.
+    await page.getByTestId('field-subsets-0-weight').fill('80');
+    await page.getByTestId('field-versionLabel').fill('componen');
+    await expect(page.getByTestId('field-subsets-0-weight')).toHaveValue('80');
+    await expect(page.getByTestId('subset-v2')).toBeVisible();
+    await page.getByTestId('field-versionLabel').fill('component');
+    await page.getByTestId('field-versionLabel').press('Enter');
+    await expect(page.getByTestId('subset-user-service')).toBeVisible();
+    await expect(page.getByTestId('subset-v2')).toHaveCount(0);
+    // Back to release: the versions again, the canary pair follows.
+    await page.getByTestId('field-versionLabel').fill('release');
+    await page.getByTestId('field-versionLabel').blur();
+    await expect(page.getByTestId('subset-v2')).toBeVisible();
+    await expect(page.getByTestId('canary-from')).toHaveValue('v2');
+    await expect(page.getByTestId('canary-to')).toHaveValue('v3');
+    // Renaming a subset keeps the pair on it.
+    await page.getByTestId('field-subsets-1-name').fill('canary');
+    await expect(page.getByTestId('canary-to')).toHaveValue('canary');
+    await page.getByTestId('canary-90-10').click();
+    await expect(page.getByTestId('weights-total')).toHaveText('100%');
+    await expect(page.getByTestId('form-errors')).toHaveCount(0);
+    await dryRunAndApply(page, 2);
+
+    const dr = await getJson(kubectl, ['destinationrule', 'user-service', '-n', ns]);
+    expect(dr.spec).toEqual({ host: 'user-service', subsets: [{ name: 'v2', labels: { release: 'v2' } }, { name: 'canary', labels: { release: 'v3' } }] });
+    const vs = await getJson(kubectl, ['virtualservice', 'user-service', '-n', ns]);
+    expect(vs.spec).toEqual({
+      hosts: ['user-service'],
+      http: [{ route: [{ destination: { host: 'user-service', subset: 'v2' }, weight: 90 }, { destination: { host: 'user-service', subset: 'canary' }, weight: 10 }] }],
+    });
+    // Reopened, the form edits what it created.
+    await expect(page.getByTestId('traffic-owners')).toContainText(`edits VirtualService ${ns}/user-service in place`);
+  });
+
+  test('expose through a new gateway: a Gateway with selector istio=ingressgateway and the VirtualService', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('shop');
+    await seedScenario(env, 's4-user-service-canary.yaml', { shop: ns });
+    const appGateway = await getJson(kubectl, ['gateway', 'app-gateway', '-n', ns]);
+
+    await page.goto(`/forms/expose?ns=${ns}&service=user-service`);
+    await page.getByLabel('A new Gateway (selector istio: ingressgateway)').check();
+    await expect(page.getByTestId('field-gateway-namespace')).toHaveValue(ns);
+    await expect(page.getByTestId('field-gateway-name')).toHaveValue('user-service-gateway');
+    await page.getByTestId('add-hosts').click();
+    await page.getByTestId('field-hosts-0').fill('fresh.example.com');
+    // A new gateway's certificates live where the ingress workload runs.
+    await page.getByTestId('field-https').check();
+    await expect(page.getByTestId('secret-hint')).toContainText('istio-system');
+    await page.getByTestId('field-https').uncheck();
+    await expect(page.getByTestId('form-errors')).toHaveCount(0);
+    await expect(page.getByTestId('write-summary')).toContainText(`Create Gateway ${ns}/user-service-gateway`);
+    await dryRunAndApply(page, 2);
+
+    const gw = await getJson(kubectl, ['gateway', 'user-service-gateway', '-n', ns]);
+    expect(gw.spec).toEqual({ selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['fresh.example.com'] }] });
+    const vs = await getJson(kubectl, ['virtualservice', 'user-service', '-n', ns]);
+    expect(vs.spec).toEqual({
+      hosts: ['fresh.example.com'],
+      gateways: ['user-service-gateway'],
+      http: [{ route: [{ destination: { host: `user-service.${ns}.svc.cluster.local`, port: { number: 8080 } } }] }],
+    });
+    // The existing gateway is untouched.
+    expect((await getJson(kubectl, ['gateway', 'app-gateway', '-n', ns])).metadata.resourceVersion).toBe(appGateway.metadata.resourceVersion);
+  });
+
+  test('ServiceEntry (S1): the existing mysql entry is edited in place; fields the form does not show stay', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('sample');
+    await seedScenario(env, 's1-sample-grpc-mysql.yaml', { sample: ns });
+    await kubectl(['label', 'serviceentry', 'mysql', '-n', ns, 'team=data']);
+    await kubectl(['patch', 'serviceentry', 'mysql', '-n', ns, '--type=merge', '-p', '{"spec":{"subjectAltNames":["spiffe://example.org/ns/db/sa/mysql"]}}']);
+    const before = await getJson(kubectl, ['serviceentry', 'mysql', '-n', ns]);
+
+    await page.goto(`/forms/serviceentry?ns=${ns}&name=mysql`);
+    await expect(page.getByTestId('se-owner')).toContainText(`Edits ServiceEntry ${ns}/mysql in place`);
+    await expect(page.getByTestId('field-hosts-0')).toHaveValue('rds.dev.example.local');
+    await expect(page.getByTestId('field-ports-0-number')).toHaveValue('3306');
+    await expect(page.getByTestId('form-preview-empty')).toContainText('Nothing to change');
+    // A replica on a second address and port.
+    await page.getByTestId('add-addresses').click();
+    await page.getByTestId('field-addresses-1').fill('10.0.0.2/32');
+    await page.getByTestId('add-ports').click();
+    await page.getByTestId('field-ports-1-number').fill('3307');
+    await page.getByTestId('field-ports-1-name').fill('mysql-replica');
+    await page.getByTestId('add-endpoints').click();
+    await page.getByTestId('field-endpoints-1-address').fill('10.0.0.2');
+    await expect(page.getByTestId('form-errors')).toHaveCount(0);
+    await expect(page.getByTestId('write-summary')).toContainText(`Update ServiceEntry ${ns}/mysql`);
+    await dryRunAndApply(page, 1);
+
+    const se = await getJson(kubectl, ['serviceentry', 'mysql', '-n', ns]);
+    expect(se.metadata.uid).toBe(before.metadata.uid);
+    expect(se.metadata.labels).toEqual({ team: 'data' });
+    expect(se.spec).toEqual({
+      hosts: ['rds.dev.example.local'],
+      addresses: ['10.0.0.1/32', '10.0.0.2/32'],
+      ports: [{ number: 3306, name: 'mysql', protocol: 'TCP' }, { number: 3307, name: 'mysql-replica', protocol: 'TCP' }],
+      location: 'MESH_EXTERNAL',
+      resolution: 'STATIC',
+      endpoints: [{ address: '10.0.0.1' }, { address: '10.0.0.2' }],
+      subjectAltNames: ['spiffe://example.org/ns/db/sa/mysql'],
+    });
+    expect((await getJson(kubectl, ['serviceentries', '-n', ns])).items).toHaveLength(1);
+  });
+
+  test('invalid input in expose, callers, injection and mesh-wide mTLS is refused next to the field and nothing is written', async ({ page, env, kubectl, uniq }) => {
+    const shop = uniq('shop');
+    await seedScenario(env, 's4-user-service-canary.yaml', { shop });
+    const gwBefore = await getJson(kubectl, ['gateway', 'app-gateway', '-n', shop]);
+
+    // Expose: no host, then an empty host.
+    await page.goto(`/forms/expose?ns=${shop}&service=user-service`);
+    await expect(page.getByTestId('error-hosts')).toHaveText('Enter at least one host name, such as app.example.com');
+    await expect(page.getByTestId('dry-run-button')).toBeDisabled();
+    await page.getByTestId('add-hosts').click();
+    await expect(page.getByTestId('error-hosts.0')).toHaveText('Enter a host name');
+    await expect(page.getByTestId('field-hosts-0')).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByTestId('dry-run-button')).toBeDisabled();
+    await expect(page.getByTestId('form-preview')).toHaveCount(0);
+
+    // Callers: neither a namespace nor a service account, then a service account left empty.
+    const callers = uniq('callers');
+    await seedScenario(env, 's3-microsvc-mtls-authz.yaml', { 'microsvc-sample': callers });
+    const policiesBefore = (await getJson(kubectl, ['authorizationpolicies', '-n', callers])).items.map((p: any) => `${p.metadata.name}@${p.metadata.resourceVersion}`);
+    await page.goto(`/forms/callers?ns=${callers}&workload=caller`);
+    await expect(page.getByTestId('error-namespaces')).toHaveText('Choose at least one namespace or service account allowed to call caller');
+    await expect(page.getByTestId('dry-run-button')).toBeDisabled();
+    await page.getByRole('button', { name: 'Type one' }).click();
+    await expect(page.getByTestId('error-namespaces')).toHaveCount(0);
+    await expect(page.getByTestId('error-serviceAccounts.0.namespace')).toBeVisible();
+    await expect(page.getByTestId('error-serviceAccounts.0.name')).toBeVisible();
+    await expect(page.getByTestId('dry-run-button')).toBeDisabled();
+
+    // Injection: a revision that is not a label value.
+    const nsBefore = await getJson(kubectl, ['namespace', callers]);
+    await page.goto(`/forms/injection?ns=${callers}`);
+    await page.getByLabel('A control-plane revision (istio.io/rev)').check();
+    await expect(page.getByTestId('error-revision')).toHaveText('Enter the control-plane revision, such as canary or 1-24-0');
+    await page.getByTestId('field-revision').fill('canary 2');
+    await expect(page.getByTestId('error-revision')).toHaveText('The label value "canary 2" must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
+    await expect(page.getByTestId('dry-run-button')).toBeDisabled();
+
+    // mTLS for the whole mesh: client mTLS without a host, and with mTLS disabled.
+    const meshPolicy = await getJson(kubectl, ['peerauthentication', 'default', '-n', 'istio-system']);
+    const rulesBefore = (await getJson(kubectl, ['destinationrules', '-n', 'istio-system'])).items.length;
+    await page.goto('/forms/mtls?scope=mesh');
+    await expect(page.getByLabel('The whole mesh')).toBeChecked();
+    await expect(page.getByTestId('mtls-policy')).toContainText('edits PeerAuthentication istio-system/default in place');
+    await page.getByTestId('field-clientTls-enabled').check();
+    await page.getByTestId('field-clientTls-host').fill('');
+    await expect(page.getByTestId('error-clientTls.host')).toHaveText('Enter a host name');
+    await page.getByTestId('field-mode').selectOption('DISABLE');
+    await expect(page.getByTestId('error-clientTls.enabled')).toContainText('Clients cannot use Istio mTLS towards a server whose mTLS is disabled');
+    await expect(page.getByTestId('dry-run-button')).toBeDisabled();
+    await expect(page.getByTestId('form-preview')).toHaveCount(0);
+
+    // Nothing reached the API server.
+    expect((await getJson(kubectl, ['gateway', 'app-gateway', '-n', shop])).metadata.resourceVersion).toBe(gwBefore.metadata.resourceVersion);
+    expect((await kubectl.raw(['get', 'virtualservice', 'user-service', '-n', shop])).code).not.toBe(0);
+    expect((await getJson(kubectl, ['authorizationpolicies', '-n', callers])).items.map((p: any) => `${p.metadata.name}@${p.metadata.resourceVersion}`)).toEqual(policiesBefore);
+    expect((await getJson(kubectl, ['namespace', callers])).metadata.resourceVersion).toBe(nsBefore.metadata.resourceVersion);
+    expect((await getJson(kubectl, ['peerauthentication', 'default', '-n', 'istio-system'])).metadata.resourceVersion).toBe(meshPolicy.metadata.resourceVersion);
+    expect((await getJson(kubectl, ['destinationrules', '-n', 'istio-system'])).items).toHaveLength(rulesBefore);
+  });
+
+  test('a link to a namespace that does not exist gets a message, never a Namespace to create', async ({ page, kubectl, uniq }) => {
+    const missing = uniq('nowhere');
+    await page.goto(`/forms/injection?ns=${missing}`);
+    await expect(page.getByTestId('target-missing')).toHaveText(`There is no namespace ${missing} in the cluster (or you may not read it). This form labels an existing namespace; it never creates one.`);
+    // The picker does not pretend the namespace exists, and there is nothing to apply.
+    await expect(page.getByTestId('target-ns')).toHaveValue('');
+    await expect(page.getByTestId('target-ns').locator(`option[value="${missing}"]`)).toHaveCount(0);
+    await expect(page.getByTestId('apply-flow')).toHaveCount(0);
+    await page.goto(`/forms/traffic?ns=default&service=${missing}`);
+    await expect(page.getByTestId('target-missing')).toHaveText(`There is no Service ${missing} in namespace default. Choose one from the list.`);
+    await expect(page.getByTestId('target-service')).toHaveValue('');
+    expect((await kubectl.raw(['get', 'namespace', missing])).code).not.toBe(0);
+  });
+
+  test('a write without an answer is reported as unknown, and a failed re-read after an apply is said so', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('sample');
+    await seedScenario(env, 's1-sample-grpc-mysql.yaml', { sample: ns });
+    // The write reaches the API server, but its answer never reaches the browser.
+    const writes = isWrite(false);
+    await page.route(writes, async (route) => {
+      if (route.request().method() === 'GET') return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.goto(`/forms/mtls?ns=${ns}`);
+    await page.getByTestId('field-mode').selectOption('STRICT');
+    await page.getByTestId('dry-run-button').click();
+    await expect(page.getByTestId('review-panel')).toContainText('accepted');
+    await page.getByTestId('apply-button').click();
+    await expect(page.getByTestId('outcome-unknown')).toContainText(`No answer about PeerAuthentication ${ns}/default: it may or may not have been written`);
+    await expect(page.getByTestId('partial-result')).toContainText(`Unknown: PeerAuthentication ${ns}/default (no answer; it may have been written)`);
+    await expect(page.getByTestId('partial-result')).not.toContainText('refused');
+    await expect(page.getByTestId('apply-success')).toHaveCount(0);
+    // It was written indeed; reloading shows it.
+    expect((await getJson(kubectl, ['peerauthentication', 'default', '-n', ns])).spec.mtls.mode).toBe('STRICT');
+    await page.getByTestId('reload-form').click();
+    await expect(page.getByTestId('effective-mtls')).toContainText(`STRICT — from PeerAuthentication ${ns}/default (namespace-wide)`);
+    await page.unroute(writes);
+
+    // An apply that succeeds while the mesh cannot be read again afterwards.
+    await page.getByTestId('field-mode').selectOption('PERMISSIVE');
+    await page.getByTestId('dry-run-button').click();
+    await expect(page.getByTestId('review-panel')).toContainText('accepted');
+    await page.route('**/api/mesh**', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ status: 503, reason: 'ServiceUnavailable', message: 'Kubernetes API server is unreachable' }) }));
+    await page.getByTestId('apply-button').click();
+    await expect(page.getByTestId('apply-success')).toContainText(`updated PeerAuthentication ${ns}/default`);
+    await expect(page.getByTestId('apply-reread')).toContainText('The cluster could not be read again afterwards', { timeout: 20_000 });
+    await expect(page.getByTestId('apply-reread')).toContainText('the form below still shows the state from before this change');
+    await expect(page.getByTestId('apply-success')).not.toContainText('now starts from the new state');
+    expect((await getJson(kubectl, ['peerauthentication', 'default', '-n', ns])).spec.mtls.mode).toBe('PERMISSIVE');
+  });
+
+  test('GET /api/secrets returns the TLS secret names only, from a metadata-only list', async ({ request, kubectl }) => {
+    await kubectl(['apply', '-f', path.join(FIXTURES, 'forms', 'tls-secret.yaml')]);
+    const res = await request.get('/api/secrets?namespace=istio-system');
+    expect(res.status()).toBe(200);
+    const body = await res.json();
+    expect(Object.keys(body)).toEqual(['namespace', 'names']);
+    expect(body.namespace).toBe('istio-system');
+    expect(body.names).toContain('users-cert');
+    expect(JSON.stringify(body)).not.toContain('LS0tLS1CRUdJTi');
   });
 });

@@ -1,3 +1,5 @@
+import type { MeshScope } from '../contracts/forms';
+
 /** Query keys, hierarchical per feature and context: all -> lists -> list(filters) -> detail(id). */
 export const keys = {
   contexts: () => ['contexts'] as const,
@@ -16,4 +18,17 @@ export const keys = {
   analysis: (context: string) => [...keys.cluster(context), 'analysis'] as const,
   analysisOfCluster: (context: string) => [...keys.analysis(context), 'cluster'] as const,
   analysisOfEdit: (context: string, object: unknown) => [...keys.analysis(context), 'edit', JSON.stringify(object ?? null)] as const,
+};
+
+/**
+ * The forms' (Mesh tasks) queries. A form's mesh snapshot lives outside keys.cluster(): the
+ * blanket refetch after a reconnect or an API server outage (lib/client/live.ts) must not
+ * replace the state a user is typing over, so live.ts only marks these stale and the form
+ * offers a reload. TLS secret names are ordinary cluster data.
+ */
+export const formsKeys = {
+  /** Every mesh snapshot of a context, whatever its scope. */
+  meshAll: (context: string) => ['forms-mesh', context] as const,
+  mesh: (context: string, scope: MeshScope) => [...formsKeys.meshAll(context), scope.scope, [...scope.namespaces].sort().join(',')] as const,
+  secrets: (context: string, namespace: string) => [...keys.cluster(context), 'forms', 'secrets', namespace] as const,
 };

@@ -8,7 +8,7 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import type { ClusterStatus, ConfigListResponse, ResourceResponse, ServerEvent } from '../contracts/api';
 import { apiUrl } from './api';
-import { keys } from './keys';
+import { formsKeys, keys } from './keys';
 import { applyToConfigList, applyToObject, splitTypeKey } from './reducers';
 
 export interface LiveState {
@@ -36,13 +36,24 @@ export function useLiveState(): LiveState {
   );
 }
 
+/**
+ * After a gap in what we heard (our server or the API server was away): refetch everything
+ * of the context — except the forms' mesh snapshots, which are only marked stale. A form's
+ * input, dry run and apply report are built on its snapshot; replacing it under them would
+ * lose them, so the form says the cluster may have changed and offers a reload instead.
+ */
+export function refreshAfterGap(qc: QueryClient, context: string): void {
+  void qc.invalidateQueries({ queryKey: keys.cluster(context) });
+  void qc.invalidateQueries({ queryKey: formsKeys.meshAll(context), refetchType: 'none' });
+}
+
 function applyEvent(qc: QueryClient, context: string, ev: ServerEvent, refetchLater: (key: readonly unknown[]) => void) {
   if (ev.type === 'status') {
     const was = state.cluster;
     setState({ cluster: ev.status });
     qc.setQueryData(keys.status(context), ev.status);
     // Back after an outage: refetch everything of this context once.
-    if (was && !was.connected && ev.status.connected) void qc.invalidateQueries({ queryKey: keys.cluster(context) });
+    if (was && !was.connected && ev.status.connected) refreshAfterGap(qc, context);
     return;
   }
   if (ev.type === 'kinds') {
@@ -85,7 +96,7 @@ export function useLiveEvents(context: string | undefined): void {
     es.onopen = () => {
       setState({ stream: 'open' });
       // Reconnected after our server went away: what we hold may be stale.
-      if (wasOpen) void qc.invalidateQueries({ queryKey: keys.cluster(context) });
+      if (wasOpen) refreshAfterGap(qc, context);
       wasOpen = true;
     };
     es.onerror = () => setState({ stream: es.readyState === EventSource.CLOSED ? 'closed' : 'connecting' });

@@ -2,25 +2,21 @@
  * Data for the forms (Mesh tasks): the mesh the builders read, and the TLS secret names
  * a gateway can use. A form works on a snapshot: its writes start from the objects it
  * was opened with, so a change made meanwhile by someone else makes the server refuse
- * the write (409) instead of being overwritten. The snapshot is refreshed only on
- * purpose (after an apply, or "reload").
+ * the write (409) instead of being overwritten. The snapshot is fetched when a form opens
+ * (nothing is kept once no form shows it) and refreshed only on purpose: after an apply,
+ * or "reload". Background refreshes never touch it (see formsKeys).
  */
 import { queryOptions } from '@tanstack/react-query';
-import type { MeshResponse, TlsSecretsResponse } from '../contracts/forms';
+import { meshScopeQuery, type MeshResponse, type MeshScope, type TlsSecretsResponse } from '../contracts/forms';
 import { apiFetch } from './api';
-import { keys } from './keys';
+import { formsKeys } from './keys';
 
-export const formsKeys = {
-  all: (context: string) => [...keys.cluster(context), 'forms'] as const,
-  mesh: (context: string) => [...formsKeys.all(context), 'mesh'] as const,
-  secrets: (context: string, namespace: string) => [...formsKeys.all(context), 'secrets', namespace] as const,
-};
-
-export const meshQuery = (context: string) =>
+export const meshQuery = (context: string, scope: MeshScope) =>
   queryOptions({
-    queryKey: formsKeys.mesh(context),
-    queryFn: () => apiFetch<MeshResponse>('/api/mesh', { context }),
+    queryKey: formsKeys.mesh(context, scope),
+    queryFn: ({ signal }) => apiFetch<MeshResponse>('/api/mesh', { context, query: meshScopeQuery(scope), signal }),
     staleTime: Infinity,
+    gcTime: 0,
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
   });

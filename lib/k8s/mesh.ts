@@ -1,10 +1,12 @@
 /**
- * The mesh as the form builders read it (lib/istio/forms): every object of the watch
- * cache, grouped by kind, with the mesh config. Optionally limited to some namespaces
- * (the root namespace and Namespace objects always come along). managedFields are
- * dropped: they are large and no form needs them.
+ * The mesh as the form builders read it (lib/istio/forms): the objects of the watch
+ * cache, grouped by kind, with the mesh config — all of them, or as much as the form's
+ * scope asks for (lib/contracts/forms MeshScope; every Namespace object and the root
+ * namespace always come along). managedFields are dropped: they are large and no form
+ * needs them.
  */
-import type { MeshResponse } from '../contracts/forms';
+import type { MeshResponse, MeshScope } from '../contracts/forms';
+import { isIstioGroup, parseApiVersion } from '../istio/kinds';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { indexResources } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
@@ -18,10 +20,17 @@ function withoutManagedFields(o: K8sObject): K8sObject {
   return { ...o, metadata };
 }
 
-export function meshForForms(cache: ClusterCache, namespaces: readonly string[] = []): MeshResponse {
+const ALL: MeshScope = { scope: 'all', namespaces: [] };
+
+export function meshForForms(cache: ClusterCache, s: MeshScope = ALL): MeshResponse {
   const meshConfig = meshConfigFromConfigMap(cache.meshConfigMap());
   const root = meshConfig?.rootNamespace || DEFAULT_ROOT_NAMESPACE;
-  const scope = namespaces.length ? [...new Set([...namespaces, root])] : undefined;
-  const objects = cache.allObjects(scope).map(withoutManagedFields);
-  return { status: cache.getStatus(), resources: indexResources(objects, meshConfig) };
+  const within = new Set([...s.namespaces, root]);
+  let objects: K8sObject[];
+  if (s.scope === 'all') objects = cache.allObjects();
+  else if (s.scope === 'namespaces') objects = cache.allObjects([...within]);
+  else {
+    objects = cache.allObjects().filter((o) => o.kind === 'Namespace' || isIstioGroup(parseApiVersion(o.apiVersion).group) || within.has(o.metadata.namespace ?? ''));
+  }
+  return { status: cache.getStatus(), resources: indexResources(objects.map(withoutManagedFields), meshConfig) };
 }

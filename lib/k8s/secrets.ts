@@ -1,22 +1,40 @@
 /**
  * Names of the TLS secrets of a namespace, for the expose form's credentialName. Asked
  * of the API server directly (the watch cache holds no Secrets) as a metadata-only list
- * filtered by type, so secret data is never read, not even by Meshboard's server.
- * Listing needs RBAC `list secrets` in that namespace; a 403 passes through.
+ * (PartialObjectMetadataList) filtered by type, so secret data is never read, not even by
+ * Meshboard's server. There is deliberately no fallback to a plain list: an API server
+ * that does not answer with metadata only is refused (502) rather than sending us the
+ * keys. Listing needs RBAC `list secrets` in that namespace; a 403 passes through.
  */
 import type { TlsSecretsResponse } from '../contracts/forms';
+import { KubeApiError } from './errors';
 import { kubeConfigFor } from './kubeconfig';
 import { kubeRequest } from './request';
 
-const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+/** Only the metadata-only list is acceptable (no ",application/json" fallback). */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
-export async function listTlsSecretNames(context: string, namespace: string): Promise<TlsSecretsResponse> {
+interface MetadataList {
+  kind?: string;
+  apiVersion?: string;
+  items?: Array<{ metadata?: { name?: string } }>;
+}
+
+export async function listTlsSecretNames(context: string | undefined, namespace: string): Promise<TlsSecretsResponse> {
   const { kc } = kubeConfigFor(context);
-  const list = await kubeRequest<{ items?: Array<{ metadata?: { name?: string } }> }>(kc, {
+  const list = await kubeRequest<MetadataList>(kc, {
     path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`,
     query: { fieldSelector: 'type=kubernetes.io/tls' },
-    accept: METADATA_LIST,
+    accept: METADATA_LIST_ACCEPT,
   });
-  const names = (list.items ?? []).map((i) => i.metadata?.name).filter((n): n is string => !!n).sort();
+  if (list.kind !== 'PartialObjectMetadataList') {
+    throw new KubeApiError(
+      502,
+      'BadGateway',
+      `The Kubernetes API server answered the metadata-only list of secrets in ${namespace} with ${list.kind ? `a ${list.kind}` : 'something else'}; Meshboard does not read secrets any other way, so none can be offered. Type the name of the TLS secret.`,
+    );
+  }
+  // Names only: whatever else an item carries never leaves this function.
+  const names = (list.items ?? []).map((i) => i.metadata?.name).filter((n): n is string => typeof n === 'string' && n !== '').sort();
   return { namespace, names };
 }

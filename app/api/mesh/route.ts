@@ -1,4 +1,4 @@
-/** GET /api/mesh[?namespaces=a,b] — the mesh as the forms' builders read it (from the watch cache). */
+/** GET /api/mesh[?scope=all|namespaces|workloads&namespaces=a,b] — the mesh as the forms' builders read it (from the watch cache). */
 import { meshQuerySchema } from '@/lib/contracts/forms';
 import { meshForForms } from '@/lib/k8s/mesh';
 import { getClusterCache } from '@/lib/k8s/registry';
@@ -8,8 +8,8 @@ export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 export const GET = route(async (req) => {
-  const { namespaces } = meshQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const scope = meshQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
   const cache = getClusterCache(contextOf(req));
   await cache.ready();
-  return json(meshForForms(cache, namespaces));
+  return json(meshForForms(cache, scope));
 });

@@ -1,6 +1,6 @@
 /** GET /api/secrets?namespace=NS — names of the namespace's TLS secrets (never data); 403 where RBAC forbids listing. */
 import { secretsQuerySchema } from '@/lib/contracts/forms';
-import { getClusterCache } from '@/lib/k8s/registry';
+import { kubeConfigFor } from '@/lib/k8s/kubeconfig';
 import { listTlsSecretNames } from '@/lib/k8s/secrets';
 import { contextOf, json, route } from '@/lib/server/http';
 
@@ -9,6 +9,7 @@ export const runtime = 'nodejs';
 
 export const GET = route(async (req) => {
   const { namespace } = secretsQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
-  const cache = getClusterCache(contextOf(req));
-  return json(await listTlsSecretNames(cache.context, namespace));
+  // Only the context's credentials are needed: no watch cache is started for a one-off list.
+  const { context } = kubeConfigFor(contextOf(req));
+  return json(await listTlsSecretNames(context, namespace));
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCallers, callersSchema, getInitCallers, previewCallers, type CallersState } from './callers';
+import { buildCallers, callersSchema, getInitCallers, previewCallers, sortCallerPreviews, type CallerPreview, type CallersState } from './callers';
 import { testkit, S1, S3 } from './testkit';
 import { indexResources } from '../resources';
 import type { AuthorizationPolicy } from '../types';
@@ -118,5 +118,41 @@ describe('caller restrictions schema', () => {
     ]);
     expect(issues({ ...base, workload: { name: 'w', selector: {} } })).toEqual([{ path: 'workload.selector', message: 'Choose the workload to protect: the policy needs its pod labels' }]);
     expect(buildCallers({ ...base, namespaces: [] }, { resources: indexResources([]) }).writes).toEqual([]);
+  });
+});
+
+describe('the order of the caller preview', () => {
+  const r = loadScenario(S3);
+  const preview = (caller: { kind: 'workload' | 'gateway'; namespace: string; name: string }, allowed: boolean) =>
+    ({ caller: { ...caller, serviceAccount: 'default', hasSidecar: true, labels: {} }, label: `${caller.kind === 'gateway' ? 'ingress gateway' : 'workload'} ${caller.namespace}/${caller.name}`, allowed, certain: true, decision: allowed ? 'allow' : 'deny', connection: 'mtls', reason: '' }) as CallerPreview;
+
+  it('lists gateways first, then the workload\'s own namespace, then the allowed, then by name', () => {
+    const input = [
+      preview({ kind: 'workload', namespace: 'other', name: 'b' }, true),
+      preview({ kind: 'workload', namespace: 'shop', name: 'z' }, false),
+      preview({ kind: 'workload', namespace: 'other', name: 'a' }, false),
+      preview({ kind: 'workload', namespace: 'shop', name: 'y' }, true),
+      preview({ kind: 'gateway', namespace: 'istio-system', name: 'istio-ingressgateway' }, false),
+      preview({ kind: 'workload', namespace: 'other', name: 'a2' }, true),
+    ];
+    expect(sortCallerPreviews(input, 'shop').map((p) => p.label)).toEqual([
+      'ingress gateway istio-system/istio-ingressgateway',
+      'workload shop/y',
+      'workload shop/z',
+      'workload other/a2',
+      'workload other/b',
+      'workload other/a',
+    ]);
+    // The input is left as it was.
+    expect(input[0]!.label).toBe('workload other/b');
+  });
+
+  it('orders the preview of a scenario', () => {
+    const init = getInitCallers({ resources: r, namespace: 'microsvc-sample', workload: { name: 'sample' } });
+    expect(sortCallerPreviews(previewCallers(init, r), 'microsvc-sample').map((p) => [p.label, p.allowed])).toEqual([
+      ['ingress gateway istio-system/istio-ingressgateway', false],
+      ['workload microsvc-sample/caller', true],
+      ['workload microsvc-sample/el-caller', false],
+    ]);
   });
 });

@@ -228,6 +228,20 @@ export function previewCallers(state: CallersState, r: MeshResources): CallerPre
   });
 }
 
+/**
+ * The order the form lists previews in: gateways first (outside traffic is what a
+ * restriction most often breaks), then callers of the workload's own namespace, then the
+ * allowed ones, then by label.
+ */
+export function sortCallerPreviews(previews: readonly CallerPreview[], namespace: string): CallerPreview[] {
+  const rank = (p: CallerPreview) => [p.caller.kind === 'gateway' ? 0 : 1, p.caller.namespace === namespace ? 0 : 1, p.allowed ? 0 : 1] as const;
+  return [...previews].sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || a.label.localeCompare(b.label);
+  });
+}
+
 /* ---- build ---- */
 
 export function buildCallers(input: CallersState, ctx: CallersContext): BuildResult {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { matchesLabels, matchesSelector } from '../labels';
 import { fqdn } from '../hosts';
 import { indexResources, resourceId, type MeshResources } from '../resources';
-import type { Deployment, K8sObject, Namespace, Pod, Service } from '../types';
+import type { Deployment, K8sObject, Namespace, Pod, PodSpec, Service } from '../types';
 import { DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN } from '../types';
 import { toFieldIssues, type FieldIssue } from './validators';
 import { deepEqual } from '../util';
@@ -306,6 +306,18 @@ export function listWorkloads(r: MeshResources, namespace?: string): Workload[] 
     });
   }
   return out;
+}
+
+/** The pod spec of a workload: a Deployment's pod template, or the Pod's own spec. */
+export function podSpecOf(w: Pick<Workload, 'object'>): PodSpec | undefined {
+  return w.object.kind === 'Pod' ? (w.object as Pod).spec : (w.object as Deployment).spec?.template?.spec;
+}
+
+/** The container ports a workload declares (each once, in container order), for per-port settings. */
+export function containerPortsOf(w: Pick<Workload, 'object'> | undefined): number[] {
+  if (!w) return [];
+  const ports = (podSpecOf(w)?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+  return [...new Set(ports.filter((p): p is number => Number.isInteger(p) && p > 0))];
 }
 
 /** Workloads a Service selects (none for a Service without selector). */

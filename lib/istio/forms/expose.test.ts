@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildExpose, exposeSchema, getInitExpose, listGatewayChoices, servicePortChoices, tlsSecretNames, validateExposeAgainst, type ExposeState } from './expose';
+import { buildExpose, credentialNamespaceOf, exposeSchema, getInitExpose, listGatewayChoices, servicePortChoices, tlsSecretNames, validateExposeAgainst, type ExposeState } from './expose';
 import { testkit, S1, S3, S4 } from './testkit';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
@@ -301,5 +301,28 @@ describe('expose refuses invalid input, and nothing is written', () => {
     expect(validateExposeAgainst({ ...base, gateway: { mode: 'existing', namespace: 'shop', name: 'nope' } }, r)).toEqual([{ path: 'gateway.name', message: 'There is no Gateway nope in namespace shop; choose another one or create it' }]);
     expect(validateExposeAgainst({ ...base, gateway: { mode: 'new', namespace: 'shop', name: 'app-gateway' } }, r)[0]!.path).toBe('gateway.name');
     expect(buildExpose({ ...base, port: 9000 }, { resources: r }).writes).toEqual([]);
+  });
+});
+
+describe('where the TLS secret of the gateway must be (credentialName namespace)', () => {
+  const ingressIn = (namespace: string, name = 'istio-ingressgateway'): K8sObject => ({ ...ingress, metadata: { name, namespace } });
+  const gateway = (namespace: string, name: string, selector: Record<string, string>): K8sObject => ({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name, namespace }, spec: { selector, servers: [] } });
+
+  it('an existing gateway: the namespace of the workloads it selects', () => {
+    const r = indexResources([ingressIn('istio-system'), ingressIn('edge', 'edge-gateway'), gateway('shop', 'gw', { istio: 'ingressgateway' }), gateway('shop', 'edge', { app: 'edge' })]);
+    // Both ingress workloads carry istio=ingressgateway: the root namespace wins over another one.
+    expect(credentialNamespaceOf({ gateway: { mode: 'existing', namespace: 'shop', name: 'gw' } }, r)).toBe('istio-system');
+    // A gateway that selects nothing known, or one that does not exist: istio-system.
+    expect(credentialNamespaceOf({ gateway: { mode: 'existing', namespace: 'shop', name: 'edge' } }, r)).toBe('istio-system');
+    expect(credentialNamespaceOf({ gateway: { mode: 'existing', namespace: 'shop', name: 'missing' } }, r)).toBe('istio-system');
+  });
+
+  it('a new gateway: where the istio=ingressgateway workloads run, its own namespace first', () => {
+    expect(credentialNamespaceOf({ gateway: { mode: 'new', namespace: 'shop', name: 'x' } }, indexResources([ingressIn('istio-ingress')]))).toBe('istio-ingress');
+    expect(credentialNamespaceOf({ gateway: { mode: 'new', namespace: 'edge', name: 'x' } }, indexResources([ingressIn('istio-system'), ingressIn('edge')]))).toBe('edge');
+    expect(credentialNamespaceOf({ gateway: { mode: 'new', namespace: 'shop', name: 'x' } }, indexResources([ingressIn('zeta'), ingressIn('alpha')]))).toBe('alpha');
+    expect(credentialNamespaceOf({ gateway: { mode: 'new', namespace: 'shop', name: 'x' } }, indexResources([]))).toBe('istio-system');
+    // The scenario: the ingress gateway of istio-system.
+    expect(credentialNamespaceOf({ gateway: { mode: 'new', namespace: 'sample', name: 'x' } }, loadScenario(S1, { extra: [ingress] }))).toBe('istio-system');
   });
 });

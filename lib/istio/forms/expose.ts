@@ -19,7 +19,7 @@ import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { Gateway, GatewayServer, HTTPRoute, K8sObject, VirtualService } from '../types';
 import {
-  checkState, clone, findService, freeName, listInWords, listWorkloads, newObject, pushWrite, startFrom, workloadLabel,
+  checkState, clone, findService, freeName, listInWords, listWorkloads, newObject, pushWrite, rootNamespace, startFrom, workloadLabel,
   type BuildResult, type FormWarning, type FormWrite, type Workload,
 } from './common';
 import { applyRouteOptions, readRouteOptions, retriesField, timeoutField } from './routeOptions';
@@ -129,6 +129,21 @@ export function listGatewayChoices(r: MeshResources): GatewayChoice[] {
       hosts: [...new Set((gw.spec?.servers ?? []).flatMap((s) => s.hosts ?? []))],
     };
   });
+}
+
+/**
+ * The namespace a gateway's TLS secret (credentialName) must be in: the namespace of the
+ * ingress workload that serves it — that of the chosen Gateway's workloads, or for a new
+ * Gateway (selector istio: ingressgateway) of the workloads with that label. When they run
+ * in several namespaces, the gateway's own namespace wins, then the root namespace, then
+ * the first by name; istio-system when no ingress workload is known.
+ */
+export function credentialNamespaceOf(s: Pick<ExposeState, 'gateway'>, r: MeshResources): string {
+  const live = s.gateway.mode === 'existing' ? findGateway(r, s.gateway.namespace, s.gateway.name) : undefined;
+  const workloads = live ? gatewayWorkloads(r, live) : s.gateway.mode === 'new' ? listWorkloads(r).filter((w) => matchesLabels(INGRESS_SELECTOR, w.labels)) : [];
+  const namespaces = [...new Set(workloads.map((w) => w.namespace))].sort();
+  const root = rootNamespace(r);
+  return namespaces.find((n) => n === s.gateway.namespace) ?? namespaces.find((n) => n === root) ?? namespaces[0] ?? 'istio-system';
 }
 
 /** Ports of the Service, for the port picker ("http 8080"). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildInjection, getInitInjection, injectionSchema, podsNeedingRestart } from './injection';
+import { buildInjection, getInitInjection, injectionSchema, podsNeedingRestart, unknownNamespaceMessage } from './injection';
 import { testkit, S3, S4 } from './testkit';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
@@ -94,9 +94,12 @@ describe('sidecar injection on S4 (namespace shop, istio-injection=enabled)', ()
     expect(ignored.warnings.map((w) => w.code)).toEqual(['INJECTION_OVERRIDE_IGNORED', 'INJECTION_ROLLOUT', 'INJECTION_RESTART_NEEDED']);
   });
 
-  it('creates the namespace label on a namespace that is not known yet', () => {
-    const res = buildInjection({ namespace: 'new-ns', namespaceInjection: 'enabled', revision: '', workloads: [] }, { resources: r });
-    expect(res.writes).toEqual([{ action: 'create', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'new-ns', labels: { 'istio-injection': 'enabled' } } } }]);
+  it('refuses a namespace that does not exist instead of creating it', () => {
+    for (const namespaceInjection of ['enabled', 'unset'] as const) {
+      const res = buildInjection({ namespace: 'new-ns', namespaceInjection, revision: '', workloads: [] }, { resources: r });
+      expect(res).toEqual({ writes: [], warnings: [], errors: [{ path: 'namespace', message: unknownNamespaceMessage('new-ns') }] });
+    }
+    expect(unknownNamespaceMessage('new-ns')).toBe('There is no namespace new-ns in the cluster (or you may not read it). This form labels an existing namespace; it never creates one.');
   });
 });
 

@@ -16,7 +16,7 @@ import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { Deployment, Namespace, Pod } from '../types';
 import {
-  checkState, findNamespace, INJECT_OVERRIDE, INJECTION_LABEL, injectionWanted, listInWords, namespaceInjection, newObject, podHasSidecar,
+  checkState, findNamespace, INJECT_OVERRIDE, INJECTION_LABEL, injectionWanted, listInWords, namespaceInjection, podHasSidecar,
   podInjectOverride, pushWrite, REVISION_LABEL, rootNamespace, startFrom,
   type BuildResult, type FormWarning, type FormWrite, type NamespaceInjection,
 } from './common';
@@ -76,11 +76,7 @@ function injectionLabels(labels: Record<string, string>, s: InjectionState): Rec
   return out;
 }
 
-function buildNamespace(s: InjectionState, live: Namespace | undefined): Namespace | undefined {
-  if (!live) {
-    if (s.namespaceInjection === 'unset') return undefined;
-    return { ...newObject<Namespace>('v1', 'Namespace', s.namespace, undefined), metadata: { name: s.namespace, labels: injectionLabels({}, s) } };
-  }
+function buildNamespace(s: InjectionState, live: Namespace): Namespace {
   const next = startFrom(live);
   const labels = injectionLabels(next.metadata.labels ?? {}, s);
   if (Object.keys(labels).length) next.metadata.labels = labels;
@@ -159,6 +155,11 @@ function knownRevisions(r: MeshResources): string[] {
   return [...new Set(istiods.map((d) => d.spec?.template?.metadata?.labels?.[REVISION_LABEL] ?? d.metadata.labels?.[REVISION_LABEL] ?? 'default'))];
 }
 
+/** Why the form refuses a namespace it cannot see. */
+export function unknownNamespaceMessage(namespace: string): string {
+  return `There is no namespace ${namespace} in the cluster (or you may not read it). This form labels an existing namespace; it never creates one.`;
+}
+
 export function buildInjection(input: InjectionState, ctx: InjectionContext): BuildResult {
   const checked = checkState(injectionSchema, input);
   if (!checked.ok) return checked.result;
@@ -168,8 +169,9 @@ export function buildInjection(input: InjectionState, ctx: InjectionContext): Bu
   const warnings: FormWarning[] = [];
 
   const liveNs = findNamespace(r, s.namespace);
-  const ns = buildNamespace(s, liveNs);
-  if (ns) pushWrite(writes, ns, liveNs);
+  // The form labels a namespace; creating one is not its job (and a typo in a link must not create one).
+  if (!liveNs) return { writes: [], warnings: [], errors: [{ path: 'namespace', message: unknownNamespaceMessage(s.namespace) }] };
+  pushWrite(writes, buildNamespace(s, liveNs), liveNs);
 
   const rolled: string[] = [];
   for (const w of s.workloads) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildMtls, getInitMtls, mtlsSchema, mtlsTargetOf, type MtlsState } from './mtls';
+import { containerPortsOf, listWorkloads } from './common';
 import { effectiveMtls } from '../security';
 import { testkit, S1, S3 } from './testkit';
 import { indexResources } from '../resources';
@@ -255,5 +256,32 @@ describe('mTLS schema', () => {
     const res = buildMtls({ ...base, namespace: 'Bad_NS' }, { resources: indexResources([]) });
     expect(res.writes).toEqual([]);
     expect(res.errors[0]!.path).toBe('namespace');
+  });
+});
+
+describe('container ports of a workload (per-port settings)', () => {
+  const container = (ports: number[]) => ({ name: `c${ports.join('-')}`, ports: ports.map((containerPort) => ({ containerPort })) });
+  const deployment: K8sObject = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'ns' },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [container([8080, 9090]), container([8080]), { name: 'istio-proxy' }] } } },
+  };
+  const barePod: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'ns', labels: { app: 'debug' } }, spec: { containers: [container([5000])] } };
+  const r = indexResources([deployment, barePod]);
+  const workload = (name: string) => listWorkloads(r, 'ns').find((w) => w.name === name);
+
+  it('reads a Deployment from its pod template and a bare Pod from its own spec, each port once', () => {
+    expect(workload('web')?.kind).toBe('Deployment');
+    expect(containerPortsOf(workload('web'))).toEqual([8080, 9090]);
+    expect(workload('debug')?.kind).toBe('Pod');
+    expect(containerPortsOf(workload('debug'))).toEqual([5000]);
+  });
+
+  it('is empty for a workload without ports, or none', () => {
+    expect(containerPortsOf(listWorkloads(loadScenario(S3), 'microsvc-sample').find((w) => w.name === 'el-caller'))).toEqual([]);
+    expect(containerPortsOf(undefined)).toEqual([]);
+  });
+
+  it('reads the scenarios\' ports', () => {
+    expect(containerPortsOf(listWorkloads(loadScenario(S1), 'sample').find((w) => w.name === 'service-b-v1'))).toEqual([50051]);
   });
 });

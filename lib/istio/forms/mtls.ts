@@ -19,7 +19,7 @@ import type { MtlsTarget } from '../security';
 import { friendlyName } from '../resources';
 import type { DestinationRule, PeerAuthentication, TrafficPolicy } from '../types';
 import {
-  checkState, compact, deepEqual, freeName, listInWords, listWorkloads, newObject, pushWrite, rootNamespace,
+  checkState, compact, deepEqual, freeName, listInWords, listWorkloads, newObject, podSpecOf, pushWrite, rootNamespace,
   servicesOfWorkload, startFrom, workloadLabel,
   type BuildResult, type FormWarning, type FormWrite, type Workload,
 } from './common';
@@ -284,8 +284,7 @@ function hostsOf(r: MeshResources, ws: Workload[]): Array<{ name: string; namesp
 
 /** Does a workload's configuration name one of the hosts (env values such as http://sample.ns.svc.cluster.local:8080)? */
 function referencesHost(w: Workload, host: { name: string; namespace: string }): boolean {
-  const spec = w.object.kind === 'Deployment' ? (w.object.spec as { template?: { spec?: { containers?: Array<{ env?: Array<{ value?: string }> }> } } })?.template?.spec : (w.object.spec as { containers?: Array<{ env?: Array<{ value?: string }> }> });
-  const values = (spec?.containers ?? []).flatMap((c) => (c.env ?? []).map((e) => e.value ?? ''));
+  const values = (podSpecOf(w)?.containers ?? []).flatMap((c) => (c.env ?? []).map((e) => e.value ?? ''));
   const qualified = `${host.name}.${host.namespace}`;
   const short = new RegExp(`(^|[/@])${host.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([:/]|$)`);
   return values.some((v) => v.includes(qualified) || (w.namespace === host.namespace && short.test(v)));
