@@ -1,7 +1,8 @@
 'use client';
 /**
  * The benchmark page (/graph/bench, used by `npm run bench`): draws a MeshGraph from a
- * static JSON file (?src=, default /bench-data/graph.json, which the benchmark serves)
+ * static JSON file (?src=, a path on this server, default /bench-data/graph.json, which
+ * the benchmark serves)
  * through the same pipeline as the graph page (view steps, layout worker, canvas), and
  * records in window.__meshboardBench when the data arrived and when the browser
  * painted the first (provisional) and the final (ELK) layout. window.__meshboardFps
@@ -12,7 +13,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { MeshGraph } from '@/lib/istio/graph/types';
 import { GraphCanvas, type Selection } from './GraphCanvas';
 import { useMeshLayout } from './layout/useLayout';
-import { applyView } from './view';
+import { applyView, BENCH_DEFAULT_SRC, benchSource } from './view';
 
 export interface BenchRecord {
   fetchMs?: number;
@@ -73,7 +74,7 @@ const noop = () => {};
 
 export function GraphBench() {
   const params = useSearchParams();
-  const src = params.get('src') || '/bench-data/graph.json';
+  const src = params.get('src');
   const [graph, setGraph] = useState<MeshGraph | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
 
@@ -81,10 +82,16 @@ export function GraphBench() {
     installFpsMeter();
     const rec: BenchRecord = {};
     window.__meshboardBench = rec;
+    const source = benchSource(src, window.location.origin);
+    if ('error' in source) {
+      rec.error = source.error;
+      setError(source.error);
+      return;
+    }
     const t0 = performance.now();
-    fetch(src)
+    fetch(source.url, { credentials: 'same-origin' })
       .then(async (r) => {
-        if (!r.ok) throw new Error(`${src}: HTTP ${r.status}`);
+        if (!r.ok) throw new Error(`${source.url}: HTTP ${r.status}`);
         const text = await r.text();
         const t1 = performance.now();
         const g = JSON.parse(text) as MeshGraph;
@@ -99,7 +106,7 @@ export function GraphBench() {
       });
   }, [src]);
 
-  const { laid } = useMeshLayout(graph);
+  const { laid } = useMeshLayout(graph, 'bench');
   const onPainted = useCallback(
     (info: { nodes: number; edges: number; provisional: boolean }) => {
       const rec = window.__meshboardBench;
@@ -114,10 +121,10 @@ export function GraphBench() {
   return (
     <div className="graph-page" style={{ gridTemplateRows: 'auto 1fr' }}>
       <div className="muted" data-testid="bench-status">
-        {error ? `Benchmark data: ${error}` : graph ? `${graph.nodes.length} nodes, ${graph.edges.length} edges` : `Loading ${src}… (npm run bench serves it)`}
+        {error ? `Benchmark data: ${error}` : graph ? `${graph.nodes.length} nodes, ${graph.edges.length} edges` : `Loading ${src || BENCH_DEFAULT_SRC}… (npm run bench serves it)`}
       </div>
       <div style={{ position: 'relative', minHeight: 0 }}>
-        <GraphCanvas laid={laid} telemetry selection={NO_SELECTION} matches={NO_MATCHES} onSelect={noop} focusKey="bench" onPainted={onPainted} />
+        <GraphCanvas laid={laid} telemetry selection={NO_SELECTION} matches={NO_MATCHES} onSelect={noop} onPainted={onPainted} />
       </div>
     </div>
   );

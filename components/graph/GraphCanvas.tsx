@@ -1,29 +1,27 @@
 'use client';
 /**
  * The renderer: draws a laid-out graph with React Flow and nothing else (no fetching,
- * no layout). Keeps the viewport across new data; fits the view once per `focusKey`
- * (or centers the selection from a shared link); level of detail follows the zoom.
+ * no layout). Keeps the viewport across new data; fits the view once per view key of
+ * the graph it draws (laid.key: context and namespaces; or centers the selection from a
+ * shared link); level of detail follows the zoom. Geometry for fitting, Find and
+ * export comes from the layout, not from React Flow, which holds only some nodes of a
+ * large graph.
  */
 import '@xyflow/react/dist/style.css';
 import './graph.css';
-import { Background, ControlButton, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type Node, type OnMove, type Viewport } from '@xyflow/react';
+import { Background, ControlButton, Controls, getViewportForBounds, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, useStoreApi, type Edge, type Node, type OnMove, type Viewport } from '@xyflow/react';
 import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, useSyncExternalStore, type Ref } from 'react';
 import type { MeshFlowEdge } from './edges';
 import { edgeTypes } from './edges';
-import { exportGraphImage, type ImageFormat } from './export';
+import { exportGraphImage, exportOverviewImage, type ImageFormat } from './export';
 import { FlowBuilder } from './flow';
+import { absoluteRect, boundsOf, type Rect } from './layout/layout';
 import type { Laid } from './layout/useLayout';
 import type { MeshFlowNode } from './nodes';
 import { nodeTypes } from './nodes';
-import { NODE_SIZE } from './layout/sizes';
+import { LARGE_GRAPH } from './layout/sizes';
 import { OverviewCanvas, overviewHit, useOverviewScene } from './Overview';
 import { CanvasStore, CanvasStoreContext, detailFor } from './store';
-
-/**
- * Above this many nodes only what is on screen is rendered, the minimap is left out,
- * and far out (detail 'min') the overview canvas draws the graph instead of React Flow.
- */
-export const LARGE_GRAPH = 600;
 
 export interface Selection {
   node?: string;
@@ -43,8 +41,6 @@ export interface GraphCanvasProps {
   selection: Selection;
   matches: readonly string[];
   onSelect(sel: Selection): void;
-  /** When it changes, the view is fitted again (a different set of namespaces, another context). */
-  focusKey: string;
   apiRef?: Ref<CanvasApi>;
   /** Called after the browser painted a new layout (benchmark and tests). */
   onPainted?(info: { nodes: number; edges: number; provisional: boolean; hash: string }): void;
@@ -52,20 +48,23 @@ export interface GraphCanvasProps {
 
 const PRO = { hideAttribution: true };
 
-/** A node's rectangle in flow coordinates, from the layout (no DOM, works before React Flow holds the node). */
-function absoluteRect(laid: Laid, id: string): { x: number; y: number; width: number; height: number } | undefined {
-  const n = laid.graph.nodes.find((x) => x.id === id);
-  const p = laid.layout.positions[id];
-  if (!n || !p) return undefined;
-  if (n.kind === 'namespace') return { ...p, ...(laid.layout.boxes[id] ?? { width: 0, height: 0 }) };
-  const box = n.parent ? laid.layout.positions[n.parent] : undefined;
-  const parentIsBox = !!(n.parent && laid.layout.boxes[n.parent]);
-  return { x: p.x + (parentIsBox ? box?.x ?? 0 : 0), y: p.y + (parentIsBox ? box?.y ?? 0 : 0), ...NODE_SIZE[n.kind] };
-}
 const NO_EDGES: MeshFlowEdge[] = [];
 
-function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRef, onPainted }: GraphCanvasProps) {
+/** Rectangles of nodes by id, in flow coordinates, from the layout (see absoluteRect). */
+function rectFinder(laid: Laid | undefined): (id: string) => Rect | undefined {
+  if (!laid) return () => undefined;
+  const byId = new Map(laid.graph.nodes.map((n) => [n.id, n]));
+  return (id) => {
+    const n = byId.get(id);
+    return n ? absoluteRect(n, laid.layout) : undefined;
+  };
+}
+
+function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPainted }: GraphCanvasProps) {
   const rf = useReactFlow<MeshFlowNode, MeshFlowEdge>();
+  const flowStore = useStoreApi<MeshFlowNode, MeshFlowEdge>();
+  const focusKey = laid?.key ?? null;
+  const rectOf = useMemo(() => rectFinder(laid), [laid]);
   const [store] = useState(() => new CanvasStore());
   const [builder] = useState(() => new FlowBuilder());
   const root = useRef<HTMLDivElement>(null);
@@ -92,10 +91,12 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
   const nodes = overview ? boxesOnly : allNodes;
   const edges = overview ? NO_EDGES : allEdges;
 
-  // Fit once per focusKey, and once more when ELK replaces a provisional layout the user has not moved.
+  // Fit once per view key of the graph drawn, and once more when ELK replaces a provisional layout the user has not moved.
   const fittedFinal = useRef<string | null>(null);
   const laidRef = useRef(laid);
   laidRef.current = laid;
+  const rectRef = useRef(rectOf);
+  rectRef.current = rectOf;
   // The whole layout (the overview shows more than the nodes React Flow holds).
   const fitLayout = useCallback(
     (duration: number) => {
@@ -106,7 +107,7 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
     [rf],
   );
   useEffect(() => {
-    if (!laid || !allNodes.length) return;
+    if (!laid || !allNodes.length || focusKey === null) return;
     const first = fittedFor.current !== focusKey;
     const swap = !first && !laid.provisional && fittedFinal.current !== focusKey && !userMoved.current;
     if (!first && !swap) return;
@@ -118,16 +119,12 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
       const e = laid.graph.edges.find((x) => x.id === selection.edge);
       return e ? [e.source, e.target] : [];
     })() : [];
-    const rects = ends.map((id) => absoluteRect(laid, id)).filter((r): r is NonNullable<typeof r> => !!r);
-    if (rects.length) {
-      const x0 = Math.min(...rects.map((r) => r.x));
-      const y0 = Math.min(...rects.map((r) => r.y));
-      const x1 = Math.max(...rects.map((r) => r.x + r.width));
-      const y1 = Math.max(...rects.map((r) => r.y + r.height));
+    const b = boundsOf(ends.map((id) => rectOf(id)).filter((r): r is Rect => !!r));
+    if (b) {
       const w = root.current?.clientWidth ?? 800;
       const h = root.current?.clientHeight ?? 600;
-      const zoom = Math.max(0.05, Math.min(1, w / ((x1 - x0) * 1.3), h / ((y1 - y0) * 1.3)));
-      void rf.setCenter((x0 + x1) / 2, (y0 + y1) / 2, { zoom, duration: 0 });
+      const zoom = Math.max(0.05, Math.min(1, w / (b.width * 1.3), h / (b.height * 1.3)));
+      void rf.setCenter(b.x + b.width / 2, b.y + b.height / 2, { zoom, duration: 0 });
     } else {
       fitLayout(0);
     }
@@ -161,19 +158,26 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, focusKey, apiRe
     apiRef,
     () => ({
       focusNodes(ids: string[]) {
-        if (!ids.length) return;
+        // From the layout: in the overview React Flow holds none of these nodes.
+        const b = boundsOf(ids.map((id) => rectRef.current(id)).filter((r): r is Rect => !!r));
+        if (!b || !root.current) return;
         userMoved.current = true;
-        void rf.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.3, maxZoom: 1.2, duration: 300 });
+        const vp = getViewportForBounds(b, root.current.clientWidth, root.current.clientHeight, 0.01, 1.2, 0.3);
+        void rf.setViewport(vp, { duration: 300 });
       },
       fitAll() {
         fitLayout(300);
       },
       async exportImage(format: ImageFormat, fileName: string) {
-        if (!root.current) throw new Error('The graph is not on screen.');
-        await exportGraphImage(root.current, rf.getNodes() as Node[], format, fileName, !large);
+        const l = laidRef.current?.layout;
+        if (!root.current || !l) throw new Error('The graph is not on screen.');
+        // The overview is a canvas React Flow knows nothing about: export what it shows.
+        if (overview && scene) return exportOverviewImage(scene, flowStore.getState().transform, root.current.clientWidth, root.current.clientHeight, format, fileName);
+        // A large graph renders only what is on screen: export that. Otherwise the whole layout.
+        await exportGraphImage(root.current, format, fileName, large ? undefined : { x: 0, y: 0, width: l.width, height: l.height });
       },
     }),
-    [rf, large, fitLayout],
+    [rf, large, overview, scene, flowStore, fitLayout],
   );
 
   // In the overview, what is under the pointer is found in the drawn scene.

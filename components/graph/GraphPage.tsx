@@ -3,11 +3,15 @@
  * The graph page: the view lives in the URL, the graph comes from GET /api/graph
  * (refetched on live changes), pure view steps (fold, hide) run here, layout runs in
  * the worker, and the canvas only draws. The side panel shows the selection.
+ *
+ * Prometheus: the URL chosen in the toolbar is saved per kubeconfig context once the
+ * server has accepted it (it answered with that URL, reachable or not); a
+ * prometheus= URL that arrives in a link is sent only after the user agrees.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { graphQuery } from '@/lib/client/graph';
+import { graphQuery, type GraphResult } from '@/lib/client/graph';
 import { overviewQuery } from '@/lib/client/queries';
 import { useSelectedContext } from '@/lib/client/selection';
 import { ErrorBox } from '@/components/ui/ErrorBox';
@@ -16,9 +20,34 @@ import { DenyIcon, LockIcon, WarnIcon } from './icons';
 import { useMeshLayout } from './layout/useLayout';
 import { SidePanel } from './SidePanel';
 import { Toolbar } from './Toolbar';
-import { apiQuery, applyView, findMatches, parsePairs, readViewState, suggestVersionLabels, viewParams, type GraphViewState } from './view';
+import { apiQuery, applyView, findMatches, parsePairs, prometheusChoice, readViewState, suggestVersionLabels, viewParams, type GraphViewState, type ViewProblem } from './view';
 
-const PROM_KEY = 'meshboard.prometheusUrl';
+/** Prometheus URLs chosen in this browser, by kubeconfig context: { [context]: url }. */
+const PROM_KEY = 'meshboard.prometheusUrls';
+/** Before: one URL for every context, saved before the server had accepted it. */
+const OLD_PROM_KEY = 'meshboard.prometheusUrl';
+
+function loadSavedPrometheus(): Record<string, string> {
+  try {
+    localStorage.removeItem(OLD_PROM_KEY);
+    const v = JSON.parse(localStorage.getItem(PROM_KEY) ?? '{}') as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
+}
+
+function storeSavedPrometheus(all: Record<string, string>): void {
+  try {
+    localStorage.setItem(PROM_KEY, JSON.stringify(all));
+  } catch {
+    /* storage unavailable */
+  }
+}
+
+/** The view key of a graph: fitting follows it (another context, other namespaces). */
+const viewKeyOf = (data: GraphResult) => `${data.request.context}|${data.request.namespaces ?? ''}`;
 
 /** Apply a partial view state (node and edge are exclusive, as in the URL). */
 function merge(prev: GraphViewState, patch: Partial<GraphViewState>): GraphViewState {
@@ -30,24 +59,26 @@ function merge(prev: GraphViewState, patch: Partial<GraphViewState>): GraphViewS
   return next;
 }
 
+/** The view of a query string, and what was left out of it. */
+function readUrl(qs: string): { view: GraphViewState; problems: ViewProblem[] } {
+  const problems: ViewProblem[] = [];
+  const view = readViewState(new URLSearchParams(qs), problems);
+  return { view, problems };
+}
+
 /**
  * The view state: rendered from React state at once, written to the URL with
  * history.replaceState (no navigation, no server round trip; Next.js keeps
  * useSearchParams in sync), and re-read when the URL changes from outside (the
- * shell's pickers, back/forward, a link).
+ * shell's pickers, back/forward, a link). Parameters the API would refuse are left
+ * out of the view, reported in `problems`, and dropped from the URL.
  */
-function useViewState(): [GraphViewState, (patch: Partial<GraphViewState>) => void] {
+function useViewState(): [GraphViewState, (patch: Partial<GraphViewState>) => void, ViewProblem[]] {
   const params = useSearchParams();
-  const [state, setState] = useState(() => readViewState(new URLSearchParams(params.toString())));
+  const [read, setRead] = useState(() => readUrl(params.toString()));
   const written = useRef(params.toString());
-  useEffect(() => {
-    const qs = params.toString();
-    if (qs === written.current) return;
-    written.current = qs;
-    setState(readViewState(new URLSearchParams(qs)));
-  }, [params]);
   const setView = useCallback((patch: Partial<GraphViewState>) => {
-    setState((prev) => merge(prev, patch));
+    setRead((prev) => ({ ...prev, view: merge(prev.view, patch) }));
     const p = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(viewParams(patch))) {
       if (v === undefined || v === '') p.delete(k);
@@ -57,47 +88,84 @@ function useViewState(): [GraphViewState, (patch: Partial<GraphViewState>) => vo
     written.current = qs;
     window.history.replaceState(null, '', qs ? `${window.location.pathname}?${qs}` : window.location.pathname);
   }, []);
-  return [state, setView];
+  useEffect(() => {
+    const qs = params.toString();
+    if (qs === written.current) return;
+    written.current = qs;
+    setRead(readUrl(qs));
+  }, [params]);
+  // Rewrite what was left out, so the URL (and a link copied from it) says what is shown.
+  const { view, problems } = read;
+  useEffect(() => {
+    if (!problems.length) return;
+    const fix: Partial<GraphViewState> = {};
+    for (const p of problems) (fix as Record<string, unknown>)[p.param] = view[p.param];
+    setView(fix);
+    // Only when a read of the URL found problems.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [problems, setView]);
+  return [view, setView, problems];
 }
 
 export function GraphPage() {
   const { context } = useSelectedContext();
-  const [state, setViewState] = useViewState();
-  const setView = useCallback((patch: Partial<GraphViewState>) => {
-    if ('prometheus' in patch) {
-      try {
-        if (patch.prometheus) localStorage.setItem(PROM_KEY, patch.prometheus);
-        else localStorage.removeItem(PROM_KEY);
-      } catch {
-        /* storage unavailable */
+  const [state, setViewState, problems] = useViewState();
+
+  // Prometheus URLs saved per context (read after mounting: the server render has no storage).
+  const [saved, setSaved] = useState<Record<string, string> | undefined>(undefined);
+  useEffect(() => setSaved(loadSavedPrometheus()), []);
+  const updateSaved = useCallback((ctx: string, url: string | undefined) => {
+    setSaved((prev) => {
+      const next = { ...(prev ?? {}) };
+      if (url) next[ctx] = url;
+      else delete next[ctx];
+      if (next[ctx] === prev?.[ctx]) return prev;
+      storeSavedPrometheus(next);
+      return next;
+    });
+  }, []);
+  // URLs the user agreed to in this page (typed in the toolbar, or "use it" for a link's).
+  const [confirmed, setConfirmed] = useState<ReadonlySet<string>>(() => new Set());
+  const confirm = useCallback((url: string) => setConfirmed((prev) => (prev.has(url) ? prev : new Set([...prev, url]))), []);
+  const prom = prometheusChoice(state.prometheus, context ? saved?.[context] : undefined, confirmed);
+
+  const setView = useCallback(
+    (patch: Partial<GraphViewState>) => {
+      if ('prometheus' in patch) {
+        if (patch.prometheus) confirm(patch.prometheus);
+        // Back to the server's PROMETHEUS_URL: forget this context's choice too.
+        else if (context) updateSaved(context, undefined);
       }
-    }
-    setViewState(patch);
-  }, [setViewState]);
+      setViewState(patch);
+    },
+    [setViewState, confirm, updateSaved, context],
+  );
 
-  // A Prometheus URL typed earlier in this browser applies when the link does not name one.
-  const restored = useRef(false);
+  // Another context: a Prometheus URL in the URL was for the previous one.
+  const lastContext = useRef(context);
   useEffect(() => {
-    if (restored.current) return;
-    restored.current = true;
-    if (state.prometheus) return;
-    try {
-      const saved = localStorage.getItem(PROM_KEY);
-      if (saved) setViewState({ prometheus: saved });
-    } catch {
-      /* storage unavailable */
-    }
-  }, [state.prometheus, setViewState]);
+    const prev = lastContext.current;
+    lastContext.current = context;
+    if (prev && context && prev !== context && state.prometheus) setViewState({ prometheus: undefined });
+  }, [context, state.prometheus, setViewState]);
 
-  const q = useQuery({ ...graphQuery(context ?? '', apiQuery(state)), enabled: !!context });
+  const q = useQuery({ ...graphQuery(context ?? '', apiQuery({ ...state, prometheus: prom.use })), enabled: !!context && saved !== undefined });
   const overview = useQuery({ ...overviewQuery(context ?? ''), enabled: !!context });
   const data = q.data;
   const telemetry = data?.meta.prometheus.status === 'ok';
 
+  // Save a Prometheus URL for its context once the server has taken it (reachable or not; a refused one is a 400).
+  useEffect(() => {
+    const p = data?.meta.prometheus;
+    const asked = data?.request.prometheus;
+    if (data && asked && p?.source === 'request' && (p.status === 'ok' || p.status === 'unavailable')) updateSaved(data.request.context, asked);
+  }, [data, updateSaved]);
+
   // Selection and find do not change what is drawn: key the view on the parameters that do.
   const viewKey = JSON.stringify({ fold: state.fold, hide: state.hide, hideKinds: state.hideKinds, hideNs: state.hideNs, traffic: state.traffic, namespaces: state.namespaces });
   const view = useMemo(() => (data ? applyView(data, JSON.parse(viewKey) as Parameters<typeof applyView>[1]) : undefined), [data, viewKey]);
-  const { laid, pending, error: layoutError } = useMeshLayout(view);
+  // Laid out with the view key of the data it came from, not of the state: a graph kept on screen while another loads is not the new one.
+  const { laid, pending, error: layoutError, retry: retryLayout } = useMeshLayout(view, data ? viewKeyOf(data) : '');
   const matches = useMemo(() => (view && state.find ? findMatches(view, state.find) : []), [view, state.find]);
   const pairs = useMemo(() => (data ? suggestVersionLabels(data, parsePairs(state.versionLabels)) : []), [data, state.versionLabels]);
   const namespaces = useMemo(() => overview.data?.namespaces.map((n) => n.name) ?? [], [overview.data]);
@@ -115,8 +183,7 @@ export function GraphPage() {
     },
     [state.namespaces],
   );
-  const focusKey = `${context}|${state.namespaces.join(',')}`;
-  const prom = data?.meta.prometheus;
+  const promStatus = data?.meta.prometheus;
 
   return (
     <div className="graph-page">
@@ -163,39 +230,66 @@ export function GraphPage() {
         onFocusMatches={() => api.current?.focusNodes(matches)}
         onFit={() => api.current?.fitAll()}
         onExport={onExport}
-        prometheus={prom}
+        prometheus={promStatus}
+        prometheusUrl={prom.use}
       />
       <div className="graph-main">
         <div style={{ display: 'grid', gridTemplateRows: 'auto 1fr', gap: 6, minHeight: 0 }}>
           <div className="graph-status" data-testid="graph-status">
             {q.isError && <ErrorBox error={q.error} title="Could not load the graph" />}
-            {prom?.status === 'ok' && (
-              <span className="badge ok" data-testid="telemetry-state" title={prom.url}>
+            {problems.length > 0 && (
+              <span className="banner warn" data-testid="graph-ignored">
+                Ignored from the link: {problems.map((p) => p.message).join('; ')}
+              </span>
+            )}
+            {prom.ask && (
+              <span className="banner info" data-testid="prometheus-ask">
+                This link asks to query Prometheus at <span className="mono">{prom.ask}</span>{' '}
+                <button type="button" onClick={() => confirm(prom.ask!)}>
+                  Use it
+                </button>{' '}
+                <button type="button" onClick={() => setViewState({ prometheus: undefined })}>
+                  Ignore
+                </button>
+              </span>
+            )}
+            {promStatus?.status === 'ok' && (
+              <span className="badge ok" data-testid="telemetry-state" title={promStatus.url}>
                 telemetry: Prometheus, {data?.meta.window} window
               </span>
             )}
-            {prom?.status === 'off' && (
-              <span className="badge" data-testid="telemetry-state" title={prom.message}>
+            {promStatus?.status === 'off' && (
+              <span className="badge" data-testid="telemetry-state" title={promStatus.message}>
                 configuration only: no Prometheus configured
               </span>
             )}
-            {prom?.status === 'unavailable' && (
+            {promStatus?.status === 'unavailable' && (
               <span className="banner warn" data-testid="telemetry-state">
-                configuration only: {prom.message}
+                configuration only: {promStatus.message}
               </span>
             )}
             {data && (
               <span className="muted" data-testid="graph-counts">
                 {view?.nodes.filter((n) => n.kind !== 'namespace').length ?? 0} nodes, {view?.edges.length ?? 0} edges
-                {data.meta.findings.attached ? ` · ${data.meta.findings.count} findings` : ''}
+                {data.meta.findings.count ? (
+                  <span title={`${data.meta.findings.total} in the whole context`}> · {data.meta.findings.count} findings</span>
+                ) : null}
               </span>
             )}
-            {layoutError && <span className="banner error">Layout failed: {layoutError}</span>}
+            {layoutError && (
+              <span className="banner error" data-testid="layout-error">
+                Layout failed: {layoutError}{' '}
+                <button type="button" onClick={retryLayout}>
+                  Retry
+                </button>
+              </span>
+            )}
             {exportError && <span className="banner error">Export failed: {exportError}</span>}
           </div>
           <div style={{ position: 'relative', minHeight: 0 }}>
-            <GraphCanvas laid={laid} telemetry={telemetry} selection={selection} matches={matches} onSelect={onSelect} focusKey={focusKey} apiRef={api} />
+            <GraphCanvas laid={laid} telemetry={telemetry} selection={selection} matches={matches} onSelect={onSelect} apiRef={api} />
             {!data && !q.isError && <div className="graph-empty">Loading the graph…</div>}
+            {data && !laid && layoutError && <div className="graph-empty">The graph could not be laid out.</div>}
             {view && view.nodes.length === 0 && <div className="graph-empty">Nothing to draw: no services, workloads or gateways here.</div>}
             {(pending || q.isFetching) && data && (
               <div className="graph-busy" data-testid="graph-busy">

@@ -10,8 +10,7 @@ import { useStoreApi } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
 import type { GraphEdge, MeshGraph, NodeKind } from '@/lib/istio/graph/types';
 import { MARKER_COLOR, markerColor } from './flow';
-import type { LayoutResult } from './layout/layout';
-import { NODE_SIZE } from './layout/sizes';
+import { absoluteRect, type LayoutResult } from './layout/layout';
 
 const KIND_COLOR: Record<Exclude<NodeKind, 'namespace'>, string> = {
   gateway: '#7048e8',
@@ -42,18 +41,15 @@ export function buildScene(graph: MeshGraph, layout: LayoutResult, telemetry: bo
     const b = layout.boxes[n.id];
     if (p && b) boxes.push({ id: n.id, label: n.label, x: p.x, y: p.y, w: b.width, h: b.height });
   }
-  const boxAt = new Map(boxes.map((b) => [b.id, b]));
   const ids: string[] = [];
   const colors: string[] = [];
   const rectList: number[] = [];
   const errorList: number[] = [];
   for (const n of graph.nodes) {
     if (n.kind === 'namespace') continue;
-    const p = layout.positions[n.id];
-    if (!p) continue;
-    const box = n.parent ? boxAt.get(n.parent) : undefined;
-    const s = NODE_SIZE[n.kind];
-    const r = { x: p.x + (box?.x ?? 0), y: p.y + (box?.y ?? 0), w: s.width, h: s.height };
+    const a = absoluteRect(n, layout);
+    if (!a) continue;
+    const r = { x: a.x, y: a.y, w: a.width, h: a.height };
     abs.set(n.id, r);
     ids.push(n.id);
     colors.push(KIND_COLOR[n.kind]);
@@ -98,15 +94,39 @@ function paint(canvas: HTMLCanvasElement, scene: OverviewScene, t: [number, numb
   }
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
+  drawScene(ctx, w, h, dpr, scene, t, selected, matches);
+}
+
+/** The part of the flow on screen: [x0, y0, x1, y1] in flow coordinates. */
+function visibleArea(t: [number, number, number], w: number, h: number): [number, number, number, number] {
+  const [tx, ty, z] = t;
+  return [-tx / z, -ty / z, -tx / z + w / z, -ty / z + h / z];
+}
+
+/**
+ * Draw the scene as seen through React Flow's transform `t` on a `w` x `h` (CSS pixels)
+ * context; `background`: fill instead of clearing (exported images).
+ */
+export function drawScene(
+  ctx: CanvasRenderingContext2D,
+  w: number,
+  h: number,
+  dpr: number,
+  scene: OverviewScene,
+  t: [number, number, number],
+  selected: string | undefined,
+  matches: ReadonlySet<string>,
+  background?: string,
+): void {
   const [tx, ty, z] = t;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  if (background) {
+    ctx.fillStyle = background;
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  }
   ctx.setTransform(dpr * z, 0, 0, dpr * z, dpr * tx, dpr * ty);
-  // The part of the flow on screen.
-  const x0 = -tx / z;
-  const y0 = -ty / z;
-  const x1 = x0 + w / z;
-  const y1 = y0 + h / z;
+  const [x0, y0, x1, y1] = visibleArea(t, w, h);
 
   // Namespace boxes.
   ctx.lineWidth = 1.2 / z;
@@ -186,6 +206,53 @@ function paint(canvas: HTMLCanvasElement, scene: OverviewScene, t: [number, numb
     if (sx > w || sy > h || sx + b.w * z < 0 || sy + b.h * z < 0) continue;
     ctx.fillText(b.label, sx + 6, sy + 14, b.w * z - 12);
   }
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const num = (x: number) => String(Math.round(x * 100) / 100);
+
+/** The scene as an SVG document, as drawScene shows it (without selection and find). */
+export function sceneToSvg(scene: OverviewScene, t: [number, number, number], w: number, h: number): string {
+  const [tx, ty, z] = t;
+  const [x0, y0, x1, y1] = visibleArea(t, w, h);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${num(w)}" height="${num(h)}" viewBox="0 0 ${num(w)} ${num(h)}">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<g transform="translate(${num(tx)} ${num(ty)}) scale(${z})">`,
+  ];
+  const boxes = scene.boxes.filter((b) => b.x < x1 && b.x + b.w > x0 && b.y < y1 && b.y + b.h > y0);
+  for (const b of boxes) out.push(`<rect x="${num(b.x)}" y="${num(b.y)}" width="${num(b.w)}" height="${num(b.h)}" fill="none" stroke="#b7c3d0" stroke-width="${1.2 / z}" stroke-dasharray="${6 / z} ${4 / z}"/>`);
+  for (const [color, l] of scene.lines) {
+    const d: string[] = [];
+    for (let i = 0; i < l.length; i += 4) {
+      const [ax, ay, bx, by] = [l[i] as number, l[i + 1] as number, l[i + 2] as number, l[i + 3] as number];
+      if ((ax < x0 && bx < x0) || (ax > x1 && bx > x1) || (ay < y0 && by < y0) || (ay > y1 && by > y1)) continue;
+      d.push(`M${num(ax)} ${num(ay)}L${num(bx)} ${num(by)}`);
+    }
+    if (d.length) out.push(`<path d="${d.join('')}" fill="none" stroke="${color}" stroke-opacity="${color === MARKER_COLOR['declared-only'] ? 0.6 : 0.75}" stroke-width="${1 / z}"/>`);
+  }
+  const r = scene.rects;
+  const byColor = new Map<string, string[]>();
+  const errors: string[] = [];
+  for (let i = 0; i < scene.ids.length; i++) {
+    const [x, y, rw, rh] = [r[i * 4] as number, r[i * 4 + 1] as number, r[i * 4 + 2] as number, r[i * 4 + 3] as number];
+    if (x > x1 || y > y1 || x + rw < x0 || y + rh < y0) continue;
+    const d = `M${num(x)} ${num(y)}h${num(rw)}v${num(rh)}h${num(-rw)}z`;
+    const c = scene.colors[i] as string;
+    const l = byColor.get(c);
+    if (l) l.push(d);
+    else byColor.set(c, [d]);
+    if (scene.errors[i]) errors.push(d);
+  }
+  for (const [c, d] of byColor) out.push(`<path d="${d.join('')}" fill="${c}"/>`);
+  if (errors.length) out.push(`<path d="${errors.join('')}" fill="none" stroke="#c62828" stroke-width="${2 / z}"/>`);
+  out.push('</g>');
+  for (const b of boxes) {
+    if (b.w * z < 60) continue;
+    out.push(`<text x="${num(b.x * z + tx + 6)}" y="${num(b.y * z + ty + 14)}" font-family="system-ui, sans-serif" font-size="12" font-weight="600" fill="#34495e">${esc(b.label)}</text>`);
+  }
+  out.push('</svg>');
+  return out.join('\n');
 }
 
 export function OverviewCanvas({ scene, selected, matches }: { scene: OverviewScene; selected?: string; matches: ReadonlySet<string> }) {

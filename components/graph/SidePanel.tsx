@@ -5,7 +5,7 @@
  * links to the YAML editor and to the forms that change it.
  */
 import Link from 'next/link';
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { useLinkParams } from '@/lib/client/selection';
 import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/istio/graph/types';
 import type { Finding } from '@/lib/istio/findings';
@@ -110,7 +110,9 @@ function Warnings({ warnings }: { warnings?: string[] }) {
   );
 }
 
-function NodeDetails({ n, graph, onSelect }: { n: GraphNode; graph: MeshGraph; onSelect: Props['onSelect'] }) {
+type Lookup = (id: string) => GraphNode | undefined;
+
+function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; onSelect: Props['onSelect'] }) {
   switch (n.kind) {
     case 'namespace':
       return (
@@ -173,7 +175,7 @@ function NodeDetails({ n, graph, onSelect }: { n: GraphNode; graph: MeshGraph; o
                     <span key={id}>
                       {i > 0 && ', '}
                       <button type="button" className="linklike" onClick={() => onSelect({ node: id })}>
-                        {graph.nodes.find((x) => x.id === id)?.label ?? id}
+                        {nodeOf(id)?.label ?? id}
                       </button>
                     </span>
                   ))
@@ -228,11 +230,11 @@ function NodeDetails({ n, graph, onSelect }: { n: GraphNode; graph: MeshGraph; o
   }
 }
 
-function Connections({ graph, id, onSelect }: { graph: MeshGraph; id: string; onSelect: Props['onSelect'] }) {
+function Connections({ graph, nodeOf, id, onSelect }: { graph: MeshGraph; nodeOf: Lookup; id: string; onSelect: Props['onSelect'] }) {
   const inc = graph.edges.filter((e) => e.target === id);
   const out = graph.edges.filter((e) => e.source === id);
   if (!inc.length && !out.length) return null;
-  const label = (nid: string) => graph.nodes.find((n) => n.id === nid)?.label ?? nid;
+  const label = (nid: string) => nodeOf(nid)?.label ?? nid;
   const item = (e: GraphEdge, other: string, arrow: string) => (
     <li key={e.id}>
       <button type="button" className="linklike" onClick={() => onSelect({ edge: e.id })}>
@@ -257,8 +259,7 @@ function Connections({ graph, id, onSelect }: { graph: MeshGraph; id: string; on
   );
 }
 
-function NodePanel({ n, graph, onSelect }: { n: GraphNode; graph: MeshGraph; onSelect: Props['onSelect'] }) {
-  const lookup = (id: string) => graph.nodes.find((x) => x.id === id);
+function NodePanel({ n, graph, nodeOf, onSelect }: { n: GraphNode; graph: MeshGraph; nodeOf: Lookup; onSelect: Props['onSelect'] }) {
   return (
     <>
       <div className="muted">{n.kind}{n.observedOnly ? ' · seen only in telemetry' : ''}</div>
@@ -266,22 +267,22 @@ function NodePanel({ n, graph, onSelect }: { n: GraphNode; graph: MeshGraph; onS
       <div className="mono muted" style={{ fontSize: 11, marginBottom: 8 }}>
         {n.id}
       </div>
-      <NodeDetails n={n} graph={graph} onSelect={onSelect} />
+      <NodeDetails n={n} nodeOf={nodeOf} onSelect={onSelect} />
       <Warnings warnings={n.warnings} />
       <Findings findings={n.findings} />
-      <Connections graph={graph} id={n.id} onSelect={onSelect} />
+      <Connections graph={graph} nodeOf={nodeOf} id={n.id} onSelect={onSelect} />
       <Resources x={n} />
-      <Forms links={formLinks(n, lookup)} />
+      <Forms links={formLinks(n, nodeOf)} />
     </>
   );
 }
 
-function EdgePanel({ e, graph, telemetry, onSelect }: { e: GraphEdge; graph: MeshGraph; telemetry: boolean; onSelect: Props['onSelect'] }) {
-  const src = graph.nodes.find((n) => n.id === e.source);
-  const dst = graph.nodes.find((n) => n.id === e.target);
+function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: Lookup; telemetry: boolean; onSelect: Props['onSelect'] }) {
+  const src = nodeOf(e.source);
+  const dst = nodeOf(e.target);
   const traffic = edgeTraffic(e);
   const m = e.metrics;
-  const forms = dst ? formLinks(dst, (id) => graph.nodes.find((x) => x.id === id)) : [];
+  const forms = dst ? formLinks(dst, nodeOf) : [];
   return (
     <>
       <div className="muted">{e.kind} edge</div>
@@ -380,7 +381,12 @@ function EdgePanel({ e, graph, telemetry, onSelect }: { e: GraphEdge; graph: Mes
 }
 
 export function SidePanel({ graph, node, edge, telemetry, onSelect }: Props) {
-  const n = node ? graph.nodes.find((x) => x.id === node) : undefined;
+  // One map per graph: the panel looks nodes up for every version, edge end and form link.
+  const nodeOf = useMemo<Lookup>(() => {
+    const byId = new Map(graph.nodes.map((x) => [x.id, x]));
+    return (id) => byId.get(id);
+  }, [graph]);
+  const n = node ? nodeOf(node) : undefined;
   const e = !n && edge ? graph.edges.find((x) => x.id === edge) : undefined;
   if (!node && !edge) return null;
   return (
@@ -388,8 +394,8 @@ export function SidePanel({ graph, node, edge, telemetry, onSelect }: Props) {
       <button type="button" className="close" aria-label="Close details" onClick={() => onSelect({})}>
         ×
       </button>
-      {n && <NodePanel n={n} graph={graph} onSelect={onSelect} />}
-      {e && <EdgePanel e={e} graph={graph} telemetry={telemetry} onSelect={onSelect} />}
+      {n && <NodePanel n={n} graph={graph} nodeOf={nodeOf} onSelect={onSelect} />}
+      {e && <EdgePanel e={e} nodeOf={nodeOf} telemetry={telemetry} onSelect={onSelect} />}
       {!n && !e && (
         <p className="muted" data-testid="panel-missing">
           {node ?? edge} is not in this view (hidden by a filter, another namespace, or gone from the configuration).

@@ -2,6 +2,7 @@
 /** The graph's controls. Every choice goes to the URL (through onChange), so a link reproduces the view. */
 import { useEffect, useRef, useState } from 'react';
 import type { PrometheusStatus } from '@/lib/contracts/graph';
+import { isLabelKey } from '@/lib/istio/graph';
 import type { NodeKind } from '@/lib/istio/graph/types';
 import { HIDEABLE_KINDS, TRAFFIC_FILTERS, WINDOWS, parsePairs, type GraphViewState, type TrafficFilter } from './view';
 
@@ -16,7 +17,10 @@ interface Props {
   onFocusMatches(): void;
   onFit(): void;
   onExport(format: 'png' | 'svg'): void;
+  /** What the server said about the Prometheus of the graph on screen. */
   prometheus?: PrometheusStatus;
+  /** The Prometheus URL the page sends (undefined: the server's PROMETHEUS_URL). */
+  prometheusUrl?: string;
 }
 
 function useDebounced(value: string, commit: (v: string) => void, ms = 250): [string, (v: string) => void] {
@@ -43,12 +47,21 @@ function useDebounced(value: string, commit: (v: string) => void, ms = 250): [st
   }];
 }
 
-export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, matches, onFocusMatches, onFit, onExport, prometheus }: Props) {
+/** "appKey:versionKey" with two label keys the API accepts, or why not. */
+function checkPair(p: string): string | undefined {
+  const parts = p.split(':');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return 'use appKey:versionKey';
+  const bad = parts.find((k) => !isLabelKey(k));
+  return bad ? `"${bad}" is not a label key` : undefined;
+}
+
+export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, matches, onFocusMatches, onFit, onExport, prometheus, prometheusUrl }: Props) {
   const [find, setFind] = useDebounced(state.find, (v) => onChange({ find: v }));
   const [hide, setHide] = useDebounced(state.hide.join(', '), (v) => onChange({ hide: v.split(',').map((s) => s.trim()).filter(Boolean) }));
-  const [promUrl, setPromUrl] = useState(state.prometheus ?? '');
+  const [promUrl, setPromUrl] = useState(prometheusUrl ?? '');
   const [customPair, setCustomPair] = useState('');
-  useEffect(() => setPromUrl(state.prometheus ?? ''), [state.prometheus]);
+  const [pairError, setPairError] = useState<string | undefined>(undefined);
+  useEffect(() => setPromUrl(prometheusUrl ?? ''), [prometheusUrl]);
   const activePairs = parsePairs(state.versionLabels);
   const setPairs = (list: string[]) => onChange({ versionLabels: list.join(',') });
   const togglePair = (pair: string, on: boolean) => setPairs(on ? [...activePairs.filter((p) => p !== pair), pair] : activePairs.filter((p) => p !== pair));
@@ -109,13 +122,31 @@ export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, m
             onSubmit={(e) => {
               e.preventDefault();
               const p = customPair.trim();
-              if (/^[^:,\s]+:[^:,\s]+$/.test(p) && !activePairs.includes(p)) setPairs([...activePairs, p]);
+              const problem = checkPair(p);
+              setPairError(problem);
+              if (problem) return;
+              if (!activePairs.includes(p)) setPairs([...activePairs, p]);
               setCustomPair('');
             }}
           >
-            <input type="text" placeholder="appKey:versionKey" aria-label="Custom label pair" value={customPair} onChange={(e) => setCustomPair(e.target.value)} />
+            <input
+              type="text"
+              placeholder="appKey:versionKey"
+              aria-label="Custom label pair"
+              aria-invalid={!!pairError}
+              value={customPair}
+              onChange={(e) => {
+                setCustomPair(e.target.value);
+                setPairError(undefined);
+              }}
+            />
             <button type="submit">Add</button>
           </form>
+          {pairError && (
+            <span className="hint" role="alert" data-testid="pair-error">
+              {pairError}
+            </span>
+          )}
           <button type="button" onClick={() => onChange({ versionLabels: undefined })} disabled={!state.versionLabels}>
             Defaults
           </button>
@@ -191,12 +222,12 @@ export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, m
             <input type="text" aria-label="Prometheus URL" placeholder="http://127.0.0.1:9090" value={promUrl} onChange={(e) => setPromUrl(e.target.value)} style={{ width: 220 }} />
             <button type="submit">Use</button>
           </form>
-          <button type="button" onClick={() => onChange({ prometheus: undefined })} disabled={!state.prometheus}>
+          <button type="button" onClick={() => onChange({ prometheus: undefined })} disabled={!state.prometheus && !prometheusUrl}>
             Use the server&apos;s PROMETHEUS_URL
           </button>
           <span className="hint">
-            {prometheus?.url ? `Querying ${prometheus.url} (${prometheus.source === 'request' ? 'this setting' : 'server setting'}). ` : ''}
-            The server accepts its own PROMETHEUS_URL, loopback and cluster-internal (*.svc, *.cluster.local) addresses.
+            {prometheus?.url ? `Querying ${prometheus.url} (${prometheus.source === 'request' ? 'this setting, kept for this context' : 'server setting'}). ` : ''}
+            The server accepts its own PROMETHEUS_URL, loopback addresses, service names (name.namespace.svc) and the hosts in MESHBOARD_PROMETHEUS_HOSTS.
           </span>
         </div>
       </details>

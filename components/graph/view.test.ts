@@ -4,8 +4,8 @@ import { loadFixture } from '@/lib/istio/graph/test/fixtures';
 import type { GraphEdge, MeshGraph, ServiceNode } from '@/lib/istio/graph/types';
 import { indexResources } from '@/lib/istio/resources';
 import {
-  apiQuery, applyView, DEFAULT_PAIRS, edgeLabelParts, findMatches, formatBytes, formatPercent, formatRate, formLinks, parsePairs, readViewState,
-  refHref, resourcesBehind, suggestVersionLabels, viewParams, type GraphViewState,
+  apiQuery, applyView, benchSource, DEFAULT_PAIRS, edgeLabelParts, findMatches, formatBytes, formatPercent, formatRate, formLinks, parsePairs, prometheusChoice,
+  readViewState, refHref, resourcesBehind, suggestVersionLabels, viewParams, type GraphViewState, type ViewProblem,
 } from './view';
 
 const qs = (s: string) => new URLSearchParams(s);
@@ -20,6 +20,29 @@ describe('view state in the URL', () => {
   it("falls back to the shell's ns= and ignores unknown traffic filters", () => {
     expect(readViewState(qs('ns=shop&traffic=nope'))).toMatchObject({ namespaces: ['shop'], traffic: 'all' });
     expect(readViewState(qs('ns=shop&namespaces=sample'))).toMatchObject({ namespaces: ['sample'] });
+  });
+
+  it('leaves out, and reports, what the API would refuse', () => {
+    const problems: ViewProblem[] = [];
+    const s = readViewState(qs('namespaces=shop,Bad_NS,a"}&window=5 minutes&versionLabels=app:version,bad key:x&find=x'), problems);
+    expect(s).toMatchObject({ namespaces: ['shop'], window: '5m', versionLabels: undefined, find: 'x' });
+    expect(problems.map((p) => p.param)).toEqual(['namespaces', 'namespaces', 'window', 'versionLabels']);
+    expect(problems.map((p) => p.message).join('; ')).toContain('invalid window "5 minutes"');
+    const more: ViewProblem[] = [];
+    expect(readViewState(qs('window=90d&versionLabels=a:b:c'), more)).toMatchObject({ window: '5m', versionLabels: undefined });
+    expect(more.map((p) => p.message)).toEqual(['invalid window "90d": at most 30d', 'invalid versionLabels pair "a:b:c": use appKey:versionKey']);
+    const none: ViewProblem[] = [];
+    readViewState(qs('namespaces=a,b&window=30d&versionLabels=app.kubernetes.io/name:app.kubernetes.io/version'), none);
+    expect(none).toEqual([]);
+  });
+
+  it('uses a Prometheus URL from a link only once confirmed, or when it is the one saved for the context', () => {
+    const none = new Set<string>();
+    expect(prometheusChoice(undefined, undefined, none)).toEqual({ use: undefined, ask: undefined });
+    expect(prometheusChoice(undefined, 'http://127.0.0.1:9090', none)).toEqual({ use: 'http://127.0.0.1:9090', ask: undefined });
+    expect(prometheusChoice('http://evil.svc:1', 'http://127.0.0.1:9090', none)).toEqual({ use: 'http://127.0.0.1:9090', ask: 'http://evil.svc:1' });
+    expect(prometheusChoice('http://evil.svc:1', undefined, new Set(['http://evil.svc:1']))).toEqual({ use: 'http://evil.svc:1' });
+    expect(prometheusChoice('http://127.0.0.1:9090', 'http://127.0.0.1:9090', none)).toEqual({ use: 'http://127.0.0.1:9090' });
   });
 
   it('writes only what differs from the defaults, and node/edge exclusively', () => {
@@ -152,5 +175,16 @@ describe('links', () => {
       { resource: 'PeerAuthentication istio-system/default' },
       { resource: 'AuthorizationPolicy ns/to-b' },
     ]);
+  });
+});
+
+describe('benchmark data source', () => {
+  const origin = 'http://127.0.0.1:3000';
+  it('accepts paths on this server only', () => {
+    expect(benchSource(null, origin)).toEqual({ url: '/bench-data/graph.json' });
+    expect(benchSource('/bench-data/other.json?x=1', origin)).toEqual({ url: '/bench-data/other.json?x=1' });
+    for (const src of ['http://evil.example/graph.json', '//evil.example/graph.json', '/\\evil.example/x', 'javascript:alert(1)', 'data:application/json,{}', 'bench-data/graph.json', 'http://127.0.0.1:3000/x']) {
+      expect(benchSource(src, origin), src).toHaveProperty('error');
+    }
   });
 });

@@ -10,8 +10,15 @@
  *   find=<text>        highlight matches                 hide=<text>,<text>   hide names (or /regex/)
  *   hideKinds=version,external      hideNs=a,b           traffic=all|declared|observed|mismatch|...
  *   fold=1             versions folded into their service
+ * namespaces, window and versionLabels are checked with GET /api/graph's own
+ * validators (lib/istio/graph params): a bad value is left out and reported, so a
+ * mistyped link still shows a graph. A prometheus= URL from a link is used only once
+ * the user agrees (prometheusChoice).
  */
-import { collapseVersions, DEFAULT_VERSION_LABELS, filterGraph, findNodes, type GraphFilter } from '@/lib/istio/graph';
+import { formHref } from '@/components/forms/jobs';
+import { resourceHref } from '@/components/resources/links';
+import { parseResourceName } from '@/lib/istio/findings';
+import { collapseVersions, DEFAULT_VERSION_LABELS, filterGraph, findNodes, parseVersionLabels, validateNamespace, validateWindow, type GraphFilter } from '@/lib/istio/graph';
 import type { EdgeMetrics, GraphEdge, GraphNode, MeshGraph, NodeKind, ResourceRef } from '@/lib/istio/graph/types';
 import { kindInfo } from '@/lib/istio/kinds';
 
@@ -48,13 +55,32 @@ const KINDS = new Set<string>(HIDEABLE_KINDS);
 const TRAFFIC = new Set<string>(TRAFFIC_FILTERS.map((t) => t.value));
 const list = (s: string | null) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
-export function readViewState(params: URLSearchParams): GraphViewState {
-  const namespaces = params.has('namespaces') ? list(params.get('namespaces')) : list(params.get('ns'));
+/** A URL parameter left out because the API would refuse it. */
+export interface ViewProblem {
+  param: 'namespaces' | 'window' | 'versionLabels';
+  message: string;
+}
+
+function valid<T>(check: () => T, param: ViewProblem['param'], problems: ViewProblem[]): T | undefined {
+  try {
+    return check();
+  } catch (e) {
+    problems.push({ param, message: (e as Error).message });
+    return undefined;
+  }
+}
+
+/** The view of a URL; what GET /api/graph would refuse is left out and added to `problems`. */
+export function readViewState(params: URLSearchParams, problems: ViewProblem[] = []): GraphViewState {
+  const rawNamespaces = params.has('namespaces') ? list(params.get('namespaces')) : list(params.get('ns'));
+  const namespaces = rawNamespaces.filter((ns) => valid(() => validateNamespace(ns), 'namespaces', problems) !== undefined);
+  const rawWindow = params.get('window')?.trim() || '5m';
+  const rawLabels = params.get('versionLabels') || undefined;
   const traffic = params.get('traffic') ?? 'all';
   return {
     namespaces: [...new Set(namespaces)],
-    window: params.get('window') || '5m',
-    versionLabels: params.get('versionLabels') || undefined,
+    window: valid(() => validateWindow(rawWindow), 'window', problems) ?? '5m',
+    versionLabels: rawLabels && valid(() => parseVersionLabels(rawLabels), 'versionLabels', problems) ? rawLabels : undefined,
     node: params.get('node') || undefined,
     edge: params.get('node') ? undefined : params.get('edge') || undefined,
     find: params.get('find') ?? '',
@@ -98,6 +124,19 @@ export function apiQuery(s: GraphViewState): Record<string, string | undefined> 
     versionLabels: s.versionLabels,
     prometheus: s.prometheus,
   };
+}
+
+/* ---- Prometheus ---- */
+
+/**
+ * Which Prometheus URL the page sends (`use`; undefined: the server's PROMETHEUS_URL)
+ * and which one a link asks for that the user has not agreed to (`ask`). The server
+ * queries that URL on the user's behalf, so one arriving in a link is used only once
+ * confirmed in the page, or when it is already the one saved for this context.
+ */
+export function prometheusChoice(linked: string | undefined, saved: string | undefined, confirmed: ReadonlySet<string>): { use?: string; ask?: string } {
+  if (linked && (linked === saved || confirmed.has(linked))) return { use: linked };
+  return { use: saved, ask: linked };
 }
 
 /* ---- version label pairs ---- */
@@ -199,15 +238,10 @@ export const edgeTraffic = (e: Pick<GraphEdge, 'declared' | 'observed'>): EdgeTr
 
 /** "VirtualService ns/name" -> /config/networking.istio.io/v1/virtualservices/ns/name (undefined for unknown kinds). */
 export function refHref(ref: string | ResourceRef): string | undefined {
-  const text = typeof ref === 'string' ? ref : ref.resource;
-  const m = /^(\S+) (?:([^/\s]+)\/)?(\S+)$/.exec(text);
-  if (!m) return undefined;
-  const [, kind, ns, name] = m;
-  const info = kindInfo(kind as string);
-  if (!info || !name) return undefined;
-  const version = info.versions[0] ?? 'v1';
-  const enc = encodeURIComponent;
-  return `/config/${enc(info.group || 'core')}/${enc(version)}/${enc(info.plural)}/${enc(info.namespaced ? ns ?? '-' : '-')}/${enc(name)}`;
+  const r = parseResourceName(typeof ref === 'string' ? ref : ref.resource);
+  const info = r && kindInfo(r.kind);
+  if (!r || !info) return undefined;
+  return resourceHref({ group: info.group, version: info.versions[0] ?? 'v1', plural: info.plural, namespace: info.namespaced ? r.namespace : undefined, name: r.name });
 }
 
 export interface FormLink {
@@ -217,39 +251,34 @@ export interface FormLink {
 
 /** Forms that change what a node is made of (routes built by the forms engineer). */
 export function formLinks(n: GraphNode, lookup: (id: string) => GraphNode | undefined = () => undefined): FormLink[] {
-  const q = (o: Record<string, string | undefined>) =>
-    Object.entries(o)
-      .filter(([, v]) => v)
-      .map(([k, v]) => `${k}=${encodeURIComponent(v as string)}`)
-      .join('&');
   const ns = n.namespace;
   const out: FormLink[] = [];
   switch (n.kind) {
     case 'service':
-      out.push({ label: 'Traffic shifting', href: `/forms/traffic?${q({ ns, service: n.name })}` });
-      out.push({ label: 'Expose through a gateway', href: `/forms/expose?${q({ ns, service: n.name })}` });
-      out.push({ label: 'mTLS', href: `/forms/mtls?${q({ ns })}` });
+      out.push({ label: 'Traffic shifting', href: formHref('traffic', { ns, service: n.name }) });
+      out.push({ label: 'Expose through a gateway', href: formHref('expose', { ns, service: n.name }) });
+      out.push({ label: 'mTLS', href: formHref('mtls', { ns }) });
       for (const id of n.versions.slice(0, 1)) {
         const v = lookup(id);
         const name = v && (v.kind === 'version' || v.kind === 'workload') ? v.workloads[0]?.name : undefined;
-        if (name) out.push({ label: 'Restrict callers', href: `/forms/callers?${q({ ns, workload: name })}` });
+        if (name) out.push({ label: 'Restrict callers', href: formHref('callers', { ns, workload: name }) });
       }
       break;
     case 'version':
     case 'workload': {
       const name = n.workloads[0]?.name ?? (n.kind === 'workload' ? n.name : n.app);
-      out.push({ label: 'Restrict callers', href: `/forms/callers?${q({ ns, workload: name })}` });
-      out.push({ label: 'Sidecar injection', href: `/forms/injection?${q({ ns })}` });
-      out.push({ label: 'mTLS', href: `/forms/mtls?${q({ ns })}` });
+      out.push({ label: 'Restrict callers', href: formHref('callers', { ns, workload: name }) });
+      out.push({ label: 'Sidecar injection', href: formHref('injection', { ns }) });
+      out.push({ label: 'mTLS', href: formHref('mtls', { ns }) });
       break;
     }
     case 'namespace':
-      out.push({ label: 'Sidecar injection', href: `/forms/injection?${q({ ns })}` });
-      out.push({ label: 'mTLS', href: `/forms/mtls?${q({ ns })}` });
-      out.push({ label: 'New ServiceEntry', href: `/forms/serviceentry?${q({ ns })}` });
+      out.push({ label: 'Sidecar injection', href: formHref('injection', { ns }) });
+      out.push({ label: 'mTLS', href: formHref('mtls', { ns }) });
+      out.push({ label: 'New ServiceEntry', href: formHref('serviceentry', { ns }) });
       break;
     case 'external':
-      out.push({ label: n.serviceEntry ? 'Edit ServiceEntry' : 'Declare a ServiceEntry', href: `/forms/serviceentry?${q({ ns: ns ?? undefined, name: n.serviceEntry?.split('/').pop() })}` });
+      out.push({ label: n.serviceEntry ? 'Edit ServiceEntry' : 'Declare a ServiceEntry', href: formHref('serviceentry', { ns: ns ?? undefined, name: n.serviceEntry?.split('/').pop() }) });
       break;
     default:
       break;
@@ -273,4 +302,21 @@ export function resourcesBehind(x: GraphNode | GraphEdge): ResourceRef[] {
     seen.add(k);
     return true;
   });
+}
+
+/* ---- benchmark page ---- */
+
+export const BENCH_DEFAULT_SRC = '/bench-data/graph.json';
+
+/** ?src= as a URL of this origin, or an error: the page must not fetch what a link points it at elsewhere. */
+export function benchSource(src: string | null, origin: string): { url: string } | { error: string } {
+  const raw = src || BENCH_DEFAULT_SRC;
+  const refuse = { error: `src must be a path on this server (like ${BENCH_DEFAULT_SRC}), got ${JSON.stringify(raw.slice(0, 200))}` };
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\')) return refuse;
+  try {
+    const u = new URL(raw, origin);
+    return u.origin === origin ? { url: `${u.pathname}${u.search}` } : refuse;
+  } catch {
+    return refuse;
+  }
 }

@@ -1,6 +1,8 @@
 /**
  * The demo: a local control plane (real kube-apiserver + etcd), Istio's CRDs, the
- * seeded scenarios, and the console on http://127.0.0.1:3000. Ctrl-C stops it all.
+ * seeded scenarios, and the console on http://127.0.0.1:3000. Ctrl-C (or SIGTERM, or
+ * closing the terminal: SIGHUP) stops it all, once: a second signal while stopping
+ * does not start the stop list again. Exits non-zero when the demo could not start.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -26,13 +28,22 @@ async function main() {
     throw e;
   }
   const stopAll: Array<() => Promise<void>> = [() => cluster!.destroy()];
-  const shutdown = async () => {
-    console.log('\nStopping the demo...');
-    for (const s of stopAll.reverse()) await s().catch(() => {});
-    process.exit(0);
+  let stopping: Promise<void> | undefined;
+  const shutdown = (code: number): Promise<void> => {
+    stopping ??= (async () => {
+      console.log('\nStopping the demo...');
+      // Last started, first stopped; the list itself is left alone.
+      for (const s of [...stopAll].reverse()) await s().catch((e: unknown) => console.error(e instanceof Error ? e.message : e));
+      process.exit(code);
+    })();
+    return stopping;
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (stopping) console.log(`(${sig}: already stopping)`);
+      void shutdown(0);
+    });
+  }
   try {
     log(`Control plane up at ${cluster.server}. Installing Istio CRDs...`);
     await installIstioCrds(cluster);
@@ -68,8 +79,11 @@ Meshboard demo is running: ${app.url}
 Press Ctrl-C to stop.`);
   } catch (e) {
     console.error(e instanceof Error ? e.message : e);
-    await shutdown();
+    await shutdown(1);
   }
 }
 
-void main();
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -14,6 +14,11 @@
  *    imported series are queryable.
  *
  * Used by the Playwright global setup and `npm run demo`. Node-only.
+ *
+ * Cleanup: every failure on the way removes what was started (exporter, process, the
+ * temporary folder). On Linux Prometheus is started through `setpriv --pdeathsig
+ * TERM`, so it stops when the process that started it dies without stopping it
+ * (killed, crashed); elsewhere only an orderly stop() ends it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,6 +47,15 @@ export interface RunningPrometheus {
   /** Unix seconds: the backfilled history ends here. */
   historyEnd: number;
   stop(): Promise<void>;
+}
+
+/** `setpriv --pdeathsig TERM --` when util-linux's setpriv is there (Linux): the child gets SIGTERM when its parent dies. */
+function parentDeathGuard(): string[] {
+  if (process.platform !== 'linux') return [];
+  const setpriv = which('setpriv');
+  if (!setpriv) return [];
+  const r = spawnSync(setpriv, ['--pdeathsig', 'TERM', '--', 'true'], { encoding: 'utf8' });
+  return r.status === 0 ? [setpriv, '--pdeathsig', 'TERM', '--'] : [];
 }
 
 function which(bin: string): string | undefined {
@@ -73,77 +87,95 @@ export async function startPrometheus(opts: { traffic?: TrafficEdge[]; historySe
   const log = opts.log ?? (() => {});
   const bins = findPrometheus();
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'meshboard-prometheus-'));
-  const data = path.join(dir, 'data');
-  mkdirSync(data, { recursive: true });
-  const [port, exporterPort] = [await freePort(), await freePort()];
-  const job = 'istio-mesh';
-  const instance = `127.0.0.1:${exporterPort}`;
-  const series = seriesFor(opts.traffic ?? DEMO_TRAFFIC);
-
-  // 1. History.
-  const historyEnd = Math.floor(Date.now() / 1000) - 5;
-  const file = path.join(dir, 'history.om.txt');
-  // History carries the target labels Prometheus gives the scraped samples, so history and present are one series each.
-  const recent = historyEnd - 600;
-  const times = [...sampleTimes(historyEnd - (opts.historySeconds ?? 3600), recent - 1, 15), ...sampleTimes(recent, historyEnd, 5)];
-  writeFileSync(file, openMetrics(series, { times, extraLabels: { job, instance } }));
-  const created = spawnSync(bins.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, data], { encoding: 'utf8' });
-  if (created.status !== 0) throw new Error(`promtool tsdb create-blocks-from openmetrics failed:\n${created.stderr || created.stdout}`);
-  rmSync(file, { force: true });
-
-  // 2. The exporter of live samples.
-  const exporter = http.createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
+  let exporter: http.Server | undefined;
+  let child: ChildProcess | undefined;
+  const stop = async () => {
+    const e = exporter;
+    exporter = undefined;
+    if (e?.listening) await new Promise<void>((resolve) => e.close(() => resolve()));
+    const c = child;
+    if (c && c.exitCode === null && c.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => c.kill('SIGKILL'), 5000);
+        c.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        c.kill('SIGTERM');
+      });
     }
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-    res.end(exposition(series, Date.now() / 1000));
-  });
-  await new Promise<void>((resolve) => exporter.listen(exporterPort, '127.0.0.1', resolve));
-  writeFileSync(
-    path.join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 5s\n  evaluation_interval: 1m\nscrape_configs:\n  - job_name: ${job}\n    honor_timestamps: true\n    static_configs:\n      - targets: ['${instance}']\n`,
-  );
-
-  // 3. Prometheus itself.
-  const url = `http://127.0.0.1:${port}`;
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+  };
   const tail: string[] = [];
-  const child: ChildProcess = spawn(
-    bins.prometheus,
-    [
+  try {
+    const data = path.join(dir, 'data');
+    mkdirSync(data, { recursive: true });
+    const [port, exporterPort] = [await freePort(), await freePort()];
+    const job = 'istio-mesh';
+    const instance = `127.0.0.1:${exporterPort}`;
+    const series = seriesFor(opts.traffic ?? DEMO_TRAFFIC);
+
+    // 1. History.
+    const historyEnd = Math.floor(Date.now() / 1000) - 5;
+    const file = path.join(dir, 'history.om.txt');
+    // History carries the target labels Prometheus gives the scraped samples, so history and present are one series each.
+    const recent = historyEnd - 600;
+    const times = [...sampleTimes(historyEnd - (opts.historySeconds ?? 3600), recent - 1, 15), ...sampleTimes(recent, historyEnd, 5)];
+    writeFileSync(file, openMetrics(series, { times, extraLabels: { job, instance } }));
+    const created = spawnSync(bins.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, data], { encoding: 'utf8' });
+    if (created.status !== 0) throw new Error(`promtool tsdb create-blocks-from openmetrics failed:\n${created.error?.message ?? (created.stderr || created.stdout)}`);
+    rmSync(file, { force: true });
+
+    // 2. The exporter of live samples.
+    const server = http.createServer((req, res) => {
+      if (req.url !== '/metrics') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      res.end(exposition(series, Date.now() / 1000));
+    });
+    exporter = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(exporterPort, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    writeFileSync(
+      path.join(dir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 5s\n  evaluation_interval: 1m\nscrape_configs:\n  - job_name: ${job}\n    honor_timestamps: true\n    static_configs:\n      - targets: ['${instance}']\n`,
+    );
+
+    // 3. Prometheus itself.
+    const url = `http://127.0.0.1:${port}`;
+    const [cmd, ...args] = [
+      ...parentDeathGuard(),
+      bins.prometheus,
       `--config.file=${path.join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${data}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=30d',
       '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const keep = (d: Buffer) => {
-    tail.push(d.toString());
-    if (tail.length > 50) tail.shift();
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const stop = async () => {
-    await new Promise<void>((resolve) => exporter.close(() => resolve()));
-    if (child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      });
-    }
-    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
-  };
-  try {
+    ];
+    const proc = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    let spawnError: Error | undefined;
+    proc.once('error', (e) => {
+      spawnError = e;
+    });
+    const keep = (d: Buffer) => {
+      tail.push(d.toString());
+      if (tail.length > 50) tail.shift();
+    };
+    proc.stdout!.on('data', keep);
+    proc.stderr!.on('data', keep);
+
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${tail.join('')}`);
+      if (spawnError) throw new Error(`prometheus could not be started: ${spawnError.message}`);
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`prometheus exited (${proc.exitCode ?? proc.signalCode}):\n${tail.join('')}`);
       try {
         const r = await fetch(`${url}/-/ready`);
         if (r.ok) break;

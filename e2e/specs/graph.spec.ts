@@ -133,6 +133,21 @@ test.describe('service graph', () => {
     await expect(node(page, 'ext:se/sample/mysql')).toBeInViewport();
   });
 
+  test('switching from one namespace to all fits the new graph: nodes of both are in view', async ({ page }) => {
+    await openGraph(page, '?namespaces=sample');
+    await expect(node(page, 'svc:sample/service-a')).toBeInViewport();
+    await expect(node(page, 'svc:default/reviews')).toHaveCount(0);
+    await page.getByTestId('ns-menu').locator('summary').click();
+    await page.getByRole('button', { name: 'All namespaces' }).click();
+    await page.getByTestId('ns-menu').locator('summary').click();
+    await expect(page.getByTestId('ns-menu')).toContainText('Namespaces: all');
+    await expect(node(page, 'svc:default/reviews')).toBeAttached({ timeout: 30_000 });
+    await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-layout', 'final', { timeout: 30_000 });
+    for (const id of ['svc:sample/service-a', 'svc:default/reviews', 'svc:shop/user-service', 'svc:microsvc-sample/sample']) {
+      await expect(node(page, id), id).toBeInViewport();
+    }
+  });
+
   test('findings of the validation engine show as badges on nodes and in the panel', async ({ page, kubectl, uniq }) => {
     // A Gateway that names a credential which does not exist (IST0101), in a namespace of its own.
     const ns = uniq('graph-findings');
@@ -163,6 +178,9 @@ spec:
     await expect(node(page, 'svc:default/reviews')).toHaveClass(/match/);
     await expect(node(page, 'svc:default/details')).toHaveClass(/dim/);
     await expect(page).toHaveURL(/find=reviews/);
+    // Enter zooms to the matches (geometry from the layout).
+    await page.getByLabel('Find', { exact: true }).press('Enter');
+    for (const id of ['svc:default/reviews', 'ver:default/reviews/v1', 'ver:default/reviews/v3']) await expect(node(page, id), id).toBeInViewport({ ratio: 0.99 });
 
     await page.getByTestId('hide-menu').locator('summary').click();
     await page.getByLabel('Hide names', { exact: true }).fill('ratings');
@@ -261,6 +279,62 @@ ${vs(100, 0)}`);
     await expect(label(page, route)).toContainText('12 req/s');
   });
 
+  test('a Prometheus URL from a link is used only once confirmed, then kept for the context', async ({ page }) => {
+    const linked = `?namespaces=sample&prometheus=${encodeURIComponent('http://127.0.0.1:2')}`;
+    await openGraph(page, linked);
+    const ask = page.getByTestId('prometheus-ask');
+    await expect(ask).toContainText('This link asks to query Prometheus at http://127.0.0.1:2');
+    // Until then, the server's own Prometheus.
+    await expect(page.getByTestId('telemetry-state')).toContainText('telemetry: Prometheus');
+    await ask.getByRole('button', { name: 'Ignore' }).click();
+    await expect(ask).toHaveCount(0);
+    await expect(page).not.toHaveURL(/prometheus=/);
+    await expect(page.getByTestId('telemetry-state')).toContainText('telemetry: Prometheus');
+
+    // A URL the server refuses is not kept.
+    await openGraph(page, `?namespaces=sample&prometheus=${encodeURIComponent('http://x.svc.169.254.169.254.nip.io')}`);
+    await page.getByTestId('prometheus-ask').getByRole('button', { name: 'Use it' }).click();
+    await expect(page.getByTestId('error-box')).toContainText('not allowed');
+    await openGraph(page, '?namespaces=sample');
+    await expect(page.getByTestId('telemetry-state')).toContainText('telemetry: Prometheus');
+
+    await openGraph(page, linked);
+    await page.getByTestId('prometheus-ask').getByRole('button', { name: 'Use it' }).click();
+    await expect(page.getByTestId('prometheus-ask')).toHaveCount(0);
+    await expect(page.getByTestId('telemetry-state')).toContainText('configuration only: Prometheus at http://127.0.0.1:2: connection refused');
+    // Accepted by the server: kept for this context, a plain link uses it without asking.
+    await openGraph(page, '?namespaces=sample');
+    await expect(page.getByTestId('telemetry-state')).toContainText('Prometheus at http://127.0.0.1:2');
+    await expect(page.getByTestId('prometheus-ask')).toHaveCount(0);
+    await page.getByTestId('prometheus-menu').locator('summary').click();
+    await expect(page.getByLabel('Prometheus URL')).toHaveValue('http://127.0.0.1:2');
+    await page.getByRole('button', { name: "Use the server's PROMETHEUS_URL" }).click();
+    await expect(page.getByTestId('telemetry-state')).toContainText('telemetry: Prometheus');
+    await openGraph(page, '?namespaces=sample');
+    await expect(page.getByTestId('telemetry-state')).toContainText('telemetry: Prometheus');
+  });
+
+  test('bad parameters in a link are left out with a message: the graph still shows', async ({ page }) => {
+    await openGraph(page, '?namespaces=sample,Not_A_Namespace&window=5%20minutes&versionLabels=app:version:x');
+    const ignored = page.getByTestId('graph-ignored');
+    await expect(ignored).toContainText('invalid window "5 minutes"');
+    await expect(ignored).toContainText('invalid namespace "Not_A_Namespace"');
+    await expect(ignored).toContainText('invalid versionLabels pair');
+    await expect(page.getByTestId('error-box')).toHaveCount(0);
+    await expect(node(page, 'svc:sample/service-a')).toBeVisible();
+    await expect(page.getByLabel('Telemetry window')).toHaveValue('5m');
+    await expect(page.getByTestId('ns-menu')).toContainText('Namespaces: sample');
+    // The URL says what is shown.
+    await expect(page).not.toHaveURL(/window=|versionLabels=|Not_A_Namespace/);
+    await expect(page).toHaveURL(/namespaces=sample/);
+    // A label pair the API would refuse is not added.
+    await page.getByTestId('versions-menu').locator('summary').click();
+    await page.getByLabel('Custom label pair').fill('bad key:release');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(page.getByTestId('pair-error')).toContainText('"bad key" is not a label key');
+    await expect(page).not.toHaveURL(/versionLabels=/);
+  });
+
   test('the API refuses a Prometheus URL from another site, and bad parameters', async ({ request, env }) => {
     const cross = await request.get(`${env.url}/api/graph?prometheus=${encodeURIComponent('http://127.0.0.1:9090')}`, { headers: { 'sec-fetch-site': 'cross-site' } });
     expect(cross.status()).toBe(403);
@@ -275,6 +349,32 @@ ${vs(100, 0)}`);
     expect(g.meta.prometheus).toMatchObject({ status: 'ok', source: 'env', url: env.prometheusUrl });
   });
 
+  test('a failing layout ends "laying out…" with the reason and a retry', async ({ page }) => {
+    // The layout worker's bootstrap script as Turbopack names it (new Worker(new URL('./layout.worker.ts', ...))).
+    const worker = /\/_next\/static\/chunks\/turbopack-worker-[^/]*\.js/;
+    const serve = (body: string) => page.route(worker, (r) => r.fulfill({ contentType: 'text/javascript', headers: { 'cache-control': 'no-store' }, body }));
+    // Layouts that fail, as ELK's would.
+    await serve("self.onmessage = (e) => { if (!e.data.warmup) self.postMessage({ id: e.data.id, error: 'ELK exploded' }); };");
+    await page.goto('/graph?namespaces=sample');
+    await expect(page.getByTestId('layout-error')).toContainText('Layout failed: ELK exploded');
+    await expect(page.getByTestId('graph-busy')).toHaveCount(0);
+    await page.unroute(worker);
+    await page.getByTestId('layout-error').getByRole('button', { name: 'Retry' }).click();
+    await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-layout', 'final');
+    await expect(page.getByTestId('layout-error')).toHaveCount(0);
+    await expect(node(page, 'svc:sample/service-a')).toBeVisible();
+
+    // A worker that crashes.
+    await serve("throw new Error('boom');");
+    await page.goto('/graph?namespaces=default');
+    await expect(page.getByTestId('layout-error')).toContainText('Layout failed: the layout worker stopped: Uncaught Error: boom');
+    await expect(page.getByTestId('graph-busy')).toHaveCount(0);
+    await page.unroute(worker);
+    await page.getByTestId('layout-error').getByRole('button', { name: 'Retry' }).click();
+    await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-layout', 'final');
+    await expect(node(page, 'svc:default/reviews')).toBeVisible();
+  });
+
   test('exports the graph as PNG and SVG', async ({ page }) => {
     await openGraph(page, '?namespaces=shop');
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PNG' }).click()]);
@@ -286,5 +386,11 @@ ${vs(100, 0)}`);
     const svgText = Buffer.concat(await (await svg.createReadStream()).toArray()).toString();
     expect(svgText).toContain('<svg');
     expect(svgText).toContain('user-service');
+    // The edges are drawn: their stroke (from stylesheets) is inlined for the export...
+    expect(svgText).toMatch(/class="react-flow__edge-path[^>]*style="[^"]*stroke: rgb\(/);
+    // ...and only for it.
+    await expect(page.locator('path.react-flow__edge-path').first()).not.toHaveAttribute('style', /stroke/);
+    // The whole graph at full size with a 40 px margin (not a half-size picture in the middle of the image).
+    expect(svgText).toMatch(/transform: translate\([\d.]+px, [\d.]+px\) scale\(1\)/);
   });
 });

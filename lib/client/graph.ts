@@ -1,7 +1,9 @@
 /**
  * The graph's query: key under keys.graph(context) (so live changes invalidate it) and
  * the fetcher of GET /api/graph. The previous graph stays on screen while a new one
- * loads (another window, namespaces, label pairs) and while a live refetch runs.
+ * loads (another window, namespaces, label pairs) and while a live refetch runs; each
+ * result carries the request it answers (`request`), so the page can tell a graph kept
+ * on screen from the one it asked for.
  */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { GraphResponse } from '../contracts/graph';
@@ -15,10 +17,15 @@ export interface GraphQueryParams {
   prometheus?: string;
 }
 
+export type GraphResult = GraphResponse & { request: GraphQueryParams & { context: string } };
+
 export const graphQuery = (context: string, params: GraphQueryParams) =>
   queryOptions({
     queryKey: [...keys.graph(context), params] as const,
-    queryFn: ({ signal }) => apiFetch<GraphResponse>('/api/graph', { context, query: { ...params }, signal }),
+    queryFn: async ({ signal }): Promise<GraphResult> => ({
+      ...(await apiFetch<GraphResponse>('/api/graph', { context, query: { ...params }, signal })),
+      request: { ...params, context },
+    }),
     placeholderData: keepPreviousData,
     // Config changes come through live events; telemetry moves on by itself: refresh rates every 30 s.
     staleTime: 15_000,

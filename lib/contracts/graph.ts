@@ -8,7 +8,7 @@
  *   &versionLabels=app:version,component:release   app/version label pairs, tried in order
  *   &prometheus=http://127.0.0.1:9090              Prometheus base URL typed in the UI (optional;
  *                                the server's PROMETHEUS_URL otherwise). Only http(s); see lib/k8s/graph.ts
- *                                for which hosts are accepted.
+ *                                for which hosts are accepted. The page asks before using one from a link.
  *   &context=NAME                kubeconfig context
  */
 import { z } from 'zod';
@@ -34,7 +34,7 @@ export interface PrometheusStatus {
   source?: 'env' | 'request';
   /** Why it is unavailable (or off). */
   message?: string;
-  /** Evaluation time of the queries (Unix seconds). */
+  /** Evaluation time of the queries (Unix seconds); the server reuses a read for 15 s. */
   time?: number;
   /** Query round trip. */
   ms?: number;
@@ -42,8 +42,12 @@ export interface PrometheusStatus {
 
 export interface GraphResponseMeta extends GraphMeta {
   prometheus: PrometheusStatus;
-  /** Findings of the validation engine attached to nodes and edges. */
-  findings: { count: number; attached: number; ms: number };
+  /**
+   * Findings of the validation engine. count: those about what this view draws (the
+   * ones that can show as badges; all of them without a namespace filter); total: the
+   * whole context's; attached: badges placed on nodes and edges.
+   */
+  findings: { count: number; total: number; attached: number; ms: number };
   /** Server time spent building the graph (ms), telemetry excluded. */
   buildMs: number;
 }

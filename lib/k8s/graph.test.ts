@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizePrometheusUrl, PrometheusUrlError, readObserved, resolvePrometheus } from './graph';
+import { clearTelemetryCache, clusterDomain, normalizePrometheusUrl, PrometheusUrlError, readObserved, readObservedCached, resolvePrometheus, startTelemetry, TELEMETRY_TTL_MS } from './graph';
 
 describe('which Prometheus the server may query', () => {
   const env = { PROMETHEUS_URL: 'http://prometheus.monitoring:9090/' };
@@ -11,12 +11,39 @@ describe('which Prometheus the server may query', () => {
     expect(resolvePrometheus(undefined, {})).toBeUndefined();
   });
 
-  it('accepts the PROMETHEUS_URL value, loopback and cluster-internal URLs typed in the UI', () => {
+  it('accepts the PROMETHEUS_URL value, loopback and Kubernetes service names typed in the UI', () => {
     expect(resolvePrometheus('http://prometheus.monitoring:9090', env)).toEqual({ url: 'http://prometheus.monitoring:9090', source: 'env' });
-    for (const u of ['http://127.0.0.1:9090', 'http://localhost:9090/prom', 'http://[::1]:9090', 'https://127.3.2.1', 'http://prometheus.istio-system.svc:9090', 'http://prometheus.istio-system.svc.cluster.local:9090', 'http://thanos.monitoring.svc.corp.local']) {
+    for (const u of [
+      'http://127.0.0.1:9090', 'http://localhost:9090/prom', 'http://[::1]:9090', 'https://127.3.2.1',
+      'http://prometheus.istio-system.svc:9090', 'http://prometheus.istio-system.svc.cluster.local:9090', 'http://Prometheus.Monitoring.SVC.Cluster.Local',
+    ]) {
       expect(resolvePrometheus(u, env)?.source, u).toBe('request');
     }
     expect(resolvePrometheus('http://localhost:9090/prom/?x=1#y', env)?.url).toBe('http://localhost:9090/prom');
+  });
+
+  it('refuses hosts that only look cluster-internal', () => {
+    for (const u of [
+      'http://x.svc.169.254.169.254.nip.io', 'http://evil.svc.attacker.com', 'http://prometheus.monitoring.svc.attacker.com:9090',
+      'http://a.b.svc.cluster.local.attacker.com', 'http://evil.cluster.local', 'http://svc.cluster.local', 'http://monitoring.svc',
+      'http://x.y.z.svc', 'http://p-0.prometheus.monitoring.svc.cluster.local', 'http://prometheus.monitoring.svc.corp.local',
+      'http://prometheus.monitoring.svc.', 'http://-bad.monitoring.svc', 'http://169.254.169.254.svc', 'http://127.0.0.1.nip.io',
+    ]) {
+      expect(() => resolvePrometheus(u, env), u).toThrow(PrometheusUrlError);
+    }
+  });
+
+  it('uses MESHBOARD_CLUSTER_DOMAIN for the long form of service names', () => {
+    const corp = { ...env, MESHBOARD_CLUSTER_DOMAIN: 'corp.local' };
+    expect(clusterDomain(corp)).toBe('corp.local');
+    expect(resolvePrometheus('http://thanos.monitoring.svc.corp.local:9090', corp)?.source).toBe('request');
+    expect(resolvePrometheus('http://thanos.monitoring.svc:9090', corp)?.source).toBe('request');
+    expect(() => resolvePrometheus('http://thanos.monitoring.svc.cluster.local:9090', corp)).toThrow(PrometheusUrlError);
+    expect(() => resolvePrometheus('http://x.svc.corp.local.attacker.com', corp)).toThrow(PrometheusUrlError);
+    // Not a DNS name: the default applies.
+    expect(clusterDomain({ MESHBOARD_CLUSTER_DOMAIN: 'a..b' })).toBe('cluster.local');
+    expect(clusterDomain({ MESHBOARD_CLUSTER_DOMAIN: ' .Cluster.Example. ' })).toBe('cluster.example');
+    expect(clusterDomain({})).toBe('cluster.local');
   });
 
   it('refuses other hosts unless MESHBOARD_PROMETHEUS_HOSTS lists them', () => {
@@ -24,6 +51,8 @@ describe('which Prometheus the server may query', () => {
       expect(() => resolvePrometheus(u, env), u).toThrow(PrometheusUrlError);
     }
     expect(resolvePrometheus('http://10.0.0.5:9090', { ...env, MESHBOARD_PROMETHEUS_HOSTS: 'prom.corp, 10.0.0.5' })?.source).toBe('request');
+    expect(resolvePrometheus('http://prom.corp:9090', { ...env, MESHBOARD_PROMETHEUS_HOSTS: 'prom.corp:9090' })?.source).toBe('request');
+    expect(() => resolvePrometheus('http://prom.corp:9091', { ...env, MESHBOARD_PROMETHEUS_HOSTS: 'prom.corp:9090' })).toThrow(PrometheusUrlError);
   });
 
   it('accepts only http(s) without credentials', () => {
@@ -41,7 +70,7 @@ describe('which Prometheus the server may query', () => {
 describe('readObserved', () => {
   let server: http.Server;
   let base = '';
-  let mode: 'ok' | 'error' | 'html' | 'slow' = 'ok';
+  let mode: 'ok' | 'error' | 'html' | 'slow' | 'big' | 'big-declared' = 'ok';
   const bodies: string[] = [];
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -50,6 +79,13 @@ describe('readObserved', () => {
       req.on('end', () => {
         bodies.push(`${req.method} ${req.url} ${body}`);
         if (mode === 'slow') return void setTimeout(() => res.end('{}'), 2000);
+        if (mode === 'big-declared') return void res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(5000) }).end('x'.repeat(5000));
+        if (mode === 'big') {
+          // Streamed without a length: counted as it arrives.
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          for (let i = 0; i < 10; i++) res.write(' '.repeat(1000));
+          return void res.end('{}');
+        }
         if (mode === 'html') return void res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html>bad gateway</html>');
         if (mode === 'error') return void res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error at char 5' }));
         const q = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
@@ -90,5 +126,45 @@ describe('readObserved', () => {
       });
     });
     expect(await readObserved(`http://127.0.0.1:${closed}`, { window: '5m', namespaces: [] })).toMatchObject({ error: 'connection refused' });
+  });
+
+  it('cuts off answers larger than the limit, declared or streamed', async () => {
+    mode = 'big-declared';
+    expect(await readObserved(base, { window: '5m', namespaces: [] }, { maxBytes: 4096 })).toMatchObject({ error: expect.stringMatching(/^answer larger than 0 MB/) });
+    mode = 'big';
+    expect(await readObserved(base, { window: '5m', namespaces: [] }, { maxBytes: 4096 })).toMatchObject({ error: expect.stringMatching(/answer larger than/) });
+    // Under the limit the same answer is read (an empty object: not a successful query).
+    expect(await readObserved(base, { window: '5m', namespaces: [] }, { maxBytes: 20_000 })).toMatchObject({ error: 'Prometheus query failed' });
+  });
+
+  it('reuses a read for the same URL, window and namespaces for a while', async () => {
+    mode = 'ok';
+    clearTelemetryCache();
+    bodies.length = 0;
+    const t = Date.now();
+    const [a, b] = await Promise.all([readObservedCached(base, { window: '5m', namespaces: ['x', 'y'] }, t), readObservedCached(base, { window: '5m', namespaces: ['y', 'x'] }, t + 1)]);
+    expect(a).toBe(b);
+    expect(bodies).toHaveLength(3);
+    await readObservedCached(base, { window: '15m', namespaces: ['x', 'y'] }, t + 2);
+    expect(bodies).toHaveLength(6);
+    await readObservedCached(base, { window: '5m', namespaces: ['x', 'y'] }, Date.now() + TELEMETRY_TTL_MS + 1);
+    expect(bodies).toHaveLength(9);
+    clearTelemetryCache();
+  });
+
+  it('refuses a URL that is not allowed before sending anything', () => {
+    bodies.length = 0;
+    expect(() => startTelemetry({ window: '5m', namespaces: [] }, 'http://x.svc.169.254.169.254.nip.io', {})).toThrow(PrometheusUrlError);
+    expect(bodies).toHaveLength(0);
+  });
+
+  it('reports a malformed PROMETHEUS_URL as unavailable telemetry, and no Prometheus as off', async () => {
+    expect(await startTelemetry({ window: '5m', namespaces: [] }, undefined, { PROMETHEUS_URL: '::bad' })).toMatchObject({ prometheus: { status: 'unavailable', source: 'env' } });
+    expect(await startTelemetry({ window: '5m', namespaces: [] }, undefined, {})).toMatchObject({ prometheus: { status: 'off' } });
+    clearTelemetryCache();
+    const t = await startTelemetry({ window: '5m', namespaces: ['ns'] }, base, {});
+    expect(t).toMatchObject({ prometheus: { status: 'ok', url: base, source: 'request' } });
+    expect(t.observed?.samples).toHaveLength(1);
+    clearTelemetryCache();
   });
 });

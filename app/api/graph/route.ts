@@ -2,10 +2,11 @@
  * GET /api/graph?namespaces=a,b&window=5m&versionLabels=app:version,component:release[&prometheus=URL]
  * The mesh graph: declared by the configuration, overlaid with Prometheus telemetry,
  * findings attached. Shape: lib/contracts/graph.ts and lib/istio/graph/README.md.
+ * Cross-site browser requests are refused by route() like on every endpoint.
  */
 import { graphExtraParamsSchema } from '@/lib/contracts/graph';
 import { GraphQueryError, parseGraphParams } from '@/lib/istio/graph';
-import { meshGraph, PrometheusUrlError } from '@/lib/k8s/graph';
+import { meshGraph, PrometheusUrlError, startTelemetry } from '@/lib/k8s/graph';
 import { getClusterCache } from '@/lib/k8s/registry';
 import { contextOf, HttpError, json, route } from '@/lib/server/http';
 
@@ -17,12 +18,11 @@ export const GET = route(async (req) => {
   try {
     const params = parseGraphParams(search);
     const { prometheus } = graphExtraParamsSchema.parse({ prometheus: search.get('prometheus') ?? undefined });
-    // A typed Prometheus URL makes the server send a request: only for Meshboard's own pages (and non-browser clients).
-    const site = req.headers.get('sec-fetch-site');
-    if (prometheus && site && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'Forbidden', 'A Prometheus URL is accepted only from Meshboard pages.');
     const cache = getClusterCache(contextOf(req));
+    // Checks the Prometheus URL (400) before waiting for the cache, and reads telemetry meanwhile.
+    const telemetry = startTelemetry(params, prometheus);
     await cache.ready();
-    return json(await meshGraph(cache, params, { prometheus }));
+    return json(await meshGraph(cache, params, { telemetry }));
   } catch (e) {
     if (e instanceof GraphQueryError || e instanceof PrometheusUrlError) throw new HttpError(400, 'BadRequest', e.message);
     throw e;

@@ -5,7 +5,7 @@ import { generateMesh } from '@/lib/istio/graph/generate';
 import { ingressGatewayObjects, loadFixture } from '@/lib/istio/graph/test/fixtures';
 import type { MeshGraph } from '@/lib/istio/graph/types';
 import { indexResources } from '@/lib/istio/resources';
-import { MeshLayouter, quickLayout, toLayoutInput, type ElkLike, type LayoutInput, type LayoutResult } from './layout';
+import { absoluteRect, boundsOf, MeshLayouter, quickLayout, toLayoutInput, type ElkLike, type LayoutInput, type LayoutResult } from './layout';
 import { NODE_SIZE, NS_PADDING } from './sizes';
 
 const demo = (): MeshGraph =>
@@ -127,5 +127,32 @@ describe('quickLayout', () => {
     const r = quickLayout(big);
     expect(performance.now() - t0).toBeLessThan(500);
     expect(Object.keys(r.positions)).toHaveLength(big.nodes.length);
+  });
+});
+
+describe('absolute rectangles from the layout', () => {
+  it('offsets nodes inside a box by the box, matches the whole layout, and bounds any subset', async () => {
+    const g = demo();
+    const input = toLayoutInput(g);
+    const r = await new MeshLayouter(new ELK() as unknown as ElkLike).layout(input);
+    const expected = new Map(rects(input, r).map((x) => [x.id, x]));
+    for (const n of input.nodes) {
+      const a = absoluteRect(n, r)!;
+      const e = expected.get(n.id)!;
+      expect([a.x, a.y, a.width, a.height], n.id).toEqual([e.x, e.y, e.w, e.h]);
+    }
+    const all = boundsOf(input.nodes.map((n) => absoluteRect(n, r)!))!;
+    expect(all.x).toBeGreaterThanOrEqual(0);
+    expect(all.y).toBeGreaterThanOrEqual(0);
+    expect(all.x + all.width).toBeLessThanOrEqual(r.width + 0.5);
+    expect(all.y + all.height).toBeLessThanOrEqual(r.height + 0.5);
+    const inBox = input.nodes.find((n) => n.parent && n.kind !== 'namespace')!;
+    const box = absoluteRect(input.nodes.find((n) => n.id === inBox.parent)!, r)!;
+    const b = boundsOf([absoluteRect(inBox, r)!])!;
+    expect(b.x).toBeGreaterThan(box.x);
+    expect(b.y).toBeGreaterThan(box.y);
+    expect(boundsOf([])).toBeUndefined();
+    // Without its box in the layout (namespace boxes hidden), a node is placed absolutely.
+    expect(absoluteRect({ id: 'x', kind: 'service', parent: 'ns:gone' }, { ...r, positions: { ...r.positions, x: { x: 5, y: 7 } } })).toEqual({ x: 5, y: 7, width: NODE_SIZE.service.width, height: NODE_SIZE.service.height });
   });
 });

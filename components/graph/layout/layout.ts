@@ -50,6 +50,43 @@ export interface LayoutResult {
   stats: { nodes: number; units: number; groups: number; elkRuns: number; cachedGroups: number; ms: number };
 }
 
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * A node's rectangle in flow coordinates from the layout alone (no DOM, so also for
+ * nodes React Flow does not hold: the overview of a large graph, off-screen nodes).
+ * Namespace boxes and nodes outside a box are placed absolutely, nodes inside a box
+ * relative to it.
+ */
+export function absoluteRect(node: Pick<LayoutNode, 'id' | 'kind' | 'parent'>, layout: LayoutResult): Rect | undefined {
+  const p = layout.positions[node.id];
+  if (!p) return undefined;
+  if (node.kind === 'namespace') return { x: p.x, y: p.y, ...(layout.boxes[node.id] ?? { width: 0, height: 0 }) };
+  const box = node.parent && layout.boxes[node.parent] ? layout.positions[node.parent] : undefined;
+  const size = sizeOf(node.kind);
+  return { x: p.x + (box?.x ?? 0), y: p.y + (box?.y ?? 0), width: size.width, height: size.height };
+}
+
+/** The smallest rectangle around these (undefined for none). */
+export function boundsOf(rects: Iterable<Rect>): Rect | undefined {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const r of rects) {
+    x0 = Math.min(x0, r.x);
+    y0 = Math.min(y0, r.y);
+    x1 = Math.max(x1, r.x + r.width);
+    y1 = Math.max(y1, r.y + r.height);
+  }
+  return x0 === Infinity ? undefined : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
 /** The part of elkjs we use (elk.bundled.js, or elk-api with its worker). */
 export interface ElkNodeLike {
   id: string;

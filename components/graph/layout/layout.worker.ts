@@ -4,8 +4,10 @@
  * instance and the per-namespace layout cache of MeshLayouter across requests.
  *
  * in:  { id, input: LayoutInput, quick?: boolean } | { id, warmup: true }
- * out: { id, result: LayoutResult, final: boolean } | { id, error: string }
+ * out: { id, result: LayoutResult, final: boolean } | { id, error: string } | { id, superseded: true }
  * With `quick`, a provisional grid layout (quickLayout) is posted first, then ELK's.
+ * Layouts run one at a time; a request still waiting when a newer one arrives is
+ * dropped and answered with `superseded`, so the page knows it will get no layout.
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { MeshLayouter, quickLayout, type ElkLike, type LayoutInput } from './layout';
@@ -58,6 +60,7 @@ scope.addEventListener('message', (ev: MessageEvent) => {
   const msg = ev.data as { id: number; input?: LayoutInput; warmup?: boolean; quick?: boolean };
   const input = msg.warmup ? WARMUP : msg.input;
   if (!input) return;
+  if (waiting) scope.postMessage({ id: waiting.id, superseded: true });
   waiting = { id: msg.id, input, quick: msg.quick };
   void run();
 });

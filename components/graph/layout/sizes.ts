@@ -20,3 +20,10 @@ export const UNIT_GAP_Y = 10;
 export function sizeOf(kind: NodeKind): { width: number; height: number } {
   return kind === 'namespace' ? { width: 0, height: 0 } : NODE_SIZE[kind];
 }
+
+/**
+ * A large graph (more nodes than this): it gets a provisional grid layout before ELK's,
+ * only what is on screen is rendered, the minimap is left out, and zoomed far out the
+ * overview canvas draws it instead of React Flow.
+ */
+export const LARGE_GRAPH = 600;

@@ -7,5 +7,5 @@ export { buildGraph, envTargets, portProtocol, routeBadges, summarizeMatch, type
 export * from './observed';
 export * from './transform';
 export { collectWorkloads, sidecarDecision, versionKey, DEFAULT_VERSION_LABELS, type Workload } from './workloads';
-export { parseGraphParams, type GraphParams } from './params';
+export { isLabelKey, parseGraphParams, parseVersionLabels, type GraphParams } from './params';
 export { callerOf, previewCaller, previewCallers, type CallerPreview, type PreviewTarget } from './callers';

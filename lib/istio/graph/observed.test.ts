@@ -40,6 +40,12 @@ describe('PromQL', () => {
   it('rejects windows and namespaces that would break the query', () => {
     expect(validateWindow('30s')).toBe('30s');
     for (const w of ['5', '5x', '0m', '5m]) or vector(1', '']) expect(() => validateWindow(w)).toThrow(GraphQueryError);
+  });
+
+  it('caps the window at 30 days', () => {
+    for (const w of ['30d', '720h', '43200m', '2592000s']) expect(validateWindow(w)).toBe(w);
+    for (const w of ['31d', '721h', '43201m', '2592001s', '999999d', '9999999s']) expect(() => validateWindow(w), w).toThrow(/at most 30d/);
+    expect(() => parseGraphParams({ window: '365d' })).toThrow(GraphQueryError);
     expect(() => buildObservedQueries({ window: '5m', namespaces: ['a"}'] })).toThrow(/invalid namespace/);
   });
 });

@@ -2,7 +2,7 @@
  * Observed traffic from Istio's standard Prometheus metrics. Pure: builds PromQL, parses
  * /api/v1/query JSON and merges the result into a graph; the server route does the I/O.
  *
- *   validateWindow(window) -> string                          ("5m"; throws GraphQueryError)
+ *   validateWindow(window) -> string                          ("5m", at most 30d; throws GraphQueryError)
  *   buildObservedQueries({ window, namespaces? }) -> ObservedQueries
  *   parsePrometheusVector(json) -> PromSample[]               (throws PrometheusResponseError)
  *   observedFromPrometheus({ requests?, latency?, tcp? }, window) -> ObservedTraffic
@@ -48,12 +48,18 @@ export class PrometheusResponseError extends Error {
   }
 }
 
-const WINDOW_RE = /^([1-9]\d{0,5})(s|m|h|d)$/;
+const WINDOW_RE = /^([1-9]\d{0,6})(s|m|h|d)$/;
 const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
-/** A Prometheus range like "5m" (1..999999 s/m/h/d). */
+/** Longest rate window: beyond it a query makes Prometheus read weeks of samples per series, on every graph refresh. */
+export const MAX_WINDOW_SECONDS = 30 * 86400;
+
+/** A Prometheus range like "5m": a positive number and s, m, h or d, at most 30d. */
 export function validateWindow(window: string): string {
-  if (!WINDOW_RE.test(window)) throw new GraphQueryError(`invalid window "${window}": use a number and s, m, h or d, e.g. 5m`);
+  const m = WINDOW_RE.exec(window);
+  if (!m) throw new GraphQueryError(`invalid window "${window}": use a number and s, m, h or d, e.g. 5m`);
+  if (Number(m[1]) * UNIT_SECONDS[m[2] as keyof typeof UNIT_SECONDS] > MAX_WINDOW_SECONDS) throw new GraphQueryError(`invalid window "${window}": at most 30d`);
   return window;
 }
 
