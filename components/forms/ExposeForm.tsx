@@ -12,30 +12,11 @@ import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, FieldErrors, IssuesProvider, RadioGroup, Section, SelectField, StringListField, TextField } from './fields';
 import { FormPage, type FormProps } from './FormPage';
 import { RouteOptionsFields } from './RouteOptionsFields';
-import { missingTarget, NamespacePicker, Pickers, ServicePicker, TargetMissing, useTarget } from './targets';
+import { ServiceTargetForm } from './targets';
 import s from './forms.module.css';
 
 export function ExposeForm(props: FormProps) {
-  const t = useTarget();
-  const ns = t.get('ns');
-  const service = t.get('service');
-  const missing = props.pending ? null : missingTarget(props.resources, { ns, service });
-  return (
-    <>
-      <Pickers>
-        <NamespacePicker resources={props.resources} value={ns} onChange={(v) => t.set({ ns: v || undefined, service: undefined })} />
-        {ns && <ServicePicker resources={props.resources} namespace={ns} value={service} onChange={(v) => t.set({ service: v || undefined })} />}
-      </Pickers>
-      {props.pending ??
-        (missing ? (
-          <TargetMissing>{missing}</TargetMissing>
-        ) : ns && service ? (
-          <ExposeBody key={`${props.snapshot}/${ns}/${service}`} {...props} namespace={ns} service={service} />
-        ) : (
-          <div className="empty">Choose the service to expose.</div>
-        ))}
-    </>
-  );
+  return <ServiceTargetForm props={props} prompt="Choose the service to expose." Body={ExposeBody} />;
 }
 
 function ExposeBody({ context, resources, onApplied, onReload, namespace, service }: FormProps & { namespace: string; service: string }) {

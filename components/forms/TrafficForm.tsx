@@ -10,30 +10,11 @@ import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, NumberField, Section, TextField } from './fields';
 import { FormPage, type FormProps } from './FormPage';
 import { RouteOptionsFields } from './RouteOptionsFields';
-import { missingTarget, NamespacePicker, Picker, Pickers, ServicePicker, TargetMissing, useTarget } from './targets';
+import { Picker, ServiceTargetForm } from './targets';
 import s from './forms.module.css';
 
 export function TrafficForm(props: FormProps) {
-  const t = useTarget();
-  const ns = t.get('ns');
-  const service = t.get('service');
-  const missing = props.pending ? null : missingTarget(props.resources, { ns, service });
-  return (
-    <>
-      <Pickers>
-        <NamespacePicker resources={props.resources} value={ns} onChange={(v) => t.set({ ns: v || undefined, service: undefined })} />
-        {ns && <ServicePicker resources={props.resources} namespace={ns} value={service} onChange={(v) => t.set({ service: v || undefined })} />}
-      </Pickers>
-      {props.pending ??
-        (missing ? (
-          <TargetMissing>{missing}</TargetMissing>
-        ) : ns && service ? (
-          <TrafficBody key={`${props.snapshot}/${ns}/${service}`} {...props} namespace={ns} service={service} />
-        ) : (
-          <div className="empty">Choose the service whose traffic you want to shift.</div>
-        ))}
-    </>
-  );
+  return <ServiceTargetForm props={props} prompt="Choose the service whose traffic you want to shift." Body={TrafficBody} />;
 }
 
 /** The canary pair, by position in the subset list: renaming a subset keeps it in the pair. -1: none. */

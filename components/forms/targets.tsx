@@ -102,3 +102,39 @@ export function missingTarget(resources: MeshResources, t: { ns?: string; servic
   if (t.ns && t.workload && !workloadNames(resources, t.ns).includes(t.workload)) return `There is no workload ${t.workload} in namespace ${t.ns}. Choose one from the list.`;
   return null;
 }
+
+/**
+ * The frame of a form about one service: namespace and service pickers (kept in the
+ * URL), a message for a target that does not exist, and the form body once both are
+ * chosen (keyed so a new target or snapshot starts the body afresh).
+ */
+export function ServiceTargetForm<P extends { resources: MeshResources; pending?: React.ReactNode; snapshot: number }>({
+  props,
+  prompt,
+  Body,
+}: {
+  props: P;
+  prompt: string;
+  Body: React.ComponentType<P & { namespace: string; service: string }>;
+}) {
+  const t = useTarget();
+  const ns = t.get('ns');
+  const service = t.get('service');
+  const missing = props.pending ? null : missingTarget(props.resources, { ns, service });
+  return (
+    <>
+      <Pickers>
+        <NamespacePicker resources={props.resources} value={ns} onChange={(v) => t.set({ ns: v || undefined, service: undefined })} />
+        {ns && <ServicePicker resources={props.resources} namespace={ns} value={service} onChange={(v) => t.set({ service: v || undefined })} />}
+      </Pickers>
+      {props.pending ??
+        (missing ? (
+          <TargetMissing>{missing}</TargetMissing>
+        ) : ns && service ? (
+          <Body key={`${props.snapshot}/${ns}/${service}`} {...props} namespace={ns} service={service} />
+        ) : (
+          <div className="empty">{prompt}</div>
+        ))}
+    </>
+  );
+}
