@@ -93,7 +93,7 @@ afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('meshboard analyze (spawned)', () => {
+describe('meshboard analyze (spawned)', { timeout: 120_000 }, () => {
   it('exits 0 and says so when nothing is wrong', () => {
     write('clean/app.yaml', [service, deployment, destinationRule, goodVs].join('---\n'));
     const r = run('analyze', '-f', 'clean');
