@@ -64,6 +64,8 @@ export type AuthzCaller =
       mtls?: boolean;
       /** Free text for reasons, e.g. "ver:ns/app/v1". */
       name?: string;
+      /** The caller's data plane (for the connection it opens); defaults to sidecar when inMesh. */
+      mode?: 'sidecar' | 'ambient' | 'none' | 'proxy';
     }
   | { external: true; name?: string };
 
