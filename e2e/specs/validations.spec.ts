@@ -16,7 +16,7 @@ test.describe('validation engine in the UI and the CLI', () => {
 
     await page.goto(`/validations?ns=${ns}`);
     const group = page.getByTestId(`validations-ns-${ns}`);
-    await expect(group).toContainText('Referenced host+subset not found: "shop+v2"');
+    await expect(group).toContainText('Referenced host+subset in destinationrule not found: "shop+v2"');
     await expect(group).toContainText('Referenced gateway not found: "missing-gateway"');
     await expect(group).toContainText('add up to 90, not 100');
     await expect(group).toContainText(`PeerAuthentication ${ns}/default requires STRICT`);

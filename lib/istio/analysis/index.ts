@@ -151,9 +151,27 @@ function suppressed(obj: K8sObject | undefined, code: string): boolean {
   });
 }
 
+/** istioctl's duplicate rule (diag.Messages.SortedDedupedCopy) without positions: level, code, resource, text. */
+export function findingKey(f: Finding): string {
+  return `${f.level} [${f.code}] (${f.resource}) ${f.message}`;
+}
+
+/** Drop findings whose key was already seen (the first one, with its path, stays). */
+export function dedupeFindings<T extends Finding>(findings: readonly T[], key: (f: T) => string = findingKey): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const f of findings) {
+    const k = key(f);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(f);
+  }
+  return out;
+}
+
 /**
- * Analyze a set of resources. Findings are sorted (level, resource, code, path); each
- * analyzer's output is kept whole (a repeated finding means a repeated problem).
+ * Analyze a set of resources. Findings are sorted (level, resource, code, path), with
+ * duplicates removed as istioctl removes them (see AnalyzeOptions.dedupeKey).
  */
 export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {}): Finding[] {
   const originals = new Map<K8sObject, unknown>();
@@ -183,5 +201,5 @@ export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {
     for (const o of input) if (o.metadata.annotations?.['galley.istio.io/analyze-suppress']) byResource.set(friendlyName(o), o);
     if (byResource.size) result = findings.filter((f) => !suppressed(byResource.get(f.resource), f.code));
   }
-  return result.sort(compareFindings);
+  return dedupeFindings(result.sort(compareFindings), options.dedupeKey);
 }

@@ -42,6 +42,13 @@ export interface AnalyzeOptions {
   now?: number;
   /** Honour the galley.istio.io/analyze-suppress annotation (default true). */
   honourSuppressAnnotation?: boolean;
+  /**
+   * Two findings with the same key are one: istioctl removes duplicate messages (same
+   * level, code, resource and text, as printed) before reporting, e.g. IST0101 "selector
+   * not found" from both gateway analyzers. Default: level, code, resource, message. The
+   * CLI adds the reported file:line (istioctl keeps same-text messages on different lines).
+   */
+  dedupeKey?: (f: Finding) => string;
   /** Called before each analyzer runs and once at the end (with undefined); used by the benchmark to sample memory. */
   onProgress?: (analyzer: string | undefined) => void;
 }
