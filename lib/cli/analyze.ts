@@ -9,6 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CORE_SCHEMA, loadAll as loadAllYaml } from 'js-yaml';
 import { parse as parseYaml } from 'yaml';
 import { LEVEL_ORDER, parseResourceName, type Finding, type FindingLevel } from '../istio/findings';
 import { friendlyName, isK8sObject } from '../istio/resources';
@@ -211,10 +212,92 @@ export function atLeast(level: FindingLevel, threshold: FindingLevel): boolean {
 
 /* ---- reading files ---- */
 
+/** One input file: its text, parsed with positions only where a position is needed. */
+export class SourceFile {
+  private chunks?: Array<{ text: string; line: number }>;
+  private readonly docs = new Map<number, { doc: ParsedDocument; lineCounter: ParseResult['lineCounter']; line: number } | null>();
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    private parsed?: ParseResult,
+  ) {}
+
+  /**
+   * The text between document markers ("---" or "..." at the start of a line, which YAML
+   * allows nowhere else), with the line each piece starts on, skipping pieces that hold
+   * only comments and blank lines.
+   */
+  private pieces(): Array<{ text: string; line: number }> {
+    if (this.chunks) return this.chunks;
+    const out: Array<{ text: string; line: number }> = [];
+    const lines = this.text.split('\n');
+    let start = 0;
+    const flush = (end: number) => {
+      const body = lines.slice(start, end);
+      if (body.some((l, i) => !(i === 0 && /^(---|\.\.\.)\s*(#.*)?$/.test(l)) && !/^\s*(#.*)?$/.test(l) && !/^%/.test(l))) out.push({ text: body.join('\n'), line: start + 1 });
+    };
+    for (let i = 0; i < lines.length; i++) {
+      if (i > start && /^(---|\.\.\.)(\s|$)/.test(lines[i]!)) {
+        flush(i);
+        start = i;
+      }
+    }
+    flush(lines.length);
+    return (this.chunks = out);
+  }
+
+  /** The index-th non-empty document with positions: only that document is parsed again (the whole file when pieces and documents disagree). */
+  private document(index: number): { doc: ParsedDocument; lineCounter: ParseResult['lineCounter']; line: number } | undefined {
+    if (this.docs.has(index)) return this.docs.get(index) ?? undefined;
+    let found: { doc: ParsedDocument; lineCounter: ParseResult['lineCounter']; line: number } | undefined;
+    if (!this.parsed) {
+      const piece = this.pieces()[index];
+      const parsed = piece ? parseYamlDocuments(piece.text) : undefined;
+      const docs = parsed ? nonEmptyDocuments(parsed) : [];
+      if (piece && parsed && !parsed.errors.length && docs.length === 1) found = { doc: docs[0]!, lineCounter: parsed.lineCounter, line: piece.line - 1 };
+      else this.parsed = parseYamlDocuments(this.text);
+    }
+    if (!found && this.parsed) {
+      const d = nonEmptyDocuments(this.parsed)[index];
+      if (d) found = { doc: d, lineCounter: this.parsed.lineCounter, line: 0 };
+    }
+    this.docs.set(index, found ?? null);
+    return found;
+  }
+
+  /** "line:column" of the index-th document, or of `path` inside it when that resolves. */
+  position(index: number, path?: string): { line: number; column: number } {
+    const d = this.document(index);
+    if (!d) return { line: 1, column: 1 };
+    const r = path ? rangeOfPath(d.doc.doc, d.lineCounter, path) : undefined;
+    if (r?.startLine) return { line: r.startLine + d.line, column: r.startColumn };
+    return { line: d.doc.range.startLine + d.line, column: d.doc.range.startColumn };
+  }
+}
+
 export interface SourceDoc {
   file: string;
-  doc: ParsedDocument;
-  parse: ParseResult;
+  source: SourceFile;
+  /** Index among the file's non-empty documents. */
+  index: number;
+}
+
+// Anchors and aliases: left to the yaml package, which limits alias expansion.
+const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][^\s,[\]{}]/m;
+
+/**
+ * The values of every non-empty document, read fast (js-yaml, YAML 1.2 core schema as
+ * the yaml package reads it, no positions), or undefined when that reader refuses the
+ * text or the text uses anchors: the caller then parses with positions, which also words
+ * the errors.
+ */
+function fastValues(text: string): unknown[] | undefined {
+  if (ANCHOR_OR_ALIAS.test(text)) return undefined;
+  try {
+    return loadAllYaml(text, undefined, { schema: CORE_SCHEMA }).filter((v) => v !== null && v !== undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LoadedInput {
@@ -382,15 +465,26 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
         continue;
       }
     }
-    const parsed = parseYamlDocuments(text);
-    if (parsed.errors.length) {
-      for (const e of parsed.errors) w.errors.push(`${display(file)}:${e.line}:${e.column}: ${e.message}`);
-      continue;
+    let values = fastValues(text);
+    let source: SourceFile;
+    if (values) source = new SourceFile(display(file), text);
+    else {
+      const parsed = parseYamlDocuments(text);
+      if (parsed.errors.length) {
+        for (const e of parsed.errors) w.errors.push(`${display(file)}:${e.line}:${e.column}: ${e.message}`);
+        continue;
+      }
+      source = new SourceFile(display(file), text, parsed);
+      values = nonEmptyDocuments(parsed).map((d) => d.value);
     }
-    for (const d of nonEmptyDocuments(parsed)) {
-      const v = d.value;
+    const at = (index: number) => {
+      const p = source.position(index);
+      return `${p.line}:${p.column}`;
+    };
+    for (let index = 0; index < values.length; index++) {
+      const v = values[index];
       if (!v || typeof v !== 'object' || Array.isArray(v)) {
-        w.warnings.push(`${display(file)}:${d.range.startLine}:${d.range.startColumn}: skipping a document that is not a Kubernetes object`);
+        w.warnings.push(`${display(file)}:${at(index)}: skipping a document that is not a Kubernetes object`);
         continue;
       }
       const rec = v as Record<string, unknown>;
@@ -401,10 +495,10 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
       for (const o of normalizeObjects([v])) {
         if (ns && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = ns;
         objects.push(o);
-        sources.set(o, { file: display(file), doc: d, parse: parsed });
+        sources.set(o, { file: display(file), source, index });
       }
       if (!isK8sObject(v) && !(rec.kind as string).endsWith('List')) {
-        w.errors.push(`${display(file)}:${d.range.startLine}:${d.range.startColumn}: ${rec.kind} has no metadata.name`);
+        w.errors.push(`${display(file)}:${at(index)}: ${rec.kind} has no metadata.name`);
       }
     }
   }
@@ -450,12 +544,8 @@ export function locatorFor(sources: Map<string, SourceDoc>): Locator {
     let loc = memo.get(f);
     if (loc !== undefined) return loc;
     const s = sources.get(f.resource);
-    loc = '';
-    if (s) {
-      // Positions are resolved only here, for findings that are reported.
-      const r = f.path ? rangeOfPath(s.doc.doc, s.parse.lineCounter, f.path) : undefined;
-      loc = ` ${s.file}:${r?.startLine ? r.startLine : s.doc.range.startLine}`;
-    }
+    // Positions are resolved only here, for findings that are reported: the file is parsed again, with positions.
+    loc = s ? ` ${s.file}:${s.source.position(s.index, f.path).line}` : '';
     memo.set(f, loc);
     return loc;
   };
