@@ -15,7 +15,7 @@ import { LEVEL_ORDER, parseResourceName, type Finding, type FindingLevel } from 
 import { friendlyName, isK8sObject } from '../istio/resources';
 import type { K8sObject, MeshConfig } from '../istio/types';
 import { nonEmptyDocuments, parseYamlDocuments, toYaml, rangeOfPath, type ParsedDocument, type ParseResult } from '../istio/yaml';
-import { analyze, ANALYZERS, findingKey, normalizeObjects, resolveAnalyzers, UnknownAnalyzerError, type MeshNetworks } from '../istio/analysis/index';
+import { analyze, ANALYZERS, normalizeObjects, resolveAnalyzers, UnknownAnalyzerError, type MeshNetworks } from '../istio/analysis/index';
 
 export const USAGE = `Usage: meshboard analyze [-f FILE_OR_DIR]... [--context NAME] [-A | -n NS] [-o log|json|yaml]
 
@@ -683,7 +683,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo, loadSnap
       analyzers: opts.analyzers,
       defaultResources: opts.defaultResources && !live,
       // istioctl's rule: the same printed line is one message (file:line included when there is one).
-      dedupeKey: (f) => `${findingKey(f)}${locate(f)}`,
+      dedupeKey: locate,
     });
     if (namespace !== undefined) findings = findings.filter((f) => inNamespace(f, namespace));
     const what = live

@@ -156,14 +156,20 @@ export function findingKey(f: Finding): string {
   return `${f.level} [${f.code}] (${f.resource}) ${f.message}`;
 }
 
-/** Drop findings whose key was already seen (the first one, with its path, stays). */
-export function dedupeFindings<T extends Finding>(findings: readonly T[], key: (f: T) => string = findingKey): T[] {
-  const seen = new Set<string>();
+/**
+ * Drop findings equal to an earlier one by findingKey (the first one, with its path,
+ * stays). `refine` tells apart findings that findingKey calls equal (the CLI: their
+ * file:line); it is called only for those, so it may be costly.
+ */
+export function dedupeFindings<T extends Finding>(findings: readonly T[], refine?: (f: T) => string): T[] {
+  const seen = new Map<string, T[]>();
   const out: T[] = [];
   for (const f of findings) {
-    const k = key(f);
-    if (seen.has(k)) continue;
-    seen.add(k);
+    const k = findingKey(f);
+    const kept = seen.get(k);
+    if (!kept) seen.set(k, [f]);
+    else if (!refine || kept.some((g) => refine(g) === refine(f))) continue;
+    else kept.push(f);
     out.push(f);
   }
   return out;
