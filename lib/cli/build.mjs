@@ -1,20 +1,21 @@
 #!/usr/bin/env node
 /**
- * Builds the CLI as plain JavaScript (esbuild), so `meshboard analyze` starts without
- * compiling TypeScript: dist/cli/analyze.mjs (the command and the analysis engine,
- * every analyzer index.ts registers) and dist/cli/snapshot.mjs (lib/k8s/snapshot.ts,
- * loaded only for a live cluster; @kubernetes/client-node stays in node_modules).
- * dist/cli/inputs.json lists the sources with their modification times; meshboard.mjs
- * rebuilds when one changed. Runs on `npm ci` (prepare) and by itself when needed.
- *   node lib/cli/build.mjs [--quiet]
+ * Builds plain JavaScript (esbuild) for what runs outside Next.js, so nothing compiles
+ * TypeScript at run time:
+ *   dist/cli/analyze.mjs          `meshboard analyze` and the analysis engine (every
+ *                                 analyzer lib/istio/analysis/index.ts registers)
+ *   dist/cli/snapshot.mjs         lib/k8s/snapshot.ts, loaded only for a live cluster
+ *                                 (@kubernetes/client-node stays in node_modules)
+ *   dist/cli/analysis-worker.mjs  the console's analysis worker thread (lib/k8s/analysis.ts)
+ * dist/cli/inputs.json lists the sources with their modification times: ensureBuilt()
+ * rebuilds when one changed. meshboard.mjs and next.config.js call it.
+ *   node lib/cli/build.mjs [--quiet] [--if-stale]
  */
 import { buildSync } from 'esbuild';
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const OUT = path.join(REPO, 'dist', 'cli');
+import { mtimeOf, OUT, REPO, stale } from './build-check.mjs';
 
 export function buildCli({ quiet = false } = {}) {
   const t0 = performance.now();
@@ -23,7 +24,7 @@ export function buildCli({ quiet = false } = {}) {
   mkdirSync(tmp, { recursive: true });
   const result = buildSync({
     absWorkingDir: REPO,
-    entryPoints: { analyze: 'lib/cli/analyze.ts', snapshot: 'lib/k8s/snapshot.ts' },
+    entryPoints: { analyze: 'lib/cli/analyze.ts', snapshot: 'lib/k8s/snapshot.ts', 'analysis-worker': 'lib/k8s/analysis-worker.ts' },
     outdir: tmp,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -45,16 +46,18 @@ export function buildCli({ quiet = false } = {}) {
   }
   writeFileSync(path.join(tmp, 'inputs.json'), JSON.stringify({ inputs, lock: mtimeOf(path.join(REPO, 'package-lock.json')) }));
   rmSync(OUT, { recursive: true, force: true });
-  renameSync(tmp, OUT);
+  try {
+    renameSync(tmp, OUT);
+  } catch (e) {
+    // Another process (next build runs its config in several) put its build there first.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!stale()) return;
+    throw e;
+  }
   if (!quiet) console.error(`meshboard: built ${path.relative(REPO, OUT)} in ${Math.round(performance.now() - t0)} ms`);
 }
 
-function mtimeOf(f) {
-  try {
-    return statSync(f).mtimeMs;
-  } catch {
-    return 0;
-  }
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const quiet = process.argv.includes('--quiet');
+  if (!process.argv.includes('--if-stale') || stale()) buildCli({ quiet });
 }
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) buildCli({ quiet: process.argv.includes('--quiet') });
