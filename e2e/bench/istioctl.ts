@@ -24,8 +24,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { goBuild, cacheDir } from '../cluster/build';
-import { startLocalCluster, type LocalCluster } from '../cluster/cluster';
-import { installIstioCrds, seedObjects, tlsSecret } from '../cluster/seed';
+import type { LocalCluster } from '../cluster/cluster';
+import { clusterWithMesh } from './mesh-cluster';
 import { generateMesh } from '../../lib/istio/analysis/bench';
 import { findAnalyzer } from '../../lib/istio/analysis';
 import { toYamlStream } from '../../lib/istio/yaml';
@@ -279,15 +279,9 @@ async function main(): Promise<void> {
         let cluster: LocalCluster | undefined;
         try {
           console.log('');
-          cluster = await startLocalCluster({ log: (l) => console.error(l) });
-          await installIstioCrds(cluster);
-          const t0 = performance.now();
-          // The API server wants real TLS data in kubernetes.io/tls Secrets.
-          const c = cluster;
-          const real = objects.map((o) => (o.kind === 'Secret' ? (tlsSecret(c, o.metadata.namespace ?? 'istio-system', o.metadata.name, 'example.com') as K8sObject) : o));
-          const withNamespace: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } }, ...real];
-          const seeded = await seedObjects(cluster, withNamespace as never);
-          console.error(`seeded ${seeded.length} objects in ${s(performance.now() - t0)}`);
+          const made = await clusterWithMesh(objects);
+          cluster = made.cluster;
+          const seeded = { length: made.count };
           const env = { ...process.env, KUBECONFIG: cluster.kubeconfig };
           const r = await sideBySide(
             { name: 'meshboard', cmd: node, args: [meshboard, 'analyze', '--context', 'admin', '-A', '-o', 'json'], env },
