@@ -35,6 +35,29 @@ export const ISTIO_KINDS: readonly KindInfo[] = [
   { kind: 'TrafficExtension', group: 'extensions.istio.io', plural: 'trafficextensions', namespaced: true, versions: ['v1alpha1'], description: 'Traffic extensions for proxies' },
 ];
 
+/**
+ * The Kubernetes Gateway API (standard channel, v1.6.1: lib/istio/data/gateway-api). Istio
+ * implements it for ingress (GatewayClass istio), for waypoints (istio-waypoint) and for
+ * mesh routing (routes with a Service parentRef, "GAMMA").
+ */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+export const GATEWAY_API_KINDS: readonly KindInfo[] = [
+  { kind: 'GatewayClass', group: GATEWAY_API_GROUP, plural: 'gatewayclasses', namespaced: false, versions: ['v1', 'v1beta1'], shortNames: ['gc'], description: 'A kind of Gateway and the controller that implements it' },
+  { kind: 'Gateway', group: GATEWAY_API_GROUP, plural: 'gateways', namespaced: true, versions: ['v1', 'v1beta1'], shortNames: ['gtw'], description: 'Listeners of an ingress gateway or a waypoint (Gateway API)' },
+  { kind: 'HTTPRoute', group: GATEWAY_API_GROUP, plural: 'httproutes', namespaced: true, versions: ['v1', 'v1beta1'], description: 'HTTP routing from a Gateway or for a Service (Gateway API)' },
+  { kind: 'GRPCRoute', group: GATEWAY_API_GROUP, plural: 'grpcroutes', namespaced: true, versions: ['v1'], description: 'gRPC routing from a Gateway or for a Service (Gateway API)' },
+  { kind: 'TCPRoute', group: GATEWAY_API_GROUP, plural: 'tcproutes', namespaced: true, versions: ['v1alpha2'], description: 'TCP routing (Gateway API)' },
+  { kind: 'TLSRoute', group: GATEWAY_API_GROUP, plural: 'tlsroutes', namespaced: true, versions: ['v1'], description: 'TLS routing by SNI (Gateway API)' },
+  { kind: 'UDPRoute', group: GATEWAY_API_GROUP, plural: 'udproutes', namespaced: true, versions: ['v1alpha2'], description: 'UDP routing (Gateway API)' },
+  { kind: 'ReferenceGrant', group: GATEWAY_API_GROUP, plural: 'referencegrants', namespaced: true, versions: ['v1beta1', 'v1'], description: 'Allows references from another namespace (Gateway API)' },
+  { kind: 'BackendTLSPolicy', group: GATEWAY_API_GROUP, plural: 'backendtlspolicies', namespaced: true, versions: ['v1'], description: 'TLS from a gateway to a backend (Gateway API)' },
+  { kind: 'ListenerSet', group: GATEWAY_API_GROUP, plural: 'listenersets', namespaced: true, versions: ['v1'], description: 'Listeners attached to a Gateway from another resource (Gateway API)' },
+];
+
+/** Every kind of mesh configuration: Istio's and the Gateway API's. */
+export const MESH_KINDS: readonly KindInfo[] = [...ISTIO_KINDS, ...GATEWAY_API_KINDS];
+
 /** Kubernetes kinds the console reads to understand the mesh. */
 export const CORE_KINDS: readonly KindInfo[] = [
   { kind: 'Namespace', group: '', plural: 'namespaces', namespaced: false, versions: ['v1'], description: 'Namespace' },
@@ -45,6 +68,15 @@ export const CORE_KINDS: readonly KindInfo[] = [
 
 export function isIstioGroup(group: string): boolean {
   return group.endsWith('.istio.io');
+}
+
+export function isGatewayApiGroup(group: string): boolean {
+  return group === GATEWAY_API_GROUP;
+}
+
+/** Mesh configuration the console discovers, lists and edits: Istio's groups and the Gateway API. */
+export function isMeshGroup(group: string): boolean {
+  return isIstioGroup(group) || isGatewayApiGroup(group);
 }
 
 /** Split "group/version" (or "v1" for the core group). */
@@ -58,9 +90,14 @@ export function apiVersionOf(group: string, version: string): string {
   return group ? `${group}/${version}` : version;
 }
 
-const byKind = new Map<string, KindInfo>([...ISTIO_KINDS, ...CORE_KINDS].map((k) => [k.kind, k]));
+const byGroupKind = new Map<string, KindInfo>([...MESH_KINDS, ...CORE_KINDS].map((k) => [`${k.group}/${k.kind}`, k]));
+// A bare kind name means the Istio kind when both have it ("Gateway"): that is what istioctl prints.
+const byKind = new Map<string, KindInfo>();
+for (const k of [...CORE_KINDS, ...GATEWAY_API_KINDS, ...ISTIO_KINDS]) byKind.set(k.kind, k);
 
-export function kindInfo(kind: string): KindInfo | undefined {
+/** What Meshboard knows about a kind; pass the group where a kind name exists in two groups (Gateway). */
+export function kindInfo(kind: string, group?: string): KindInfo | undefined {
+  if (group !== undefined) return byGroupKind.get(`${group}/${kind}`);
   return byKind.get(kind);
 }
 

@@ -1,5 +1,6 @@
 /** Identity and indexing of resources. Pure. */
-import { parseApiVersion } from './kinds';
+import type { GatewayClass, GRPCRouteV1, HTTPRouteV1, K8sGateway, ReferenceGrant, TCPRouteV1, TLSRouteV1 } from './gatewayapi/types';
+import { GATEWAY_API_GROUP, parseApiVersion } from './kinds';
 import type {
   AuthorizationPolicy, Deployment, DestinationRule, Gateway, K8sObject, MeshConfig, Namespace,
   PeerAuthentication, Pod, Service, ServiceEntry, Sidecar, VirtualService,
@@ -37,6 +38,14 @@ export interface MeshResources {
   sidecars: Sidecar[];
   peerAuthentications: PeerAuthentication[];
   authorizationPolicies: AuthorizationPolicy[];
+  /* Gateway API (gateway.networking.k8s.io); `gateways` above are Istio's. */
+  gatewayClasses: GatewayClass[];
+  k8sGateways: K8sGateway[];
+  httpRoutes: HTTPRouteV1[];
+  grpcRoutes: GRPCRouteV1[];
+  tcpRoutes: TCPRouteV1[];
+  tlsRoutes: TLSRouteV1[];
+  referenceGrants: ReferenceGrant[];
   /** Everything else (other Istio kinds, unknown kinds), in input order. */
   others: K8sObject[];
   meshConfig?: MeshConfig;
@@ -45,7 +54,8 @@ export interface MeshResources {
 export function emptyMeshResources(): MeshResources {
   return {
     namespaces: [], services: [], deployments: [], pods: [], virtualServices: [], destinationRules: [],
-    gateways: [], serviceEntries: [], sidecars: [], peerAuthentications: [], authorizationPolicies: [], others: [],
+    gateways: [], serviceEntries: [], sidecars: [], peerAuthentications: [], authorizationPolicies: [],
+    gatewayClasses: [], k8sGateways: [], httpRoutes: [], grpcRoutes: [], tcpRoutes: [], tlsRoutes: [], referenceGrants: [], others: [],
   };
 }
 
@@ -56,6 +66,7 @@ export function indexResources(objects: readonly K8sObject[], meshConfig?: MeshC
   for (const o of objects) {
     const { group } = parseApiVersion(o.apiVersion);
     const istio = group === 'networking.istio.io' || group === 'security.istio.io';
+    const gwApi = group === GATEWAY_API_GROUP;
     switch (true) {
       case group === '' && o.kind === 'Namespace': r.namespaces.push(o as Namespace); break;
       case group === '' && o.kind === 'Service': r.services.push(o as Service); break;
@@ -68,6 +79,13 @@ export function indexResources(objects: readonly K8sObject[], meshConfig?: MeshC
       case istio && o.kind === 'Sidecar': r.sidecars.push(o as Sidecar); break;
       case istio && o.kind === 'PeerAuthentication': r.peerAuthentications.push(o as PeerAuthentication); break;
       case istio && o.kind === 'AuthorizationPolicy': r.authorizationPolicies.push(o as AuthorizationPolicy); break;
+      case gwApi && o.kind === 'GatewayClass': r.gatewayClasses.push(o as GatewayClass); break;
+      case gwApi && o.kind === 'Gateway': r.k8sGateways.push(o as K8sGateway); break;
+      case gwApi && o.kind === 'HTTPRoute': r.httpRoutes.push(o as HTTPRouteV1); break;
+      case gwApi && o.kind === 'GRPCRoute': r.grpcRoutes.push(o as GRPCRouteV1); break;
+      case gwApi && o.kind === 'TCPRoute': r.tcpRoutes.push(o as TCPRouteV1); break;
+      case gwApi && o.kind === 'TLSRoute': r.tlsRoutes.push(o as TLSRouteV1); break;
+      case gwApi && o.kind === 'ReferenceGrant': r.referenceGrants.push(o as ReferenceGrant); break;
       default: r.others.push(o);
     }
   }

@@ -6,7 +6,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterStatus } from '../contracts/api';
-import { apiVersionOf } from '../istio/kinds';
+import { apiVersionOf, isMeshGroup } from '../istio/kinds';
 import { isNewerVersion, objectKey } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
 import { KubeApiError, UnreachableError } from './errors';
@@ -390,9 +390,9 @@ export class ClusterCache {
     return this.kinds;
   }
 
-  /** The Istio CRDs as the cluster serves them (empty when they are not readable). */
+  /** The mesh CRDs (Istio's and the Gateway API's) as the cluster serves them (empty when they are not readable). */
   istioCrds(): CrdLike[] {
-    return ([...(this.crdReflector?.items.values() ?? [])] as unknown as CrdLike[]).filter((c) => c.spec?.group?.endsWith('.istio.io'));
+    return ([...(this.crdReflector?.items.values() ?? [])] as unknown as CrdLike[]).filter((c) => isMeshGroup(c.spec?.group ?? ''));
   }
 
   /** Changes whenever an Istio CRD changes (for schema caches). */
@@ -462,7 +462,7 @@ export class ClusterCache {
     this.crdReflector = this.newReflector(CRD_TYPE, (e) => {
       if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') {
         const c = e.object as unknown as CrdLike;
-        if (c.spec?.group?.endsWith('.istio.io')) this.scheduleKindsFromCrds();
+        if (isMeshGroup(c.spec?.group ?? '')) this.scheduleKindsFromCrds();
       }
     }, { announceFirstList: false });
   }

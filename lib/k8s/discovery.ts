@@ -1,10 +1,10 @@
 /**
- * Which Istio kinds and versions the connected cluster serves, read from its
+ * Which mesh kinds (Istio's and the Gateway API's) and versions the connected cluster serves, read from its
  * CustomResourceDefinitions (with their schemas), or from API discovery when the
  * user may not read CRDs. Nothing here is a hard-coded list of versions.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { CORE_KINDS, isIstioGroup, preferredVersion } from '../istio/kinds';
+import { CORE_KINDS, isMeshGroup, preferredVersion } from '../istio/kinds';
 import { kubeRequest } from './request';
 import { KubeApiError } from './errors';
 
@@ -42,11 +42,11 @@ export interface CrdLike {
   };
 }
 
-/** Pure: the Istio kinds described by a list of CRDs. */
+/** Pure: the mesh kinds (Istio's and the Gateway API's) described by a list of CRDs. */
 export function kindsFromCrds(crds: CrdLike[]): DiscoveredKind[] {
   const out: DiscoveredKind[] = [];
   for (const c of crds) {
-    if (!c?.spec || !isIstioGroup(c.spec.group)) continue;
+    if (!c?.spec || !isMeshGroup(c.spec.group)) continue;
     // A CRD that is not Established yet (or no longer) serves nothing.
     const established = c.status?.conditions?.find((x) => x.type === 'Established');
     if (established && established.status !== 'True') continue;
@@ -81,7 +81,7 @@ export const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions
 export async function discoverViaApis(kc: KubeConfig): Promise<DiscoveredKind[]> {
   const groups = await kubeRequest<{ groups: Array<{ name: string; versions: Array<{ version: string }>; preferredVersion?: { version: string } }> }>(kc, { path: '/apis' });
   const byKind = new Map<string, DiscoveredKind>();
-  for (const g of groups.groups.filter((g) => isIstioGroup(g.name))) {
+  for (const g of groups.groups.filter((g) => isMeshGroup(g.name))) {
     for (const v of g.versions) {
       const list = await kubeRequest<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>(kc, { path: `/apis/${g.name}/${v.version}` });
       for (const r of list.resources) {

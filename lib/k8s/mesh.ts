@@ -6,7 +6,7 @@
  * needs them.
  */
 import type { MeshResponse, MeshScope } from '../contracts/forms';
-import { isIstioGroup, parseApiVersion } from '../istio/kinds';
+import { isMeshGroup, parseApiVersion } from '../istio/kinds';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { indexResources } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
@@ -30,7 +30,7 @@ export function meshForForms(cache: ClusterCache, s: MeshScope = ALL): MeshRespo
   if (s.scope === 'all') objects = cache.allObjects();
   else if (s.scope === 'namespaces') objects = cache.allObjects([...within]);
   else {
-    objects = cache.allObjects().filter((o) => o.kind === 'Namespace' || isIstioGroup(parseApiVersion(o.apiVersion).group) || within.has(o.metadata.namespace ?? ''));
+    objects = cache.allObjects().filter((o) => o.kind === 'Namespace' || isMeshGroup(parseApiVersion(o.apiVersion).group) || within.has(o.metadata.namespace ?? ''));
   }
   return { status: cache.getStatus(), resources: indexResources(objects.map(withoutManagedFields), meshConfig) };
 }

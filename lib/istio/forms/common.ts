@@ -124,7 +124,8 @@ export function pushWrite(writes: FormWrite[], next: AnyK8sObject, live: AnyK8sO
 export function allObjects(r: MeshResources): AnyK8sObject[] {
   return [
     ...r.namespaces, ...r.services, ...r.deployments, ...r.pods, ...r.virtualServices, ...r.destinationRules, ...r.gateways,
-    ...r.serviceEntries, ...r.sidecars, ...r.peerAuthentications, ...r.authorizationPolicies, ...r.others,
+    ...r.serviceEntries, ...r.sidecars, ...r.peerAuthentications, ...r.authorizationPolicies,
+    ...r.gatewayClasses, ...r.k8sGateways, ...r.httpRoutes, ...r.grpcRoutes, ...r.tcpRoutes, ...r.tlsRoutes, ...r.referenceGrants, ...r.others,
   ] as AnyK8sObject[];
 }
 

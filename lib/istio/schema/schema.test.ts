@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { buildBundledSchemas, BUNDLED_JSON, CRD_YAML } from '../../cli/gen-bundled-schemas';
+import { buildBundledSchemas, bundledCrdFiles, BUNDLED_JSON } from '../../cli/gen-bundled-schemas';
 import { nonEmptyDocuments, parseYamlDocuments } from '../yaml';
 import { bundledSchemas, schemasFromCrds, validateAgainstSchema, validateObject } from './index';
 import type { JSONSchemaProps } from './types';
@@ -16,8 +16,8 @@ function vs(spec: unknown, extra: Record<string, unknown> = {}) {
 }
 
 describe('bundled schemas', () => {
-  it('are in step with lib/istio/data/crds/crd-all.gen.yaml (regenerate with npx tsx lib/cli/gen-bundled-schemas.ts)', () => {
-    expect(readFileSync(BUNDLED_JSON, 'utf8')).toBe(buildBundledSchemas(readFileSync(CRD_YAML, 'utf8')));
+  it('are in step with lib/istio/data/crds and lib/istio/data/gateway-api (regenerate with npx tsx lib/cli/gen-bundled-schemas.ts)', () => {
+    expect(readFileSync(BUNDLED_JSON, 'utf8')).toBe(buildBundledSchemas(bundledCrdFiles().map((f) => readFileSync(f, 'utf8'))));
   });
 
   it('index every Istio kind and version', () => {
@@ -26,8 +26,13 @@ describe('bundled schemas', () => {
     expect(schemas.groups.has('telemetry.istio.io')).toBe(true);
   });
 
+  it('index the Gateway API kinds too', () => {
+    expect(schemas.kinds.get('gateway.networking.k8s.io/HTTPRoute')).toEqual(expect.arrayContaining(['v1']));
+    expect(schemas.versions.get('gateway.networking.k8s.io/GatewayClass/v1')?.namespaced).toBe(false);
+  });
+
   it('can be built from parsed CRD objects directly', () => {
-    const crds = parseAllDocuments(readFileSync(CRD_YAML, 'utf8')).map((d) => d.toJS());
+    const crds = bundledCrdFiles().flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS()));
     const idx = schemasFromCrds(crds);
     expect([...idx.kinds.keys()].sort()).toEqual([...schemas.kinds.keys()].sort());
   });

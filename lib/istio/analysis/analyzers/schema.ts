@@ -5,7 +5,7 @@
  * VirtualServices the unreachable-rule analysis of Istio's validation (IST0130, IST0131).
  */
 import type { Finding } from '../../findings';
-import { ISTIO_KINDS } from '../../kinds';
+import { isIstioGroup, ISTIO_KINDS } from '../../kinds';
 import type { K8sObject } from '../../types';
 import { bundledSchemas } from '../../schema/bundled';
 import { validateObject } from '../../schema/validate';
@@ -136,7 +136,7 @@ export const unknownKindAnalyzer: Analyzer = {
     const schemas = ctx.schemas ?? bundledSchemas();
     const objs = ctx.objects.filter((o) => {
       const g = groupOf(o);
-      return schemas.groups.has(g) && !KNOWN.has(`${g}/${o.kind}`);
+      return isIstioGroup(g) && schemas.groups.has(g) && !KNOWN.has(`${g}/${o.kind}`);
     });
     return schemaFindings(ctx, objs);
   },
