@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parseArgs, UsageError } from './analyze';
+import { nonEmptyDocuments, parseYamlDocuments, rangeOfPath } from '../istio/yaml';
+import { parseArgs, SourceFile, UsageError } from './analyze';
 
 // Each test spawns Node (and the first may build dist/cli): on a busy machine that takes
 // seconds, so no test here relies on vitest's 5 s default.
@@ -318,5 +319,54 @@ describe('argument parsing', () => {
     expect(() => parseArgs(['analyze', '--nope'])).toThrow(UsageError);
     expect(() => parseArgs(['analyze', '-f'])).toThrow(UsageError);
     expect(() => parseArgs(['frobnicate'])).toThrow(UsageError);
+  });
+});
+
+describe('positions of reported findings (one document parsed again, not the file)', () => {
+  const text = `# a comment-only document
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a, namespace: shop}
+data:
+  script: |
+    echo ---
+    line two
+...
+---
+# leading comment
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v9
+--- {apiVersion: v1, kind: Service, metadata: {name: s, namespace: shop}}
+`;
+  it('gives the same line and column as parsing the whole file', () => {
+    const fast = new SourceFile('f.yaml', text);
+    const whole = parseYamlDocuments(text);
+    const docs = nonEmptyDocuments(whole);
+    expect(docs).toHaveLength(3);
+    const cases: Array<[number, string | undefined]> = [
+      [0, undefined],
+      [0, 'data/script'],
+      [1, undefined],
+      [1, 'spec/http[0]/route[0]/destination/subset'],
+      [1, 'spec/hosts[0]'],
+      [2, 'metadata/name'],
+    ];
+    for (const [i, p] of cases) {
+      const d = docs[i]!;
+      const r = p ? rangeOfPath(d.doc, whole.lineCounter, p) : d.range;
+      expect(fast.position(i, p), `${i} ${p}`).toEqual({ line: r.startLine, column: r.startColumn });
+    }
+    expect(fast.position(1, 'spec/http[0]/route[0]/destination/subset').line).toBe(24);
   });
 });
