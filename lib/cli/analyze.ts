@@ -42,9 +42,10 @@ Options:
   -k, --use-kube[=BOOL]    Analyze the current kubeconfig context (the default when no
                            file is given); --use-kube=false: files only.
   -A, --all-namespaces     In a cluster: report on every namespace.
-  -n, --namespace NS       In a cluster: report on this namespace only (default: the
-                           context's namespace, else "default"), as istioctl does.
-                           For files: the namespace of resources that set none.
+  -n, --namespace NS       Report on this namespace only, as istioctl does; in a
+                           cluster without -A the default is the context's namespace,
+                           else "default". Also the namespace of file resources that
+                           set none.
       --analyzer NAME      Run only this analyzer (repeatable, or comma-separated).
   -L, --list-analyzers     List the analyzers and the codes they emit.
       --no-default-resources

@@ -50,7 +50,16 @@ let workerBroken = false;
 
 /** Where the worker build is (MESHBOARD_ANALYSIS_WORKER overrides; Next.js runs from the repository). */
 function workerFile(): string {
-  return process.env.MESHBOARD_ANALYSIS_WORKER || path.join(process.cwd(), 'dist', 'cli', 'analysis-worker.mjs');
+  return process.env.MESHBOARD_ANALYSIS_WORKER || path.join(/* turbopackIgnore: true */ process.cwd(), 'dist', 'cli', 'analysis-worker.mjs');
+}
+
+/**
+ * A worker thread for a file known only at run time. Constructed indirectly: the bundler
+ * must not take `new Worker(path)` for a module of the app to bundle (it is built by
+ * lib/cli/build.mjs, outside Next.js).
+ */
+function spawnWorker(file: string): Worker {
+  return Reflect.construct(Worker, [file]) as Worker;
 }
 
 function stateOf(cache: ClusterCache): State {
@@ -68,11 +77,11 @@ function startWorker(st: State): Worker | undefined {
   if (st.worker) return st.worker;
   if (workerBroken) return undefined;
   const file = workerFile();
-  if (!existsSync(file)) {
+  if (!existsSync(/* turbopackIgnore: true */ file)) {
     inProcessOnly(`no worker build at ${file}; run node lib/cli/build.mjs`);
     return undefined;
   }
-  const w = new Worker(file);
+  const w = spawnWorker(file);
   w.unref();
   // A new worker holds nothing yet.
   st.sent = new Map();
