@@ -5,22 +5,28 @@
  * sidecar injector would), ServiceAccounts, and Running/ready statuses. None of
  * these pods run anything; they exist so the console has workloads to show.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { execFileSync } from 'node:child_process';
 import { kubectlOk, type LocalCluster } from './cluster';
+import { buildGatewayApiModel } from '../../lib/istio/gatewayapi';
+import { gatewayWorkloadObjects, podsFor, routeStatus, s5Manifests, statusCondition as cond } from './demo-data';
+import { indexResources } from '../../lib/istio/resources';
+import type { K8sObject } from '../../lib/istio/types';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string }; spec?: any; [k: string]: unknown };
 
 const REPO = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(REPO, 'e2e', 'fixtures');
 export const CRD_FILE = path.join(REPO, 'lib', 'istio', 'data', 'crds', 'crd-all.gen.yaml');
+export const GATEWAY_API_CRDS = path.join(REPO, 'lib', 'istio', 'data', 'gateway-api');
 
+/** Istio's CRDs and the Gateway API's (standard channel), as an Istio install on a current cluster has them. */
 export async function installIstioCrds(cluster: LocalCluster): Promise<void> {
   await kubectlOk(cluster, ['apply', '--server-side', '--force-conflicts', '-f', CRD_FILE]);
+  await kubectlOk(cluster, ['apply', '--server-side', '--force-conflicts', '-f', GATEWAY_API_CRDS]);
   await kubectlOk(cluster, ['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
 }
 
@@ -120,57 +126,10 @@ export async function applyObjects(cluster: LocalCluster, objects: Obj[], defaul
   return out;
 }
 
-function wantsSidecar(ns: Obj | undefined, template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } }): boolean {
-  const lbl = template.metadata?.labels?.['sidecar.istio.io/inject'];
-  const ann = template.metadata?.annotations?.['sidecar.istio.io/inject'];
-  const podSays = lbl ?? ann;
-  if (podSays === 'false') return false;
-  if (podSays === 'true') return true;
-  const nsLabels = ns?.metadata.labels ?? {};
-  if (nsLabels['istio-injection'] === 'disabled') return false;
-  return nsLabels['istio-injection'] === 'enabled' || !!nsLabels['istio.io/rev'];
-}
-
 let ipCounter = 10;
 
-/** The Pods a ReplicaSet plus the sidecar injector would have created for `deploy`. */
-export function podsFor(deploy: Obj, ns: Obj | undefined): Obj[] {
-  const tpl = deploy.spec?.template ?? {};
-  const replicas = deploy.spec?.replicas ?? 1;
-  const hash = createHash('sha1').update(JSON.stringify(tpl)).digest('hex').slice(0, 10);
-  const isGateway = (tpl.spec?.containers ?? []).some((c: { name: string }) => c.name === 'istio-proxy');
-  const inject = !isGateway && wantsSidecar(ns, tpl);
-  const labels: Record<string, string> = { ...(tpl.metadata?.labels ?? {}), 'pod-template-hash': hash };
-  const annotations: Record<string, string> = { ...(tpl.metadata?.annotations ?? {}) };
-  const containers = structuredClone(tpl.spec?.containers ?? []);
-  if (inject) {
-    labels['security.istio.io/tlsMode'] = 'istio';
-    labels['service.istio.io/canonical-name'] = labels['app'] ?? labels['app.kubernetes.io/name'] ?? deploy.metadata.name;
-    labels['service.istio.io/canonical-revision'] = labels['version'] ?? labels['app.kubernetes.io/version'] ?? 'latest';
-    annotations['sidecar.istio.io/status'] = JSON.stringify({ initContainers: ['istio-init'], containers: ['istio-proxy'], volumes: ['istio-envoy'], revision: 'default' });
-    containers.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.32.0', args: ['proxy', 'sidecar'], ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }] });
-  }
-  const pods: Obj[] = [];
-  for (let i = 0; i < replicas; i++) {
-    const suffix = createHash('sha1').update(`${deploy.metadata.namespace}/${deploy.metadata.name}/${i}`).digest('hex').slice(0, 5);
-    pods.push({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `${deploy.metadata.name}-${hash.slice(0, 8)}-${suffix}`,
-        namespace: deploy.metadata.namespace,
-        labels,
-        annotations: Object.keys(annotations).length ? annotations : undefined,
-        ...(deploy.metadata.uid ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: deploy.metadata.name, uid: deploy.metadata.uid, controller: true }] } : {}),
-      } as Obj['metadata'],
-      spec: { ...(tpl.spec ?? {}), containers },
-    });
-  }
-  return pods;
-}
-
 /** Mark pods Running and ready, and deployments available, as kubelets and controllers would. */
-async function markRunning(cluster: LocalCluster, pods: Obj[], deployments: Obj[]): Promise<void> {
+async function markRunning(cluster: LocalCluster, pods: Obj[], deployments: Obj[], daemonSets: Obj[] = []): Promise<void> {
   const { core, apps } = clientFor(cluster);
   const now = new Date();
   await inParallel(pods, 8, async (p) => {
@@ -198,6 +157,10 @@ async function markRunning(cluster: LocalCluster, pods: Obj[], deployments: Obj[
     const r = d.spec?.replicas ?? 1;
     const body = { status: { replicas: r, readyReplicas: r, availableReplicas: r, updatedReplicas: r, observedGeneration: 1 } };
     await apps.patchNamespacedDeploymentStatus({ name: d.metadata.name, namespace: d.metadata.namespace!, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+  }
+  for (const d of daemonSets) {
+    const body = { status: { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberAvailable: 1, numberMisscheduled: 0, numberReady: 1, updatedNumberScheduled: 1, observedGeneration: 1 } };
+    await apps.patchNamespacedDaemonSetStatus({ name: d.metadata.name, namespace: d.metadata.namespace!, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
   }
 }
 
@@ -234,6 +197,7 @@ export async function seedObjects(cluster: LocalCluster, objects: Obj[], default
   }
   const applied = await applyObjects(cluster, [...extra, ...withNs], defaultNamespace);
   const deployments = applied.filter((o) => o.kind === 'Deployment');
+  const daemonSets = applied.filter((o) => o.kind === 'DaemonSet');
   const nsObjects = new Map<string, Obj>();
   for (const ns of namespaces) {
     try {
@@ -242,7 +206,10 @@ export async function seedObjects(cluster: LocalCluster, objects: Obj[], default
       /* cluster-scoped objects only */
     }
   }
-  const pods = deployments.flatMap((d) => podsFor(d, nsObjects.get(d.metadata.namespace!)));
+  const pods = [
+    ...deployments.flatMap((d) => podsFor(d, nsObjects.get(d.metadata.namespace!))),
+    ...daemonSets.flatMap((d) => podsFor(d, nsObjects.get(d.metadata.namespace!), { apiVersion: 'apps/v1', kind: 'DaemonSet' })),
+  ];
   // Replace pods of an earlier seed of the same deployment.
   const { objects: api } = clientFor(cluster);
   await inParallel(pods, 8, async (p) => {
@@ -253,7 +220,7 @@ export async function seedObjects(cluster: LocalCluster, objects: Obj[], default
     }
   });
   const createdPods = await applyObjects(cluster, pods, defaultNamespace);
-  await markRunning(cluster, createdPods, deployments);
+  await markRunning(cluster, createdPods, deployments, daemonSets);
   return [...applied, ...createdPods];
 }
 
@@ -288,6 +255,23 @@ export function istioSystemObjects(): Obj[] {
         ],
       },
     },
+    // ztunnel, the ambient node proxy (one pod: the local control plane has one "node").
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ztunnel', namespace: 'istio-system' } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'ztunnel', namespace: 'istio-system', labels: { app: 'ztunnel', 'app.kubernetes.io/name': 'ztunnel' } },
+      spec: {
+        selector: { matchLabels: { app: 'ztunnel' } },
+        template: {
+          metadata: { labels: { app: 'ztunnel', 'istio.io/dataplane-mode': 'none', 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'false' } },
+          spec: {
+            serviceAccountName: 'ztunnel',
+            containers: [{ name: 'istio-proxy', image: 'docker.io/istio/ztunnel:1.32.0', args: ['proxy', 'ztunnel'], ports: [{ containerPort: 15020, name: 'ztunnel-stats', protocol: 'TCP' }] }],
+          },
+        },
+      },
+    },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -315,7 +299,62 @@ export function tlsSecret(cluster: LocalCluster, namespace: string, name: string
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(cert!), 'tls.key': b64(key!) } } as Obj;
 }
 
-/** Everything `npm run demo` shows: Istio's ingress gateway, Bookinfo (+S2), S1, S3, S4. */
+/* ---- scenario S5: ambient + Gateway API, with what istiod's controllers would create ---- */
+
+async function patchStatus(cluster: LocalCluster, resource: string, namespace: string | undefined, name: string, status: unknown): Promise<void> {
+  const args = ['patch', resource, name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })];
+  if (namespace) args.push('-n', namespace);
+  await kubectlOk(cluster, args);
+}
+
+/** Write the status istiod would: GatewayClasses accepted, Gateways programmed with their listeners, routes per parent. */
+export async function writeGatewayApiStatus(cluster: LocalCluster, objects: Obj[]): Promise<void> {
+  const r = indexResources(objects as unknown as K8sObject[]);
+  const model = buildGatewayApiModel(r);
+  const { core } = clientFor(cluster);
+  for (const c of r.gatewayClasses) {
+    if (!c.spec?.controllerName?.startsWith('istio.io/')) continue;
+    await patchStatus(cluster, 'gatewayclasses.gateway.networking.k8s.io', undefined, c.metadata.name, { conditions: [cond('Accepted', 'True', 'Accepted', 'Handled by Istio controller')] });
+  }
+  for (const g of model.gateways) {
+    if (g.istio !== 'ingress' && g.istio !== 'waypoint') continue;
+    const svc = await core.readNamespacedService({ name: g.deploymentName, namespace: g.namespace });
+    const host = `${g.deploymentName}.${g.namespace}.svc.cluster.local`;
+    const addresses = [{ type: 'IPAddress', value: svc.spec?.clusterIP ?? '' }, ...(g.istio === 'waypoint' ? [{ type: 'Hostname', value: host }] : [])];
+    const gen = g.obj.metadata.generation ?? 1;
+    const programmed = `Resource programmed, assigned to service(s) ${host}:${g.istio === 'waypoint' ? 15008 : g.listeners.map((l) => l.port).join(',')}`;
+    await patchStatus(cluster, 'gateways.gateway.networking.k8s.io', g.namespace, g.name, {
+      addresses,
+      conditions: [cond('Accepted', 'True', 'Accepted', 'Resource accepted', gen), cond('Programmed', 'True', 'Programmed', programmed, gen)],
+      listeners: g.listeners.map((l) => ({
+        name: l.name, attachedRoutes: l.attachedRoutes, supportedKinds: l.allowedKinds,
+        conditions: [cond('Accepted', 'True', 'Accepted', 'No errors found', gen), cond('NoConflicts', 'False', 'NoConflicts', 'No errors found', gen), cond('Programmed', 'True', 'Programmed', 'No errors found', gen), cond('ResolvedRefs', 'True', 'ResolvedRefs', 'No errors found', gen)],
+      })),
+    });
+  }
+  const nsLabels = new Map(r.namespaces.map((n) => [n.metadata.name, n.metadata.labels ?? {}]));
+  const svcLabels = new Map(r.services.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s.metadata.labels ?? {}]));
+  const hasWaypointLabel = (ns: string, name: string) => !!svcLabels.get(`${ns}/${name}`)?.['istio.io/use-waypoint'] || !!nsLabels.get(ns)?.['istio.io/use-waypoint'];
+  const plural: Record<string, string> = { HTTPRoute: 'httproutes', GRPCRoute: 'grpcroutes', TCPRoute: 'tcproutes', TLSRoute: 'tlsroutes' };
+  for (const route of model.routes) {
+    await patchStatus(cluster, `${plural[route.kind]}.gateway.networking.k8s.io`, route.namespace, route.name, routeStatus(route, hasWaypointLabel));
+  }
+}
+
+/** Scenario S5 in namespace bookinfo: Bookinfo on ambient, Gateway API ingress, a waypoint, and what istiod would add. */
+export async function seedAmbientScenario(cluster: LocalCluster, namespace = 'bookinfo'): Promise<Obj[]> {
+  const s5 = s5Manifests((rel) => readManifests(path.join(FIXTURES, rel)), namespace);
+  const scenario = remapNamespaces(s5, namespace === 'bookinfo' ? {} : { bookinfo: namespace });
+  const applied = await seedObjects(cluster, scenario, namespace);
+  // The controller's objects are owned by their Gateway, so they come second (they need its uid).
+  const model = buildGatewayApiModel(indexResources(applied as unknown as K8sObject[]));
+  const controller = model.gateways.filter((g) => g.istio === 'ingress' || g.istio === 'waypoint').flatMap(gatewayWorkloadObjects);
+  const all = [...applied, ...(await seedObjects(cluster, controller, namespace))];
+  await writeGatewayApiStatus(cluster, all);
+  return all;
+}
+
+/** Everything `npm run demo` shows: Istio's ingress gateway and ztunnel, Bookinfo (+S2), S1, S3, S4, S5. */
 export async function seedDemo(cluster: LocalCluster, log: (l: string) => void = () => {}): Promise<void> {
   log('Seeding istio-system (ingress gateway workload, mesh config, TLS certificate for S1)...');
   await seedObjects(cluster, [...istioSystemObjects(), tlsSecret(cluster, 'istio-system', 'english-cert', 'english.example.com')]);
@@ -338,4 +377,6 @@ export async function seedDemo(cluster: LocalCluster, log: (l: string) => void =
     log(`Seeding scenario ${what}...`);
     await seedObjects(cluster, scen(file));
   }
+  log('Seeding scenario S5 (namespace bookinfo: ambient, Gateway API ingress, a waypoint)...');
+  await seedAmbientScenario(cluster);
 }

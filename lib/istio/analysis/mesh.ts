@@ -1,13 +1,14 @@
-/** Who is in the mesh: sidecar injection and ambient enrolment, as istioctl's util reads them. Pure. */
+/**
+ * Who is in the mesh as istioctl's analyzers read it (pkg/config/analysis/analyzers/util/in_mesh.go).
+ * These deliberately mirror istioctl's simplified reading, so IST findings match
+ * istioctl's; the console's own decisions (graph, forms, Overview, MB checks) come from
+ * the data-plane model in lib/istio/dataplane.ts, whose label names these share. Pure.
+ */
 import type { AnalysisContext, Labels, Workload } from './context';
 import { asArray, asRecord, str } from './context';
+import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT } from '../dataplane';
 
-export const INJECTION_LABEL = 'istio-injection';
-export const REVISION_LABEL = 'istio.io/rev';
-export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
-export const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
-export const SIDECAR_INJECT = 'sidecar.istio.io/inject';
-export const ISTIO_PROXY = 'istio-proxy';
+export { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT };
 
 export function hasIstioProxy(w: Workload): boolean {
   for (const c of [...asArray(w.spec.containers), ...asArray(w.spec.initContainers)]) {
