@@ -66,7 +66,7 @@ test.describe('ambient mode and the Gateway API (S5)', () => {
     await expect(label(page, curl)).toContainText('denied at ztunnel');
     await label(page, curl).click();
     const steps = panel(page).getByTestId('panel-authz-steps');
-    await expect(steps.locator('li').nth(0)).toContainText('waypoint waypoint: conditional by AuthorizationPolicy bookinfo/productpage-viewer');
+    await expect(steps.locator('li').nth(0)).toContainText('waypoint bookinfo/waypoint: conditional by AuthorizationPolicy bookinfo/productpage-viewer');
     await expect(steps.locator('li').nth(1)).toContainText('ztunnel: denied by AuthorizationPolicy bookinfo/productpage-ztunnel');
     await expect(steps.locator('li').nth(1)).toContainText('cluster.local/ns/bookinfo/sa/waypoint');
 

@@ -290,7 +290,7 @@ test.describe('Mesh tasks', () => {
     await expect(page.getByTestId('form-errors')).toHaveCount(0);
     await dryRunAndApply(page, 2);
 
-    const gw = await getJson(kubectl, ['gateway', 'app-gateway', '-n', ns]);
+    const gw = await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', ns]);
     expect(gw.spec.selector).toEqual({ istio: 'ingressgateway' });
     expect(gw.spec.servers).toEqual([
       { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['app.example.com'] },
@@ -341,7 +341,7 @@ spec:
     await expect(partial).toContainText(`Applied before the failure:Gateway ${ns}/app-gateway`);
     await expect(partial).toContainText(`Not applied: VirtualService ${ns}/user-service (refused)`);
     await expect(page.getByTestId('apply-success')).toHaveCount(0);
-    expect((await getJson(kubectl, ['gateway', 'app-gateway', '-n', ns])).spec.servers.map((x: any) => x.hosts)).toEqual([['app.example.com', 'late.example.com']]);
+    expect((await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', ns])).spec.servers.map((x: any) => x.hosts)).toEqual([['app.example.com', 'late.example.com']]);
     expect((await getJson(kubectl, ['virtualservice', 'user-service', '-n', ns])).spec.hosts).toEqual(['other.example.com']);
   });
 
@@ -568,7 +568,7 @@ spec:
   test('expose through a new gateway: a Gateway with selector istio=ingressgateway and the VirtualService', async ({ page, env, kubectl, uniq }) => {
     const ns = uniq('shop');
     await seedScenario(env, 's4-user-service-canary.yaml', { shop: ns });
-    const appGateway = await getJson(kubectl, ['gateway', 'app-gateway', '-n', ns]);
+    const appGateway = await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', ns]);
 
     await page.goto(`/forms/expose?ns=${ns}&service=user-service`);
     await page.getByLabel('A new Gateway (selector istio: ingressgateway)').check();
@@ -584,7 +584,7 @@ spec:
     await expect(page.getByTestId('write-summary')).toContainText(`Create Gateway ${ns}/user-service-gateway`);
     await dryRunAndApply(page, 2);
 
-    const gw = await getJson(kubectl, ['gateway', 'user-service-gateway', '-n', ns]);
+    const gw = await getJson(kubectl, ['gateways.networking.istio.io', 'user-service-gateway', '-n', ns]);
     expect(gw.spec).toEqual({ selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['fresh.example.com'] }] });
     const vs = await getJson(kubectl, ['virtualservice', 'user-service', '-n', ns]);
     expect(vs.spec).toEqual({
@@ -593,7 +593,7 @@ spec:
       http: [{ route: [{ destination: { host: `user-service.${ns}.svc.cluster.local`, port: { number: 8080 } } }] }],
     });
     // The existing gateway is untouched.
-    expect((await getJson(kubectl, ['gateway', 'app-gateway', '-n', ns])).metadata.resourceVersion).toBe(appGateway.metadata.resourceVersion);
+    expect((await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', ns])).metadata.resourceVersion).toBe(appGateway.metadata.resourceVersion);
   });
 
   test('ServiceEntry (S1): the existing mysql entry is edited in place; fields the form does not show stay', async ({ page, env, kubectl, uniq }) => {
@@ -638,7 +638,7 @@ spec:
   test('invalid input in expose, callers, injection and mesh-wide mTLS is refused next to the field and nothing is written', async ({ page, env, kubectl, uniq }) => {
     const shop = uniq('shop');
     await seedScenario(env, 's4-user-service-canary.yaml', { shop });
-    const gwBefore = await getJson(kubectl, ['gateway', 'app-gateway', '-n', shop]);
+    const gwBefore = await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', shop]);
 
     // Expose: no host, then an empty host.
     await page.goto(`/forms/expose?ns=${shop}&service=user-service`);
@@ -687,7 +687,7 @@ spec:
     await expect(page.getByTestId('form-preview')).toHaveCount(0);
 
     // Nothing reached the API server.
-    expect((await getJson(kubectl, ['gateway', 'app-gateway', '-n', shop])).metadata.resourceVersion).toBe(gwBefore.metadata.resourceVersion);
+    expect((await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', shop])).metadata.resourceVersion).toBe(gwBefore.metadata.resourceVersion);
     expect((await kubectl.raw(['get', 'virtualservice', 'user-service', '-n', shop])).code).not.toBe(0);
     expect((await getJson(kubectl, ['authorizationpolicies', '-n', callers])).items.map((p: any) => `${p.metadata.name}@${p.metadata.resourceVersion}`)).toEqual(policiesBefore);
     expect((await getJson(kubectl, ['namespace', callers])).metadata.resourceVersion).toBe(nsBefore.metadata.resourceVersion);

@@ -255,3 +255,14 @@ describe('traffic shifting schema', () => {
     ]);
   });
 });
+
+describe('version order', () => {
+  it('lists versions in version order, whatever order the cluster returned the workloads in', async () => {
+    const { indexResources } = await import('../resources');
+    const { versionsOf } = await import('./trafficShifting');
+    const d = (name: string, v: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api', version: v } }, template: { metadata: { labels: { app: 'api', version: v } }, spec: { containers: [{ name: 'api' }] } } } });
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' } } };
+    const r = indexResources([d('api-v10', 'v10'), d('api-v3', 'v3'), d('api-v2', 'v2'), svc]);
+    expect(versionsOf(r, r.services[0]!, 'version')).toEqual(['v2', 'v3', 'v10']);
+  });
+});

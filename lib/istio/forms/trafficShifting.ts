@@ -108,9 +108,14 @@ export function detectVersionLabel(r: MeshResources, svc: Service): string | und
   return common.find((k) => new Set(ws.map((w) => w.labels[k])).size > 1) ?? common[0];
 }
 
-/** Distinct values of the version label on the service's workloads, in workload order. */
+const VERSION_ORDER = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Distinct values of the version label on the service's workloads, in version order
+ * (v2 before v10): not in the order the cluster happened to list or create them.
+ */
 export function versionsOf(r: MeshResources, svc: Service, key: string): string[] {
-  return [...new Set(workloadsOfService(r, svc).map((w) => w.labels[key]).filter((v): v is string => !!v))];
+  return [...new Set(workloadsOfService(r, svc).map((w) => w.labels[key]).filter((v): v is string => !!v))].sort(VERSION_ORDER.compare);
 }
 
 function isMeshVirtualService(vs: VirtualService): boolean {
