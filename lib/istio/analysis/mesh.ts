@@ -1,13 +1,14 @@
-/** Who is in the mesh: sidecar injection and ambient enrolment, as istioctl's util reads them. Pure. */
+/**
+ * Who is in the mesh, as istioctl's analyzers read it (pkg/config/analysis/analyzers/util/in_mesh.go).
+ * The labels are the data-plane model's (lib/istio/dataplane.ts); a controller template
+ * standing for pods that are not in the input is judged by that model too. Pure.
+ */
+import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT } from '../dataplane';
 import type { AnalysisContext, Labels, Workload } from './context';
 import { asArray, asRecord, str } from './context';
+import { workloadDataPlaneOf } from './models';
 
-export const INJECTION_LABEL = 'istio-injection';
-export const REVISION_LABEL = 'istio.io/rev';
-export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
-export const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
-export const SIDECAR_INJECT = 'sidecar.istio.io/inject';
-export const ISTIO_PROXY = 'istio-proxy';
+export { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT };
 
 export function hasIstioProxy(w: Workload): boolean {
   for (const c of [...asArray(w.spec.containers), ...asArray(w.spec.initContainers)]) {
@@ -17,6 +18,7 @@ export function hasIstioProxy(w: Workload): boolean {
   return false;
 }
 
+/** util.NamespaceInAmbientMode. */
 export function namespaceInAmbient(labels: Labels | undefined): boolean {
   if (!labels) return false;
   if (labels[INJECTION_LABEL] === 'enabled') return false;
@@ -24,11 +26,15 @@ export function namespaceInAmbient(labels: Labels | undefined): boolean {
   return labels[DATAPLANE_MODE_LABEL] === 'ambient';
 }
 
+/**
+ * util.PodInAmbientMode for a Pod (istio-cni's annotation ambient.istio.io/redirection=enabled);
+ * for a controller template, whether the data-plane model predicts its pods are captured.
+ */
 export function workloadInAmbient(ctx: AnalysisContext, w: Workload): boolean {
   if (w.annotations[AMBIENT_REDIRECTION] === 'enabled') return true;
-  // A controller template in an ambient namespace will be enrolled (its pods get the annotation).
-  if (!w.isPod && !hasIstioProxy(w) && w.labels[DATAPLANE_MODE_LABEL] !== 'none') return namespaceInAmbient(ctx.namespaceLabels(w.namespace));
-  return false;
+  if (w.isPod) return false;
+  const d = workloadDataPlaneOf(ctx, w);
+  return !d.proxy && d.mode === 'ambient';
 }
 
 /** util.PodInMesh: has a proxy, asks for one, or lives in an injected (or ambient) namespace. */
