@@ -252,5 +252,5 @@ describe('malformed input', () => {
       const objs = docs.map((d) => (rnd() < 0.5 ? mutate(mutate(d)) : d));
       expect(() => analyze(objs)).not.toThrow();
     }
-  });
+  }, 120_000);
 });

@@ -5,15 +5,109 @@
  * API model (lib/istio/gatewayapi: route attachment, backends, listeners). The analyzers
  * never decide those things themselves. Pure.
  */
-import { dataPlaneModel, podMeta, type DataPlaneModel, type PodMeta, type WorkloadDataPlane } from '../dataplane';
+import { dataPlaneModel, type DataPlaneModel, type PodMeta, type WorkloadDataPlane } from '../dataplane';
 import { gatewayApiModel, type GatewayApiModel } from '../gatewayapi';
 import { indexResources, type MeshResources } from '../resources';
-import type { Container, Pod, Service } from '../types';
-import { asArray, asLabels, containsLabels, nsOf, specOf, type AnalysisContext, type Workload } from './context';
+import type { Container, Service } from '../types';
+import { asArray, asLabels, asRecord, containsLabels, groupOf, nsOf, specOf, type AnalysisContext, type Workload } from './context';
 import type { K8sObject } from '../types';
 
+/*
+ * The models are typed: they trust that a list is a list and a port a number. Input here
+ * may be anything (files being written, fuzz), so the fields they read are coerced first:
+ * a value of the wrong type is dropped (as if absent), everything else is kept as it is.
+ * Objects are copied only where something had to be dropped.
+ */
+type Shape = 'string' | 'number' | 'boolean' | 'map' | 'any' | { [field: string]: Shape } | readonly [Shape];
+
+function coerce(v: unknown, shape: Shape): { ok: boolean; value: unknown } {
+  if (v === undefined || v === null || shape === 'any') return { ok: true, value: v };
+  if (shape === 'string' || shape === 'number' || shape === 'boolean') return { ok: typeof v === shape, value: v };
+  if (shape === 'map') {
+    if (typeof v !== 'object' || Array.isArray(v)) return { ok: false, value: undefined };
+    return Object.values(v).every((x) => typeof x === 'string') ? { ok: true, value: v } : { ok: true, value: asLabels(v) };
+  }
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(v)) return { ok: false, value: undefined };
+    let changed = false;
+    const items: unknown[] = [];
+    for (const it of v) {
+      const c = coerce(it, shape[0] as Shape);
+      if (!c.ok || c.value === undefined || c.value === null) changed = true;
+      else {
+        if (c.value !== it) changed = true;
+        items.push(c.value);
+      }
+    }
+    return { ok: true, value: changed ? items : v };
+  }
+  if (typeof v !== 'object' || Array.isArray(v)) return { ok: false, value: undefined };
+  let copy: Record<string, unknown> | undefined;
+  for (const [k, sub] of Object.entries(shape as Record<string, Shape>)) {
+    const cur = (v as Record<string, unknown>)[k];
+    if (cur === undefined) continue;
+    const c = coerce(cur, sub);
+    if (c.ok && c.value === cur) continue;
+    copy ??= { ...(v as Record<string, unknown>) };
+    if (c.ok) copy[k] = c.value;
+    else delete copy[k];
+  }
+  return { ok: true, value: copy ?? v };
+}
+
+const strings = ['string'] as const;
+const selector: Shape = { matchLabels: 'map', matchExpressions: [{ key: 'string', operator: 'string', values: strings }] };
+const condition: Shape = { type: 'string', status: 'string', reason: 'string', message: 'string' };
+const containers: Shape = [{ name: 'string', image: 'string' }];
+const podSpec: Shape = { containers, initContainers: containers, hostNetwork: 'boolean', serviceAccountName: 'string', serviceAccount: 'string' };
+const ref: Shape = { group: 'string', kind: 'string', name: 'string', namespace: 'string', sectionName: 'string', port: 'number', weight: 'number' };
+const routeSpec: Shape = { parentRefs: [ref], hostnames: strings, rules: [{ backendRefs: [ref], matches: ['any'], filters: ['any'] }] };
+const routeStatus: Shape = { parents: [{ parentRef: ref, controllerName: 'string', conditions: [condition] }] };
+const source = Object.fromEntries(['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks', 'serviceAccounts', 'notServiceAccounts'].map((f) => [f, strings]));
+const operation = Object.fromEntries(['hosts', 'notHosts', 'ports', 'notPorts', 'methods', 'notMethods', 'paths', 'notPaths'].map((f) => [f, strings]));
+
+/** What the models read, by "group/Kind". */
+const SHAPES: Record<string, { spec?: Shape; status?: Shape }> = {
+  '/Pod': { spec: podSpec },
+  'apps/Deployment': { spec: { selector, template: { metadata: { labels: 'map', annotations: 'map' }, spec: podSpec } } },
+  '/Service': { spec: { selector: 'map', ports: [{ port: 'number', name: 'string', protocol: 'string', targetPort: 'any' }] } },
+  'gateway.networking.k8s.io/GatewayClass': { spec: { controllerName: 'string' }, status: { conditions: [condition] } },
+  'gateway.networking.k8s.io/Gateway': {
+    spec: {
+      gatewayClassName: 'string',
+      listeners: [{ name: 'string', hostname: 'string', port: 'number', protocol: 'string', tls: { mode: 'string', certificateRefs: [ref] }, allowedRoutes: { namespaces: { from: 'string', selector }, kinds: [{ group: 'string', kind: 'string' }] } }],
+      addresses: [{ type: 'string', value: 'string' }],
+    },
+    status: { addresses: [{ type: 'string', value: 'string' }], conditions: [condition], listeners: ['any'] },
+  },
+  'gateway.networking.k8s.io/HTTPRoute': { spec: routeSpec, status: routeStatus },
+  'gateway.networking.k8s.io/GRPCRoute': { spec: routeSpec, status: routeStatus },
+  'gateway.networking.k8s.io/TCPRoute': { spec: routeSpec, status: routeStatus },
+  'gateway.networking.k8s.io/TLSRoute': { spec: routeSpec, status: routeStatus },
+  'gateway.networking.k8s.io/ReferenceGrant': { spec: { from: [{ group: 'string', kind: 'string', namespace: 'string' }], to: [{ group: 'string', kind: 'string', name: 'string' }] } },
+  'security.istio.io/AuthorizationPolicy': {
+    spec: {
+      selector, action: 'string', provider: { name: 'string' }, targetRef: ref, targetRefs: [ref],
+      rules: [{ from: [{ source }], to: [{ operation }], when: [{ key: 'string', values: strings, notValues: strings }] }],
+    },
+  },
+  'security.istio.io/PeerAuthentication': { spec: { selector, mtls: { mode: 'string' }, portLevelMtls: 'any' } },
+  'networking.istio.io/DestinationRule': { spec: { host: 'string', exportTo: strings, workloadSelector: selector, trafficPolicy: 'any', subsets: ['any'] } },
+  'networking.istio.io/ServiceEntry': { spec: { hosts: strings, exportTo: strings, ports: ['any'], workloadSelector: { labels: 'map' } } },
+};
+
+function coerceObject(o: K8sObject): K8sObject {
+  const shape = SHAPES[`${groupOf(o)}/${o.kind}`];
+  if (!shape) return o;
+  const spec = shape.spec ? coerce(o.spec, shape.spec) : { ok: true, value: o.spec };
+  const status = shape.status ? coerce((o as { status?: unknown }).status, shape.status) : { ok: true, value: (o as { status?: unknown }).status };
+  if (spec.ok && spec.value === o.spec && status.ok && status.value === (o as { status?: unknown }).status) return o;
+  return { ...o, spec: spec.ok ? (spec.value as K8sObject['spec']) : undefined, status: status.ok ? status.value : undefined } as K8sObject;
+}
+
+/** The context's objects grouped by kind, with the fields the models read coerced to their types. */
 export function meshResourcesOf(ctx: AnalysisContext): MeshResources {
-  return ctx.cached('models.meshResources', () => indexResources(ctx.objects, ctx.meshConfig));
+  return ctx.cached('models.meshResources', () => indexResources(ctx.objects.map(coerceObject), ctx.meshConfig));
 }
 
 export function dataPlaneOf(ctx: AnalysisContext): DataPlaneModel {
@@ -25,13 +119,13 @@ export function gatewayApiOf(ctx: AnalysisContext): GatewayApiModel {
 }
 
 function metaOf(w: Workload): PodMeta {
-  if (w.isPod) return podMeta(w.obj as Pod);
+  const spec = asRecord(coerce(w.spec, podSpec).value);
   return {
     labels: w.labels,
     annotations: w.annotations,
-    containers: asArray(w.spec.containers) as Container[],
-    initContainers: asArray(w.spec.initContainers) as Container[],
-    hostNetwork: w.spec.hostNetwork === true,
+    containers: asArray(spec.containers) as Container[],
+    initContainers: asArray(spec.initContainers) as Container[],
+    hostNetwork: spec.hostNetwork === true,
   };
 }
 
