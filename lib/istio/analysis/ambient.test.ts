@@ -13,7 +13,6 @@ import { gatewayWorkloadObjects, istioSystemObjects, podsFor, routeStatus } from
 import { analyze } from './index';
 
 type Obj = K8sObject;
-const clone = <T>(v: T): T => structuredClone(v);
 const keys = (objs: unknown[], opts: Parameters<typeof analyze>[1] = {}) => analyze(objs, opts).map((f) => `${f.code} ${f.resource}`).sort();
 const only = (objs: unknown[], analyzer: string) => analyze(objs, { analyzers: [analyzer] });
 

@@ -20,39 +20,52 @@ import type { K8sObject } from '../types';
  */
 type Shape = 'string' | 'number' | 'boolean' | 'map' | 'any' | { [field: string]: Shape } | readonly [Shape];
 
-function coerce(v: unknown, shape: Shape): { ok: boolean; value: unknown } {
-  if (v === undefined || v === null || shape === 'any') return { ok: true, value: v };
-  if (shape === 'string' || shape === 'number' || shape === 'boolean') return { ok: typeof v === shape, value: v };
-  if (shape === 'map') {
-    if (typeof v !== 'object' || Array.isArray(v)) return { ok: false, value: undefined };
-    return Object.values(v).every((x) => typeof x === 'string') ? { ok: true, value: v } : { ok: true, value: asLabels(v) };
-  }
-  if (Array.isArray(shape)) {
-    if (!Array.isArray(v)) return { ok: false, value: undefined };
-    let changed = false;
-    const items: unknown[] = [];
-    for (const it of v) {
-      const c = coerce(it, shape[0] as Shape);
-      if (!c.ok || c.value === undefined || c.value === null) changed = true;
-      else {
-        if (c.value !== it) changed = true;
-        items.push(c.value);
-      }
+/** A shape with its fields listed once (coercion runs over every object of a large mesh). */
+type Compiled = 'string' | 'number' | 'boolean' | 'map' | 'any' | { list: Compiled } | { fields: Array<[string, Compiled]> };
+
+function compile(shape: Shape): Compiled {
+  if (typeof shape === 'string') return shape;
+  if (Array.isArray(shape)) return { list: compile(shape[0] as Shape) };
+  return { fields: Object.entries(shape as Record<string, Shape>).map(([k, v]) => [k, compile(v)]) };
+}
+
+const DROP = Symbol('drop');
+
+/** `v` with values of the wrong type dropped; the same object when nothing had to be (DROP: `v` itself is of the wrong type). */
+function coerce(v: unknown, shape: Compiled): unknown {
+  if (v === undefined || v === null || shape === 'any') return v;
+  if (typeof shape === 'string') {
+    if (shape === 'map') {
+      if (typeof v !== 'object' || Array.isArray(v)) return DROP;
+      for (const x of Object.values(v)) if (typeof x !== 'string') return asLabels(v);
+      return v;
     }
-    return { ok: true, value: changed ? items : v };
+    return typeof v === shape ? v : DROP;
   }
-  if (typeof v !== 'object' || Array.isArray(v)) return { ok: false, value: undefined };
+  if ('list' in shape) {
+    if (!Array.isArray(v)) return DROP;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const it: unknown = v[i];
+      const c = coerce(it, shape.list);
+      const keep = c !== DROP && c !== undefined && c !== null;
+      if (!out && (!keep || c !== it)) out = v.slice(0, i);
+      if (out && keep) out.push(c);
+    }
+    return out ?? v;
+  }
+  if (typeof v !== 'object' || Array.isArray(v)) return DROP;
   let copy: Record<string, unknown> | undefined;
-  for (const [k, sub] of Object.entries(shape as Record<string, Shape>)) {
+  for (const [k, sub] of shape.fields) {
     const cur = (v as Record<string, unknown>)[k];
     if (cur === undefined) continue;
     const c = coerce(cur, sub);
-    if (c.ok && c.value === cur) continue;
+    if (c === cur) continue;
     copy ??= { ...(v as Record<string, unknown>) };
-    if (c.ok) copy[k] = c.value;
-    else delete copy[k];
+    if (c === DROP) delete copy[k];
+    else copy[k] = c;
   }
-  return { ok: true, value: copy ?? v };
+  return copy ?? v;
 }
 
 const strings = ['string'] as const;
@@ -67,7 +80,7 @@ const source = Object.fromEntries(['principals', 'notPrincipals', 'requestPrinci
 const operation = Object.fromEntries(['hosts', 'notHosts', 'ports', 'notPorts', 'methods', 'notMethods', 'paths', 'notPaths'].map((f) => [f, strings]));
 
 /** What the models read, by "group/Kind". */
-const SHAPES: Record<string, { spec?: Shape; status?: Shape }> = {
+const SHAPE_SOURCE: Record<string, { spec?: Shape; status?: Shape }> = {
   '/Pod': { spec: podSpec },
   'apps/Deployment': { spec: { selector, template: { metadata: { labels: 'map', annotations: 'map' }, spec: podSpec } } },
   '/Service': { spec: { selector: 'map', ports: [{ port: 'number', name: 'string', protocol: 'string', targetPort: 'any' }] } },
@@ -96,13 +109,17 @@ const SHAPES: Record<string, { spec?: Shape; status?: Shape }> = {
   'networking.istio.io/ServiceEntry': { spec: { hosts: strings, exportTo: strings, ports: ['any'], workloadSelector: { labels: 'map' } } },
 };
 
+const SHAPES = new Map(Object.entries(SHAPE_SOURCE).map(([k, v]) => [k, { spec: v.spec && compile(v.spec), status: v.status && compile(v.status) }]));
+const POD_SPEC = compile(podSpec);
+
 function coerceObject(o: K8sObject): K8sObject {
-  const shape = SHAPES[`${groupOf(o)}/${o.kind}`];
+  const shape = SHAPES.get(`${groupOf(o)}/${o.kind}`);
   if (!shape) return o;
-  const spec = shape.spec ? coerce(o.spec, shape.spec) : { ok: true, value: o.spec };
-  const status = shape.status ? coerce((o as { status?: unknown }).status, shape.status) : { ok: true, value: (o as { status?: unknown }).status };
-  if (spec.ok && spec.value === o.spec && status.ok && status.value === (o as { status?: unknown }).status) return o;
-  return { ...o, spec: spec.ok ? (spec.value as K8sObject['spec']) : undefined, status: status.ok ? status.value : undefined } as K8sObject;
+  const status = (o as { status?: unknown }).status;
+  const spec = shape.spec ? coerce(o.spec, shape.spec) : o.spec;
+  const st = shape.status ? coerce(status, shape.status) : status;
+  if (spec === o.spec && st === status) return o;
+  return { ...o, spec: spec === DROP ? undefined : spec, status: st === DROP ? undefined : st } as K8sObject;
 }
 
 /** The context's objects grouped by kind, with the fields the models read coerced to their types. */
@@ -119,7 +136,8 @@ export function gatewayApiOf(ctx: AnalysisContext): GatewayApiModel {
 }
 
 function metaOf(w: Workload): PodMeta {
-  const spec = asRecord(coerce(w.spec, podSpec).value);
+  const c = coerce(w.spec, POD_SPEC);
+  const spec = asRecord(c === DROP ? undefined : c);
   return {
     labels: w.labels,
     annotations: w.annotations,
@@ -151,6 +169,22 @@ export function serviceWorkloads(ctx: AnalysisContext, svc: K8sObject | Service)
   const sel = asLabels(specOf(svc as K8sObject).selector);
   if (!Object.keys(sel).length) return [];
   return (ctx.workloadsByNamespace.get(nsOf(svc as K8sObject)) ?? []).filter((w) => containsLabels(w.labels, sel));
+}
+
+/** The Services in a workload's namespace whose selector matches it. */
+export function servicesOf(ctx: AnalysisContext, w: Workload): Array<{ svc: K8sObject; selector: Record<string, string> }> {
+  const byNs = ctx.cached('models.servicesByNs', () => {
+    const m = new Map<string, Array<{ svc: K8sObject; selector: Record<string, string> }>>();
+    for (const svc of ctx.core('Service')) {
+      const selector = asLabels(specOf(svc).selector);
+      if (!Object.keys(selector).length) continue;
+      const l = m.get(nsOf(svc)) ?? [];
+      l.push({ svc, selector });
+      m.set(nsOf(svc), l);
+    }
+    return m;
+  });
+  return (byNs.get(w.namespace) ?? []).filter((s) => containsLabels(w.labels, s.selector));
 }
 
 export type ServicePlane = 'ambient' | 'sidecar' | 'none' | 'unknown';

@@ -34,7 +34,7 @@ import { applicableAuthorizationPolicies, authorize, refOf, trustDomainOf } from
 import type { AuthorizationPolicy, AuthzRule, K8sObject, Service } from '../../types';
 import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext, type Workload } from '../context';
 import { hostRegistry, stringList } from '../registry';
-import { dataPlaneOf, gatewayApiOf, isAmbientWorkload, meshResourcesOf, servicePlane, serviceWorkloads, workloadDataPlaneOf } from '../models';
+import { dataPlaneOf, gatewayApiOf, isAmbientWorkload, meshResourcesOf, servicePlane, servicesOf, workloadDataPlaneOf } from '../models';
 import type { Analyzer } from '../types';
 import { MESH_GATEWAY } from './virtualservice';
 
@@ -49,11 +49,7 @@ const ref = (o: { kind: string; metadata: { name: string; namespace?: string } }
 function describeWorkloads(ctx: AnalysisContext, ws: readonly Workload[], fromNs?: string): string {
   const found = new Map<string, Record<string, string>>();
   for (const w of ws) {
-    for (const s of ctx.core('Service')) {
-      if (nsOf(s) !== w.namespace) continue;
-      const sel = asLabels(specOf(s).selector);
-      if (Object.keys(sel).length && containsLabels(w.labels, sel)) found.set(nsOf(s) === fromNs ? s.metadata.name : `${nsOf(s)}/${s.metadata.name}`, sel);
-    }
+    for (const { svc: s, selector } of servicesOf(ctx, w)) found.set(nsOf(s) === fromNs ? s.metadata.name : `${nsOf(s)}/${s.metadata.name}`, selector);
   }
   const sels = [...found.values()];
   const names = [...found].filter(([, sel]) => !sels.some((o) => o !== sel && Object.keys(o).length < Object.keys(sel).length && containsLabels(sel, o))).map(([n]) => n);
@@ -293,10 +289,7 @@ export const waypointIdentityAnalyzer: Analyzer = {
     for (const w of ctx.workloads) {
       if (!isAmbientWorkload(ctx, w)) continue;
       const via: Array<{ wp: WaypointInfo; kind: 'service' | 'workload'; target: string }> = [];
-      for (const s of ctx.core('Service')) {
-        if (nsOf(s) !== w.namespace) continue;
-        const sel = asLabels(specOf(s).selector);
-        if (!Object.keys(sel).length || !containsLabels(w.labels, sel)) continue;
+      for (const { svc: s } of servicesOf(ctx, w)) {
         const b = dp.serviceWaypoint(s as Service);
         if (b.state === 'bound' && b.waypoint) via.push({ wp: b.waypoint, kind: 'service', target: s.metadata.name });
       }
