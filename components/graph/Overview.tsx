@@ -14,6 +14,7 @@ import { absoluteRect, type LayoutResult } from './layout/layout';
 
 const KIND_COLOR: Record<Exclude<NodeKind, 'namespace'>, string> = {
   gateway: '#7048e8',
+  waypoint: '#0b7285',
   service: '#1f6feb',
   version: '#2b8a3e',
   workload: '#5c7080',

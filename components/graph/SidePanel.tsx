@@ -7,7 +7,7 @@
 import Link from 'next/link';
 import { useMemo, type ReactNode } from 'react';
 import { useLinkParams } from '@/lib/client/selection';
-import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/istio/graph/types';
+import type { ConditionInfo, GraphEdge, GraphNode, MeshGraph, WaypointUse } from '@/lib/istio/graph/types';
 import type { Finding } from '@/lib/istio/findings';
 import { ConditionalIcon, DenyIcon, LockIcon, SecurityIcon, SECURITY_TEXT } from './icons';
 import { edgeTraffic, formatBytes, formatPercent, formatRate, formLinks, refHref, resourcesBehind, type FormLink } from './view';
@@ -20,9 +20,11 @@ interface Props {
   onSelect(sel: { node?: string; edge?: string }): void;
 }
 
-function Res({ name, path }: { name: string; path?: string }) {
+const GATEWAY_API = 'gateway.networking.k8s.io';
+
+function Res({ name, path, group }: { name: string; path?: string; group?: string }) {
   const link = useLinkParams();
-  const href = refHref(name);
+  const href = refHref(name, group);
   const text = path ? `${name} ${path}` : name;
   return href ? (
     <Link href={link(href)} className="mono">
@@ -88,11 +90,41 @@ function Resources({ x }: { x: GraphNode | GraphEdge }) {
       <ul data-testid="panel-resources">
         {refs.map((r) => (
           <li key={`${r.resource}#${r.path ?? ''}`}>
-            <Res name={r.resource} path={r.path} />
+            <Res name={r.resource} path={r.path} group={r.group} />
           </li>
         ))}
       </ul>
     </>
+  );
+}
+
+function Conditions({ conditions }: { conditions?: ConditionInfo[] }) {
+  if (!conditions?.length) return null;
+  return (
+    <span data-testid="panel-conditions">
+      {conditions.map((c) => (
+        <span key={c.type} className={`nbadge ${c.status === 'True' ? 'ok' : c.status === 'False' ? 'warn' : ''}`} title={[c.reason, c.message].filter(Boolean).join(': ')}>
+          {c.type}={c.status}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function WaypointRow({ w, onSelect }: { w: WaypointUse; onSelect: Props['onSelect'] }) {
+  return (
+    <Row k="waypoint">
+      <span data-testid="panel-waypoint">
+        {w.state === 'bound' && w.node ? (
+          <button type="button" className="linklike" onClick={() => onSelect({ node: w.node })}>
+            {w.resource?.replace(/^Gateway /, '')}
+          </button>
+        ) : (
+          <b>{w.state === 'opt-out' ? 'opted out' : `none (${w.state})`}</b>
+        )}
+        <div className="reason">{w.reason}</div>
+      </span>
+    </Row>
   );
 }
 
@@ -117,6 +149,11 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
     case 'namespace':
       return (
         <dl>
+          <Row k="data plane">
+            <span data-testid="panel-dataplane">{n.dataPlane.mode === 'none' ? 'outside the mesh' : n.dataPlane.mode}</span>
+            <div className="reason">{n.dataPlane.reason}</div>
+            {n.dataPlane.conflict && <div className="reason warn">{n.dataPlane.conflict}</div>}
+          </Row>
           <Row k="sidecar injection">{n.injection}</Row>
           <Row k="mTLS">
             {n.mtls.mode} <div className="reason">{n.mtls.reason}</div>
@@ -128,16 +165,46 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
       return (
         <>
           <dl>
-            <Row k="role">{n.role}</Row>
-            <Row k="workload">{n.workload ? `${n.workload.kind} ${n.namespace}/${n.workload.name}` : 'none: no workload matches the selector'}</Row>
+            <Row k="role">
+              {n.role}
+              {n.api === 'gateway-api' ? ' · Gateway API' : ''}
+              {n.gatewayClass ? ` · class ${n.gatewayClass}` : ''}
+            </Row>
+            {n.api === 'gateway-api' && (
+              <Row k="gateway">
+                {n.gateways.map((g) => (
+                  <div key={g}>
+                    <Res name={g} group={GATEWAY_API} />
+                  </div>
+                ))}
+                <Conditions conditions={n.conditions} />
+              </Row>
+            )}
+            <Row k="workload">{n.workload ? `${n.workload.kind} ${n.namespace}/${n.workload.name}` : n.api === 'gateway-api' ? `none read: istiod deploys ${n.label}` : 'none: no workload matches the selector'}</Row>
             <Row k="selector">
               <span className="mono">{Object.entries(n.selector).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)'}</span>
             </Row>
             <Row k="identity">
               {n.identity.serviceAccount ? `${n.identity.namespace}/${n.identity.serviceAccount}` : 'unknown'}
-              {n.identity.assumed && <div className="reason">assumed: Istio&apos;s default install</div>}
+              {n.identity.assumed && <div className="reason">{n.api === 'gateway-api' ? "assumed: the service account istiod creates" : "assumed: Istio's default install"}</div>}
             </Row>
           </dl>
+          {n.listeners?.length ? (
+            <>
+              <h3>Listeners</h3>
+              <ul data-testid="panel-listeners">
+                {n.listeners.map((l) => (
+                  <li key={`${l.gateway}/${l.name}`}>
+                    <b>{l.name}</b> {l.protocol} {l.port} {l.hostname ?? '(any host)'}
+                    {l.tls ? ` · TLS ${l.tls.mode}${l.tls.certificates?.length ? ` (${l.tls.certificates.join(', ')})` : ''}` : ''} · routes from {l.allowedFrom} · {l.attachedRoutes} attached
+                    <div>
+                      <Conditions conditions={l.conditions} />
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
           {n.servers.length > 0 && (
             <>
               <h3>Servers</h3>
@@ -155,6 +222,35 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
             </>
           )}
         </>
+      );
+    case 'waypoint':
+      return (
+        <dl>
+          <Row k="gateway">
+            <Res name={n.gateway} group={GATEWAY_API} />
+            <Conditions conditions={n.conditions} />
+          </Row>
+          <Row k="takes">
+            {n.traffic} traffic <div className="reason">{n.trafficSource}</div>
+          </Row>
+          <Row k="used by">namespaces: {n.allowedFrom === 'Same' ? 'its own' : n.allowedFrom}</Row>
+          <Row k="identity">{`${n.namespace}/${n.serviceAccount}`}</Row>
+          <Row k="workload">{n.workload ? `${n.workload.kind} ${n.namespace}/${n.workload.name}` : `none read: istiod deploys ${n.name}`}</Row>
+          <Row k="serves">
+            <span data-testid="panel-serves">
+              {n.serves.length
+                ? n.serves.map((id, i) => (
+                    <span key={id}>
+                      {i > 0 && ', '}
+                      <button type="button" className="linklike" onClick={() => onSelect({ node: id })}>
+                        {nodeOf(id)?.label ?? id}
+                      </button>
+                    </span>
+                  ))
+                : 'nothing: no Service or namespace uses it (istio.io/use-waypoint)'}
+            </span>
+          </Row>
+        </dl>
       );
     case 'service':
       return (
@@ -182,7 +278,22 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
                 : 'none: the selector picks no workload'}
             </span>
           </Row>
-          <Row k="routing">{n.virtualService ? <Res name={n.virtualService} /> : 'no VirtualService: every selected version'}</Row>
+          <Row k="routing">
+            {n.virtualService || n.routes?.length ? (
+              <>
+                {n.virtualService && <Res name={n.virtualService} />}
+                {(n.routes ?? []).map((r) => (
+                  <div key={r}>
+                    <Res name={r} />
+                  </div>
+                ))}
+              </>
+            ) : (
+              'no route: every selected version'
+            )}
+          </Row>
+          {n.waypoint && <WaypointRow w={n.waypoint} onSelect={onSelect} />}
+          {n.waypoint?.state === 'bound' && <Row k="ingress">{n.ingressUsesWaypoint ? 'through the waypoint (istio.io/ingress-use-waypoint=true)' : 'straight to the workloads, bypassing the waypoint'}</Row>}
           {n.destinationRule && (
             <Row k="destination rule">
               <Res name={n.destinationRule} />
@@ -205,9 +316,17 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
           )}
           <Row k="workloads">{n.workloads.map((w) => `${w.kind} ${w.name}${w.replicas !== undefined ? ` ×${w.replicas}` : ''}`).join(', ') || 'none (telemetry only)'}</Row>
           <Row k="service accounts">{n.serviceAccounts.join(', ') || '—'}</Row>
-          <Row k="in the mesh">
-            {n.inMesh ? 'yes' : <b>no (no sidecar)</b>} <div className="reason">{n.sidecar.reason}</div>
+          <Row k="data plane">
+            <span data-testid="panel-dataplane">{n.dataPlane.mode === 'none' ? <b>outside the mesh (no sidecar)</b> : n.dataPlane.mode === 'ambient' ? 'ambient (captured by ztunnel)' : 'sidecar'}</span>
+            <div className="reason">{n.dataPlane.reason}</div>
+            {n.dataPlane.pods && n.dataPlane.pods.total > 1 && (
+              <div className="reason">
+                pods: {n.dataPlane.pods.sidecar} sidecar, {n.dataPlane.pods.ambient} ambient, {n.dataPlane.pods.none} outside of {n.dataPlane.pods.total}
+              </div>
+            )}
+            {n.dataPlane.restartNeeded && <div className="reason warn">new pods would be {n.dataPlane.expected === 'none' ? 'outside the mesh' : n.dataPlane.expected}: restart to apply</div>}
           </Row>
+          {n.waypoint && <WaypointRow w={n.waypoint} onSelect={onSelect} />}
           <Row k="mTLS accepted">
             {n.mtls.mode} <div className="reason">{n.mtls.reason}</div>
           </Row>
@@ -310,8 +429,22 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
         {e.match && <Row k="match">{e.match}</Row>}
         {e.via?.gateway && (
           <Row k="via">
-            <Res name={e.via.gateway} />
+            <Res name={e.via.gateway} group={e.via.httpRoute ? GATEWAY_API : undefined} />
+            {e.via.listener ? <div className="reason">listener {e.via.listener}</div> : null}
             {e.via.hosts?.length ? <div className="reason">hosts {e.via.hosts.join(', ')}</div> : null}
+          </Row>
+        )}
+        {e.via?.httpRoute && (
+          <Row k="route">
+            <Res name={e.via.httpRoute} />
+          </Row>
+        )}
+        {e.appliedBy && (
+          <Row k="applied by">
+            <span data-testid="panel-applied" className={e.appliedBy.by === 'none' ? 'warn' : undefined}>
+              {e.appliedBy.by === 'none' ? <b>nothing</b> : e.appliedBy.enforcer ? <>{e.appliedBy.by} <Res name={e.appliedBy.enforcer} group={GATEWAY_API} /></> : e.appliedBy.by}
+            </span>
+            <div className="reason">{e.appliedBy.reason}</div>
           </Row>
         )}
         {e.badges.length > 0 && <Row k="policies">{e.badges.map((b) => b.label).join(', ')}</Row>}
@@ -335,6 +468,7 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
           <div data-testid="panel-security">
             <span className="decision">
               <SecurityIcon state={e.security.state} /> {SECURITY_TEXT[e.security.state]}
+              {e.security.hbone ? ' (HBONE, ztunnel)' : ''}
             </span>
             <div className="reason">{e.security.reason}</div>
             <dl style={{ marginTop: 4 }}>
@@ -369,7 +503,36 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
                 by <Res name={e.authz.policy} />
               </>
             )}
+            {e.authz.enforcedBy && e.authz.enforcedBy !== 'none' && (
+              <span data-testid="panel-enforced">
+                {' '}
+                at {e.authz.enforcedBy}
+                {e.authz.enforcer ? <> <Res name={e.authz.enforcer} group={GATEWAY_API} /></> : null}
+              </span>
+            )}
             <div className="reason">{e.authz.reason}</div>
+            {e.authz.steps && (
+              <ol data-testid="panel-authz-steps">
+                {e.authz.steps.map((s, i) => (
+                  <li key={i}>
+                    <b>{s.at}</b>
+                    {s.enforcer ? ` ${s.enforcer.replace(/^Gateway /, '')}` : ''}: {s.decision === 'deny' ? 'denied' : s.decision === 'allow' ? 'allowed' : 'conditional'}
+                    {s.policy && (
+                      <>
+                        {' '}
+                        by <Res name={s.policy} />
+                      </>
+                    )}
+                    <div className="reason">sees {s.caller}: {s.reason}</div>
+                  </li>
+                ))}
+              </ol>
+            )}
+            {e.authz.notes?.map((n, i) => (
+              <div key={i} className="reason warn">
+                {n}
+              </div>
+            ))}
           </div>
         </>
       )}

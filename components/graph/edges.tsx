@@ -22,6 +22,7 @@ export function edgeClass(e: GraphEdge, telemetry: boolean): string {
     // "No traffic" only means something when telemetry is merged.
     telemetry ? `t-${t}` : e.declared ? 't-declared' : `t-${t}`,
     e.security ? `s-${e.security.state}` : '',
+    e.appliedBy?.by === 'none' ? 'unapplied' : '',
     e.authz?.decision === 'deny' ? 'denied' : '',
     e.findingLevel ? `f-${e.findingLevel.toLowerCase()}` : '',
   ].join(' ');
@@ -29,8 +30,9 @@ export function edgeClass(e: GraphEdge, telemetry: boolean): string {
 
 function labelTitle(e: GraphEdge, telemetry: boolean): string {
   const lines = [`${e.kind}: ${e.source} → ${e.target}`];
-  if (e.security) lines.push(`${SECURITY_TEXT[e.security.state]}: ${e.security.reason}`);
-  if (e.authz) lines.push(`authorization ${e.authz.decision}${e.authz.policy ? ` by ${e.authz.policy}` : ''}`);
+  if (e.security) lines.push(`${SECURITY_TEXT[e.security.state]}${e.security.hbone ? ' (HBONE)' : ''}: ${e.security.reason}`);
+  if (e.authz) lines.push(`authorization ${e.authz.decision}${e.authz.policy ? ` by ${e.authz.policy}` : ''}${e.authz.enforcedBy ? ` at ${e.authz.enforcedBy}` : ''}`);
+  if (e.appliedBy) lines.push(e.appliedBy.reason);
   if (telemetry && e.declared && !e.observed) lines.push('no traffic observed');
   if (!e.declared) lines.push('observed, but the configuration does not declare it');
   return lines.join('\n');
@@ -42,10 +44,11 @@ function MeshEdgeView(p: EdgeProps<MeshFlowEdge>) {
   const telemetry = useTelemetry();
   const [path, lx, ly] = getBezierPath({ sourceX: p.sourceX, sourceY: p.sourceY, sourcePosition: p.sourcePosition, targetX: p.targetX, targetY: p.targetY, targetPosition: p.targetPosition });
   if (!e) return null;
-  const parts = detail === 'full' ? edgeLabelParts(e) : [];
+  const parts = detail === 'full' && e.kind !== 'waypoint' ? edgeLabelParts(e) : [];
+  const unapplied = e.appliedBy?.by === 'none';
   const denied = e.authz?.decision === 'deny';
   const conditional = e.authz?.decision === 'conditional';
-  const showLabel = detail === 'full' && (parts.length > 0 || denied || conditional || !!e.security || (telemetry && !e.declared) || !!e.findings?.length);
+  const showLabel = detail === 'full' && e.kind !== 'waypoint' && (parts.length > 0 || denied || conditional || unapplied || !!e.security || (telemetry && !e.declared) || !!e.findings?.length);
   return (
     <>
       <BaseEdge
@@ -66,7 +69,10 @@ function MeshEdgeView(p: EdgeProps<MeshFlowEdge>) {
             title={labelTitle(e, telemetry)}
           >
             {e.security && <SecurityIcon state={e.security.state} />}
+            {e.security?.hbone && <span className="hbone">HBONE</span>}
             {denied && <DenyIcon className="deny" />}
+            {denied && e.authz?.enforcedBy && e.authz.enforcedBy !== 'sidecar' && <span className="deny-at">denied at {e.authz.enforcedBy}</span>}
+            {unapplied && <span className="unapplied-label">not applied</span>}
             {conditional && <ConditionalIcon className="cond" />}
             {parts.map((t, i) => (
               <span key={i} className={t.endsWith('err') ? 'err' : undefined}>

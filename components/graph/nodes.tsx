@@ -16,6 +16,7 @@ export type MeshFlowNode = Node<MeshNodeData, NodeKind>;
 const KIND_TAG: Record<NodeKind, string> = {
   namespace: 'NS',
   gateway: 'GW',
+  waypoint: 'WP',
   service: 'SVC',
   version: 'VER',
   workload: 'WL',
@@ -25,8 +26,15 @@ const KIND_TAG: Record<NodeKind, string> = {
 
 function subtitle(n: GraphNode): string {
   switch (n.kind) {
-    case 'gateway':
+    case 'gateway': {
+      if (n.api === 'gateway-api') {
+        const ls = (n.listeners ?? []).map((l) => `${l.protocol} ${l.port ?? ''}`.trim()).slice(0, 2).join(', ');
+        return `${n.resolved ? '' : 'not Istio · '}Gateway API${ls ? ` · ${ls}` : ''}`;
+      }
       return n.resolved ? `${n.role} gateway · ${n.namespace}` : `${n.role} gateway · no workload`;
+    }
+    case 'waypoint':
+      return `waypoint for ${n.traffic} · serves ${n.serves.length}`;
     case 'service': {
       const p = n.ports.map((x) => `${x.protocol === 'unknown' ? 'tcp?' : x.protocol} ${x.port}`).slice(0, 2).join(', ');
       return p || n.host;
@@ -66,6 +74,9 @@ function MeshNodeView({ id, data, selected }: NodeProps<MeshFlowNode>) {
   const detail = useDetail();
   const find = useFindState(id);
   const outside = (n.kind === 'version' || n.kind === 'workload') && !n.inMesh;
+  const ambient = (n.kind === 'version' || n.kind === 'workload') && n.dataPlane.mode === 'ambient';
+  const restart = (n.kind === 'version' || n.kind === 'workload') && n.dataPlane.restartNeeded;
+  const viaWaypoint = n.kind === 'service' && n.waypoint?.state === 'bound';
   const cls = [
     'mnode',
     `k-${n.kind}`,
@@ -89,6 +100,9 @@ function MeshNodeView({ id, data, selected }: NodeProps<MeshFlowNode>) {
           {detail === 'full' && (
             <span className="badges">
               {outside && <span className="nbadge warn" title={'sidecar' in n ? n.sidecar.reason : ''}>no sidecar</span>}
+              {ambient && <span className="nbadge amb" title={'dataPlane' in n ? n.dataPlane.reason : ''}>ambient</span>}
+              {restart && <span className="nbadge warn" title={'dataPlane' in n ? n.dataPlane.reason : ''}>restart</span>}
+              {viaWaypoint && <span className="nbadge wp" title={n.kind === 'service' ? n.waypoint?.reason : ''}>waypoint</span>}
               {n.warnings?.length ? (
                 <span className="nbadge warn" title={n.warnings.join('\n')}>
                   <WarnIcon />
@@ -113,7 +127,18 @@ function NamespaceView({ id, data, selected }: NodeProps<MeshFlowNode>) {
         <span className="nsname">{n.label}</span>
         {detail !== 'min' && (
           <>
-            <span className={`nbadge ${n.injection === 'enabled' || n.injection === 'revision' ? 'ok' : ''}`}>injection {n.injection}</span>
+            {n.dataPlane?.mode === 'ambient' ? (
+              <span className="nbadge amb" title={n.dataPlane.reason}>
+                ambient
+              </span>
+            ) : (
+              <span className={`nbadge ${n.injection === 'enabled' || n.injection === 'revision' ? 'ok' : ''}`}>injection {n.injection}</span>
+            )}
+            {n.dataPlane?.conflict && (
+              <span className="nbadge warn" title={n.dataPlane.conflict}>
+                sidecar + ambient
+              </span>
+            )}
             <span className="nbadge" title={n.mtls.reason}>
               mTLS {n.mtls.mode}
             </span>
@@ -131,6 +156,7 @@ const Namespace = memo(NamespaceView);
 export const nodeTypes: NodeTypes = {
   namespace: Namespace,
   gateway: MeshNode,
+  waypoint: MeshNode,
   service: MeshNode,
   version: MeshNode,
   workload: MeshNode,

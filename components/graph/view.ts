@@ -31,7 +31,7 @@ export const TRAFFIC_FILTERS: Array<{ value: TrafficFilter; label: string }> = [
   { value: 'declared-only', label: 'declared, no traffic' },
   { value: 'observed-only', label: 'traffic, not declared' },
 ];
-export const HIDEABLE_KINDS: NodeKind[] = ['gateway', 'service', 'version', 'workload', 'external', 'unknown', 'namespace'];
+export const HIDEABLE_KINDS: NodeKind[] = ['gateway', 'waypoint', 'service', 'version', 'workload', 'external', 'unknown', 'namespace'];
 export const WINDOWS = ['1m', '5m', '15m', '30m', '1h', '6h', '1d'] as const;
 
 export interface GraphViewState {
@@ -236,10 +236,14 @@ export const edgeTraffic = (e: Pick<GraphEdge, 'declared' | 'observed'>): EdgeTr
 
 /* ---- links ---- */
 
-/** "VirtualService ns/name" -> /config/networking.istio.io/v1/virtualservices/ns/name (undefined for unknown kinds). */
-export function refHref(ref: string | ResourceRef): string | undefined {
+/**
+ * "VirtualService ns/name" -> /config/networking.istio.io/v1/virtualservices/ns/name (undefined for unknown kinds).
+ * A ResourceRef's group tells Gateway API "Gateway ns/name" from Istio's.
+ */
+export function refHref(ref: string | ResourceRef, group?: string): string | undefined {
   const r = parseResourceName(typeof ref === 'string' ? ref : ref.resource);
-  const info = r && kindInfo(r.kind);
+  const g = typeof ref === 'string' ? group : ref.group ?? group;
+  const info = r && kindInfo(r.kind, g);
   if (!r || !info) return undefined;
   return resourceHref({ group: info.group, version: info.versions[0] ?? 'v1', plural: info.plural, namespace: info.namespaced ? r.namespace : undefined, name: r.name });
 }

@@ -23,7 +23,8 @@ const PREDICT: Array<[string, Record<string, string> | undefined, PodMeta, DataP
   ['pod annotation false in an enabled namespace', { 'istio-injection': 'enabled' }, { annotations: { 'sidecar.istio.io/inject': 'false' } }, 'none'],
   ['label true and annotation false: the label wins', { 'istio-injection': 'enabled' }, { labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'sidecar.istio.io/inject': 'false' } }, 'sidecar'],
   ['label false and annotation true: the label wins', { 'istio-injection': 'enabled' }, { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'true' } }, 'none'],
-  ['annotation true alone does not call the injector', {}, { annotations: { 'sidecar.istio.io/inject': 'true' } }, 'none'],
+  ['annotation true alone opts in (Maistra, older Istio)', {}, { annotations: { 'sidecar.istio.io/inject': 'true' } }, 'sidecar'],
+  ['annotation true with label false: the label wins', {}, { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'true' } }, 'none'],
   ['annotation "yes" counts as true once the injector is called', { 'istio-injection': 'enabled' }, { annotations: { 'sidecar.istio.io/inject': 'yes' } }, 'sidecar'],
   ['host-network pods are never injected', { 'istio-injection': 'enabled' }, { hostNetwork: true }, 'none'],
   ['namespace ambient', { 'istio.io/dataplane-mode': 'ambient' }, {}, 'ambient'],
@@ -49,7 +50,7 @@ describe('a pod created now (the template decides)', () => {
   it('says why, in words a user can act on', () => {
     expect(predictPod({ 'istio-injection': 'enabled' }, { labels: { 'sidecar.istio.io/inject': 'false' } }).reason).toBe('pod label sidecar.istio.io/inject=false');
     expect(predictPod({ 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' }, {}).reason).toMatch(/sidecar injection takes precedence/);
-    expect(predictPod({}, { annotations: { 'sidecar.istio.io/inject': 'true' } }).reason).toMatch(/annotation .* alone does not call the injector/);
+    expect(predictPod({}, { annotations: { 'sidecar.istio.io/inject': 'true' } }).reason).toMatch(/the annotation form: Maistra/);
   });
 });
 

@@ -12,7 +12,10 @@
  *   istio-injection=enabled, or carries istio.io/rev (and no istio-injection label:
  *   istio-injection takes precedence), or when the pod itself is labelled
  *   sidecar.istio.io/inject=true or istio.io/rev=<rev> in a namespace that is not
- *   istio-injection=disabled.
+ *   istio-injection=disabled. A pod that opts in with the older annotation
+ *   sidecar.istio.io/inject: "true" alone counts as opted in too: Maistra / OpenShift
+ *   Service Mesh (member namespaces) and older Istio inject on it (scenario S3), while
+ *   current upstream webhooks select pods by the label; the reason says so.
  * - Once called, the pod's override decides: the label sidecar.istio.io/inject, else the
  *   older annotation of the same name (the label wins when both are set); "true", "yes",
  *   "y" or "on" inject, any other value does not; no override injects.
@@ -159,11 +162,13 @@ export function injectionDecision(nsLabels: Labels | undefined, pod: PodMeta): {
   else if (ns.injection === 'revision') called = ns.reason;
   else if (ns.injection !== 'disabled' && labels[SIDECAR_INJECT] === 'true') called = `pod label ${SIDECAR_INJECT}=true`;
   else if (ns.injection !== 'disabled' && podRev) called = `pod label ${REVISION_LABEL}=${podRev}`;
+  else if (ns.injection !== 'disabled' && labels[SIDECAR_INJECT] === undefined && annotations[SIDECAR_INJECT] === 'true') {
+    return { inject: true, reason: `pod annotation ${SIDECAR_INJECT}=true (the annotation form: Maistra/OpenShift Service Mesh and older Istio inject on it; current upstream Istio selects pods by the label)` };
+  }
   if (!called) {
     if (ns.injection === 'disabled') return { inject: false, reason: `namespace label ${INJECTION_LABEL}=disabled` };
-    const ann = annotations[SIDECAR_INJECT];
-    if (ann !== undefined && truthy(ann)) return { inject: false, reason: `pod annotation ${SIDECAR_INJECT}=${ann} alone does not call the injector (it reads the label, or the namespace label)` };
-    return { inject: false, reason: 'no injection label on the namespace or the pod' };
+    const own = labels[SIDECAR_INJECT] !== undefined ? `pod label ${SIDECAR_INJECT}=${labels[SIDECAR_INJECT]}` : annotations[SIDECAR_INJECT] !== undefined ? `pod annotation ${SIDECAR_INJECT}=${annotations[SIDECAR_INJECT]}` : undefined;
+    return { inject: false, reason: own ?? 'no injection label on the namespace or the pod' };
   }
   const label = labels[SIDECAR_INJECT];
   const ann = annotations[SIDECAR_INJECT];
@@ -293,7 +298,12 @@ export function workloadDataPlane(nsLabels: Labels | undefined, template: PodMet
     if (!least || COVERAGE[o.mode] < COVERAGE[least.mode]) least = o;
   }
   const mode = least!.mode;
-  let reason = least!.reason;
+  const RUNNING: Record<DataPlaneMode, string> = {
+    sidecar: 'running pods have an istio-proxy sidecar',
+    ambient: `running pods are captured by ztunnel (${least!.reason})`,
+    none: 'running pods have no istio-proxy sidecar and are not enrolled in ambient',
+  };
+  let reason = RUNNING[mode];
   if (counts[mode] !== counts.total) {
     const parts = (['sidecar', 'ambient', 'none'] as const).filter((m) => counts[m]).map((m) => `${counts[m]} ${m === 'none' ? 'outside the mesh' : m}`);
     reason = `pods disagree (${parts.join(', ')} of ${counts.total}): counted as ${MODE_TEXT[mode]}, the least covered`;

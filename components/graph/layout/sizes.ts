@@ -3,6 +3,7 @@ import type { NodeKind } from '@/lib/istio/graph/types';
 
 export const NODE_SIZE: Record<Exclude<NodeKind, 'namespace'>, { width: number; height: number }> = {
   gateway: { width: 190, height: 50 },
+  waypoint: { width: 170, height: 44 },
   service: { width: 190, height: 50 },
   version: { width: 170, height: 40 },
   workload: { width: 170, height: 40 },

@@ -3,7 +3,7 @@ import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
 import { buildGraph, envTargets, portProtocol, summarizeMatch } from './build';
 import type { GatewayNode, GraphEdge, MeshGraph, ServiceNode, VersionNode, WorkloadNode } from './types';
-import { sidecarDecision, versionKey } from './workloads';
+import { versionKey } from './workloads';
 
 /* ---- factories ---- */
 
@@ -239,18 +239,13 @@ describe('workloads', () => {
     expect(g.nodes.filter((n) => n.kind === 'version').map((n) => n.id)).toEqual(['ver:shop/k8s/1.2', 'ver:shop/solo']);
   });
 
-  it('decides sidecar injection like Istio', () => {
-    const on = { 'istio-injection': 'enabled' };
-    expect(sidecarDecision(on, {}, {}, []).injected).toBe(true);
-    expect(sidecarDecision(on, { 'sidecar.istio.io/inject': 'false' }, {}, [])).toEqual({ injected: false, reason: 'pod label sidecar.istio.io/inject=false' });
-    expect(sidecarDecision({ 'istio-injection': 'disabled' }, { 'sidecar.istio.io/inject': 'true' }, {}, []).injected).toBe(false);
-    expect(sidecarDecision({}, { 'sidecar.istio.io/inject': 'true' }, {}, []).injected).toBe(true);
-    expect(sidecarDecision({ 'istio.io/rev': 'canary' }, {}, {}, []).reason).toBe('namespace label istio.io/rev=canary');
-    expect(sidecarDecision(undefined, {}, {}, [])).toEqual({ injected: false, reason: 'no injection label on the namespace or the pod' });
-    expect(sidecarDecision(undefined, {}, {}, [{ name: 'istio-proxy' }]).injected).toBe(true);
-    const pod = (containers: string[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: containers.map((name) => ({ name })) } });
-    expect(sidecarDecision(on, {}, {}, [], [pod(['app'])])).toEqual({ injected: false, reason: 'running pods have no istio-proxy container' });
-    expect(sidecarDecision(undefined, {}, {}, [], [pod(['app', 'istio-proxy'])]).injected).toBe(true);
+  it('reads sidecar, ambient and restarts from the data-plane model (the label wins over the annotation)', () => {
+    const tpl = (labels: Record<string, string>, annotations: Record<string, string> = {}) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: labels.app!, namespace: 'shop' }, spec: { selector: { matchLabels: { app: labels.app! } }, template: { metadata: { labels, annotations }, spec: { containers: [{ name: 'app' }] } } } });
+    const g = build([ns('shop', { 'istio-injection': 'enabled' }), tpl({ app: 'a', 'sidecar.istio.io/inject': 'true' }, { 'sidecar.istio.io/inject': 'false' }), tpl({ app: 'b' }, { 'sidecar.istio.io/inject': 'false' })]);
+    expect(get<VersionNode>(g, 'ver:shop/a')).toMatchObject({ inMesh: true, sidecar: { injected: true }, dataPlane: { mode: 'sidecar' } });
+    expect(get<VersionNode>(g, 'ver:shop/b')).toMatchObject({ inMesh: false, sidecar: { injected: false, reason: 'pod annotation sidecar.istio.io/inject=false' }, dataPlane: { mode: 'none' } });
+    const amb = build([ns('mesh', { 'istio.io/dataplane-mode': 'ambient' }), { ...tpl({ app: 'c' }), metadata: { name: 'c', namespace: 'mesh' } }]);
+    expect(get<VersionNode>(amb, 'ver:mesh/c')).toMatchObject({ inMesh: true, sidecar: { injected: false }, dataPlane: { mode: 'ambient' } });
   });
 
   it('folds pods into their Deployment and keeps standalone pods as workloads', () => {

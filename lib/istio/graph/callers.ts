@@ -14,17 +14,17 @@
  */
 import type { Labels } from '../labels';
 import type { MeshResources } from '../resources';
-import { authorize, type AuthzCaller, type AuthzDecision, type AuthzRequest } from '../security/authz';
+import { authorizePath, type AuthzCaller, type AuthzDecision, type AuthzRequest, type WaypointRef } from '../security/authz';
 import { edgeSecurity, type EdgeSecurity, type EdgeSecurityState } from '../security/mtls';
 import type { GraphNode, MeshGraph } from './types';
 
 export function callerOf(n: GraphNode): AuthzCaller | undefined {
   switch (n.kind) {
     case 'gateway':
-      return { namespace: n.identity.namespace, serviceAccount: n.identity.serviceAccount, labels: n.selector, inMesh: true, name: n.label };
+      return { namespace: n.identity.namespace, serviceAccount: n.identity.serviceAccount, labels: n.selector, inMesh: true, name: n.label, mode: 'proxy' };
     case 'version':
     case 'workload':
-      return { namespace: n.namespace, serviceAccount: n.serviceAccounts.length === 1 ? n.serviceAccounts[0] : undefined, labels: n.labels, inMesh: n.inMesh, name: n.label };
+      return { namespace: n.namespace, serviceAccount: n.serviceAccounts.length === 1 ? n.serviceAccounts[0] : undefined, labels: n.labels, inMesh: n.inMesh, name: n.label, mode: n.dataPlane.mode };
     case 'unknown':
       return { external: true, name: 'caller outside the mesh' };
     default:
@@ -51,6 +51,11 @@ export interface PreviewTarget {
   port?: number;
   /** Workload port and other known request attributes. */
   request?: AuthzRequest;
+  /** The target's data plane (sidecar by default). */
+  mode?: 'sidecar' | 'ambient' | 'none' | 'proxy';
+  /** The waypoint traffic to the target's Service goes through (ambient), and that Service. */
+  waypoint?: WaypointRef;
+  service?: { namespace: string; name: string };
 }
 
 /**
@@ -59,18 +64,22 @@ export interface PreviewTarget {
  */
 export function previewCaller(resources: MeshResources, caller: AuthzCaller, target: PreviewTarget): { connection: EdgeSecurity; decision: AuthzDecision } {
   const inMesh = target.inMesh ?? true;
+  const mode = target.mode ?? (inMesh ? 'sidecar' : 'none');
   const client = 'external' in caller
-    ? { namespace: target.namespace, inMesh: false }
-    : { namespace: caller.namespace ?? target.namespace, labels: caller.labels, inMesh: caller.inMesh };
+    ? { namespace: target.namespace, inMesh: false, mode: 'none' as const }
+    : { namespace: caller.namespace ?? target.namespace, labels: caller.labels, inMesh: caller.inMesh, mode: caller.mode };
   const connection = edgeSecurity(resources, {
     client,
     destination: { host: target.host ?? '', port: target.port },
-    server: { namespace: target.namespace, labels: target.labels, inMesh, port: target.request?.port },
+    server: { namespace: target.namespace, labels: target.labels, inMesh, port: target.request?.port, mode },
   });
-  const decision = authorize(resources, {
+  // Ingress gateways and callers outside the mesh do not go through the Service's waypoint.
+  const viaWaypoint = target.waypoint && !('external' in caller) && caller.inMesh && caller.mode !== 'proxy';
+  const decision = authorizePath(resources, {
     caller: 'external' in caller ? caller : { ...caller, mtls: connection.state === 'mtls' },
-    target: { namespace: target.namespace, labels: target.labels, inMesh },
+    target: { namespace: target.namespace, labels: target.labels, inMesh, mode },
     request: target.request,
+    ...(viaWaypoint ? { waypoint: target.waypoint, service: target.service } : {}),
   });
   return { connection, decision };
 }

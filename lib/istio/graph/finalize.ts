@@ -2,6 +2,7 @@
  * Last steps shared by buildGraph and mergeObserved: a namespace box for every
  * namespace that holds a node, parent links, and a stable order (ids ascending). Pure.
  */
+import { namespaceDataPlane } from '../dataplane';
 import type { MeshResources } from '../resources';
 import { effectiveMtls } from '../security/mtls';
 import type { GraphNode, MeshGraph, NamespaceNode } from './types';
@@ -9,11 +10,11 @@ import type { GraphNode, MeshGraph, NamespaceNode } from './types';
 export function namespaceNode(resources: MeshResources | undefined, ns: string): NamespaceNode {
   const obj = resources?.namespaces.find((n) => n.metadata.name === ns);
   const labels = { ...(obj?.metadata.labels ?? {}) };
-  const injection: NamespaceNode['injection'] =
-    labels['istio-injection'] === 'enabled' ? 'enabled' : labels['istio-injection'] === 'disabled' ? 'disabled' : labels['istio.io/rev'] ? 'revision' : 'unset';
   const m = resources ? effectiveMtls(resources, { namespace: ns, labels: {} }) : undefined;
+  const dp = namespaceDataPlane(ns, labels);
   return {
-    id: `ns:${ns}`, kind: 'namespace', label: ns, namespace: ns, labels, injection, declared: !!obj,
+    id: `ns:${ns}`, kind: 'namespace', label: ns, namespace: ns, labels, injection: dp.injection, declared: !!obj,
+    dataPlane: { mode: dp.mode, reason: dp.reason, ...(dp.conflict ? { conflict: dp.conflict } : {}) },
     mtls: m ? { mode: m.mode, level: m.source.level, resource: m.source.resource, reason: m.reason } : { mode: 'PERMISSIVE', level: 'default', reason: 'unknown (no resources given)' },
     refs: obj ? [{ resource: `Namespace ${ns}` }] : [],
   };

@@ -6,6 +6,6 @@ export * from './types';
 export { buildGraph, envTargets, portProtocol, routeBadges, summarizeMatch, type BuildOptions } from './build';
 export * from './observed';
 export * from './transform';
-export { collectWorkloads, sidecarDecision, versionKey, DEFAULT_VERSION_LABELS, type Workload } from './workloads';
+export { collectWorkloads, versionKey, DEFAULT_VERSION_LABELS, type Workload } from './workloads';
 export { isLabelKey, parseGraphParams, parseVersionLabels, type GraphParams } from './params';
 export { callerOf, previewCaller, previewCallers, type CallerPreview, type PreviewTarget } from './callers';

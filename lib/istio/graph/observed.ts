@@ -267,6 +267,7 @@ export function mergeObserved(graph: MeshGraph, traffic: ObservedTraffic, resour
     const n: WorkloadNode = {
       id: `wl:${ns}/${name}`, kind: 'workload', label: name, name, namespace: ns, workloads: [], labels: {}, serviceAccounts: [],
       inMesh: true, sidecar: { injected: true, reason: 'seen in telemetry with a workload identity' },
+      dataPlane: { mode: 'sidecar', reason: 'seen in telemetry with a workload identity (the workload is not among the resources read)', expected: 'sidecar', restartNeeded: false },
       mtls: { mode: 'PERMISSIVE', level: 'default', reason: 'unknown: the workload is not among the resources read' },
       services: [], refs: [], observedOnly: true,
     };

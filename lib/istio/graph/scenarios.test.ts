@@ -8,8 +8,8 @@ import { indexResources } from '../resources';
 import type { K8sObject, VirtualService } from '../types';
 import { buildGraph } from './build';
 import type { ObservedTraffic } from './observed';
-import { ingressGatewayObjects, loadFixture } from './test/fixtures';
-import type { ExternalNode, GatewayNode, GraphEdge, MeshGraph, NamespaceNode, ServiceNode, VersionNode, WorkloadNode } from './types';
+import { ingressGatewayObjects, loadFixture, s5Objects } from './test/fixtures';
+import type { ExternalNode, GatewayNode, GraphEdge, MeshGraph, NamespaceNode, ServiceNode, VersionNode, WaypointNode, WorkloadNode } from './types';
 
 const node = <T = unknown>(g: MeshGraph, id: string): T => {
   const n = g.nodes.find((x) => x.id === id);
@@ -320,5 +320,109 @@ describe('S4: user-service canary labelled component/release', () => {
     const gw = node<GatewayNode>(g, UNRESOLVED_GW);
     expect(gw.servers).toEqual([{ gateway: 'Gateway shop/app-gateway', port: 80, protocol: 'HTTP', name: 'http', hosts: ['app.example.com'], tls: undefined }]);
     expect(g.edges.filter((e) => e.source === gw.id)).toEqual([]);
+  });
+});
+
+/* ---------------- S5: ambient + Gateway API ---------------- */
+
+describe('S5: Bookinfo on ambient with the Gateway API', () => {
+  describe.each([
+    ['from files (a GitOps folder)', false],
+    ['as the demo seeds it (gateway and waypoint workloads, pods)', true],
+  ])('%s', (_title, live) => {
+    const g = buildGraph(indexResources(s5Objects({ live })), { namespaces: ['bookinfo'] });
+    const gw = 'gw:bookinfo/bookinfo-gateway-istio';
+
+    it('draws the Gateway API ingress with its listener, and the waypoint as a node of its own', () => {
+      expect(node<GatewayNode>(g, gw)).toMatchObject({
+        kind: 'gateway', api: 'gateway-api', gatewayClass: 'istio', role: 'ingress', gateways: ['Gateway bookinfo/bookinfo-gateway'],
+        listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedFrom: 'Same', attachedRoutes: 1 }],
+        identity: { namespace: 'bookinfo', serviceAccount: 'bookinfo-gateway-istio' },
+      });
+      expect(node<WaypointNode>(g, 'wp:bookinfo/waypoint')).toMatchObject({ kind: 'waypoint', traffic: 'service', serves: ['svc:bookinfo/productpage', 'svc:bookinfo/reviews'] });
+      expect(ids(g).filter((id) => id.includes('waypoint') || id.includes('gateway-istio'))).toEqual([gw, 'wp:bookinfo/waypoint']);
+    });
+
+    it('routes the gateway to productpage with the HTTPRoute path matches, bypassing the waypoint', () => {
+      const e = edgeBetween(g, gw, 'svc:bookinfo/productpage');
+      expect(e).toMatchObject({ kind: 'gateway-route', weight: 100, port: 9080, via: { gateway: 'Gateway bookinfo/bookinfo-gateway', httpRoute: 'HTTPRoute bookinfo/bookinfo', listener: 'http' } });
+      expect(e.match).toBe('path=/productpage | path prefix /static | path=/login | path=/logout | path prefix /api/v1/products');
+      expect(e.appliedBy?.reason).toMatch(/ingress bypasses productpage's waypoint/);
+      expect(e.authz).toMatchObject({ decision: 'allow', policy: 'AuthorizationPolicy bookinfo/productpage-ztunnel', enforcedBy: 'ztunnel' });
+    });
+
+    it('splits reviews 90/10 to reviews-v1 and reviews-v2, applied by the waypoint', () => {
+      const v1 = edgeBetween(g, 'svc:bookinfo/reviews', 'svc:bookinfo/reviews-v1');
+      const v2 = edgeBetween(g, 'svc:bookinfo/reviews', 'svc:bookinfo/reviews-v2');
+      expect([v1.weight, v2.weight]).toEqual([90, 10]);
+      expect(v1.appliedBy).toMatchObject({ by: 'waypoint', enforcer: 'Gateway bookinfo/waypoint' });
+      // The route replaces the selector's implicit spread over all versions.
+      expect(edgesBetween(g, 'svc:bookinfo/reviews', 'ver:bookinfo/reviews/v3')).toEqual([]);
+    });
+
+    it('draws the ratings timeout route as applied by nothing, and says why', () => {
+      const e = g.edges.find((x) => x.id.includes('HTTPRoute/bookinfo/ratings-timeout'))!;
+      expect(e.appliedBy).toMatchObject({ by: 'none' });
+      expect(e.appliedBy?.reason).toMatch(/ratings is in ambient mode without a waypoint/);
+      expect(e.badges.map((b) => b.label)).toEqual(['timeout 2s']);
+      // Traffic still reaches ratings through the Service selector.
+      expect(edgesBetween(g, 'svc:bookinfo/ratings', 'ver:bookinfo/ratings/v1').map((x) => x.implicit ?? false).sort()).toEqual([false, true]);
+    });
+
+    it('shows every edge between ambient workloads as HBONE mTLS', () => {
+      const ambientEdges = g.edges.filter((e) => e.kind !== 'waypoint');
+      expect(ambientEdges.length).toBeGreaterThan(10);
+      for (const e of ambientEdges) expect(e.security, e.id).toMatchObject({ state: 'mtls', hbone: true });
+      for (const id of ids(g, 'version')) expect(node<VersionNode>(g, id)).toMatchObject({ inMesh: true, dataPlane: { mode: 'ambient' }, sidecar: { injected: false } });
+      expect(node<NamespaceNode>(g, 'ns:bookinfo').dataPlane).toMatchObject({ mode: 'ambient' });
+    });
+
+    it('decides curl -> productpage at the waypoint (GET only) and then at ztunnel, which sees the waypoint', () => {
+      const e = edgeBetween(g, 'ver:bookinfo/curl', 'svc:bookinfo/productpage');
+      expect(e.basis).toEqual(['policy']);
+      expect(e.authz).toMatchObject({ decision: 'deny', enforcedBy: 'ztunnel', policy: 'AuthorizationPolicy bookinfo/productpage-ztunnel' });
+      expect(e.authz?.steps?.map((s) => [s.at, s.decision, s.policy])).toEqual([
+        ['waypoint', 'conditional', 'AuthorizationPolicy bookinfo/productpage-viewer'],
+        ['ztunnel', 'deny', 'AuthorizationPolicy bookinfo/productpage-ztunnel'],
+      ]);
+    });
+
+    it('denies reviews -> ratings at ztunnel: ratings-get-only has an HTTP rule ztunnel omits', () => {
+      const e = edgeBetween(g, 'ver:bookinfo/reviews/v1', 'svc:bookinfo/ratings');
+      expect(e.authz).toMatchObject({ decision: 'deny', enforcedBy: 'ztunnel', policy: 'AuthorizationPolicy bookinfo/ratings-get-only' });
+      expect(e.authz?.notes?.join(' ')).toMatch(/found: methods.*omitted, so the policy allows nothing/);
+    });
+
+    it('warns that the details VirtualService applies to nothing', () => {
+      expect(node<ServiceNode>(g, 'svc:bookinfo/details').warnings?.join(' ')).toMatch(/VirtualService bookinfo\/details: not applied/);
+    });
+  });
+});
+
+describe('a mixed mesh: sidecar, ambient and out-of-mesh namespaces', () => {
+  const ns = (name: string, labels: Record<string, string>): K8sObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  const app = (namespace: string, name: string, env?: string): K8sObject[] => [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector: { app: name }, ports: [{ name: 'http', port: 8080 }] } },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name, version: 'v1' } }, spec: { containers: [{ name: 'app', ...(env ? { env: [{ name: 'TARGET_URL', value: env }] } : {}) }] } } },
+    },
+  ];
+  const objs = [
+    ns('side', { 'istio-injection': 'enabled' }), ns('amb', { 'istio.io/dataplane-mode': 'ambient' }), ns('legacy', {}),
+    { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'amb' }, spec: { mtls: { mode: 'STRICT' } } },
+    ...app('side', 'web', 'http://api.amb:8080'), ...app('amb', 'api', 'http://db.legacy:8080'), ...app('legacy', 'db'), ...app('legacy', 'batch', 'http://api.amb:8080'),
+  ];
+  const g = buildGraph(indexResources(objs));
+
+  it('draws each workload with its data plane', () => {
+    expect(['ver:side/web/v1', 'ver:amb/api/v1', 'ver:legacy/db/v1'].map((id) => node<VersionNode>(g, id).dataPlane.mode)).toEqual(['sidecar', 'ambient', 'none']);
+  });
+  it('sidecar -> ambient is HBONE mTLS, ambient -> out of mesh is plaintext, out of mesh -> STRICT ambient is refused', () => {
+    expect(edgeBetween(g, 'ver:side/web/v1', 'svc:amb/api').security).toMatchObject({ state: 'mtls', hbone: true });
+    expect(edgeBetween(g, 'ver:amb/api/v1', 'svc:legacy/db').security).toMatchObject({ state: 'plaintext' });
+    const refused = edgeBetween(g, 'ver:legacy/batch/v1', 'svc:amb/api').security!;
+    expect(refused.state).toBe('conflict');
+    expect(refused.reason).toMatch(/server's ztunnel requires mTLS/);
   });
 });

@@ -25,6 +25,24 @@
  *   'conditional' unless something else decides it first.
  * - The deciding policy is named "AuthorizationPolicy ns/name". For a denial because no
  *   ALLOW rule matches, it is the (first) ALLOW policy that applied.
+ *
+ * Ambient mode (target `mode: 'ambient'`; https://istio.io/latest/docs/ambient/usage/l4-policy/
+ * and l7-features/, and istiod's conversion for ztunnel, pilot/pkg/serviceregistry/ambient/authorization.go):
+ * - The destination ztunnel enforces the same selector, namespace-wide and root-namespace
+ *   policies, but sees L4 only. An ALLOW rule that matches HTTP attributes (hosts,
+ *   methods, paths and their not- forms; requestPrincipals, remoteIpBlocks; `when` keys
+ *   other than source.ip, source.namespace, source.principal, destination.ip,
+ *   destination.port) is omitted ("more restrictive than requested": an ALLOW policy left
+ *   without rules allows nothing); a DENY rule keeps only its L4 parts (denies more).
+ *   CUSTOM and AUDIT are not supported by ztunnel and are ignored there, and so are
+ *   dry-run policies.
+ * - Policies with targetRefs are enforced by waypoints (and gateways): kind Service for
+ *   traffic to that Service through its waypoint, kind Gateway for everything through
+ *   that waypoint, kind GatewayClass (root namespace) for every waypoint of the class.
+ *   The waypoint sees the client's identity and every HTTP attribute.
+ * - Through a waypoint there are two hops: the waypoint decides with the client's
+ *   identity, then the destination ztunnel decides with the waypoint's identity
+ *   (waypoints do not impersonate the client): authorizePath() composes both.
  */
 import { matchesLabels, type Labels } from '../labels';
 import type { MeshResources } from '../resources';
@@ -46,6 +64,8 @@ export type AuthzCaller =
       mtls?: boolean;
       /** Free text for reasons, e.g. "ver:ns/app/v1". */
       name?: string;
+      /** The caller's data plane (for the connection it opens); defaults to sidecar when inMesh. */
+      mode?: 'sidecar' | 'ambient' | 'none' | 'proxy';
     }
   | { external: true; name?: string };
 
@@ -54,7 +74,12 @@ export interface AuthzTarget {
   labels?: Labels;
   /** Defaults to true. A workload without sidecar enforces no policy. */
   inMesh?: boolean;
+  /** Who enforces policies for it: its sidecar (default when inMesh), ztunnel (ambient), an Istio proxy (a gateway's own Envoy). */
+  mode?: 'sidecar' | 'ambient' | 'none' | 'proxy';
 }
+
+/** Where a decision is taken. */
+export type EnforcementPoint = 'sidecar' | 'ztunnel' | 'waypoint' | 'gateway' | 'none';
 
 /** Known request attributes. Anything left out "depends on the request". */
 export interface AuthzRequest {
@@ -82,6 +107,24 @@ export interface AuthzDecision {
   reason: string;
   /** Every policy that applies to the target, in evaluation order (CUSTOM, DENY, ALLOW, AUDIT). */
   applicable: string[];
+  /** Where the decision is taken (for a path through a waypoint: the hop that decided). */
+  enforcedBy?: EnforcementPoint;
+  /** "Gateway ns/name" of the waypoint or gateway that enforces it. */
+  enforcer?: string;
+  /** Each hop of a path through a waypoint, in order. */
+  steps?: AuthzStep[];
+  /** What ztunnel did to policies it cannot fully enforce (rules omitted, HTTP parts dropped, actions ignored). */
+  notes?: string[];
+}
+
+export interface AuthzStep {
+  at: EnforcementPoint;
+  enforcer?: string;
+  /** Whose identity the hop sees. */
+  caller: string;
+  decision: AuthzDecisionKind;
+  policy?: string;
+  reason: string;
 }
 
 export interface AuthzQuery {
@@ -291,7 +334,7 @@ function enforcedBySidecar(p: AuthorizationPolicy): boolean {
   return true;
 }
 
-/** The AuthorizationPolicies enforced on a workload, sorted root namespace first, then by name. */
+/** The AuthorizationPolicies enforced on a workload (by its sidecar or ztunnel), sorted root namespace first, then by name. */
 export function applicableAuthorizationPolicies(resources: MeshResources, target: { namespace: string; labels?: Labels }): AuthorizationPolicy[] {
   const idx = securityIndex(resources);
   const nss = target.namespace === idx.rootNamespace ? [target.namespace] : [idx.rootNamespace, target.namespace];
@@ -322,11 +365,25 @@ function callerText(caller: AuthzCaller, id: Identity): string {
 }
 
 export function authorize(resources: MeshResources, q: AuthzQuery): AuthzDecision {
-  const idx = securityIndex(resources);
-  if (q.target.inMesh === false) {
-    return { decision: 'allow', reason: 'the target has no sidecar, so no AuthorizationPolicy is enforced', applicable: [] };
+  if (q.target.inMesh === false || q.target.mode === 'none') {
+    return { decision: 'allow', reason: 'the target has no sidecar and is not captured by ztunnel, so no AuthorizationPolicy is enforced', applicable: [], enforcedBy: 'none' };
   }
   const policies = applicableAuthorizationPolicies(resources, q.target);
+  if (q.target.mode === 'ambient') {
+    const notes: string[] = [];
+    const views = policies.map((p) => ({ p, v: ztunnelView(p) }));
+    for (const { v } of views) notes.push(...v.notes);
+    const enforced = views.filter((x) => x.v.policy).map((x) => x.v.policy!);
+    const d = decide(resources, enforced, q);
+    const deciding = views.find((x) => refOf(x.p) === d.policy);
+    const reason = deciding?.v.notes.length ? `${d.reason}: ${deciding.v.notes.join('; ')}` : d.reason;
+    return { ...d, reason, enforcedBy: 'ztunnel', ...(notes.length ? { notes } : {}) };
+  }
+  return { ...decide(resources, policies, q), enforcedBy: q.target.mode === 'proxy' ? 'gateway' : 'sidecar' };
+}
+
+function decide(resources: MeshResources, policies: readonly AuthorizationPolicy[], q: AuthzQuery): AuthzDecision {
+  const idx = securityIndex(resources);
   const byAction = { CUSTOM: [] as AuthorizationPolicy[], DENY: [] as AuthorizationPolicy[], ALLOW: [] as AuthorizationPolicy[], AUDIT: [] as AuthorizationPolicy[] };
   for (const p of policies) byAction[actionOf(p)].push(p);
   const applicable = [...byAction.CUSTOM, ...byAction.DENY, ...byAction.ALLOW, ...byAction.AUDIT].map(refOf);
@@ -383,4 +440,174 @@ export function authorize(resources: MeshResources, q: AuthzQuery): AuthzDecisio
     reason: policies.length ? 'allowed: no ALLOW policy applies and no DENY policy matches' : 'allowed: no AuthorizationPolicy applies to the target',
     applicable,
   };
+}
+
+/* ---- ambient: ztunnel's view of a policy ---- */
+
+const L7_OPERATION_FIELDS = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'] as const;
+const L7_SOURCE_FIELDS = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'] as const;
+/** `when` keys ztunnel can evaluate (istiod's l4WhenAttributes). */
+export const L4_WHEN_KEYS: ReadonlySet<string> = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+
+/** The HTTP (L7) attributes a rule uses, by field name ("methods", "paths", "request.headers[x-user]"...). */
+export function l7Attributes(rule: AuthzRule): string[] {
+  const out = new Set<string>();
+  for (const t of rule.to ?? []) for (const f of L7_OPERATION_FIELDS) if (t.operation?.[f]?.length) out.add(f);
+  for (const fr of rule.from ?? []) for (const f of L7_SOURCE_FIELDS) if (fr.source?.[f]?.length) out.add(f);
+  for (const w of rule.when ?? []) if (w.key && !L4_WHEN_KEYS.has(w.key)) out.add(w.key);
+  return [...out];
+}
+
+function stripL7(rule: AuthzRule): AuthzRule {
+  const to = rule.to?.map((t) => {
+    const op = { ...(t.operation ?? {}) };
+    for (const f of L7_OPERATION_FIELDS) delete op[f];
+    return { operation: op };
+  });
+  const from = rule.from?.map((f) => {
+    const src = { ...(f.source ?? {}) };
+    for (const k of L7_SOURCE_FIELDS) delete src[k];
+    return { source: src };
+  });
+  const when = rule.when?.filter((w) => w.key && L4_WHEN_KEYS.has(w.key));
+  const out: AuthzRule = {};
+  if (to) out.to = to;
+  if (from) out.from = from;
+  if (when?.length) out.when = when;
+  return out;
+}
+
+export interface ZtunnelView {
+  /** The policy as ztunnel enforces it (undefined: ztunnel ignores it). */
+  policy?: AuthorizationPolicy;
+  /** Rules of an ALLOW policy omitted for their HTTP attributes. */
+  omitted: number[];
+  /** Rules of a DENY policy enforced without their HTTP attributes. */
+  stripped: number[];
+  /** HTTP attributes found. */
+  l7: string[];
+  notes: string[];
+}
+
+/** How istiod hands a selector policy to ztunnel (pilot/pkg/serviceregistry/ambient/authorization.go). */
+export function ztunnelView(p: AuthorizationPolicy): ZtunnelView {
+  const action = p.spec?.action ?? 'ALLOW';
+  const name = refOf(p);
+  if (action === 'CUSTOM' || action === 'AUDIT') {
+    return { omitted: [], stripped: [], l7: [], notes: [`ztunnel does not support the ${action} action: ${name} is ignored for ambient workloads`] };
+  }
+  const rules = p.spec?.rules ?? [];
+  const l7 = new Set<string>();
+  const omitted: number[] = [];
+  const stripped: number[] = [];
+  const kept: AuthzRule[] = [];
+  rules.forEach((rule, i) => {
+    const found = l7Attributes(rule);
+    found.forEach((f) => l7.add(f));
+    if (!found.length) kept.push(rule);
+    else if (action === 'DENY') {
+      stripped.push(i);
+      kept.push(stripL7(rule));
+    } else omitted.push(i);
+  });
+  const notes: string[] = [];
+  if (l7.size) {
+    const attrs = [...l7].sort().join(', ');
+    notes.push(
+      action === 'DENY'
+        ? `ztunnel does not support HTTP attributes (found: ${attrs}): the DENY rules of ${name} are enforced without their HTTP parts, which denies more than written`
+        : `ztunnel does not support HTTP attributes (found: ${attrs}): the ALLOW rule${omitted.length > 1 ? 's' : ''} ${omitted.join(', ')} of ${name} ${omitted.length > 1 ? 'are' : 'is'} omitted${kept.length ? '' : ', so the policy allows nothing'}`,
+    );
+  }
+  if (!omitted.length && !stripped.length) return { policy: p, omitted, stripped, l7: [], notes };
+  return { policy: { ...p, spec: { ...p.spec, rules: kept } }, omitted, stripped, l7: [...l7].sort(), notes };
+}
+
+/* ---- waypoints ---- */
+
+export interface PolicyTargetRef {
+  group: string;
+  kind: string;
+  name: string;
+}
+
+/** spec.targetRefs (and the older spec.targetRef) of a policy. */
+export function targetRefsOf(p: { spec?: { targetRef?: unknown; targetRefs?: unknown[] } }): PolicyTargetRef[] {
+  const raw = [...(p.spec?.targetRef ? [p.spec.targetRef] : []), ...(p.spec?.targetRefs ?? [])] as Array<{ group?: string; kind?: string; name?: string }>;
+  return raw.filter((r) => r && typeof r === 'object').map((r) => ({ group: r.group ?? '', kind: r.kind ?? '', name: r.name ?? '' }));
+}
+
+/** The waypoint an authorization decision is taken at: its Gateway, class and identity. */
+export interface WaypointRef {
+  namespace: string;
+  name: string;
+  className?: string;
+  serviceAccount: string;
+}
+
+/**
+ * The AuthorizationPolicies a waypoint enforces for traffic to `service`: targetRefs the
+ * Service (policy in the Service's namespace), the waypoint's Gateway (policy in its
+ * namespace), or its GatewayClass (policy in the root namespace). Dry-run policies are not enforced.
+ */
+export function waypointPolicies(resources: MeshResources, waypoint: WaypointRef, service?: { namespace: string; name: string }): AuthorizationPolicy[] {
+  const idx = securityIndex(resources);
+  const out: AuthorizationPolicy[] = [];
+  const consider = (ns: string, match: (t: PolicyTargetRef) => boolean) => {
+    for (const p of idx.authzPolicies.get(ns) ?? []) {
+      if (p.metadata.annotations?.['istio.io/dry-run'] === 'true') continue;
+      if (targetRefsOf(p).some(match) && !out.includes(p)) out.push(p);
+    }
+  };
+  consider(idx.rootNamespace, (t) => t.group === 'gateway.networking.k8s.io' && t.kind === 'GatewayClass' && t.name === (waypoint.className ?? 'istio-waypoint'));
+  consider(waypoint.namespace, (t) => t.group === 'gateway.networking.k8s.io' && t.kind === 'Gateway' && t.name === waypoint.name);
+  if (service) consider(service.namespace, (t) => t.group === '' && t.kind === 'Service' && t.name === service.name);
+  return out;
+}
+
+export interface PathQuery extends AuthzQuery {
+  /** The waypoint the traffic goes through, when there is one. */
+  waypoint?: WaypointRef;
+  /** The Service addressed (for targetRefs kind Service). */
+  service?: { namespace: string; name: string };
+}
+
+function callerName(caller: AuthzCaller, td: string): string {
+  if ('external' in caller) return caller.name ?? 'a caller outside the mesh';
+  if (caller.namespace && caller.serviceAccount) return `${td}/ns/${caller.namespace}/sa/${caller.serviceAccount}`;
+  return caller.name ?? 'the caller';
+}
+
+/**
+ * The decision for a request from `caller` to `target`, through `waypoint` when given:
+ * the waypoint's policies with the caller's identity, then the destination (ztunnel or
+ * sidecar) with the waypoint's identity. The first hop that denies decides; otherwise
+ * the first that depends on the request; otherwise allowed.
+ */
+export function authorizePath(resources: MeshResources, q: PathQuery): AuthzDecision {
+  if (!q.waypoint) return authorize(resources, q);
+  const idx = securityIndex(resources);
+  const w = q.waypoint;
+  const enforcer = `Gateway ${w.namespace}/${w.name}`;
+  const wpPolicies = waypointPolicies(resources, w, q.service);
+  const atWaypoint: AuthzDecision = { ...decide(resources, wpPolicies, q), enforcedBy: 'waypoint', enforcer };
+  if (!wpPolicies.length) atWaypoint.reason = `no AuthorizationPolicy is attached to waypoint ${w.namespace}/${w.name}${q.service ? ` or Service ${q.service.namespace}/${q.service.name}` : ''} (targetRefs)`;
+  const wpCaller: AuthzCaller = { namespace: w.namespace, serviceAccount: w.serviceAccount, inMesh: true, mtls: true, name: `waypoint ${w.namespace}/${w.name}` };
+  const atDestination = authorize(resources, { caller: wpCaller, target: q.target, request: { port: q.request?.port } });
+  const steps: AuthzStep[] = [
+    { at: 'waypoint', enforcer, caller: callerName(q.caller, idx.trustDomain), decision: atWaypoint.decision, policy: atWaypoint.policy, reason: atWaypoint.reason },
+    { at: atDestination.enforcedBy ?? 'ztunnel', caller: `${idx.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount} (the waypoint forwards with its own identity)`, decision: atDestination.decision, policy: atDestination.policy, reason: atDestination.reason },
+  ];
+  const notes = [...(atWaypoint.notes ?? []), ...(atDestination.notes ?? [])];
+  const applicable = [...atWaypoint.applicable, ...atDestination.applicable];
+  const pick = (d: AuthzDecision, at: AuthzStep): AuthzDecision => ({
+    decision: d.decision, policy: d.policy, rule: d.rule, applicable, steps, enforcedBy: at.at, ...(at.enforcer ? { enforcer: at.enforcer } : {}), ...(notes.length ? { notes } : {}),
+    reason: at === steps[1] ? `at the destination ${at.at}, which sees the waypoint's identity ${idx.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}: ${d.reason}` : `at waypoint ${w.namespace}/${w.name}: ${d.reason}`,
+  });
+  if (atWaypoint.decision === 'deny') return pick(atWaypoint, steps[0]!);
+  if (atDestination.decision === 'deny') return pick(atDestination, steps[1]!);
+  if (atWaypoint.decision === 'conditional') return pick(atWaypoint, steps[0]!);
+  if (atDestination.decision === 'conditional') return pick(atDestination, steps[1]!);
+  const decidedBy = atWaypoint.policy ? steps[0]! : atDestination.policy ? steps[1]! : steps[0]!;
+  return { ...pick(decidedBy === steps[1] ? atDestination : atWaypoint, decidedBy), reason: `allowed at waypoint ${w.namespace}/${w.name} (${atWaypoint.reason}) and at the destination ${steps[1]!.at} (${atDestination.reason})` };
 }

@@ -30,12 +30,29 @@
  *     the app) | 'plaintext' | 'conflict' (the connection fails: e.g. STRICT server and
  *     a DISABLE client, a client without sidecar calling a STRICT server, ISTIO_MUTUAL
  *     towards a server without sidecar or a server that DISABLEs mTLS), with a reason.
+ *
+ * Ambient mode (each side's `mode`, from lib/istio/dataplane.ts; https://istio.io/latest/docs/ambient/):
+ * - Between ztunnel-captured workloads, and between them and sidecars or Istio's proxies
+ *   (gateways, waypoints), traffic is HBONE: mutual TLS with the workloads' identities,
+ *   whatever DestinationRules say (ztunnel does not read DestinationRules). A sidecar
+ *   client still applies its DestinationRule; a DISABLE there sends plaintext to ztunnel.
+ * - An ambient server's ztunnel takes PeerAuthentication STRICT (refuse plaintext) and
+ *   PERMISSIVE, with port-level modes; DISABLE is not supported in ambient mode and is
+ *   ignored: ztunnel keeps accepting plaintext from clients outside the mesh, as with
+ *   PERMISSIVE (https://istio.io/latest/docs/ambient/usage/l4-policy/#peer-authentication,
+ *   istiod's convertPeerAuthentication).
+ * - An ambient client sends plaintext to a destination outside the mesh and to external
+ *   hosts (no DestinationRule TLS origination without a waypoint).
  */
 import { fqdn, hostMatches } from '../hosts';
 import { matchesLabels, type Labels } from '../labels';
 import type { MeshResources } from '../resources';
 import type { ClientTLSSettings, PeerAuthentication, TrafficPolicy } from '../types';
 import { exportedTo, hostNamespaces, isEmptyRecord, refOf, securityIndex, type DrEntry, type SecurityIndex } from './common';
+import type { DataPlaneMode } from '../dataplane';
+
+/** How a side of a connection takes part in the mesh: its data-plane mode, or an Istio proxy (gateway, waypoint). */
+export type PeerDataPlane = DataPlaneMode | 'proxy';
 
 export type PeerMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 export type MtlsLevel = 'default' | 'mesh' | 'namespace' | 'workload' | 'port';
@@ -306,23 +323,39 @@ export type EdgeSecurityState = 'mtls' | 'tls' | 'plaintext' | 'conflict';
 export interface EdgeSecurity {
   state: EdgeSecurityState;
   reason: string;
+  /** The connection is HBONE (ztunnel on at least one side). */
+  hbone?: boolean;
   /** Undefined for external destinations (no Istio server side). */
   server?: EffectiveMtls & { inMesh: boolean };
   client: ClientTls;
 }
 
 export interface EdgeSecurityQuery {
-  client: { namespace: string; labels?: Labels; inMesh: boolean };
+  /** `mode` defaults to 'sidecar' when inMesh, 'none' otherwise. */
+  client: { namespace: string; labels?: Labels; inMesh: boolean; mode?: PeerDataPlane };
   /** What the client addresses: host (short or FQDN), subset, service port. */
   destination: { host: string; subset?: string; port?: number };
   /** The server workload (port = workload port), or an external host with its port protocol. */
-  server: { namespace: string; labels?: Labels; inMesh: boolean; port?: number } | { external: true; protocol?: string };
+  server: { namespace: string; labels?: Labels; inMesh: boolean; port?: number; mode?: PeerDataPlane } | { external: true; protocol?: string };
+}
+
+/** The mode a server's ztunnel enforces: DISABLE is not supported in ambient mode and reads as PERMISSIVE. */
+export function ambientPeerMode(m: EffectiveMtls): { mode: 'STRICT' | 'PERMISSIVE'; reason: string } {
+  if (m.mode === 'DISABLE') return { mode: 'PERMISSIVE', reason: `${m.reason}; DISABLE is not supported in ambient mode and is ignored, so ztunnel accepts plaintext as with PERMISSIVE` };
+  return { mode: m.mode, reason: m.reason };
 }
 
 const TLS_PROTOCOLS = new Set(['HTTPS', 'TLS']);
 
 export function edgeSecurity(resources: MeshResources, q: EdgeSecurityQuery): EdgeSecurity {
+  const clientMode: PeerDataPlane = q.client.mode ?? (q.client.inMesh ? 'sidecar' : 'none');
   if ('external' in q.server) {
+    if (clientMode === 'ambient') {
+      const client: ClientTls = { mode: 'DISABLE', auto: false, source: { level: 'no-sidecar' }, reason: 'the client is ambient: ztunnel does not originate TLS to hosts outside the mesh (no DestinationRule applies without a waypoint)' };
+      const appTls = TLS_PROTOCOLS.has((q.server.protocol ?? '').toUpperCase());
+      if (appTls) return { state: 'tls', client, reason: `TLS by the application (port protocol ${q.server.protocol})` };
+      return { state: 'plaintext', client, reason: `plaintext to an external host (${client.reason})` };
+    }
     const client = clientTls(resources, {
       fromNamespace: q.client.namespace, fromLabels: q.client.labels, host: q.destination.host,
       subset: q.destination.subset, port: q.destination.port, server: { inMesh: false, external: true }, clientInMesh: q.client.inMesh,
@@ -334,6 +367,8 @@ export function edgeSecurity(resources: MeshResources, q: EdgeSecurityQuery): Ed
     return { state: 'plaintext', client, reason: `plaintext to an external host (${client.reason})` };
   }
   const srv = q.server;
+  const serverMode: PeerDataPlane = srv.mode ?? (srv.inMesh ? 'sidecar' : 'none');
+  if (serverMode === 'ambient' || clientMode === 'ambient') return ambientEdge(resources, q, srv, clientMode, serverMode);
   const mtls = effectiveMtls(resources, { namespace: srv.namespace, labels: srv.labels, port: srv.port });
   const server = { ...mtls, inMesh: srv.inMesh };
   const client = clientTls(resources, {
@@ -361,4 +396,44 @@ export function edgeSecurity(resources: MeshResources, q: EdgeSecurityQuery): Ed
       if (mtls.mode === 'STRICT') return r('conflict', `client originates its own TLS (${client.mode}, ${client.source.resource}) but the server requires Istio mTLS (${mtls.reason})`);
       return r('tls', `TLS originated by the client sidecar (${client.mode}, ${client.source.resource}); server ${mtls.reason}`);
   }
+}
+
+const HBONE_DR_NOTE = 'DestinationRule TLS settings do not apply to ztunnel';
+
+/** A connection with ztunnel on at least one side (see the header). */
+function ambientEdge(
+  resources: MeshResources,
+  q: EdgeSecurityQuery,
+  srv: { namespace: string; labels?: Labels; inMesh: boolean; port?: number },
+  clientMode: PeerDataPlane,
+  serverMode: PeerDataPlane,
+): EdgeSecurity {
+  const mtls = effectiveMtls(resources, { namespace: srv.namespace, labels: srv.labels, port: srv.port });
+  const server = { ...mtls, inMesh: serverMode !== 'none' };
+  const hboneClient = (reason: string): ClientTls => ({ mode: 'ISTIO_MUTUAL', auto: true, source: { level: 'auto' }, reason });
+  const r = (state: EdgeSecurityState, reason: string, client: ClientTls, hbone = state === 'mtls'): EdgeSecurity => ({ state, reason, server, client, hbone });
+  if (serverMode === 'ambient') {
+    const z = ambientPeerMode(mtls);
+    if (clientMode === 'ambient') return r('mtls', `mTLS: HBONE between the client's and the server's ztunnel (${HBONE_DR_NOTE}); server ${z.reason}`, hboneClient('HBONE from ztunnel'));
+    if (clientMode === 'proxy') return r('mtls', `mTLS: the Istio proxy sends HBONE to the server's ztunnel; server ${z.reason}`, hboneClient('HBONE from the Istio proxy'));
+    if (clientMode === 'none') {
+      const client: ClientTls = { mode: 'DISABLE', auto: false, source: { level: 'no-sidecar' }, reason: 'the client is outside the mesh and sends what the application sends (plaintext)' };
+      if (z.mode === 'STRICT') return r('conflict', `the client is outside the mesh and sends plaintext, but the server's ztunnel requires mTLS (${z.reason})`, client);
+      return r('plaintext', `plaintext: the client is outside the mesh; the server's ztunnel accepts it (${z.reason})`, client);
+    }
+    // A sidecar client applies its DestinationRule; auto mTLS sends HBONE to the captured server.
+    const client = clientTls(resources, {
+      fromNamespace: q.client.namespace, fromLabels: q.client.labels, host: q.destination.host,
+      subset: q.destination.subset, port: q.destination.port, server: { inMesh: true, mode: z.mode }, clientInMesh: true,
+    });
+    if (client.mode === 'ISTIO_MUTUAL') return r('mtls', `mTLS: the client sidecar sends HBONE to the server's ztunnel (${client.reason}); server ${z.reason}`, client);
+    if (z.mode === 'STRICT') return r('conflict', `the client sidecar sends ${client.mode === 'DISABLE' ? 'plaintext' : `its own TLS (${client.mode})`} (${client.reason}), but the server's ztunnel requires mTLS (${z.reason})`, client, false);
+    return r(client.mode === 'DISABLE' ? 'plaintext' : 'tls', `${client.mode === 'DISABLE' ? 'plaintext' : `TLS originated by the client sidecar (${client.mode})`}: ${client.reason}; the server's ztunnel accepts it (${z.reason})`, client, false);
+  }
+  // The client is ambient, the server is not.
+  if (serverMode === 'none') {
+    const client: ClientTls = { mode: 'DISABLE', auto: true, source: { level: 'auto' }, reason: 'ztunnel sends plaintext to a destination outside the mesh' };
+    return r('plaintext', 'plaintext: the client is ambient, the server has no sidecar and is not captured by ztunnel, so ztunnel sends plaintext', client, false);
+  }
+  return r('mtls', `mTLS: the client's ztunnel sends HBONE to the server's ${serverMode === 'proxy' ? 'Istio proxy' : 'sidecar'} (${HBONE_DR_NOTE})`, hboneClient('HBONE from ztunnel'));
 }

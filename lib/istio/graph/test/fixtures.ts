@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isK8sObject } from '../../resources';
+import { gatewayWorkloadObjects, podsFor, s5Manifests } from '../../../../e2e/cluster/demo-data';
+import { buildGatewayApiModel } from '../../gatewayapi';
+import { indexResources, isK8sObject } from '../../resources';
 import type { K8sObject } from '../../types';
 import { nonEmptyDocuments, parseYamlDocuments } from '../../yaml';
 
@@ -43,4 +45,21 @@ export function ingressGatewayObjects(serviceAccount = 'istio-ingressgateway-ser
       spec: { selector: labels, ports: [{ name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }] },
     },
   ];
+}
+
+/**
+ * Scenario S5 as the demo seeds it (e2e/cluster/demo-data.ts): the files only (a GitOps
+ * folder), or `live` with what controllers would add: the gateway and waypoint
+ * Deployments/Services, and Pods as the injector, istio-cni and ReplicaSets make them.
+ */
+export function s5Objects(opts: { live?: boolean; namespace?: string } = {}): K8sObject[] {
+  const ns = opts.namespace ?? 'bookinfo';
+  const files = s5Manifests((rel) => loadFixture(rel), ns) as K8sObject[];
+  if (!opts.live) return files;
+  const model = buildGatewayApiModel(indexResources(files));
+  const controller = model.gateways.filter((g) => g.istio === 'ingress' || g.istio === 'waypoint').flatMap((g) => gatewayWorkloadObjects(g)) as K8sObject[];
+  const all = [...files, ...controller];
+  const nsObj = all.find((o) => o.kind === 'Namespace' && o.metadata.name === ns);
+  const pods = all.filter((o) => o.kind === 'Deployment').flatMap((d) => podsFor(d as never, nsObj as never)) as K8sObject[];
+  return [...all, ...pods];
 }
