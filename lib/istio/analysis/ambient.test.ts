@@ -6,10 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildGatewayApiModel } from '../gatewayapi';
-import { loadFixture } from '../graph/test/fixtures';
+import { loadFixture, s5Objects } from '../graph/test/fixtures';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
-import { gatewayWorkloadObjects, istioSystemObjects, podsFor, routeStatus } from '../../../e2e/cluster/seed';
+import { gatewayWorkloadObjects, podsFor, routeStatus } from '../../../e2e/cluster/demo-data';
+import { istioSystemObjects } from '../../../e2e/cluster/seed';
 import { analyze } from './index';
 
 type Obj = K8sObject;
@@ -26,10 +27,8 @@ function bookinfo(ns: string, waypointServices: readonly string[] = [], waypoint
   });
 }
 
-/** S5 as the scenario's header says to apply it (the seeder labels reviews and productpage). */
-function s5Files(): Obj[] {
-  return [...loadFixture('scenarios/s5-bookinfo-ambient-gateway-api.yaml', 'bookinfo'), ...bookinfo('bookinfo', ['reviews', 'productpage'])];
-}
+/** S5 as the demo applies it (e2e/cluster/demo-data.ts s5Manifests: the seeder labels reviews and productpage). */
+const s5Files = (): Obj[] => s5Objects();
 
 /**
  * What the demo cluster holds for S5: istio-system (ingress gateway, ztunnel), the
@@ -48,7 +47,7 @@ function asLive(objs: Obj[]): Obj[] {
   const svcLabels = new Map(r.services.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s.metadata.labels ?? {}]));
   const nsLabels = new Map(r.namespaces.map((n) => [n.metadata.name, n.metadata.labels ?? {}]));
   for (const route of buildGatewayApiModel(r).routes) {
-    (route.obj as { status?: unknown }).status = routeStatus(route, (ns, name) => !!svcLabels.get(`${ns}/${name}`)?.['istio.io/use-waypoint'] || !!nsLabels.get(ns)?.['istio.io/use-waypoint']);
+    (route.obj as { status?: unknown }).status = routeStatus(route, (ns: string, name: string) => !!svcLabels.get(`${ns}/${name}`)?.['istio.io/use-waypoint'] || !!nsLabels.get(ns)?.['istio.io/use-waypoint']);
   }
   return out;
 }

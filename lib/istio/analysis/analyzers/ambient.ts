@@ -30,7 +30,7 @@
 import type { Finding } from '../../findings';
 import { ambientDecision, INJECTION_LABEL, REVISION_LABEL, USE_WAYPOINT, type WaypointBinding, type WaypointInfo } from '../../dataplane';
 import { GATEWAY_API_GROUP } from '../../kinds';
-import { applicableAuthorizationPolicies, authorize, refOf, trustDomainOf } from '../../security';
+import { applicableAuthorizationPolicies, authorize, l7Attributes, refOf, targetRefsOf, trustDomainOf, ztunnelView, type PolicyTargetRef } from '../../security';
 import type { AuthorizationPolicy, AuthzRule, K8sObject, Service } from '../../types';
 import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext, type Workload } from '../context';
 import { hostRegistry, stringList } from '../registry';
@@ -104,10 +104,10 @@ export const ambientRouteAnalyzer: Analyzer = {
 
 const TARGETABLE = ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry', 'WasmPlugin'];
 
-function targetRefsOf(spec: Record<string, unknown>): Array<{ ref: Record<string, unknown>; path: string }> {
-  const out = asArray(spec.targetRefs).map((r, i) => ({ ref: asRecord(r), path: `spec/targetRefs[${i}]` }));
-  if (spec.targetRef && typeof spec.targetRef === 'object') out.push({ ref: asRecord(spec.targetRef), path: 'spec/targetRef' });
-  return out;
+/** targetRefs with their field paths (lib/istio/security lists spec.targetRef first, then spec.targetRefs). */
+function targetRefsWithPaths(p: K8sObject): Array<{ ref: PolicyTargetRef; path: string }> {
+  const single = !!asRecord(specOf(p).targetRef).kind;
+  return targetRefsOf(p as { spec?: { targetRef?: unknown; targetRefs?: unknown[] } }).map((ref, i) => ({ ref, path: single && i === 0 ? 'spec/targetRef' : `spec/targetRefs[${single ? i - 1 : i}]` }));
 }
 
 export const policyTargetAnalyzer: Analyzer = {
@@ -121,11 +121,8 @@ export const policyTargetAnalyzer: Analyzer = {
     for (const kind of TARGETABLE) {
       for (const p of ctx.istio(kind)) {
         const ns = nsOf(p);
-        for (const { ref: t, path } of targetRefsOf(specOf(p))) {
-          const group = str(t.group);
-          const tkind = str(t.kind);
-          const name = str(t.name);
-          if (str(t.namespace) && str(t.namespace) !== ns) continue;
+        for (const { ref: t, path } of targetRefsWithPaths(p)) {
+          const { group, kind: tkind, name } = t;
           if ((group === '' || group === 'core') && tkind === 'Service') {
             const svc = ctx.find('', 'Service', ns, name) as Service | undefined;
             if (!svc) {
@@ -148,52 +145,22 @@ export const policyTargetAnalyzer: Analyzer = {
 
 /* ---- AuthorizationPolicies enforced by ztunnel ---- */
 
-interface L7Scan {
-  /** Attribute names as istiod lists them ("methods", "request.headers[x]"...). */
-  found: string[];
-  /** Field path of the first one. */
-  firstPath?: string;
-  /** Per rule: has L7 attributes; what L4 parts remain. */
-  rules: Array<{ l7: boolean; l4: string[] }>;
+/** Field path of the first HTTP attribute of `rule` (index `i`), as lib/istio/security's l7Attributes names them. */
+function l7Path(rule: AuthzRule, i: number): string {
+  const found = new Set(l7Attributes(rule));
+  for (const [j, t] of (rule.to ?? []).entries()) for (const f of Object.keys(t.operation ?? {})) if (found.has(f)) return `spec/rules[${i}]/to[${j}]/operation/${f}`;
+  for (const [j, fr] of (rule.from ?? []).entries()) for (const f of Object.keys(fr.source ?? {})) if (found.has(f)) return `spec/rules[${i}]/from[${j}]/source/${f}`;
+  for (const [j, w] of (rule.when ?? []).entries()) if (w.key && found.has(w.key)) return `spec/rules[${i}]/when[${j}]/key`;
+  return `spec/rules[${i}]`;
 }
 
-const L4_WHEN_KEYS = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
-const L7_OPERATION = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'] as const;
-const L7_SOURCE = ['remoteIpBlocks', 'notRemoteIpBlocks', 'requestPrincipals', 'notRequestPrincipals'] as const;
-const L4_OPERATION = ['ports', 'notPorts'] as const;
-const L4_SOURCE = ['principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks', 'serviceAccounts', 'notServiceAccounts'] as const;
-
-const nonEmpty = (v: unknown) => Array.isArray(v) && v.length > 0;
-
-/** The HTTP attributes of a policy, as istiod's handleRule finds them (httpOperations, httpSources, l4WhenAttributes). */
-export function scanL7(rules: readonly AuthzRule[]): L7Scan {
-  const found = new Set<string>();
-  let firstPath: string | undefined;
-  const note = (name: string, path: string) => {
-    found.add(name);
-    firstPath ??= path;
-  };
-  const perRule = rules.map((rule, i) => {
-    let l7 = false;
-    const l4: string[] = [];
-    asArray(rule.to).forEach((to, j) => {
-      const op = asRecord(asRecord(to).operation);
-      for (const f of L7_OPERATION) if (nonEmpty(op[f])) { l7 = true; note(f, `spec/rules[${i}]/to[${j}]/operation/${f}`); }
-      for (const f of L4_OPERATION) if (nonEmpty(op[f])) l4.push(`${f} ${stringList(op[f]).join(', ')}`);
-    });
-    asArray(rule.from).forEach((from, j) => {
-      const src = asRecord(asRecord(from).source);
-      for (const f of L7_SOURCE) if (nonEmpty(src[f])) { l7 = true; note(f, `spec/rules[${i}]/from[${j}]/source/${f}`); }
-      for (const f of L4_SOURCE) if (nonEmpty(src[f])) l4.push(`${f} ${stringList(src[f]).join(', ')}`);
-    });
-    asArray(rule.when).forEach((w, j) => {
-      const key = str(asRecord(w).key);
-      if (L4_WHEN_KEYS.has(key)) l4.push(`when ${key}`);
-      else { l7 = true; note(key, `spec/rules[${i}]/when[${j}]/key`); }
-    });
-    return { l7, l4 };
-  });
-  return { found: [...found].sort(), firstPath, rules: perRule };
+/** The L4 parts a (stripped) rule still matches on: "namespaces test; ports 9080". */
+function l4Parts(rule: AuthzRule | undefined): string[] {
+  const out: string[] = [];
+  for (const t of rule?.to ?? []) for (const [f, v] of Object.entries(t.operation ?? {})) if (Array.isArray(v) && v.length) out.push(`${f} ${v.join(', ')}`);
+  for (const fr of rule?.from ?? []) for (const [f, v] of Object.entries(fr.source ?? {})) if (Array.isArray(v) && v.length) out.push(`${f} ${v.join(', ')}`);
+  for (const w of rule?.when ?? []) if (w.key) out.push(`when ${w.key}`);
+  return out;
 }
 
 function actionOf(p: AuthorizationPolicy): string {
@@ -217,7 +184,7 @@ function ztunnelPolicies(ctx: AnalysisContext): Map<AuthorizationPolicy, Workloa
   });
 }
 
-function ruleList(ns: number[]): string {
+function ruleList(ns: readonly number[]): string {
   return ns.length === 1 ? `rule ${ns[0]}` : `rules ${ns.join(', ')}`;
 }
 
@@ -227,44 +194,45 @@ export const ztunnelPolicyAnalyzer: Analyzer = {
   codes: ['MB0017', 'MB0018'],
   run(ctx) {
     const out: Finding[] = [];
-    const policies = ztunnelPolicies(ctx);
-    for (const [p, ws] of policies) {
+    const r = meshResourcesOf(ctx);
+    for (const [p, ws] of ztunnelPolicies(ctx)) {
       const obj = p as unknown as K8sObject;
-      const ns = nsOf(obj);
       const action = actionOf(p);
-      const who = describeWorkloads(ctx, ws, ns);
-      if (action === 'CUSTOM' || action === 'AUDIT') {
+      const who = describeWorkloads(ctx, ws, nsOf(obj));
+      const view = ztunnelView(p);
+      if (!view.policy) {
         out.push(ctx.finding('MB0018', obj, [action, who, action], 'spec/action'));
         continue;
       }
+      if (!view.l7.length) continue;
       const rules = p.spec?.rules ?? [];
-      const scan = scanL7(rules);
-      if (!scan.found.length) continue;
-      const l7Rules = scan.rules.flatMap((r, i) => (r.l7 ? [i] : []));
+      const affected = action === 'DENY' ? view.stripped : view.omitted;
       let effect: string;
       if (action === 'DENY') {
-        const parts = l7Rules.map((i) => {
-          const l4 = scan.rules[i]!.l4;
+        const kept = view.policy.spec?.rules ?? [];
+        const parts = view.stripped.map((i) => {
+          const l4 = l4Parts(kept[i]);
           return l4.length ? `${ruleList([i])} denies on its L4 parts alone (${l4.join('; ')})` : `${ruleList([i])} has no L4 part left, so it denies every connection to ${who}`;
         });
         effect = `istiod sends it to ztunnel without the HTTP rules ("DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested."): ${parts.join('; ')}.`;
       } else {
-        const omitted = `"Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested."`;
-        if (l7Rules.length === rules.length) {
+        const omitted = '"Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested."';
+        if (view.omitted.length === rules.length) {
+          // Other ALLOW policies that still allow something at ztunnel keep those connections open.
           const others = new Set<string>();
           for (const w of ws) {
-            for (const q of applicableAuthorizationPolicies(meshResourcesOf(ctx), { namespace: w.namespace, labels: w.labels })) {
-              if (q === p || actionOf(q) !== 'ALLOW') continue;
-              if (scanL7(q.spec?.rules ?? []).rules.some((r) => !r.l7)) others.add(refOf(q));
+            for (const q of applicableAuthorizationPolicies(r, { namespace: w.namespace, labels: w.labels })) {
+              if (q !== p && actionOf(q) === 'ALLOW' && (ztunnelView(q).policy?.spec?.rules ?? []).length) others.add(refOf(q));
             }
           }
           const denied = others.size ? `connections to ${who} are allowed only by ${[...others].sort().join(', ')}; the ones this policy meant to allow are denied` : `every connection to ${who} is denied`;
           effect = `istiod omits every rule of it (${omitted}), so this ALLOW policy allows nothing and ${denied}.`;
         } else {
-          effect = `istiod omits ${ruleList(l7Rules)} (${omitted}); the connections only ${l7Rules.length === 1 ? 'that rule' : 'those rules'} would allow are denied.`;
+          effect = `istiod omits ${ruleList(view.omitted)} (${omitted}); the connections only ${view.omitted.length === 1 ? 'that rule' : 'those rules'} would allow are denied.`;
         }
       }
-      out.push(ctx.finding('MB0017', obj, [action, who, scan.found.join(', '), effect], scan.firstPath));
+      const first = affected[0] ?? 0;
+      out.push(ctx.finding('MB0017', obj, [action, who, view.l7.join(', '), effect], l7Path(rules[first] ?? {}, first)));
     }
     return out;
   },
@@ -299,13 +267,15 @@ export const waypointIdentityAnalyzer: Analyzer = {
         const key = `${w.namespace}/${JSON.stringify(w.labels)}|${v.wp.resource}|${v.kind}|${v.target}`;
         if (seen.has(key)) continue;
         seen.add(key);
+        // The destination hop of lib/istio/security's authorizePath: ztunnel, seeing the waypoint's identity.
         const d = authorize(r, {
-          caller: { namespace: v.wp.namespace, serviceAccount: v.wp.serviceAccount, inMesh: true, name: `waypoint ${v.wp.namespace}/${v.wp.name}` },
-          target: { namespace: w.namespace, labels: w.labels },
+          caller: { namespace: v.wp.namespace, serviceAccount: v.wp.serviceAccount, inMesh: true, mtls: true, name: `waypoint ${v.wp.namespace}/${v.wp.name}` },
+          target: { namespace: w.namespace, labels: w.labels, mode: 'ambient' },
         });
         if (d.decision !== 'deny' || !d.policy) continue;
         const policy = byRef.get(d.policy);
-        if (!policy || actionOf(policy) !== 'ALLOW') continue;
+        // A policy ztunnel cannot read as written is MB0017's finding already.
+        if (!policy || actionOf(policy) !== 'ALLOW' || ztunnelView(policy).l7.length) continue;
         const hk = `${d.policy}|${v.wp.resource}|${v.kind}`;
         let h = hits.get(hk);
         if (!h) hits.set(hk, (h = { policy, wp: v.wp, kind: v.kind, targets: new Set() }));
@@ -347,7 +317,7 @@ export const ambientSelectorPolicyAnalyzer: Analyzer = {
     for (const kind of Object.keys(SELECTOR_ONLY)) {
       for (const p of ctx.istio(kind)) {
         const spec = specOf(p);
-        if (targetRefsOf(spec).length) continue;
+        if (targetRefsWithPaths(p).length) continue;
         const sel = asLabels(asRecord(spec.selector).matchLabels);
         if (!Object.keys(sel).length) continue;
         const ws = selected(ctx, nsOf(p), sel).filter((w) => !workloadDataPlaneOf(ctx, w).proxy);
@@ -468,7 +438,7 @@ export const ambientEnvoyFilterAnalyzer: Analyzer = {
     for (const ef of ctx.istio('EnvoyFilter')) {
       const spec = specOf(ef);
       const ns = nsOf(ef);
-      if (ns === ctx.rootNamespace || targetRefsOf(spec).length) continue;
+      if (ns === ctx.rootNamespace || targetRefsWithPaths(ef).length) continue;
       const hasSelector = spec.workloadSelector !== undefined && spec.workloadSelector !== null;
       const sel = asLabels(asRecord(spec.workloadSelector).labels);
       const ws = selected(ctx, ns, sel).filter((w) => workloadDataPlaneOf(ctx, w).proxy !== 'ztunnel');
