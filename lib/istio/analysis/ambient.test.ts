@@ -12,6 +12,7 @@ import type { K8sObject } from '../types';
 import { gatewayWorkloadObjects, podsFor, routeStatus } from '../../../e2e/cluster/demo-data';
 import { istioSystemObjects } from '../../../e2e/cluster/seed';
 import { analyze } from './index';
+import { mutatedVariants } from './test/fuzz';
 
 type Obj = K8sObject;
 const keys = (objs: unknown[], opts: Parameters<typeof analyze>[1] = {}) => analyze(objs, opts).map((f) => `${f.code} ${f.resource}`).sort();
@@ -130,24 +131,9 @@ describe("Istio's own samples raise nothing", () => {
 
 describe('malformed ambient and Gateway API input', () => {
   it('never throws (deterministic mini-fuzz over S5 as the demo holds it)', () => {
-    const docs = asLive(s5Files());
-    let seed = 7;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-    const weird: unknown[] = [null, 0, -1, '', 'x', true, [], {}, [null], { a: null }, 1.5];
-    const mutate = (v: unknown, depth = 0): unknown => {
-      if (v && typeof v === 'object') {
-        const ks = Object.keys(v);
-        if (!ks.length) return v;
-        const k = ks[Math.floor(rnd() * ks.length)] as string;
-        const copy = (Array.isArray(v) ? [...v] : { ...v }) as Record<string, unknown>;
-        copy[k] = rnd() < 0.3 || depth > 6 ? weird[Math.floor(rnd() * weird.length)] : mutate((v as Record<string, unknown>)[k], depth + 1);
-        return copy;
-      }
-      return weird[Math.floor(rnd() * weird.length)];
-    };
-    for (let i = 0; i < 100; i++) {
-      const objs = docs.map((d) => (rnd() < 0.3 ? mutate(mutate(d)) : d));
-      expect(() => analyze(objs, { defaultResources: false }), `iteration ${i}`).not.toThrow();
+    let i = 0;
+    for (const objs of mutatedVariants(asLive(s5Files()), { seed: 7, iterations: 100, rate: 0.3 })) {
+      expect(() => analyze(objs, { defaultResources: false }), `iteration ${i++}`).not.toThrow();
     }
   }, 120_000);
 });

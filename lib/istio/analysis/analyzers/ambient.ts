@@ -32,7 +32,7 @@ import { ambientDecision, INJECTION_LABEL, REVISION_LABEL, USE_WAYPOINT, type Wa
 import { GATEWAY_API_GROUP } from '../../kinds';
 import { applicableAuthorizationPolicies, authorize, l7Attributes, refOf, targetRefsOf, trustDomainOf, ztunnelView, type PolicyTargetRef } from '../../security';
 import type { AuthorizationPolicy, AuthzRule, K8sObject, Service } from '../../types';
-import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext, type Workload } from '../context';
+import { asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext, type Workload } from '../context';
 import { hostRegistry, stringList } from '../registry';
 import { dataPlaneOf, gatewayApiOf, isAmbientWorkload, meshResourcesOf, servicePlane, servicesOf, workloadDataPlaneOf } from '../models';
 import type { Analyzer } from '../types';
