@@ -187,6 +187,11 @@ describe('Gateway API checks', () => {
     expect(host[0]!.message).toContain('shop.example.com');
     expect(refused(ingress('All'), { sectionName: 'https' })[0]!.message).toContain('has no listener named "https"');
     expect(refused(ingress('All', '*.example.com'), {}, ['shop.example.com'])).toEqual([]);
+    // A namespace Selector: judged against the route's Namespace, not guessed when the input lacks it.
+    const bySelector = gateway('gw', 'edge', [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { shared: 'yes' } } } } }]);
+    expect(refused(bySelector, {}).map((x) => x.code)).toEqual(['MB0009']);
+    expect(only([nsObj('edge'), svc('web', 'shop'), bySelector, toWeb([{ name: 'gw', namespace: 'edge' }])], 'meshboard.RouteParentAnalyzer')).toEqual([]);
+    expect(only([nsObj('edge'), nsObj('shop', { shared: 'yes' }), svc('web', 'shop'), bySelector, toWeb([{ name: 'gw', namespace: 'edge' }])], 'meshboard.RouteParentAnalyzer')).toEqual([]);
   }, T);
 
   it('MB0010: a backendRef to a missing Service, without a port, or to a port the Service lacks', () => {

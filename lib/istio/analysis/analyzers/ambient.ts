@@ -339,24 +339,26 @@ export const useWaypointAnalyzer: Analyzer = {
   run(ctx) {
     const out: Finding[] = [];
     const dp = dataPlaneOf(ctx);
-    const bad = (b: WaypointBinding) => b.state === 'missing' || b.state === 'wrong-traffic' || b.state === 'denied';
+    // A waypoint that admits namespaces by a Selector cannot be judged without the Namespace (a folder may not hold it).
+    const bad = (b: WaypointBinding, ns: string) =>
+      b.state === 'missing' || b.state === 'wrong-traffic' || (b.state === 'denied' && (b.waypoint?.allowedFrom !== 'Selector' || ctx.namespaces.has(ns)));
     for (const n of ctx.core('Namespace')) {
       const v = n.metadata.labels?.[USE_WAYPOINT];
       if (v === undefined || v === 'none') continue;
       // The namespace's label, read as a Service there would (a workload-only waypoint still serves its pods).
       const b = dp.serviceWaypoint({ metadata: { name: '', namespace: n.metadata.name } });
       if (b.state === 'wrong-traffic' && b.waypoint?.traffic !== 'none') continue;
-      if (bad(b)) out.push(ctx.finding('MB0020', n, [`Namespace ${n.metadata.name} names a waypoint that cannot serve it`, b.reason], 'metadata/labels'));
+      if (bad(b, n.metadata.name)) out.push(ctx.finding('MB0020', n, [`Namespace ${n.metadata.name} names a waypoint that cannot serve it`, b.reason], 'metadata/labels'));
     }
     for (const s of ctx.core('Service')) {
       if (s.metadata.labels?.[USE_WAYPOINT] === undefined) continue;
       const b = dp.serviceWaypoint(s as Service);
-      if (b.via === 'own' && bad(b)) out.push(ctx.finding('MB0020', s, [`Service ${nsOf(s)}/${s.metadata.name} names a waypoint that cannot serve it`, b.reason], 'metadata/labels'));
+      if (b.via === 'own' && bad(b, nsOf(s))) out.push(ctx.finding('MB0020', s, [`Service ${nsOf(s)}/${s.metadata.name} names a waypoint that cannot serve it`, b.reason], 'metadata/labels'));
     }
     for (const w of ctx.workloads) {
       if (w.labels[USE_WAYPOINT] === undefined || workloadDataPlaneOf(ctx, w).proxy) continue;
       const b = dp.workloadWaypoint(w.namespace, w.labels);
-      if (b.via === 'own' && bad(b)) out.push(ctx.finding('MB0020', w.obj, [`${w.kind} ${w.namespace}/${w.name} names a waypoint that cannot serve it`, b.reason], w.isPod ? 'metadata/labels' : 'spec/template/metadata/labels'));
+      if (b.via === 'own' && bad(b, w.namespace)) out.push(ctx.finding('MB0020', w.obj, [`${w.kind} ${w.namespace}/${w.name} names a waypoint that cannot serve it`, b.reason], w.isPod ? 'metadata/labels' : 'spec/template/metadata/labels'));
     }
     return out;
   },

@@ -28,6 +28,8 @@ export const routeParentAnalyzer: Analyzer = {
     for (const route of gatewayApiOf(ctx).routes) {
       for (const p of route.parents) {
         if (p.accepted) continue;
+        // A Selector on namespace labels cannot be judged without the route's Namespace (a folder may not hold it).
+        if (p.refusal === 'NotAllowedByListeners' && !ctx.namespaces.has(route.namespace) && p.gateway?.listeners.some((l) => l.allowedFrom === 'Selector')) continue;
         const exists = p.kind === 'Gateway' ? !!p.gateway : p.kind === 'Service' ? !!p.service : p.kind === 'ServiceEntry' ? !!p.serviceEntry : true;
         if (!exists) out.push(ctx.finding('MB0008', routeObj(route), [route.resource, p.reason], p.path));
         else out.push(ctx.finding('MB0009', routeObj(route), [route.resource, `${p.kind === 'other' ? 'parentRef' : p.kind} ${p.namespace}/${p.name}, ${p.refusal ?? 'not accepted'}`, p.reason], p.path));
