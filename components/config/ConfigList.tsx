@@ -7,8 +7,8 @@ import { analysisQuery, configQuery } from '@/lib/client/queries';
 import { countByResource } from '@/lib/istio/findings';
 import { FindingBadges } from '@/components/validations/FindingBadges';
 import { useLinkParams, useSelectedContext, useSelectedNamespace, useUpdateParams } from '@/lib/client/selection';
-import { age, filterConfigItems } from '@/lib/istio/overview';
-import { parseApiVersion } from '@/lib/istio/kinds';
+import { age, filterConfigItems, kindFilterValue } from '@/lib/istio/overview';
+import { isGatewayApiGroup, parseApiVersion } from '@/lib/istio/kinds';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { resourceHref } from '@/components/resources/links';
 
@@ -43,8 +43,9 @@ export function ConfigList() {
           <select aria-label="Filter by kind" value={kind} onChange={(e) => update({ kind: e.target.value || undefined })}>
             <option value="">All kinds</option>
             {kinds.map((k) => (
-              <option key={`${k.group}/${k.kind}`} value={k.kind}>
+              <option key={`${k.group}/${k.kind}`} value={kindFilterValue(k)}>
                 {k.kind}
+                {isGatewayApiGroup(k.group) ? ' (Gateway API)' : ''}
               </option>
             ))}
           </select>
@@ -70,8 +71,11 @@ export function ConfigList() {
             const written = i.writtenApiVersion !== i.apiVersion ? i.writtenApiVersion : undefined;
             const version = parseApiVersion(written ?? i.apiVersion).version;
             return (
-              <tr key={i.id} data-testid={`row-${i.kind}-${i.namespace}-${i.name}`}>
-                <td>{i.kind}</td>
+              <tr key={i.id} data-testid={`row-${kindFilterValue(i)}-${i.namespace}-${i.name}`}>
+                <td>
+                  {i.kind}
+                  {isGatewayApiGroup(i.group) && <span className="muted"> · Gateway API</span>}
+                </td>
                 <td>
                   <Link href={link(resourceHref({ group: i.group, version, plural: i.plural, namespace: i.namespace, name: i.name }))}>{i.name}</Link>
                 </td>

@@ -7,6 +7,13 @@ import type { NamespaceSummary } from '@/lib/istio/overview';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 
 function InjectionBadge({ ns }: { ns: NamespaceSummary }) {
+  if (ns.dataPlane?.mode === 'ambient') {
+    return (
+      <span className="badge ok" title={ns.dataPlane.reason}>
+        ambient
+      </span>
+    );
+  }
   switch (ns.injection) {
     case 'enabled':
       return <span className="badge ok" title="istio-injection=enabled">injection enabled</span>;
@@ -37,11 +44,16 @@ export function OverviewView() {
       </div>
       <div className="cards" data-testid="namespace-cards">
         {namespaces.map((ns) => {
-          const total = Object.values(ns.istioConfig).reduce((a, b) => a + b, 0);
+          const total = Object.values(ns.istioConfig).reduce((a, b) => a + b, 0) + Object.values(ns.gatewayApiConfig ?? {}).reduce((a, b) => a + b, 0);
           return (
             <section key={ns.name} className="card" data-testid={`ns-${ns.name}`} aria-label={`Namespace ${ns.name}`}>
               <h3>
                 {ns.name} <InjectionBadge ns={ns} />
+                {ns.dataPlane?.conflict && (
+                  <span className="badge warn" title={ns.dataPlane.conflict}>
+                    sidecar + ambient labels
+                  </span>
+                )}
                 {ns.terminating && <span className="badge warn">terminating</span>}
               </h3>
               <div className="stats">
@@ -54,6 +66,11 @@ export function OverviewView() {
                 <span>
                   <b>{ns.podsWithSidecar}</b>/{ns.pods} pods with sidecar
                 </span>
+                {ns.podsByMode?.ambient ? (
+                  <span data-testid={`ns-ambient-${ns.name}`}>
+                    <b>{ns.podsByMode.ambient}</b> in ambient
+                  </span>
+                ) : null}
               </div>
               <div className="row" style={{ marginTop: 6 }} data-testid={`ns-tasks-${ns.name}`}>
                 <span className="muted">Tasks:</span>
@@ -68,6 +85,13 @@ export function OverviewView() {
                   .map(([kind, n]) => (
                     <Link key={kind} href={link('/config', { ns: ns.name, kind })} className="badge info">
                       {kind}: {n}
+                    </Link>
+                  ))}
+                {Object.entries(ns.gatewayApiConfig ?? {})
+                  .sort()
+                  .map(([kind, n]) => (
+                    <Link key={`gw-${kind}`} href={link('/config', { ns: ns.name, kind: `${kind}.gateway.networking.k8s.io` })} className="badge info" title="Gateway API">
+                      {kind} (Gateway API): {n}
                     </Link>
                   ))}
               </div>

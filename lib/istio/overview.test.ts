@@ -22,6 +22,18 @@ describe('namespace summary', () => {
   });
 });
 
+describe('namespace data plane (from the data-plane model)', () => {
+  it('summarises an ambient namespace: mode, pods by mode (Istio proxies left out), Gateway API config apart', async () => {
+    const { s5Objects } = await import('./graph/test/fixtures');
+    const bookinfo = summarizeNamespaces(s5Objects({ live: true })).find((n) => n.name === 'bookinfo')!;
+    expect(bookinfo.dataPlane.mode).toBe('ambient');
+    expect(bookinfo.podsByMode).toEqual({ sidecar: 0, ambient: 7, none: 0 });
+    expect(bookinfo.podsWithSidecar).toBe(0);
+    expect(bookinfo.gatewayApiConfig).toEqual({ Gateway: 2, HTTPRoute: 3 });
+    expect(bookinfo.istioConfig).toEqual({ AuthorizationPolicy: 3, VirtualService: 1 });
+  });
+});
+
 describe('config items', () => {
   const vs: K8sObject = {
     apiVersion: 'networking.istio.io/v1',
@@ -43,6 +55,10 @@ describe('config items', () => {
     expect(filterConfigItems(items, { kinds: ['DestinationRule'] }).map((i) => i.name)).toEqual(['x']);
     expect(filterConfigItems(items, { namespaces: ['default'] }).map((i) => i.name)).toEqual(['reviews']);
     expect(filterConfigItems(items, { text: 'REV' }).map((i) => i.name)).toEqual(['reviews']);
+    const gw = (apiVersion: string, name: string) => toConfigItem({ apiVersion, kind: 'Gateway', metadata: { name, namespace: 'a' } }, 'gateways');
+    const both = [gw('networking.istio.io/v1', 'istio-gw'), gw('gateway.networking.k8s.io/v1', 'k8s-gw')];
+    expect(filterConfigItems(both, { kinds: ['Gateway'] }).map((i) => i.name)).toEqual(['istio-gw']);
+    expect(filterConfigItems(both, { kinds: ['Gateway.gateway.networking.k8s.io'] }).map((i) => i.name)).toEqual(['k8s-gw']);
   });
   it('prints ages like kubectl', () => {
     const now = Date.parse('2026-01-03T00:00:00Z');

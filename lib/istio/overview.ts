@@ -1,5 +1,6 @@
 /** What the Overview and the Istio Config list show, derived from cached objects. Pure. */
-import { isIstioGroup, parseApiVersion } from './kinds';
+import { namespaceDataPlane, observePod, podMeta, proxyRole, type DataPlaneMode } from './dataplane';
+import { GATEWAY_API_KINDS, isGatewayApiGroup, isIstioGroup, ISTIO_KINDS, parseApiVersion } from './kinds';
 import type { K8sObject, Pod } from './types';
 
 export type InjectionState = 'enabled' | 'disabled' | 'revision' | 'none';
@@ -14,8 +15,14 @@ export interface NamespaceSummary {
   workloads: number;
   pods: number;
   podsWithSidecar: number;
+  /** Pods (Istio's own proxies left out) by data-plane mode, from lib/istio/dataplane.ts. */
+  podsByMode: Record<DataPlaneMode, number>;
+  /** What a pod created there without labels of its own gets. */
+  dataPlane: { mode: DataPlaneMode; reason: string; conflict?: string };
   /** Istio config objects per kind. */
   istioConfig: Record<string, number>;
+  /** Gateway API objects per kind (gateway.networking.k8s.io). */
+  gatewayApiConfig: Record<string, number>;
   terminating: boolean;
 }
 
@@ -27,16 +34,16 @@ export function injectionOf(ns: K8sObject): { injection: InjectionState; revisio
   return { injection: 'none' };
 }
 
-export function hasSidecar(pod: Pod): boolean {
-  return (pod.spec?.containers ?? []).some((c) => c.name === 'istio-proxy') || (pod.spec?.initContainers ?? []).some((c) => c.name === 'istio-proxy');
-}
 
 export function summarizeNamespaces(objects: readonly K8sObject[]): NamespaceSummary[] {
   const byNs = new Map<string, NamespaceSummary>();
   const ensure = (name: string): NamespaceSummary => {
     let s = byNs.get(name);
     if (!s) {
-      s = { name, injection: 'none', labels: {}, services: 0, workloads: 0, pods: 0, podsWithSidecar: 0, istioConfig: {}, terminating: false };
+      s = {
+        name, injection: 'none', labels: {}, services: 0, workloads: 0, pods: 0, podsWithSidecar: 0, podsByMode: { sidecar: 0, ambient: 0, none: 0 },
+        dataPlane: { mode: 'none', reason: 'no sidecar injection or ambient label on the namespace' }, istioConfig: {}, gatewayApiConfig: {}, terminating: false,
+      };
       byNs.set(name, s);
     }
     return s;
@@ -46,6 +53,8 @@ export function summarizeNamespaces(objects: readonly K8sObject[]): NamespaceSum
       const s = ensure(o.metadata.name);
       Object.assign(s, injectionOf(o));
       s.labels = o.metadata.labels ?? {};
+      const dp = namespaceDataPlane(o.metadata.name, s.labels);
+      s.dataPlane = { mode: dp.mode, reason: dp.reason, ...(dp.conflict ? { conflict: dp.conflict } : {}) };
       s.terminating = !!o.metadata.deletionTimestamp || (o.status as { phase?: string } | undefined)?.phase === 'Terminating';
     }
   }
@@ -58,8 +67,13 @@ export function summarizeNamespaces(objects: readonly K8sObject[]): NamespaceSum
     else if (group === 'apps' && o.kind === 'Deployment') s.workloads++;
     else if (group === '' && o.kind === 'Pod') {
       s.pods++;
-      if (hasSidecar(o as Pod)) s.podsWithSidecar++;
+      const meta = podMeta(o as Pod);
+      if (proxyRole(meta.labels, meta, undefined, ns)) continue;
+      const mode = observePod(s.labels, meta).mode;
+      s.podsByMode[mode]++;
+      if (mode === 'sidecar') s.podsWithSidecar++;
     } else if (isIstioGroup(group)) s.istioConfig[o.kind] = (s.istioConfig[o.kind] ?? 0) + 1;
+    else if (isGatewayApiGroup(group)) s.gatewayApiConfig[o.kind] = (s.gatewayApiConfig[o.kind] ?? 0) + 1;
   }
   return [...byNs.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -135,11 +149,25 @@ export interface ConfigFilter {
   text?: string;
 }
 
+const AMBIGUOUS = new Set(ISTIO_KINDS.map((k) => k.kind).filter((k) => GATEWAY_API_KINDS.some((g) => g.kind === k)));
+
+/** The kind filter value of an item: "Kind", or "Kind.group" where the name alone is ambiguous (Gateway API "Gateway"). */
+export function kindFilterValue(i: Pick<ConfigItem, 'kind' | 'group'>): string {
+  return AMBIGUOUS.has(i.kind) && isGatewayApiGroup(i.group) ? `${i.kind}.${i.group}` : i.kind;
+}
+
+/** Does `k` ("Kind" or "Kind.group") select the item? A plain ambiguous name means Istio's kind. */
+function kindSelects(k: string, i: Pick<ConfigItem, 'kind' | 'group'>): boolean {
+  const dot = k.indexOf('.');
+  if (dot >= 0) return i.kind === k.slice(0, dot) && i.group === k.slice(dot + 1);
+  return i.kind === k && !(AMBIGUOUS.has(k) && isGatewayApiGroup(i.group));
+}
+
 export function filterConfigItems(items: readonly ConfigItem[], f: ConfigFilter): ConfigItem[] {
   const text = f.text?.trim().toLowerCase();
   return items.filter(
     (i) =>
-      (!f.kinds?.length || f.kinds.includes(i.kind)) &&
+      (!f.kinds?.length || f.kinds.some((k) => kindSelects(k, i))) &&
       (!f.namespaces?.length || f.namespaces.includes(i.namespace)) &&
       (!text || i.name.toLowerCase().includes(text) || i.namespace.toLowerCase().includes(text) || i.kind.toLowerCase().includes(text)),
   );

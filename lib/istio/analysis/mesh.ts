@@ -1,11 +1,14 @@
 /**
- * Who is in the mesh, as istioctl's analyzers read it (pkg/config/analysis/analyzers/util/in_mesh.go).
- * The labels are the data-plane model's (lib/istio/dataplane.ts); a controller template
- * standing for pods that are not in the input is judged by that model too. Pure.
+ * Who is in the mesh as istioctl's analyzers read it (pkg/config/analysis/analyzers/util/in_mesh.go).
+ * These deliberately mirror istioctl's simplified reading, so IST findings match
+ * istioctl's; the console's own decisions (graph, forms, Overview, MB checks) come from
+ * the data-plane model in lib/istio/dataplane.ts, whose label names these share. The one
+ * exception is a controller template standing for pods that are not in the input (files):
+ * the model predicts whether istio-cni would capture them. Pure.
  */
-import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT } from '../dataplane';
 import type { AnalysisContext, Labels, Workload } from './context';
 import { asArray, asRecord, str } from './context';
+import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT } from '../dataplane';
 import { workloadDataPlaneOf } from './models';
 
 export { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT };
