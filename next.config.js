@@ -1,4 +1,12 @@
 // @ts-check
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS config file */
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+// The analysis worker thread the server starts (lib/k8s/analysis.ts) is plain JavaScript
+// built by esbuild (lib/cli/build.mjs); build it when missing or older than its sources.
+spawnSync(process.execPath, [path.join(__dirname, 'lib', 'cli', 'build.mjs'), '--if-stale', '--quiet'], { stdio: 'inherit' });
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,

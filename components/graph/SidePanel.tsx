@@ -441,10 +441,12 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
         )}
         {e.appliedBy && (
           <Row k="applied by">
-            <span data-testid="panel-applied" className={e.appliedBy.by === 'none' ? 'warn' : undefined}>
-              {e.appliedBy.by === 'none' ? <b>nothing</b> : e.appliedBy.enforcer ? <>{e.appliedBy.by} <Res name={e.appliedBy.enforcer} group={GATEWAY_API} /></> : e.appliedBy.by}
-            </span>
-            <div className="reason">{e.appliedBy.reason}</div>
+            <div data-testid="panel-applied">
+              <span className={e.appliedBy.by === 'none' ? 'warn' : undefined}>
+                {e.appliedBy.by === 'none' ? <b>nothing</b> : e.appliedBy.enforcer ? <>{e.appliedBy.by} <Res name={e.appliedBy.enforcer} group={GATEWAY_API} /></> : e.appliedBy.by}
+              </span>
+              <div className="reason">{e.appliedBy.reason}</div>
+            </div>
           </Row>
         )}
         {e.badges.length > 0 && <Row k="policies">{e.badges.map((b) => b.label).join(', ')}</Row>}

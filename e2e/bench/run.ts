@@ -7,6 +7,11 @@
  *   2. layout        (e2e/bench/layout.ts): elkjs in Node, the code the layout worker runs
  *   3. browser       (e2e/bench/browser.ts): headless Chromium, data -> painted graph, frame rates
  *   4. analysis      (e2e/bench/analysis.ts): the validation engine on 10,000 resources
+ *   5. vs istioctl   (e2e/bench/istioctl.ts): `meshboard analyze` and istioctl analyze (built
+ *                    from the istio.io/istio Go module, cached) on a small file and on 10,000-
+ *                    and 30,000-resource meshes, from files and from the local control plane
+ *   6. console       (e2e/bench/console-analysis.ts): kubectl edit -> updated finding at 10,000
+ *                    resources, with the console's analysis in its worker thread
  *
  * The browser benchmark needs the production build (`npx next build`) and Debian's
  * Chromium (/usr/bin/chromium or CHROMIUM_PATH).
@@ -40,6 +45,8 @@ step('Graph build (1,000 services, 20 namespaces, ~3 versions each, ~3,000 obser
 step('Layout (elkjs, Node)', 'layout.ts');
 step('Browser (headless Chromium): data to painted graph, frame rate while panning and zooming', 'browser.ts');
 step('Analysis (validation engine, 10,000 resources)', 'analysis.ts');
+step('meshboard analyze vs istioctl analyze (start-up; 10,000 and 30,000 resources, files and live)', 'istioctl.ts');
+step('Console analysis: kubectl edit -> updated finding (10,000 resources)', 'console-analysis.ts');
 
 const layout = read<LayoutBenchResult>('layout.json');
 const browser = read<BrowserBenchResult>('browser.json');

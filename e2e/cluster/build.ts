@@ -55,9 +55,22 @@ export async function ensureBinaries(log: (line: string) => void = (l) => proces
   log(`Building the local control plane (kube-apiserver, etcd, kubectl) with ${go.stdout.trim()}.`);
   log('The first build downloads modules and compiles for several minutes on a small machine; later runs reuse it.');
   const tmp = bins.localcluster + '.tmp';
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('go', ['build', '-v', '-o', tmp, '.'], {
-      cwd: CLUSTER_SRC,
+  await goBuild(CLUSTER_SRC, ['-o', tmp, '.'], log);
+  renameSync(tmp, bins.localcluster);
+  try {
+    unlinkSync(bins.kubectl);
+  } catch {
+    /* not there yet */
+  }
+  symlinkSync('localcluster', bins.kubectl);
+  return bins;
+}
+
+/** `go build -v ARGS` in `cwd`, printing progress every few seconds; rejects with the last errors. */
+export function goBuild(cwd: string, args: string[], log: (line: string) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn('go', ['build', '-v', ...args], {
+      cwd,
       env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -91,12 +104,4 @@ export async function ensureBinaries(log: (line: string) => void = (l) => proces
       } else reject(new Error(`go build failed (exit ${code}):\n${errors.slice(-30).join('\n')}`));
     });
   });
-  renameSync(tmp, bins.localcluster);
-  try {
-    unlinkSync(bins.kubectl);
-  } catch {
-    /* not there yet */
-  }
-  symlinkSync('localcluster', bins.kubectl);
-  return bins;
 }

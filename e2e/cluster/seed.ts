@@ -87,23 +87,41 @@ function isStatus(e: unknown, code: number): boolean {
   return c === code;
 }
 
-/** Create each object, or replace it when it exists (idempotent seeding). */
+/** Run `fn` over `items`, at most `limit` at a time, keeping the order of the results. */
+export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Create each object, or replace it when it exists (idempotent seeding). Kinds that others need go first; within a kind group, 8 requests at a time. */
 export async function applyObjects(cluster: LocalCluster, objects: Obj[], defaultNamespace = 'default'): Promise<Obj[]> {
   const { objects: api } = clientFor(cluster);
   const order = (o: Obj) => (o.kind === 'Namespace' ? 0 : o.kind === 'ServiceAccount' ? 1 : o.kind === 'Pod' ? 3 : 2);
-  const sorted = [...objects].sort((a, b) => order(a) - order(b));
   const out: Obj[] = [];
-  for (const o of sorted) {
-    const obj = structuredClone(o) as k8s.KubernetesObject & Obj;
-    if (obj.kind !== 'Namespace' && !obj.metadata.namespace) obj.metadata.namespace = defaultNamespace;
-    try {
-      out.push((await api.create(obj)) as Obj);
-    } catch (e) {
-      if (!isStatus(e, 409)) throw new Error(`create ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}: ${(e as Error).message}`);
-      const live = (await api.read(obj as any)) as Obj & { metadata: { resourceVersion?: string } };
-      (obj.metadata as any).resourceVersion = live.metadata.resourceVersion;
-      out.push((await api.replace(obj)) as Obj);
-    }
+  for (const group of [0, 1, 2, 3]) {
+    const batch = objects.filter((o) => order(o) === group);
+    out.push(
+      ...(await inParallel(batch, 8, async (o) => {
+        const obj = structuredClone(o) as k8s.KubernetesObject & Obj;
+        if (obj.kind !== 'Namespace' && !obj.metadata.namespace) obj.metadata.namespace = defaultNamespace;
+        try {
+          return (await api.create(obj)) as Obj;
+        } catch (e) {
+          if (!isStatus(e, 409)) throw new Error(`create ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}: ${(e as Error).message}`);
+          const live = (await api.read(obj as any)) as Obj & { metadata: { resourceVersion?: string } };
+          (obj.metadata as any).resourceVersion = live.metadata.resourceVersion;
+          return (await api.replace(obj)) as Obj;
+        }
+      })),
+    );
   }
   return out;
 }
@@ -114,7 +132,7 @@ let ipCounter = 10;
 async function markRunning(cluster: LocalCluster, pods: Obj[], deployments: Obj[], daemonSets: Obj[] = []): Promise<void> {
   const { core, apps } = clientFor(cluster);
   const now = new Date();
-  for (const p of pods) {
+  await inParallel(pods, 8, async (p) => {
     const ip = `10.244.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 2}`;
     const containers = (p.spec?.containers ?? []) as Array<{ name: string; image?: string }>;
     const body = {
@@ -134,7 +152,7 @@ async function markRunning(cluster: LocalCluster, pods: Obj[], deployments: Obj[
       },
     };
     await core.patchNamespacedPodStatus({ name: p.metadata.name, namespace: p.metadata.namespace!, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
-  }
+  });
   for (const d of deployments) {
     const r = d.spec?.replicas ?? 1;
     const body = { status: { replicas: r, readyReplicas: r, availableReplicas: r, updatedReplicas: r, observedGeneration: 1 } };
@@ -194,13 +212,13 @@ export async function seedObjects(cluster: LocalCluster, objects: Obj[], default
   ];
   // Replace pods of an earlier seed of the same deployment.
   const { objects: api } = clientFor(cluster);
-  for (const p of pods) {
+  await inParallel(pods, 8, async (p) => {
     try {
       await api.delete(p as k8s.KubernetesObject, undefined, undefined, 0);
     } catch {
       /* not there */
     }
-  }
+  });
   const createdPods = await applyObjects(cluster, pods, defaultNamespace);
   await markRunning(cluster, createdPods, deployments, daemonSets);
   return [...applied, ...createdPods];

@@ -32,7 +32,15 @@ export interface TrafficEdge {
   deniedRatio?: number;
   /** Bytes per second sent (tcp). */
   tcpBytesPerSec?: number;
+  /**
+   * Who reports it (default: the destination's sidecar when `destination` is set, and the
+   * source's). Ambient: ztunnel reports TCP only (as source and destination), a waypoint
+   * reports HTTP as reporter="waypoint", a gateway as source.
+   */
+  reporters?: Reporter[];
 }
+
+export type Reporter = 'source' | 'destination' | 'waypoint';
 
 const gw: Workload = { name: 'istio-ingressgateway', namespace: 'istio-system', app: 'istio-ingressgateway' };
 const wl = (namespace: string, name: string, app: string, version?: string): Workload => ({ name, namespace, app, version });
@@ -58,6 +66,14 @@ export const DEMO_TRAFFIC: TrafficEdge[] = [
   { source: gw, service: svc('sample', 'microsvc-sample'), serviceNamespace: 'microsvc-sample', destination: wl('microsvc-sample', 'sample', 'sample', 'v1'), protocol: 'http', rps: 1, deniedRatio: 1 },
   // S4: all user-service traffic lands on the stable release (v2); callers without a sidecar are "unknown".
   { source: 'unknown', service: svc('user-service', 'shop'), serviceNamespace: 'shop', destination: wl('shop', 'user-service-v2', 'user-service', 'v2'), protocol: 'http', rps: 6 },
+  // S5 (ambient): the Gateway API gateway reports HTTP to productpage; productpage -> reviews goes through the
+  // waypoint, which reports HTTP (90/10 to v1/v2 as the HTTPRoute says); details has no waypoint: ztunnel reports TCP only.
+  // curl's requests through the waypoint fail: the destination ztunnel refuses the waypoint's identity.
+  { source: wl('bookinfo', 'bookinfo-gateway-istio', 'bookinfo-gateway-istio'), service: svc('productpage', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), protocol: 'http', rps: 10, reporters: ['source'] },
+  { source: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), service: svc('reviews', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'reviews-v1', 'reviews', 'v1'), protocol: 'http', rps: 9, reporters: ['waypoint'] },
+  { source: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), service: svc('reviews', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'reviews-v2', 'reviews', 'v2'), protocol: 'http', rps: 1, reporters: ['waypoint'] },
+  { source: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), service: svc('details', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'details-v1', 'details', 'v1'), protocol: 'tcp', tcpBytesPerSec: 3072, reporters: ['source', 'destination'] },
+  { source: wl('bookinfo', 'curl', 'curl'), service: svc('productpage', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), protocol: 'http', rps: 0.5, errorRatio: 1, reporters: ['waypoint'] },
 ];
 
 /** Counters start at BASE (seconds), a little before any window anyone looks at. */
@@ -77,7 +93,7 @@ const BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 /** Cumulative share of requests at or below each bucket bound (p95 ≈ 86 ms). */
 const CUMULATIVE = [0.2, 0.5, 0.8, 0.9, 0.97, 0.99, 1, 1, 1, 1];
 
-function edgeLabels(e: TrafficEdge, reporter: 'source' | 'destination'): Record<string, string> {
+function edgeLabels(e: TrafficEdge, reporter: Reporter): Record<string, string> {
   const src = e.source === 'unknown' ? undefined : e.source;
   return {
     reporter,
@@ -96,8 +112,9 @@ function edgeLabels(e: TrafficEdge, reporter: 'source' | 'destination'): Record<
 }
 
 /** Which proxies report an edge: the destination's when it has a sidecar, and the source's when it has one. */
-function reporters(e: TrafficEdge): Array<'source' | 'destination'> {
-  const out: Array<'source' | 'destination'> = [];
+function reporters(e: TrafficEdge): Reporter[] {
+  if (e.reporters) return e.reporters;
+  const out: Reporter[] = [];
   if (e.destination) out.push('destination');
   if (e.source !== 'unknown') out.push('source');
   return out;

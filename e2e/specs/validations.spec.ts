@@ -16,7 +16,7 @@ test.describe('validation engine in the UI and the CLI', () => {
 
     await page.goto(`/validations?ns=${ns}`);
     const group = page.getByTestId(`validations-ns-${ns}`);
-    await expect(group).toContainText('Referenced host+subset not found: "shop+v2"');
+    await expect(group).toContainText('Referenced host+subset in destinationrule not found: "shop+v2"');
     await expect(group).toContainText('Referenced gateway not found: "missing-gateway"');
     await expect(group).toContainText('add up to 90, not 100');
     await expect(group).toContainText(`PeerAuthentication ${ns}/default requires STRICT`);
@@ -63,15 +63,23 @@ spec:
     await expect(page.getByTestId(`validations-ns-${ns}`)).toContainText('shop+v2');
   });
 
-  test('`meshboard analyze --context` reads the live cluster and exits 1 on an Error finding', async ({ env, kubectl, uniq }) => {
+  test('`meshboard analyze --context` reads the live cluster (-A, -n as istioctl) and exits 1 on an Error finding', async ({ env, kubectl, uniq }) => {
     const ns = uniq('planted-cli');
     const objs = remapNamespaces(readManifests(PLANTED), { planted: ns });
     await kubectl(['apply', '-f', '-'], objs.map((o) => stringify(o)).join('---\n'));
-    const r = spawnSync(process.execPath, [path.join(REPO, 'lib', 'cli', 'meshboard.mjs'), 'analyze', '--context', 'viewer', '-o', 'json'], {
-      env: { ...process.env, KUBECONFIG: env.kubeconfig },
-      encoding: 'utf8',
-      cwd: REPO,
-    });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(REPO, 'lib', 'cli', 'meshboard.mjs'), 'analyze', '--context', 'viewer', '-o', 'json', ...args], {
+        env: { ...process.env, KUBECONFIG: env.kubeconfig },
+        encoding: 'utf8',
+        cwd: REPO,
+      });
+    const one = cli('-n', ns);
+    expect(one.status, one.stderr).toBe(1);
+    const inNs = JSON.parse(one.stdout) as Array<{ resource: string }>;
+    expect(inNs.length).toBeGreaterThan(0);
+    // Findings about other namespaces are left out; cluster-scoped resources have no namespace in their name.
+    expect(inNs.filter((f) => /^\S+ [^/\s]+\//.test(f.resource) && !f.resource.includes(` ${ns}/`))).toEqual([]);
+    const r = cli('-A');
     expect(r.status, r.stderr).toBe(1);
     const findings = JSON.parse(r.stdout) as Array<{ code: string; resource: string; path?: string }>;
     expect(findings).toEqual(

@@ -3,13 +3,19 @@
  * Exit codes (0 clean, 1 Error finding, 2 bad input), the JSON shape, file:line:column
  * for broken YAML, Kustomize folders, and the help text.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseArgs, UsageError } from './analyze';
+import { parse as parseYaml } from 'yaml';
+import { nonEmptyDocuments, parseYamlDocuments, rangeOfPath } from '../istio/yaml';
+import { parseArgs, SourceFile, UsageError } from './analyze';
+
+// Each test spawns Node (and the first may build dist/cli): on a busy machine that takes
+// seconds, so no test here relies on vitest's 5 s default.
+const SPAWN_TIMEOUT = 120_000;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = path.join(here, 'meshboard.mjs');
@@ -93,7 +99,7 @@ afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('meshboard analyze (spawned)', { timeout: 120_000 }, () => {
+describe('meshboard analyze (spawned)', { timeout: SPAWN_TIMEOUT }, () => {
   it('exits 0 and says so when nothing is wrong', () => {
     write('clean/app.yaml', [service, deployment, destinationRule, goodVs].join('---\n'));
     const r = run('analyze', '-f', 'clean');
@@ -107,7 +113,7 @@ describe('meshboard analyze (spawned)', { timeout: 120_000 }, () => {
     write('broken/nested/vs.yml', badVs);
     const r = run('analyze', '-f', 'broken');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^Error \[IST0101\] \(VirtualService shop\/reviews broken[/\\]nested[/\\]vs\.yml:\d+\) Referenced host\+subset not found: "reviews\+v9"$/m);
+    expect(r.stdout).toMatch(/^Error \[IST0101\] \(VirtualService shop\/reviews broken[/\\]nested[/\\]vs\.yml:\d+\) Referenced host\+subset in destinationrule not found: "reviews\+v9"$/m);
   });
 
   it('prints a JSON array of {code, level, message, resource, path?} with -o json', () => {
@@ -119,7 +125,7 @@ describe('meshboard analyze (spawned)', { timeout: 120_000 }, () => {
     expect(f).toEqual({
       code: 'IST0101',
       level: 'Error',
-      message: 'Referenced host+subset not found: "reviews+v9"',
+      message: 'Referenced host+subset in destinationrule not found: "reviews+v9"',
       resource: 'VirtualService shop/reviews',
       path: 'spec/http[0]/route[0]/destination/subset',
     });
@@ -168,7 +174,7 @@ spec:
 
   it('exits 2 on an unknown flag or a missing value', () => {
     expect(run('analyze', '--frobnicate').code).toBe(2);
-    const r = run('analyze', '-o', 'yaml', '-f', 'clean');
+    const r = run('analyze', '-o', 'xml', '-f', 'clean');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unsupported output format');
   });
@@ -222,6 +228,83 @@ spec:
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('meshboard analyze');
   });
+
+  const gatewayNoWorkload = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  selector: {istio: nothing-here}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["shop.example.com"]
+    tls: {mode: SIMPLE, credentialName: shop-cert}
+`;
+
+  it('prints a finding two analyzers both report once, as istioctl does', () => {
+    write('dup/gw.yaml', gatewayNoWorkload);
+    const r = run('analyze', '-f', 'dup/gw.yaml');
+    const lines = r.stdout.split('\n').filter((l) => l.includes('[IST0101]') && l.includes('selector'));
+    expect(lines).toEqual(['Error [IST0101] (Gateway shop/gw dup/gw.yaml:5) Referenced selector not found: "istio=nothing-here"']);
+    expect(r.code).toBe(1);
+  });
+
+  it('prints YAML with -o yaml', () => {
+    const r = run('analyze', '-f', 'broken', '-o', 'yaml');
+    expect(r.code).toBe(1);
+    const findings = parseYaml(r.stdout) as Array<Record<string, unknown>>;
+    expect(findings).toContainEqual({
+      code: 'IST0101',
+      level: 'Error',
+      message: 'Referenced host+subset in destinationrule not found: "reviews+v9"',
+      resource: 'VirtualService shop/reviews',
+      path: 'spec/http[0]/route[0]/destination/subset',
+    });
+  });
+
+  it('honours --output-threshold and --failure-threshold as istioctl spells them', () => {
+    const all = JSON.parse(run('analyze', '-f', 'warn/gw.yaml', '-o', 'json').stdout) as Array<{ level: string }>;
+    expect(all.some((f) => f.level === 'Warning')).toBe(true);
+    const errorsOnly = run('analyze', '-f', 'warn/gw.yaml', '--output-threshold', 'Error');
+    expect(errorsOnly.stdout).toContain('No validation issues found');
+    expect(errorsOnly.code).toBe(0);
+    // The exit status counts every finding, printed or not (istioctl keeps the two apart too).
+    expect(run('analyze', '-f', 'warn/gw.yaml', '--output-threshold=ERROR', '--failure-threshold=warning').code).toBe(1);
+    const bad = run('analyze', '-f', 'warn/gw.yaml', '--failure-threshold', 'Severe');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid level');
+  });
+
+  it('reports one namespace with -n and refuses -A together with -n', () => {
+    write('ns/two.yaml', [badVs, badVs.replace('namespace: shop', 'namespace: other')].join('---\n'));
+    const shop = JSON.parse(run('analyze', '-f', 'ns/two.yaml', '-o', 'json', '-n', 'shop').stdout) as Array<{ resource: string }>;
+    expect(shop.length).toBeGreaterThan(0);
+    expect(shop.every((f) => f.resource.includes(' shop/'))).toBe(true);
+    const both = JSON.parse(run('analyze', '-f', 'ns/two.yaml', '-o', 'json').stdout) as Array<{ resource: string }>;
+    expect(both.some((f) => f.resource.includes(' other/'))).toBe(true);
+    const r = run('analyze', '-f', 'ns/two.yaml', '-A', '-n', 'shop');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('exclude each other');
+  });
+
+  it('leaves no process behind when it exits', async () => {
+    // In its own process group: whatever it starts (a build, a helper) shares the group id.
+    const child = spawn(process.execPath, [bin, 'analyze', '-f', 'broken'], { cwd: tmp, detached: true, stdio: 'ignore' });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    const pgid = child.pid as number;
+    const inGroup = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          // /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces, so split after the last ")".
+          const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid;
+        } catch {
+          return false;
+        }
+      });
+    expect(inGroup).toEqual([]);
+  });
 });
 
 describe('argument parsing', () => {
@@ -236,5 +319,54 @@ describe('argument parsing', () => {
     expect(() => parseArgs(['analyze', '--nope'])).toThrow(UsageError);
     expect(() => parseArgs(['analyze', '-f'])).toThrow(UsageError);
     expect(() => parseArgs(['frobnicate'])).toThrow(UsageError);
+  });
+});
+
+describe('positions of reported findings (one document parsed again, not the file)', () => {
+  const text = `# a comment-only document
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a, namespace: shop}
+data:
+  script: |
+    echo ---
+    line two
+...
+---
+# leading comment
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: shop
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v9
+--- {apiVersion: v1, kind: Service, metadata: {name: s, namespace: shop}}
+`;
+  it('gives the same line and column as parsing the whole file', () => {
+    const fast = new SourceFile('f.yaml', text);
+    const whole = parseYamlDocuments(text);
+    const docs = nonEmptyDocuments(whole);
+    expect(docs).toHaveLength(3);
+    const cases: Array<[number, string | undefined]> = [
+      [0, undefined],
+      [0, 'data/script'],
+      [1, undefined],
+      [1, 'spec/http[0]/route[0]/destination/subset'],
+      [1, 'spec/hosts[0]'],
+      [2, 'metadata/name'],
+    ];
+    for (const [i, p] of cases) {
+      const d = docs[i]!;
+      const r = p ? rangeOfPath(d.doc, whole.lineCounter, p) : d.range;
+      expect(fast.position(i, p), `${i} ${p}`).toEqual({ line: r.startLine, column: r.startColumn });
+    }
+    expect(fast.position(1, 'spec/http[0]/route[0]/destination/subset').line).toBe(24);
   });
 });

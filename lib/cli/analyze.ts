@@ -9,14 +9,15 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CORE_SCHEMA, loadAll as loadAllYaml } from 'js-yaml';
 import { parse as parseYaml } from 'yaml';
-import type { Finding } from '../istio/findings';
+import { LEVEL_ORDER, parseResourceName, type Finding, type FindingLevel } from '../istio/findings';
 import { friendlyName, isK8sObject } from '../istio/resources';
 import type { K8sObject, MeshConfig } from '../istio/types';
-import { nonEmptyDocuments, parseYamlDocuments, rangeOfPath, type ParsedDocument, type ParseResult } from '../istio/yaml';
+import { nonEmptyDocuments, parseYamlDocuments, toYaml, rangeOfPath, type ParsedDocument, type ParseResult } from '../istio/yaml';
 import { analyze, ANALYZERS, normalizeObjects, resolveAnalyzers, UnknownAnalyzerError, type MeshNetworks } from '../istio/analysis/index';
 
-export const USAGE = `Usage: meshboard analyze [-f FILE_OR_DIR]... [--mesh-config FILE] [-o json|text] [--context NAME]
+export const USAGE = `Usage: meshboard analyze [-f FILE_OR_DIR]... [--context NAME] [-A | -n NS] [-o log|json|yaml]
 
 Analyze Istio configuration offline (YAML files and folders) or in a live cluster, and
 report problems with istioctl's IST codes and Meshboard's MB codes.
@@ -26,20 +27,33 @@ Options:
                            kustomization.yaml is read through its resources: list).
                            Repeatable; also accepted as plain arguments. "-" reads stdin.
       --mesh-config FILE   Mesh config (MeshConfig YAML, or the istio ConfigMap).
+                           Also spelled --meshConfigFile, as istioctl does.
       --mesh-networks FILE MeshNetworks (YAML, or the istio ConfigMap's meshNetworks).
-  -o, --output FORMAT      text (default) or json: an array of
+  -o, --output FORMAT      log (default; "text" is the same), json or yaml: a list of
                            {code, level, message, resource, path?}.
+      --output-threshold LEVEL
+                           Print findings at this level or worse: Info (default),
+                           Warning or Error.
+      --failure-threshold LEVEL
+                           Exit 1 when a finding is at this level or worse: Error
+                           (default), Warning or Info.
       --context NAME       Analyze the cluster of this kubeconfig context (files given
                            with -f are added on top, as with istioctl analyze).
-  -n, --namespace NS       Namespace for namespaced resources that do not set one
-                           (default: leave it empty, as istioctl's tests do).
+  -k, --use-kube[=BOOL]    Analyze the current kubeconfig context (the default when no
+                           file is given); --use-kube=false: files only.
+  -A, --all-namespaces     In a cluster: report on every namespace.
+  -n, --namespace NS       Report on this namespace only, as istioctl does; in a
+                           cluster without -A the default is the context's namespace,
+                           else "default". Also the namespace of file resources that
+                           set none.
       --analyzer NAME      Run only this analyzer (repeatable, or comma-separated).
-      --list-analyzers     List the analyzers and the codes they emit.
+  -L, --list-analyzers     List the analyzers and the codes they emit.
       --no-default-resources
                            Do not add istioctl's synthetic istio-ingressgateway Service/Pod.
   -h, --help               Show this help.
 
-Exit status: 0 when no Error finding, 1 when there is one, 2 on bad input or usage.
+Exit status: 0 when no finding reaches the failure threshold, 1 when one does, 2 on bad
+input or usage (istioctl: 0, 79, and 65 / 64).
 `;
 
 export interface CliOptions {
@@ -47,8 +61,15 @@ export interface CliOptions {
   files: string[];
   meshConfig?: string;
   meshNetworks?: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
+  /** Lowest level printed (istioctl --output-threshold, default Info). */
+  outputThreshold: FindingLevel;
+  /** Lowest level that makes the exit status 1 (istioctl --failure-threshold, default Error). */
+  failureThreshold: FindingLevel;
   context?: string;
+  /** Read the current kubeconfig context: true/false when given (-k, --use-kube=false), else undefined. */
+  useKube?: boolean;
+  allNamespaces: boolean;
   analyzers?: string[];
   /** Namespace for namespaced objects that have none (as kubectl apply -n would set). */
   namespace?: string;
@@ -72,7 +93,16 @@ export class InputError extends Error {
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const opts: CliOptions = { command: 'analyze', files: [], output: 'text', listAnalyzers: false, defaultResources: true };
+  const opts: CliOptions = {
+    command: 'analyze',
+    files: [],
+    output: 'text',
+    outputThreshold: 'Info',
+    failureThreshold: 'Error',
+    allNamespaces: false,
+    listAnalyzers: false,
+    defaultResources: true,
+  };
   const args = [...argv];
   if (args[0] === 'help' || args[0] === '--help' || args[0] === '-h') return { ...opts, command: 'help' };
   if (args[0] === 'analyze') args.shift();
@@ -113,11 +143,26 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '-o':
       case '--output': {
-        const v = value(flag, inline);
-        if (v !== 'json' && v !== 'text') throw new UsageError(`unsupported output format "${v}" (use json or text)`);
-        opts.output = v;
+        const v = value(flag, inline).toLowerCase();
+        if (v === 'log' || v === 'text') opts.output = 'text';
+        else if (v === 'json' || v === 'yaml') opts.output = v;
+        else throw new UsageError(`unsupported output format "${v}" (use log, json or yaml)`);
         break;
       }
+      case '--output-threshold':
+        opts.outputThreshold = levelArg(flag, value(flag, inline));
+        break;
+      case '--failure-threshold':
+        opts.failureThreshold = levelArg(flag, value(flag, inline));
+        break;
+      case '-A':
+      case '--all-namespaces':
+        opts.allNamespaces = boolArg(flag, inline);
+        break;
+      case '-k':
+      case '--use-kube':
+        opts.useKube = boolArg(flag, inline);
+        break;
       case '--context':
         opts.context = value(flag, inline);
         break;
@@ -129,6 +174,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--analyzers':
         opts.analyzers = [...(opts.analyzers ?? []), ...value(flag, inline).split(',').map((s) => s.trim()).filter(Boolean)];
         break;
+      case '-L':
       case '--list-analyzers':
         opts.listAnalyzers = true;
         break;
@@ -142,12 +188,117 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   return opts;
 }
 
+const LEVELS: Record<string, FindingLevel> = { INFO: 'Info', WARNING: 'Warning', ERROR: 'Error' };
+
+/** A level as istioctl's MessageThreshold reads it (case-insensitive). */
+function levelArg(flag: string, v: string): FindingLevel {
+  const l = LEVELS[v.toUpperCase()];
+  if (!l) throw new UsageError(`${flag}: invalid level "${v}" (use Info, Warning or Error)`);
+  return l;
+}
+
+/** A boolean flag, as cobra reads one: bare means true, --flag=false/true/0/1. */
+function boolArg(flag: string, inline: string | undefined): boolean {
+  if (inline === undefined) return true;
+  const v = inline.toLowerCase();
+  if (v === 'true' || v === '1' || v === 't') return true;
+  if (v === 'false' || v === '0' || v === 'f') return false;
+  throw new UsageError(`${flag}: invalid boolean "${inline}"`);
+}
+
+/** Is `level` at `threshold` or worse (Error < Warning < Info in LEVEL_ORDER)? */
+export function atLeast(level: FindingLevel, threshold: FindingLevel): boolean {
+  return LEVEL_ORDER[level] <= LEVEL_ORDER[threshold];
+}
+
 /* ---- reading files ---- */
+
+/** One input file: its text, parsed with positions only where a position is needed. */
+export class SourceFile {
+  private chunks?: Array<{ text: string; line: number }>;
+  private readonly docs = new Map<number, { doc: ParsedDocument; lineCounter: ParseResult['lineCounter']; line: number } | null>();
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    private parsed?: ParseResult,
+  ) {}
+
+  /**
+   * The text between document markers ("---" or "..." at the start of a line, which YAML
+   * allows nowhere else), with the line each piece starts on, skipping pieces that hold
+   * only comments and blank lines.
+   */
+  private pieces(): Array<{ text: string; line: number }> {
+    if (this.chunks) return this.chunks;
+    const out: Array<{ text: string; line: number }> = [];
+    const lines = this.text.split('\n');
+    let start = 0;
+    const flush = (end: number) => {
+      const body = lines.slice(start, end);
+      if (body.some((l, i) => !(i === 0 && /^(---|\.\.\.)\s*(#.*)?$/.test(l)) && !/^\s*(#.*)?$/.test(l) && !/^%/.test(l))) out.push({ text: body.join('\n'), line: start + 1 });
+    };
+    for (let i = 0; i < lines.length; i++) {
+      if (i > start && /^(---|\.\.\.)(\s|$)/.test(lines[i]!)) {
+        flush(i);
+        start = i;
+      }
+    }
+    flush(lines.length);
+    return (this.chunks = out);
+  }
+
+  /** The index-th non-empty document with positions: only that document is parsed again (the whole file when pieces and documents disagree). */
+  private document(index: number): { doc: ParsedDocument; lineCounter: ParseResult['lineCounter']; line: number } | undefined {
+    if (this.docs.has(index)) return this.docs.get(index) ?? undefined;
+    let found: { doc: ParsedDocument; lineCounter: ParseResult['lineCounter']; line: number } | undefined;
+    if (!this.parsed) {
+      const piece = this.pieces()[index];
+      const parsed = piece ? parseYamlDocuments(piece.text) : undefined;
+      const docs = parsed ? nonEmptyDocuments(parsed) : [];
+      if (piece && parsed && !parsed.errors.length && docs.length === 1) found = { doc: docs[0]!, lineCounter: parsed.lineCounter, line: piece.line - 1 };
+      else this.parsed = parseYamlDocuments(this.text);
+    }
+    if (!found && this.parsed) {
+      const d = nonEmptyDocuments(this.parsed)[index];
+      if (d) found = { doc: d, lineCounter: this.parsed.lineCounter, line: 0 };
+    }
+    this.docs.set(index, found ?? null);
+    return found;
+  }
+
+  /** "line:column" of the index-th document, or of `path` inside it when that resolves. */
+  position(index: number, path?: string): { line: number; column: number } {
+    const d = this.document(index);
+    if (!d) return { line: 1, column: 1 };
+    const r = path ? rangeOfPath(d.doc.doc, d.lineCounter, path) : undefined;
+    if (r?.startLine) return { line: r.startLine + d.line, column: r.startColumn };
+    return { line: d.doc.range.startLine + d.line, column: d.doc.range.startColumn };
+  }
+}
 
 export interface SourceDoc {
   file: string;
-  doc: ParsedDocument;
-  parse: ParseResult;
+  source: SourceFile;
+  /** Index among the file's non-empty documents. */
+  index: number;
+}
+
+// Anchors and aliases: left to the yaml package, which limits alias expansion.
+const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][^\s,[\]{}]/m;
+
+/**
+ * The values of every non-empty document, read fast (js-yaml, YAML 1.2 core schema as
+ * the yaml package reads it, no positions), or undefined when that reader refuses the
+ * text or the text uses anchors: the caller then parses with positions, which also words
+ * the errors.
+ */
+function fastValues(text: string): unknown[] | undefined {
+  if (ANCHOR_OR_ALIAS.test(text)) return undefined;
+  try {
+    return loadAllYaml(text, undefined, { schema: CORE_SCHEMA }).filter((v) => v !== null && v !== undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LoadedInput {
@@ -315,15 +466,26 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
         continue;
       }
     }
-    const parsed = parseYamlDocuments(text);
-    if (parsed.errors.length) {
-      for (const e of parsed.errors) w.errors.push(`${display(file)}:${e.line}:${e.column}: ${e.message}`);
-      continue;
+    let values = fastValues(text);
+    let source: SourceFile;
+    if (values) source = new SourceFile(display(file), text);
+    else {
+      const parsed = parseYamlDocuments(text);
+      if (parsed.errors.length) {
+        for (const e of parsed.errors) w.errors.push(`${display(file)}:${e.line}:${e.column}: ${e.message}`);
+        continue;
+      }
+      source = new SourceFile(display(file), text, parsed);
+      values = nonEmptyDocuments(parsed).map((d) => d.value);
     }
-    for (const d of nonEmptyDocuments(parsed)) {
-      const v = d.value;
+    const at = (index: number) => {
+      const p = source.position(index);
+      return `${p.line}:${p.column}`;
+    };
+    for (let index = 0; index < values.length; index++) {
+      const v = values[index];
       if (!v || typeof v !== 'object' || Array.isArray(v)) {
-        w.warnings.push(`${display(file)}:${d.range.startLine}:${d.range.startColumn}: skipping a document that is not a Kubernetes object`);
+        w.warnings.push(`${display(file)}:${at(index)}: skipping a document that is not a Kubernetes object`);
         continue;
       }
       const rec = v as Record<string, unknown>;
@@ -334,10 +496,10 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
       for (const o of normalizeObjects([v])) {
         if (ns && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = ns;
         objects.push(o);
-        sources.set(o, { file: display(file), doc: d, parse: parsed });
+        sources.set(o, { file: display(file), source, index });
       }
       if (!isK8sObject(v) && !(rec.kind as string).endsWith('List')) {
-        w.errors.push(`${display(file)}:${d.range.startLine}:${d.range.startColumn}: ${rec.kind} has no metadata.name`);
+        w.errors.push(`${display(file)}:${at(index)}: ${rec.kind} has no metadata.name`);
       }
     }
   }
@@ -374,31 +536,41 @@ function meshConfigMapIn(objects: readonly K8sObject[]): K8sObject | undefined {
 
 /* ---- output ---- */
 
-function origin(f: Finding, sources: Map<string, SourceDoc>): string {
-  const s = sources.get(f.resource);
-  if (!s) return '';
-  const r = rangeOfPath(s.doc.doc, s.parse.lineCounter, f.path ?? '');
-  const line = f.path && r.startLine ? r.startLine : s.doc.range.startLine;
-  return ` ${s.file}:${line}`;
+/** Where a finding is in the input files: " file:line" (the field's line when its path resolves), or "". */
+export type Locator = (f: Finding) => string;
+
+export function locatorFor(sources: Map<string, SourceDoc>): Locator {
+  const memo = new Map<Finding, string>();
+  return (f) => {
+    let loc = memo.get(f);
+    if (loc !== undefined) return loc;
+    const s = sources.get(f.resource);
+    // Positions are resolved only here, for findings that are reported: the file is parsed again, with positions.
+    loc = s ? ` ${s.file}:${s.source.position(s.index, f.path).line}` : '';
+    memo.set(f, loc);
+    return loc;
+  };
 }
 
-export function formatText(findings: readonly Finding[], sources: Map<string, SourceDoc>, inputs: string): string {
+export function formatText(findings: readonly Finding[], locate: Locator, inputs: string): string {
   if (!findings.length) return `\u2714 No validation issues found when analyzing ${inputs}.\n`;
-  return findings.map((f) => `${f.level} [${f.code}] (${f.resource}${origin(f, sources)}) ${f.message}\n`).join('');
+  return findings.map((f) => `${f.level} [${f.code}] (${f.resource}${locate(f)}) ${f.message}\n`).join('');
+}
+
+function plain(findings: readonly Finding[]): Finding[] {
+  return findings.map((f) => {
+    const o: Finding = { code: f.code, level: f.level, message: f.message, resource: f.resource };
+    if (f.path) o.path = f.path;
+    return o;
+  });
 }
 
 export function formatJson(findings: readonly Finding[]): string {
-  return (
-    JSON.stringify(
-      findings.map((f) => {
-        const o: Finding = { code: f.code, level: f.level, message: f.message, resource: f.resource };
-        if (f.path) o.path = f.path;
-        return o;
-      }),
-      null,
-      2,
-    ) + '\n'
-  );
+  return JSON.stringify(plain(findings), null, 2) + '\n';
+}
+
+export function formatYaml(findings: readonly Finding[]): string {
+  return findings.length ? toYaml(plain(findings)) : '[]\n';
 }
 
 /* ---- cluster ---- */
@@ -406,9 +578,12 @@ export function formatJson(findings: readonly Finding[]): string {
 interface ClusterSnapshot {
   objects: K8sObject[];
   meshConfig?: MeshConfig;
+  /** The context read and its namespace (kubeconfig), when the loader knows them. */
+  context?: string;
+  namespace?: string;
 }
 
-type SnapshotModule = { loadClusterResources?: (ctx: string) => Promise<ClusterSnapshot> };
+type SnapshotModule = { loadClusterResources?: (ctx?: string) => Promise<ClusterSnapshot> };
 
 /** How to load lib/k8s/snapshot.ts; meshboard.mjs passes one that goes through tsx. */
 export type SnapshotLoader = () => Promise<SnapshotModule>;
@@ -424,7 +599,7 @@ function firstLine(e: unknown): string {
   return m.length > 200 ? `${m.slice(0, 197)}...` : m;
 }
 
-async function loadCluster(context: string, load: SnapshotLoader): Promise<ClusterSnapshot> {
+async function loadCluster(context: string | undefined, load: SnapshotLoader): Promise<ClusterSnapshot> {
   let mod: SnapshotModule;
   try {
     mod = await load();
@@ -435,7 +610,7 @@ async function loadCluster(context: string, load: SnapshotLoader): Promise<Clust
   try {
     return await mod.loadClusterResources(context);
   } catch (e) {
-    throw new InputError([`--context ${context}: cannot read the cluster: ${firstLine(e)}`]);
+    throw new InputError([`${context === undefined ? 'the current kubeconfig context' : `--context ${context}`}: cannot read the cluster: ${firstLine(e)}`]);
   }
 }
 
@@ -466,15 +641,29 @@ export async function main(argv: readonly string[], io: Io = defaultIo, loadSnap
   }
   try {
     if (opts.analyzers) resolveAnalyzers(opts.analyzers);
-    if (!opts.files.length && !opts.context) throw new UsageError('nothing to analyze: give files or folders with -f, or a cluster with --context');
+    // As istioctl: the live cluster unless told otherwise; with files, Meshboard reads files only unless asked.
+    const live = opts.context !== undefined || (opts.useKube ?? !opts.files.length);
+    if (!opts.files.length && !live) throw new UsageError('nothing to analyze: give files or folders with -f, or a cluster with --context');
+    if (opts.allNamespaces && opts.namespace) throw new UsageError('-A/--all-namespaces and -n/--namespace exclude each other');
     const input = opts.files.length ? loadInputs(opts.files) : { objects: [], sources: new Map(), files: [], warnings: [] };
     for (const wmsg of input.warnings) io.stderr(`warning: ${wmsg}\n`);
     let objects = input.objects;
     if (opts.namespace) for (const o of objects) if (!o.metadata.namespace && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = opts.namespace;
     let meshConfig: MeshConfig | undefined = opts.meshConfig ? (meshConfigFrom(readYamlFile(opts.meshConfig, 'mesh config')) as MeshConfig) : undefined;
     const meshNetworks = opts.meshNetworks ? (meshConfigFrom(readYamlFile(opts.meshNetworks, 'mesh networks'), 'meshNetworks') as MeshNetworks) : undefined;
-    if (opts.context) {
+    let namespace = opts.allNamespaces ? undefined : opts.namespace;
+    let contextName = opts.context;
+    if (live) {
       const cluster = await loadCluster(opts.context, loadSnapshot);
+      contextName = cluster.context ?? opts.context;
+      if (!opts.allNamespaces) {
+        namespace ??= cluster.namespace || 'default';
+        if (!cluster.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace)) {
+          // istioctl says so and exits 0.
+          io.stderr(`namespace ${JSON.stringify(namespace)} not found\n`);
+          return 0;
+        }
+      }
       const fromFiles = new Set(objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
       objects = [...cluster.objects.filter((o) => !fromFiles.has(`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)), ...objects];
       meshConfig ??= cluster.meshConfig;
@@ -483,20 +672,29 @@ export async function main(argv: readonly string[], io: Io = defaultIo, loadSnap
       const cm = meshConfigMapIn(objects);
       if (cm) meshConfig = meshConfigFrom(cm) as MeshConfig;
     }
-    const findings = analyze(objects, {
-      meshConfig,
-      meshNetworks,
-      analyzers: opts.analyzers,
-      defaultResources: opts.defaultResources && !opts.context,
-    });
     const sources = new Map<string, SourceDoc>();
     for (const [o, s] of input.sources) {
       const n = friendlyName(o);
       if (!sources.has(n)) sources.set(n, s);
     }
-    const what = opts.context ? `cluster context ${opts.context}` : input.files.length === 1 ? (input.files[0] as string) : `${input.files.length} files`;
-    io.stdout(opts.output === 'json' ? formatJson(findings) : formatText(findings, sources, what));
-    return findings.some((f) => f.level === 'Error') ? 1 : 0;
+    const locate = locatorFor(sources);
+    let findings = analyze(objects, {
+      meshConfig,
+      meshNetworks,
+      analyzers: opts.analyzers,
+      defaultResources: opts.defaultResources && !live,
+      // istioctl's rule: the same printed line is one message (file:line included when there is one).
+      dedupeKey: locate,
+    });
+    if (namespace !== undefined) findings = findings.filter((f) => inNamespace(f, namespace));
+    const what = live
+      ? `${opts.allNamespaces || namespace === undefined ? 'all namespaces' : `namespace: ${namespace}`}${contextName ? ` (context ${contextName})` : ''}`
+      : input.files.length === 1
+        ? (input.files[0] as string)
+        : `${input.files.length} files`;
+    const shown = findings.filter((f) => atLeast(f.level, opts.outputThreshold));
+    io.stdout(opts.output === 'json' ? formatJson(shown) : opts.output === 'yaml' ? formatYaml(shown) : formatText(shown, locate, what));
+    return findings.some((f) => atLeast(f.level, opts.failureThreshold)) ? 1 : 0;
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(e.lines.map((l) => `${l}\n`).join(''));
@@ -508,4 +706,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo, loadSnap
     }
     throw e;
   }
+}
+
+/** istioctl's namespace filter: findings on resources of other namespaces go; cluster-scoped ones stay. */
+function inNamespace(f: Finding, namespace: string): boolean {
+  const r = parseResourceName(f.resource);
+  return !r?.namespace || r.namespace === namespace;
 }

@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 /**
- * The meshboard command (package.json "bin"). Plain Node ESM that loads the TypeScript
- * CLI through tsx's API, so `node lib/cli/meshboard.mjs analyze -f dir` works without a
- * build step.
+ * The meshboard command (package.json "bin"). Runs the CLI built as plain JavaScript
+ * (dist/cli, see build.mjs): no TypeScript is compiled at run time, and the Kubernetes
+ * client is loaded only when a live cluster is read. When the build is missing or a
+ * source it was built from changed, it is rebuilt first (once, a fraction of a second).
  */
-import { tsImport } from 'tsx/esm/api';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './build-check.mjs';
 
-const { main } = await tsImport('./analyze.ts', import.meta.url);
-// lib/k8s/snapshot.ts (server-only, another part of Meshboard) is loaded only for --context.
-const loadSnapshot = () => tsImport('../k8s/snapshot.ts', import.meta.url);
+const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli');
+await ensureBuilt();
+const { main } = await import(path.join(dist, 'analyze.mjs'));
+const loadSnapshot = () => import(path.join(dist, 'snapshot.mjs'));
 const io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
 try {
   process.exitCode = await main(process.argv.slice(2), io, loadSnapshot);

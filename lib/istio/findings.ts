@@ -18,8 +18,13 @@ export interface Finding {
 
 export const LEVEL_ORDER: Record<FindingLevel, number> = { Error: 0, Warning: 1, Info: 2 };
 
+/** Plain code-unit order (as istioctl sorts): no locale collation, which is slow to set up and varies by locale. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
-  return LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.resource.localeCompare(b.resource) || a.code.localeCompare(b.code) || (a.path ?? '').localeCompare(b.path ?? '');
+  return LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || cmp(a.resource, b.resource) || cmp(a.code, b.code) || cmp(a.path ?? '', b.path ?? '') || cmp(a.message, b.message);
 }
 
 /** "Kind ns/name" or "Kind name" back into its parts. */

@@ -275,7 +275,7 @@ export async function meshGraph(cache: ClusterCache, params: GraphParams, opts: 
   const resources = meshResourcesOf(cache);
   const built = buildGraph(resources, { namespaces: params.namespaces, versionLabels: params.versionLabels, observed });
   const buildMs = Math.round(performance.now() - t0);
-  const f = clusterFindings(cache);
+  const f = await clusterFindings(cache);
   // A view of some namespaces shows the findings about resources in the namespaces it
   // draws: a shared ingress gateway does not collect every other team's Gateway problems.
   const drawn = new Set(built.nodes.map((n) => n.namespace).filter(Boolean));

@@ -15,7 +15,7 @@ export const runtime = 'nodejs';
 export const GET = route(async (req) => {
   const cache = getClusterCache(contextOf(req));
   await cache.ready();
-  const { findings, ms, revision } = clusterFindings(cache);
+  const { findings, ms, revision } = await clusterFindings(cache);
   return json({ status: cache.getStatus(), findings, ms, revision });
 });
 
@@ -24,5 +24,5 @@ export const POST = mutation(async (req) => {
   const cache = getClusterCache(contextOf(req));
   await cache.ready();
   const { object } = await readJson(req, z.object({ object: k8sObjectSchema }));
-  return json({ findings: findingsForEdit(cache, object as K8sObject) });
+  return json({ findings: await findingsForEdit(cache, object as K8sObject) });
 });

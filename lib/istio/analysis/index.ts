@@ -155,9 +155,33 @@ function suppressed(obj: K8sObject | undefined, code: string): boolean {
   });
 }
 
+/** istioctl's duplicate rule (diag.Messages.SortedDedupedCopy) without positions: level, code, resource, text. */
+export function findingKey(f: Finding): string {
+  return `${f.level} [${f.code}] (${f.resource}) ${f.message}`;
+}
+
 /**
- * Analyze a set of resources. Findings are sorted (level, resource, code, path); each
- * analyzer's output is kept whole (a repeated finding means a repeated problem).
+ * Drop findings equal to an earlier one by findingKey (the first one, with its path,
+ * stays). `refine` tells apart findings that findingKey calls equal (the CLI: their
+ * file:line); it is called only for those, so it may be costly.
+ */
+export function dedupeFindings<T extends Finding>(findings: readonly T[], refine?: (f: T) => string): T[] {
+  const seen = new Map<string, T[]>();
+  const out: T[] = [];
+  for (const f of findings) {
+    const k = findingKey(f);
+    const kept = seen.get(k);
+    if (!kept) seen.set(k, [f]);
+    else if (!refine || kept.some((g) => refine(g) === refine(f))) continue;
+    else kept.push(f);
+    out.push(f);
+  }
+  return out;
+}
+
+/**
+ * Analyze a set of resources. Findings are sorted (level, resource, code, path), with
+ * duplicates removed as istioctl removes them (see AnalyzeOptions.dedupeKey).
  */
 export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {}): Finding[] {
   const originals = new Map<K8sObject, unknown>();
@@ -187,5 +211,5 @@ export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {
     for (const o of input) if (o.metadata.annotations?.['galley.istio.io/analyze-suppress']) byResource.set(friendlyName(o), o);
     if (byResource.size) result = findings.filter((f) => !suppressed(byResource.get(f.resource), f.code));
   }
-  return result.sort(compareFindings);
+  return dedupeFindings(result.sort(compareFindings), options.dedupeKey);
 }

@@ -42,6 +42,14 @@ export interface AnalyzeOptions {
   now?: number;
   /** Honour the galley.istio.io/analyze-suppress annotation (default true). */
   honourSuppressAnnotation?: boolean;
+  /**
+   * Findings with the same level, code, resource and message are one, as istioctl removes
+   * duplicate messages before reporting (e.g. IST0101 "selector not found" from both
+   * gateway analyzers). This tells such findings apart where istioctl would print them
+   * differently: the CLI returns their file:line (istioctl keeps same-text messages on
+   * different lines of a file). Called only for findings that are otherwise equal.
+   */
+  dedupeKey?: (f: Finding) => string;
   /** Called before each analyzer runs and once at the end (with undefined); used by the benchmark to sample memory. */
   onProgress?: (analyzer: string | undefined) => void;
 }

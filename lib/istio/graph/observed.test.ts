@@ -6,7 +6,7 @@ import {
   type ObservedTraffic,
 } from './observed';
 import { parseGraphParams } from './params';
-import { loadFixture } from './test/fixtures';
+import { loadFixture, s5Objects } from './test/fixtures';
 
 const vector = (result: Array<{ metric: Record<string, string>; value: string }>) => ({
   status: 'success',
@@ -148,6 +148,26 @@ describe('merging observed traffic', () => {
     const e = bare.edges.find((x) => x.id === 'observed:svc:default/reviews->ver:default/reviews/v1');
     expect(e?.security).toBeUndefined();
     expect(e?.metrics?.rps).toBe(2);
+  });
+});
+
+describe('observed traffic in ambient (S5)', () => {
+  const r = indexResources(s5Objects({ live: true }));
+  const sample = (workload: string, service: string, dest: string, rps: number) => ({
+    source: { workload, namespace: 'bookinfo' }, destination: { service: `${service}.bookinfo.svc.cluster.local`, serviceNamespace: 'bookinfo', workload: dest, namespace: 'bookinfo' }, protocol: 'http' as const, rps,
+  });
+  const g = buildGraph(r, { namespaces: ['bookinfo'], observed: { window: '5m', samples: [sample('productpage-v1', 'reviews', 'reviews-v1', 9), sample('productpage-v1', 'reviews', 'reviews-v2', 1), sample('bookinfo-gateway-istio', 'productpage', 'productpage-v1', 10)] } });
+  const edge = (id: string) => g.edges.find((e) => e.id === id);
+
+  it('follows the declared route reviews -> reviews-v1 / reviews-v2 with the waypoint-reported traffic', () => {
+    expect(edge('route:svc:bookinfo/reviews->svc:bookinfo/reviews-v1#route:HTTPRoute/bookinfo/reviews/rules[0]/backendRefs[0]')?.metrics?.rps).toBe(9);
+    expect(edge('route:svc:bookinfo/reviews-v1->ver:bookinfo/reviews/v1')?.metrics?.rps).toBe(9);
+    expect(edge('route:svc:bookinfo/reviews->svc:bookinfo/reviews-v2#route:HTTPRoute/bookinfo/reviews/rules[0]/backendRefs[1]')?.metrics?.rps).toBe(1);
+    expect(g.edges.filter((e) => e.kind === 'observed' && e.source === 'svc:bookinfo/reviews')).toEqual([]);
+  });
+
+  it('maps the Gateway API gateway workload to its gateway node', () => {
+    expect(g.edges.find((e) => e.source === 'gw:bookinfo/bookinfo-gateway-istio' && e.target === 'svc:bookinfo/productpage')?.metrics?.rps).toBe(10);
   });
 });
 

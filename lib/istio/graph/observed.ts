@@ -26,7 +26,11 @@
  * maps to the caller node (version/workload/gateway; "unknown" without identity), the
  * service or external node, and the version node. Metrics land on every declared edge
  * between the same two nodes (so parallel route edges of one pair show the same
- * figures); pairs with no declared edge become 'observed' edges. Aggregating samples
+ * figures); pairs with no declared edge become 'observed' edges. Traffic from a service
+ * to a workload that a declared route sends through another Service (a Gateway API mesh
+ * route: reviews -> reviews-v1 -> reviews v1) lands on that route's two edges. Ambient
+ * traffic is reported by ztunnel (TCP) and by waypoints (HTTP, reporter="waypoint",
+ * preferred like the destination's report). Aggregating samples
  * sums rates and takes the largest p95 (an upper bound). Nodes seen only in telemetry
  * are created with observedOnly: true.
  */
@@ -240,8 +244,10 @@ export function mergeObserved(graph: MeshGraph, traffic: ObservedTraffic, resour
   const extAddresses: Array<{ block: string; id: string }> = [];
   for (const n of graph.nodes) {
     if (n.kind === 'version' || n.kind === 'workload') for (const w of n.workloads) byWorkload.set(`${n.namespace}/${w.name}`, n.id);
+    else if (n.kind === 'waypoint') byWorkload.set(`${n.namespace}/${n.workload?.name ?? n.name}`, n.id);
     else if (n.kind === 'gateway') {
       if (n.workload && n.namespace) byWorkload.set(`${n.namespace}/${n.workload.name}`, n.id);
+      else if (n.api === 'gateway-api' && n.namespace) byWorkload.set(`${n.namespace}/${n.label}`, n.id);
       else if (!n.resolved && n.identity.assumed && n.identity.namespace) {
         const k = `${n.identity.namespace}/${n.label}`;
         if (!byWorkload.has(k)) byWorkload.set(k, n.id);
@@ -363,10 +369,21 @@ export function mergeObserved(graph: MeshGraph, traffic: ObservedTraffic, resour
     if (l) l.push(e);
     else declaredByPair.set(k, [e]);
   }
+  // Service -> Service routes (mesh routes to per-version Services), by their source.
+  const viaRoutes = new Map<string, GraphEdge[]>();
+  for (const e of edges) {
+    if (e.kind !== 'route' || !e.target.startsWith('svc:')) continue;
+    viaRoutes.set(e.source, [...(viaRoutes.get(e.source) ?? []), e]);
+  }
   const annotator = resources ? createAnnotator(resources, nodes) : undefined;
   for (const [key, p] of pairs) {
     const metrics = toMetrics(p.acc);
-    const declared = declaredByPair.get(key);
+    let declared = declaredByPair.get(key);
+    if (!declared && p.source.startsWith('svc:')) {
+      const hops = (viaRoutes.get(p.source) ?? []).filter((r) => (nodes.get(r.target) as ServiceNode | undefined)?.versions.includes(p.target));
+      const second = hops.flatMap((r) => declaredByPair.get(`${r.target}\u0000${p.target}`) ?? []);
+      if (hops.length && second.length) declared = [...hops, ...second];
+    }
     if (declared) {
       for (const e of declared) {
         e.observed = true;

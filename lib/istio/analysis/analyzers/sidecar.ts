@@ -35,13 +35,13 @@ export const sidecarSelectorAnalyzer: Analyzer = {
       const sel = workloadSelector(s);
       if (sel === undefined || Object.keys(sel).length === 0) {
         if (namespaceInAmbient(ctx.namespaceLabels(nsOf(s)))) {
-          out.push(ctx.finding('IST0167', s, [`namespace ${nsOf(s)} is in ambient mode, and Sidecar resources only configure sidecar proxies`]));
+          out.push(ctx.finding('IST0167', s, ['namespace is in ambient mode, the policy has no impact']));
         }
         continue;
       }
       const hits = matched.get(s) ?? [];
       if (hits.length > 0 && hits.every((w) => workloadInAmbient(ctx, w))) {
-        out.push(ctx.finding('IST0167', s, ['the workloads it selects are in ambient mode, and Sidecar resources only configure sidecar proxies'], 'spec/workloadSelector'));
+        out.push(ctx.finding('IST0167', s, ['selected workload is in ambient mode, the policy has no impact'], 'spec/workloadSelector'));
       }
     }
     return out;

@@ -169,8 +169,8 @@ export const destinationRuleAnalyzer: Analyzer = {
           out.push(ctx.finding('IST0101', vs, [label, `${d.host}+${d.subset}`], `${d.destPath}/subset`));
         }
       };
-      for (const d of routeDestinations(vs)) check(d, 'host+subset');
-      for (const d of mirrorDestinations(vs)) check(d, 'mirror+subset');
+      for (const d of routeDestinations(vs)) check(d, 'host+subset in destinationrule');
+      for (const d of mirrorDestinations(vs)) check(d, 'mirror+subset in destinationrule');
     }
     return out;
   },

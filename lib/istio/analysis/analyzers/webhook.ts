@@ -99,16 +99,27 @@ function isIpAddress(host: string): boolean {
   return /^(\d{1,3}\.){3}\d{1,3}$/.test(host) || (host.includes(':') && /^[0-9a-fA-F:.]+$/.test(host)) || /^\[[0-9a-fA-F:.]+\]$/.test(host);
 }
 
-function urlHost(url: string): string | undefined {
-  const m = url.trim().match(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/(\[[^\]]+\]|[^/:?#]+)/);
-  return m ? m[1] : undefined;
+/**
+ * Go's url.Parse(u).Hostname(): the host of "scheme://[userinfo@]host[:port]/...", without
+ * brackets; "" when there is no authority; undefined where url.Parse fails (control
+ * characters, a bad %-escape, a space in the host).
+ */
+function goUrlHostname(url: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(url) || /%(?![0-9a-fA-F]{2})/.test(url)) return undefined;
+  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)/.exec(url);
+  if (!m) return '';
+  const authority = m[1]!.slice(m[1]!.lastIndexOf('@') + 1);
+  if (/\s/.test(authority)) return undefined;
+  if (authority.startsWith('[')) {
+    const end = authority.indexOf(']');
+    return end < 0 ? undefined : authority.slice(1, end);
+  }
+  const colon = authority.lastIndexOf(':');
+  return colon < 0 ? authority : authority.slice(0, colon);
 }
 
-/**
- * The webhooks of a remote cluster served by an external control plane are reached by URL.
- * istioctl also resolves each host name with DNS; an offline, pure engine cannot, so that
- * part of the check is not done here.
- */
+/** The webhooks of a remote cluster served by an external control plane are reached by URL (upstream externalcontrolplane.go). */
 export const externalControlPlaneAnalyzer: Analyzer = {
   name: 'externalcontrolplane.ExternalControlPlaneAnalyzer',
   description: 'Checks that the remote IstioOperator resources reference an external control plane',
@@ -118,32 +129,19 @@ export const externalControlPlaneAnalyzer: Analyzer = {
       ...ctx.core('ValidatingWebhookConfiguration').filter((c) => c.metadata.name.startsWith('istio-validator') || c.metadata.name === 'istiod-default-validator'),
       ...ctx.core('MutatingWebhookConfiguration').filter((c) => c.metadata.name.startsWith('istio-sidecar-injector')),
     ];
-    const usesUrls = (c: K8sObject) => asArray(c.webhooks).some((h) => {
-      const cc = asRecord(asRecord(h).clientConfig);
-      return 'url' in cc && !cc.service;
-    });
-    // Only a remote cluster (webhooks reach istiod by URL, not by in-cluster Service) is checked.
-    if (!configs.some(usesUrls)) return [];
     const out: Finding[] = [];
+    // As upstream's reportWebhookURL, for every hook of every matching configuration.
     for (const c of configs) {
       for (const h of asArray(c.webhooks)) {
         const hr = asRecord(h);
         const cc = asRecord(hr.clientConfig);
-        if (cc.service) continue;
-        const url = str(cc.url);
         const name = str(hr.name);
-        if (!url) {
-          out.push(ctx.finding('IST0163', c, ['', name, `The webhook (${name}) does not contain a URL.`], 'webhooks'));
-          break;
-        }
-        const host = urlHost(url);
-        if (!host) {
-          out.push(ctx.finding('IST0163', c, [url, name, `Unable to parse the domain from the URL (${url}).`], 'webhooks'));
-          break;
-        }
-        if (isIpAddress(host)) {
-          out.push(ctx.finding('IST0164', c, [host, name], 'webhooks'));
-          break;
+        if (typeof cc.url === 'string') {
+          const host = goUrlHostname(cc.url);
+          if (host === undefined) out.push(ctx.finding('IST0163', c, [cc.url, name, 'was provided in an invalid format'], 'webhooks'));
+          else if (isIpAddress(host)) out.push(ctx.finding('IST0164', c, [cc.url, name], 'webhooks'));
+        } else if (!cc.service) {
+          out.push(ctx.finding('IST0163', c, ['', name, 'is blank'], 'webhooks'));
         }
       }
     }

@@ -158,7 +158,7 @@ export const portNameAnalyzer: Analyzer = {
         const ok = portProtocolSupported(port, name, str(r.protocol), r.appProtocol === undefined ? undefined : str(r.appProtocol));
         if (ok && !(name === 'tcp' && externalName)) return;
         if (externalName) out.push(ctx.finding('IST0150', s, [], `spec/ports[${i}]/name`));
-        else out.push(ctx.finding('IST0118', s, [name, port, r.targetPort === undefined ? '' : String(r.targetPort)], `spec/ports[${i}]`));
+        else out.push(ctx.finding('IST0118', s, [name, port, r.targetPort === undefined ? '0' : String(r.targetPort)], `spec/ports[${i}]`));
       });
     }
     return out;
