@@ -12,6 +12,7 @@ import { unreachableRules } from './analyzers/schema';
 import { certificateProblem } from './analyzers/x509';
 import { HostRegistry } from './registry';
 import { generateMesh, runAnalysisBenchmark } from './bench';
+import { mutatedVariants } from './test/fuzz';
 
 const o = (apiVersion: string, kind: string, name: string, namespace: string | undefined, spec: unknown, extra: Partial<K8sObject> = {}): K8sObject =>
   ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}), ...(extra.metadata ?? {}) }, spec, ...extra }) as K8sObject;
@@ -234,22 +235,7 @@ describe('malformed input', () => {
       if (!f.endsWith('.yaml')) continue;
       for (const d of nonEmptyDocuments(parseYamlDocuments(readFileSync(new URL(f, dir), 'utf8')))) docs.push(d.value);
     }
-    let seed = 11;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-    const weird: unknown[] = [null, 0, -1, '', 'x', true, [], {}, [null], { a: null }, 1.5];
-    const mutate = (v: unknown, depth = 0): unknown => {
-      if (v && typeof v === 'object') {
-        const keys = Object.keys(v);
-        if (!keys.length) return v;
-        const k = keys[Math.floor(rnd() * keys.length)] as string;
-        const copy = (Array.isArray(v) ? [...v] : { ...v }) as Record<string, unknown>;
-        copy[k] = rnd() < 0.3 || depth > 6 ? weird[Math.floor(rnd() * weird.length)] : mutate((v as Record<string, unknown>)[k], depth + 1);
-        return copy;
-      }
-      return weird[Math.floor(rnd() * weird.length)];
-    };
-    for (let i = 0; i < 40; i++) {
-      const objs = docs.map((d) => (rnd() < 0.5 ? mutate(mutate(d)) : d));
+    for (const objs of mutatedVariants(docs, { seed: 11, iterations: 40, rate: 0.5 })) {
       expect(() => analyze(objs)).not.toThrow();
     }
   }, 120_000); // hundreds of analyses: seconds on a busy machine, not a timing test

@@ -12,6 +12,7 @@ import { friendlyName, isK8sObject } from '../resources';
 import type { K8sObject } from '../types';
 import { AnalysisContext, defaultResources } from './context';
 import type { Analyzer, AnalyzeOptions } from './types';
+import { ambientAnalyzers } from './analyzers/ambient';
 import { annotationAnalyzers } from './analyzers/annotations';
 import { authzAnalyzers } from './analyzers/authz';
 import { clusterAnalyzers } from './analyzers/cluster';
@@ -19,6 +20,7 @@ import { deprecationAnalyzers } from './analyzers/deprecation';
 import { destinationRuleAnalyzers } from './analyzers/destinationrule';
 import { envoyFilterAnalyzers } from './analyzers/envoyfilter';
 import { gatewayAnalyzers } from './analyzers/gateway';
+import { gatewayApiAnalyzers } from './analyzers/gatewayapi';
 import { injectionAnalyzers } from './analyzers/injection';
 import { meshboardAnalyzers } from './analyzers/meshboard';
 import { mtlsAnalyzers } from './analyzers/mtls';
@@ -53,6 +55,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   ...schemaAnalyzers,
   ...mtlsAnalyzers,
   ...meshboardAnalyzers,
+  ...gatewayApiAnalyzers,
+  ...ambientAnalyzers,
 ];
 
 const byName = new Map<string, Analyzer>();

@@ -2,11 +2,14 @@
  * Who is in the mesh as istioctl's analyzers read it (pkg/config/analysis/analyzers/util/in_mesh.go).
  * These deliberately mirror istioctl's simplified reading, so IST findings match
  * istioctl's; the console's own decisions (graph, forms, Overview, MB checks) come from
- * the data-plane model in lib/istio/dataplane.ts, whose label names these share. Pure.
+ * the data-plane model in lib/istio/dataplane.ts, whose label names these share. The one
+ * exception is a controller template standing for pods that are not in the input (files):
+ * the model predicts whether istio-cni would capture them. Pure.
  */
 import type { AnalysisContext, Labels, Workload } from './context';
 import { asArray, asRecord, str } from './context';
 import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT } from '../dataplane';
+import { workloadDataPlaneOf } from './models';
 
 export { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT };
 
@@ -18,6 +21,7 @@ export function hasIstioProxy(w: Workload): boolean {
   return false;
 }
 
+/** util.NamespaceInAmbientMode. */
 export function namespaceInAmbient(labels: Labels | undefined): boolean {
   if (!labels) return false;
   if (labels[INJECTION_LABEL] === 'enabled') return false;
@@ -25,11 +29,15 @@ export function namespaceInAmbient(labels: Labels | undefined): boolean {
   return labels[DATAPLANE_MODE_LABEL] === 'ambient';
 }
 
+/**
+ * util.PodInAmbientMode for a Pod (istio-cni's annotation ambient.istio.io/redirection=enabled);
+ * for a controller template, whether the data-plane model predicts its pods are captured.
+ */
 export function workloadInAmbient(ctx: AnalysisContext, w: Workload): boolean {
   if (w.annotations[AMBIENT_REDIRECTION] === 'enabled') return true;
-  // A controller template in an ambient namespace will be enrolled (its pods get the annotation).
-  if (!w.isPod && !hasIstioProxy(w) && w.labels[DATAPLANE_MODE_LABEL] !== 'none') return namespaceInAmbient(ctx.namespaceLabels(w.namespace));
-  return false;
+  if (w.isPod) return false;
+  const d = workloadDataPlaneOf(ctx, w);
+  return !d.proxy && d.mode === 'ambient';
 }
 
 /** util.PodInMesh: has a proxy, asks for one, or lives in an injected (or ambient) namespace. */

@@ -202,8 +202,11 @@ export const gatewayAnalyzer: Analyzer = {
         }
         const ref = shortOrFullName(ns, gwName);
         const gw = ctx.find('networking.istio.io', 'Gateway', ref.namespace, ref.name);
-        if (!gw) out.push(ctx.finding('IST0101', vs, ['gateway', gwName], path));
-        if (!vsHostInGateway(gw, hosts, ns)) {
+        // A Gateway API Gateway may be bound too; its listener hostnames are checked instead
+        // (istioctl's GatewayAnalyzer since istio/istio#60776, test case virtualServiceKubernetesGateways).
+        const k8sGw = gw ? undefined : ctx.find('gateway.networking.k8s.io', 'Gateway', ref.namespace, ref.name);
+        if (!gw && !k8sGw) out.push(ctx.finding('IST0101', vs, ['gateway', gwName], path));
+        if (k8sGw ? !vsHostInKubernetesGateway(k8sGw, hosts) : !vsHostInGateway(gw, hosts, ns)) {
           out.push(ctx.finding('IST0132', vs, [hosts, objFullName(vs), fullNameString(ref)], path));
         }
       });
@@ -222,6 +225,13 @@ export function gatewayHostsFor(gw: K8sObject, vsNamespace: string): string[] {
     out.push(...gatewayHostsForNamespace(hosts, gwNs, vsNamespace));
   }
   return out;
+}
+
+/** vsHostInKubernetesGateway: a listener without hostname takes any host; otherwise one listener hostname must match a VirtualService host. */
+function vsHostInKubernetesGateway(gw: K8sObject, vsHosts: readonly string[]): boolean {
+  const hostnames = asArray(specOf(gw).listeners).map((l) => str(asRecord(l).hostname));
+  if (hostnames.some((h) => h === '')) return true;
+  return hostnames.some((gh) => vsHosts.some((vh) => hostsOverlap(gh, vh)));
 }
 
 function vsHostInGateway(gw: K8sObject | undefined, vsHosts: readonly string[], vsNs: string): boolean {
