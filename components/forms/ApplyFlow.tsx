@@ -24,7 +24,7 @@ import { friendlyName } from '@/lib/istio/resources';
 import type { K8sObject } from '@/lib/istio/types';
 import { toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
-import { resourceHref } from '@/components/resources/links';
+import { resourcePageHref as resourceHref } from '@/lib/istio/address';
 import { currentPhase, isVoid, lockOf, outcomeUnknown, writesFingerprint, type AppliedWrite, type Phase } from './applyPhase';
 import { useFormLock } from './lock';
 import s from './forms.module.css';

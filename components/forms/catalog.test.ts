@@ -17,7 +17,7 @@ describe('where a write goes', () => {
   const obj = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: 'x' } });
   it('resolves Istio kinds from /api/kinds (keeping the object version) and the core types the forms write', () => {
     expect(typeOfObject(obj('networking.istio.io/v1beta1', 'VirtualService'), kinds)).toEqual({ group: 'networking.istio.io', version: 'v1beta1', plural: 'virtualservices' });
-    expect(typeOfObject(obj('v1', 'Namespace'), kinds)).toEqual({ group: 'core', version: 'v1', plural: 'namespaces' });
+    expect(typeOfObject(obj('v1', 'Namespace'), kinds)).toEqual({ group: '', version: 'v1', plural: 'namespaces' });
     expect(typeOfObject(obj('apps/v1', 'Deployment'), kinds)).toEqual({ group: 'apps', version: 'v1', plural: 'deployments' });
     expect(typeOfObject(obj('security.istio.io/v1', 'PeerAuthentication'), kinds)).toBeUndefined();
   });

@@ -129,7 +129,7 @@ export function meshScopeFor(job: FormJob, t: FormTarget): MeshScope {
 /** Where the resources API serves an object's kind: Istio kinds from /api/kinds, plus the core types the forms write. */
 export function typeOfObject(o: K8sObject, kinds: readonly KindSummary[]): TypeRef | undefined {
   const { group, version } = parseApiVersion(o.apiVersion);
-  if (group === '' && o.kind === 'Namespace') return { group: 'core', version, plural: 'namespaces' };
+  if (group === '' && o.kind === 'Namespace') return { group: '', version, plural: 'namespaces' };
   if (group === 'apps' && o.kind === 'Deployment') return { group: 'apps', version, plural: 'deployments' };
   const k = kinds.find((x) => x.group === group && x.kind === o.kind);
   return k ? { group, version, plural: k.plural } : undefined;

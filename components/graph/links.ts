@@ -1,20 +1,16 @@
 /** Links from the graph to the editor (the resources behind a node or edge) and to the forms. Pure. */
 import { formHref } from '@/components/forms/catalog';
-import { resourceHref } from '@/components/resources/links';
-import { parseResourceName } from '@/lib/istio/findings';
+import { resourceNameHref, type ServedKind } from '@/lib/istio/address';
 import type { GraphEdge, GraphNode, ResourceRef } from '@/lib/istio/graph/types';
-import { kindInfo } from '@/lib/istio/kinds';
 
 /**
- * "VirtualService ns/name" -> /config/networking.istio.io/v1/virtualservices/ns/name (undefined for unknown kinds).
- * A ResourceRef's group tells Gateway API "Gateway ns/name" from Istio's.
+ * "VirtualService ns/name" -> /config/networking.istio.io/v1/virtualservices/ns/name (undefined for unknown kinds),
+ * in the version the cluster serves when its kinds are given. A ResourceRef's group tells
+ * Gateway API "Gateway ns/name" from Istio's.
  */
-export function refHref(ref: string | ResourceRef, group?: string): string | undefined {
-  const r = parseResourceName(typeof ref === 'string' ? ref : ref.resource);
+export function refHref(ref: string | ResourceRef, group?: string, kinds?: readonly ServedKind[]): string | undefined {
   const g = typeof ref === 'string' ? group : ref.group ?? group;
-  const info = r && kindInfo(r.kind, g);
-  if (!r || !info) return undefined;
-  return resourceHref({ group: info.group, version: info.versions[0] ?? 'v1', plural: info.plural, namespace: info.namespaced ? r.namespace : undefined, name: r.name });
+  return resourceNameHref(typeof ref === 'string' ? ref : ref.resource, { group: g, kinds });
 }
 
 export interface FormLink {

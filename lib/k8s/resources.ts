@@ -4,6 +4,7 @@
  */
 import 'server-only';
 import type { K8sObject } from '../istio/types';
+import { groupOfSegment } from '../istio/address';
 import { apiVersionOf } from '../istio/kinds';
 import { deepEqual } from '../istio/util';
 import type { ClusterCache } from './cache';
@@ -52,7 +53,7 @@ export function checkCoreChange(t: ResolvedType, live: K8sObject | undefined, bo
 
 /** Resolve "group/version/plural" against what the cluster serves. Throws 404 when unknown. */
 export function resolveType(cache: ClusterCache, group: string, version: string, plural: string): ResolvedType {
-  const g = group === 'core' ? '' : group;
+  const g = groupOfSegment(group);
   const core = CORE_TYPES.find((t) => t.group === g && t.plural === plural);
   if (core) {
     if (core.version !== version) throw new KubeApiError(404, 'NotFound', `${plural} is served as ${apiVersionOf(g, core.version)}, not ${apiVersionOf(g, version)}`);
@@ -205,7 +206,7 @@ export async function checkAccess(context: string, a: AccessCheck): Promise<{ al
   const out = await kubeRequest<{ status?: { allowed?: boolean; denied?: boolean; reason?: string } }>(kc, {
     method: 'POST',
     path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: a.verb, group: a.group === 'core' ? '' : a.group, resource: a.resource, namespace: a.namespace, name: a.name } } },
+    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: a.verb, group: groupOfSegment(a.group), resource: a.resource, namespace: a.namespace, name: a.name } } },
   });
   return { allowed: !!out.status?.allowed, reason: out.status?.reason };
 }
