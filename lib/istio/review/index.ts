@@ -2,3 +2,4 @@
 export * from './diff';
 export * from './report';
 export { graphDiffSvg } from './svg';
+export * from './proposal';
