@@ -1,6 +1,7 @@
 /** Request schemas and response types of /api/proposals/**. */
 import { z } from 'zod';
 import type { Finding } from '../istio/findings';
+import type { K8sObject } from '../istio/types';
 import type { FindingsDiff, GraphDiff, ResourceChange } from '../istio/review/diff';
 import type { ChangeProposal, StaleChange, WriteResult } from '../istio/review/proposal';
 import { k8sObjectSchema } from './api';
@@ -9,7 +10,11 @@ export const changeInputSchema = z.object({
   action: z.enum(['create', 'update', 'delete']),
   object: k8sObjectSchema,
 });
-export type ChangeInput = z.infer<typeof changeInputSchema>;
+/** A change as the browser sends it (the schema above checks its shape). */
+export interface ChangeInput {
+  action: 'create' | 'update' | 'delete';
+  object: K8sObject;
+}
 
 export const createProposalSchema = z.object({
   title: z.string().trim().min(1, 'a title is required').max(200),

@@ -1,5 +1,5 @@
 /** /api/proposals: GET the context's change proposals, POST creates one (title, description, changes). */
-import { createProposalSchema } from '@/lib/contracts/proposals';
+import { createProposalSchema, type ChangeInput } from '@/lib/contracts/proposals';
 import { createProposal, listProposals } from '@/lib/server/proposals';
 import { contextOf, json, mutation, readJson, route } from '@/lib/server/http';
 
@@ -10,5 +10,5 @@ export const GET = route(async (req) => json(await listProposals(req, contextOf(
 
 export const POST = mutation(async (req) => {
   const body = await readJson(req, createProposalSchema);
-  return json({ proposal: await createProposal(req, contextOf(req), body) }, { status: 201 });
+  return json({ proposal: await createProposal(req, contextOf(req), { ...body, changes: body.changes as ChangeInput[] }) }, { status: 201 });
 });
