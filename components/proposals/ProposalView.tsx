@@ -17,9 +17,8 @@ import {
 import { useLinkParams, useSelectedContext } from '@/lib/client/selection';
 import type { ApplyResponse, ExportFormat, ExportResponse, ProposalResponse } from '@/lib/contracts/proposals';
 import { editText } from '@/lib/istio/editor/display';
-import { threeWayMerge } from '@/lib/istio/editor/merge';
 import type { Finding } from '@/lib/istio/findings';
-import { changeId, type ProposalChange } from '@/lib/istio/review/proposal';
+import { changeId, mergeForRebase, type ProposalChange } from '@/lib/istio/review/proposal';
 import { ConflictView } from '@/components/editor/ConflictView';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { StateBadge } from './StateBadge';
@@ -109,7 +108,7 @@ export function ProposalView({ name }: { name: string }) {
           {d.stale.map((s) => {
             const c = spec.changes.find((x) => changeId(x) === s.id);
             if (!c || !s.current || !c.base || !c.object) return null;
-            const conflicts = threeWayMerge(c.base, s.current, c.object).conflicts;
+            const conflicts = mergeForRebase(c.base, s.current, c.object).conflicts;
             return (
               <div key={s.id} className="card" style={{ marginBottom: 12 }}>
                 <h3>{s.resource}</h3>

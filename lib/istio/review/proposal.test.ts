@@ -91,3 +91,24 @@ describe('exports', () => {
     expect(files.map((f) => f.path)).toContain('patches/shop-virtualservice-user-service-vs.yaml');
   });
 });
+
+describe('rebase of S4 90/10 over a teammate timeout on the same route', () => {
+  it('keeps the timeout on http[0] and the proposed weights', () => {
+    const base = vs('10', 100);
+    delete (base.spec as { http: Array<{ route: Array<{ weight?: number }> }> }).http[0]!.route[0]!.weight;
+    const mine = structuredClone(base);
+    (mine.spec as { http: Array<{ route: unknown[] }> }).http[0]!.route = [
+      { destination: { host: 'user-service', subset: 'stable' }, weight: 90 },
+      { destination: { host: 'user-service', subset: 'canary' }, weight: 10 },
+    ];
+    const current = structuredClone(base);
+    current.metadata.resourceVersion = '15';
+    (current.spec as { http: Array<Record<string, unknown>> }).http[0]!.timeout = '7s';
+    const { change, conflicts } = rebaseChange(makeChange('update', mine, base), current);
+    expect(conflicts).toEqual([]);
+    expect((change.object!.spec as { http: unknown[] }).http[0]).toEqual({
+      route: [{ destination: { host: 'user-service', subset: 'stable' }, weight: 90 }, { destination: { host: 'user-service', subset: 'canary' }, weight: 10 }],
+      timeout: '7s',
+    });
+  });
+});

@@ -7,7 +7,9 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { editText } from '../editor/display';
-import { threeWayMerge, type MergeConflict } from '../editor/merge';
+import type { MergeConflict } from '../editor/merge';
+import { deepEqual } from '../util';
+import { formatPath, type FieldPath } from '../yaml';
 import { friendlyName, resourceId } from '../resources';
 import type { K8sObject } from '../types';
 import { toYaml } from '../yaml';
@@ -170,9 +172,46 @@ export function rebaseChange(c: ProposalChange, current: K8sObject): { change: P
     const object = { ...c.object!, metadata: { ...c.object!.metadata, resourceVersion: current.metadata.resourceVersion } };
     return { change: { ...c, action: 'update', base, baseResourceVersion: current.metadata.resourceVersion, object }, conflicts: [] };
   }
-  const { merged, conflicts } = threeWayMerge<K8sObject>(c.base, base, c.object);
+  const { merged, conflicts } = mergeForRebase(c.base, base, c.object);
   const object = { ...merged, metadata: { ...merged.metadata, resourceVersion: current.metadata.resourceVersion } };
   return { change: { ...c, base, baseResourceVersion: current.metadata.resourceVersion, object }, conflicts };
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const SERVER_META = new Set(['resourceVersion', 'managedFields', 'generation', 'uid', 'creationTimestamp', 'selfLink']);
+
+/**
+ * Three-way merge for a rebase (base = what the change started from, current = live,
+ * mine = proposed). Objects merge key by key; lists of the same length on all three
+ * sides merge item by item (a teammate's timeout on http[0] and the proposal's weights
+ * in http[0].route both survive); anything both sides changed differently is a conflict
+ * that keeps the proposed value. Server-owned metadata comes from current.
+ */
+export function mergeForRebase(base: K8sObject, current: K8sObject, mine: K8sObject): { merged: K8sObject; conflicts: MergeConflict[] } {
+  const conflicts: MergeConflict[] = [];
+  const merge = (b: unknown, c: unknown, m: unknown, path: FieldPath): unknown => {
+    if (deepEqual(m, b)) return c;
+    if (deepEqual(c, b) || deepEqual(c, m)) return m;
+    if (isObj(c) && isObj(m) && (isObj(b) || b === undefined)) {
+      const bo = (b ?? {}) as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const k of new Set([...Object.keys(c), ...Object.keys(m), ...Object.keys(bo)])) {
+        if (path.length === 1 && path[0] === 'metadata' && SERVER_META.has(k)) {
+          if (c[k] !== undefined) out[k] = c[k];
+          continue;
+        }
+        const v = merge(bo[k], c[k], m[k], [...path, k]);
+        if (v !== undefined) out[k] = v;
+      }
+      return out;
+    }
+    if (Array.isArray(b) && Array.isArray(c) && Array.isArray(m) && b.length === c.length && c.length === m.length) {
+      return m.map((x, i) => merge(b[i], c[i], x, [...path, i]));
+    }
+    conflicts.push({ path: formatPath(path), base: b, current: c, mine: m });
+    return m;
+  };
+  return { merged: merge(base, current, mine, []) as K8sObject, conflicts };
 }
 
 /** Review state after a review: the latest verdict of each reviewer counts; any request for changes wins. */
