@@ -94,6 +94,7 @@ export function ProposalView({ name }: { name: string }) {
       </div>
       {spec.description && <p>{spec.description}</p>}
       {error !== null && <ErrorBox error={error} />}
+      {rebaseNote && <div className="banner info" data-testid="rebase-note">{rebaseNote}</div>}
 
       {d.stale.length > 0 && (
         <section data-testid="stale-panel">
@@ -104,7 +105,6 @@ export function ProposalView({ name }: { name: string }) {
             ))}
             Applying now would be refused for these resources; nothing would be overwritten. {mine ? 'Rebase to carry the proposed change onto what is live now.' : 'The author can rebase it.'}
           </div>
-          {rebaseNote && <div className="banner info" data-testid="rebase-note">{rebaseNote}</div>}
           {d.stale.map((s) => {
             const c = spec.changes.find((x) => changeId(x) === s.id);
             if (!c || !s.current || !c.base || !c.object) return null;
