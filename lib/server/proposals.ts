@@ -6,6 +6,7 @@
  * apply (in order, each with its base resourceVersion: a moved base is a 409, never an
  * overwrite) and export for GitOps. Server-only.
  */
+import 'server-only';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { parseApiVersion } from '../istio/kinds';
 import {
@@ -23,7 +24,7 @@ import type { ClusterCache } from '../k8s/cache';
 import { CORE_TYPES } from '../k8s/discovery';
 import { KubeApiError } from '../k8s/errors';
 import { kubeConfigFor } from '../k8s/kubeconfig';
-import { getClusterCache } from '../k8s/registry';
+import { getClusterCache } from '../k8s/caches';
 import { kubeRequest } from '../k8s/request';
 import { checkAccess, createResource, deleteResource, getResource, replaceResource, resolveType, type ResolvedType } from '../k8s/resources';
 import { whoami } from './whoami';

@@ -4,6 +4,7 @@
  * server sees it (SelfSubjectReview). The one place to swap for the signed-in session's
  * identity once sessions exist (issue 10). Server-only.
  */
+import 'server-only';
 import { kubeConfigFor } from '../k8s/kubeconfig';
 import { kubeRequest } from '../k8s/request';
 
