@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Finding } from '../istio/findings';
 import type { K8sObject } from '../istio/types';
-import type { FindingsDiff, GraphDiff, ResourceChange } from '../istio/review/diff';
+import type { MeshReview } from '../istio/review/diff';
 import type { ChangeProposal, StaleChange, WriteResult } from '../istio/review/proposal';
 import { k8sObjectSchema } from './api';
 
@@ -45,15 +45,8 @@ export interface ProposalsResponse {
   me: string;
 }
 
-export interface ProposalReviewView {
-  resources: ResourceChange[];
-  namespaces: string[];
-  graph: GraphDiff;
-  findings: FindingsDiff;
-  decisions: string[];
-  routes: string[];
-  svg?: string;
-}
+/** The review of a proposal as the page shows it: the mesh review without the two whole graphs, plus the SVG of what changes. */
+export type ProposalReviewView = Omit<MeshReview, 'before' | 'after'> & { svg?: string };
 
 export interface ProposalResponse {
   proposal: ChangeProposal;
