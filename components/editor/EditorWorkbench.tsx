@@ -29,6 +29,7 @@ import { ErrorBox } from '@/components/ui/ErrorBox';
 import { groupSegment, objectKeyOf, resourcePageHref as resourceHref } from '@/lib/istio/address';
 import { ConflictView } from './ConflictView';
 import { ProblemsPanel } from './ProblemsPanel';
+import { ProposeButton } from '@/components/proposals/ProposeButton';
 
 const MonacoYamlEditor = dynamic(() => import('./MonacoYamlEditor'), { ssr: false, loading: () => <div className="empty">Loading editor…</div> });
 const YamlDiff = dynamic(() => import('./MonacoYamlEditor').then((m) => m.YamlDiff), { ssr: false, loading: () => <div className="empty">Loading diff…</div> });
@@ -394,6 +395,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
                   <button className="primary" onClick={apply} disabled={readOnly || busy !== ''} data-testid="apply-button">
                     {busy === 'apply' ? 'Applying…' : isEdit ? 'Apply' : 'Create'}
                   </button>
+                  <ProposeButton context={context} disabled={readOnly || busy !== ''} getChanges={() => { const { v, obj } = current(); return v.blocking || !obj ? undefined : [{ action: isEdit ? 'update' : 'create', object: obj }]; }} />
                   <button onClick={() => setPhase({ kind: 'edit' })}>Back to editing</button>
                 </>
               )}

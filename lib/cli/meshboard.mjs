@@ -11,7 +11,10 @@ import { ensureBuilt } from './build-check.mjs';
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli');
 await ensureBuilt();
-const { main } = await import(path.join(dist, 'analyze.mjs'));
+const review = process.argv[2] === 'review';
+const { main } = review
+  ? await import(path.join(dist, 'review.mjs')).then((m) => ({ main: m.reviewMain }))
+  : await import(path.join(dist, 'analyze.mjs'));
 const loadSnapshot = () => import(path.join(dist, 'snapshot.mjs'));
 const io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
 try {
