@@ -27,12 +27,12 @@
  * several pages do not each wait for a slow Prometheus.
  */
 import type { GraphResponse, PrometheusStatus } from '../contracts/graph';
-import { attachFindings, buildGraph, buildObservedQueries, observedFromPrometheus, type GraphParams, type ObservedTraffic } from '../istio/graph';
+import { buildGraph, buildObservedQueries, observedFromPrometheus, type GraphParams, type ObservedTraffic } from '../istio/graph';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { indexResources, type MeshResources } from '../istio/resources';
 import { clusterFindings } from './analysis';
-import { parseResourceName } from '../istio/findings';
 import type { ClusterCache } from './cache';
+import { graphResponse } from './graph-response';
 
 export class PrometheusUrlError extends Error {
   override name = 'PrometheusUrlError';
@@ -275,17 +275,6 @@ export async function meshGraph(cache: ClusterCache, params: GraphParams, opts: 
   const resources = meshResourcesOf(cache);
   const built = buildGraph(resources, { namespaces: params.namespaces, versionLabels: params.versionLabels, observed });
   const buildMs = Math.round(performance.now() - t0);
-  const f = await clusterFindings(cache);
-  // A view of some namespaces shows the findings about resources in the namespaces it
-  // draws: a shared ingress gateway does not collect every other team's Gateway problems.
-  const drawn = new Set(built.nodes.map((n) => n.namespace).filter(Boolean));
-  const visible = params.namespaces?.length
-    ? f.findings.filter((x) => {
-        const r = parseResourceName(x.resource);
-        return !r?.namespace || drawn.has(r.namespace);
-      })
-    : f.findings;
-  const graph = attachFindings(built, visible);
-  const attached = graph.nodes.reduce((a, n) => a + (n.findings?.length ?? 0), 0) + graph.edges.reduce((a, e) => a + (e.findings?.length ?? 0), 0);
-  return { ...graph, meta: { ...graph.meta, prometheus, findings: { count: visible.length, total: f.findings.length, attached, ms: f.ms }, buildMs } };
+  const findings = await clusterFindings(cache);
+  return graphResponse({ graph: built, buildMs, findings, namespaces: params.namespaces, prometheus });
 }
