@@ -219,6 +219,14 @@ describe('meshboard graph: bad input and usage', () => {
     expect((await run('-f', path.join(tmp, 'nope'))).stderr).toMatch(/nope: cannot read: no such file or directory/);
   });
 
+  it('warns on stderr, and only there, when a namespace has no Namespace object in the files', async () => {
+    write('nons/svc.yaml', stringify(shop[1]));
+    const r = await run('-f', path.join(tmp, 'nons'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('warning: no Namespace object for shop in the files: drawn as namespaces without labels (no sidecar injection, not ambient)\n');
+    expect((JSON.parse(r.stdout) as GraphResponse).nodes.map((n) => n.id)).toEqual(['ns:shop', 'svc:shop/cart']);
+  });
+
   it('says in --help what happens without Pods, Namespaces or Services', async () => {
     const r = await run('--help');
     expect(r.code).toBe(0);

@@ -51,7 +51,8 @@ Options:
                            default the istio ConfigMap among the files, if any.
       --no-default-resources
                            Findings: do not add istioctl's synthetic
-                           istio-ingressgateway Service/Pod (as "meshboard analyze").
+                           istio-ingressgateway Service/Pod (as "meshboard analyze";
+                           the console's findings for a cluster are made without).
       --output-file FILE   Write the result to FILE instead of stdout.
   -h, --help               Show this help.
 
@@ -62,8 +63,8 @@ Services, Deployments and Pods it is given, exactly as it does for a cluster.
     namespace and template labels (a live cluster's running pods could differ).
   - No Namespace objects: a namespace without labels is assumed, so workloads count as
     out of the mesh (no injection, not ambient) unless their own template labels say
-    otherwise. Include the Namespace manifests (istio-injection,
-    istio.io/dataplane-mode, istio.io/use-waypoint labels).
+    otherwise (a warning on stderr names them). Include the Namespace manifests
+    (istio-injection, istio.io/dataplane-mode, istio.io/use-waypoint labels).
   - No Services: no service nodes; routes and calls to such hosts are not drawn.
   - No Deployments for Gateway API Gateways or waypoints (istiod creates them): the
     gateway and waypoint nodes are still drawn, with the identity istiod would give
@@ -204,7 +205,12 @@ export function graphOfFiles(opts: Pick<GraphCliOptions, 'files' | 'namespaces' 
   const findings = analyze(objects, { meshConfig, defaultResources: opts.defaultResources });
   const ms = Math.round(performance.now() - t1);
   const graph = graphResponse({ graph: built, buildMs, findings: { findings, ms }, namespaces: opts.namespaces, prometheus: FILES_PROMETHEUS });
-  return { graph, warnings: input.warnings };
+  // The data plane of a namespace comes from its labels: say when the files leave them out.
+  const declared = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+  const used = [...new Set(objects.map((o) => o.metadata.namespace).filter((ns): ns is string => !!ns && !declared.has(ns)))].sort();
+  const warnings = [...input.warnings];
+  if (used.length) warnings.push(`no Namespace object for ${used.join(', ')} in the files: drawn as namespaces without labels (no sidecar injection, not ambient)`);
+  return { graph, warnings };
 }
 
 const defaultIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
