@@ -29,6 +29,7 @@
 import type { GraphResponse, PrometheusStatus } from '../contracts/graph';
 import { buildGraph, buildObservedQueries, observedFromPrometheus, type GraphParams, type ObservedTraffic } from '../istio/graph';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
+import { isDnsLabel } from '../istio/names';
 import { indexResources, type MeshResources } from '../istio/resources';
 import { clusterFindings } from './analysis';
 import type { ClusterCache } from './cache';
@@ -55,13 +56,12 @@ function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
 /** MESHBOARD_CLUSTER_DOMAIN (a DNS name), or cluster.local when unset or not a DNS name. */
 export function clusterDomain(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const d = (env.MESHBOARD_CLUSTER_DOMAIN ?? '').trim().toLowerCase().replace(/^\.+|\.+$/g, '');
-  return d && d.length <= 253 && d.split('.').every((l) => DNS_LABEL.test(l)) ? d : DEFAULT_CLUSTER_DOMAIN;
+  return d && d.length <= 253 && d.split('.').every(isDnsLabel) ? d : DEFAULT_CLUSTER_DOMAIN;
 }
 
 /** Exactly <service>.<namespace>.svc or <service>.<namespace>.svc.<domain>: a Kubernetes service name. */
@@ -70,7 +70,7 @@ export function isClusterService(host: string, domain: string): boolean {
   const suffix = h.endsWith('.svc') ? '.svc' : h.endsWith(`.svc.${domain}`) ? `.svc.${domain}` : undefined;
   if (!suffix) return false;
   const labels = h.slice(0, -suffix.length).split('.');
-  return labels.length === 2 && labels.every((l) => DNS_LABEL.test(l));
+  return labels.length === 2 && labels.every(isDnsLabel);
 }
 
 /** Parse and normalize a Prometheus base URL (no query, no fragment, path kept, no trailing slash). */
