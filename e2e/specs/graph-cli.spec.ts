@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { GraphResponse } from '../../lib/contracts/graph';
-import { s5Objects } from '../../lib/istio/graph/test/fixtures';
-import { remapNamespaces } from '../cluster/seed';
+import { buildGatewayApiModel } from '../../lib/istio/gatewayapi';
+import { indexResources } from '../../lib/istio/resources';
+import type { K8sObject } from '../../lib/istio/types';
+import { gatewayWorkloadObjects, podsFor, s5Manifests } from '../cluster/demo-data';
+import { readManifests, remapNamespaces } from '../cluster/seed';
 import { test, expect } from '../fixtures';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -27,9 +30,20 @@ test.describe('meshboard graph on a dump of the cluster', () => {
   test('draws what GET /api/graph draws for the same objects (S5 in a fresh namespace)', async ({ kubectl, uniq, request }) => {
     test.setTimeout(240_000);
     const ns = uniq('s5-cli');
-    const objs = remapNamespaces(s5Objects({ live: true }) as never, { bookinfo: ns }) as Array<{ kind: string }>;
+    // S5 as the seeder makes it (e2e/cluster/seed.ts): the files, then what istiod's controllers
+    // and the ReplicaSets would add (owned by the Gateways, so they need their uids), then the pods.
+    const files = remapNamespaces(s5Manifests((rel) => readManifests(path.join(REPO, 'e2e', 'fixtures', rel)), ns), { bookinfo: ns });
+    const apply = (objs: Array<{ kind: string }>) => kubectl(['apply', '-f', '-'], objs.map((o) => stringify(o)).join('---\n'));
     // GatewayClasses are cluster-wide and already seeded.
-    await kubectl(['apply', '-f', '-'], objs.filter((o) => o.kind !== 'GatewayClass').map((o) => stringify(o)).join('---\n'));
+    await apply(files.filter((o) => o.kind !== 'GatewayClass'));
+    const gateways = (JSON.parse(await kubectl(['get', 'gateways.gateway.networking.k8s.io', '-n', ns, '-o', 'json'])) as { items: K8sObject[] }).items;
+    const applied = [...files.filter((o) => !(o.kind === 'Gateway' && o.apiVersion.startsWith('gateway.networking.k8s.io'))), ...gateways] as unknown as K8sObject[];
+    const controller = buildGatewayApiModel(indexResources(applied))
+      .gateways.filter((g) => g.istio === 'ingress' || g.istio === 'waypoint')
+      .flatMap((g) => gatewayWorkloadObjects(g as never)) as typeof files;
+    const nsObj = files.find((o) => o.kind === 'Namespace' && o.metadata.name === ns);
+    const pods = [...files, ...controller].filter((o) => o.kind === 'Deployment').flatMap((d) => podsFor(d, nsObj));
+    await apply([...controller, ...pods]);
 
     const dir = mkdtempSync(path.join(tmpdir(), 'meshboard-graph-e2e-'));
     const out = `${dir}.json`;
