@@ -95,6 +95,51 @@ export class InputError extends Error {
   }
 }
 
+/** One flag of a command line: as typed, its name, and its value (inline after "=", or the next argument). */
+export interface ArgFlag {
+  arg: string;
+  flag: string;
+  inline?: string;
+  /** The flag's value; throws UsageError when there is none. */
+  value: () => string;
+}
+
+function inlineOf(a: string): string | undefined {
+  const eq = a.indexOf('=');
+  return eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : undefined;
+}
+
+/**
+ * The flags of `args` (consumed), as cobra reads them: plain arguments and "-" go to
+ * `plain`, everything after "--" too; "--flag=value" or "--flag value".
+ */
+export function* flagsOf(args: string[], plain: string[]): Generator<ArgFlag> {
+  while (args.length) {
+    const a = args.shift() as string;
+    if (!a.startsWith('-') || a === '-') {
+      plain.push(a);
+      continue;
+    }
+    if (a === '--') {
+      plain.push(...args.splice(0));
+      return;
+    }
+    const inline = inlineOf(a);
+    const flag = inline !== undefined ? a.slice(0, a.indexOf('=')) : a;
+    yield {
+      arg: a,
+      flag,
+      inline,
+      value: () => {
+        if (inline !== undefined) return inline;
+        const v = args.shift();
+        if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`flag ${flag} needs a value`);
+        return v;
+      },
+    };
+  }
+}
+
 export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = {
     command: 'analyze',
@@ -110,53 +155,35 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (args[0] === 'help' || args[0] === '--help' || args[0] === '-h') return { ...opts, command: 'help' };
   if (args[0] === 'analyze') args.shift();
   else if (args.length && !args[0]?.startsWith('-')) throw new UsageError(`unknown command "${args[0]}" (the commands are "analyze" and "graph")`);
-  const value = (flag: string, inline: string | undefined): string => {
-    if (inline !== undefined) return inline;
-    const v = args.shift();
-    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`flag ${flag} needs a value`);
-    return v;
-  };
-  while (args.length) {
-    const a = args.shift() as string;
-    if (!a.startsWith('-') || a === '-') {
-      opts.files.push(a);
-      continue;
-    }
-    if (a === '--') {
-      opts.files.push(...args.splice(0));
-      break;
-    }
-    const eq = a.indexOf('=');
-    const flag = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
-    const inline = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : undefined;
+  for (const { arg: a, flag, inline, value } of flagsOf(args, opts.files)) {
     switch (flag) {
       case '-h':
       case '--help':
         return { ...opts, command: 'help' };
       case '-f':
       case '--filename':
-        opts.files.push(value(flag, inline));
+        opts.files.push(value());
         break;
       case '--mesh-config':
       case '--meshConfigFile':
-        opts.meshConfig = value(flag, inline);
+        opts.meshConfig = value();
         break;
       case '--mesh-networks':
-        opts.meshNetworks = value(flag, inline);
+        opts.meshNetworks = value();
         break;
       case '-o':
       case '--output': {
-        const v = value(flag, inline).toLowerCase();
+        const v = value().toLowerCase();
         if (v === 'log' || v === 'text') opts.output = 'text';
         else if (v === 'json' || v === 'yaml') opts.output = v;
         else throw new UsageError(`unsupported output format "${v}" (use log, json or yaml)`);
         break;
       }
       case '--output-threshold':
-        opts.outputThreshold = levelArg(flag, value(flag, inline));
+        opts.outputThreshold = levelArg(flag, value());
         break;
       case '--failure-threshold':
-        opts.failureThreshold = levelArg(flag, value(flag, inline));
+        opts.failureThreshold = levelArg(flag, value());
         break;
       case '-A':
       case '--all-namespaces':
@@ -167,15 +194,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         opts.useKube = boolArg(flag, inline);
         break;
       case '--context':
-        opts.context = value(flag, inline);
+        opts.context = value();
         break;
       case '-n':
       case '--namespace':
-        opts.namespace = value(flag, inline);
+        opts.namespace = value();
         break;
       case '--analyzer':
       case '--analyzers':
-        opts.analyzers = [...(opts.analyzers ?? []), ...value(flag, inline).split(',').map((s) => s.trim()).filter(Boolean)];
+        opts.analyzers = [...(opts.analyzers ?? []), ...value().split(',').map((s) => s.trim()).filter(Boolean)];
         break;
       case '-L':
       case '--list-analyzers':

@@ -21,7 +21,7 @@ import { validateNamespace } from '../istio/graph/observed';
 import { indexResources } from '../istio/resources';
 import type { MeshConfig } from '../istio/types';
 import { graphResponse } from '../k8s/graph-response';
-import { CLUSTER_SCOPED, InputError, loadInputs, meshConfigFrom, meshConfigMapIn, readYamlFile, UsageError, type Io } from './analyze';
+import { CLUSTER_SCOPED, flagsOf, InputError, loadInputs, meshConfigFrom, meshConfigMapIn, readYamlFile, UsageError, type Io } from './analyze';
 import { renderSvg } from './graph-svg';
 
 export const GRAPH_USAGE = `Usage: meshboard graph -f FILE_OR_DIR... [-o json|svg] [--namespaces a,b]
@@ -104,42 +104,24 @@ export function parseGraphArgs(argv: readonly string[]): GraphCliOptions {
   };
   const args = [...argv];
   if (args[0] === 'graph') args.shift();
-  const value = (flag: string, inline: string | undefined): string => {
-    if (inline !== undefined) return inline;
-    const v = args.shift();
-    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`flag ${flag} needs a value`);
-    return v;
-  };
-  while (args.length) {
-    const a = args.shift() as string;
-    if (!a.startsWith('-') || a === '-') {
-      opts.files.push(a);
-      continue;
-    }
-    if (a === '--') {
-      opts.files.push(...args.splice(0));
-      break;
-    }
-    const eq = a.indexOf('=');
-    const flag = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
-    const inline = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : undefined;
+  for (const { arg: a, flag, value } of flagsOf(args, opts.files)) {
     switch (flag) {
       case '-h':
       case '--help':
         return { ...opts, command: 'help' };
       case '-f':
       case '--filename':
-        opts.files.push(value(flag, inline));
+        opts.files.push(value());
         break;
       case '-o':
       case '--output': {
-        const v = value(flag, inline).toLowerCase();
+        const v = value().toLowerCase();
         if (v !== 'json' && v !== 'svg') throw new UsageError(`unsupported output format "${v}" (use json or svg)`);
         opts.output = v;
         break;
       }
       case '--namespaces': {
-        const list = value(flag, inline).split(',').map((s) => s.trim()).filter(Boolean);
+        const list = value().split(',').map((s) => s.trim()).filter(Boolean);
         try {
           for (const ns of list) validateNamespace(ns);
         } catch (e) {
@@ -150,7 +132,7 @@ export function parseGraphArgs(argv: readonly string[]): GraphCliOptions {
       }
       case '--version-labels':
         try {
-          opts.versionLabels = parseVersionLabels(value(flag, inline));
+          opts.versionLabels = parseVersionLabels(value());
         } catch (e) {
           if (e instanceof GraphQueryError) throw new UsageError(`--version-labels: ${e.message}`);
           throw e;
@@ -158,7 +140,7 @@ export function parseGraphArgs(argv: readonly string[]): GraphCliOptions {
         break;
       case '-n':
       case '--namespace': {
-        const ns = value(flag, inline);
+        const ns = value();
         try {
           validateNamespace(ns);
         } catch (e) {
@@ -169,13 +151,13 @@ export function parseGraphArgs(argv: readonly string[]): GraphCliOptions {
       }
       case '--mesh-config':
       case '--meshConfigFile':
-        opts.meshConfig = value(flag, inline);
+        opts.meshConfig = value();
         break;
       case '--no-default-resources':
         opts.defaultResources = false;
         break;
       case '--output-file':
-        opts.outputFile = value(flag, inline);
+        opts.outputFile = value();
         break;
       default:
         throw new UsageError(`unknown flag: ${a}`);
