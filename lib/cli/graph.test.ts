@@ -3,7 +3,7 @@
  * folder: multi-document YAML, a JSON file, a `kind: List`, nested folders. The graph
  * facts a user checks (ingress, waypoint, 90/10, HBONE mTLS, denials with their
  * enforcement points), --namespaces, the SVG, bad input; the JSON equals what
- * GET /api/graph answers (lib/k8s/graph.ts meshGraph) for a cluster holding the same
+ * GET /api/graph answers (lib/server/graph.ts meshGraph) for a cluster holding the same
  * objects; and the built command (lib/cli/meshboard.mjs) spawned on a folder.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,8 @@ import { parseGraphParams, type GatewayNode, type GraphEdge, type WaypointNode }
 import { s5Objects } from '../istio/graph/test/fixtures';
 import type { K8sObject } from '../istio/types';
 import type { ClusterCache } from '../k8s/cache';
-import { meshGraph, startTelemetry } from '../k8s/graph';
+import { meshGraph } from '../server/graph';
+import { startTelemetry } from '../server/prometheus';
 import { GRAPH_USAGE, graphMain, graphOfFiles, parseGraphArgs } from './graph';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -239,7 +240,7 @@ describe('meshboard graph: bad input and usage', () => {
 
 describe('the same JSON as GET /api/graph', () => {
   /**
-   * A cluster cache holding `objects`, as lib/k8s/graph.ts reads one (revision, objects,
+   * A cluster cache holding `objects`, as lib/server/graph.ts reads one (revision, objects,
    * mesh config, CRDs, change events): meshGraph and its findings run unchanged.
    */
   function cacheOf(objects: K8sObject[]): ClusterCache {

@@ -6,7 +6,7 @@
  * Same inputs as `meshboard analyze -f` (its loader: multi-document YAML, JSON,
  * `kind: List`, folders recursively, Kustomize resources:), same pure builder as
  * /api/graph (lib/istio/graph buildGraph), same findings (lib/istio/analysis) attached
- * by the same code (lib/k8s/graph-response.ts): for the same objects the JSON is the
+ * by the same code (lib/server/graph-response.ts): for the same objects the JSON is the
  * same, except meta.buildMs and meta.findings.ms (timings) and meta.prometheus (off:
  * files carry no telemetry).
  *
@@ -20,7 +20,7 @@ import { buildGraph, GraphQueryError, parseVersionLabels, DEFAULT_VERSION_LABELS
 import { validateNamespace } from '../istio/graph/observed';
 import { indexResources } from '../istio/resources';
 import type { MeshConfig } from '../istio/types';
-import { graphResponse } from '../k8s/graph-response';
+import { graphResponse } from '../server/graph-response';
 import { CLUSTER_SCOPED, flagsOf, InputError, loadInputs, meshConfigFrom, meshConfigMapIn, readYamlFile, UsageError, type Io } from './analyze';
 import { renderSvg } from './graph-svg';
 

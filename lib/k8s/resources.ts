@@ -2,6 +2,7 @@
  * Reading and writing resources of a context: reads from the watch cache, writes to
  * the API server (server-side dry run passes through), errors as KubeApiError.
  */
+import 'server-only';
 import type { K8sObject } from '../istio/types';
 import { apiVersionOf } from '../istio/kinds';
 import { deepEqual } from '../istio/util';

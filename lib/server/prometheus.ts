@@ -1,7 +1,5 @@
 /**
- * The mesh graph of a context (GET /api/graph): what the cached configuration
- * declares, overlaid with what Prometheus observed, with the validation engine's
- * findings attached. Server-only (reads the watch cache, talks to Prometheus).
+ * The Prometheus client behind the graph's observed traffic. Server-only.
  *
  * Prometheus: the server's PROMETHEUS_URL, or a URL typed in the UI (passed as
  * ?prometheus=). Because the server makes that request, a typed URL is accepted only
@@ -26,29 +24,13 @@
  * Telemetry is cached per (URL, window, namespaces) for 15 s, so the live refetches of
  * several pages do not each wait for a slow Prometheus.
  */
-import type { GraphResponse, PrometheusStatus } from '../contracts/graph';
-import { buildGraph, buildObservedQueries, observedFromPrometheus, type GraphParams, type ObservedTraffic } from '../istio/graph';
-import { meshConfigFromConfigMap } from '../istio/meshconfig';
+import 'server-only';
+import type { PrometheusStatus } from '../contracts/graph';
+import { buildObservedQueries, observedFromPrometheus, type GraphParams, type ObservedTraffic } from '../istio/graph';
 import { isDnsLabel } from '../istio/names';
-import { indexResources, type MeshResources } from '../istio/resources';
-import { clusterFindings } from './analysis';
-import type { ClusterCache } from './cache';
-import { graphResponse } from './graph-response';
 
 export class PrometheusUrlError extends Error {
   override name = 'PrometheusUrlError';
-}
-
-const resourceMemo = new WeakMap<ClusterCache, { revision: number; resources: MeshResources }>();
-
-/** The cache's objects grouped by kind, recomputed only when something changed. */
-export function meshResourcesOf(cache: ClusterCache): MeshResources {
-  const m = resourceMemo.get(cache);
-  if (m && m.revision === cache.revision) return m.resources;
-  const revision = cache.revision;
-  const resources = indexResources(cache.allObjects(), meshConfigFromConfigMap(cache.meshConfigMap()));
-  resourceMemo.set(cache, { revision, resources });
-  return resources;
 }
 
 function isLoopback(host: string): boolean {
@@ -264,17 +246,3 @@ export function startTelemetry(params: Pick<GraphParams, 'window' | 'namespaces'
   );
 }
 
-/**
- * The graph for GET /api/graph. `telemetry`: a read already started with
- * startTelemetry (the route starts it before the cache is ready); otherwise it is
- * started here for `prometheus` (throws PrometheusUrlError for a URL that is not allowed).
- */
-export async function meshGraph(cache: ClusterCache, params: GraphParams, opts: { prometheus?: string; telemetry?: Promise<Telemetry> } = {}): Promise<GraphResponse> {
-  const { prometheus, observed } = await (opts.telemetry ?? startTelemetry(params, opts.prometheus));
-  const t0 = performance.now();
-  const resources = meshResourcesOf(cache);
-  const built = buildGraph(resources, { namespaces: params.namespaces, versionLabels: params.versionLabels, observed });
-  const buildMs = Math.round(performance.now() - t0);
-  const findings = await clusterFindings(cache);
-  return graphResponse({ graph: built, buildMs, findings, namespaces: params.namespaces, prometheus });
-}

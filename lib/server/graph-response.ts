@@ -2,8 +2,9 @@
  * The body of GET /api/graph from a built graph and the validation engine's findings:
  * the findings about what the view draws are attached to its nodes and edges, and meta
  * says how many there were and where telemetry came from. No I/O: /api/graph
- * (lib/k8s/graph.ts, over the watch cache) and `meshboard graph` (lib/cli/graph.ts,
- * over files) both answer with this, so the same objects give the same JSON.
+ * (lib/server/graph.ts, over the watch cache) and `meshboard graph` (lib/cli/graph.ts,
+ * over files) both answer with this, so the same objects give the same JSON. Bundled
+ * into the CLI, so plain Node: no 'server-only' marker (lib/server/server-only.test.ts).
  */
 import type { GraphResponse, PrometheusStatus } from '../contracts/graph';
 import { parseResourceName, type Finding } from '../istio/findings';
