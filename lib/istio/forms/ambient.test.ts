@@ -85,7 +85,7 @@ describe('Ambient form: a sidecar namespace moved to ambient, with a new waypoin
   });
 
   it('one service of a sidecar namespace: its pod templates get dataplane-mode=ambient and opt out of injection; the Service names the waypoint', () => {
-    const withWp = indexResources([...sidecarBookinfo(), waypointGateway('shop', 'waypoint', 'service')]);
+    const withWp = indexResources([...sidecarBookinfo(), waypointGateway('shop', 'waypoint', 'service') as K8sObject]);
     const s: AmbientState = { ...getInitAmbient({ resources: withWp, namespace: 'shop', service: 'ratings' }), enroll: true, waypoint: { mode: 'existing', name: 'waypoint', for: 'service' } };
     const res = buildAmbient(s, { resources: withWp });
     expect(res.errors).toEqual([]);

@@ -15,3 +15,4 @@ export * from './trafficShifting';
 export * from './injection';
 export * from './callers';
 export * from './ambient';
+export * from './meshRoute';
