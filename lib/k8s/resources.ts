@@ -23,12 +23,13 @@ export interface ResolvedType extends ResourceType {
 }
 
 /**
- * Core kinds Meshboard changes, and only in these places (the sidecar-injection form):
- * labels and annotations of Namespaces, and of Deployments and their pod templates.
+ * Core kinds Meshboard changes, and only in these places (the sidecar-injection and
+ * ambient forms): labels and annotations of Namespaces, of Services (istio.io/use-waypoint),
+ * and of Deployments and their pod templates.
  * Never create, delete, or change anything else of them (images, commands, service
  * accounts): a console for mesh config must not be a way to run code.
  */
-const WRITABLE_CORE = new Set(['core/namespaces', 'apps/deployments']);
+const WRITABLE_CORE = new Set(['core/namespaces', 'core/services', 'apps/deployments']);
 
 function withoutLabels(o: K8sObject): unknown {
   const strip = (m: Record<string, unknown> | undefined) => {
