@@ -81,3 +81,18 @@ describe('checkCoreChange', () => {
     }
   });
 });
+
+describe('checkCoreChange on Services (the ambient form sets istio.io/use-waypoint)', () => {
+  const svcType: ResolvedType = { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true, key: 'core/services', served: ['v1'], preferred: 'v1', writable: true };
+  const svc: K8sObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'bookinfo' }, spec: { ports: [{ port: 9080 }], selector: { app: 'reviews' } } };
+  it('a label is allowed', () => {
+    const next = structuredClone(svc);
+    next.metadata.labels = { 'istio.io/use-waypoint': 'waypoint' };
+    expect(() => checkCoreChange(svcType, svc, next)).not.toThrow();
+  });
+  it('a selector or port change is refused', () => {
+    const next = structuredClone(svc);
+    (next.spec as any).selector = { app: 'other' };
+    expect(refusal(() => checkCoreChange(svcType, svc, next)).status).toBe(403);
+  });
+});
