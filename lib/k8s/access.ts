@@ -4,6 +4,7 @@
  * namespace. The shared watch cache is filtered with it (scoped.ts); writes never rely
  * on it: they go to the API server with the person's own credentials. Server-only.
  */
+import 'server-only';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { K8sObject } from '../istio/types';
 import { CORE_TYPES } from './discovery';

@@ -5,6 +5,7 @@
  * cache (the graph's resource index) are reused across that person's requests and by
  * everyone who holds the same rules. Server-only.
  */
+import 'server-only';
 import type { K8sObject } from '../istio/types';
 import type { AccessRules } from './access';
 import type { CacheEvent, ClusterCache } from './cache';

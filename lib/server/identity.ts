@@ -5,11 +5,12 @@
  * it presents the shared secret, forwards Authorization or user/groups headers that
  * become Kubernetes impersonation). Server-only.
  */
+import 'server-only';
 import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { fetchAccessRules, type AccessRules } from '../k8s/access';
 import { kubeConfigFor, kubeConfigForPerson, runAs } from '../k8s/kubeconfig';
-import { sharedCache } from '../k8s/registry';
+import { sharedCache } from '../k8s/caches';
 import { kubeRequest } from '../k8s/request';
 import { authMode, cookieValue, fromTrustedProxy, isSecure, openSession, proxyConfig, sealSession, sessionCookie, sessionKey, sessionTimeouts, type AuthMode } from './session';
 

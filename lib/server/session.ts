@@ -4,6 +4,7 @@
  * it and nothing about it lives in memory. The key comes from MESHBOARD_SESSION_KEY or
  * the file MESHBOARD_SESSION_KEY_FILE (a mounted Secret). Server-only.
  */
+import 'server-only';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
