@@ -6,6 +6,7 @@ import { useLiveEvents } from '@/lib/client/live';
 import { contextsQuery, overviewQuery } from '@/lib/client/queries';
 import { useLinkParams, useSelectedContext, useSelectedNamespace } from '@/lib/client/selection';
 import { ConnectionBanner } from './ConnectionBanner';
+import { IdentityBanners, WhoAmI } from '../auth/WhoAmI';
 
 const NAV = [
   { href: '/', label: 'Overview' },
@@ -23,7 +24,10 @@ export function AppShell({ children }: { children: React.ReactNode }) {
   const { namespace, setNamespace } = useSelectedNamespace();
   const contexts = useQuery(contextsQuery());
   const overview = useQuery({ ...overviewQuery(context ?? ''), enabled: !!context });
-  useLiveEvents(context);
+  useLiveEvents(pathname === '/signin' ? undefined : context);
+
+  // The sign-in page stands alone: nothing else is served without a session.
+  if (pathname === '/signin') return <main className="main signin-page">{children}</main>;
 
   return (
     <div className="shell">
@@ -52,6 +56,7 @@ export function AppShell({ children }: { children: React.ReactNode }) {
           </select>
         </label>
         <div className="spacer" />
+        <WhoAmI context={context} />
       </header>
       <nav className="sidebar" aria-label="Main">
         {NAV.map((n) => {
@@ -70,6 +75,7 @@ export function AppShell({ children }: { children: React.ReactNode }) {
             {(contexts.error as Error).message}
           </div>
         )}
+        <IdentityBanners context={context} />
         <ConnectionBanner />
         {children}
       </main>

@@ -347,6 +347,19 @@ func selfSigned(host string) (string, string, error) {
 
 type tokenSet struct{ file, admin, viewer string }
 
+// tokenUsers are the people of the token file: admin and viewer (the kubeconfig's
+// contexts) and the team members of the in-cluster identity tests, whose RBAC
+// bootstrapRBAC grants (alice: edit in shop; bob: view in default; carol: nothing;
+// dave: only VirtualService shop/user-service-vs).
+var tokenUsers = []struct{ name, groups string }{
+	{"admin", "system:masters"},
+	{"viewer", "meshboard:viewers"},
+	{"alice", "meshboard:team"},
+	{"bob", "meshboard:team"},
+	{"carol", "meshboard:team"},
+	{"dave", "meshboard:team"},
+}
+
 func randomToken() string {
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
@@ -355,26 +368,28 @@ func randomToken() string {
 	return hex.EncodeToString(b)
 }
 
+// writeTokens writes tokens.csv (token,user,uid,"groups"), keeping the tokens of an
+// earlier run on the same folder and adding any user that file lacks.
 func writeTokens(dir string) (tokenSet, error) {
-	t := tokenSet{file: filepath.Join(dir, "tokens.csv"), admin: randomToken(), viewer: randomToken()}
-	if data, err := os.ReadFile(t.file); err == nil {
-		// Reuse the tokens of an earlier run on the same folder.
+	file := filepath.Join(dir, "tokens.csv")
+	known := map[string]string{}
+	if data, err := os.ReadFile(file); err == nil {
 		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 			f := strings.Split(line, ",")
-			if len(f) < 2 {
-				continue
-			}
-			switch f[1] {
-			case "admin":
-				t.admin = f[0]
-			case "viewer":
-				t.viewer = f[0]
+			if len(f) >= 2 {
+				known[f[1]] = f[0]
 			}
 		}
-		return t, nil
 	}
-	csv := fmt.Sprintf("%s,admin,admin-uid,\"system:masters\"\n%s,viewer,viewer-uid,\"meshboard:viewers\"\n", t.admin, t.viewer)
-	return t, os.WriteFile(t.file, []byte(csv), 0o600)
+	var b strings.Builder
+	for _, u := range tokenUsers {
+		if known[u.name] == "" {
+			known[u.name] = randomToken()
+		}
+		fmt.Fprintf(&b, "%s,%s,%s-uid,\"%s\"\n", known[u.name], u.name, u.name, u.groups)
+	}
+	t := tokenSet{file: file, admin: known["admin"], viewer: known["viewer"]}
+	return t, os.WriteFile(file, []byte(b.String()), 0o600)
 }
 
 func httpClient(caPEM string) *http.Client {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -70,6 +71,9 @@ func bootstrapRBAC(server, caPEM, token string) error {
 	if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		return err
 	}
+	if err := teamRBAC(ctx, cs); err != nil {
+		return err
+	}
 	// View aggregates into edit, edit into admin: a few passes reach the fixed point.
 	for pass := 0; pass < 4; pass++ {
 		changed, err := aggregateOnce(ctx, cs)
@@ -130,4 +134,44 @@ func containsRule(rules []rbacv1.PolicyRule, r rbacv1.PolicyRule) bool {
 		}
 	}
 	return false
+}
+
+// teamRBAC grants the token file's team members what a team would give them:
+// alice edit in namespace shop, bob view in namespace default, carol nothing, and dave
+// get/update/patch on the single VirtualService shop/user-service-vs.
+func teamRBAC(ctx context.Context, cs kubernetes.Interface) error {
+	for _, ns := range []string{"shop"} {
+		obj := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}
+		if _, err := cs.CoreV1().Namespaces().Create(ctx, obj, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			return err
+		}
+	}
+	user := func(name string) []rbacv1.Subject {
+		return []rbacv1.Subject{{APIGroup: "rbac.authorization.k8s.io", Kind: "User", Name: name}}
+	}
+	role := &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: "meshboard:user-service-vs-editor", Namespace: "shop"},
+		Rules: []rbacv1.PolicyRule{{
+			APIGroups: []string{"networking.istio.io"}, Resources: []string{"virtualservices"},
+			ResourceNames: []string{"user-service-vs"}, Verbs: []string{"get", "update", "patch"},
+		}},
+	}
+	if _, err := cs.RbacV1().Roles("shop").Create(ctx, role, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
+	bindings := []rbacv1.RoleBinding{
+		{ObjectMeta: metav1.ObjectMeta{Name: "meshboard:alice-edit", Namespace: "shop"}, Subjects: user("alice"),
+			RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "edit"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "meshboard:bob-view", Namespace: "default"}, Subjects: user("bob"),
+			RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "view"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "meshboard:dave-user-service-vs", Namespace: "shop"}, Subjects: user("dave"),
+			RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: role.Name}},
+	}
+	for i := range bindings {
+		b := &bindings[i]
+		if _, err := cs.RbacV1().RoleBindings(b.Namespace).Create(ctx, b, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			return err
+		}
+	}
+	return nil
 }

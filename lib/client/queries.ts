@@ -2,7 +2,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { Finding } from '../istio/findings';
 import type { K8sObject } from '../istio/types';
-import type { ClusterStatus, ConfigListResponse, ContextsResponse, KindSummary, OverviewResponse, ResourceResponse } from '../contracts/api';
+import type { ClusterStatus, ConfigListResponse, ContextsResponse, KindSummary, OverviewResponse, ResourceResponse, SessionResponse } from '../contracts/api';
 import { resourceApiPath as resourcePath } from '../istio/address';
 import { apiFetch } from './api';
 import { keys } from './keys';
@@ -54,3 +54,9 @@ export const editAnalysisQuery = (context: string, object: K8sObject | undefined
     enabled: !!object,
     staleTime: 30_000,
   });
+
+export const sessionQuery = (context: string) =>
+  queryOptions({ queryKey: ['session', context] as const, queryFn: () => apiFetch<SessionResponse>('/api/session', { context: context || undefined }), staleTime: 60_000, retry: false });
+
+export const signIn = (token: string) => apiFetch<SessionResponse>('/api/session', { method: 'POST', body: { token } });
+export const signOut = () => apiFetch<{ signedOut: boolean }>('/api/session', { method: 'DELETE' });

@@ -77,3 +77,13 @@ export interface SchemasResponse {
   source: 'cluster' | 'bundled';
   crds: Array<{ apiVersion: string; kind: 'CustomResourceDefinition'; metadata: { name: string }; spec: unknown }>;
 }
+
+/** GET /api/session: who the console acts as for this browser. */
+export interface SessionResponse {
+  username: string;
+  groups: string[];
+  /** local: the kubeconfig's user; token: a signed-in bearer token; header: an authenticating proxy. */
+  mode: 'local' | 'token' | 'header';
+  context?: string;
+  readOnly: boolean;
+}

@@ -6,7 +6,9 @@
  */
 import 'server-only';
 import { ClusterCache } from './cache';
-import { kubeConfigFor } from './kubeconfig';
+import type { AccessRules } from './access';
+import { asConsole, currentActor, kubeConfigFor } from './kubeconfig';
+import { scopedCache } from './scoped';
 
 export const IDLE_MS = 10 * 60_000;
 
@@ -30,7 +32,23 @@ export function sweepIdleCaches(now = Date.now(), idleMs = IDLE_MS): string[] {
   return stopped;
 }
 
+/**
+ * The cache of a context. For a signed-in person (in-cluster mode) that is their view of
+ * the console's shared cache, filtered by their access rules once these are known.
+ */
 export function getClusterCache(context?: string): ClusterCache {
+  const actor = currentActor();
+  if (actor) {
+    kubeConfigFor(context); // refuses other contexts
+    const base = asConsole(() => sharedCache());
+    return actor.scope ? scopedCache(base, actor.scope as AccessRules) : base;
+  }
+  return sharedCache(context);
+}
+
+/** The unfiltered shared cache of a context, watched with the console's own credentials. */
+export function sharedCache(context?: string): ClusterCache {
+  if (currentActor()) return asConsole(() => sharedCache(context));
   const { kc, context: name } = kubeConfigFor(context);
   g.__meshboardCaches ??= new Map();
   if (!g.__meshboardSweeper) {

@@ -3,6 +3,7 @@
  * service account when Meshboard runs in-cluster. Credentials stay in this process;
  * only context names ever leave it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
 
 export class UnknownContextError extends Error {
@@ -60,10 +61,82 @@ export function defaultContext(): string {
 /** A KubeConfig whose current context is `context` (the default one when omitted). */
 export function kubeConfigFor(context?: string): { kc: KubeConfig; context: string } {
   const kc0 = load();
+  const actor = currentActor();
+  if (actor) {
+    // In-cluster sign-in serves the console's own (single) context only, as the person.
+    const name = actor.kc.getCurrentContext();
+    if (context && context !== name) throw new UnknownContextError(context, [name]);
+    return { kc: actor.kc, context: name };
+  }
   const name = context || kc0.getCurrentContext();
   const known = kc0.getContexts().map((c) => c.name);
   if (!known.includes(name)) throw new UnknownContextError(name, known);
   const kc = new KubeConfig();
   kc.loadFromOptions({ clusters: kc0.getClusters(), users: kc0.getUsers(), contexts: kc0.getContexts(), currentContext: name });
   return { kc, context: name };
+}
+
+/**
+ * In-cluster sign-in: the person a request is made for. While a handler runs inside
+ * `runAs`, kubeConfigFor() hands out that person's credentials (their bearer token, or
+ * the console's own credentials with Impersonate-* headers) instead of the console's,
+ * so every request the handler makes is answered as it would be for them. The shared
+ * watch cache is created outside any actor (asConsole) and filtered per person.
+ */
+
+export interface Actor {
+  kc: KubeConfig;
+  /** Opaque per-actor data the cache layer attaches (the person's access rules). */
+  scope?: unknown;
+}
+
+const actors = new AsyncLocalStorage<Actor>();
+
+export function runAs<T>(actor: Actor, fn: () => T): T {
+  return actors.run(actor, fn);
+}
+
+export function currentActor(): Actor | undefined {
+  return actors.getStore();
+}
+
+/** Run with the console's own credentials (for the shared cache). */
+export function asConsole<T>(fn: () => T): T {
+  return actors.exit(fn);
+}
+
+class ImpersonatingKubeConfig extends KubeConfig {
+  constructor(private readonly user: string, private readonly groups: readonly string[]) {
+    super();
+  }
+  override async applyToHTTPSOptions(opts: Parameters<KubeConfig['applyToHTTPSOptions']>[0]): Promise<void> {
+    await super.applyToHTTPSOptions(opts);
+    const headers = { ...((opts as { headers?: Record<string, string | string[]> }).headers ?? {}) };
+    headers['Impersonate-User'] = this.user;
+    if (this.groups.length) headers['Impersonate-Group'] = [...this.groups];
+    (opts as { headers?: Record<string, string | string[]> }).headers = headers;
+  }
+}
+
+/**
+ * A KubeConfig acting for one person against the console's own cluster: with their
+ * bearer token, or (header mode) the console's credentials plus impersonation.
+ */
+export function kubeConfigForPerson(who: { token: string } | { impersonate: { user: string; groups: readonly string[] } }): KubeConfig {
+  const base = asConsole(() => kubeConfigFor().kc);
+  const cluster = base.getCurrentCluster();
+  if (!cluster) throw new NoKubeconfigError('the current context has no cluster');
+  if ('token' in who) {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [cluster],
+      users: [{ name: 'person', token: who.token }],
+      contexts: [{ name: base.getCurrentContext(), cluster: cluster.name, user: 'person' }],
+      currentContext: base.getCurrentContext(),
+    });
+    return kc;
+  }
+  const kc = new ImpersonatingKubeConfig(who.impersonate.user, who.impersonate.groups);
+  kc.loadFromOptions({ clusters: base.getClusters(), users: base.getUsers(), contexts: base.getContexts(), currentContext: base.getCurrentContext() });
+  return kc;
 }

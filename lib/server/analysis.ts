@@ -13,12 +13,13 @@ import 'server-only';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Finding } from '../istio/findings';
+import { parseResourceName, type Finding } from '../istio/findings';
 import { resourceId } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
 import { analyzeMesh, findingsForObject } from './analysis-core';
 import type { WorkerReply, WorkerRequest, WorkerSync } from './analysis-protocol';
 import type { ClusterCache } from '../k8s/cache';
+import { baseCache, rulesOf } from '../k8s/scoped';
 
 export interface ClusterFindings {
   revision: number;
@@ -172,7 +173,7 @@ function follow(st: State, cache: ClusterCache): void {
     if (e.type === 'STATUS' || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      clusterFindings(cache).catch(() => {
+      unscopedFindings(cache).catch(() => {
         /* reported to whoever asks next */
       });
     }, 50);
@@ -181,7 +182,19 @@ function follow(st: State, cache: ClusterCache): void {
 }
 
 /** Findings over the whole context, for the cache's current revision. */
-export function clusterFindings(cache: ClusterCache): Promise<ClusterFindings> {
+export async function clusterFindings(view: ClusterCache): Promise<ClusterFindings> {
+  // One analysis of the shared cache serves everyone; a person sees the findings about
+  // the resources they may read.
+  const rules = rulesOf(view);
+  const all = await unscopedFindings(baseCache(view));
+  if (!rules) return all;
+  return { ...all, findings: all.findings.filter((f) => {
+    const r = parseResourceName(f.resource);
+    return !!r && rules.canSeeKind(r.kind, r.namespace, r.name);
+  }) };
+}
+
+function unscopedFindings(cache: ClusterCache): Promise<ClusterFindings> {
   const st = stateOf(cache);
   follow(st, cache);
   const revision = cache.revision;
@@ -202,6 +215,7 @@ export function clusterFindings(cache: ClusterCache): Promise<ClusterFindings> {
 }
 
 /** Findings about `obj` if it replaced its live version (or were created). */
-export async function findingsForEdit(cache: ClusterCache, obj: K8sObject): Promise<Finding[]> {
+export async function findingsForEdit(view: ClusterCache, obj: K8sObject): Promise<Finding[]> {
+  const cache = baseCache(view);
   return (await run(stateOf(cache), cache, obj)).findings;
 }

@@ -9,6 +9,8 @@ import { ProposalError } from '../istio/review/proposal';
 import { KubeApiError, reasonFor, type ApiErrorBody } from '../k8s/errors';
 import { NoKubeconfigError, UnknownContextError } from '../k8s/kubeconfig';
 import { ConflictError } from '../k8s/resources';
+import { asPerson, SignInRequiredError, UntrustedProxyError } from './identity';
+import { readOnly, SessionConfigError } from './session';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -36,6 +38,9 @@ export function errorBody(e: unknown): ApiErrorBody {
   }
   if (e instanceof ProposalError) return { status: e.status, reason: reasonFor(e.status), message: e.message };
   if (e instanceof UnknownContextError) return { status: 400, reason: 'BadRequest', message: e.message };
+  if (e instanceof SignInRequiredError) return { status: 401, reason: 'SignInRequired', message: e.message };
+  if (e instanceof UntrustedProxyError) return { status: 403, reason: 'Forbidden', message: e.message };
+  if (e instanceof SessionConfigError) return { status: 503, reason: 'ServiceUnavailable', message: e.message };
   if (e instanceof NoKubeconfigError) return { status: 503, reason: 'ServiceUnavailable', message: e.message };
   console.error('[meshboard] unexpected error', e);
   return { status: 500, reason: 'InternalError', message: 'Internal error in Meshboard; see the server log.' };
@@ -137,26 +142,33 @@ export function checkNotCrossSite(req: Request): void {
   if (site === 'cross-site') throw new HttpError(403, 'Forbidden', 'Cross-site request refused.');
 }
 
-/** A read-only endpoint: host check and error mapping. */
-export function route<C>(fn: Handler<C>): Handler<C> {
+/**
+ * A read-only endpoint: host check, the signed-in person (in-cluster modes; `public`
+ * endpoints such as the sign-in skip it), error mapping.
+ */
+export function route<C>(fn: Handler<C>, opts: { public?: boolean } = {}): Handler<C> {
   return async (req, ctx) => {
     try {
       checkHost(req);
       checkNotCrossSite(req);
-      return await fn(req, ctx);
+      return await asPerson(req, () => fn(req, ctx), opts);
     } catch (e) {
       return errorResponse(e);
     }
   };
 }
 
-/** A mutating endpoint: host and same-origin checks, then error mapping. */
-export function mutation<C>(fn: Handler<C>): Handler<C> {
+/**
+ * A mutating endpoint: host and same-origin checks, the signed-in person, error mapping.
+ * `writes` marks endpoints that change the cluster: refused in a view-only deployment.
+ */
+export function mutation<C>(fn: Handler<C>, opts: { public?: boolean; writes?: boolean } = {}): Handler<C> {
   return async (req, ctx) => {
     try {
       checkHost(req);
       checkSameOrigin(req);
-      return await fn(req, ctx);
+      if (opts.writes) assertWritable();
+      return await asPerson(req, () => fn(req, ctx), opts);
     } catch (e) {
       return errorResponse(e);
     }
@@ -166,4 +178,11 @@ export function mutation<C>(fn: Handler<C>): Handler<C> {
 /** The kubeconfig context a request is about (?context=...), or the default. */
 export function contextOf(req: Request): string | undefined {
   return new URL(req.url).searchParams.get('context') || undefined;
+}
+
+export const READ_ONLY_REASON = 'This Meshboard deployment is view-only (MESHBOARD_READ_ONLY): nothing can be written from it.';
+
+/** Refuse writes in a view-only deployment. */
+export function assertWritable(): void {
+  if (readOnly()) throw new HttpError(403, 'Forbidden', READ_ONLY_REASON);
 }

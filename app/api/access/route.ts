@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { getClusterCache } from '@/lib/k8s/caches';
 import { checkAccess } from '@/lib/k8s/resources';
-import { contextOf, json, route } from '@/lib/server/http';
+import { contextOf, json, READ_ONLY_REASON, route } from '@/lib/server/http';
+import { readOnly } from '@/lib/server/session';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -18,5 +19,6 @@ const query = z.object({
 export const GET = route(async (req) => {
   const q = query.parse(Object.fromEntries(new URL(req.url).searchParams));
   const cache = getClusterCache(contextOf(req));
+  if (readOnly() && !['get', 'list', 'watch'].includes(q.verb)) return json({ allowed: false, reason: READ_ONLY_REASON });
   return json(await checkAccess(cache.context, q));
 });

@@ -50,7 +50,7 @@ export const POST = mutation<Ctx>(async (req, ctx) => {
   const body = (await readJson(req, k8sObjectSchema)) as K8sObject;
   const object = await createResource(cache, type, namespace, body, { dryRun });
   return json({ object, dryRun }, { status: dryRun ? 200 : 201 });
-});
+}, { writes: true });
 
 export const PUT = mutation<Ctx>(async (req, ctx) => {
   const { cache, type, namespace, name, dryRun } = await target(req, ctx);
@@ -58,11 +58,11 @@ export const PUT = mutation<Ctx>(async (req, ctx) => {
   const body = (await readJson(req, k8sObjectSchema)) as K8sObject;
   const object = await replaceResource(cache, type, namespace, name, body, { dryRun });
   return json({ object, dryRun });
-});
+}, { writes: true });
 
 export const DELETE = mutation<Ctx>(async (req, ctx) => {
   const { cache, type, namespace, name, dryRun, q } = await target(req, ctx);
   if (name === undefined) throw new HttpError(405, 'MethodNotAllowed', 'DELETE removes one resource: the URL needs its name');
   await deleteResource(cache, type, namespace, name, { dryRun, resourceVersion: q.get('resourceVersion') ?? undefined });
   return json({ deleted: { kind: type.kind, namespace, name }, dryRun });
-});
+}, { writes: true });
