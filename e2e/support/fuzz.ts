@@ -209,9 +209,18 @@ function queryValue(r: Rng, key: string): string {
   return r.chance(0.3) ? r.pick(HUGE_NUMBERS) : randomString(r);
 }
 
+/** encodeURIComponent, except that a lone surrogate becomes the (invalid UTF-8) bytes of one. */
+function enc(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return '%ED%A0%80' + encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ''));
+  }
+}
+
 function encodeQuery(r: Rng, key: string, value: string): string {
   if (r.chance(0.1)) return `${key}=%ZZ%C3%28%FF`; // invalid escapes and invalid UTF-8
-  return `${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
+  return `${enc(key)}=${enc(value)}`;
 }
 
 const GROUPS = ['networking.istio.io', 'security.istio.io', 'core', 'apps', 'gateway.networking.k8s.io', 'apiextensions.k8s.io', 'rbac.authorization.k8s.io', 'nope.example', 'UPPER', '..', '%2e%2e'];
@@ -225,7 +234,7 @@ function catchAllSegments(r: Rng, absentNs: string): string[] {
   const out = segs.slice(0, Math.min(n, 5));
   while (out.length < n) out.push(randomString(r));
   // Dots are escaped so that no segment is a literal "." or ".." a router could resolve.
-  return out.map((s) => (r.chance(0.1) ? '%C3%28%ZZ' : encodeURIComponent(s).replace(/\./g, '%2E')));
+  return out.map((s) => (r.chance(0.1) ? '%C3%28%ZZ' : enc(s).replace(/\./g, '%2E')));
 }
 
 export interface GenerateOptions {
@@ -244,7 +253,7 @@ export function generateRequest(r: Rng, routes: ApiRoute[], o: GenerateOptions):
     const segs = catchAllSegments(r, o.absentNs);
     return segs.length ? '/' + segs.join('/') : '';
   });
-  p = p.replace(/\[[^\]]+\]/g, () => encodeURIComponent(randomString(r)));
+  p = p.replace(/\[[^\]]+\]/g, () => enc(randomString(r)));
   const writes = route.template.startsWith('/api/resources') && ['POST', 'PUT', 'DELETE', 'PATCH'].includes(method);
   if (!writes && r.chance(0.05)) p += r.pick(['/', '//', '/..', '/%2e%2e/%2e%2e/etc/passwd', '/%00', '/' + 'a'.repeat(5000)]);
   const q: string[] = [];
