@@ -28,7 +28,7 @@ function send(base: URL, r: FuzzRequest): Promise<Outcome> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     const req = http.request(
-      { host: base.hostname, port: base.port, method: r.method, path: r.path, headers: { ...r.headers, ...(r.body ? { 'content-length': String(r.body.length) } : {}) }, agent: false, timeout: 30_000 },
+      { host: base.hostname, port: base.port, method: r.method, path: r.path, headers: { ...r.headers, ...(r.body ? { 'content-length': String(r.body.length) } : {}) }, agent: false, timeout: 30_000, maxHeaderSize: 1024 * 1024 },
       (res) => {
         const status = res.statusCode ?? 0;
         // The event stream never ends by itself: its status is enough (and HEAD has no body to wait for).

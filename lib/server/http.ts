@@ -33,6 +33,8 @@ export function errorBody(e: unknown): ApiErrorBody {
     return { status: 400, reason: 'BadRequest', message: `Invalid request: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join('; ')}`, causes };
   }
   if (e instanceof UnknownContextError) return { status: 400, reason: 'BadRequest', message: e.message };
+  // Only decoding what a client sent throws URIError (a malformed %-escape).
+  if (e instanceof URIError) return { status: 400, reason: 'BadRequest', message: `Malformed percent-escape in the request: ${e.message}` };
   if (e instanceof NoKubeconfigError) return { status: 503, reason: 'ServiceUnavailable', message: e.message };
   console.error('[meshboard] unexpected error', e);
   return { status: 500, reason: 'InternalError', message: 'Internal error in Meshboard; see the server log.' };
