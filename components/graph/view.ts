@@ -15,7 +15,7 @@
  * mistyped link still shows a graph. A prometheus= URL from a link is used only once
  * the user agrees (prometheusChoice).
  */
-import { formHref } from '@/components/forms/jobs';
+import { formHref } from '@/components/forms/catalog';
 import { resourceHref } from '@/components/resources/links';
 import { parseResourceName } from '@/lib/istio/findings';
 import { collapseVersions, DEFAULT_VERSION_LABELS, filterGraph, findNodes, parseVersionLabels, validateNamespace, validateWindow, type GraphFilter } from '@/lib/istio/graph';

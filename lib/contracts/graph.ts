@@ -7,7 +7,7 @@
  *   &window=5m                   Prometheus rate window
  *   &versionLabels=app:version,component:release   app/version label pairs, tried in order
  *   &prometheus=http://127.0.0.1:9090              Prometheus base URL typed in the UI (optional;
- *                                the server's PROMETHEUS_URL otherwise). Only http(s); see lib/k8s/graph.ts
+ *                                the server's PROMETHEUS_URL otherwise). Only http(s); see lib/server/graph.ts
  *                                for which hosts are accepted. The page asks before using one from a link.
  *   &context=NAME                kubeconfig context
  */

@@ -10,6 +10,7 @@
  * it shows and reconnects (lib/client/live.ts). A client that does not read even that
  * event within `closeAfterMs` is cut off.
  */
+import 'server-only';
 
 export interface QueueLimits {
   /** Encoded bytes waiting for one client. */

@@ -6,8 +6,9 @@
  */
 import { graphExtraParamsSchema } from '@/lib/contracts/graph';
 import { GraphQueryError, parseGraphParams } from '@/lib/istio/graph';
-import { meshGraph, PrometheusUrlError, startTelemetry } from '@/lib/k8s/graph';
-import { getClusterCache } from '@/lib/k8s/registry';
+import { meshGraph } from '@/lib/server/graph';
+import { PrometheusUrlError, startTelemetry } from '@/lib/server/prometheus';
+import { getClusterCache } from '@/lib/k8s/caches';
 import { contextOf, HttpError, json, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,9 @@
 /** Response bodies assembled from the cache (the shapes in lib/contracts/api.ts). */
+import 'server-only';
 import type { ConfigListResponse, KindSummary, OverviewResponse, SchemasResponse } from '../contracts/api';
 import { sortConfigItems, summarizeNamespaces, toConfigItem } from '../istio/overview';
-import type { ClusterCache } from './cache';
-import { typeKey, type CrdLike, type DiscoveredKind } from './discovery';
+import type { ClusterCache } from '../k8s/cache';
+import { typeKey, type CrdLike, type DiscoveredKind } from '../k8s/discovery';
 
 export function toKindSummary({ group, kind, plural, namespaced, served, preferred, deprecated }: DiscoveredKind): KindSummary {
   return { group, kind, plural, namespaced, served, preferred, deprecated };

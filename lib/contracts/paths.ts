@@ -2,7 +2,7 @@
  * Request paths Next.js cannot decode (a malformed percent-escape such as %ZZ, or bytes
  * that are not UTF-8 such as %C3%28) make it fail with a plain 500 before any route
  * handler runs. proxy.ts answers them with a 400 that says what is wrong instead.
- * Pure (no Node APIs), so it runs wherever the proxy runs.
+ * Pure (no Node APIs, no server-only marker), so it runs wherever the proxy runs.
  */
 export function malformedPath(pathname: string): string | null {
   for (const segment of pathname.split('/')) {
