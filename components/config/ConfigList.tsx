@@ -10,7 +10,7 @@ import { useLinkParams, useSelectedContext, useSelectedNamespace, useUpdateParam
 import { age, filterConfigItems, kindFilterValue } from '@/lib/istio/overview';
 import { isGatewayApiGroup, parseApiVersion } from '@/lib/istio/kinds';
 import { ErrorBox } from '@/components/ui/ErrorBox';
-import { resourceHref } from '@/components/resources/links';
+import { resourcePageHref as resourceHref } from '@/lib/istio/address';
 
 export function ConfigList() {
   const { context } = useSelectedContext();

@@ -26,9 +26,10 @@ import { apiVersionOf, parseApiVersion } from '@/lib/istio/kinds';
 import type { K8sObject } from '@/lib/istio/types';
 import { parseYamlDocuments, rangeOfPath, toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
-import { resourceHref } from '@/components/resources/links';
+import { groupSegment, objectKeyOf, resourcePageHref as resourceHref } from '@/lib/istio/address';
 import { ConflictView } from './ConflictView';
 import { ProblemsPanel } from './ProblemsPanel';
+import { ProposeButton } from '@/components/proposals/ProposeButton';
 
 const MonacoYamlEditor = dynamic(() => import('./MonacoYamlEditor'), { ssr: false, loading: () => <div className="empty">Loading editor…</div> });
 const YamlDiff = dynamic(() => import('./MonacoYamlEditor').then((m) => m.YamlDiff), { ssr: false, loading: () => <div className="empty">Loading diff…</div> });
@@ -66,7 +67,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   const link = useLinkParams();
   const qc = useQueryClient();
   const isEdit = target.mode === 'edit';
-  const storageKey = draftKey(context, isEdit ? `${target.group || 'core'}/${target.plural}/${target.namespace ?? '-'}/${target.name}` : `new/${target.namespace}`);
+  const storageKey = draftKey(context, isEdit ? objectKeyOf(target) : `new/${target.namespace}`);
 
   const initialText = isEdit ? editText(target.live) : target.initialText;
   const [base, setBase] = useState<Base>(() => ({ resourceVersion: isEdit ? (target.live.metadata.resourceVersion ?? '') : '', text: initialText }));
@@ -281,7 +282,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   };
 
   const access = useQuery({
-    ...accessQuery(context, isEdit ? 'update' : 'create', isEdit ? target.group || 'core' : textGroup || 'core', isEdit ? target.plural : (kindInfo?.plural ?? ''), namespace, isEdit ? target.name : undefined),
+    ...accessQuery(context, isEdit ? 'update' : 'create', groupSegment(isEdit ? target.group : textGroup), isEdit ? target.plural : (kindInfo?.plural ?? ''), namespace, isEdit ? target.name : undefined),
     enabled: isEdit || !!kindInfo,
   });
   const readOnly = access.data ? !access.data.allowed : false;
@@ -295,7 +296,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
           run: () => {
             if (!kindInfo) return;
             const to = apiVersionOf(target.group, kindInfo.preferred);
-            const key = draftKey(context, `${target.group || 'core'}/${target.plural}/${target.namespace ?? '-'}/${target.name}`);
+            const key = draftKey(context, objectKeyOf(target));
             saveDraft(key, { text: withApiVersion(text, to), baseResourceVersion: base.resourceVersion, baseText: withApiVersion(base.text, to) });
             router.push(link(resourceHref({ group: target.group, version: kindInfo.preferred, plural: target.plural, namespace: target.namespace, name: target.name })));
           },
@@ -394,6 +395,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
                   <button className="primary" onClick={apply} disabled={readOnly || busy !== ''} data-testid="apply-button">
                     {busy === 'apply' ? 'Applying…' : isEdit ? 'Apply' : 'Create'}
                   </button>
+                  <ProposeButton context={context} disabled={readOnly || busy !== ''} getChanges={() => { const { v, obj } = current(); return v.blocking || !obj ? undefined : [{ action: isEdit ? 'update' : 'create', object: obj }]; }} />
                   <button onClick={() => setPhase({ kind: 'edit' })}>Back to editing</button>
                 </>
               )}

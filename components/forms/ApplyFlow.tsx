@@ -24,7 +24,8 @@ import { friendlyName } from '@/lib/istio/resources';
 import type { K8sObject } from '@/lib/istio/types';
 import { toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
-import { resourceHref } from '@/components/resources/links';
+import { ProposeButton } from '@/components/proposals/ProposeButton';
+import { resourcePageHref as resourceHref } from '@/lib/istio/address';
 import { currentPhase, isVoid, lockOf, outcomeUnknown, writesFingerprint, type AppliedWrite, type Phase } from './applyPhase';
 import { useFormLock } from './lock';
 import s from './forms.module.css';
@@ -228,6 +229,7 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
               <button type="button" className="primary" data-testid="apply-button" onClick={apply}>
                 Apply {count(writes.length, 'this change', 'these # changes')}
               </button>
+              <ProposeButton context={context} getChanges={() => phase.writes.map((w) => ({ action: w.action === 'replace' ? 'update' : 'create', object: w.object }))} />
               <button type="button" onClick={backToEditing} data-testid="back-to-editing">
                 Back to editing
               </button>

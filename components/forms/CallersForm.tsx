@@ -1,7 +1,7 @@
 'use client';
 /** Caller restrictions: an ALLOW AuthorizationPolicy on a workload, with a preview of the known callers. */
 import { useMemo, useState } from 'react';
-import { buildCallers, findOwningAuthorizationPolicy, getInitCallers, listWorkloads, previewCallers, sortCallerPreviews, type CallersState } from '@/lib/istio/forms';
+import { buildCallers, callerEnforcement, findOwningAuthorizationPolicy, findOwningWaypointPolicy, getInitCallers, listWorkloads, previewCallers, sortCallerPreviews, type CallersState } from '@/lib/istio/forms';
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, Section, TextField } from './fields';
@@ -45,7 +45,9 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
   const [showAll, setShowAll] = useState(false);
   const shown = showAll ? preview : preview.slice(0, PREVIEW_ROWS);
   const allowedCount = preview.filter((p) => p.allowed).length;
-  const owner = findOwningAuthorizationPolicy(resources, namespace, state.workload.selector);
+  const onWaypoint = state.attach === 'waypoint' && !!state.service;
+  const owner = onWaypoint ? findOwningWaypointPolicy(resources, namespace, state.service!) : findOwningAuthorizationPolicy(resources, namespace, state.workload.selector);
+  const enforcement = useMemo(() => callerEnforcement(resources, namespace, state.workload.selector), [resources, namespace, state.workload.selector]);
   const [nsToAdd, setNsToAdd] = useState('');
   const [saToAdd, setSaToAdd] = useState('');
   const accounts = useMemo(() => [...new Set(workloads.map((w) => `${w.namespace}/${w.serviceAccount}`))].sort(), [workloads]);
@@ -93,8 +95,18 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
     <IssuesProvider issues={result.errors}>
       <ApplyFlow context={context} result={result} onApplied={onApplied} onReload={onReload} readOnly={previewSection}>
         <Section title={`Who may call ${workload}`}>
+          {enforcement.kind !== 'sidecar' && (
+            <p className={s.hint} data-testid="callers-enforcement" data-enforcement={enforcement.kind}>
+              Ambient mode: {enforcement.reason.replace(/\.$/, '')}.
+            </p>
+          )}
           <p className={s.hint} data-testid="callers-owner">
-            {owner ? `Edits ${friendlyName(owner)} in place.` : `Creates an ALLOW AuthorizationPolicy for the pods with ${Object.entries(state.workload.selector).map(([k, v]) => `${k}=${v}`).join(', ')}.`} Every
+            {owner
+              ? `Edits ${friendlyName(owner)} in place.`
+              : onWaypoint
+                ? `Creates an ALLOW AuthorizationPolicy with targetRefs Service ${state.service}, enforced by its waypoint.`
+                : `Creates an ALLOW AuthorizationPolicy for the pods with ${Object.entries(state.workload.selector).map(([k, v]) => `${k}=${v}`).join(', ')}.`}{' '}
+            Every
             caller not listed here is denied. Namespaces and service accounts are read from the caller&apos;s mTLS certificate.
           </p>
           {!owner && (

@@ -1,5 +1,5 @@
 'use client';
-/** /forms: the six mesh tasks, with namespace / service / workload pickers that fill their links. */
+/** /forms: the mesh tasks, with namespace / service / workload pickers that fill their links. */
 import Link from 'next/link';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { meshQuery } from '@/lib/client/mesh';
@@ -34,7 +34,7 @@ export function FormsIndex() {
       )}
       <div className={s.jobs} data-testid="jobs">
         {JOBS.map((j) => {
-          const extra = j.needs === 'service' ? { service: service || undefined } : j.needs === 'workload' ? { workload: workload || undefined } : {};
+          const extra = j.needs === 'service' || j.job === 'ambient' ? { service: service || undefined } : j.needs === 'workload' ? { workload: workload || undefined } : {};
           return (
             <section key={j.job} className={s.job} data-testid={`job-${j.job}`}>
               <h3>{j.title}</h3>

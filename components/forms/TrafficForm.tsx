@@ -2,8 +2,8 @@
 /** Traffic shifting between a service's versions: weights, canary steps, timeout, retries, fault injection. */
 import { useMemo, useState } from 'react';
 import {
-  applyCanaryStep, buildTrafficShifting, canarySteps, findDestinationRule, findRoutingVirtualServices, getInitTrafficShifting, guessCanaryPair,
-  type TrafficShiftingState,
+  applyCanaryStep, buildTrafficShifting, canarySteps, findDestinationRule, findMeshHttpRoutes, findRoutingVirtualServices, getInitTrafficShifting, guessCanaryPair,
+  trafficApiFor, type TrafficShiftingState,
 } from '@/lib/istio/forms';
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
@@ -35,6 +35,9 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
   const [labelDraft, setLabelDraft] = useState(state.versionLabel);
   const vs = useMemo(() => findRoutingVirtualServices(resources, namespace, service)[0], [resources, namespace, service]);
   const dr = useMemo(() => findDestinationRule(resources, namespace, service), [resources, namespace, service]);
+  const httpRoute = useMemo(() => findMeshHttpRoutes(resources, namespace, service)[0], [resources, namespace, service]);
+  const api = useMemo(() => trafficApiFor(resources, namespace, service), [resources, namespace, service]);
+  const gatewayApi = state.api === 'HTTPRoute';
   const total = state.subsets.reduce((a, x) => a + (Number.isNaN(x.weight) ? 0 : x.weight), 0);
   const names = state.subsets.map((x) => x.name);
   const from = names[pair.from] ?? '';
@@ -61,10 +64,16 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
     <IssuesProvider issues={result.errors}>
       <ApplyFlow context={context} result={result} onApplied={onApplied} onReload={onReload}>
         <Section title="Versions and weights">
-          <p className={s.hint} data-testid="traffic-owners">
-            Routing: {vs ? `edits ${friendlyName(vs)} in place (only its route to ${service})` : `creates VirtualService ${namespace}/${state.virtualServiceName}`}. Subsets:{' '}
-            {dr ? `extends ${friendlyName(dr)} (existing subsets stay)` : `creates DestinationRule ${namespace}/${state.destinationRuleName}`}.
-          </p>
+          {gatewayApi ? (
+            <p className={s.hint} data-testid="traffic-owners">
+              Routing (Gateway API: {api.reason}): {httpRoute ? `edits ${friendlyName(httpRoute)} in place (only the backends and timeout of its catch-all rule)` : `creates HTTPRoute ${namespace}/${state.httpRouteName} with parentRef Service ${service}`}. Versions are backend Services; no DestinationRule is written.
+            </p>
+          ) : (
+            <p className={s.hint} data-testid="traffic-owners">
+              Routing: {vs ? `edits ${friendlyName(vs)} in place (only its route to ${service})` : `creates VirtualService ${namespace}/${state.virtualServiceName}`}. Subsets:{' '}
+              {dr ? `extends ${friendlyName(dr)} (existing subsets stay)` : `creates DestinationRule ${namespace}/${state.destinationRuleName}`}.
+            </p>
+          )}
           <div className={s.grid}>
             <TextField
               path="versionLabel"
@@ -84,7 +93,7 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
           <table className="list" data-testid="subsets">
             <thead>
               <tr>
-                <th>Subset</th>
+                <th>{gatewayApi ? 'Backend Service' : 'Subset'}</th>
                 <th>Pods with labels</th>
                 <th>Weight (%)</th>
               </tr>
@@ -93,7 +102,7 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
               {state.subsets.map((x, i) => (
                 <tr key={i} data-testid={`subset-${x.name}`}>
                   <td>
-                    <TextField path={`subsets.${i}.name`} label={`Name of subset ${i + 1}`} value={x.name} onChange={(name) => setState((st) => ({ ...st, subsets: st.subsets.map((y, j) => (j === i ? { ...y, name } : y)) }))} />
+                    <TextField path={`subsets.${i}.name`} label={gatewayApi ? `Backend Service ${i + 1}` : `Name of subset ${i + 1}`} value={x.name} onChange={(name) => setState((st) => ({ ...st, subsets: st.subsets.map((y, j) => (j === i ? { ...y, name } : y)) }))} />
                   </td>
                   <td className="mono">
                     {Object.entries(x.labels).map(([k, v]) => `${k}=${v}`).join(', ')}
@@ -135,7 +144,8 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
         </Section>
 
         <Section title="Route options (optional)">
-          <RouteOptionsFields value={state} onChange={(v) => setState((st) => ({ ...st, timeout: v.timeout, retries: v.retries, fault: v.fault }))} withFault />
+          {gatewayApi && <p className={s.hint}>An HTTPRoute of the Gateway API&apos;s standard channel has a request timeout, but no retries or fault injection.</p>}
+          <RouteOptionsFields value={state} onChange={(v) => setState((st) => ({ ...st, timeout: v.timeout, retries: v.retries, fault: v.fault }))} withFault={!gatewayApi} />
         </Section>
       </ApplyFlow>
     </IssuesProvider>

@@ -4,7 +4,8 @@ import { formHref, JOBS, meshScopeFor, mtlsScopeOf, typeOfObject, type FormTarge
 
 describe('mesh task links', () => {
   it('are the URLs the graph side panel and the overview use', () => {
-    expect(JOBS.map((j) => j.job)).toEqual(['mtls', 'expose', 'serviceentry', 'traffic', 'injection', 'callers']);
+    expect(JOBS.map((j) => j.job)).toEqual(['mtls', 'expose', 'serviceentry', 'traffic', 'injection', 'callers', 'ambient']);
+    expect(formHref('ambient', { ns: 'bookinfo', service: 'details' })).toBe('/forms/ambient?ns=bookinfo&service=details');
     expect(formHref('traffic', { ns: 'shop', service: 'user-service' })).toBe('/forms/traffic?ns=shop&service=user-service');
     expect(formHref('callers', { ns: 'a', workload: 'b' })).toBe('/forms/callers?ns=a&workload=b');
     expect(formHref('mtls', { ns: 'a', service: '' })).toBe('/forms/mtls?ns=a');
@@ -17,8 +18,10 @@ describe('where a write goes', () => {
   const obj = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: 'x' } });
   it('resolves Istio kinds from /api/kinds (keeping the object version) and the core types the forms write', () => {
     expect(typeOfObject(obj('networking.istio.io/v1beta1', 'VirtualService'), kinds)).toEqual({ group: 'networking.istio.io', version: 'v1beta1', plural: 'virtualservices' });
-    expect(typeOfObject(obj('v1', 'Namespace'), kinds)).toEqual({ group: 'core', version: 'v1', plural: 'namespaces' });
+    expect(typeOfObject(obj('v1', 'Namespace'), kinds)).toEqual({ group: '', version: 'v1', plural: 'namespaces' });
     expect(typeOfObject(obj('apps/v1', 'Deployment'), kinds)).toEqual({ group: 'apps', version: 'v1', plural: 'deployments' });
+    // The ambient form labels Services (istio.io/use-waypoint).
+    expect(typeOfObject(obj('v1', 'Service'), kinds)).toEqual({ group: 'core', version: 'v1', plural: 'services' });
     expect(typeOfObject(obj('security.istio.io/v1', 'PeerAuthentication'), kinds)).toBeUndefined();
   });
 });
@@ -38,6 +41,9 @@ describe('how much of the mesh a form loads', () => {
 
   it('the namespace for injection; its workloads and every Istio resource for ServiceEntry and traffic', () => {
     expect(meshScopeFor('injection', t({ ns: 'shop' }))).toEqual(only('shop'));
+    // Ambient: the whole mesh once a namespace is chosen (ztunnel pods in the root namespace), pickers only before.
+    expect(meshScopeFor('ambient', t())).toEqual(only());
+    expect(meshScopeFor('ambient', t({ ns: 'shop' }))).toEqual({ scope: 'all', namespaces: [] });
     expect(meshScopeFor('serviceentry', t({ ns: 'shop' }))).toEqual({ scope: 'workloads', namespaces: ['shop'] });
     expect(meshScopeFor('traffic', t({ ns: 'shop', service: 'user-service' }))).toEqual({ scope: 'workloads', namespaces: ['shop'] });
   });

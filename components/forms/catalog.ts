@@ -6,10 +6,10 @@ import { parseApiVersion } from '@/lib/istio/kinds';
 import type { K8sObject } from '@/lib/istio/types';
 
 /**
- * The six mesh tasks and their URLs. The graph's side panel, the overview and the
+ * The mesh tasks and their URLs. The graph's side panel, the overview and the
  * service/namespace pages link here: /forms/{job}?ns=&service=&workload=&scope=.
  */
-export type FormJob = 'mtls' | 'expose' | 'serviceentry' | 'traffic' | 'injection' | 'callers';
+export type FormJob = 'mtls' | 'expose' | 'serviceentry' | 'traffic' | 'injection' | 'callers' | 'ambient';
 
 export interface JobInfo {
   job: FormJob;
@@ -47,7 +47,7 @@ export const JOBS: readonly JobInfo[] = [
     job: 'traffic',
     title: 'Traffic shifting',
     summary: 'Split traffic between versions, canary steps, timeout, retries, fault injection.',
-    intro: "Split a service's traffic between its versions. Subsets come from the versions found on its workloads; the existing VirtualService and DestinationRule are edited in place.",
+    intro: "Split a service's traffic between its versions. Subsets come from the versions found on its workloads; the existing VirtualService and DestinationRule are edited in place, or, where the service is routed with the Gateway API (or its namespace is ambient), the HTTPRoute with the Service as parent.",
     needs: 'service',
   },
   {
@@ -63,6 +63,13 @@ export const JOBS: readonly JobInfo[] = [
     summary: 'Allow a workload to be called only from chosen namespaces or service accounts.',
     intro: 'Allow a workload to be called only from chosen namespaces or service accounts (an ALLOW AuthorizationPolicy), and preview which known callers would be allowed or denied.',
     needs: 'workload',
+  },
+  {
+    job: 'ambient',
+    title: 'Ambient mode',
+    summary: 'Enroll a namespace or a service in ambient, create a waypoint and use it; which pods change.',
+    intro: 'Move a namespace, or the workloads of one service, to ambient mode (ztunnel instead of sidecars), create a waypoint as istioctl waypoint apply does, and choose it with istio.io/use-waypoint. What changes for each workload is listed: sidecars to remove, pods to restart.',
+    needs: 'namespace',
   },
 ];
 
@@ -111,6 +118,9 @@ export function meshScopeFor(job: FormJob, t: FormTarget): MeshScope {
   switch (job) {
     case 'injection':
       return only;
+    case 'ambient':
+      // The root namespace too (ztunnel), and waypoints' pods.
+      return t.ns ? all : only;
     case 'serviceentry':
     case 'traffic':
       return t.ns ? { scope: 'workloads', namespaces: ns } : only;
@@ -129,8 +139,9 @@ export function meshScopeFor(job: FormJob, t: FormTarget): MeshScope {
 /** Where the resources API serves an object's kind: Istio kinds from /api/kinds, plus the core types the forms write. */
 export function typeOfObject(o: K8sObject, kinds: readonly KindSummary[]): TypeRef | undefined {
   const { group, version } = parseApiVersion(o.apiVersion);
-  if (group === '' && o.kind === 'Namespace') return { group: 'core', version, plural: 'namespaces' };
+  if (group === '' && o.kind === 'Namespace') return { group: '', version, plural: 'namespaces' };
   if (group === 'apps' && o.kind === 'Deployment') return { group: 'apps', version, plural: 'deployments' };
+  if (group === '' && o.kind === 'Service') return { group: 'core', version, plural: 'services' };
   const k = kinds.find((x) => x.group === group && x.kind === o.kind);
   return k ? { group, version, plural: k.plural } : undefined;
 }

@@ -6,11 +6,14 @@
  */
 import Link from 'next/link';
 import { useMemo, type ReactNode } from 'react';
-import { useLinkParams } from '@/lib/client/selection';
+import { useQuery } from '@tanstack/react-query';
+import { kindsQuery } from '@/lib/client/queries';
+import { useLinkParams, useSelectedContext } from '@/lib/client/selection';
 import type { ConditionInfo, GraphEdge, GraphNode, MeshGraph, WaypointUse } from '@/lib/istio/graph/types';
 import type { Finding } from '@/lib/istio/findings';
 import { ConditionalIcon, DenyIcon, LockIcon, SecurityIcon, SECURITY_TEXT } from './icons';
-import { edgeTraffic, formatBytes, formatPercent, formatRate, formLinks, refHref, resourcesBehind, type FormLink } from './view';
+import { edgeTraffic, formatBytes, formatPercent, formatRate } from './format';
+import { formLinks, refHref, resourcesBehind, type FormLink } from './links';
 
 interface Props {
   graph: MeshGraph;
@@ -24,7 +27,10 @@ const GATEWAY_API = 'gateway.networking.k8s.io';
 
 function Res({ name, path, group }: { name: string; path?: string; group?: string }) {
   const link = useLinkParams();
-  const href = refHref(name, group);
+  const { context } = useSelectedContext();
+  // The version the cluster serves (cached, shared with the config list); the bundled table until it is known.
+  const kinds = useQuery({ ...kindsQuery(context ?? ''), enabled: !!context });
+  const href = refHref(name, group, kinds.data?.kinds);
   const text = path ? `${name} ${path}` : name;
   return href ? (
     <Link href={link(href)} className="mono">

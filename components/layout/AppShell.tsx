@@ -13,6 +13,7 @@ const NAV = [
   { href: '/config', label: 'Istio Config' },
   { href: '/validations', label: 'Validations' },
   { href: '/forms', label: 'Mesh tasks' },
+  { href: '/proposals', label: 'Proposals' },
 ];
 
 export function AppShell({ children }: { children: React.ReactNode }) {

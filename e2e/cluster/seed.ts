@@ -22,11 +22,17 @@ const REPO = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(REPO, 'e2e', 'fixtures');
 export const CRD_FILE = path.join(REPO, 'lib', 'istio', 'data', 'crds', 'crd-all.gen.yaml');
 export const GATEWAY_API_CRDS = path.join(REPO, 'lib', 'istio', 'data', 'gateway-api');
+/** Meshboard's own CRD (ChangeProposal, meshboard.io). */
+export const MESHBOARD_CRDS = path.join(REPO, 'deploy', 'changeproposal-crd.yaml');
 
-/** Istio's CRDs and the Gateway API's (standard channel), as an Istio install on a current cluster has them. */
+/**
+ * Istio's CRDs and the Gateway API's (standard channel), as an Istio install on a current
+ * cluster has them, and Meshboard's ChangeProposal CRD (deploy/), as its install adds it.
+ */
 export async function installIstioCrds(cluster: LocalCluster): Promise<void> {
   await kubectlOk(cluster, ['apply', '--server-side', '--force-conflicts', '-f', CRD_FILE]);
   await kubectlOk(cluster, ['apply', '--server-side', '--force-conflicts', '-f', GATEWAY_API_CRDS]);
+  await kubectlOk(cluster, ['apply', '--server-side', '--force-conflicts', '-f', MESHBOARD_CRDS]);
   await kubectlOk(cluster, ['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
 }
 

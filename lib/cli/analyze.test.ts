@@ -116,6 +116,15 @@ describe('meshboard analyze (spawned)', { timeout: SPAWN_TIMEOUT }, () => {
     expect(r.stdout).toMatch(/^Error \[IST0101\] \(VirtualService shop\/reviews broken[/\\]nested[/\\]vs\.yml:\d+\) Referenced host\+subset in destinationrule not found: "reviews\+v9"$/m);
   });
 
+  it('reads the .json files of a folder too, as istioctl analyze does', () => {
+    write('withjson/svc.yaml', [service, deployment, destinationRule].join('---\n'));
+    write('withjson/nested/vs.json', JSON.stringify(parseYaml(badVs), null, 2));
+    write('withjson/package.json', '{"name": "not-a-manifest"}');
+    const r = run('analyze', '-f', 'withjson');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^Error \[IST0101\] \(VirtualService shop\/reviews withjson[/\\]nested[/\\]vs\.json:\d+\) /m);
+  });
+
   it('prints a JSON array of {code, level, message, resource, path?} with -o json', () => {
     const r = run('analyze', '-f', 'broken', '-o', 'json');
     expect(r.code).toBe(1);

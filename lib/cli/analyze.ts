@@ -1,6 +1,6 @@
 /**
- * `meshboard analyze`: read YAML files and folders (recursively; multi-document files;
- * Kustomize folders through their `resources:`), or a live cluster with --context, run
+ * `meshboard analyze`: read YAML and JSON files and folders (recursively; multi-document
+ * files; `kind: List`; Kustomize folders through their `resources:`), or a live cluster with --context, run
  * the analysis engine and print findings as text (grouped like istioctl) or JSON.
  *
  * Exit codes: 0 no Error finding, 1 at least one Error finding, 2 bad input or usage
@@ -23,8 +23,9 @@ Analyze Istio configuration offline (YAML files and folders) or in a live cluste
 report problems with istioctl's IST codes and Meshboard's MB codes.
 
 Options:
-  -f, --filename PATH      A YAML file or a folder (read recursively; a folder with a
-                           kustomization.yaml is read through its resources: list).
+  -f, --filename PATH      A YAML or JSON file, or a folder (its .yaml, .yml and .json
+                           files, recursively; a folder with a kustomization.yaml is
+                           read through its resources: list).
                            Repeatable; also accepted as plain arguments. "-" reads stdin.
       --mesh-config FILE   Mesh config (MeshConfig YAML, or the istio ConfigMap).
                            Also spelled --meshConfigFile, as istioctl does.
@@ -54,6 +55,8 @@ Options:
 
 Exit status: 0 when no finding reaches the failure threshold, 1 when one does, 2 on bad
 input or usage (istioctl: 0, 79, and 65 / 64).
+
+See also: meshboard graph --help (the mesh graph of the same files, as JSON or SVG).
 `;
 
 export interface CliOptions {
@@ -92,6 +95,51 @@ export class InputError extends Error {
   }
 }
 
+/** One flag of a command line: as typed, its name, and its value (inline after "=", or the next argument). */
+export interface ArgFlag {
+  arg: string;
+  flag: string;
+  inline?: string;
+  /** The flag's value; throws UsageError when there is none. */
+  value: () => string;
+}
+
+function inlineOf(a: string): string | undefined {
+  const eq = a.indexOf('=');
+  return eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : undefined;
+}
+
+/**
+ * The flags of `args` (consumed), as cobra reads them: plain arguments and "-" go to
+ * `plain`, everything after "--" too; "--flag=value" or "--flag value".
+ */
+export function* flagsOf(args: string[], plain: string[]): Generator<ArgFlag> {
+  while (args.length) {
+    const a = args.shift() as string;
+    if (!a.startsWith('-') || a === '-') {
+      plain.push(a);
+      continue;
+    }
+    if (a === '--') {
+      plain.push(...args.splice(0));
+      return;
+    }
+    const inline = inlineOf(a);
+    const flag = inline !== undefined ? a.slice(0, a.indexOf('=')) : a;
+    yield {
+      arg: a,
+      flag,
+      inline,
+      value: () => {
+        if (inline !== undefined) return inline;
+        const v = args.shift();
+        if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`flag ${flag} needs a value`);
+        return v;
+      },
+    };
+  }
+}
+
 export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = {
     command: 'analyze',
@@ -106,54 +154,36 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const args = [...argv];
   if (args[0] === 'help' || args[0] === '--help' || args[0] === '-h') return { ...opts, command: 'help' };
   if (args[0] === 'analyze') args.shift();
-  else if (args.length && !args[0]?.startsWith('-')) throw new UsageError(`unknown command "${args[0]}" (the only command is "analyze")`);
-  const value = (flag: string, inline: string | undefined): string => {
-    if (inline !== undefined) return inline;
-    const v = args.shift();
-    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`flag ${flag} needs a value`);
-    return v;
-  };
-  while (args.length) {
-    const a = args.shift() as string;
-    if (!a.startsWith('-') || a === '-') {
-      opts.files.push(a);
-      continue;
-    }
-    if (a === '--') {
-      opts.files.push(...args.splice(0));
-      break;
-    }
-    const eq = a.indexOf('=');
-    const flag = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
-    const inline = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : undefined;
+  else if (args.length && !args[0]?.startsWith('-')) throw new UsageError(`unknown command "${args[0]}" (the commands are "analyze" and "graph")`);
+  for (const { arg: a, flag, inline, value } of flagsOf(args, opts.files)) {
     switch (flag) {
       case '-h':
       case '--help':
         return { ...opts, command: 'help' };
       case '-f':
       case '--filename':
-        opts.files.push(value(flag, inline));
+        opts.files.push(value());
         break;
       case '--mesh-config':
       case '--meshConfigFile':
-        opts.meshConfig = value(flag, inline);
+        opts.meshConfig = value();
         break;
       case '--mesh-networks':
-        opts.meshNetworks = value(flag, inline);
+        opts.meshNetworks = value();
         break;
       case '-o':
       case '--output': {
-        const v = value(flag, inline).toLowerCase();
+        const v = value().toLowerCase();
         if (v === 'log' || v === 'text') opts.output = 'text';
         else if (v === 'json' || v === 'yaml') opts.output = v;
         else throw new UsageError(`unsupported output format "${v}" (use log, json or yaml)`);
         break;
       }
       case '--output-threshold':
-        opts.outputThreshold = levelArg(flag, value(flag, inline));
+        opts.outputThreshold = levelArg(flag, value());
         break;
       case '--failure-threshold':
-        opts.failureThreshold = levelArg(flag, value(flag, inline));
+        opts.failureThreshold = levelArg(flag, value());
         break;
       case '-A':
       case '--all-namespaces':
@@ -164,15 +194,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         opts.useKube = boolArg(flag, inline);
         break;
       case '--context':
-        opts.context = value(flag, inline);
+        opts.context = value();
         break;
       case '-n':
       case '--namespace':
-        opts.namespace = value(flag, inline);
+        opts.namespace = value();
         break;
       case '--analyzer':
       case '--analyzers':
-        opts.analyzers = [...(opts.analyzers ?? []), ...value(flag, inline).split(',').map((s) => s.trim()).filter(Boolean)];
+        opts.analyzers = [...(opts.analyzers ?? []), ...value().split(',').map((s) => s.trim()).filter(Boolean)];
         break;
       case '-L':
       case '--list-analyzers':
@@ -309,10 +339,11 @@ export interface LoadedInput {
   warnings: string[];
 }
 
-const YAML_EXT = /\.ya?ml$/i;
+// The extensions istioctl analyze reads in a folder.
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.github']);
-const CLUSTER_SCOPED = new Set([
+export const CLUSTER_SCOPED = new Set([
   'Namespace', 'Node', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration',
   'ValidatingWebhookConfiguration', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'APIService', 'IngressClass', 'GatewayClass',
 ]);
@@ -434,7 +465,7 @@ function walkPath(w: Walk, p: string, ns: string | undefined, depth = 0): void {
       continue;
     }
     if (cst.isDirectory()) walkPath(w, child, ns, depth + 1);
-    else if (YAML_EXT.test(name)) addFile(w, child, ns);
+    else if (MANIFEST_EXT.test(name)) addFile(w, child, ns);
   }
 }
 
@@ -507,7 +538,7 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
   return { objects, sources, files: [...w.files.keys()].map(display), warnings: w.warnings };
 }
 
-function readYamlFile<T>(file: string, what: string): T {
+export function readYamlFile<T>(file: string, what: string): T {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -530,7 +561,7 @@ export function meshConfigFrom(value: unknown, key = 'mesh'): Record<string, unk
 }
 
 /** The istio ConfigMap among the inputs, as istiod would read it (root namespace, name istio). */
-function meshConfigMapIn(objects: readonly K8sObject[]): K8sObject | undefined {
+export function meshConfigMapIn(objects: readonly K8sObject[]): K8sObject | undefined {
   return objects.find((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1' && o.metadata.name === 'istio' && (o.metadata.namespace ?? 'istio-system') === 'istio-system');
 }
 

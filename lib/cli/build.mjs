@@ -4,6 +4,8 @@
  * TypeScript at run time:
  *   dist/cli/analyze.mjs          `meshboard analyze` and the analysis engine (every
  *                                 analyzer lib/istio/analysis/index.ts registers)
+ *   dist/cli/review.mjs           `meshboard review` (lib/istio/review)
+ *   dist/cli/graph.mjs            `meshboard graph` (lib/istio/graph, the SVG with elkjs)
  *   dist/cli/snapshot.mjs         lib/k8s/snapshot.ts, loaded only for a live cluster
  *                                 (@kubernetes/client-node stays in node_modules)
  *   dist/cli/analysis-worker.mjs  the console's analysis worker thread (lib/server/analysis.ts)
@@ -24,7 +26,7 @@ export function buildCli({ quiet = false } = {}) {
   mkdirSync(tmp, { recursive: true });
   const result = buildSync({
     absWorkingDir: REPO,
-    entryPoints: { analyze: 'lib/cli/analyze.ts', snapshot: 'lib/k8s/snapshot.ts', 'analysis-worker': 'lib/server/analysis-worker.ts' },
+    entryPoints: { analyze: 'lib/cli/analyze.ts', graph: 'lib/cli/graph.ts', review: 'lib/cli/review.ts', snapshot: 'lib/k8s/snapshot.ts', 'analysis-worker': 'lib/server/analysis-worker.ts' },
     outdir: tmp,
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The meshboard command (package.json "bin"). Runs the CLI built as plain JavaScript
+ * The meshboard command (package.json "bin"): `meshboard analyze ...` (lib/cli/analyze.ts),
+ * `meshboard graph ...` (lib/cli/graph.ts) and `meshboard review ...` (lib/cli/review.ts). Runs the CLI built as plain JavaScript
  * (dist/cli, see build.mjs): no TypeScript is compiled at run time, and the Kubernetes
  * client is loaded only when a live cluster is read. When the build is missing or a
  * source it was built from changed, it is rebuilt first (once, a fraction of a second).
@@ -11,11 +12,21 @@ import { ensureBuilt } from './build-check.mjs';
 
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli');
 await ensureBuilt();
-const { main } = await import(path.join(dist, 'analyze.mjs'));
-const loadSnapshot = () => import(path.join(dist, 'snapshot.mjs'));
+const argv = process.argv.slice(2);
 const io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
 try {
-  process.exitCode = await main(process.argv.slice(2), io, loadSnapshot);
+  if (argv[0] === 'graph') {
+    const { graphMain } = await import(path.join(dist, 'graph.mjs'));
+    process.exitCode = await graphMain(argv.slice(1), io);
+  } else if (argv[0] === 'review') {
+    const { reviewMain } = await import(path.join(dist, 'review.mjs'));
+    const loadSnapshot = () => import(path.join(dist, 'snapshot.mjs'));
+    process.exitCode = await reviewMain(argv, io, loadSnapshot);
+  } else {
+    const { main } = await import(path.join(dist, 'analyze.mjs'));
+    const loadSnapshot = () => import(path.join(dist, 'snapshot.mjs'));
+    process.exitCode = await main(argv, io, loadSnapshot);
+  }
 } catch (e) {
   process.stderr.write(`meshboard: internal error: ${e && e.stack ? e.stack : e}\n`);
   process.exitCode = 3;

@@ -59,10 +59,3 @@ export async function apiFetch<T>(path: string, opts: FetchOptions = {}): Promis
   return data as T;
 }
 
-/** "/api/resources/networking.istio.io/v1/virtualservices/default/reviews" */
-export function resourcePath(t: { group: string; version: string; plural: string }, namespace?: string, name?: string): string {
-  const parts = ['/api/resources', t.group || 'core', t.version, t.plural];
-  if (namespace !== undefined || name !== undefined) parts.push(namespace || '-');
-  if (name !== undefined) parts.push(name);
-  return parts.map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');
-}

@@ -9,7 +9,8 @@ import { useEffect, useSyncExternalStore } from 'react';
 import type { ClusterStatus, ConfigListResponse, ResourceResponse, ServerEvent } from '../contracts/api';
 import { apiUrl } from './api';
 import { formsKeys, keys } from './keys';
-import { applyToConfigList, applyToObject, splitTypeKey } from './reducers';
+import { parseTypeKey } from '../istio/address';
+import { applyToConfigList, applyToObject } from './reducers';
 
 export interface LiveState {
   /** Our own server's event stream is open. */
@@ -64,7 +65,7 @@ function applyEvent(qc: QueryClient, context: string, ev: ServerEvent, refetchLa
     return;
   }
   qc.setQueryData<ConfigListResponse>(keys.config(context), (old) => (old ? applyToConfigList(old, ev) : old));
-  const { group, plural } = splitTypeKey(ev.typeKey);
+  const { group, plural } = parseTypeKey(ev.typeKey);
   // Open resources, in whichever version each view asked for.
   const prefix = keys.resourceAnyVersion(context, group, plural, ev.object.metadata.namespace ?? '-', ev.object.metadata.name);
   for (const [key, data] of qc.getQueriesData<ResourceResponse>({ queryKey: prefix })) {

@@ -1,7 +1,8 @@
 'use client';
 /** Writes through the HTTP API. Each returns the server's answer or throws ApiRequestError. */
 import type { K8sObject } from '../istio/types';
-import { apiFetch, resourcePath } from './api';
+import { resourceApiPath as resourcePath } from '../istio/address';
+import { apiFetch } from './api';
 
 export interface TypeRef {
   group: string;

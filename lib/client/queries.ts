@@ -3,7 +3,8 @@ import { queryOptions } from '@tanstack/react-query';
 import type { Finding } from '../istio/findings';
 import type { K8sObject } from '../istio/types';
 import type { ClusterStatus, ConfigListResponse, ContextsResponse, KindSummary, OverviewResponse, ResourceResponse } from '../contracts/api';
-import { apiFetch, resourcePath } from './api';
+import { resourceApiPath as resourcePath } from '../istio/address';
+import { apiFetch } from './api';
 import { keys } from './keys';
 
 // Watches keep data fresh, so cached data stays valid until an event says otherwise.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigListResponse } from '../contracts/api';
-import { applyToConfigList, applyToObject, splitTypeKey } from './reducers';
+import { parseTypeKey } from '../istio/address';
+import { applyToConfigList, applyToObject } from './reducers';
 
 const status = { context: 'admin', connected: true, synced: true, since: '', forbidden: [] };
 const vs = (name: string, rv: string) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: 'default', resourceVersion: rv } });
@@ -27,6 +28,6 @@ describe('live list updates', () => {
     const next = applyToObject(cur, { type: 'change', change: 'MODIFIED', typeKey: 'networking.istio.io/virtualservices', object: vs('a', '2') });
     expect(next).toMatchObject({ apiVersion: 'networking.istio.io/v1alpha3', metadata: { resourceVersion: '2' } });
     expect(applyToObject(cur, { type: 'change', change: 'MODIFIED', typeKey: 'x/y', object: vs('a', '1') })).toBe('unchanged');
-    expect(splitTypeKey('core/pods')).toEqual({ group: '', plural: 'pods' });
+    expect(parseTypeKey('core/pods')).toEqual({ group: '', plural: 'pods' });
   });
 });

@@ -4,24 +4,19 @@
  */
 import type { ConfigListResponse, ServerEvent } from '../contracts/api';
 import { configItemId, sortConfigItems, toConfigItem } from '../istio/overview';
+import { parseTypeKey } from '../istio/address';
 import { isNewerVersion as newer } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
 
 type ChangeEvent = Extract<ServerEvent, { type: 'change' }>;
 
-export function splitTypeKey(typeKey: string): { group: string; plural: string } {
-  const i = typeKey.lastIndexOf('/');
-  const group = typeKey.slice(0, i);
-  return { group: group === 'core' ? '' : group, plural: typeKey.slice(i + 1) };
-}
-
 export function isIstioTypeKey(typeKey: string): boolean {
-  return splitTypeKey(typeKey).group.endsWith('.istio.io');
+  return parseTypeKey(typeKey).group.endsWith('.istio.io');
 }
 
 export function applyToConfigList(list: ConfigListResponse, ev: ChangeEvent): ConfigListResponse {
   if (!isIstioTypeKey(ev.typeKey)) return list;
-  const { group, plural } = splitTypeKey(ev.typeKey);
+  const { group, plural } = parseTypeKey(ev.typeKey);
   const o = ev.object;
   const id = configItemId(group, plural, o.metadata.namespace ?? '', o.metadata.name);
   const idx = list.items.findIndex((i) => i.id === id);

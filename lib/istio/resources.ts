@@ -1,5 +1,6 @@
 /** Identity and indexing of resources. Pure. */
 import type { GatewayClass, GRPCRouteV1, HTTPRouteV1, K8sGateway, ReferenceGrant, TCPRouteV1, TLSRouteV1 } from './gatewayapi/types';
+import { groupSegment } from './address';
 import { GATEWAY_API_GROUP, parseApiVersion } from './kinds';
 import type {
   AuthorizationPolicy, Deployment, DestinationRule, Gateway, K8sObject, MeshConfig, Namespace,
@@ -9,7 +10,7 @@ import type {
 /** Stable id: "group/Kind/namespace/name" ("core" for the core group, "-" for no namespace). */
 export function resourceId(obj: Pick<K8sObject, 'apiVersion' | 'kind' | 'metadata'>): string {
   const { group } = parseApiVersion(obj.apiVersion);
-  return `${group || 'core'}/${obj.kind}/${obj.metadata.namespace ?? '-'}/${obj.metadata.name}`;
+  return `${groupSegment(group)}/${obj.kind}/${obj.metadata.namespace ?? '-'}/${obj.metadata.name}`;
 }
 
 /** "Kind namespace/name" (or "Kind name" without a namespace), the form istioctl analyze prints. */

@@ -125,7 +125,5 @@ export function objectPath(t: ResourceType, namespace: string | undefined, name:
   return `${collectionPath(t, namespace)}/${encodeURIComponent(name)}`;
 }
 
-/** Version-independent key of a type: "networking.istio.io/virtualservices", "core/pods". */
-export function typeKey(t: { group: string; plural: string }): string {
-  return `${t.group || 'core'}/${t.plural}`;
-}
+/** Version-independent key of a type: lib/istio/address.ts. */
+export { typeKey } from '../istio/address';

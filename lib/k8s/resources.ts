@@ -4,6 +4,7 @@
  */
 import 'server-only';
 import type { K8sObject } from '../istio/types';
+import { groupOfSegment } from '../istio/address';
 import { apiVersionOf } from '../istio/kinds';
 import { deepEqual } from '../istio/util';
 import type { ClusterCache } from './cache';
@@ -22,12 +23,13 @@ export interface ResolvedType extends ResourceType {
 }
 
 /**
- * Core kinds Meshboard changes, and only in these places (the sidecar-injection form):
- * labels and annotations of Namespaces, and of Deployments and their pod templates.
+ * Core kinds Meshboard changes, and only in these places (the sidecar-injection and
+ * ambient forms): labels and annotations of Namespaces, of Services (istio.io/use-waypoint),
+ * and of Deployments and their pod templates.
  * Never create, delete, or change anything else of them (images, commands, service
  * accounts): a console for mesh config must not be a way to run code.
  */
-const WRITABLE_CORE = new Set(['core/namespaces', 'apps/deployments']);
+const WRITABLE_CORE = new Set(['core/namespaces', 'core/services', 'apps/deployments']);
 
 function withoutLabels(o: K8sObject): unknown {
   const strip = (m: Record<string, unknown> | undefined) => {
@@ -52,7 +54,7 @@ export function checkCoreChange(t: ResolvedType, live: K8sObject | undefined, bo
 
 /** Resolve "group/version/plural" against what the cluster serves. Throws 404 when unknown. */
 export function resolveType(cache: ClusterCache, group: string, version: string, plural: string): ResolvedType {
-  const g = group === 'core' ? '' : group;
+  const g = groupOfSegment(group);
   const core = CORE_TYPES.find((t) => t.group === g && t.plural === plural);
   if (core) {
     if (core.version !== version) throw new KubeApiError(404, 'NotFound', `${plural} is served as ${apiVersionOf(g, core.version)}, not ${apiVersionOf(g, version)}`);
@@ -205,7 +207,7 @@ export async function checkAccess(context: string, a: AccessCheck): Promise<{ al
   const out = await kubeRequest<{ status?: { allowed?: boolean; denied?: boolean; reason?: string } }>(kc, {
     method: 'POST',
     path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: a.verb, group: a.group === 'core' ? '' : a.group, resource: a.resource, namespace: a.namespace, name: a.name } } },
+    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: a.verb, group: groupOfSegment(a.group), resource: a.resource, namespace: a.namespace, name: a.name } } },
   });
   return { allowed: !!out.status?.allowed, reason: out.status?.reason };
 }

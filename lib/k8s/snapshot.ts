@@ -9,7 +9,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { K8sObject, MeshConfig } from '../istio/types';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { apiVersionOf } from '../istio/kinds';
-import { collectionPath, CORE_TYPES, discoverIstioKinds, typeOf, type ResourceType } from './discovery';
+import { collectionPath, CORE_TYPES, discoverIstioKinds, typeKey, typeOf, type ResourceType } from './discovery';
 import { KubeApiError } from './errors';
 import { kubeConfigFor } from './kubeconfig';
 import { kubeRequest } from './request';
@@ -57,7 +57,7 @@ export async function loadClusterResources(contextName?: string): Promise<Cluste
       try {
         await listAll(kc, t, objects);
       } catch (e) {
-        if (e instanceof KubeApiError && e.status === 403) skipped.push(`${t.group || 'core'}/${t.plural}`);
+        if (e instanceof KubeApiError && e.status === 403) skipped.push(typeKey(t));
         else throw e;
       }
     }),

@@ -5,12 +5,12 @@
  */
 import 'server-only';
 import type { GraphResponse } from '../contracts/graph';
-import { attachFindings, buildGraph, type GraphParams } from '../istio/graph';
-import { parseResourceName } from '../istio/findings';
+import { buildGraph, type GraphParams } from '../istio/graph';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { indexResources, type MeshResources } from '../istio/resources';
 import type { ClusterCache } from '../k8s/cache';
 import { clusterFindings } from './analysis';
+import { graphResponse } from './graph-response';
 import { startTelemetry, type Telemetry } from './prometheus';
 
 const resourceMemo = new WeakMap<ClusterCache, { revision: number; resources: MeshResources }>();
@@ -36,17 +36,6 @@ export async function meshGraph(cache: ClusterCache, params: GraphParams, opts: 
   const resources = meshResourcesOf(cache);
   const built = buildGraph(resources, { namespaces: params.namespaces, versionLabels: params.versionLabels, observed });
   const buildMs = Math.round(performance.now() - t0);
-  const f = await clusterFindings(cache);
-  // A view of some namespaces shows the findings about resources in the namespaces it
-  // draws: a shared ingress gateway does not collect every other team's Gateway problems.
-  const drawn = new Set(built.nodes.map((n) => n.namespace).filter(Boolean));
-  const visible = params.namespaces?.length
-    ? f.findings.filter((x) => {
-        const r = parseResourceName(x.resource);
-        return !r?.namespace || drawn.has(r.namespace);
-      })
-    : f.findings;
-  const graph = attachFindings(built, visible);
-  const attached = graph.nodes.reduce((a, n) => a + (n.findings?.length ?? 0), 0) + graph.edges.reduce((a, e) => a + (e.findings?.length ?? 0), 0);
-  return { ...graph, meta: { ...graph.meta, prometheus, findings: { count: visible.length, total: f.findings.length, attached, ms: f.ms }, buildMs } };
+  const findings = await clusterFindings(cache);
+  return graphResponse({ graph: built, buildMs, findings, namespaces: params.namespaces, prometheus });
 }

@@ -5,7 +5,8 @@
  */
 import 'server-only';
 import { ZodError, type ZodType } from 'zod';
-import { KubeApiError, type ApiErrorBody } from '../k8s/errors';
+import { ProposalError } from '../istio/review/proposal';
+import { KubeApiError, reasonFor, type ApiErrorBody } from '../k8s/errors';
 import { NoKubeconfigError, UnknownContextError } from '../k8s/kubeconfig';
 import { ConflictError } from '../k8s/resources';
 
@@ -33,6 +34,7 @@ export function errorBody(e: unknown): ApiErrorBody {
     const causes = e.issues.map((i) => ({ field: i.path.join('.') || undefined, reason: 'FieldValueInvalid', message: i.message }));
     return { status: 400, reason: 'BadRequest', message: `Invalid request: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join('; ')}`, causes };
   }
+  if (e instanceof ProposalError) return { status: e.status, reason: reasonFor(e.status), message: e.message };
   if (e instanceof UnknownContextError) return { status: 400, reason: 'BadRequest', message: e.message };
   // Only decoding what a client sent throws URIError (a malformed %-escape).
   if (e instanceof URIError) return { status: 400, reason: 'BadRequest', message: `Malformed percent-escape in the request: ${e.message}` };

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..', '..');
-/** Bundled by esbuild into dist/cli (analyze --context, the analysis worker thread): plain Node. */
-const CLI_BUNDLED = new Set(['lib/k8s/snapshot.ts', 'lib/k8s/request.ts', 'lib/k8s/kubeconfig.ts', 'lib/k8s/discovery.ts', 'lib/k8s/errors.ts', 'lib/server/analysis-worker.ts', 'lib/server/analysis-core.ts', 'lib/server/analysis-protocol.ts']);
+/** Bundled by esbuild into dist/cli (analyze --context, the analysis worker thread, graph's JSON): plain Node. */
+const CLI_BUNDLED = new Set(['lib/k8s/snapshot.ts', 'lib/k8s/request.ts', 'lib/k8s/kubeconfig.ts', 'lib/k8s/discovery.ts', 'lib/k8s/errors.ts', 'lib/server/analysis-worker.ts', 'lib/server/analysis-core.ts', 'lib/server/analysis-protocol.ts', 'lib/server/graph-response.ts']);
 
 function modules(dir: string): string[] {
   return readdirSync(path.join(root, dir))

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCallers, callersSchema, getInitCallers, previewCallers, sortCallerPreviews, type CallerPreview, type CallersState } from './callers';
+import { buildCallers, callerEnforcement, callersSchema, getInitCallers, previewCallers, sortCallerPreviews, type CallerPreview, type CallersState } from './callers';
+import { withWrites } from './common';
+import { s5Objects } from '../graph/test/fixtures';
 import { testkit, S1, S3 } from './testkit';
 import { indexResources } from '../resources';
 import type { AuthorizationPolicy } from '../types';
@@ -154,5 +156,57 @@ describe('the order of the caller preview', () => {
       ['workload microsvc-sample/caller', true],
       ['workload microsvc-sample/el-caller', false],
     ]);
+  });
+});
+
+describe('caller restrictions in ambient (S5)', () => {
+  const r = indexResources(s5Objects({ live: true }));
+
+  it('reviews has a waypoint: the policy targets the Service for the waypoint (targetRefs), not the pods', () => {
+    expect(callerEnforcement(r, 'bookinfo', { app: 'reviews', version: 'v1' })).toMatchObject({ kind: 'waypoint', service: 'reviews' });
+    const init = getInitCallers({ resources: r, namespace: 'bookinfo', workload: { name: 'reviews-v1' } });
+    expect(init).toMatchObject({ attach: 'waypoint', service: 'reviews', policyName: 'reviews-callers', namespaces: [], serviceAccounts: [] });
+    const res = buildCallers({ ...init, serviceAccounts: [{ namespace: 'bookinfo', name: 'bookinfo-productpage' }] }, { resources: r });
+    expect(res.errors).toEqual([]);
+    expect(res.writes).toEqual([{
+      action: 'create',
+      object: {
+        apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'reviews-callers', namespace: 'bookinfo' },
+        spec: { targetRefs: [{ kind: 'Service', group: '', name: 'reviews' }], rules: [{ from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] } }] }] },
+      },
+    }]);
+    expect(res.warnings.map((w) => w.code)).toContain('AUTHZ_ON_WAYPOINT');
+    expect(res.warnings.map((w) => w.code)).not.toContain('AUTHZ_NEEDS_MTLS');
+    // Read back: the written policy is the one the form edits next time, in place.
+    const after = withWrites(r, res.writes);
+    const again = getInitCallers({ resources: after, namespace: 'bookinfo', workload: { name: 'reviews-v1' } });
+    expect(again.serviceAccounts).toEqual([{ namespace: 'bookinfo', name: 'bookinfo-productpage' }]);
+    const edit = buildCallers({ ...again, namespaces: ['bookinfo'] }, { resources: after });
+    expect(edit.writes.map((w) => [w.action, w.object.metadata.name])).toEqual([['replace', 'reviews-callers']]);
+    // The preview sees ambient callers as in the mesh: productpage is allowed at the waypoint, curl is not.
+    const preview = previewCallers({ ...init, serviceAccounts: [{ namespace: 'bookinfo', name: 'bookinfo-productpage' }] }, r);
+    expect(preview.find((p) => p.caller.name === 'productpage-v1')!.allowed).toBe(true);
+    expect(preview.find((p) => p.caller.name === 'curl')!.allowed).toBe(false);
+  });
+
+  it('productpage-viewer (targetRefs with methods) is not a caller list: the form writes its own policy and leaves it alone', () => {
+    const init = getInitCallers({ resources: r, namespace: 'bookinfo', workload: { name: 'productpage-v1' } });
+    expect(init).toMatchObject({ attach: 'waypoint', service: 'productpage', policyName: 'productpage-callers' });
+  });
+
+  it('ratings has no waypoint: a selector policy, enforced by ztunnel at L4, and the form says L7 needs a waypoint', () => {
+    expect(callerEnforcement(r, 'bookinfo', { app: 'ratings', version: 'v1' }).kind).toBe('ztunnel');
+    const init = getInitCallers({ resources: r, namespace: 'bookinfo', workload: { name: 'ratings-v1' } });
+    expect(init.attach).toBeUndefined();
+    const res = buildCallers({ ...init, namespaces: ['bookinfo'] }, { resources: r });
+    expect((res.writes[0]!.object.spec as { selector: unknown }).selector).toEqual({ matchLabels: { app: 'ratings', version: 'v1' } });
+    const l4 = res.warnings.find((w) => w.code === 'AUTHZ_L4_ONLY')!;
+    expect(l4.message).toContain('Conditions on paths, methods or headers need a waypoint');
+  });
+
+  it('a sidecar workload keeps the selector policy (S3 to-sample stays the owner)', () => {
+    const r3 = loadScenario(S3);
+    const ns = r3.authorizationPolicies[0]?.metadata.namespace ?? '';
+    expect(callerEnforcement(r3, ns, r3.authorizationPolicies[0]?.spec?.selector?.matchLabels ?? {}).kind).not.toBe('waypoint');
   });
 });

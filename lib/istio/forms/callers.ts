@@ -7,18 +7,28 @@
  * labels and whose rules only name source namespaces / principals (S3: to-sample). Any
  * other policy is left alone (and named in a warning when it changes the outcome).
  *
+ * In ambient mode (https://istio.io/latest/docs/ambient/usage/l7-features/#security-authorization,
+ * https://istio.io/latest/docs/ambient/usage/l4-policy/): when the workload's Service has
+ * a waypoint, the policy is written for the waypoint, with targetRefs
+ * [{kind: Service, group: "", name}] (owned: the caller-list policy whose targetRefs are
+ * exactly that Service); without a waypoint it is a selector policy, enforced by ztunnel,
+ * which sees L4 attributes only (source namespaces and principals, what this form
+ * writes); conditions on paths, methods or headers need a waypoint. Which data plane
+ * serves the workload and which waypoint its Service uses comes from lib/istio/dataplane.
+ *
  * The decisions come from lib/istio/security (edgeSecurity, then authorize), through
  * lib/istio/graph's previewCaller — the same evaluation the graph shows on its edges.
  */
 import { z } from 'zod';
 import { fqdn } from '../hosts';
-import { matchesLabels } from '../labels';
+import { matchesLabels, matchesSelector } from '../labels';
 import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
-import type { AuthorizationPolicy, AuthzRule, AuthzSource } from '../types';
+import type { AuthorizationPolicy, AuthzRule, AuthzSource, Deployment, Pod } from '../types';
+import { dataPlaneModel, podMeta, templateMeta, type WaypointInfo, type WorkloadDataPlane } from '../dataplane';
 import {
-  checkState, deepEqual, listInWords, listWorkloads, newObject, principalOf, pushWrite, rootNamespace, servicesOfWorkload, startFrom, trustDomain,
-  type BuildResult, type FormWarning, type FormWrite,
+  checkState, deepEqual, findService, listInWords, listWorkloads, newObject, principalOf, pushWrite, rootNamespace, servicesOfWorkload, startFrom, trustDomain,
+  type BuildResult, type FormWarning, type FormWrite, type Workload,
 } from './common';
 import { previewCaller, type PreviewTarget } from '../graph/callers';
 import { effectiveMtls, type AuthzDecisionKind, type EdgeSecurityState } from '../security';
@@ -35,6 +45,10 @@ export const callersSchema = z
     namespaces: z.array(z.string()),
     /** Service accounts that may call (principal cluster.local/ns/NS/sa/NAME). */
     serviceAccounts: z.array(z.object({ namespace: z.string(), name: z.string() })),
+    /** Where the policy attaches: a selector on the pods (sidecar, or ztunnel in ambient; default), or targetRefs the Service for its waypoint. */
+    attach: z.enum(['selector', 'waypoint']).optional(),
+    /** The Service whose waypoint enforces the policy (attach "waypoint"). */
+    service: z.string().optional(),
   })
   .superRefine((s, ctx) => {
     const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -54,6 +68,7 @@ export const callersSchema = z
       if (ps) add(['serviceAccounts', i, 'name'], ps);
     });
     addDuplicateIssues(ctx, s.serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`), ['serviceAccounts'], (x) => `The service account ${x} is listed twice`);
+    if (s.attach === 'waypoint' && !s.service) add(['service'], 'Choose the Service whose waypoint enforces the policy');
   });
 
 export type CallersState = z.infer<typeof callersSchema>;
@@ -76,9 +91,10 @@ function parsePrincipal(p: string): { trustDomain: string; namespace: string; na
 }
 
 /** Is the policy of the shape this form writes: ALLOW, rules made only of source namespaces / principals? */
-function isCallerList(p: AuthorizationPolicy): boolean {
+function isCallerList(p: AuthorizationPolicy, attach: 'selector' | 'waypoint' = 'selector'): boolean {
   const spec = p.spec ?? {};
-  if ((spec.action ?? 'ALLOW') !== 'ALLOW' || spec.provider || spec.targetRef || spec.targetRefs) return false;
+  if ((spec.action ?? 'ALLOW') !== 'ALLOW' || spec.provider) return false;
+  if (attach === 'selector' ? spec.targetRef || spec.targetRefs : spec.selector || spec.targetRef) return false;
   const rules = spec.rules ?? [];
   if (!rules.length) return false;
   return rules.every((rule) => {
@@ -99,6 +115,57 @@ export function findOwningAuthorizationPolicy(r: MeshResources, namespace: strin
     .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name))[0];
 }
 
+/** targetRefs naming exactly the Service ns/name (group "", kind Service). */
+function targetsOnlyService(p: AuthorizationPolicy, service: string): boolean {
+  const refs = (p.spec?.targetRefs ?? []) as Array<{ group?: string; kind?: string; name?: string; namespace?: string }>;
+  return refs.length === 1 && refs[0]!.kind === 'Service' && !refs[0]!.group && refs[0]!.name === service && (!refs[0]!.namespace || refs[0]!.namespace === p.metadata.namespace);
+}
+
+/** The caller-list policy a waypoint enforces for the Service: targetRefs exactly that Service. */
+export function findOwningWaypointPolicy(r: MeshResources, namespace: string, service: string): AuthorizationPolicy | undefined {
+  return r.authorizationPolicies
+    .filter((p) => p.metadata.namespace === namespace && targetsOnlyService(p, service) && isCallerList(p, 'waypoint'))
+    .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name))[0];
+}
+
+/** Who enforces a policy for the workload: its sidecar, ztunnel (ambient, L4 only), or its Service's waypoint. */
+export interface CallerEnforcement {
+  kind: 'sidecar' | 'ztunnel' | 'waypoint' | 'none';
+  /** The Service (attach "waypoint"). */
+  service?: string;
+  waypoint?: WaypointInfo;
+  reason: string;
+}
+
+function workloadMode(r: MeshResources, w: Workload): WorkloadDataPlane {
+  const model = dataPlaneModel(r);
+  if (w.kind === 'Pod') return model.workload(w.namespace, podMeta(w.object as Pod), [podMeta(w.object as Pod)]);
+  const d = w.object as Deployment;
+  const pods = r.pods.filter((p) => p.metadata.namespace === w.namespace && !!d.spec?.selector && matchesSelector(d.spec.selector, p.metadata.labels)).map(podMeta);
+  return model.workload(w.namespace, templateMeta(d.spec?.template), pods);
+}
+
+export function callerEnforcement(r: MeshResources, namespace: string, selector: Record<string, string>): CallerEnforcement {
+  const targets = Object.keys(selector).length ? listWorkloads(r, namespace).filter((w) => matchesLabels(selector, w.labels)) : [];
+  const modes = targets.map((w) => workloadMode(r, w));
+  if (!modes.some((m) => m.mode === 'ambient')) {
+    return modes.some((m) => m.mode === 'sidecar') || !modes.length ? { kind: 'sidecar', reason: 'the sidecar of each pod enforces the policy' } : { kind: 'none', reason: 'the pods have no sidecar and are not in ambient: nothing enforces the policy' };
+  }
+  const model = dataPlaneModel(r);
+  const labels = targets[0]!.labels;
+  const svcs = servicesOfWorkload(r, namespace, labels);
+  for (const svc of svcs) {
+    const b = model.serviceWaypoint(svc);
+    if (b.state === 'bound' && b.waypoint) {
+      return { kind: 'waypoint', service: svc.metadata.name, waypoint: b.waypoint, reason: `Service ${namespace}/${svc.metadata.name} uses waypoint ${b.waypoint.resource} (${b.reason}): the policy targets the Service and the waypoint enforces it, with L7 attributes available` };
+    }
+  }
+  return {
+    kind: 'ztunnel',
+    reason: `the pods are ambient and ${svcs.length ? `Service ${listInWords(svcs.map((x) => x.metadata.name))} has no waypoint` : 'no Service with a waypoint selects them'}: ztunnel enforces a selector policy, with L4 attributes only (source namespaces and service accounts, as this form writes). Conditions on paths, methods or headers need a waypoint (the Ambient form creates one).`,
+  };
+}
+
 function sourcesOf(p: AuthorizationPolicy | undefined): { namespaces: string[]; principals: string[] } {
   const sources = (p?.spec?.rules ?? []).flatMap((rule) => (rule.from ?? []).map((f) => f.source ?? {}));
   return {
@@ -115,14 +182,17 @@ function workloadSelectorFor(r: MeshResources, namespace: string, name: string):
 export function getInitCallers(ctx: { resources: MeshResources; namespace: string; workload: { name: string; selector?: Record<string, string> } }): CallersState {
   const r = ctx.resources;
   const selector = ctx.workload.selector ?? workloadSelectorFor(r, ctx.namespace, ctx.workload.name) ?? {};
-  const owner = findOwningAuthorizationPolicy(r, ctx.namespace, selector);
+  const enforcement = callerEnforcement(r, ctx.namespace, selector);
+  const waypoint = enforcement.kind === 'waypoint' && enforcement.service ? enforcement.service : undefined;
+  const owner = waypoint ? findOwningWaypointPolicy(r, ctx.namespace, waypoint) : findOwningAuthorizationPolicy(r, ctx.namespace, selector);
   const { namespaces, principals } = sourcesOf(owner);
   return {
     namespace: ctx.namespace,
     workload: { name: ctx.workload.name, selector: { ...selector } },
-    policyName: owner?.metadata.name ?? `${ctx.workload.name}-callers`,
+    policyName: owner?.metadata.name ?? `${waypoint ?? ctx.workload.name}-callers`,
     namespaces,
     serviceAccounts: principals.map((p) => parsePrincipal(p)!).map((p) => ({ namespace: p.namespace, name: p.name })),
+    ...(waypoint ? { attach: 'waypoint' as const, service: waypoint } : {}),
   };
 }
 
@@ -136,7 +206,8 @@ function stateRules(s: CallersState, td: string): AuthzRule[] {
 /** The policy the state asks for, starting from the owned one when there is one. */
 export function proposedPolicy(s: CallersState, r: MeshResources): { live?: AuthorizationPolicy; next: AuthorizationPolicy } {
   const td = trustDomain(r);
-  const live = findOwningAuthorizationPolicy(r, s.namespace, s.workload.selector);
+  const onWaypoint = s.attach === 'waypoint' && !!s.service;
+  const live = onWaypoint ? findOwningWaypointPolicy(r, s.namespace, s.service!) : findOwningAuthorizationPolicy(r, s.namespace, s.workload.selector);
   if (live) {
     const before = sourcesOf(live);
     const wanted = { namespaces: s.namespaces, principals: s.serviceAccounts.map((sa) => principalOf(td, sa.namespace, sa.name)) };
@@ -144,6 +215,9 @@ export function proposedPolicy(s: CallersState, r: MeshResources): { live?: Auth
     const next = startFrom(live);
     if (!(same(before.namespaces, wanted.namespaces) && same(before.principals, wanted.principals))) next.spec = { ...next.spec, rules: stateRules(s, td) };
     return { live, next };
+  }
+  if (onWaypoint) {
+    return { next: newObject<AuthorizationPolicy>(SEC_API, 'AuthorizationPolicy', s.policyName, s.namespace, { targetRefs: [{ kind: 'Service', group: '', name: s.service }], rules: stateRules(s, td) }) };
   }
   return {
     next: newObject<AuthorizationPolicy>(SEC_API, 'AuthorizationPolicy', s.policyName, s.namespace, { selector: { matchLabels: { ...s.workload.selector } }, rules: stateRules(s, td) }),
@@ -162,6 +236,8 @@ export interface Caller {
   hasSidecar: boolean;
   /** Pod labels (for DestinationRules with a workloadSelector). */
   labels: Record<string, string>;
+  /** Its data plane (the data-plane model): ambient callers have an identity without a sidecar. */
+  mode?: 'sidecar' | 'ambient' | 'none' | 'proxy';
 }
 
 export interface CallerPreview {
@@ -183,7 +259,13 @@ export interface CallerPreview {
 export function knownCallers(r: MeshResources, target?: { namespace: string; name: string }): Caller[] {
   const out: Caller[] = listWorkloads(r)
     .filter((w) => !(target && w.namespace === target.namespace && w.name === target.name))
-    .map((w) => ({ kind: w.gateway ? 'gateway' : 'workload', name: w.name, namespace: w.namespace, serviceAccount: w.serviceAccount, hasSidecar: w.hasSidecar, labels: w.labels }));
+    .map((w) => {
+      const dp = workloadMode(r, w);
+      const mode = dp.proxy || w.gateway ? 'proxy' as const : dp.mode;
+      return { kind: w.gateway || dp.proxy === 'gateway' ? 'gateway' as const : 'workload' as const, name: w.name, namespace: w.namespace, serviceAccount: w.serviceAccount, hasSidecar: w.hasSidecar || dp.inMesh, labels: w.labels, mode };
+    })
+    // Waypoints and ztunnel are not callers of their own.
+    .filter((c) => !(c.mode === 'proxy' && c.kind !== 'gateway'));
   if (!out.some((c) => c.kind === 'gateway' && c.name.includes('ingress'))) {
     out.push({ kind: 'gateway', name: 'istio-ingressgateway', namespace: rootNamespace(r), serviceAccount: 'istio-ingressgateway-service-account', hasSidecar: true, labels: { istio: 'ingressgateway' } });
   }
@@ -197,6 +279,20 @@ function previewTarget(s: Pick<CallersState, 'namespace' | 'workload'>, r: MeshR
   const svc = servicesOfWorkload(r, s.namespace, labels)[0];
   const port = svc?.spec?.ports?.[0];
   const workloadPort = typeof port?.targetPort === 'number' ? port.targetPort : port?.port;
+  const modes = targets.map((w) => workloadMode(r, w));
+  if (modes.some((m) => m.mode === 'ambient')) {
+    const enf = callerEnforcement(r, s.namespace, s.workload.selector);
+    const wsvc = enf.kind === 'waypoint' ? findService(r, s.namespace, enf.service!) : svc;
+    const wport = wsvc?.spec?.ports?.[0];
+    const wl = typeof wport?.targetPort === 'number' ? wport.targetPort : wport?.port;
+    return {
+      namespace: s.namespace, labels, inMesh: true, mode: 'ambient',
+      host: wsvc ? fqdn(wsvc.metadata.name, s.namespace) : '',
+      ...(wport ? { port: wport.port } : {}),
+      ...(wl !== undefined ? { request: { port: wl } } : {}),
+      ...(enf.kind === 'waypoint' && enf.waypoint ? { waypoint: { namespace: enf.waypoint.namespace, name: enf.waypoint.name, className: 'istio-waypoint', serviceAccount: enf.waypoint.serviceAccount }, service: { namespace: s.namespace, name: enf.service! } } : {}),
+    };
+  }
   return {
     namespace: s.namespace,
     labels,
@@ -213,7 +309,7 @@ export function previewCallers(state: CallersState, r: MeshResources): CallerPre
   const draft: MeshResources = { ...r, authorizationPolicies: [...r.authorizationPolicies.filter((p) => p !== live), next] };
   const target = previewTarget(state, draft);
   return knownCallers(r, { namespace: state.namespace, name: state.workload.name }).map((caller) => {
-    const { connection, decision } = previewCaller(draft, { namespace: caller.namespace, serviceAccount: caller.serviceAccount, labels: caller.labels, inMesh: caller.hasSidecar, name: caller.name }, target);
+    const { connection, decision } = previewCaller(draft, { namespace: caller.namespace, serviceAccount: caller.serviceAccount, labels: caller.labels, inMesh: caller.hasSidecar, name: caller.name, ...(caller.mode ? { mode: caller.mode } : {}) }, target);
     const refused = connection.state === 'conflict';
     return {
       caller,
@@ -260,16 +356,28 @@ export function buildCallers(input: CallersState, ctx: CallersContext): BuildRes
   if (!targets.length) warnings.push({ code: 'AUTHZ_NO_WORKLOAD', message: `No workload in ${s.namespace} has the labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ')}; the policy would protect nothing.` });
 
   const root = rootNamespace(r);
+  const enforcement = callerEnforcement(r, s.namespace, labels);
+  const onWaypoint = s.attach === 'waypoint' && !!s.service;
+  if (onWaypoint && (enforcement.kind !== 'waypoint' || enforcement.service !== s.service)) {
+    warnings.push({ code: 'AUTHZ_NO_WAYPOINT', message: `The policy targets Service ${s.namespace}/${s.service}, but no waypoint serves it now (${enforcement.reason}): nothing would enforce it.` });
+  } else if (onWaypoint) {
+    warnings.push({ code: 'AUTHZ_ON_WAYPOINT', message: `Enforced by ${enforcement.waypoint!.resource} for requests addressed to Service ${s.service}; callers that address the pods directly bypass it.` });
+  } else if (enforcement.kind === 'ztunnel') {
+    warnings.push({ code: 'AUTHZ_L4_ONLY', message: `ztunnel enforces this policy: ${enforcement.reason}` });
+  }
   const otherAllows = r.authorizationPolicies.filter(
-    (p) => p !== live && (p.spec?.action ?? 'ALLOW') === 'ALLOW' && !p.spec?.targetRef && !p.spec?.targetRefs &&
-      (p.metadata.namespace === s.namespace || p.metadata.namespace === root) && matchesLabels(p.spec?.selector?.matchLabels, targets[0]?.labels ?? labels),
+    (p) => p !== live && (p.spec?.action ?? 'ALLOW') === 'ALLOW' &&
+      (onWaypoint
+        ? p.metadata.namespace === s.namespace && targetsOnlyService(p, s.service!)
+        : !p.spec?.targetRef && !p.spec?.targetRefs && (p.metadata.namespace === s.namespace || p.metadata.namespace === root) && matchesLabels(p.spec?.selector?.matchLabels, targets[0]?.labels ?? labels)),
   );
   if (otherAllows.length) {
     warnings.push({ code: 'AUTHZ_OTHER_ALLOW', message: `${listInWords(otherAllows.map(friendlyName))} also ${otherAllows.length === 1 ? 'applies' : 'apply'} to this workload; ALLOW policies add up, so callers ${otherAllows.length === 1 ? 'it allows' : 'they allow'} still get through.` });
   }
 
   const mtls = effectiveMtls(r, { namespace: s.namespace, labels: targets[0]?.labels ?? labels });
-  if (mtls.mode !== 'STRICT') {
+  // Between ambient workloads ztunnel always speaks mTLS (HBONE): identities are known whatever the mode.
+  if (mtls.mode !== 'STRICT' && enforcement.kind === 'sidecar') {
     warnings.push({ code: 'AUTHZ_NEEDS_MTLS', message: `Namespaces and service accounts are read from the caller's mTLS certificate. mTLS here is ${mtls.reason}, so callers without a sidecar have no identity and will be denied.` });
   }
 

@@ -326,3 +326,15 @@ describe('where the TLS secret of the gateway must be (credentialName namespace)
     expect(credentialNamespaceOf({ gateway: { mode: 'new', namespace: 'sample', name: 'x' } }, loadScenario(S1, { extra: [ingress] }))).toBe('istio-system');
   });
 });
+
+describe('expose on S5 (productpage is exposed by HTTPRoute bookinfo through a Gateway API Gateway)', () => {
+  it('says the service is exposed through the Gateway API already, instead of silently adding a second way in', async () => {
+    const { s5Objects } = await import('../graph/test/fixtures');
+    const r = indexResources(s5Objects({ live: true }));
+    const init = getInitExpose({ resources: r, namespace: 'bookinfo', service: 'productpage' });
+    const res = buildExpose({ ...init, hosts: ['bookinfo.example.com'] }, { resources: r });
+    expect(res.warnings.find((w) => w.code === 'EXPOSE_GATEWAY_API_ROUTE')?.message).toBe('HTTPRoute bookinfo/bookinfo already exposes productpage through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To change the existing route, edit it in the editor.');
+    const details = buildExpose({ ...getInitExpose({ resources: r, namespace: 'bookinfo', service: 'details' }), hosts: ['d.example.com'] }, { resources: r });
+    expect(details.warnings.map((w) => w.code)).not.toContain('EXPOSE_GATEWAY_API_ROUTE');
+  });
+});

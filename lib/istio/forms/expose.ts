@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { fqdn, hostMatches, hostsOverlap, resolveGatewayRef, splitGatewayHost } from '../hosts';
+import { gatewayApiModel } from '../gatewayapi/model';
 import { matchesLabels } from '../labels';
 import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
@@ -496,6 +497,11 @@ export function buildExpose(input: ExposeState, ctx: ExposeContext): BuildResult
     if (shared.length) {
       warnings.push({ code: 'EXPOSE_HOST_CLAIMED', message: `${friendlyName(other)} already claims ${listInWords(shared)} on gateway ${s.gateway.namespace}/${s.gateway.name}; two VirtualServices for one host on a gateway are merged in an undefined order. Edit that VirtualService instead, or use another host.` });
     }
+  }
+  // Exposed already through the Gateway API: this form writes Istio's Gateway + VirtualService only (say so, not silently add a second way in).
+  const gwApiRoutes = gatewayApiModel(r).routes.filter((rt) => rt.parents.some((p) => p.accepted && p.gateway) && rt.backends.some((b) => b.service && b.namespace === s.namespace && b.name === s.service));
+  if (gwApiRoutes.length) {
+    warnings.push({ code: 'EXPOSE_GATEWAY_API_ROUTE', message: `${listInWords(gwApiRoutes.map((x) => x.resource))} already ${gwApiRoutes.length === 1 ? 'exposes' : 'expose'} ${s.service} through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To change the existing route, edit it in the editor.` });
   }
   const selected = gatewayWorkloads(r, gw);
   if (s.https && ctx.secrets) {

@@ -14,3 +14,5 @@ export * from './serviceEntry';
 export * from './trafficShifting';
 export * from './injection';
 export * from './callers';
+export * from './ambient';
+export * from './meshRoute';

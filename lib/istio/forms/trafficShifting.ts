@@ -9,6 +9,18 @@
  *  - subsets: the existing DestinationRule for the host, extended (existing subsets and
  *    their traffic policies stay; a new subset is added when traffic is sent to it).
  *  Both are created only when absent.
+ *
+ * Where the service's mesh routing is the Gateway API — an HTTPRoute with a Service
+ * parentRef already routes it, or its namespace is ambient, where the VirtualService is
+ * alpha and mesh routing is HTTPRoute/GRPCRoute applied by the waypoint
+ * (https://istio.io/latest/docs/ambient/usage/l7-features/,
+ * https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/ "Gateway API"
+ * tab) — the form writes an HTTPRoute instead (`api: 'HTTPRoute'`, lib/istio/forms/meshRoute.ts):
+ *  - routing: the HTTPRoute whose parentRef is the Service (S5: reviews), edited in place:
+ *    only the backendRefs (and the request timeout) of its catch-all rule change;
+ *  - versions are backend Services (one per version, reviews-v1, reviews-v2...), since an
+ *    HTTPRoute has no subsets: no DestinationRule is written. The Gateway API's standard
+ *    channel has no fault injection and no retries; the form refuses them there.
  */
 import { z } from 'zod';
 import { fqdn } from '../hosts';
@@ -20,8 +32,9 @@ import {
   checkState, clone, findService, freeName, listInWords, newObject, pushWrite, startFrom, workloadsOfService,
   type BuildResult, type FormWarning, type FormWrite, type Workload,
 } from './common';
+import { buildMeshRoute, getInitMeshRoute, trafficApiFor } from './meshRoute';
 import { applyRouteOptions, faultField, readRouteOptions, retriesField, timeoutField } from './routeOptions';
-import { addDuplicateIssues, dns1123LabelProblem, dnsLabelSchema, labelsSchema, resourceNameSchema, weightsProblem } from './validators';
+import { addDuplicateIssues, dns1123LabelProblem, dns1123SubdomainProblem, dnsLabelSchema, labelsSchema, resourceNameSchema, weightsProblem } from './validators';
 
 export const trafficShiftingSchema = z
   .object({
@@ -36,8 +49,29 @@ export const trafficShiftingSchema = z
     /** Names used only when the VirtualService / DestinationRule have to be created. */
     virtualServiceName: resourceNameSchema('VirtualService name'),
     destinationRuleName: resourceNameSchema('DestinationRule name'),
+    /** Which API routes the service: VirtualService + DestinationRule subsets (default) or an HTTPRoute with a Service parentRef (subsets are backend Services). */
+    api: z.enum(['VirtualService', 'HTTPRoute']).optional(),
+    /** Name used only when the HTTPRoute has to be created. */
+    httpRouteName: z.string().optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.api === 'HTTPRoute') {
+      const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+      if (s.subsets.length === 0) add(['subsets'], `Add at least one backend Service (a version of ${s.service || 'the service'}) to send traffic to`);
+      s.subsets.forEach((ss, i) => {
+        const p = dns1123LabelProblem(ss.name, 'backend Service name');
+        if (p) add(['subsets', i, 'name'], p);
+      });
+      addDuplicateIssues(ctx, s.subsets.map((x) => x.name), ['subsets'], (n) => `The backend Service ${n} is listed twice`);
+      const w = weightsProblem(s.subsets.map((x) => x.weight));
+      if (w) add(['subsets'], w);
+      const name = s.httpRouteName ?? '';
+      const np = dns1123SubdomainProblem(name, 'HTTPRoute name');
+      if (np) add(['httpRouteName'], np);
+      if (s.fault?.delay || s.fault?.abort) add(['fault'], "An HTTPRoute has no fault injection (the Gateway API's standard channel does not define it): remove the delay and abort, or route this service with a VirtualService");
+      if (s.retries) add(['retries'], "An HTTPRoute of the Gateway API's standard channel has no retries: remove them here (the request timeout is supported)");
+      return;
+    }
     if (s.subsets.length === 0) ctx.addIssue({ code: 'custom', path: ['subsets'], message: 'Add at least one subset (a version of the service) to send traffic to' });
     s.subsets.forEach((ss, i) => {
       const p = dns1123LabelProblem(ss.name, 'subset name');
@@ -158,6 +192,7 @@ function sanitizeName(v: string): string {
 
 export function getInitTrafficShifting(ctx: TrafficShiftingInitContext): TrafficShiftingState {
   const r = ctx.resources;
+  if (trafficApiFor(r, ctx.namespace, ctx.service).api === 'HTTPRoute') return getInitMeshRoute(ctx);
   const svc = findService(r, ctx.namespace, ctx.service);
   const host = fqdn(ctx.service, ctx.namespace);
   const versionLabel = ctx.versionLabel ?? (svc ? detectVersionLabel(r, svc) : undefined) ?? 'version';
@@ -261,6 +296,7 @@ export function buildTrafficShifting(input: TrafficShiftingState, ctx: TrafficSh
   if (!checked.ok) return checked.result;
   const s = checked.state;
   const r = ctx.resources;
+  if (s.api === 'HTTPRoute') return buildMeshRoute(s, r);
   const writes: FormWrite[] = [];
   const warnings: FormWarning[] = [];
   const svc = findService(r, s.namespace, s.service);

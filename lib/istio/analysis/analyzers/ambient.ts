@@ -27,6 +27,7 @@
  * - EnvoyFilters apply only to Envoy proxies; waypoints take only those with targetRefs
  *   (alpha; https://istio.io/latest/docs/reference/config/networking/envoy-filter/).
  */
+import { groupOfSegment } from '../../address';
 import type { Finding } from '../../findings';
 import { ambientDecision, INJECTION_LABEL, REVISION_LABEL, USE_WAYPOINT, type WaypointBinding, type WaypointInfo } from '../../dataplane';
 import { GATEWAY_API_GROUP } from '../../kinds';
@@ -123,7 +124,7 @@ export const policyTargetAnalyzer: Analyzer = {
         const ns = nsOf(p);
         for (const { ref: t, path } of targetRefsWithPaths(p)) {
           const { group, kind: tkind, name } = t;
-          if ((group === '' || group === 'core') && tkind === 'Service') {
+          if (groupOfSegment(group) === '' && tkind === 'Service') {
             const svc = ctx.find('', 'Service', ns, name) as Service | undefined;
             if (!svc) {
               out.push(ctx.finding('MB0016', p, [`This ${kind}`, `Service ${ns}/${name}`, 'that Service does not exist', 'Fix the name, or create the Service and give it a waypoint.'], path));

@@ -1,0 +1,5 @@
+import { AmbientPage } from '@/components/forms/AmbientForm';
+
+export default function Page() {
+  return <AmbientPage />;
+}

@@ -1,0 +1,5 @@
+import { ProposalsList } from '@/components/proposals/ProposalsList';
+
+export default function ProposalsPage() {
+  return <ProposalsList />;
+}

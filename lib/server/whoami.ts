@@ -1,0 +1,39 @@
+/**
+ * Who is acting: the identity proposals record as author, reviewer, commenter and
+ * applier. In local mode that is the user of the context's credentials, as the API
+ * server sees it (SelfSubjectReview). The one place to swap for the signed-in session's
+ * identity once sessions exist (issue 10). Server-only.
+ */
+import 'server-only';
+import { kubeConfigFor } from '../k8s/kubeconfig';
+import { kubeRequest } from '../k8s/request';
+
+export interface Identity {
+  username: string;
+  groups: string[];
+}
+
+const memo = new Map<string, { at: number; identity: Promise<Identity> }>();
+const TTL_MS = 60_000;
+
+async function selfSubjectReview(context: string | undefined): Promise<Identity> {
+  const { kc } = kubeConfigFor(context);
+  const out = await kubeRequest<{ status?: { userInfo?: { username?: string; groups?: string[] } } }>(kc, {
+    method: 'POST',
+    path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+  });
+  const u = out.status?.userInfo;
+  return { username: u?.username || 'unknown', groups: (u?.groups ?? []).filter((g) => g !== 'system:authenticated') };
+}
+
+/** The identity acting on `context` (the request is passed for the session-based version). */
+export async function whoami(_req: Request | undefined, context: string | undefined): Promise<Identity> {
+  const key = context ?? '';
+  const m = memo.get(key);
+  if (m && Date.now() - m.at < TTL_MS) return m.identity;
+  const identity = selfSubjectReview(context);
+  memo.set(key, { at: Date.now(), identity });
+  identity.catch(() => memo.delete(key));
+  return identity;
+}
