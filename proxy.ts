@@ -1,13 +1,22 @@
 /**
- * Pages are served only to a signed-in person in the in-cluster modes: without a
- * session (token mode) the browser is sent to /signin; in header mode anything that
- * did not come through the configured proxy is refused. API routes check the same in
- * lib/server/http.ts. Local mode passes everything through.
+ * Runs before routing:
+ * - a path Next.js cannot decode gets a clear 400 (lib/contracts/paths.ts) instead of
+ *   Next's own plain-text 500, for the API and the pages alike;
+ * - pages are served only to a signed-in person in the in-cluster modes: without a
+ *   session (token mode) the browser is sent to /signin; in header mode anything that
+ *   did not come through the configured proxy is refused. API routes check the same in
+ *   lib/server/http.ts. Local mode passes everything through.
  */
 import { NextResponse, type NextRequest } from 'next/server';
+import { malformedPathResponse } from '@/lib/contracts/paths';
 import { pageGate } from '@/lib/server/identity';
 
 export function proxy(req: NextRequest) {
+  const malformed = malformedPathResponse(req.nextUrl.pathname);
+  if (malformed) return malformed;
+  const path = req.nextUrl.pathname;
+  // The API checks sessions per route; the sign-in page must be reachable without one.
+  if (path.startsWith('/api/') || path === '/signin' || path.startsWith('/signin/')) return NextResponse.next();
   let gate: ReturnType<typeof pageGate>;
   try {
     gate = pageGate(req);
@@ -23,6 +32,6 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Everything but the sign-in page, the API (checked per route), and static assets.
-  matcher: ['/((?!api/|signin|_next/|favicon).*)'],
+  // Everything but static assets.
+  matcher: ['/((?!_next/|favicon).*)'],
 };

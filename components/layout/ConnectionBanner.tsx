@@ -3,7 +3,14 @@ import { useLiveState } from '@/lib/client/live';
 
 /** Says when the Kubernetes API server (or our own server) is unreachable; disappears when it is back. */
 export function ConnectionBanner() {
-  const { stream, cluster } = useLiveState();
+  const { stream, cluster, resync } = useLiveState();
+  if (resync && stream !== 'closed' && (!cluster || cluster.connected)) {
+    return (
+      <div className="banner info" role="status" data-testid="resync-banner">
+        Live updates fell behind ({resync.reason}); reloaded this page&apos;s data from the server at {new Date(resync.at).toLocaleTimeString()}.
+      </div>
+    );
+  }
   if (stream === 'closed' || (stream === 'connecting' && cluster)) {
     return (
       <div className="banner warn" role="status" data-testid="connection-banner">

@@ -17,6 +17,8 @@ export interface LiveState {
   stream: 'connecting' | 'open' | 'closed';
   /** The cluster's API server, as the server's watch cache sees it. */
   cluster?: ClusterStatus;
+  /** The server cut our stream off because we fell behind; we reloaded and reconnected. */
+  resync?: { reason: string; at: string };
 }
 
 let state: LiveState = { stream: 'connecting' };
@@ -57,6 +59,7 @@ function applyEvent(qc: QueryClient, context: string, ev: ServerEvent, refetchLa
     if (was && !was.connected && ev.status.connected) refreshAfterGap(qc, context);
     return;
   }
+  if (ev.type === 'reset') return; // handled by the connection (it reconnects)
   if (ev.type === 'kinds') {
     refetchLater(keys.config(context));
     return;
@@ -91,26 +94,57 @@ export function useLiveEvents(context: string | undefined): void {
           pending.clear();
         }, 300);
     };
-    setState({ stream: 'connecting', cluster: undefined });
-    const es = new EventSource(apiUrl('/api/events', context));
-    let wasOpen = false;
-    es.onopen = () => {
-      setState({ stream: 'open' });
-      // Reconnected after our server went away: what we hold may be stale.
-      if (wasOpen) refreshAfterGap(qc, context);
-      wasOpen = true;
+    setState({ stream: 'connecting', cluster: undefined, resync: undefined });
+    let es: EventSource | null = null;
+    let closed = false;
+    let resyncTimer: ReturnType<typeof setTimeout> | null = null;
+    const connect = (afterReset: boolean) => {
+      const source = new EventSource(apiUrl('/api/events', context));
+      es = source;
+      let wasOpen = afterReset;
+      source.onopen = () => {
+        setState({ stream: 'open' });
+        // Reconnected after our server went away or cut us off: what we hold may be stale.
+        if (wasOpen) refreshAfterGap(qc, context);
+        wasOpen = true;
+      };
+      source.onerror = () => setState({ stream: source.readyState === EventSource.CLOSED ? 'closed' : 'connecting' });
+      source.onmessage = (m) => {
+        let ev: ServerEvent;
+        try {
+          ev = JSON.parse(m.data as string) as ServerEvent;
+        } catch {
+          return; // a malformed event must not break the stream
+        }
+        if (ev.type === 'reset') {
+          // We fell behind and the server dropped changes meant for us: reconnect, then
+          // reload everything of the context (on open), and say so.
+          source.close();
+          setState({ stream: 'connecting', resync: { reason: ev.reason, at: new Date().toISOString() } });
+          resyncTimer = setTimeout(() => {
+            resyncTimer = null;
+            if (!closed) connect(true);
+          }, 500);
+          // The notice stays long enough to be read, then goes.
+          const at = state.resync?.at;
+          setTimeout(() => {
+            if (state.resync?.at === at) setState({ resync: undefined });
+          }, 20_000);
+          return;
+        }
+        try {
+          applyEvent(qc, context, ev, refetchLater);
+        } catch {
+          /* one bad event must not break the stream */
+        }
+      };
     };
-    es.onerror = () => setState({ stream: es.readyState === EventSource.CLOSED ? 'closed' : 'connecting' });
-    es.onmessage = (m) => {
-      try {
-        applyEvent(qc, context, JSON.parse(m.data as string) as ServerEvent, refetchLater);
-      } catch {
-        /* a malformed event must not break the stream */
-      }
-    };
+    connect(false);
     return () => {
-      es.close();
+      closed = true;
+      es?.close();
       if (timer) clearTimeout(timer);
+      if (resyncTimer) clearTimeout(resyncTimer);
     };
   }, [context, qc]);
 }

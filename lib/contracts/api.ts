@@ -70,7 +70,9 @@ export interface ResourceResponse {
 export type ServerEvent =
   | { type: 'status'; status: ClusterStatus }
   | { type: 'kinds'; kinds: KindSummary[] }
-  | { type: 'change'; change: 'ADDED' | 'MODIFIED' | 'DELETED'; typeKey: string; object: K8sObject };
+  | { type: 'change'; change: 'ADDED' | 'MODIFIED' | 'DELETED'; typeKey: string; object: K8sObject }
+  /** The last event of a stream whose client fell behind: changes were dropped, reload and reconnect. */
+  | { type: 'reset'; reason: string };
 
 export interface SchemasResponse {
   /** Where the schemas come from: the connected cluster's CRDs, or the bundled Istio release. */

@@ -112,3 +112,110 @@ describe('errors and discovery', () => {
     expect(kinds.map((k) => [k.kind, k.served, k.preferred])).toEqual([['Gateway', ['v1alpha3', 'v1'], 'v1']]);
   });
 });
+
+/**
+ * An API server in memory with a bounded event history: a watch from a resourceVersion
+ * older than the history gets 410 Gone (as an ERROR event or as the HTTP status), like a
+ * real one after compaction. Writers change objects all the time meanwhile.
+ */
+function compactingServer(seed: number) {
+  let s = seed >>> 0;
+  const rand = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+  let rv = 100;
+  const store = new Map<string, K8sObject>();
+  const history: Array<{ rv: number; type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: K8sObject }> = [];
+  let oldest = rv; // events after this rv are in the history
+  const watchers = new Set<{ from: number; on: Parameters<WatchFn>[2]; end: (gone: boolean) => void }>();
+  const counts = { gone: 0, lists: 0, writes: 0 };
+  const publish = (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: K8sObject) => {
+    history.push({ rv, type, object });
+    for (const w of watchers) w.on({ type, object });
+  };
+  const write = () => {
+    rv++;
+    counts.writes++;
+    const name = `vs-${Math.floor(rand() * 40)}`;
+    const old = store.get(name);
+    if (old && rand() < 0.2) {
+      store.delete(name);
+      publish('DELETED', { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } });
+    } else {
+      const o = vs(name, String(rv));
+      store.set(name, o);
+      publish(old ? 'MODIFIED' : 'ADDED', o);
+    }
+  };
+  /** Drop the history: open watches end with 410 Gone, as after an etcd compaction. */
+  const compact = () => {
+    history.length = 0;
+    oldest = rv;
+    for (const w of watchers) w.end(true);
+  };
+  const io: ReflectorIo = {
+    list: async () => {
+      counts.lists++;
+      await new Promise((r) => setTimeout(r, rand() * 3));
+      return { metadata: { resourceVersion: String(rv) }, items: [...store.values()].map((o) => structuredClone(o)) };
+    },
+    watch: async (_p, q, onEvent, signal) => {
+      const from = Number(q.resourceVersion);
+      if (from < oldest) {
+        counts.gone++;
+        if (rand() < 0.5) throw new KubeApiError(410, 'Expired', `too old resource version: ${from} (${oldest})`);
+        onEvent({ type: 'ERROR', object: { code: 410, reason: 'Expired' } as never });
+        return;
+      }
+      for (const h of history) if (h.rv > from) onEvent({ type: h.type, object: h.object });
+      await new Promise<void>((resolve) => {
+        const w = {
+          from,
+          on: onEvent,
+          end: (gone: boolean) => {
+            watchers.delete(w);
+            if (gone) {
+              counts.gone++;
+              onEvent({ type: 'ERROR', object: { code: 410, reason: 'Expired' } as never });
+            }
+            resolve();
+          },
+        };
+        watchers.add(w);
+        signal.addEventListener('abort', () => w.end(false), { once: true });
+        // The server ends watches by itself now and then (timeoutSeconds).
+        setTimeout(() => w.end(false), 5 + rand() * 30);
+      });
+    },
+  };
+  return { io, store, write, compact, counts, rand };
+}
+
+describe('watch cache under heavy writes and 410 Gone', () => {
+  it('loses no change: the cache and a consumer of its events both end equal to a fresh list', async () => {
+    const server = compactingServer(14);
+    for (let i = 0; i < 30; i++) server.write();
+    // What a browser builds from the event stream alone.
+    const seen = new Map<string, string>();
+    const r = new Reflector(server.io, TYPE, (e) => {
+      if (e.type === 'STATUS' || e.type === 'KINDS') return;
+      if (e.type === 'DELETED') seen.delete(e.object.metadata.name);
+      else seen.set(e.object.metadata.name, e.object.metadata.resourceVersion!);
+    }, () => {});
+    await r.whenFirstSynced();
+    const t0 = Date.now();
+    while (Date.now() - t0 < 1500) {
+      for (let i = 0; i < 5; i++) server.write();
+      if (server.rand() < 0.1) server.compact();
+      await new Promise((res) => setTimeout(res, 1));
+    }
+    // Writes stopped: once the cache has caught up, it equals the server's state exactly.
+    const fresh = () => new Map([...server.store].map(([k, o]) => [k, o.metadata.resourceVersion!]));
+    await until(() => [...fresh()].every(([k, v]) => seen.get(k) === v) && seen.size === server.store.size, 10_000);
+    expect(new Map([...r.items.values()].map((o) => [o.metadata.name, o.metadata.resourceVersion]))).toEqual(fresh());
+    expect(seen).toEqual(fresh());
+    // The run did what it says: many writes, and many watches that ended in 410 Gone and a relist.
+    expect(server.counts.writes).toBeGreaterThan(1000);
+    expect(server.counts.gone).toBeGreaterThan(5);
+    expect(server.counts.lists).toBeGreaterThan(5);
+    r.stop();
+  });
+});

@@ -41,6 +41,8 @@ export function errorBody(e: unknown): ApiErrorBody {
   if (e instanceof SignInRequiredError) return { status: 401, reason: 'SignInRequired', message: e.message };
   if (e instanceof UntrustedProxyError) return { status: 403, reason: 'Forbidden', message: e.message };
   if (e instanceof SessionConfigError) return { status: 503, reason: 'ServiceUnavailable', message: e.message };
+  // Only decoding what a client sent throws URIError (a malformed %-escape).
+  if (e instanceof URIError) return { status: 400, reason: 'BadRequest', message: `Malformed percent-escape in the request: ${e.message}` };
   if (e instanceof NoKubeconfigError) return { status: 503, reason: 'ServiceUnavailable', message: e.message };
   console.error('[meshboard] unexpected error', e);
   return { status: 500, reason: 'InternalError', message: 'Internal error in Meshboard; see the server log.' };
