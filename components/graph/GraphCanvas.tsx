@@ -20,6 +20,7 @@ import type { Laid } from './layout/useLayout';
 import type { MeshFlowNode } from './nodes';
 import { nodeTypes } from './nodes';
 import { LARGE_GRAPH } from './layout/sizes';
+import { useTheme } from '@/lib/client/theme';
 import { OverviewCanvas, overviewHit, useOverviewScene } from './Overview';
 import { CanvasStore, CanvasStoreContext, detailFor } from './store';
 
@@ -63,6 +64,7 @@ function rectFinder(laid: Laid | undefined): (id: string) => Rect | undefined {
 function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPainted }: GraphCanvasProps) {
   const rf = useReactFlow<MeshFlowNode, MeshFlowEdge>();
   const flowStore = useStoreApi<MeshFlowNode, MeshFlowEdge>();
+  const theme = useTheme();
   const focusKey = laid?.key ?? null;
   const rectOf = useMemo(() => rectFinder(laid), [laid]);
   const [store] = useState(() => new CanvasStore());
@@ -215,6 +217,7 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
         onClick={onLabelClick}
       >
         <ReactFlow<MeshFlowNode, MeshFlowEdge>
+          colorMode={theme}
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}

@@ -26,7 +26,7 @@ function dataOfEdge(e: GraphEdge) {
 }
 
 export const MARKER_COLOR = {
-  both: '#3d4b5c',
+  both: '#6b7a8c',
   'declared-only': '#8c97a5',
   'observed-only': '#d9480f',
   denied: '#c62828',

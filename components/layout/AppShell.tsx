@@ -6,6 +6,7 @@ import { useLiveEvents } from '@/lib/client/live';
 import { contextsQuery, overviewQuery } from '@/lib/client/queries';
 import { useLinkParams, useSelectedContext, useSelectedNamespace } from '@/lib/client/selection';
 import { ConnectionBanner } from './ConnectionBanner';
+import { ThemeToggle } from './ThemeToggle';
 
 const NAV = [
   { href: '/', label: 'Overview' },
@@ -51,6 +52,7 @@ export function AppShell({ children }: { children: React.ReactNode }) {
           </select>
         </label>
         <div className="spacer" />
+        <ThemeToggle />
       </header>
       <nav className="sidebar" aria-label="Main">
         {NAV.map((n) => {

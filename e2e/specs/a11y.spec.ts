@@ -40,7 +40,7 @@ async function scan(page: Page) {
   await page.waitForLoadState('networkidle').catch(() => {});
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  return bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').join(' ')}`).join('\n')}`);
+  return bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.slice(0, 12).map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').join(' ')}`).join('\n')}`);
 }
 
 for (const scheme of ['light', 'dark'] as const) {
