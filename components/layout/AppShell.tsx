@@ -7,6 +7,7 @@ import { contextsQuery, overviewQuery } from '@/lib/client/queries';
 import { useLinkParams, useSelectedContext, useSelectedNamespace } from '@/lib/client/selection';
 import { ConnectionBanner } from './ConnectionBanner';
 import { ThemeToggle } from './ThemeToggle';
+import { GlobalSearch } from '@/components/search/GlobalSearch';
 
 const NAV = [
   { href: '/', label: 'Overview' },
@@ -51,6 +52,7 @@ export function AppShell({ children }: { children: React.ReactNode }) {
             ))}
           </select>
         </label>
+        <GlobalSearch />
         <div className="spacer" />
         <ThemeToggle />
       </header>
