@@ -1,7 +1,9 @@
 /** Response bodies assembled from the cache (the shapes in lib/contracts/api.ts). */
 import type { ConfigListResponse, KindSummary, OverviewResponse, SchemasResponse } from '../contracts/api';
 import { sortConfigItems, summarizeNamespaces, toConfigItem } from '../istio/overview';
+import { namespaceMtls } from '../istio/overviewPicture';
 import type { ClusterCache } from './cache';
+import { meshResourcesOf } from './graph';
 import { typeKey, type CrdLike, type DiscoveredKind } from './discovery';
 
 export function toKindSummary({ group, kind, plural, namespaced, served, preferred, deprecated }: DiscoveredKind): KindSummary {
@@ -13,7 +15,9 @@ export function kindSummaries(cache: ClusterCache): KindSummary[] {
 }
 
 export function overview(cache: ClusterCache): OverviewResponse {
-  return { status: cache.getStatus(), namespaces: summarizeNamespaces(cache.allObjects()), kinds: kindSummaries(cache) };
+  const resources = meshResourcesOf(cache);
+  const namespaces = summarizeNamespaces(cache.allObjects()).map((n) => ({ ...n, mtls: namespaceMtls(resources, n.name) }));
+  return { status: cache.getStatus(), namespaces, kinds: kindSummaries(cache) };
 }
 
 export function configList(cache: ClusterCache): ConfigListResponse {
