@@ -135,3 +135,62 @@ test.describe('theme', () => {
     await ctx.close();
   });
 });
+
+test.describe('keyboard only: graph -> side panel -> editor -> form', () => {
+  /** Press Tab (or Shift-Tab) until the focused element satisfies `want`; fails after `max` presses. */
+  async function tabTo(page: import('@playwright/test').Page, want: (el: { id: string | null; text: string; cls: string }) => boolean, max = 200, key = 'Tab') {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press(key);
+      const el = await page.evaluate(() => {
+        const a = document.activeElement as HTMLElement | null;
+        return { id: a?.getAttribute('data-id') ?? null, text: (a?.innerText || a?.getAttribute('aria-label') || '').trim(), cls: a?.className?.toString() ?? '' };
+      });
+      if (want(el)) return;
+    }
+    throw new Error(`nothing wanted took focus after ${max} presses of ${key}`);
+  }
+
+  test('walkthrough with the keyboard alone', async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.goto('/graph?namespaces=shop');
+    const node = page.locator('.react-flow__node[data-id="svc:shop/user-service"]');
+    await expect(node).toBeVisible({ timeout: 30_000 });
+    await expect(node).toHaveAttribute('aria-label', /service user-service in shop/);
+    // Nodes take focus with Tab.
+    await tabTo(page, (el) => el.id === 'svc:shop/user-service');
+    await expect(node).toBeFocused();
+    await page.keyboard.press('Enter');
+    const panel = page.getByTestId('side-panel');
+    await expect(panel).toBeVisible();
+    await expect(panel).toBeFocused();
+    await expect(page).toHaveURL(/node=svc%3Ashop%2Fuser-service|node=svc:shop\/user-service/);
+    // Escape closes it and gives focus back to the node.
+    await page.keyboard.press('Escape');
+    await expect(panel).toHaveCount(0);
+    await expect(node).toBeFocused();
+    // Edges take focus too, with a label that says what the colour shows.
+    await tabTo(page, (el) => el.cls.includes('react-flow__edge'));
+    const edgeLabel = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    expect(edgeLabel).toMatch(/ to /);
+    await page.keyboard.press('Enter');
+    await expect(panel).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(panel).toHaveCount(0);
+    // Back to the service, open its panel, go to its VirtualService in the editor.
+    await tabTo(page, (el) => el.id === 'svc:shop/user-service', 200, 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await expect(panel).toBeFocused();
+    await tabTo(page, (el) => el.text.includes('user-service-vs'), 60);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/config\/networking\.istio\.io\/v1\/virtualservices\/shop\/user-service-vs/);
+    await waitForEditor(page);
+    expect(await editorText(page)).toContain('user-service');
+    // Back (keyboard), and from the panel to the traffic-shifting form.
+    await page.keyboard.press('Alt+ArrowLeft');
+    await expect(panel).toBeVisible({ timeout: 30_000 });
+    await tabTo(page, (el) => el.text === 'Traffic shifting');
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/forms\/traffic\?.*service=user-service/);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  });
+});
