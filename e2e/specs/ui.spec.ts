@@ -10,7 +10,7 @@ test.describe('global search (Ctrl-K)', () => {
     const box = page.getByRole('combobox', { name: /Search resources/ });
     await expect(box).toBeFocused();
     await page.keyboard.type('user-service-dr');
-    const first = page.getByRole('option').first();
+    const first = page.getByTestId('search-dialog').getByRole('option').first();
     await expect(first).toContainText('user-service-dr');
     await expect(first).toContainText('DestinationRule · shop');
     await expect(first).toHaveAttribute('aria-selected', 'true');
@@ -26,22 +26,22 @@ test.describe('global search (Ctrl-K)', () => {
     await page.keyboard.press('Control+k');
     const dialog = page.getByTestId('search-dialog');
     await page.keyboard.type('mtls');
-    await expect(page.getByRole('option').first()).toContainText('Mesh task');
-    await page.getByRole('combobox').fill('reviews');
-    await expect(page.getByRole('option').filter({ hasText: 'Service' }).first()).toBeVisible({ timeout: 30_000 });
-    await page.getByRole('combobox').fill('microsvc-sample');
-    await expect(page.getByRole('option').filter({ hasText: 'Namespace' }).first()).toContainText('microsvc-sample');
+    await expect(page.getByTestId('search-dialog').getByRole('option').first()).toContainText('Mesh task');
+    await page.getByTestId('search-input').fill('reviews');
+    await expect(page.getByTestId('search-dialog').getByRole('option').filter({ hasText: 'Service' }).first()).toBeVisible({ timeout: 30_000 });
+    await page.getByTestId('search-input').fill('microsvc-sample');
+    await expect(page.getByTestId('search-dialog').getByRole('option').filter({ hasText: 'Namespace' }).first()).toContainText('microsvc-sample');
     // Findings are searchable by code and text.
-    await page.getByRole('combobox').fill('IST0');
-    await expect(page.getByRole('option').filter({ hasText: 'Finding' }).first()).toBeVisible({ timeout: 30_000 });
+    await page.getByTestId('search-input').fill('IST0');
+    await expect(page.getByTestId('search-dialog').getByRole('option').filter({ hasText: 'Finding' }).first()).toBeVisible({ timeout: 30_000 });
     await page.keyboard.press('ArrowDown');
-    await expect(page.getByRole('option').nth(1)).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByTestId('search-dialog').getByRole('option').nth(1)).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('Escape');
     await expect(dialog).not.toBeVisible();
     await expect(page).toHaveURL(/\/config$/);
     // The button opens it too.
     await page.getByTestId('search-button').click();
-    await expect(page.getByRole('combobox')).toBeFocused();
+    await expect(page.getByTestId('search-input')).toBeFocused();
     await page.keyboard.type('mtls');
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/forms\/mtls/);
@@ -95,9 +95,12 @@ spec: {host: h${i}}
     await expect(page.getByTestId(`row-DestinationRule-${ns}-dr-000`)).toHaveCount(0);
     await page.keyboard.press('Home');
     await expect(page.getByRole('link', { name: 'dr-000' })).toBeFocused();
-    // Scrolling brings the middle rows in.
-    await page.getByTestId('config-scroll').evaluate((el) => (el.scrollTop = 200 * 36));
-    await expect(page.getByTestId(`row-DestinationRule-${ns}-dr-200`)).toBeVisible();
+    // Scrolling with the wheel brings later rows in and drops the first ones.
+    await page.getByTestId('config-scroll').hover();
+    await page.mouse.wheel(0, 200 * 36);
+    await expect.poll(() => page.locator('[data-testid=config-table] tbody tr[data-row]').first().getAttribute('data-row'), { timeout: 20_000 }).not.toBe('0');
+    const firstShown = Number(await page.locator('[data-testid=config-table] tbody tr[data-row]').first().getAttribute('data-row'));
+    expect(firstShown).toBeGreaterThan(100);
   });
 });
 
