@@ -197,3 +197,27 @@ test.describe('keyboard only: graph -> side panel -> editor -> form', () => {
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   });
 });
+
+test.describe('overview picture', () => {
+  test('each namespace shows data plane, mTLS, findings and traffic, linking to where each is explained; screenshots in both themes', async ({ browser, env }) => {
+    test.setTimeout(120_000);
+    const dir = process.env.SCREENSHOTS_DIR || 'test-results/screenshots';
+    for (const scheme of ['light', 'dark'] as const) {
+      const ctx = await browser.newContext({ colorScheme: scheme, baseURL: env.url, viewport: { width: 1400, height: 1000 } });
+      const page = await ctx.newPage();
+      await page.goto('/');
+      await expect(page.getByTestId('ns-dataplane-sample')).toContainText('Sidecar');
+      await expect(page.getByTestId('ns-dataplane-bookinfo')).toContainText('Ambient');
+      await expect(page.getByTestId('ns-dataplane-kube-system')).toContainText('Outside the mesh');
+      await expect(page.getByTestId('ns-mtls-sample')).toContainText(/STRICT|PERMISSIVE|DISABLE/);
+      await expect(page.getByTestId('ns-mtls-sample')).toHaveAttribute('href', /\/forms\/mtls\?.*ns=sample/);
+      await expect(page.getByTestId('ns-findings-sample')).toContainText(/error|none/, { timeout: 30_000 });
+      await expect(page.getByTestId('ns-findings-sample')).toHaveAttribute('href', /\/validations\?.*ns=sample/);
+      // The e2e Prometheus has telemetry for the demo mesh.
+      await expect(page.locator('[data-testid^=ns-traffic-]').filter({ hasText: 'req/s' }).first()).toContainText('% errors', { timeout: 30_000 });
+      await expect(page.getByTestId('ns-traffic-sample')).toHaveAttribute('href', /\/graph\?.*namespaces=sample/);
+      await page.screenshot({ path: `${dir}/overview-${scheme}.png`, fullPage: true });
+      await ctx.close();
+    }
+  });
+});
