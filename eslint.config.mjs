@@ -41,7 +41,7 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*', 'fs', 'path', 'child_process', 'http', 'https', 'net', 'os'], message: 'lib/istio is pure: no Node-only APIs.' },
             { group: ['react', 'react-dom', 'next', 'next/*', '@monaco-editor/*', 'monaco-editor', '@xyflow/*'], message: 'lib/istio is pure: no UI libraries.' },
-            { group: ['**/k8s/**', '@/lib/k8s/**', '**/client/**', '@/lib/client/**', '**/server/**', '**/components/**', '@/components/**'], message: 'lib/istio depends on nothing else in the project.' },
+            { group: ['**/k8s/**', '@/lib/k8s/**', '**/client/**', '@/lib/client/**', '**/server/**', '**/components/**', '@/components/**', '**/contracts/**', '@/lib/contracts/**'], message: 'lib/istio depends on nothing else in the project.' },
             { group: ['@kubernetes/*'], message: 'lib/istio does no network I/O.' },
           ],
         },

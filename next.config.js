@@ -3,7 +3,7 @@
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
-// The analysis worker thread the server starts (lib/k8s/analysis.ts) is plain JavaScript
+// The analysis worker thread the server starts (lib/server/analysis.ts) is plain JavaScript
 // built by esbuild (lib/cli/build.mjs); build it when missing or older than its sources.
 spawnSync(process.execPath, [path.join(__dirname, 'lib', 'cli', 'build.mjs'), '--if-stale', '--quiet'], { stdio: 'inherit' });
 

@@ -28,7 +28,7 @@ import { resourceHref } from '@/components/resources/links';
 import { currentPhase, isVoid, lockOf, outcomeUnknown, writesFingerprint, type AppliedWrite, type Phase } from './applyPhase';
 import { useFormLock } from './lock';
 import s from './forms.module.css';
-import { typeOfObject } from './jobs';
+import { typeOfObject } from './catalog';
 
 export type { AppliedWrite } from './applyPhase';
 

@@ -18,7 +18,7 @@ import type { MeshResponse } from '@/lib/contracts/forms';
 import type { MeshResources } from '@/lib/istio/resources';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import type { AppliedWrite, Lock } from './applyPhase';
-import { jobInfo, meshScopeFor, type FormJob } from './jobs';
+import { jobInfo, meshScopeFor, type FormJob } from './catalog';
 import { FormLockContext } from './lock';
 import { useFormTarget } from './targets';
 import s from './forms.module.css';

@@ -5,7 +5,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { meshQuery } from '@/lib/client/mesh';
 import { useLinkParams, useSelectedContext } from '@/lib/client/selection';
 import { ErrorBox } from '@/components/ui/ErrorBox';
-import { JOBS } from './jobs';
+import { JOBS } from './catalog';
 import { NamespacePicker, Pickers, ServicePicker, useTarget, WorkloadPicker } from './targets';
 import s from './forms.module.css';
 

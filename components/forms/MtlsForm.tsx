@@ -10,7 +10,7 @@ import { effectiveMtls } from '@/lib/istio/security';
 import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, IssuesProvider, NumberField, RadioGroup, Section, SelectField, TextField } from './fields';
 import { FormPage, type FormProps } from './FormPage';
-import { mtlsScopeOf } from './jobs';
+import { mtlsScopeOf } from './catalog';
 import { missingTarget, NamespacePicker, Pickers, TargetMissing, useFormTarget, useTarget, WorkloadPicker } from './targets';
 import s from './forms.module.css';
 

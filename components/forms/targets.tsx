@@ -11,7 +11,7 @@ import { useId, useMemo } from 'react';
 import { useUpdateParams } from '@/lib/client/selection';
 import { listWorkloads } from '@/lib/istio/forms';
 import type { MeshResources } from '@/lib/istio/resources';
-import type { FormTarget } from './jobs';
+import type { FormTarget } from './catalog';
 import { useFormLock } from './lock';
 import s from './forms.module.css';
 

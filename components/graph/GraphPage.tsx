@@ -24,12 +24,9 @@ import { apiQuery, applyView, findMatches, parsePairs, prometheusChoice, readVie
 
 /** Prometheus URLs chosen in this browser, by kubeconfig context: { [context]: url }. */
 const PROM_KEY = 'meshboard.prometheusUrls';
-/** Before: one URL for every context, saved before the server had accepted it. */
-const OLD_PROM_KEY = 'meshboard.prometheusUrl';
 
 function loadSavedPrometheus(): Record<string, string> {
   try {
-    localStorage.removeItem(OLD_PROM_KEY);
     const v = JSON.parse(localStorage.getItem(PROM_KEY) ?? '{}') as unknown;
     if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
     return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));

@@ -10,7 +10,8 @@ import { useLinkParams } from '@/lib/client/selection';
 import type { ConditionInfo, GraphEdge, GraphNode, MeshGraph, WaypointUse } from '@/lib/istio/graph/types';
 import type { Finding } from '@/lib/istio/findings';
 import { ConditionalIcon, DenyIcon, LockIcon, SecurityIcon, SECURITY_TEXT } from './icons';
-import { edgeTraffic, formatBytes, formatPercent, formatRate, formLinks, refHref, resourcesBehind, type FormLink } from './view';
+import { edgeTraffic, formatBytes, formatPercent, formatRate } from './format';
+import { formLinks, refHref, resourcesBehind, type FormLink } from './links';
 
 interface Props {
   graph: MeshGraph;

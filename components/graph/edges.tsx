@@ -9,7 +9,7 @@ import { memo } from 'react';
 import type { GraphEdge } from '@/lib/istio/graph/types';
 import { ConditionalIcon, DenyIcon, SecurityIcon, SECURITY_TEXT } from './icons';
 import { useDetail, useTelemetry } from './store';
-import { edgeLabelParts, edgeTraffic } from './view';
+import { edgeLabelParts, edgeTraffic } from './format';
 
 export type MeshEdgeData = { edge: GraphEdge };
 export type MeshFlowEdge = Edge<MeshEdgeData, 'mesh'>;

@@ -9,7 +9,7 @@ import type { MeshFlowEdge } from './edges';
 import type { LayoutResult, XY } from './layout/layout';
 import { NODE_SIZE } from './layout/sizes';
 import type { MeshFlowNode } from './nodes';
-import { edgeTraffic } from './view';
+import { edgeTraffic } from './format';
 
 const nodeData = new WeakMap<GraphNode, { node: GraphNode }>();
 const edgeData = new WeakMap<GraphEdge, { edge: GraphEdge }>();

@@ -3,10 +3,9 @@ import { buildGraph } from '@/lib/istio/graph';
 import { loadFixture } from '@/lib/istio/graph/test/fixtures';
 import type { GraphEdge, MeshGraph, ServiceNode } from '@/lib/istio/graph/types';
 import { indexResources } from '@/lib/istio/resources';
-import {
-  apiQuery, applyView, benchSource, DEFAULT_PAIRS, edgeLabelParts, findMatches, formatBytes, formatPercent, formatRate, formLinks, parsePairs, prometheusChoice,
-  readViewState, refHref, resourcesBehind, suggestVersionLabels, viewParams, type GraphViewState, type ViewProblem,
-} from './view';
+import { apiQuery, applyView, benchSource, DEFAULT_PAIRS, findMatches, parsePairs, prometheusChoice, readViewState, suggestVersionLabels, viewParams, type GraphViewState, type ViewProblem } from './view';
+import { edgeLabelParts, formatBytes, formatPercent, formatRate } from './format';
+import { formLinks, refHref, resourcesBehind } from './links';
 
 const qs = (s: string) => new URLSearchParams(s);
 

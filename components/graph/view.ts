@@ -1,7 +1,7 @@
 /**
  * The graph page's view state and the pure steps between the API response and the
- * renderer: URL <-> state, filtering/folding, labels, and links to the editor and the
- * forms. No React here (unit-tested in view.test.ts).
+ * renderer: URL <-> state, filtering and folding. Labels are format.ts, links to the
+ * editor and the forms links.ts. No React here (unit-tested in view.test.ts).
  *
  * URL parameters (all optional, so a link shows a teammate the same view):
  *   namespaces=a,b     (falls back to the shell's ns=)   window=5m
@@ -15,12 +15,9 @@
  * mistyped link still shows a graph. A prometheus= URL from a link is used only once
  * the user agrees (prometheusChoice).
  */
-import { formHref } from '@/components/forms/jobs';
-import { resourceHref } from '@/components/resources/links';
-import { parseResourceName } from '@/lib/istio/findings';
 import { collapseVersions, DEFAULT_VERSION_LABELS, filterGraph, findNodes, parseVersionLabels, validateNamespace, validateWindow, type GraphFilter } from '@/lib/istio/graph';
-import type { EdgeMetrics, GraphEdge, GraphNode, MeshGraph, NodeKind, ResourceRef } from '@/lib/istio/graph/types';
-import { kindInfo } from '@/lib/istio/kinds';
+import type { MeshGraph, NodeKind } from '@/lib/istio/graph/types';
+import type { GraphQuery } from '@/lib/contracts/graph';
 
 export type TrafficFilter = NonNullable<GraphFilter['traffic']>;
 export const TRAFFIC_FILTERS: Array<{ value: TrafficFilter; label: string }> = [
@@ -117,7 +114,7 @@ export function viewParams(patch: Partial<GraphViewState>): Record<string, strin
 }
 
 /** Query of GET /api/graph for a view. */
-export function apiQuery(s: GraphViewState): Record<string, string | undefined> {
+export function apiQuery(s: GraphViewState): GraphQuery {
   return {
     namespaces: s.namespaces.length ? s.namespaces.join(',') : undefined,
     window: s.window,
@@ -194,118 +191,6 @@ export function applyView(graph: MeshGraph, s: Pick<GraphViewState, 'hide' | 'hi
 export function findMatches(graph: MeshGraph, query: string): string[] {
   const ids = new Set(findNodes(graph, query));
   return graph.nodes.filter((n) => n.kind !== 'namespace' && ids.has(n.id)).map((n) => n.id);
-}
-
-/* ---- labels ---- */
-
-function num(x: number): string {
-  if (x >= 1000) return `${(x / 1000).toFixed(x >= 10_000 ? 0 : 1)}k`;
-  if (x >= 10) return x.toFixed(0);
-  if (x >= 1) return x.toFixed(1).replace(/\.0$/, '');
-  if (x > 0) return x.toPrecision(1);
-  return '0';
-}
-
-export const formatRate = (rps: number) => `${num(rps)} req/s`;
-export function formatPercent(ratio: number): string {
-  if (ratio > 0 && ratio < 0.001) return '<0.1%';
-  const pct = ratio * 100;
-  return `${(pct >= 10 ? pct.toFixed(0) : pct.toFixed(1)).replace(/\.0$/, '')}%`;
-}
-export function formatBytes(bps: number): string {
-  if (bps >= 1e6) return `${(bps / 1e6).toFixed(1)} MB/s`;
-  if (bps >= 1e3) return `${(bps / 1e3).toFixed(bps >= 1e4 ? 0 : 1)} kB/s`;
-  return `${Math.round(bps)} B/s`;
-}
-
-/** The parts of an edge label: weight %, req/s, error %, TCP throughput. */
-export function edgeLabelParts(e: Pick<GraphEdge, 'weight' | 'implicit' | 'metrics' | 'kind'>): string[] {
-  const parts: string[] = [];
-  if (e.weight !== undefined && !e.implicit) parts.push(`${e.weight}%`);
-  const m: EdgeMetrics | undefined = e.metrics;
-  if (m?.rps !== undefined) {
-    parts.push(formatRate(m.rps));
-    if ((m.errorRatio ?? 0) > 0) parts.push(`${formatPercent(m.errorRatio ?? 0)} err`);
-  }
-  if (m?.tcpBytesPerSec !== undefined) parts.push(formatBytes(m.tcpBytesPerSec));
-  return parts;
-}
-
-export type EdgeTraffic = 'both' | 'declared-only' | 'observed-only';
-export const edgeTraffic = (e: Pick<GraphEdge, 'declared' | 'observed'>): EdgeTraffic => (e.declared && e.observed ? 'both' : e.declared ? 'declared-only' : 'observed-only');
-
-/* ---- links ---- */
-
-/**
- * "VirtualService ns/name" -> /config/networking.istio.io/v1/virtualservices/ns/name (undefined for unknown kinds).
- * A ResourceRef's group tells Gateway API "Gateway ns/name" from Istio's.
- */
-export function refHref(ref: string | ResourceRef, group?: string): string | undefined {
-  const r = parseResourceName(typeof ref === 'string' ? ref : ref.resource);
-  const g = typeof ref === 'string' ? group : ref.group ?? group;
-  const info = r && kindInfo(r.kind, g);
-  if (!r || !info) return undefined;
-  return resourceHref({ group: info.group, version: info.versions[0] ?? 'v1', plural: info.plural, namespace: info.namespaced ? r.namespace : undefined, name: r.name });
-}
-
-export interface FormLink {
-  label: string;
-  href: string;
-}
-
-/** Forms that change what a node is made of (routes built by the forms engineer). */
-export function formLinks(n: GraphNode, lookup: (id: string) => GraphNode | undefined = () => undefined): FormLink[] {
-  const ns = n.namespace;
-  const out: FormLink[] = [];
-  switch (n.kind) {
-    case 'service':
-      out.push({ label: 'Traffic shifting', href: formHref('traffic', { ns, service: n.name }) });
-      out.push({ label: 'Expose through a gateway', href: formHref('expose', { ns, service: n.name }) });
-      out.push({ label: 'mTLS', href: formHref('mtls', { ns }) });
-      for (const id of n.versions.slice(0, 1)) {
-        const v = lookup(id);
-        const name = v && (v.kind === 'version' || v.kind === 'workload') ? v.workloads[0]?.name : undefined;
-        if (name) out.push({ label: 'Restrict callers', href: formHref('callers', { ns, workload: name }) });
-      }
-      break;
-    case 'version':
-    case 'workload': {
-      const name = n.workloads[0]?.name ?? (n.kind === 'workload' ? n.name : n.app);
-      out.push({ label: 'Restrict callers', href: formHref('callers', { ns, workload: name }) });
-      out.push({ label: 'Sidecar injection', href: formHref('injection', { ns }) });
-      out.push({ label: 'mTLS', href: formHref('mtls', { ns }) });
-      break;
-    }
-    case 'namespace':
-      out.push({ label: 'Sidecar injection', href: formHref('injection', { ns }) });
-      out.push({ label: 'mTLS', href: formHref('mtls', { ns }) });
-      out.push({ label: 'New ServiceEntry', href: formHref('serviceentry', { ns }) });
-      break;
-    case 'external':
-      out.push({ label: n.serviceEntry ? 'Edit ServiceEntry' : 'Declare a ServiceEntry', href: formHref('serviceentry', { ns: ns ?? undefined, name: n.serviceEntry?.split('/').pop() }) });
-      break;
-    default:
-      break;
-  }
-  return out;
-}
-
-/** Every resource behind a node or edge, deduplicated, with the field path when there is one. */
-export function resourcesBehind(x: GraphNode | GraphEdge): ResourceRef[] {
-  const refs: ResourceRef[] = [...x.refs];
-  if ('kind' in x && (x.kind === 'namespace' || x.kind === 'version' || x.kind === 'workload') && 'mtls' in x && x.mtls.resource) refs.push({ resource: x.mtls.resource });
-  if ('source' in x) {
-    if (x.security?.server?.resource) refs.push({ resource: x.security.server.resource });
-    if (x.security?.client.resource) refs.push({ resource: x.security.client.resource });
-    if (x.authz?.policy) refs.push({ resource: x.authz.policy });
-  }
-  const seen = new Set<string>();
-  return refs.filter((r) => {
-    const k = `${r.resource}#${r.path ?? ''}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /* ---- benchmark page ---- */

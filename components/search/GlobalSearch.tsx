@@ -13,7 +13,7 @@ import { analysisQuery, configQuery, overviewQuery } from '@/lib/client/queries'
 import { useLinkParams, useSelectedContext } from '@/lib/client/selection';
 import { parseApiVersion } from '@/lib/istio/kinds';
 import { SEARCH_KIND_LABEL, searchEntries, type SearchEntry } from '@/lib/istio/search';
-import { JOBS } from '@/components/forms/jobs';
+import { JOBS } from '@/components/forms/catalog';
 import { resourceHref } from '@/components/resources/links';
 import { findingHref } from '@/components/validations/links';
 

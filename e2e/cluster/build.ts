@@ -54,7 +54,9 @@ export async function ensureBinaries(log: (line: string) => void = (l) => proces
   mkdirSync(dir, { recursive: true });
   log(`Building the local control plane (kube-apiserver, etcd, kubectl) with ${go.stdout.trim()}.`);
   log('The first build downloads modules and compiles for several minutes on a small machine; later runs reuse it.');
-  const tmp = bins.localcluster + '.tmp';
+  // Per process: two runs building at once (two checkouts, a demo and a test) must not
+  // rename each other's output away; the last rename wins with an identical binary.
+  const tmp = `${bins.localcluster}.tmp-${process.pid}`;
   await goBuild(CLUSTER_SRC, ['-o', tmp, '.'], log);
   renameSync(tmp, bins.localcluster);
   try {
@@ -62,7 +64,11 @@ export async function ensureBinaries(log: (line: string) => void = (l) => proces
   } catch {
     /* not there yet */
   }
-  symlinkSync('localcluster', bins.kubectl);
+  try {
+    symlinkSync('localcluster', bins.kubectl);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
   return bins;
 }
 

@@ -5,7 +5,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect } from '../fixtures';
-import { JOBS } from '../../components/forms/jobs';
+import { JOBS } from '../../components/forms/catalog';
 import { waitForEditor } from '../support/editor';
 
 interface PageCase {

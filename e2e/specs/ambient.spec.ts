@@ -152,10 +152,14 @@ test.describe('editing Gateway API resources', () => {
     }, line);
     await page.keyboard.press('Control+Space');
     await expect(page.locator('.suggest-widget')).toContainText('PathPrefix');
+    // Close the suggestions before the next paste: a click on an open list would accept an item.
+    await page.keyboard.press('Escape');
+    await expect(page.locator('.suggest-widget.visible')).toHaveCount(0);
 
     // A CEL rule of the CRD (x-kubernetes-validations): only the API server checks it.
     const cel = route(ns, 'web', '    timeouts:\n      request: 1s\n      backendRequest: 5s\n');
     await pasteIntoEditor(page, cel);
+    expect(await editorText(page)).toBe(cel);
     await expect(page.getByTestId('editor-status')).toContainText('No errors');
     await page.getByTestId('review-button').click();
     await expect(page.getByTestId('error-box')).toContainText('backendRequest timeout cannot be longer than request timeout');

@@ -6,7 +6,7 @@
  *                                 analyzer lib/istio/analysis/index.ts registers)
  *   dist/cli/snapshot.mjs         lib/k8s/snapshot.ts, loaded only for a live cluster
  *                                 (@kubernetes/client-node stays in node_modules)
- *   dist/cli/analysis-worker.mjs  the console's analysis worker thread (lib/k8s/analysis.ts)
+ *   dist/cli/analysis-worker.mjs  the console's analysis worker thread (lib/server/analysis.ts)
  * dist/cli/inputs.json lists the sources with their modification times: ensureBuilt()
  * rebuilds when one changed. meshboard.mjs and next.config.js call it.
  *   node lib/cli/build.mjs [--quiet] [--if-stale]
@@ -24,7 +24,7 @@ export function buildCli({ quiet = false } = {}) {
   mkdirSync(tmp, { recursive: true });
   const result = buildSync({
     absWorkingDir: REPO,
-    entryPoints: { analyze: 'lib/cli/analyze.ts', snapshot: 'lib/k8s/snapshot.ts', 'analysis-worker': 'lib/k8s/analysis-worker.ts' },
+    entryPoints: { analyze: 'lib/cli/analyze.ts', snapshot: 'lib/k8s/snapshot.ts', 'analysis-worker': 'lib/server/analysis-worker.ts' },
     outdir: tmp,
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -6,20 +6,13 @@
  * on screen from the one it asked for.
  */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { GraphResponse } from '../contracts/graph';
+import type { GraphQuery, GraphResponse } from '../contracts/graph';
 import { apiFetch } from './api';
 import { keys } from './keys';
 
-export interface GraphQueryParams {
-  namespaces?: string;
-  window?: string;
-  versionLabels?: string;
-  prometheus?: string;
-}
+export type GraphResult = GraphResponse & { request: GraphQuery & { context: string } };
 
-export type GraphResult = GraphResponse & { request: GraphQueryParams & { context: string } };
-
-export const graphQuery = (context: string, params: GraphQueryParams) =>
+export const graphQuery = (context: string, params: GraphQuery) =>
   queryOptions({
     queryKey: [...keys.graph(context), params] as const,
     queryFn: async ({ signal }): Promise<GraphResult> => ({

@@ -4,6 +4,7 @@
  */
 import type { ConfigListResponse, ServerEvent } from '../contracts/api';
 import { configItemId, sortConfigItems, toConfigItem } from '../istio/overview';
+import { isNewerVersion as newer } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
 
 type ChangeEvent = Extract<ServerEvent, { type: 'change' }>;
@@ -16,13 +17,6 @@ export function splitTypeKey(typeKey: string): { group: string; plural: string }
 
 export function isIstioTypeKey(typeKey: string): boolean {
   return splitTypeKey(typeKey).group.endsWith('.istio.io');
-}
-
-function newer(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return true;
-  const x = Number(a);
-  const y = Number(b);
-  return Number.isFinite(x) && Number.isFinite(y) ? x > y : a !== b;
 }
 
 export function applyToConfigList(list: ConfigListResponse, ev: ChangeEvent): ConfigListResponse {

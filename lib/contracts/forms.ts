@@ -4,10 +4,10 @@
  * and the browser.
  */
 import { z } from 'zod';
+import { DNS1123_LABEL as DNS_LABEL } from '../istio/names';
 import type { MeshResources } from '../istio/resources';
 import type { ClusterStatus } from './api';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * How much of the mesh a form needs (?scope=&namespaces=a,b). Every Namespace object and

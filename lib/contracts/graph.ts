@@ -7,20 +7,40 @@
  *   &window=5m                   Prometheus rate window
  *   &versionLabels=app:version,component:release   app/version label pairs, tried in order
  *   &prometheus=http://127.0.0.1:9090              Prometheus base URL typed in the UI (optional;
- *                                the server's PROMETHEUS_URL otherwise). Only http(s); see lib/k8s/graph.ts
+ *                                the server's PROMETHEUS_URL otherwise). Only http(s); see lib/server/prometheus.ts
  *                                for which hosts are accepted. The page asks before using one from a link.
  *   &context=NAME                kubeconfig context
  */
 import { z } from 'zod';
+import { parseGraphParams, type GraphParams } from '../istio/graph/params';
 import type { GraphMeta, MeshGraph } from '../istio/graph/types';
 
-export const graphExtraParamsSchema = z.object({
+/** The query of GET /api/graph as the browser sends it (context travels apart, as for every route). Defined here only. */
+export interface GraphQuery {
+  namespaces?: string;
+  window?: string;
+  versionLabels?: string;
+  prometheus?: string;
+}
+
+const graphExtraParamsSchema = z.object({
   prometheus: z
     .string()
     .max(2048, 'prometheus: URL too long')
     .optional()
     .transform((s) => s?.trim() || undefined),
 });
+
+/**
+ * The server's reading of a GraphQuery: the graph parameters (lib/istio/graph/params.ts,
+ * whose validators the page also runs on its URL) and the Prometheus URL asked for.
+ * Throws GraphQueryError or ZodError on bad input.
+ */
+export function parseGraphQuery(search: URLSearchParams): GraphParams & { prometheus?: string } {
+  const params = parseGraphParams(search);
+  const { prometheus } = graphExtraParamsSchema.parse({ prometheus: search.get('prometheus') ?? undefined });
+  return { ...params, prometheus };
+}
 
 export interface PrometheusStatus {
   /**

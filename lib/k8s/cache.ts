@@ -4,6 +4,7 @@
  * goes away. Browser reads are answered from memory. Subscribers (the SSE route)
  * receive every change.
  */
+import 'server-only';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterStatus } from '../contracts/api';
 import { apiVersionOf, isMeshGroup } from '../istio/kinds';

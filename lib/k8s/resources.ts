@@ -2,6 +2,7 @@
  * Reading and writing resources of a context: reads from the watch cache, writes to
  * the API server (server-side dry run passes through), errors as KubeApiError.
  */
+import 'server-only';
 import type { K8sObject } from '../istio/types';
 import { apiVersionOf } from '../istio/kinds';
 import { deepEqual } from '../istio/util';
@@ -40,8 +41,8 @@ function withoutLabels(o: K8sObject): unknown {
   return { ...rest, metadata: strip(o.metadata as unknown as Record<string, unknown>), ...(spec ? { spec: { ...spec, ...(template ? { template } : {}) } } : {}) };
 }
 
-/** Refuse core writes that change more than labels and annotations. */
-function checkCoreChange(t: ResolvedType, live: K8sObject | undefined, body: K8sObject): void {
+/** Refuse core writes that change more than labels and annotations (exported for its tests). */
+export function checkCoreChange(t: ResolvedType, live: K8sObject | undefined, body: K8sObject): void {
   if (t.group !== '' && t.group !== 'apps') return;
   if (!live) throw new KubeApiError(405, 'MethodNotAllowed', `Meshboard does not create ${t.plural}`);
   if (!deepEqual(withoutLabels(live), withoutLabels({ ...body, apiVersion: live.apiVersion, kind: live.kind }))) {
@@ -91,7 +92,7 @@ export async function getResource(cache: ClusterCache, t: ResolvedType, namespac
   return kubeRequest<K8sObject>(kc, { path: objectPath(t, namespace, name) });
 }
 
-function checkBody(t: ResolvedType, namespace: string | undefined, name: string | undefined, body: K8sObject): void {
+export function checkBody(t: ResolvedType, namespace: string | undefined, name: string | undefined, body: K8sObject): void {
   const apiVersion = apiVersionOf(t.group, t.version);
   const problems: Array<{ field: string; message: string }> = [];
   if (body.apiVersion !== apiVersion) problems.push({ field: 'apiVersion', message: `must be ${apiVersion} for this URL, got ${JSON.stringify(body.apiVersion)}` });

@@ -3,6 +3,7 @@
  * same-origin checks for mutations, JSON bodies with a size limit, host checks
  * against DNS rebinding. Server-only.
  */
+import 'server-only';
 import { ZodError, type ZodType } from 'zod';
 import { KubeApiError, type ApiErrorBody } from '../k8s/errors';
 import { NoKubeconfigError, UnknownContextError } from '../k8s/kubeconfig';

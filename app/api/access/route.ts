@@ -1,6 +1,6 @@
 /** GET /api/access?verb=update&group=networking.istio.io&resource=virtualservices&namespace=x&name=y */
 import { z } from 'zod';
-import { getClusterCache } from '@/lib/k8s/registry';
+import { getClusterCache } from '@/lib/k8s/caches';
 import { checkAccess } from '@/lib/k8s/resources';
 import { contextOf, json, route } from '@/lib/server/http';
 

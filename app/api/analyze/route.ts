@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { k8sObjectSchema } from '@/lib/contracts/api';
 import type { K8sObject } from '@/lib/istio/types';
-import { clusterFindings, findingsForEdit } from '@/lib/k8s/analysis';
-import { getClusterCache } from '@/lib/k8s/registry';
+import { clusterFindings, findingsForEdit } from '@/lib/server/analysis';
+import { getClusterCache } from '@/lib/k8s/caches';
 import { contextOf, json, mutation, readJson, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';

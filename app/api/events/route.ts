@@ -5,8 +5,8 @@
  */
 import type { ServerEvent } from '@/lib/contracts/api';
 import type { CacheEvent } from '@/lib/k8s/cache';
-import { getClusterCache } from '@/lib/k8s/registry';
-import { kindSummaries, toKindSummary } from '@/lib/k8s/views';
+import { getClusterCache } from '@/lib/k8s/caches';
+import { kindSummaries, toKindSummary } from '@/lib/server/responses';
 import { contextOf, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';

@@ -4,10 +4,11 @@
  * findings attached. Shape: lib/contracts/graph.ts and lib/istio/graph/README.md.
  * Cross-site browser requests are refused by route() like on every endpoint.
  */
-import { graphExtraParamsSchema } from '@/lib/contracts/graph';
-import { GraphQueryError, parseGraphParams } from '@/lib/istio/graph';
-import { meshGraph, PrometheusUrlError, startTelemetry } from '@/lib/k8s/graph';
-import { getClusterCache } from '@/lib/k8s/registry';
+import { parseGraphQuery } from '@/lib/contracts/graph';
+import { GraphQueryError } from '@/lib/istio/graph';
+import { meshGraph } from '@/lib/server/graph';
+import { PrometheusUrlError, startTelemetry } from '@/lib/server/prometheus';
+import { getClusterCache } from '@/lib/k8s/caches';
 import { contextOf, HttpError, json, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
@@ -16,8 +17,7 @@ export const runtime = 'nodejs';
 export const GET = route(async (req) => {
   const search = new URL(req.url).searchParams;
   try {
-    const params = parseGraphParams(search);
-    const { prometheus } = graphExtraParamsSchema.parse({ prometheus: search.get('prometheus') ?? undefined });
+    const { prometheus, ...params } = parseGraphQuery(search);
     const cache = getClusterCache(contextOf(req));
     // Checks the Prometheus URL (400) before waiting for the cache, and reads telemetry meanwhile.
     const telemetry = startTelemetry(params, prometheus);

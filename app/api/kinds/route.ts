@@ -1,5 +1,5 @@
-import { getClusterCache } from '@/lib/k8s/registry';
-import { kindSummaries } from '@/lib/k8s/views';
+import { getClusterCache } from '@/lib/k8s/caches';
+import { kindSummaries } from '@/lib/server/responses';
 import { contextOf, json, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 /** GET /api/mesh[?scope=all|namespaces|workloads&namespaces=a,b] — the mesh as the forms' builders read it (from the watch cache). */
 import { meshQuerySchema } from '@/lib/contracts/forms';
-import { meshForForms } from '@/lib/k8s/mesh';
-import { getClusterCache } from '@/lib/k8s/registry';
+import { meshForForms } from '@/lib/server/mesh';
+import { getClusterCache } from '@/lib/k8s/caches';
 import { contextOf, json, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 /** GET /api/schemas?group=&kind= : the CRD schemas the cluster serves (bundled Istio CRDs as fallback). */
-import { bundledCrds } from '@/lib/k8s/bundled';
-import { getClusterCache } from '@/lib/k8s/registry';
-import { crdsForEditor } from '@/lib/k8s/views';
+import { bundledCrds } from '@/lib/server/bundled-crds';
+import { getClusterCache } from '@/lib/k8s/caches';
+import { crdsForEditor } from '@/lib/server/responses';
 import { contextOf, json, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';

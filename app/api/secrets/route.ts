@@ -1,7 +1,7 @@
 /** GET /api/secrets?namespace=NS — names of the namespace's TLS secrets (never data); 403 where RBAC forbids listing. */
 import { secretsQuerySchema } from '@/lib/contracts/forms';
 import { kubeConfigFor } from '@/lib/k8s/kubeconfig';
-import { listTlsSecretNames } from '@/lib/k8s/secrets';
+import { listTlsSecretNames } from '@/lib/server/secrets';
 import { contextOf, json, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { getClusterCache } from '@/lib/k8s/registry';
+import { getClusterCache } from '@/lib/k8s/caches';
 import { contextOf, json, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';

@@ -10,7 +10,7 @@ import { analyze, ANALYZERS, findAnalyzer, normalizeObjects, resolveAnalyzers, U
 import { ALL_MESSAGES, formatTemplate } from './messages';
 import { unreachableRules } from './analyzers/schema';
 import { certificateProblem } from './analyzers/x509';
-import { HostRegistry } from './registry';
+import { HostRegistry } from './host-registry';
 import { generateMesh, runAnalysisBenchmark } from './bench';
 import { mutatedVariants } from './test/fuzz';
 

@@ -140,7 +140,7 @@ describe('conformance with istioctl analyze', () => {
     expect(unexplained).toEqual([]);
   });
 
-  it('reports how much more every default analyzer finds on the same cases (informational)', () => {
+  it('with every default analyzer on at once, each case still gets all of its expected findings (and the extra ones are reported)', () => {
     const lines = ['', 'all default analyzers on each case: findings beyond the expected ones'];
     let extra = 0;
     let missed = 0;
@@ -153,6 +153,8 @@ describe('conformance with istioctl analyze', () => {
     }
     lines.push(`total extra findings: ${extra}; expected findings not reproduced in the combined run: ${missed}`);
     console.log(lines.join('\n'));
-    expect(extra).toBeGreaterThanOrEqual(0);
+    // Analyzers must not mask each other: what istioctl expects per analyzer is still
+    // there in the combined run. The extra findings are other analyzers' (a report).
+    expect(missed).toBe(0);
   });
 });

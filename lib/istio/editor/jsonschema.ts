@@ -7,8 +7,7 @@ import { apiVersionOf } from '../kinds';
 
 export type JsonSchema = Record<string, unknown>;
 
-export const DNS1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
-export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+import { DNS1123_LABEL_PATTERN as DNS1123_LABEL, DNS1123_SUBDOMAIN_PATTERN as DNS1123_SUBDOMAIN } from '../names';
 
 /** Structural schema -> JSON Schema: unknown fields are refused unless the CRD preserves them. */
 export function convertStructural(s: unknown): JsonSchema {

@@ -6,12 +6,18 @@
  * layer: any {code, severity, message, path} (analysis findings, server causes) ->
  * a range in the text through the YAML AST. Pure.
  */
-import type { ApiError } from '../../contracts/api';
 import type { Finding } from '../findings';
 import { findRemovedApi, parseApiVersion, preferredVersion } from '../kinds';
 import { validateObject, type SchemaIndex } from '../schema';
 import type { K8sObject } from '../types';
 import { formatPath, parsePath, parseYamlDocuments, rangeOfPath, type ParseResult, type TextRange } from '../yaml';
+
+/** What a refusal from the API server carries that the editor maps to lines (lib/contracts' ApiError fits). */
+export interface ServerRefusal {
+  reason?: string;
+  message: string;
+  causes?: Array<{ field?: string; reason?: string; message?: string }>;
+}
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -66,7 +72,7 @@ export function findingsToProblems(parsed: ParseResult, findings: readonly Findi
  * with the object's path prefix. Map them to ranges; causes without a field point at
  * the top of the document.
  */
-export function serverErrorToProblems(parsed: ParseResult, err: ApiError): EditorProblem[] {
+export function serverErrorToProblems(parsed: ParseResult, err: ServerRefusal): EditorProblem[] {
   const causes = err.causes?.length ? err.causes : [{ message: err.message, field: undefined as string | undefined }];
   return causes.map((c) => {
     const field = c.field?.replace(/^\.?/, '').replace(/^<nil>$/, '');

@@ -4,6 +4,7 @@
  * workloads (pod labels, service account, sidecar or not). Pure.
  */
 import { z } from 'zod';
+import { namespaceDataPlane, observePod, podMeta, proxyRole, SIDECAR_INJECT, templateMeta, workloadDataPlane, type NamespaceDataPlane } from '../dataplane';
 import { matchesLabels, matchesSelector } from '../labels';
 import { fqdn } from '../hosts';
 import { indexResources, resourceId, type MeshResources } from '../resources';
@@ -204,45 +205,26 @@ export function serviceHost(namespace: string, name: string): string {
 
 /* ---- sidecar injection, as the Istio webhook decides it ---- */
 
-export const INJECTION_LABEL = 'istio-injection';
-export const REVISION_LABEL = 'istio.io/rev';
-export const INJECT_OVERRIDE = 'sidecar.istio.io/inject';
+export { INJECTION_LABEL, REVISION_LABEL, SIDECAR_INJECT as INJECT_OVERRIDE } from '../dataplane';
 
-export type NamespaceInjection = 'enabled' | 'disabled' | 'revision' | 'unset';
+export type NamespaceInjection = NamespaceDataPlane['injection'];
 
+/** The namespace's injection labels, as the data-plane model reads them (lib/istio/dataplane.ts). */
 export function namespaceInjection(ns: Namespace | undefined): { mode: NamespaceInjection; revision?: string } {
-  const labels = ns?.metadata.labels ?? {};
-  const v = labels[INJECTION_LABEL];
-  if (v === 'enabled') return { mode: 'enabled' };
-  if (v === 'disabled') return { mode: 'disabled' };
-  if (labels[REVISION_LABEL]) return { mode: 'revision', revision: labels[REVISION_LABEL] };
-  return { mode: 'unset' };
+  const d = namespaceDataPlane(ns?.metadata.name ?? '', ns?.metadata.labels);
+  return d.revision ? { mode: d.injection, revision: d.revision } : { mode: d.injection };
 }
 
 /**
- * The pod-level override: the label sidecar.istio.io/inject, or the older annotation of
- * the same name (still honoured by the injector and by Maistra/OpenShift meshes that opt
- * pods in one by one). The label wins when both are set.
+ * The pod-level override the injection form shows and writes: the label
+ * sidecar.istio.io/inject, or the older annotation of the same name when there is no
+ * label (the label wins when both are set, as in the data-plane model). What the
+ * injector then decides is the data-plane model's injectionDecision.
  */
 export function podInjectOverride(meta: { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined): 'true' | 'false' | undefined {
-  const v = meta?.labels?.[INJECT_OVERRIDE] ?? meta?.annotations?.[INJECT_OVERRIDE];
+  const v = meta?.labels?.[SIDECAR_INJECT] ?? meta?.annotations?.[SIDECAR_INJECT];
   if (v === undefined) return undefined;
   return v === 'true' ? 'true' : 'false';
-}
-
-/**
- * Would a pod created now get a sidecar? Istio's rule: if either the namespace label or
- * the pod override says disabled, no; if either says enabled (a revision label counts as
- * enabled), yes; otherwise no (enableNamespacesByDefault is off by default).
- */
-export function injectionWanted(ns: NamespaceInjection, pod: 'true' | 'false' | undefined): boolean {
-  if (ns === 'disabled' || pod === 'false') return false;
-  return ns === 'enabled' || ns === 'revision' || pod === 'true';
-}
-
-export function podHasSidecar(pod: Pod): boolean {
-  const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
-  return names.includes('istio-proxy');
 }
 
 /* ---- workloads ---- */
@@ -261,10 +243,6 @@ export interface Workload {
   object: Deployment | Pod;
 }
 
-function isGatewayLabels(labels: Record<string, string>): boolean {
-  return labels.istio === 'ingressgateway' || labels.istio === 'egressgateway' || labels['gateway.istio.io/managed'] !== undefined;
-}
-
 /**
  * Deployments, and pods that no Deployment of their namespace selects. A Deployment
  * whose pods are known takes the sidecar state from them; otherwise it is predicted.
@@ -276,15 +254,15 @@ export function listWorkloads(r: MeshResources, namespace?: string): Workload[] 
     const ns = d.metadata.namespace ?? 'default';
     const labels = d.spec?.template?.metadata?.labels ?? {};
     const pods = r.pods.filter((p) => p.metadata.namespace === ns && d.spec?.selector && matchesSelector(d.spec.selector, p.metadata.labels));
-    const gateway = isGatewayLabels(labels);
-    const predicted = injectionWanted(namespaceInjection(findNamespace(r, ns)).mode, podInjectOverride(d.spec?.template?.metadata));
+    const plane = workloadDataPlane(findNamespace(r, ns)?.metadata.labels, templateMeta(d.spec?.template), pods.map(podMeta), { namespace: ns, rootNamespace: rootNamespace(r) });
+    const gateway = plane.proxy !== undefined;
     out.push({
       kind: 'Deployment',
       name: d.metadata.name,
       namespace: ns,
       labels,
       serviceAccount: d.spec?.template?.spec?.serviceAccountName || d.spec?.template?.spec?.serviceAccount || 'default',
-      hasSidecar: gateway || (pods.length > 0 ? pods.every(podHasSidecar) : predicted),
+      hasSidecar: gateway || plane.mode === 'sidecar',
       gateway,
       object: d,
     });
@@ -294,14 +272,15 @@ export function listWorkloads(r: MeshResources, namespace?: string): Workload[] 
     const owned = r.deployments.some((d) => d.metadata.namespace === ns && d.spec?.selector && matchesSelector(d.spec.selector, p.metadata.labels));
     if (owned) continue;
     const labels = p.metadata.labels ?? {};
-    const gateway = isGatewayLabels(labels);
+    const meta = podMeta(p);
+    const gateway = proxyRole(labels, meta, rootNamespace(r), ns) !== undefined;
     out.push({
       kind: 'Pod',
       name: p.metadata.name,
       namespace: ns,
       labels,
       serviceAccount: p.spec?.serviceAccountName || p.spec?.serviceAccount || 'default',
-      hasSidecar: gateway || podHasSidecar(p),
+      hasSidecar: gateway || observePod(findNamespace(r, ns)?.metadata.labels, meta).mode === 'sidecar',
       gateway,
       object: p,
     });

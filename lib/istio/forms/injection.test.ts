@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildInjection, getInitInjection, injectionSchema, podsNeedingRestart, unknownNamespaceMessage } from './injection';
 import { testkit, S3, S4 } from './testkit';
+import { dataPlaneModel, templateMeta } from '../dataplane';
 import { indexResources } from '../resources';
+import { listWorkloads } from './common';
 import type { K8sObject } from '../types';
 
 const { loadObjects, loadScenario } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
@@ -140,5 +142,27 @@ describe('sidecar injection schema', () => {
       { path: 'workloads.0.inject', message: 'Choose default, always or never' },
     ]);
     expect(issues({ namespace: 'a', namespaceInjection: 'enabled', revision: '', workloads: [{ name: 'x', inject: 'true' }, { name: 'x', inject: 'true' }] })).toEqual([{ path: 'workloads.1', message: 'x is listed twice' }]);
+  });
+});
+
+describe('the forms read the data plane as the graph does (lib/istio/dataplane.ts)', () => {
+  const deployment = (name: string, labels: Record<string, string>, annotations?: Record<string, string>) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'plain' },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name, ...labels }, ...(annotations ? { annotations } : {}) }, spec: { containers: [{ name: 'app', image: 'x' }] } } },
+  });
+  it('label sidecar.istio.io/inject=true with the annotation "false": the label wins in both', () => {
+    const r = indexResources([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } },
+      deployment('both', { 'sidecar.istio.io/inject': 'true' }, { 'sidecar.istio.io/inject': 'false' }),
+      deployment('annotated', {}, { 'sidecar.istio.io/inject': 'true' }),
+      deployment('none', {}),
+    ] as K8sObject[]);
+    const forms = Object.fromEntries(listWorkloads(r, 'plain').map((w) => [w.name, w.hasSidecar]));
+    const model = dataPlaneModel(r);
+    const graph = Object.fromEntries(r.deployments.map((d) => [d.metadata.name, model.workload('plain', templateMeta(d.spec?.template)).mode === 'sidecar']));
+    expect(forms).toEqual(graph);
+    expect(forms).toEqual({ both: true, annotated: true, none: false });
   });
 });

@@ -11,12 +11,13 @@
  * writes the label and removes that annotation, so one setting remains.
  */
 import { z } from 'zod';
+import { injectionDecision, observePod, podMeta } from '../dataplane';
 import { matchesSelector } from '../labels';
 import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { Deployment, Namespace, Pod } from '../types';
 import {
-  checkState, findNamespace, INJECT_OVERRIDE, INJECTION_LABEL, injectionWanted, listInWords, namespaceInjection, podHasSidecar,
+  checkState, findNamespace, INJECT_OVERRIDE, INJECTION_LABEL, listInWords, namespaceInjection,
   podInjectOverride, pushWrite, REVISION_LABEL, rootNamespace, startFrom,
   type BuildResult, type FormWarning, type FormWrite, type NamespaceInjection,
 } from './common';
@@ -84,17 +85,23 @@ function buildNamespace(s: InjectionState, live: Namespace): Namespace {
   return next;
 }
 
+/** A pod's labels and annotations with the override the form writes (the label; the older annotation removed). */
+function podOverrideLabels(meta: { labels?: Record<string, string>; annotations?: Record<string, string> }, inject: WorkloadOverride): { labels: Record<string, string>; annotations: Record<string, string> } {
+  const labels = { ...(meta.labels ?? {}) };
+  const annotations = { ...(meta.annotations ?? {}) };
+  delete annotations[INJECT_OVERRIDE];
+  if (inject === 'default') delete labels[INJECT_OVERRIDE];
+  else labels[INJECT_OVERRIDE] = inject;
+  return { labels, annotations };
+}
+
 function buildDeployment(live: Deployment, inject: WorkloadOverride): Deployment | undefined {
   if (deploymentOverride(live) === inject) return undefined;
   const next = startFrom(live);
   const spec = (next.spec ??= {});
   const template = (spec.template ??= {});
   const meta = (template.metadata ??= {});
-  const labels = { ...(meta.labels ?? {}) };
-  const annotations = { ...(meta.annotations ?? {}) };
-  delete annotations[INJECT_OVERRIDE];
-  if (inject === 'default') delete labels[INJECT_OVERRIDE];
-  else labels[INJECT_OVERRIDE] = inject;
+  const { labels, annotations } = podOverrideLabels(meta, inject);
   meta.labels = labels;
   if (Object.keys(annotations).length) meta.annotations = annotations;
   else delete meta.annotations;
@@ -126,14 +133,17 @@ function ownerOf(r: MeshResources, pod: Pod): Deployment | undefined {
 export function podsNeedingRestart(s: InjectionState, r: MeshResources): PodRestart[] {
   const out: PodRestart[] = [];
   const nsMode: NamespaceInjection = s.namespaceInjection;
+  const nsLabels = injectionLabels(findNamespace(r, s.namespace)?.metadata.labels ?? {}, s);
   const targetRevision = nsMode === 'revision' ? s.revision : nsMode === 'enabled' ? 'default' : undefined;
   for (const pod of r.pods.filter((p) => p.metadata.namespace === s.namespace)) {
     const owner = ownerOf(r, pod);
     const wanted = owner ? s.workloads.find((w) => w.name === owner.metadata.name) : undefined;
     const changedOwner = owner && wanted && deploymentOverride(owner) !== wanted.inject;
-    const podOverride = changedOwner ? (wanted.inject === 'default' ? undefined : wanted.inject) : podInjectOverride(pod.metadata);
-    const wants = injectionWanted(nsMode, podOverride);
-    const has = podHasSidecar(pod);
+    // What the injector decides for a pod created under the new labels (the data-plane model).
+    const meta = podMeta(pod);
+    const next = changedOwner ? { ...meta, ...podOverrideLabels(meta, wanted.inject) } : meta;
+    const wants = injectionDecision(nsLabels, next).inject;
+    const has = observePod(nsLabels, meta).mode === 'sidecar';
     const base = { name: pod.metadata.name, namespace: s.namespace, ...(owner ? { owner: owner.metadata.name } : {}), hasSidecar: has, wantsSidecar: wants, restart: changedOwner ? ('rollout' as const) : ('manual' as const) };
     if (has !== wants) {
       out.push({ ...base, reason: wants ? 'runs without a sidecar but should get one' : 'runs a sidecar it should no longer have' });

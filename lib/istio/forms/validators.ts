@@ -5,6 +5,7 @@
  * fine, so the same rule gives the same sentence in every form. Pure.
  */
 import { z } from 'zod';
+import { DNS1123_LABEL } from '../names';
 
 /* ---- addresses ---- */
 
@@ -75,7 +76,6 @@ export function addressProblem(s: string): string | undefined {
 
 /* ---- names ---- */
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Kubernetes object and port names: lowercase letters, digits and "-", at most 63 characters. */
 export function dns1123LabelProblem(s: string, what = 'name'): string | undefined {

@@ -36,6 +36,7 @@
  */
 import { fqdn, hostMatches, parseServiceFqdn } from '../hosts';
 import type { MeshResources } from '../resources';
+import { isDnsLabel } from '../names';
 import { ipInBlock } from '../security/authz';
 import { createAnnotator } from './annotate';
 import { finalizeGraph } from './finalize';
@@ -53,7 +54,6 @@ export class PrometheusResponseError extends Error {
 }
 
 const WINDOW_RE = /^([1-9]\d{0,6})(s|m|h|d)$/;
-const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 /** Longest rate window: beyond it a query makes Prometheus read weeks of samples per series, on every graph refresh. */
@@ -68,7 +68,7 @@ export function validateWindow(window: string): string {
 }
 
 export function validateNamespace(ns: string): string {
-  if (!NAMESPACE_RE.test(ns)) throw new GraphQueryError(`invalid namespace "${ns}"`);
+  if (!isDnsLabel(ns)) throw new GraphQueryError(`invalid namespace "${ns}"`);
   return ns;
 }
 

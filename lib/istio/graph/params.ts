@@ -6,6 +6,7 @@
  * Throws GraphQueryError on bad input. Pure. The graph page runs the same validators
  * on its URL, so a bad link parameter is ignored with a message instead of a 400.
  */
+import { isDnsSubdomain } from '../names';
 import { GraphQueryError, validateNamespace, validateWindow } from './observed';
 import { DEFAULT_VERSION_LABELS } from './workloads';
 
@@ -15,11 +16,13 @@ export interface GraphParams {
   versionLabels: Array<[string, string]>;
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
-/** A Kubernetes label key ("app", "app.kubernetes.io/version"). */
+/** A Kubernetes label key ("app", "app.kubernetes.io/version"): an optional DNS subdomain prefix and a name. */
 export function isLabelKey(key: string): boolean {
-  return key.length <= 317 && LABEL_KEY.test(key);
+  const slash = key.indexOf('/');
+  if (slash < 0) return LABEL_NAME.test(key);
+  return isDnsSubdomain(key.slice(0, slash)) && LABEL_NAME.test(key.slice(slash + 1));
 }
 
 /** "app:version,component:release" -> [["app", "version"], ["component", "release"]]. Throws GraphQueryError. */

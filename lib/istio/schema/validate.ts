@@ -11,6 +11,7 @@
  * valid metadata.name/namespace. Pure.
  */
 import { parseApiVersion } from '../kinds';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../names';
 import { schemaKey } from './crds';
 import type { JSONSchemaProps, SchemaError, SchemaIndex } from './types';
 
@@ -197,21 +198,7 @@ export function validateAgainstSchema(schema: JSONSchemaProps, value: unknown, b
   return ctx.errors;
 }
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-export function dns1123SubdomainProblem(name: string): string | undefined {
-  if (!name) return 'Required value';
-  if (name.length > 253) return 'must be no more than 253 characters';
-  if (!DNS1123_SUBDOMAIN.test(name)) return `${JSON.stringify(name)} is not a valid DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`;
-  return undefined;
-}
-
-export function dns1123LabelProblem(name: string): string | undefined {
-  if (name.length > 63) return 'must be no more than 63 characters';
-  if (!DNS1123_LABEL.test(name)) return `${JSON.stringify(name)} is not a valid DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`;
-  return undefined;
-}
+export { dns1123LabelProblem, dns1123SubdomainProblem };
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 

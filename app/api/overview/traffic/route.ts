@@ -4,9 +4,8 @@
  * queries as the graph (cached 15 s). { prometheus: {status: 'off'} } without Prometheus.
  */
 import { overviewTrafficQuerySchema, type OverviewTrafficResponse } from '@/lib/contracts/api';
-import { graphExtraParamsSchema } from '@/lib/contracts/graph';
 import { trafficByNamespace } from '@/lib/istio/overviewPicture';
-import { PrometheusUrlError, startTelemetry } from '@/lib/k8s/graph';
+import { PrometheusUrlError, startTelemetry } from '@/lib/server/prometheus';
 import { HttpError, json, route } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
@@ -17,8 +16,7 @@ export const GET = route(async (req) => {
   const q = overviewTrafficQuerySchema.safeParse({ window: search.get('window') ?? undefined, prometheus: search.get('prometheus') ?? undefined });
   if (!q.success) throw new HttpError(400, 'BadRequest', `${q.error.issues[0]?.path.join('.')}: ${q.error.issues[0]?.message}`);
   try {
-    const { prometheus } = graphExtraParamsSchema.parse({ prometheus: q.data.prometheus });
-    const t = await startTelemetry({ window: q.data.window, namespaces: [] }, prometheus);
+    const t = await startTelemetry({ window: q.data.window, namespaces: [] }, q.data.prometheus);
     const body: OverviewTrafficResponse = { prometheus: t.prometheus, window: q.data.window, namespaces: t.observed ? trafficByNamespace(t.observed) : {} };
     return json(body);
   } catch (e) {

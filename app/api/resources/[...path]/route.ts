@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { booleanParam, k8sObjectSchema } from '@/lib/contracts/api';
 import type { K8sObject } from '@/lib/istio/types';
-import { getClusterCache } from '@/lib/k8s/registry';
+import { getClusterCache } from '@/lib/k8s/caches';
 import { createResource, deleteResource, getResource, listFromCache, replaceResource, resolveType } from '@/lib/k8s/resources';
 import { contextOf, HttpError, json, mutation, readJson, route } from '@/lib/server/http';
 

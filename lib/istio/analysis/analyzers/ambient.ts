@@ -33,7 +33,7 @@ import { GATEWAY_API_GROUP } from '../../kinds';
 import { applicableAuthorizationPolicies, authorize, l7Attributes, refOf, targetRefsOf, trustDomainOf, ztunnelView, type PolicyTargetRef } from '../../security';
 import type { AuthorizationPolicy, AuthzRule, K8sObject, Service } from '../../types';
 import { asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext, type Workload } from '../context';
-import { hostRegistry, stringList } from '../registry';
+import { hostRegistry, stringList } from '../host-registry';
 import { dataPlaneOf, gatewayApiOf, isAmbientWorkload, meshResourcesOf, servicePlane, servicesOf, workloadDataPlaneOf } from '../models';
 import type { Analyzer } from '../types';
 import { MESH_GATEWAY } from './virtualservice';

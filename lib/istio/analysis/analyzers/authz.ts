@@ -6,7 +6,7 @@
 import type { Finding } from '../../findings';
 import { asArray, asLabels, asRecord, containsLabels, nsOf, podTemplateOf, selectorString, specOf, str, type Workload } from '../context';
 import { workloadInMesh } from '../mesh';
-import { stringList } from '../registry';
+import { stringList } from '../host-registry';
 import type { Analyzer } from '../types';
 import { fullNameString } from './virtualservice';
 

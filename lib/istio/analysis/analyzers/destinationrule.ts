@@ -7,7 +7,7 @@ import type { Finding } from '../../findings';
 import {
   asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type Labels,
 } from '../context';
-import { hostRegistry, stringList } from '../registry';
+import { hostRegistry, stringList } from '../host-registry';
 import type { Analyzer } from '../types';
 import { fullNameString } from './virtualservice';
 

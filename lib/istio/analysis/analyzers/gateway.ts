@@ -10,7 +10,7 @@ import { hostsOverlap } from '../../hosts';
 import {
   asArray, asLabels, asRecord, containsLabels, nsOf, selectorString, specOf, str, type AnalysisContext, type Labels, type Workload,
 } from '../context';
-import { stringList } from '../registry';
+import { stringList } from '../host-registry';
 import type { Analyzer } from '../types';
 import { base64ToBytes, bytesToLatin1, certificateProblem } from './x509';
 import { fullNameString } from './virtualservice';

@@ -7,7 +7,7 @@
 import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { asArray, asLabels, asRecord, containsLabels, nsOf, selectorString, specOf, str } from '../context';
-import { stringList, toFqdn } from '../registry';
+import { stringList, toFqdn } from '../host-registry';
 import type { Analyzer } from '../types';
 import { fullNameString, MESH_GATEWAY, mirrorDestinations, resourceNameFromHost, routeDestinations, shortOrFullName } from './virtualservice';
 

@@ -10,7 +10,7 @@
 import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext, type Labels } from '../context';
-import { hostRegistry, stringList } from '../registry';
+import { hostRegistry, stringList } from '../host-registry';
 import type { Analyzer } from '../types';
 import { fullNameString } from './virtualservice';
 

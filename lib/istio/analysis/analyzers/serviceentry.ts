@@ -6,7 +6,7 @@
 import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { asArray, asRecord, nsOf, specOf, str } from '../context';
-import { EXPORT_ALL, EXPORT_LOCAL, isExportToAll, stringList } from '../registry';
+import { EXPORT_ALL, EXPORT_LOCAL, isExportToAll, stringList } from '../host-registry';
 import type { Analyzer } from '../types';
 import { fullNameString } from './virtualservice';
 

@@ -10,7 +10,7 @@ import { hostsOverlap } from '../../hosts';
 import {
   asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str,
 } from '../context';
-import { gatewayHostsForNamespace, hostRegistry, isExportToAll, parseFqdn, stringList, toFqdn, EXPORT_ALL, EXPORT_LOCAL, type RegistryEntry } from '../registry';
+import { gatewayHostsForNamespace, hostRegistry, isExportToAll, parseFqdn, stringList, toFqdn, EXPORT_ALL, EXPORT_LOCAL, type RegistryEntry } from '../host-registry';
 import type { Analyzer } from '../types';
 
 export const MESH_GATEWAY = 'mesh';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearTelemetryCache, clusterDomain, normalizePrometheusUrl, PrometheusUrlError, readObserved, readObservedCached, resolvePrometheus, startTelemetry, TELEMETRY_TTL_MS } from './graph';
+import { clearTelemetryCache, clusterDomain, normalizePrometheusUrl, PrometheusUrlError, readObserved, readObservedCached, resolvePrometheus, startTelemetry, TELEMETRY_TTL_MS } from './prometheus';
 
 describe('which Prometheus the server may query', () => {
   const env = { PROMETHEUS_URL: 'http://prometheus.monitoring:9090/' };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/secrets/route';
-import { KubeApiError } from './errors';
+import { KubeApiError } from '../k8s/errors';
 import { listTlsSecretNames, METADATA_LIST_ACCEPT } from './secrets';
 
 interface Seen {

@@ -9,6 +9,7 @@
  * replaces an object when it changes). Without the worker build (or when the worker
  * fails) it runs in-process, as before, and says so once in the server log.
  */
+import 'server-only';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -17,7 +18,7 @@ import { resourceId } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
 import { analyzeMesh, findingsForObject } from './analysis-core';
 import type { WorkerReply, WorkerRequest, WorkerSync } from './analysis-protocol';
-import type { ClusterCache } from './cache';
+import type { ClusterCache } from '../k8s/cache';
 
 export interface ClusterFindings {
   revision: number;

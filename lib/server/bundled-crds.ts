@@ -1,8 +1,9 @@
 /** Istio's and the Gateway API's CRDs bundled with Meshboard: the editor's schemas when the cluster's are not readable. */
+import 'server-only';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { CrdLike } from './discovery';
+import type { CrdLike } from '../k8s/discovery';
 
 let cached: CrdLike[] | null = null;
 

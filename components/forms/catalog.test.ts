@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KindSummary } from '@/lib/contracts/api';
-import { formHref, JOBS, meshScopeFor, mtlsScopeOf, typeOfObject, type FormTarget } from './jobs';
+import { formHref, JOBS, meshScopeFor, mtlsScopeOf, typeOfObject, type FormTarget } from './catalog';
 
 describe('mesh task links', () => {
   it('are the URLs the graph side panel and the overview use', () => {

@@ -1,7 +1,5 @@
 /**
- * The mesh graph of a context (GET /api/graph): what the cached configuration
- * declares, overlaid with what Prometheus observed, with the validation engine's
- * findings attached. Server-only (reads the watch cache, talks to Prometheus).
+ * The Prometheus client behind the graph's observed traffic. Server-only.
  *
  * Prometheus: the server's PROMETHEUS_URL, or a URL typed in the UI (passed as
  * ?prometheus=). Because the server makes that request, a typed URL is accepted only
@@ -26,28 +24,13 @@
  * Telemetry is cached per (URL, window, namespaces) for 15 s, so the live refetches of
  * several pages do not each wait for a slow Prometheus.
  */
-import type { GraphResponse, PrometheusStatus } from '../contracts/graph';
-import { attachFindings, buildGraph, buildObservedQueries, observedFromPrometheus, type GraphParams, type ObservedTraffic } from '../istio/graph';
-import { meshConfigFromConfigMap } from '../istio/meshconfig';
-import { indexResources, type MeshResources } from '../istio/resources';
-import { clusterFindings } from './analysis';
-import { parseResourceName } from '../istio/findings';
-import type { ClusterCache } from './cache';
+import 'server-only';
+import type { PrometheusStatus } from '../contracts/graph';
+import { buildObservedQueries, observedFromPrometheus, type GraphParams, type ObservedTraffic } from '../istio/graph';
+import { isDnsLabel } from '../istio/names';
 
 export class PrometheusUrlError extends Error {
   override name = 'PrometheusUrlError';
-}
-
-const resourceMemo = new WeakMap<ClusterCache, { revision: number; resources: MeshResources }>();
-
-/** The cache's objects grouped by kind, recomputed only when something changed. */
-export function meshResourcesOf(cache: ClusterCache): MeshResources {
-  const m = resourceMemo.get(cache);
-  if (m && m.revision === cache.revision) return m.resources;
-  const revision = cache.revision;
-  const resources = indexResources(cache.allObjects(), meshConfigFromConfigMap(cache.meshConfigMap()));
-  resourceMemo.set(cache, { revision, resources });
-  return resources;
 }
 
 function isLoopback(host: string): boolean {
@@ -55,13 +38,12 @@ function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
 /** MESHBOARD_CLUSTER_DOMAIN (a DNS name), or cluster.local when unset or not a DNS name. */
 export function clusterDomain(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const d = (env.MESHBOARD_CLUSTER_DOMAIN ?? '').trim().toLowerCase().replace(/^\.+|\.+$/g, '');
-  return d && d.length <= 253 && d.split('.').every((l) => DNS_LABEL.test(l)) ? d : DEFAULT_CLUSTER_DOMAIN;
+  return d && d.length <= 253 && d.split('.').every(isDnsLabel) ? d : DEFAULT_CLUSTER_DOMAIN;
 }
 
 /** Exactly <service>.<namespace>.svc or <service>.<namespace>.svc.<domain>: a Kubernetes service name. */
@@ -70,7 +52,7 @@ export function isClusterService(host: string, domain: string): boolean {
   const suffix = h.endsWith('.svc') ? '.svc' : h.endsWith(`.svc.${domain}`) ? `.svc.${domain}` : undefined;
   if (!suffix) return false;
   const labels = h.slice(0, -suffix.length).split('.');
-  return labels.length === 2 && labels.every((l) => DNS_LABEL.test(l));
+  return labels.length === 2 && labels.every(isDnsLabel);
 }
 
 /** Parse and normalize a Prometheus base URL (no query, no fragment, path kept, no trailing slash). */
@@ -264,28 +246,3 @@ export function startTelemetry(params: Pick<GraphParams, 'window' | 'namespaces'
   );
 }
 
-/**
- * The graph for GET /api/graph. `telemetry`: a read already started with
- * startTelemetry (the route starts it before the cache is ready); otherwise it is
- * started here for `prometheus` (throws PrometheusUrlError for a URL that is not allowed).
- */
-export async function meshGraph(cache: ClusterCache, params: GraphParams, opts: { prometheus?: string; telemetry?: Promise<Telemetry> } = {}): Promise<GraphResponse> {
-  const { prometheus, observed } = await (opts.telemetry ?? startTelemetry(params, opts.prometheus));
-  const t0 = performance.now();
-  const resources = meshResourcesOf(cache);
-  const built = buildGraph(resources, { namespaces: params.namespaces, versionLabels: params.versionLabels, observed });
-  const buildMs = Math.round(performance.now() - t0);
-  const f = await clusterFindings(cache);
-  // A view of some namespaces shows the findings about resources in the namespaces it
-  // draws: a shared ingress gateway does not collect every other team's Gateway problems.
-  const drawn = new Set(built.nodes.map((n) => n.namespace).filter(Boolean));
-  const visible = params.namespaces?.length
-    ? f.findings.filter((x) => {
-        const r = parseResourceName(x.resource);
-        return !r?.namespace || drawn.has(r.namespace);
-      })
-    : f.findings;
-  const graph = attachFindings(built, visible);
-  const attached = graph.nodes.reduce((a, n) => a + (n.findings?.length ?? 0), 0) + graph.edges.reduce((a, e) => a + (e.findings?.length ?? 0), 0);
-  return { ...graph, meta: { ...graph.meta, prometheus, findings: { count: visible.length, total: f.findings.length, attached, ms: f.ms }, buildMs } };
-}

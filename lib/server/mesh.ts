@@ -5,13 +5,14 @@
  * namespace always come along). managedFields are dropped: they are large and no form
  * needs them.
  */
+import 'server-only';
 import type { MeshResponse, MeshScope } from '../contracts/forms';
 import { isMeshGroup, parseApiVersion } from '../istio/kinds';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { indexResources } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
 import { DEFAULT_ROOT_NAMESPACE } from '../istio/types';
-import type { ClusterCache } from './cache';
+import type { ClusterCache } from '../k8s/cache';
 
 function withoutManagedFields(o: K8sObject): K8sObject {
   if (!o.metadata?.managedFields) return o;

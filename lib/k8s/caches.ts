@@ -4,6 +4,7 @@
  * nobody has used for a while, and that no event stream listens to, is stopped: a
  * server that once showed many contexts does not keep watching all of them.
  */
+import 'server-only';
 import { ClusterCache } from './cache';
 import { kubeConfigFor } from './kubeconfig';
 

@@ -8,7 +8,7 @@ import { generateMesh } from '../istio/analysis/bench';
 import type { K8sObject } from '../istio/types';
 import { ensureBuilt } from '../cli/build-check.mjs';
 import { clusterFindings, findingsForEdit } from './analysis';
-import type { CacheEvent, ClusterCache } from './cache';
+import type { CacheEvent, ClusterCache } from '../k8s/cache';
 
 /** The part of ClusterCache the analysis reads. */
 function fakeCache(objects: K8sObject[]) {

@@ -6,10 +6,11 @@
  * that does not answer with metadata only is refused (502) rather than sending us the
  * keys. Listing needs RBAC `list secrets` in that namespace; a 403 passes through.
  */
+import 'server-only';
 import type { TlsSecretsResponse } from '../contracts/forms';
-import { KubeApiError } from './errors';
-import { kubeConfigFor } from './kubeconfig';
-import { kubeRequest } from './request';
+import { KubeApiError } from '../k8s/errors';
+import { kubeConfigFor } from '../k8s/kubeconfig';
+import { kubeRequest } from '../k8s/request';
 
 /** Only the metadata-only list is acceptable (no ",application/json" fallback). */
 export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../istio/types';
-import type { ClusterCache } from './cache';
+import type { ClusterCache } from '../k8s/cache';
 import { meshQuerySchema, meshScopeQuery, type MeshScope } from '../contracts/forms';
 import { meshForForms } from './mesh';
 

@@ -1,10 +1,11 @@
 /** Response bodies assembled from the cache (the shapes in lib/contracts/api.ts). */
+import 'server-only';
 import type { ConfigListResponse, KindSummary, OverviewResponse, SchemasResponse } from '../contracts/api';
 import { sortConfigItems, summarizeNamespaces, toConfigItem } from '../istio/overview';
 import { namespaceMtls } from '../istio/overviewPicture';
-import type { ClusterCache } from './cache';
+import type { ClusterCache } from '../k8s/cache';
+import { typeKey, type CrdLike, type DiscoveredKind } from '../k8s/discovery';
 import { meshResourcesOf } from './graph';
-import { typeKey, type CrdLike, type DiscoveredKind } from './discovery';
 
 export function toKindSummary({ group, kind, plural, namespaced, served, preferred, deprecated }: DiscoveredKind): KindSummary {
   return { group, kind, plural, namespaced, served, preferred, deprecated };
