@@ -7,6 +7,7 @@
 import Editor, { DiffEditor, type OnMount } from '@monaco-editor/react';
 import { useEffect, useRef, useState } from 'react';
 import type { EditorProblem } from '@/lib/istio/editor/validate';
+import { useTheme } from '@/lib/client/theme';
 import { setSchemas, setupMonaco, type Monaco } from './monaco';
 
 const { monaco } = setupMonaco();
@@ -39,6 +40,7 @@ export interface MonacoYamlEditorProps {
 
 export default function MonacoYamlEditor({ value, onChange, readOnly, modelUri, schema, problems, height = '60vh', onReady }: MonacoYamlEditorProps) {
   const editorRef = useRef<Parameters<OnMount>[0] | null>(null);
+  const theme = useTheme();
   // Problems may arrive before the model exists: set markers again once it is mounted.
   const [mounted, setMounted] = useState(0);
 
@@ -69,6 +71,7 @@ export default function MonacoYamlEditor({ value, onChange, readOnly, modelUri, 
   return (
     <div data-testid="yaml-editor" style={{ border: '1px solid var(--border)', borderRadius: 6, overflow: 'hidden' }}>
       <Editor
+        theme={theme === 'dark' ? 'meshboard-dark' : 'meshboard-light'}
         height={height}
         language="yaml"
         path={modelUri}
@@ -94,9 +97,10 @@ export default function MonacoYamlEditor({ value, onChange, readOnly, modelUri, 
 }
 
 export function YamlDiff({ original, modified, height = '55vh' }: { original: string; modified: string; height?: number | string }) {
+  const theme = useTheme();
   return (
     <div data-testid="yaml-diff" style={{ border: '1px solid var(--border)', borderRadius: 6, overflow: 'hidden' }}>
-      <DiffEditor height={height} language="yaml" original={original} modified={modified} options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, fontSize: 13, automaticLayout: true, scrollBeyondLastLine: false }} />
+      <DiffEditor theme={theme === 'dark' ? 'meshboard-dark' : 'meshboard-light'} height={height} language="yaml" original={original} modified={modified} options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, fontSize: 13, automaticLayout: true, scrollBeyondLastLine: false }} />
     </div>
   );
 }

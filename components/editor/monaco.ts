@@ -38,6 +38,19 @@ export function setupMonaco(): { monaco: typeof monaco; yaml: MonacoYaml } {
       hover: true,
       schemas: [],
     });
+    // Line numbers and comments dark enough for WCAG AA on both backgrounds.
+    monaco.editor.defineTheme('meshboard-light', {
+      base: 'vs',
+      inherit: true,
+      rules: [{ token: 'comment', foreground: '5d6876' }],
+      colors: { 'editorLineNumber.foreground': '#5d6876', 'editorLineNumber.activeForeground': '#1d232b', 'editorLineNumber.dimmedForeground': '#5d6876' },
+    });
+    monaco.editor.defineTheme('meshboard-dark', {
+      base: 'vs-dark',
+      inherit: true,
+      rules: [{ token: 'comment', foreground: '9aa6b4' }],
+      colors: { 'editor.background': '#11161c', 'editorLineNumber.foreground': '#9aa6b4', 'editorLineNumber.activeForeground': '#e3e8ee', 'editorLineNumber.dimmedForeground': '#9aa6b4' },
+    });
     window.__meshboardMonaco = monaco; // for end-to-end tests that inspect markers
   }
   return { monaco, yaml };

@@ -20,6 +20,7 @@ import type { Laid } from './layout/useLayout';
 import type { MeshFlowNode } from './nodes';
 import { nodeTypes } from './nodes';
 import { LARGE_GRAPH } from './layout/sizes';
+import { useTheme } from '@/lib/client/theme';
 import { OverviewCanvas, overviewHit, useOverviewScene } from './Overview';
 import { CanvasStore, CanvasStoreContext, detailFor } from './store';
 
@@ -63,6 +64,7 @@ function rectFinder(laid: Laid | undefined): (id: string) => Rect | undefined {
 function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPainted }: GraphCanvasProps) {
   const rf = useReactFlow<MeshFlowNode, MeshFlowEdge>();
   const flowStore = useStoreApi<MeshFlowNode, MeshFlowEdge>();
+  const theme = useTheme();
   const focusKey = laid?.key ?? null;
   const rectOf = useMemo(() => rectFinder(laid), [laid]);
   const [store] = useState(() => new CanvasStore());
@@ -204,10 +206,44 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
     [onSelect],
   );
 
+  // Keyboard: Tab reaches nodes and edges (React Flow makes them focusable); Enter or
+  // Space opens the side panel on the focused one and moves focus into it; Escape closes
+  // the panel and gives focus back to the element it was opened from.
+  const openedFrom = useRef<string | null>(null);
+  const onKeyDown = useCallback(
+    (ev: React.KeyboardEvent) => {
+      if (ev.key !== 'Enter' && ev.key !== ' ') return;
+      const el = (ev.target as HTMLElement).closest?.('.react-flow__node, .react-flow__edge');
+      const id = el?.getAttribute('data-id');
+      if (!el || !id || el !== ev.target) return;
+      ev.preventDefault();
+      openedFrom.current = id;
+      onSelect(el.classList.contains('react-flow__edge') ? { edge: id } : { node: id });
+      requestAnimationFrame(() => requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid=side-panel]')?.focus()));
+    },
+    [onSelect],
+  );
+  const open = !!(selection.node || selection.edge);
+  useEffect(() => {
+    if (!open) return;
+    const onEsc = (ev: KeyboardEvent) => {
+      if (ev.key !== 'Escape' || ev.defaultPrevented) return;
+      const t = ev.target as HTMLElement | null;
+      if (t?.closest?.('dialog, input, textarea, select, details[open]')) return;
+      onSelect({});
+      const from = openedFrom.current;
+      openedFrom.current = null;
+      if (from) requestAnimationFrame(() => root.current?.querySelector<HTMLElement>(`[data-id="${CSS.escape(from)}"]`)?.focus());
+    };
+    window.addEventListener('keydown', onEsc);
+    return () => window.removeEventListener('keydown', onEsc);
+  }, [open, onSelect]);
+
   return (
     <CanvasStoreContext.Provider value={store}>
       <div
         ref={root}
+        onKeyDown={onKeyDown}
         className="graph-canvas"
         data-testid="graph-canvas"
         data-layout={laid ? (laid.provisional ? 'provisional' : 'final') : 'none'}
@@ -215,6 +251,7 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
         onClick={onLabelClick}
       >
         <ReactFlow<MeshFlowNode, MeshFlowEdge>
+          colorMode={theme}
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}

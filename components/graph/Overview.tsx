@@ -8,6 +8,7 @@
  */
 import { useStoreApi } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
+import { useTheme } from '@/lib/client/theme';
 import type { GraphEdge, MeshGraph, NodeKind } from '@/lib/istio/graph/types';
 import { MARKER_COLOR, markerColor } from './flow';
 import { absoluteRect, type LayoutResult } from './layout/layout';
@@ -120,6 +121,8 @@ export function drawScene(
   background?: string,
 ): void {
   const [tx, ty, z] = t;
+  // On screen the canvas follows the page's theme; exported images (with a background) stay light.
+  const dark = !background && typeof document !== 'undefined' && document.documentElement.dataset.theme === 'dark';
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   if (background) {
@@ -131,7 +134,7 @@ export function drawScene(
 
   // Namespace boxes.
   ctx.lineWidth = 1.2 / z;
-  ctx.strokeStyle = '#b7c3d0';
+  ctx.strokeStyle = dark ? '#4a5868' : '#b7c3d0';
   ctx.setLineDash([6 / z, 4 / z]);
   ctx.beginPath();
   for (const b of scene.boxes) if (b.x < x1 && b.x + b.w > x0 && b.y < y1 && b.y + b.h > y0) ctx.rect(b.x, b.y, b.w, b.h);
@@ -199,7 +202,7 @@ export function drawScene(
   // Namespace names at a readable size.
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.font = '600 12px system-ui, sans-serif';
-  ctx.fillStyle = '#34495e';
+  ctx.fillStyle = dark ? '#e3e8ee' : '#34495e';
   for (const b of scene.boxes) {
     if (b.w * z < 60) continue;
     const sx = b.x * z + tx;
@@ -259,6 +262,7 @@ export function sceneToSvg(scene: OverviewScene, t: [number, number, number], w:
 export function OverviewCanvas({ scene, selected, matches }: { scene: OverviewScene; selected?: string; matches: ReadonlySet<string> }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const store = useStoreApi();
+  const theme = useTheme();
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas) return;
@@ -281,7 +285,7 @@ export function OverviewCanvas({ scene, selected, matches }: { scene: OverviewSc
       ro.disconnect();
       if (raf) cancelAnimationFrame(raf);
     };
-  }, [scene, selected, matches, store]);
+  }, [scene, selected, matches, store, theme]);
   return <canvas ref={ref} className="graph-overview" data-testid="graph-overview" aria-hidden />;
 }
 

@@ -561,7 +561,7 @@ export function SidePanel({ graph, node, edge, telemetry, onSelect }: Props) {
   const e = !n && edge ? graph.edges.find((x) => x.id === edge) : undefined;
   if (!node && !edge) return null;
   return (
-    <aside className="side-panel" data-testid="side-panel" aria-label="Details">
+    <aside className="side-panel" data-testid="side-panel" aria-label="Details" tabIndex={-1}>
       <button type="button" className="close" aria-label="Close details" onClick={() => onSelect({})}>
         ×
       </button>

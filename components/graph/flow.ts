@@ -26,7 +26,7 @@ function dataOfEdge(e: GraphEdge) {
 }
 
 export const MARKER_COLOR = {
-  both: '#3d4b5c',
+  both: '#6b7a8c',
   'declared-only': '#8c97a5',
   'observed-only': '#d9480f',
   denied: '#c62828',
@@ -57,6 +57,15 @@ interface EdgeMemo {
   out: MeshFlowEdge;
 }
 
+/** "reviews to ratings, mtls, denied": the words that the edge's colour and dash pattern show. */
+export function edgeAriaLabel(e: GraphEdge, label: (id: string) => string): string {
+  const parts = [`${label(e.source)} to ${label(e.target)}`];
+  if (e.security?.state) parts.push(e.security.state);
+  if (e.authz?.decision === 'deny') parts.push('denied');
+  if (!e.declared) parts.push('observed only');
+  return parts.join(', ');
+}
+
 export class FlowBuilder {
   private nodes = new Map<string, NodeMemo>();
   private edges = new Map<string, EdgeMemo>();
@@ -82,6 +91,8 @@ export class FlowBuilder {
           type: n.kind,
           position: { x: pos.x, y: pos.y },
           data: dataOfNode(n),
+          // What a screen reader announces when the node takes focus (Tab / Shift-Tab).
+          ariaLabel: `${n.kind} ${n.label}${'namespace' in n && n.namespace && n.kind !== 'namespace' ? ` in ${n.namespace}` : ''}`,
           width: size.width,
           height: size.height,
           selected: sel,
@@ -122,6 +133,7 @@ export class FlowBuilder {
           target: e.target,
           type: 'mesh',
           data: dataOfEdge(e),
+          ariaLabel: edgeAriaLabel(e, (id) => this.nodes.get(id)?.n.label ?? id),
           selected: sel,
           markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: markerColor(e, telemetry) },
           ...(sel ? { zIndex: 5 } : {}),

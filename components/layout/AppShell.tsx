@@ -7,6 +7,8 @@ import { contextsQuery, overviewQuery } from '@/lib/client/queries';
 import { useLinkParams, useSelectedContext, useSelectedNamespace } from '@/lib/client/selection';
 import { ConnectionBanner } from './ConnectionBanner';
 import { IdentityBanners, WhoAmI } from '../auth/WhoAmI';
+import { ThemeToggle } from './ThemeToggle';
+import { GlobalSearch } from '@/components/search/GlobalSearch';
 
 const NAV = [
   { href: '/', label: 'Overview' },
@@ -55,8 +57,10 @@ export function AppShell({ children }: { children: React.ReactNode }) {
             ))}
           </select>
         </label>
+        <GlobalSearch />
         <div className="spacer" />
         <WhoAmI context={context} />
+        <ThemeToggle />
       </header>
       <nav className="sidebar" aria-label="Main">
         {NAV.map((n) => {

@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserBenchResult } from './browser';
 import type { LayoutBenchResult } from './layout';
+import type { UiBenchResult } from './ui';
 
 const repo = path.resolve(__dirname, '..', '..');
 const tsx = path.join(repo, 'node_modules', '.bin', 'tsx');
@@ -47,15 +48,21 @@ step('Browser (headless Chromium): data to painted graph, frame rate while panni
 step('Analysis (validation engine, 10,000 resources)', 'analysis.ts');
 step('meshboard analyze vs istioctl analyze (start-up; 10,000 and 30,000 resources, files and live)', 'istioctl.ts');
 step('Console analysis: kubectl edit -> updated finding (10,000 resources)', 'console-analysis.ts');
+step('UI (headless Chromium, 10,000 resources): initial JavaScript per page, config list first rows and scrolling', 'ui.ts');
 
 const layout = read<LayoutBenchResult>('layout.json');
 const browser = read<BrowserBenchResult>('browser.json');
+const ui = read<UiBenchResult>('ui.json');
 console.log('\n=== Summary');
 if (layout) console.log(`layout of ${layout.nodes} nodes / ${layout.edges} edges: ${layout.ms.coldFirst.toFixed(0)} ms cold, ${layout.ms.warmMedian.toFixed(0)} ms warm, ${layout.ms.oneNamespaceChanged.toFixed(0)} ms after a change in one namespace`);
 if (browser) {
   const lowest = Math.min(browser.fps.panWhole.fps, browser.fps.zoomWhole.fps, browser.fps.panAt100.fps);
   console.log(`data -> first paint: ${browser.median.firstPaintMs.toFixed(0)} ms (goal <= 1500 ms: ${browser.median.firstPaintMs <= 1500 ? 'met' : 'NOT met'}); data -> ELK layout painted: ${browser.median.finalPaintMs.toFixed(0)} ms`);
   console.log(`frame rate: pan ${browser.fps.panWhole.fps.toFixed(0)}, zoom ${browser.fps.zoomWhole.fps.toFixed(0)}, pan at ${Math.round(browser.fps.zoomAt100 * 100)}% ${browser.fps.panAt100.fps.toFixed(0)} fps (goal >= 30: ${lowest >= 30 ? 'met' : 'NOT met'})`);
+}
+if (ui) {
+  for (const j of ui.js) console.log(`initial JS ${j.page}: ${j.kb.toFixed(0)} KB compressed${j.editor ? ' (editor page)' : ` (goal <= 250 KB: ${j.kb <= 250 ? 'met' : 'NOT met'})`}`);
+  console.log(`config list, ${ui.configList.items} resources: first rows ${ui.configList.firstRowsMs} ms, ${ui.configList.domRows} rows in the DOM, scrolling ${ui.configList.scrollFps.toFixed(0)} fps`);
 }
 if (failed.length) {
   console.log(`\nCould not run: ${failed.join('; ')}`);

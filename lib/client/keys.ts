@@ -8,6 +8,7 @@ export const keys = {
   status: (context: string) => [...keys.cluster(context), 'status'] as const,
   kinds: (context: string) => [...keys.cluster(context), 'kinds'] as const,
   overview: (context: string) => [...keys.cluster(context), 'overview'] as const,
+  overviewTraffic: (window: string) => ['overview-traffic', window] as const,
   config: (context: string) => [...keys.cluster(context), 'config'] as const,
   resources: (context: string) => [...keys.cluster(context), 'resource'] as const,
   /** One object in any version (prefix of the per-version keys). */

@@ -2,7 +2,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { Finding } from '../istio/findings';
 import type { K8sObject } from '../istio/types';
-import type { ClusterStatus, ConfigListResponse, ContextsResponse, KindSummary, OverviewResponse, ResourceResponse, SessionResponse } from '../contracts/api';
+import type { ClusterStatus, ConfigListResponse, ContextsResponse, KindSummary, OverviewResponse, OverviewTrafficResponse, ResourceResponse, SessionResponse } from '../contracts/api';
 import { resourceApiPath as resourcePath } from '../istio/address';
 import { apiFetch } from './api';
 import { keys } from './keys';
@@ -14,6 +14,10 @@ export const contextsQuery = () => queryOptions({ queryKey: keys.contexts(), que
 
 export const overviewQuery = (context: string) =>
   queryOptions({ queryKey: keys.overview(context), queryFn: () => apiFetch<OverviewResponse>('/api/overview', { context }), ...LIVE });
+
+/** Request rate and error share per namespace (Prometheus), refreshed every 30 s while shown. */
+export const overviewTrafficQuery = (window = '5m') =>
+  queryOptions({ queryKey: keys.overviewTraffic(window), queryFn: () => apiFetch<OverviewTrafficResponse>('/api/overview/traffic', { query: { window } }), staleTime: 15_000, refetchInterval: 30_000 });
 
 export const configQuery = (context: string) =>
   queryOptions({ queryKey: keys.config(context), queryFn: () => apiFetch<ConfigListResponse>('/api/config', { context }), ...LIVE });

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import type { NamespaceSummary, ConfigItem } from '../istio/overview';
+import type { NamespaceMtls, NamespaceTraffic } from '../istio/overviewPicture';
 import type { K8sObject } from '../istio/types';
+import type { PrometheusStatus } from './graph';
 
 export const k8sObjectSchema = z.looseObject({
   apiVersion: z.string({ error: 'apiVersion is required' }).min(1, 'apiVersion is required'),
@@ -53,8 +55,22 @@ export interface KindSummary {
 
 export interface OverviewResponse {
   status: ClusterStatus;
-  namespaces: NamespaceSummary[];
+  /** Each with the mTLS mode a workload there gets unless a workload policy says otherwise. */
+  namespaces: Array<NamespaceSummary & { mtls?: NamespaceMtls }>;
   kinds: KindSummary[];
+}
+
+/** GET /api/overview/traffic?window= */
+export const overviewTrafficQuerySchema = z.object({
+  window: z.string().regex(/^\d{1,4}[smh]$/, 'window must look like 5m, 30s or 1h').default('5m'),
+  prometheus: z.string().max(2048).optional(),
+});
+
+export interface OverviewTrafficResponse {
+  prometheus: PrometheusStatus;
+  window: string;
+  /** Per destination namespace; empty when Prometheus is off or unavailable. */
+  namespaces: Record<string, NamespaceTraffic>;
 }
 
 export interface ConfigListResponse {

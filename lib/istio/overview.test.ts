@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { age, filterConfigItems, summarizeNamespaces, toConfigItem, writtenApiVersion } from './overview';
+import { age, filterConfigItems, findingsWeight, parseConfigSort, sortConfigItemsBy, summarizeNamespaces, toConfigItem, writtenApiVersion, type ConfigItem } from './overview';
 import { parseYamlDocuments } from './yaml';
 import type { K8sObject } from './types';
 
@@ -66,5 +66,48 @@ describe('config items', () => {
     expect(age('2026-01-02T01:00:00Z', now)).toBe('23h');
     expect(age('2026-01-02T23:59:00Z', now)).toBe('60s');
     expect(age('2025-12-01T00:00:00Z', now)).toBe('33d');
+  });
+});
+
+describe('config list sorting', () => {
+  const item = (kind: string, namespace: string, name: string, created: string, written = 'networking.istio.io/v1'): ConfigItem => ({
+    id: `${kind}/${namespace}/${name}`,
+    group: 'networking.istio.io',
+    kind,
+    plural: kind.toLowerCase() + 's',
+    name,
+    namespace,
+    apiVersion: 'networking.istio.io/v1',
+    writtenApiVersion: written,
+    created,
+  });
+  const items = [
+    item('VirtualService', 'shop', 'b', '2026-01-03T00:00:00Z'),
+    item('DestinationRule', 'shop', 'c', '2026-01-01T00:00:00Z', 'networking.istio.io/v1alpha3'),
+    item('VirtualService', 'default', 'a', '2026-01-02T00:00:00Z'),
+  ];
+  const names = (xs: ConfigItem[]) => xs.map((x) => x.name);
+  it('sorts by name, namespace, kind either way, ties by kind/namespace/name', () => {
+    expect(names(sortConfigItemsBy(items, 'name', 'asc'))).toEqual(['a', 'b', 'c']);
+    expect(names(sortConfigItemsBy(items, 'name', 'desc'))).toEqual(['c', 'b', 'a']);
+    expect(names(sortConfigItemsBy(items, 'namespace', 'asc'))).toEqual(['a', 'c', 'b']);
+    expect(names(sortConfigItemsBy(items, 'kind', 'asc'))).toEqual(['c', 'a', 'b']);
+    expect(names(sortConfigItemsBy(items, 'apiVersion', 'desc'))).toEqual(['c', 'b', 'a']);
+  });
+  it('age ascending is newest first; findings ascending is worst first', () => {
+    expect(names(sortConfigItemsBy(items, 'age', 'asc'))).toEqual(['b', 'a', 'c']);
+    const w = new Map([['a', findingsWeight({ Error: 0, Warning: 3, Info: 0 })], ['c', findingsWeight({ Error: 1, Warning: 0, Info: 0 })]]);
+    expect(names(sortConfigItemsBy(items, 'findings', 'asc', (i) => w.get(i.name) ?? 0))).toEqual(['c', 'a', 'b']);
+    expect(names(sortConfigItemsBy(items, 'findings', 'desc', (i) => w.get(i.name) ?? 0))).toEqual(['b', 'a', 'c']);
+  });
+  it('reads the sort from the URL, defaulting unknown values', () => {
+    expect(parseConfigSort('name', 'desc')).toEqual({ key: 'name', dir: 'desc' });
+    expect(parseConfigSort('bogus', 'sideways')).toEqual({ key: 'kind', dir: 'asc' });
+    expect(parseConfigSort(null, null)).toEqual({ key: 'kind', dir: 'asc' });
+  });
+  it('does not change its input', () => {
+    const copy = [...items];
+    sortConfigItemsBy(items, 'name', 'desc');
+    expect(items).toEqual(copy);
   });
 });

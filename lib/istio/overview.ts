@@ -176,3 +176,42 @@ export function filterConfigItems(items: readonly ConfigItem[], f: ConfigFilter)
 export function sortConfigItems(items: ConfigItem[]): ConfigItem[] {
   return items.sort((a, b) => a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
+
+/** The config list's sortable columns; the URL carries `?sort=<key>&dir=asc|desc`. */
+export const CONFIG_SORT_KEYS = ['kind', 'name', 'namespace', 'apiVersion', 'age', 'findings'] as const;
+export type ConfigSortKey = (typeof CONFIG_SORT_KEYS)[number];
+export type SortDir = 'asc' | 'desc';
+
+export function parseConfigSort(sort: string | null | undefined, dir: string | null | undefined): { key: ConfigSortKey; dir: SortDir } {
+  const key = (CONFIG_SORT_KEYS as readonly string[]).includes(sort ?? '') ? (sort as ConfigSortKey) : 'kind';
+  return { key, dir: dir === 'desc' ? 'desc' : 'asc' };
+}
+
+/** Errors first, then warnings, then infos: a number that orders resources by how bad their findings are. */
+export function findingsWeight(c: { Error: number; Warning: number; Info: number } | undefined): number {
+  return c ? c.Error * 1e8 + c.Warning * 1e4 + c.Info : 0;
+}
+
+/**
+ * A sorted copy of the config rows by one column. Ties fall back to kind, namespace,
+ * name, so the order is stable whatever the input order. "age" ascending means newest
+ * first (smallest age), as kubectl's AGE column reads; "findings" ascending means the
+ * worst first, since that is what one sorts by findings for.
+ */
+export function sortConfigItemsBy(items: readonly ConfigItem[], key: ConfigSortKey, dir: SortDir, weight: (i: ConfigItem) => number = () => 0): ConfigItem[] {
+  const sign = dir === 'desc' ? -1 : 1;
+  const rows = items.map((i) => ({ i, n: key === 'findings' ? weight(i) : key === 'age' ? (i.created ? Date.parse(i.created) : 0) : 0 }));
+  type Row = (typeof rows)[number];
+  const base = (a: Row, b: Row) => a.i.kind.localeCompare(b.i.kind) || a.i.namespace.localeCompare(b.i.namespace) || a.i.name.localeCompare(b.i.name);
+  const primary: (a: Row, b: Row) => number =
+    key === 'name'
+      ? (a, b) => a.i.name.localeCompare(b.i.name)
+      : key === 'namespace'
+        ? (a, b) => a.i.namespace.localeCompare(b.i.namespace)
+        : key === 'apiVersion'
+          ? (a, b) => a.i.writtenApiVersion.localeCompare(b.i.writtenApiVersion)
+          : key === 'age' || key === 'findings'
+            ? (a, b) => b.n - a.n
+            : () => 0;
+  return rows.sort((a, b) => sign * (primary(a, b) || base(a, b))).map((r) => r.i);
+}

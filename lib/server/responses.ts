@@ -2,8 +2,10 @@
 import 'server-only';
 import type { ConfigListResponse, KindSummary, OverviewResponse, SchemasResponse } from '../contracts/api';
 import { sortConfigItems, summarizeNamespaces, toConfigItem } from '../istio/overview';
+import { namespaceMtls } from '../istio/overviewPicture';
 import type { ClusterCache } from '../k8s/cache';
 import { typeKey, type CrdLike, type DiscoveredKind } from '../k8s/discovery';
+import { meshResourcesOf } from './graph';
 
 export function toKindSummary({ group, kind, plural, namespaced, served, preferred, deprecated }: DiscoveredKind): KindSummary {
   return { group, kind, plural, namespaced, served, preferred, deprecated };
@@ -14,7 +16,9 @@ export function kindSummaries(cache: ClusterCache): KindSummary[] {
 }
 
 export function overview(cache: ClusterCache): OverviewResponse {
-  return { status: cache.getStatus(), namespaces: summarizeNamespaces(cache.allObjects()), kinds: kindSummaries(cache) };
+  const resources = meshResourcesOf(cache);
+  const namespaces = summarizeNamespaces(cache.allObjects()).map((n) => ({ ...n, mtls: namespaceMtls(resources, n.name) }));
+  return { status: cache.getStatus(), namespaces, kinds: kindSummaries(cache) };
 }
 
 export function configList(cache: ClusterCache): ConfigListResponse {
