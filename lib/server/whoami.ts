@@ -1,11 +1,14 @@
 /**
  * Who is acting: the identity proposals record as author, reviewer, commenter and
  * applier. In local mode that is the user of the context's credentials, as the API
- * server sees it (SelfSubjectReview). The one place to swap for the signed-in session's
- * identity once sessions exist (issue 10). Server-only.
+ * server sees it (SelfSubjectReview, memoized per context); in the in-cluster modes the
+ * signed-in person of the request (lib/server/identity.ts), never memoized across people.
+ * Server-only.
  */
 import 'server-only';
 import { kubeConfigFor } from '../k8s/kubeconfig';
+import { currentIdentity } from './identity';
+import { authMode } from './session';
 import { kubeRequest } from '../k8s/request';
 
 export interface Identity {
@@ -28,7 +31,12 @@ async function selfSubjectReview(context: string | undefined): Promise<Identity>
 }
 
 /** The identity acting on `context` (the request is passed for the session-based version). */
-export async function whoami(_req: Request | undefined, context: string | undefined): Promise<Identity> {
+export async function whoami(req: Request | undefined, context: string | undefined): Promise<Identity> {
+  if (authMode() !== 'local') {
+    if (!req) throw new Error('whoami: in-cluster modes need the request of the signed-in person');
+    const p = await currentIdentity(req);
+    return { username: p.username, groups: p.groups };
+  }
   const key = context ?? '';
   const m = memo.get(key);
   if (m && Date.now() - m.at < TTL_MS) return m.identity;
