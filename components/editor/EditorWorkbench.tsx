@@ -88,10 +88,14 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [storageKey]);
 
-  // Keep the draft current while typing.
+  // Keep the draft current while typing. Not once the text was handed to another page
+  // (opened in the current version): a save still pending from the last keystroke must
+  // not overwrite the draft that page restores.
+  const handedOver = useRef(false);
   useEffect(() => {
     if (pendingDraft) return; // don't overwrite a draft the user has not decided about
     const t = setTimeout(() => {
+      if (handedOver.current) return;
       if (text !== base.text) saveDraft(storageKey, { text, baseResourceVersion: base.resourceVersion, baseText: base.text });
       else clearDraft(storageKey);
     }, 300);
@@ -297,6 +301,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
             if (!kindInfo) return;
             const to = apiVersionOf(target.group, kindInfo.preferred);
             const key = draftKey(context, objectKeyOf(target));
+            handedOver.current = true;
             saveDraft(key, { text: withApiVersion(text, to), baseResourceVersion: base.resourceVersion, baseText: withApiVersion(base.text, to) });
             router.push(link(resourceHref({ group: target.group, version: kindInfo.preferred, plural: target.plural, namespace: target.namespace, name: target.name })));
           },
