@@ -151,7 +151,7 @@ test.describe('keyboard only: graph -> side panel -> editor -> form', () => {
       await page.keyboard.press(key);
       const el = await page.evaluate(() => {
         const a = document.activeElement as HTMLElement | null;
-        return { id: a?.getAttribute('data-id') ?? null, text: (a?.innerText || a?.getAttribute('aria-label') || '').trim(), cls: a?.className?.toString() ?? '' };
+        return { id: a?.getAttribute('data-id') ?? null, text: (a?.innerText || a?.getAttribute('aria-label') || '').trim(), cls: a?.getAttribute('class') ?? '' };
       });
       if (want(el)) return;
       seen.push(`${el.id ?? ''}|${el.cls.slice(0, 40)}|${el.text.slice(0, 30)}`);
@@ -194,7 +194,11 @@ test.describe('keyboard only: graph -> side panel -> editor -> form', () => {
     await expect(page).toHaveURL(/\/config\/networking\.istio\.io\/v1\/virtualservices\/shop\/user-service-vs/);
     await waitForEditor(page);
     expect(await editorText(page)).toContain('user-service');
-    // Back (keyboard), and from the panel to the traffic-shifting form.
+    // Leave the editor by keyboard (Monaco keeps Tab until Ctrl-M makes Tab move focus),
+    // then Back, and from the panel to the traffic-shifting form.
+    await page.keyboard.press('Control+m');
+    await page.keyboard.press('Tab');
+    await expect(page.locator('.monaco-editor textarea')).not.toBeFocused();
     await page.keyboard.press('Alt+ArrowLeft');
     await expect(panel).toBeVisible({ timeout: 30_000 });
     await tabTo(page, (el) => el.text === 'Traffic shifting');
