@@ -23,6 +23,7 @@ import {
   checkState, clone, findService, freeName, listInWords, listWorkloads, newObject, pushWrite, rootNamespace, startFrom, workloadLabel,
   type BuildResult, type FormWarning, type FormWrite, type Workload,
 } from './common';
+import { buildExposeGatewayApi, defaultExposeApi, getInitExposeGatewayApi } from './exposeGatewayApi';
 import { applyRouteOptions, readRouteOptions, retriesField, timeoutField } from './routeOptions';
 import {
   addDuplicateIssues, dns1123SubdomainProblem, dnsLabelSchema, hostProblem, portSchema, resourceNameSchema, type FieldIssue,
@@ -50,15 +51,23 @@ export const exposeSchema = z
       name: resourceNameSchema('gateway name'),
     }),
     virtualServiceName: resourceNameSchema('VirtualService name'),
-    routes: z.array(z.object({ prefix: z.string(), rewrite: z.string().optional() })),
+    routes: z.array(z.object({ prefix: z.string(), rewrite: z.string().optional(), /** Gateway API only: Exact instead of PathPrefix. */ match: z.enum(['PathPrefix', 'Exact']).optional() })),
     timeout: timeoutField,
     retries: retriesField,
+    /** What to write: Istio Gateway + VirtualService (absent: that), or Gateway API Gateway + HTTPRoute. */
+    api: z.enum(['istio', 'gateway-api']).optional(),
+    /** Gateway API: the HTTPRoute, in the service's namespace. */
+    httpRouteName: z.string().optional(),
+    /** Gateway API, new Gateway in another namespace than the route: how its listeners admit routes from that namespace. */
+    allowedFrom: z.enum(['All', 'Selector']).optional(),
   })
   .superRefine((s, ctx) => {
     const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (s.hosts.length === 0) add(['hosts'], 'Enter at least one host name, such as app.example.com');
+    const gwApi = s.api === 'gateway-api';
+    if (s.hosts.length === 0 && !gwApi) add(['hosts'], 'Enter at least one host name, such as app.example.com');
     s.hosts.forEach((h, i) => {
-      const p = hostProblem(h, { wildcard: true, star: true });
+      // Gateway API hostnames: a name or a "*." wildcard, never "*" alone (no host names means any).
+      const p = hostProblem(h, { wildcard: true, star: !gwApi });
       if (p) add(['hosts', i], p);
     });
     addDuplicateIssues(ctx, s.hosts, ['hosts'], (h) => `The host ${h} is listed twice`);
@@ -77,7 +86,16 @@ export const exposeSchema = z
       else if (/\s/.test(r.prefix)) add(['routes', i, 'prefix'], `The path "${r.prefix}" contains spaces`);
       if (r.rewrite !== undefined && r.rewrite !== '' && !r.rewrite.startsWith('/')) add(['routes', i, 'rewrite'], `The rewritten path "${r.rewrite}" must start with "/"`);
     });
-    addDuplicateIssues(ctx, s.routes.map((r) => r.prefix), ['routes'], (p) => `The path ${p} is listed twice`);
+    addDuplicateIssues(ctx, s.routes.map((r) => `${r.match ?? 'PathPrefix'} ${r.prefix}`), ['routes'], (p) => `The path ${p.replace(/^\S+ /, '')} is listed twice`);
+    if (gwApi) {
+      if (s.retries) add(['retries'], "An HTTPRoute of the Gateway API's standard channel has no retries: remove them here (the request timeout is supported)");
+      const p = s.httpRouteName ? dns1123SubdomainProblem(s.httpRouteName, 'HTTPRoute name') : 'Enter the name of the HTTPRoute';
+      if (p) add(['httpRouteName'], p);
+    } else {
+      s.routes.forEach((r, i) => {
+        if (r.match === 'Exact') add(['routes', i, 'match'], 'Exact paths are written only by the Gateway API mode here; use a path prefix');
+      });
+    }
   });
 
 export type ExposeState = z.infer<typeof exposeSchema>;
@@ -94,6 +112,8 @@ export interface ExposeInitContext {
   service: string;
   /** Preselect this gateway. */
   gateway?: { namespace: string; name: string };
+  /** Start in this mode (default: defaultExposeApi, what the mesh already uses). */
+  api?: 'istio' | 'gateway-api';
 }
 
 const NET_API = 'networking.istio.io/v1';
@@ -376,6 +396,12 @@ export function findExposingVirtualService(r: MeshResources, namespace: string, 
 }
 
 export function getInitExpose(ctx: ExposeInitContext): ExposeState {
+  const istio = getInitExposeIstio(ctx);
+  const api = ctx.api ?? defaultExposeApi(ctx.resources, ctx.namespace, ctx.service).api;
+  return api === 'gateway-api' ? getInitExposeGatewayApi(ctx, istio) : istio;
+}
+
+function getInitExposeIstio(ctx: ExposeInitContext): ExposeState {
   const r = ctx.resources;
   const svc = findService(r, ctx.namespace, ctx.service);
   const host = fqdn(ctx.service, ctx.namespace);
@@ -453,6 +479,7 @@ export function buildExpose(input: ExposeState, ctx: ExposeContext): BuildResult
   if (!checked.ok) return checked.result;
   const s = checked.state;
   const r = ctx.resources;
+  if (s.api === 'gateway-api') return buildExposeGatewayApi(s, r);
   const errors = validateExposeAgainst(s, r);
   if (errors.length) return { writes: [], warnings: [], errors };
   const writes: FormWrite[] = [];
@@ -501,7 +528,7 @@ export function buildExpose(input: ExposeState, ctx: ExposeContext): BuildResult
   // Exposed already through the Gateway API: this form writes Istio's Gateway + VirtualService only (say so, not silently add a second way in).
   const gwApiRoutes = gatewayApiModel(r).routes.filter((rt) => rt.parents.some((p) => p.accepted && p.gateway) && rt.backends.some((b) => b.service && b.namespace === s.namespace && b.name === s.service));
   if (gwApiRoutes.length) {
-    warnings.push({ code: 'EXPOSE_GATEWAY_API_ROUTE', message: `${listInWords(gwApiRoutes.map((x) => x.resource))} already ${gwApiRoutes.length === 1 ? 'exposes' : 'expose'} ${s.service} through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To change the existing route, edit it in the editor.` });
+    warnings.push({ code: 'EXPOSE_GATEWAY_API_ROUTE', message: `${listInWords(gwApiRoutes.map((x) => x.resource))} already ${gwApiRoutes.length === 1 ? 'exposes' : 'expose'} ${s.service} through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To edit the existing route instead, choose "Gateway API Gateway + HTTPRoute".` });
   }
   const selected = gatewayWorkloads(r, gw);
   if (s.https && ctx.secrets) {
