@@ -341,3 +341,21 @@ export function buildExposeGatewayApi(s: ExposeState, r: MeshResources): BuildRe
   if (vss.length) warnings.push({ code: 'EXPOSE_ISTIO_ROUTE', message: `${listInWords(vss.map((v) => `VirtualService ${s.namespace}/${v.metadata.name}`))} already ${vss.length === 1 ? 'exposes' : 'expose'} ${s.service} through an Istio Gateway; this writes a Gateway API route as well, a second way in.` });
   return { writes, warnings, errors: [] };
 }
+
+/* ---- choices, for the form ---- */
+
+export interface GatewayApiChoice {
+  namespace: string;
+  name: string;
+  /** "http: HTTP 80, any host, routes from Same" */
+  listeners: string[];
+}
+
+/** Gateway API Gateways Istio runs as ingress, with their listeners in words. */
+export function listGatewayApiChoices(r: MeshResources): GatewayApiChoice[] {
+  return istioIngressGateways(r).map((g) => ({
+    namespace: g.namespace,
+    name: g.name,
+    listeners: g.listeners.map((l) => `${l.name}: ${l.protocol} ${l.port ?? '?'}, ${l.hostname ?? 'any host'}, routes from ${l.allowedFrom}`),
+  }));
+}
