@@ -6,11 +6,10 @@ import { s5Objects } from '../graph/test/fixtures';
 import { indexResources, type MeshResources } from '../resources';
 import type { K8sObject } from '../types';
 import { withWrites } from './common';
-import { buildExpose, getInitExpose, type ExposeState } from './expose';
-import { defaultExposeApi } from './exposeGatewayApi';
+import { buildExpose, defaultExposeApi, getInitExpose, type ExposeState } from './expose';
 import { testkit, S1, S4 } from './testkit';
 
-const { loadScenario } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
+const { loadObjects, loadScenario } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
 
 const r = indexResources(s5Objects({ live: true }));
 const specOf = (o: K8sObject) => o.spec as HTTPRouteV1['spec'];
@@ -36,6 +35,23 @@ describe('default mode of the expose form: what the mesh already uses', () => {
     const s4 = loadScenario(S4);
     expect(defaultExposeApi(s4, 'shop', 'user-service').api).toBe('istio');
     expect(getInitExpose({ resources: s4, namespace: 'shop', service: 'user-service' }).api).toBeUndefined();
+  });
+
+  it("what already exposes the service, or the namespace's own Istio Gateway, wins over a Gateway API ingress elsewhere in the mesh", () => {
+    const s1 = loadScenario(S1);
+    expect(defaultExposeApi(s1, 'sample', 'service-a')).toEqual({ api: 'istio', reason: 'VirtualService sample/english already exposes service-a through an Istio Gateway' });
+    // S4 (sidecars, Istio Gateway app-gateway in shop) in the same mesh as S5 (as the demo cluster holds them).
+    const mixed = indexResources([...loadObjects(S4), ...s5Objects({ live: true })]);
+    expect(defaultExposeApi(mixed, 'shop', 'user-service')).toEqual({ api: 'istio', reason: 'namespace shop has the Istio Gateway app-gateway' });
+    expect(getInitExpose({ resources: mixed, namespace: 'shop', service: 'user-service' }).api).toBeUndefined();
+    // A namespace without a gateway of its own: the mesh's Gateway API ingress.
+    const plain: K8sObject[] = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'site', namespace: 'web' }, spec: { selector: { app: 'site' }, ports: [{ name: 'http', port: 8080 }] } },
+    ];
+    const withPlain = indexResources([...loadObjects(S4), ...s5Objects({ live: true }), ...plain]);
+    expect(defaultExposeApi(withPlain, 'web', 'site')).toEqual({ api: 'gateway-api', reason: 'the mesh already has Gateway API Gateways of class istio (bookinfo/bookinfo-gateway)' });
+    expect(getInitExpose({ resources: withPlain, namespace: 'web', service: 'site' })).toMatchObject({ api: 'gateway-api', gateway: { mode: 'existing', namespace: 'bookinfo', name: 'bookinfo-gateway' }, httpRouteName: 'site', port: 8080 });
   });
 
   it('a waypoint (class istio-waypoint) is not an ingress Gateway', () => {

@@ -23,7 +23,8 @@ import {
   checkState, clone, findService, freeName, listInWords, listWorkloads, newObject, pushWrite, rootNamespace, startFrom, workloadLabel,
   type BuildResult, type FormWarning, type FormWrite, type Workload,
 } from './common';
-import { buildExposeGatewayApi, defaultExposeApi, getInitExposeGatewayApi } from './exposeGatewayApi';
+import { buildExposeGatewayApi, gatewayRoutesForService, getInitExposeGatewayApi, istioIngressGateways, type ExposeApi } from './exposeGatewayApi';
+import { namespaceDataPlane } from '../dataplane';
 import { applyRouteOptions, readRouteOptions, retriesField, timeoutField } from './routeOptions';
 import {
   addDuplicateIssues, dns1123SubdomainProblem, dnsLabelSchema, hostProblem, portSchema, resourceNameSchema, type FieldIssue,
@@ -393,6 +394,32 @@ export function findExposingVirtualService(r: MeshResources, namespace: string, 
     if (gateway && !gws.some((g) => refersTo(g, namespace, gateway.namespace, gateway.name))) return false;
     return ownedRoutes(vs, host).length > 0;
   });
+}
+
+/**
+ * The mode the form starts in — what the mesh already uses — and why (shown next to the
+ * choice), first match wins:
+ *  1. an HTTPRoute already attaches the service to a Gateway: Gateway API;
+ *  2. a VirtualService already exposes it through an Istio Gateway: Istio;
+ *  3. the service's namespace is ambient (Istio's ambient ingress is the Gateway API): Gateway API;
+ *  4. the namespace has an Istio Gateway of its own: Istio;
+ *  5. the mesh has Gateway API Gateways of class istio: Gateway API;
+ *  6. otherwise Istio.
+ * (4 before 5: a sidecar namespace with its own Istio Gateway keeps using it even when
+ * another namespace of the mesh runs a Gateway API ingress.)
+ */
+export function defaultExposeApi(r: MeshResources, namespace: string, service: string): { api: ExposeApi; reason: string } {
+  const routes = gatewayRoutesForService(r, namespace, service);
+  if (routes.length) return { api: 'gateway-api', reason: `${listInWords(routes.map((x) => x.resource))} already ${routes.length === 1 ? 'attaches' : 'attach'} ${service} to a Gateway` };
+  const vs = findExposingVirtualService(r, namespace, service);
+  if (vs) return { api: 'istio', reason: `${friendlyName(vs)} already exposes ${service} through an Istio Gateway` };
+  const dp = namespaceDataPlane(namespace, r.namespaces.find((n) => n.metadata.name === namespace)?.metadata.labels);
+  if (dp.mode === 'ambient') return { api: 'gateway-api', reason: `namespace ${namespace} is ambient (${dp.reason}); Istio's ambient ingress is the Gateway API` };
+  const local = r.gateways.filter((g) => g.metadata.namespace === namespace);
+  if (local.length) return { api: 'istio', reason: `namespace ${namespace} has the Istio Gateway${local.length > 1 ? 's' : ''} ${listInWords(local.map((g) => g.metadata.name))}` };
+  const gws = istioIngressGateways(r);
+  if (gws.length) return { api: 'gateway-api', reason: `the mesh already has Gateway API Gateways of class istio (${listInWords(gws.map((g) => `${g.namespace}/${g.name}`))})` };
+  return { api: 'istio', reason: 'the mesh has no Gateway API Gateway of class istio and the namespace is not ambient' };
 }
 
 export function getInitExpose(ctx: ExposeInitContext): ExposeState {

@@ -1,10 +1,8 @@
 /**
  * Expose form, Gateway API mode: publish a service through a Gateway API Gateway (class
- * istio) and an HTTPRoute. Pure.
+ * istio) and an HTTPRoute. Pure. (Which mode the form starts in: defaultExposeApi in
+ * expose.ts.)
  *
- * - Default mode (defaultExposeApi): the Gateway API when the service's namespace is
- *   ambient, the mesh already has Gateways of class istio, or an HTTPRoute already
- *   attaches the service to a Gateway; Istio Gateway + VirtualService otherwise.
  * - Gateway: an existing one (class istio) is reused as it is — whether its listeners
  *   take the route is decided by the attachment model (lib/istio/gatewayapi/model.ts),
  *   and a refusal is a warning with the fix; or a new one with an HTTP listener on 80
@@ -21,12 +19,11 @@
  * - Path rewrite: a URLRewrite filter (ReplacePrefixMatch for a prefix, ReplaceFullPath
  *   for an exact path); the timeout is timeouts.request.
  */
-import { namespaceDataPlane } from '../dataplane';
 import { intersectHostnames } from '../gatewayapi/hostnames';
 import { gatewayApiModel, type GatewayInfo, type ListenerInfo } from '../gatewayapi/model';
 import type { HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule, HTTPRouteV1, K8sGateway, Listener, ParentReference } from '../gatewayapi/types';
 import type { MeshResources } from '../resources';
-import { clone, findNamespace, findService, freeName, listInWords, newObject, pushWrite, startFrom, withWrites, type BuildResult, type FormWarning, type FormWrite } from './common';
+import { clone, findService, freeName, listInWords, newObject, pushWrite, startFrom, withWrites, type BuildResult, type FormWarning, type FormWrite } from './common';
 import type { ExposeInitContext, ExposeState } from './expose';
 import type { FieldIssue } from './validators';
 
@@ -47,17 +44,6 @@ export function gatewayRoutesForService(r: MeshResources, namespace: string, ser
 /** Gateway API Gateways Istio runs as ingress (class istio, or another class of Istio's gateway controller). */
 export function istioIngressGateways(r: MeshResources): GatewayInfo[] {
   return gatewayApiModel(r).gateways.filter((g) => g.istio === 'ingress');
-}
-
-/** The mode the form starts in, and why (shown next to the choice). */
-export function defaultExposeApi(r: MeshResources, namespace: string, service: string): { api: ExposeApi; reason: string } {
-  const routes = gatewayRoutesForService(r, namespace, service);
-  if (routes.length) return { api: 'gateway-api', reason: `${listInWords(routes.map((x) => x.resource))} already ${routes.length === 1 ? 'attaches' : 'attach'} ${service} to a Gateway` };
-  const dp = namespaceDataPlane(namespace, findNamespace(r, namespace)?.metadata.labels);
-  if (dp.mode === 'ambient') return { api: 'gateway-api', reason: `namespace ${namespace} is ambient (${dp.reason}); Istio's ambient ingress is the Gateway API` };
-  const gws = istioIngressGateways(r);
-  if (gws.length) return { api: 'gateway-api', reason: `the mesh already has Gateway API Gateways of class istio (${listInWords(gws.map((g) => `${g.namespace}/${g.name}`))})` };
-  return { api: 'istio', reason: 'the mesh uses Istio Gateways and VirtualServices (no Gateway API Gateway of class istio, namespace not ambient)' };
 }
 
 /* ---- init ---- */
