@@ -7,7 +7,8 @@ import { indexResources, type MeshResources } from '../resources';
 import type { K8sObject } from '../types';
 import { withWrites } from './common';
 import { buildExpose, defaultExposeApi, getInitExpose, type ExposeState } from './expose';
-import { testkit, S1, S4 } from './testkit';
+import { crdChecker } from './crdcheck';
+import { newFindings, testkit, S1, S4 } from './testkit';
 
 const { loadObjects, loadScenario } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));
 
@@ -223,5 +224,27 @@ describe('expose through the Gateway API: refusals', () => {
     expect(res.warnings[1]!.message).toContain('no hostname of the route (details.example.com) matches the listener hostname of Gateway bookinfo/shop (*.shop.example.com)');
     const tls = buildExpose({ ...init, hosts: ['details.example.com'], https: true, credentialName: 'c' }, { resources: r });
     expect(tls.warnings.map((w) => w.code)).toEqual(['EXPOSE_NO_HTTPS_LISTENER']);
+  });
+});
+
+describe('what the Gateway API mode writes passes the Gateway API CRD schemas and the analysis', () => {
+  const read = (f: string) => readFileSync(new URL(`../data/gateway-api/${f}`, import.meta.url), 'utf8');
+  const check = crdChecker(`${read('gateway.networking.k8s.io_gateways.yaml')}\n---\n${read('gateway.networking.k8s.io_httproutes.yaml')}`);
+  const objects = s5Objects({ live: true });
+  const init = getInitExpose({ resources: r, namespace: 'bookinfo', service: 'details' });
+  const cases: Array<[string, ExposeState]> = [
+    ['existing Gateway, rewrite, exact path, timeout', { ...init, hosts: ['details.example.com'], routes: [{ prefix: '/d', rewrite: '/details' }, { prefix: '/x', match: 'Exact' }], timeout: '5s' }],
+    ['new Gateway with HTTPS and redirect', { ...init, hosts: ['details.example.com'], gateway: { mode: 'new', namespace: 'bookinfo', name: 'details-gateway' }, https: true, credentialName: 'details-cert', httpsRedirect: true }],
+    ['edit of the HTTPRoute bookinfo', { ...init, httpRouteName: 'bookinfo', routes: [{ prefix: '/details' }] }],
+  ];
+  it.each(cases)('%s', (_, s) => {
+    const res = buildExpose(s, { resources: r });
+    expect(res.errors).toEqual([]);
+    expect(res.writes.length).toBeGreaterThan(0);
+    for (const w of res.writes) expect(check(w.object), `${w.object.kind} ${w.object.metadata.name}`).toEqual([]);
+    expect(newFindings(objects, res.writes).written).toEqual([]);
+  });
+  it('the schema check does see a wrong field', () => {
+    expect(check({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'x' }, spec: { rules: [{ timeouts: { requestt: '1s' } }] } })).not.toEqual([]);
   });
 });
