@@ -246,7 +246,6 @@ function setParent(route: HTTPRouteV1, s: ExposeState, sectionName: string | und
     const p = { ...refs[i]! };
     if (sectionName) p.sectionName = sectionName;
     else delete p.sectionName;
-    delete p.port;
     refs[i] = p;
   }
   spec.parentRefs = refs;
