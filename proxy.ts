@@ -32,6 +32,6 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Everything but static assets.
-  matcher: ['/((?!_next/|favicon).*)'],
+  // Everything but static assets (Next's and public/).
+  matcher: ['/((?!_next/|favicon|icon\\.svg|screenshots/).*)'],
 };
