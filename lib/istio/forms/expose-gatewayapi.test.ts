@@ -178,6 +178,14 @@ describe('expose on S5: the existing HTTPRoute bookinfo is edited in place', () 
     expect(attachment(after, 'bookinfo')?.accepted).toBe(true);
     expect(gatewayApiModel(after).routes.find((x) => x.name === 'bookinfo')!.backends.map((b) => [b.name, b.problem])).toEqual([['productpage', undefined], ['details', undefined]]);
   });
+
+  it('host names on the shared HTTPRoute bookinfo would narrow the productpage rule too: a warning says so', () => {
+    const init = getInitExpose({ resources: r, namespace: 'bookinfo', service: 'details' });
+    const res = buildExpose({ ...init, httpRouteName: 'bookinfo', hosts: ['details.example.com'], routes: [{ prefix: '/details' }] }, { resources: r });
+    expect(res.warnings).toEqual([
+      { code: 'EXPOSE_HOSTNAMES_SHARED', message: 'The hostnames of HTTPRoute bookinfo/bookinfo apply to its 1 other rule too (now details.example.com, before any host); to give details host names of its own, use an HTTPRoute of its own.' },
+    ]);
+  });
 });
 
 describe('expose through the Gateway API: refusals', () => {

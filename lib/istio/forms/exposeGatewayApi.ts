@@ -278,7 +278,12 @@ export function buildExposeGatewayApi(s: ExposeState, r: MeshResources): BuildRe
   const live = r.httpRoutes.find((x) => (x.metadata.namespace ?? 'default') === s.namespace && x.metadata.name === name);
   const route: HTTPRouteV1 = live ? startFrom(live) : newObject<HTTPRouteV1>(GW_API, 'HTTPRoute', name, s.namespace, {});
   setParent(route, s, section);
+  const hostsBefore = [...(route.spec?.hostnames ?? [])];
   applyHostnames(route, s.hosts);
+  const others = live ? (live.spec?.rules ?? []).length - ownedRules(live, s.namespace, s.service).length : 0;
+  if (others > 0 && JSON.stringify(hostsBefore) !== JSON.stringify(route.spec?.hostnames ?? [])) {
+    warnings.push({ code: 'EXPOSE_HOSTNAMES_SHARED', message: `The hostnames of HTTPRoute ${s.namespace}/${name} apply to its ${others} other rule${others > 1 ? 's' : ''} too (now ${s.hosts.length ? listInWords(s.hosts) : 'any host'}, before ${hostsBefore.length ? listInWords(hostsBefore) : 'any host'}); to give ${s.service} host names of its own, use an HTTPRoute of its own.` });
+  }
   const rules = route.spec?.rules ?? [];
   route.spec!.rules = mergeRules(s, rules, live ? ownedRules(route, s.namespace, s.service) : []);
   if (!live) route.spec = { parentRefs: route.spec!.parentRefs, ...(s.hosts.length ? { hostnames: [...s.hosts] } : {}), rules: route.spec!.rules };
