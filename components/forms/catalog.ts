@@ -32,8 +32,8 @@ export const JOBS: readonly JobInfo[] = [
   {
     job: 'expose',
     title: 'Expose a service',
-    summary: 'Publish a service through an ingress Gateway: hosts, HTTP/HTTPS, redirect, paths.',
-    intro: 'Route requests from outside through an ingress Gateway to a service: host names, HTTP and HTTPS, an optional redirect, path prefixes with rewrite, timeout and retries.',
+    summary: 'Publish a service through an ingress Gateway (Istio or Gateway API): hosts, HTTP/HTTPS, redirect, paths.',
+    intro: 'Route requests from outside through an ingress Gateway to a service — an Istio Gateway + VirtualService, or a Gateway API Gateway + HTTPRoute (the form suggests what the mesh already uses and edits existing routes in place): host names, HTTP and HTTPS, an optional redirect, paths with rewrite, timeout and retries.',
     needs: 'service',
   },
   {

@@ -331,10 +331,11 @@ describe('expose on S5 (productpage is exposed by HTTPRoute bookinfo through a G
   it('says the service is exposed through the Gateway API already, instead of silently adding a second way in', async () => {
     const { s5Objects } = await import('../graph/test/fixtures');
     const r = indexResources(s5Objects({ live: true }));
-    const init = getInitExpose({ resources: r, namespace: 'bookinfo', service: 'productpage' });
+    // The Istio mode, chosen by the user (the form starts in the Gateway API mode here).
+    const init = getInitExpose({ resources: r, namespace: 'bookinfo', service: 'productpage', api: 'istio' });
     const res = buildExpose({ ...init, hosts: ['bookinfo.example.com'] }, { resources: r });
-    expect(res.warnings.find((w) => w.code === 'EXPOSE_GATEWAY_API_ROUTE')?.message).toBe('HTTPRoute bookinfo/bookinfo already exposes productpage through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To change the existing route, edit it in the editor.');
-    const details = buildExpose({ ...getInitExpose({ resources: r, namespace: 'bookinfo', service: 'details' }), hosts: ['d.example.com'] }, { resources: r });
+    expect(res.warnings.find((w) => w.code === 'EXPOSE_GATEWAY_API_ROUTE')?.message).toBe('HTTPRoute bookinfo/bookinfo already exposes productpage through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To edit the existing route instead, choose "Gateway API Gateway + HTTPRoute".');
+    const details = buildExpose({ ...getInitExpose({ resources: r, namespace: 'bookinfo', service: 'details', api: 'istio' }), hosts: ['d.example.com'] }, { resources: r });
     expect(details.warnings.map((w) => w.code)).not.toContain('EXPOSE_GATEWAY_API_ROUTE');
   });
 });

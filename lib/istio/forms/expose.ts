@@ -23,6 +23,8 @@ import {
   checkState, clone, findService, freeName, listInWords, listWorkloads, newObject, pushWrite, rootNamespace, startFrom, workloadLabel,
   type BuildResult, type FormWarning, type FormWrite, type Workload,
 } from './common';
+import { buildExposeGatewayApi, gatewayRoutesForService, getInitExposeGatewayApi, istioIngressGateways, type ExposeApi } from './exposeGatewayApi';
+import { namespaceDataPlane } from '../dataplane';
 import { applyRouteOptions, readRouteOptions, retriesField, timeoutField } from './routeOptions';
 import {
   addDuplicateIssues, dns1123SubdomainProblem, dnsLabelSchema, hostProblem, portSchema, resourceNameSchema, type FieldIssue,
@@ -50,15 +52,23 @@ export const exposeSchema = z
       name: resourceNameSchema('gateway name'),
     }),
     virtualServiceName: resourceNameSchema('VirtualService name'),
-    routes: z.array(z.object({ prefix: z.string(), rewrite: z.string().optional() })),
+    routes: z.array(z.object({ prefix: z.string(), rewrite: z.string().optional(), /** Gateway API only: Exact instead of PathPrefix. */ match: z.enum(['PathPrefix', 'Exact']).optional() })),
     timeout: timeoutField,
     retries: retriesField,
+    /** What to write: Istio Gateway + VirtualService (absent: that), or Gateway API Gateway + HTTPRoute. */
+    api: z.enum(['istio', 'gateway-api']).optional(),
+    /** Gateway API: the HTTPRoute, in the service's namespace. */
+    httpRouteName: z.string().optional(),
+    /** Gateway API, new Gateway in another namespace than the route: how its listeners admit routes from that namespace. */
+    allowedFrom: z.enum(['All', 'Selector']).optional(),
   })
   .superRefine((s, ctx) => {
     const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (s.hosts.length === 0) add(['hosts'], 'Enter at least one host name, such as app.example.com');
+    const gwApi = s.api === 'gateway-api';
+    if (s.hosts.length === 0 && !gwApi) add(['hosts'], 'Enter at least one host name, such as app.example.com');
     s.hosts.forEach((h, i) => {
-      const p = hostProblem(h, { wildcard: true, star: true });
+      // Gateway API hostnames: a name or a "*." wildcard, never "*" alone (no host names means any).
+      const p = hostProblem(h, { wildcard: true, star: !gwApi });
       if (p) add(['hosts', i], p);
     });
     addDuplicateIssues(ctx, s.hosts, ['hosts'], (h) => `The host ${h} is listed twice`);
@@ -77,7 +87,16 @@ export const exposeSchema = z
       else if (/\s/.test(r.prefix)) add(['routes', i, 'prefix'], `The path "${r.prefix}" contains spaces`);
       if (r.rewrite !== undefined && r.rewrite !== '' && !r.rewrite.startsWith('/')) add(['routes', i, 'rewrite'], `The rewritten path "${r.rewrite}" must start with "/"`);
     });
-    addDuplicateIssues(ctx, s.routes.map((r) => r.prefix), ['routes'], (p) => `The path ${p} is listed twice`);
+    addDuplicateIssues(ctx, s.routes.map((r) => `${r.match ?? 'PathPrefix'} ${r.prefix}`), ['routes'], (p) => `The path ${p.replace(/^\S+ /, '')} is listed twice`);
+    if (gwApi) {
+      if (s.retries) add(['retries'], "An HTTPRoute of the Gateway API's standard channel has no retries: remove them here (the request timeout is supported)");
+      const p = s.httpRouteName ? dns1123SubdomainProblem(s.httpRouteName, 'HTTPRoute name') : 'Enter the name of the HTTPRoute';
+      if (p) add(['httpRouteName'], p);
+    } else {
+      s.routes.forEach((r, i) => {
+        if (r.match === 'Exact') add(['routes', i, 'match'], 'Exact paths are written only by the Gateway API mode here; use a path prefix');
+      });
+    }
   });
 
 export type ExposeState = z.infer<typeof exposeSchema>;
@@ -94,6 +113,8 @@ export interface ExposeInitContext {
   service: string;
   /** Preselect this gateway. */
   gateway?: { namespace: string; name: string };
+  /** Start in this mode (default: defaultExposeApi, what the mesh already uses). */
+  api?: 'istio' | 'gateway-api';
 }
 
 const NET_API = 'networking.istio.io/v1';
@@ -375,7 +396,39 @@ export function findExposingVirtualService(r: MeshResources, namespace: string, 
   });
 }
 
+/**
+ * The mode the form starts in — what the mesh already uses — and why (shown next to the
+ * choice), first match wins:
+ *  1. an HTTPRoute already attaches the service to a Gateway: Gateway API;
+ *  2. a VirtualService already exposes it through an Istio Gateway: Istio;
+ *  3. the service's namespace is ambient (Istio's ambient ingress is the Gateway API): Gateway API;
+ *  4. the namespace has an Istio Gateway of its own: Istio;
+ *  5. the mesh has Gateway API Gateways of class istio: Gateway API;
+ *  6. otherwise Istio.
+ * (4 before 5: a sidecar namespace with its own Istio Gateway keeps using it even when
+ * another namespace of the mesh runs a Gateway API ingress.)
+ */
+export function defaultExposeApi(r: MeshResources, namespace: string, service: string): { api: ExposeApi; reason: string } {
+  const routes = gatewayRoutesForService(r, namespace, service);
+  if (routes.length) return { api: 'gateway-api', reason: `${listInWords(routes.map((x) => x.resource))} already ${routes.length === 1 ? 'attaches' : 'attach'} ${service} to a Gateway` };
+  const vs = findExposingVirtualService(r, namespace, service);
+  if (vs) return { api: 'istio', reason: `${friendlyName(vs)} already exposes ${service} through an Istio Gateway` };
+  const dp = namespaceDataPlane(namespace, r.namespaces.find((n) => n.metadata.name === namespace)?.metadata.labels);
+  if (dp.mode === 'ambient') return { api: 'gateway-api', reason: `namespace ${namespace} is ambient (${dp.reason}); Istio's ambient ingress is the Gateway API` };
+  const local = r.gateways.filter((g) => g.metadata.namespace === namespace);
+  if (local.length) return { api: 'istio', reason: `namespace ${namespace} has the Istio Gateway${local.length > 1 ? 's' : ''} ${listInWords(local.map((g) => g.metadata.name))}` };
+  const gws = istioIngressGateways(r);
+  if (gws.length) return { api: 'gateway-api', reason: `the mesh already has Gateway API Gateways of class istio (${listInWords(gws.map((g) => `${g.namespace}/${g.name}`))})` };
+  return { api: 'istio', reason: 'the mesh has no Gateway API Gateway of class istio and the namespace is not ambient' };
+}
+
 export function getInitExpose(ctx: ExposeInitContext): ExposeState {
+  const istio = getInitExposeIstio(ctx);
+  const api = ctx.api ?? defaultExposeApi(ctx.resources, ctx.namespace, ctx.service).api;
+  return api === 'gateway-api' ? getInitExposeGatewayApi(ctx, istio) : istio;
+}
+
+function getInitExposeIstio(ctx: ExposeInitContext): ExposeState {
   const r = ctx.resources;
   const svc = findService(r, ctx.namespace, ctx.service);
   const host = fqdn(ctx.service, ctx.namespace);
@@ -453,6 +506,7 @@ export function buildExpose(input: ExposeState, ctx: ExposeContext): BuildResult
   if (!checked.ok) return checked.result;
   const s = checked.state;
   const r = ctx.resources;
+  if (s.api === 'gateway-api') return buildExposeGatewayApi(s, r);
   const errors = validateExposeAgainst(s, r);
   if (errors.length) return { writes: [], warnings: [], errors };
   const writes: FormWrite[] = [];
@@ -501,7 +555,7 @@ export function buildExpose(input: ExposeState, ctx: ExposeContext): BuildResult
   // Exposed already through the Gateway API: this form writes Istio's Gateway + VirtualService only (say so, not silently add a second way in).
   const gwApiRoutes = gatewayApiModel(r).routes.filter((rt) => rt.parents.some((p) => p.accepted && p.gateway) && rt.backends.some((b) => b.service && b.namespace === s.namespace && b.name === s.service));
   if (gwApiRoutes.length) {
-    warnings.push({ code: 'EXPOSE_GATEWAY_API_ROUTE', message: `${listInWords(gwApiRoutes.map((x) => x.resource))} already ${gwApiRoutes.length === 1 ? 'exposes' : 'expose'} ${s.service} through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To change the existing route, edit it in the editor.` });
+    warnings.push({ code: 'EXPOSE_GATEWAY_API_ROUTE', message: `${listInWords(gwApiRoutes.map((x) => x.resource))} already ${gwApiRoutes.length === 1 ? 'exposes' : 'expose'} ${s.service} through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To edit the existing route instead, choose "Gateway API Gateway + HTTPRoute".` });
   }
   const selected = gatewayWorkloads(r, gw);
   if (s.https && ctx.secrets) {

@@ -10,6 +10,7 @@ export * from './routeOptions';
 export * from './preview';
 export * from './mtls';
 export * from './expose';
+export * from './exposeGatewayApi';
 export * from './serviceEntry';
 export * from './trafficShifting';
 export * from './injection';
