@@ -8,19 +8,9 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, type Kubectl } from '../fixtures';
-import type { LocalCluster } from '../cluster/cluster';
-import { runKubectl } from '../cluster/cluster';
 import { FIXTURES, readManifests, remapNamespaces, seedAmbientScenario, seedObjects } from '../cluster/seed';
-import type { E2eState } from '../support/state';
+import { clusterOf } from '../support/state';
 
-function clusterOf(env: E2eState): LocalCluster {
-  return {
-    server: env.server,
-    kubeconfig: env.kubeconfig,
-    bins: { kubectl: env.kubectl, localcluster: env.localcluster },
-    kubectl: (args: string[], input?: string) => runKubectl(env.kubectl, env.kubeconfig, args, input),
-  } as unknown as LocalCluster;
-}
 
 async function getJson(kubectl: Kubectl, args: string[]): Promise<any> {
   return JSON.parse(await kubectl(['get', ...args, '-o', 'json']));

@@ -6,22 +6,11 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, type Kubectl } from '../fixtures';
-import type { LocalCluster } from '../cluster/cluster';
-import { runKubectl } from '../cluster/cluster';
 import { FIXTURES, readManifests, remapNamespaces, seedObjects } from '../cluster/seed';
-import type { E2eState } from '../support/state';
+import { clusterOf, type E2eState } from '../support/state';
 
 const SCENARIO = (f: string) => path.join(FIXTURES, 'scenarios', f);
 
-/** The running control plane as the seeder needs it (built from the e2e state). */
-function clusterOf(env: E2eState): LocalCluster {
-  return {
-    server: env.server,
-    kubeconfig: env.kubeconfig,
-    bins: { kubectl: env.kubectl, localcluster: env.localcluster },
-    kubectl: (args: string[], input?: string) => runKubectl(env.kubectl, env.kubeconfig, args, input),
-  } as unknown as LocalCluster;
-}
 
 /** Seed a scenario file with its namespaces renamed (`from` -> fresh name); objects of other namespaces are left out. */
 async function seedScenario(env: E2eState, file: string, map: Record<string, string>, opts: { without?: (o: { kind: string; metadata: { name: string } }) => boolean } = {}) {

@@ -12,19 +12,9 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, type Kubectl } from '../fixtures';
-import type { LocalCluster } from '../cluster/cluster';
-import { runKubectl } from '../cluster/cluster';
 import { FIXTURES, readManifests, remapNamespaces, seedObjects } from '../cluster/seed';
-import type { E2eState } from '../support/state';
+import { clusterOf, type E2eState } from '../support/state';
 
-function clusterOf(env: E2eState): LocalCluster {
-  return {
-    server: env.server,
-    kubeconfig: env.kubeconfig,
-    bins: { kubectl: env.kubectl, localcluster: env.localcluster },
-    kubectl: (args: string[], input?: string) => runKubectl(env.kubectl, env.kubeconfig, args, input),
-  } as unknown as LocalCluster;
-}
 
 async function seedS4(env: E2eState, ns: string) {
   const objects = remapNamespaces(readManifests(path.join(FIXTURES, 'scenarios', 's4-user-service-canary.yaml')), { shop: ns }).filter((o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace) === ns);
