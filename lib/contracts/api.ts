@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { NamespaceSummary, ConfigItem } from '../istio/overview';
 import type { NamespaceMtls, NamespaceTraffic } from '../istio/overviewPicture';
+import { validateWindow } from '../istio/graph/observed';
 import type { K8sObject } from '../istio/types';
 import type { PrometheusStatus } from './graph';
 
@@ -62,7 +63,17 @@ export interface OverviewResponse {
 
 /** GET /api/overview/traffic?window= */
 export const overviewTrafficQuerySchema = z.object({
-  window: z.string().regex(/^\d{1,4}[smh]$/, 'window must look like 5m, 30s or 1h').default('5m'),
+  // The graph's own window rule (lib/istio/graph validateWindow), so both pages accept the same windows.
+  window: z
+    .string()
+    .default('5m')
+    .superRefine((w, ctx) => {
+      try {
+        validateWindow(w);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
   prometheus: z.string().max(2048).optional(),
 });
 

@@ -7,9 +7,8 @@
  */
 import 'server-only';
 import { kubeConfigFor } from '../k8s/kubeconfig';
-import { currentIdentity } from './identity';
+import { currentIdentity, reviewSelf } from './identity';
 import { authMode } from './session';
-import { kubeRequest } from '../k8s/request';
 
 export interface Identity {
   username: string;
@@ -20,14 +19,8 @@ const memo = new Map<string, { at: number; identity: Promise<Identity> }>();
 const TTL_MS = 60_000;
 
 async function selfSubjectReview(context: string | undefined): Promise<Identity> {
-  const { kc } = kubeConfigFor(context);
-  const out = await kubeRequest<{ status?: { userInfo?: { username?: string; groups?: string[] } } }>(kc, {
-    method: 'POST',
-    path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
-  });
-  const u = out.status?.userInfo;
-  return { username: u?.username || 'unknown', groups: (u?.groups ?? []).filter((g) => g !== 'system:authenticated') };
+  const u = await reviewSelf(kubeConfigFor(context).kc);
+  return { username: u.username || 'unknown', groups: u.groups.filter((g) => g !== 'system:authenticated') };
 }
 
 /** The identity acting on `context` (the request is passed for the session-based version). */
