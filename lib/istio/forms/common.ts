@@ -198,6 +198,15 @@ export function findService(r: MeshResources, namespace: string, name: string): 
   return r.services.find((s) => s.metadata.namespace === namespace && s.metadata.name === name);
 }
 
+/** The exposed Service must exist and the port must be one of its ports (the expose form, either gateway API). */
+export function exposedServiceIssues(s: { namespace: string; service: string; port: number }, r: MeshResources): FieldIssue[] {
+  const svc = findService(r, s.namespace, s.service);
+  if (!svc) return [{ path: 'service', message: `There is no Service ${s.service} in namespace ${s.namespace}` }];
+  const ports = (svc.spec?.ports ?? []).map((p) => p.port);
+  if (ports.length && !ports.includes(s.port)) return [{ path: 'port', message: `${s.service} has no port ${s.port}; choose ${ports.length === 1 ? '' : 'one of '}${listInWords(ports.map(String))}` }];
+  return [];
+}
+
 /** Hosts (FQDN) of a Kubernetes Service. */
 export function serviceHost(namespace: string, name: string): string {
   return fqdn(name, namespace);

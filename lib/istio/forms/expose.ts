@@ -20,7 +20,7 @@ import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { Gateway, GatewayServer, HTTPRoute, K8sObject, VirtualService } from '../types';
 import {
-  checkState, clone, findService, freeName, listInWords, listWorkloads, newObject, pushWrite, rootNamespace, startFrom, workloadLabel,
+  checkState, clone, exposedServiceIssues, findService, freeName, listInWords, listWorkloads, newObject, pushWrite, rootNamespace, startFrom, workloadLabel,
   type BuildResult, type FormWarning, type FormWrite, type Workload,
 } from './common';
 import { buildExposeGatewayApi, gatewayRoutesForService, getInitExposeGatewayApi, istioIngressGateways, type ExposeApi } from './exposeGatewayApi';
@@ -483,13 +483,7 @@ function getInitExposeIstio(ctx: ExposeInitContext): ExposeState {
 
 /** Field errors the schema cannot see: the port must be one of the Service's, an existing gateway must exist. */
 export function validateExposeAgainst(s: ExposeState, r: MeshResources): FieldIssue[] {
-  const out: FieldIssue[] = [];
-  const svc = findService(r, s.namespace, s.service);
-  if (!svc) out.push({ path: 'service', message: `There is no Service ${s.service} in namespace ${s.namespace}` });
-  else {
-    const ports = (svc.spec?.ports ?? []).map((p) => p.port);
-    if (ports.length && !ports.includes(s.port)) out.push({ path: 'port', message: `${s.service} has no port ${s.port}; choose ${ports.length === 1 ? '' : 'one of '}${listInWords(ports.map(String))}` });
-  }
+  const out = exposedServiceIssues(s, r);
   if (s.gateway.mode === 'existing' && !findGateway(r, s.gateway.namespace, s.gateway.name)) {
     out.push({ path: 'gateway.name', message: `There is no Gateway ${s.gateway.name} in namespace ${s.gateway.namespace}; choose another one or create it` });
   }

@@ -23,7 +23,7 @@ import { intersectHostnames } from '../gatewayapi/hostnames';
 import { gatewayApiModel, type GatewayInfo, type ListenerInfo } from '../gatewayapi/model';
 import type { HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule, HTTPRouteV1, K8sGateway, Listener, ParentReference } from '../gatewayapi/types';
 import type { MeshResources } from '../resources';
-import { clone, findService, freeName, listInWords, newObject, pushWrite, startFrom, withWrites, type BuildResult, type FormWarning, type FormWrite } from './common';
+import { clone, exposedServiceIssues, freeName, listInWords, newObject, pushWrite, startFrom, withWrites, type BuildResult, type FormWarning, type FormWrite } from './common';
 import type { ExposeInitContext, ExposeState } from './expose';
 import type { FieldIssue } from './validators';
 
@@ -133,13 +133,7 @@ export function getInitExposeGatewayApi(ctx: ExposeInitContext, base: ExposeStat
 /* ---- checks ---- */
 
 export function validateExposeGatewayApi(s: ExposeState, r: MeshResources): FieldIssue[] {
-  const out: FieldIssue[] = [];
-  const svc = findService(r, s.namespace, s.service);
-  if (!svc) out.push({ path: 'service', message: `There is no Service ${s.service} in namespace ${s.namespace}` });
-  else {
-    const ports = (svc.spec?.ports ?? []).map((p) => p.port);
-    if (ports.length && !ports.includes(s.port)) out.push({ path: 'port', message: `${s.service} has no port ${s.port}; choose ${ports.length === 1 ? '' : 'one of '}${listInWords(ports.map(String))}` });
-  }
+  const out = exposedServiceIssues(s, r);
   const m = gatewayApiModel(r);
   const info = m.gatewayByKey.get(`${s.gateway.namespace}/${s.gateway.name}`);
   if (s.gateway.mode === 'existing') {
