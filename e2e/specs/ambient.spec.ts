@@ -131,6 +131,9 @@ test.describe('editing Gateway API resources', () => {
   test('completion and markers come from the Gateway API CRD schema; its CEL rules come back from the dry run on their line', async ({ page, kubectl, uniq }) => {
     const ns = uniq('gapi');
     await kubectl(['create', 'namespace', ns]);
+    // The Service the route names as parent and backend: without it the analysis reports
+    // both (two Errors), and "No errors" below would depend on when that answer arrives.
+    await kubectl(['create', 'service', 'clusterip', 'web', '--tcp=80:8080', '-n', ns]);
     await kubectl(['apply', '-f', '-'], route(ns, 'web'));
     await page.goto(`/config/gateway.networking.k8s.io/v1/httproutes/${ns}/web`);
     await waitForEditor(page);
