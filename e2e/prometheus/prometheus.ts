@@ -2,10 +2,15 @@
  * A real Prometheus (Debian's `prometheus` package, with promtool) on loopback, loaded
  * with synthetic Istio telemetry for the demo mesh (traffic.ts):
  *
- * 1. history: an OpenMetrics file with samples over the last hour (every 15 s, every
- *    5 s in the last 10 minutes: the scrape interval, so rate() over short windows that
- *    straddle history and scrapes stays exact), turned into TSDB blocks with
- *    `promtool tsdb create-blocks-from openmetrics`;
+ * 1. history: an OpenMetrics file with samples over the last hour and the next
+ *    HISTORY_LEAD seconds (every 15 s, every 5 s from 10 minutes ago on: the scrape
+ *    interval), turned into TSDB blocks with `promtool tsdb create-blocks-from openmetrics`.
+ *    The history reaches into the future so that there is no hole between it and the
+ *    first live scrape (promtool and Prometheus' start-up take tens of seconds on a busy
+ *    machine): a 5-minute rate() whose window began inside such a hole came out low
+ *    (11 req/s for 12). Prometheus refuses scraped samples older than the newest block's
+ *    end ("out of bounds"), so the live scrapes take over exactly where the history
+ *    stops, within one scrape interval;
  * 2. the present: a tiny exporter on loopback that Prometheus scrapes every 5 s, serving
  *    the same counters (same labels, same linear growth, explicit timestamps), so the
  *    graph's "rate over the last 5m at now" keeps its figures however long a test run
@@ -74,6 +79,16 @@ export function findPrometheus(): { prometheus: string; promtool: string } {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Seconds of history written ahead of the present (see the header); longer than any start-up. */
+const HISTORY_LEAD = 600;
+
+/** The job's target has been scraped and is healthy (/api/v1/targets). */
+async function scrapedHealthy(url: string, job: string): Promise<boolean> {
+  const r = await fetch(`${url}/api/v1/targets?state=active`);
+  const j = (await r.json()) as { data?: { activeTargets?: Array<{ labels?: Record<string, string>; health?: string }> } };
+  return (j.data?.activeTargets ?? []).some((t) => t.labels?.job === job && t.health === 'up');
+}
+
 async function query(url: string, q: string, time?: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const body = new URLSearchParams({ query: q });
   if (time !== undefined) body.set('time', String(time));
@@ -115,12 +130,13 @@ export async function startPrometheus(opts: { traffic?: TrafficEdge[]; historySe
     const instance = `127.0.0.1:${exporterPort}`;
     const series = seriesFor(opts.traffic ?? DEMO_TRAFFIC);
 
-    // 1. History.
-    const historyEnd = Math.floor(Date.now() / 1000) - 5;
+    // 1. History, from an hour ago to HISTORY_LEAD seconds ahead.
+    const now = Math.floor(Date.now() / 1000);
+    const historyEnd = now + HISTORY_LEAD;
     const file = path.join(dir, 'history.om.txt');
     // History carries the target labels Prometheus gives the scraped samples, so history and present are one series each.
-    const recent = historyEnd - 600;
-    const times = [...sampleTimes(historyEnd - (opts.historySeconds ?? 3600), recent - 1, 15), ...sampleTimes(recent, historyEnd, 5)];
+    const recent = now - 600;
+    const times = [...sampleTimes(now - (opts.historySeconds ?? 3600), recent - 1, 15), ...sampleTimes(recent, historyEnd, 5)];
     writeFileSync(file, openMetrics(series, { times, extraLabels: { job, instance } }));
     const created = spawnSync(bins.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, data], { encoding: 'utf8' });
     if (created.status !== 0) throw new Error(`promtool tsdb create-blocks-from openmetrics failed:\n${created.error?.message ?? (created.stderr || created.stdout)}`);
@@ -185,14 +201,15 @@ export async function startPrometheus(opts: { traffic?: TrafficEdge[]; historySe
       if (Date.now() > deadline) throw new Error(`prometheus not ready within 60 s:\n${tail.join('')}`);
       await sleep(250);
     }
-    // The backfilled hour is there (explicit time inside it)...
-    const past = await query(url, 'count(istio_requests_total)', historyEnd - 600);
-    if (!past.length || Number(past[0]!.value[1]) === 0) throw new Error('the imported telemetry is not queryable (count(istio_requests_total) at historyEnd-10m is empty)');
-    // ...and the first scrape landed, so "now" has samples too.
+    // The backfilled hour is there (explicit time inside it), and so is "now"...
+    const past = await query(url, 'count(istio_requests_total)', now - 600);
+    if (!past.length || Number(past[0]!.value[1]) === 0) throw new Error('the imported telemetry is not queryable (count(istio_requests_total) 10 minutes ago is empty)');
+    const present = await query(url, 'count(istio_requests_total)');
+    if (!present.length || Number(present[0]!.value[1]) === 0) throw new Error('the imported telemetry is not queryable at the present time');
+    // ...and the exporter is scraped, healthy (its samples are stored once the history ends; the `up` series too).
     const scrapeDeadline = Date.now() + 30_000;
     for (;;) {
-      const up = await query(url, `up{job="${job}"}`);
-      if (up.length && up[0]!.value[1] === '1') break;
+      if (await scrapedHealthy(url, job)) break;
       if (Date.now() > scrapeDeadline) throw new Error(`prometheus did not scrape the telemetry exporter at ${instance}:\n${tail.join('')}`);
       await sleep(500);
     }
