@@ -6,7 +6,7 @@ import { s5Objects } from '../graph/test/fixtures';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
 import { ambientWorkloadChanges, buildAmbient, getInitAmbient, namespaceWaypoints, waypointGateway, type AmbientState } from './ambient';
-import { withWrites } from './common';
+import { withWrites } from './writes';
 import { testkit, BOOKINFO } from './testkit';
 
 const { loadObjects } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));

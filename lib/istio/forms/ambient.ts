@@ -39,10 +39,9 @@ import { GATEWAY_API_GROUP } from '../kinds';
 import { matchesLabels, matchesSelector } from '../labels';
 import type { MeshResources } from '../resources';
 import type { Deployment, Namespace, Pod, Service } from '../types';
-import {
-  checkState, findNamespace, findService, listInWords, newObject, pushWrite, startFrom, withWrites,
-  type BuildResult, type FormWarning, type FormWrite,
-} from './common';
+import { findNamespace, findService } from './mesh';
+import { listInWords, newObject, startFrom } from './objects';
+import { checkState, pushWrite, withWrites, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import { dnsLabelSchema, resourceNameSchema, type FieldIssue } from './validators';
 
 export const WAYPOINT_PORT = 15008;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
 import { buildCallers, getInitCallers } from './callers';
-import type { BuildResult } from './common';
+import type { BuildResult } from './writes';
 import { buildExpose, getInitExpose } from './expose';
 import { buildInjection, getInitInjection } from './injection';
 import { buildMtls, getInitMtls } from './mtls';

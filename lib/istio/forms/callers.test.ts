@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildCallers, callerEnforcement, callersSchema, getInitCallers, previewCallers, sortCallerPreviews, type CallerPreview, type CallersState } from './callers';
-import { withWrites } from './common';
+import { withWrites } from './writes';
 import { s5Objects } from '../graph/test/fixtures';
 import { testkit, S1, S3 } from './testkit';
 import { indexResources } from '../resources';

@@ -26,10 +26,9 @@ import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { AuthorizationPolicy, AuthzRule, AuthzSource, Deployment, Pod } from '../types';
 import { dataPlaneModel, podMeta, templateMeta, type WaypointInfo, type WorkloadDataPlane } from '../dataplane';
-import {
-  checkState, deepEqual, findService, listInWords, listWorkloads, newObject, principalOf, pushWrite, rootNamespace, servicesOfWorkload, startFrom, trustDomain,
-  type BuildResult, type FormWarning, type FormWrite, type Workload,
-} from './common';
+import { findService, listWorkloads, principalOf, rootNamespace, servicesOfWorkload, trustDomain, type Workload } from './mesh';
+import { deepEqual, listInWords, newObject, startFrom } from './objects';
+import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import { previewCaller, type PreviewTarget } from '../graph/callers';
 import { effectiveMtls, type AuthzDecisionKind, type EdgeSecurityState } from '../security';
 import { addDuplicateIssues, dns1123LabelProblem, dns1123SubdomainProblem, dnsLabelSchema, labelsSchema, resourceNameSchema } from './validators';

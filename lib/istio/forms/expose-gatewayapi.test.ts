@@ -5,7 +5,7 @@ import type { HTTPRouteV1, K8sGateway } from '../gatewayapi/types';
 import { s5Objects } from '../graph/test/fixtures';
 import { indexResources, type MeshResources } from '../resources';
 import type { K8sObject } from '../types';
-import { withWrites } from './common';
+import { withWrites } from './writes';
 import { buildExpose, defaultExposeApi, getInitExpose, type ExposeState } from './expose';
 import { crdChecker } from './crdcheck';
 import { newFindings, testkit, S1, S4 } from './testkit';

@@ -19,10 +19,9 @@ import { matchesLabels } from '../labels';
 import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { Gateway, GatewayServer, HTTPRoute, K8sObject, VirtualService } from '../types';
-import {
-  checkState, clone, exposedServiceIssues, findService, freeName, listInWords, listWorkloads, newObject, pushWrite, rootNamespace, startFrom, workloadLabel,
-  type BuildResult, type FormWarning, type FormWrite, type Workload,
-} from './common';
+import { exposedServiceIssues, findService, listWorkloads, rootNamespace, workloadLabel, type Workload } from './mesh';
+import { clone, freeName, listInWords, newObject, startFrom } from './objects';
+import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import { buildExposeGatewayApi, gatewayRoutesForService, getInitExposeGatewayApi, istioIngressGateways, type ExposeApi } from './exposeGatewayApi';
 import { namespaceDataPlane } from '../dataplane';
 import { applyRouteOptions, readRouteOptions, retriesField, timeoutField } from './routeOptions';

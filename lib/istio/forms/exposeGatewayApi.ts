@@ -23,7 +23,9 @@ import { intersectHostnames } from '../gatewayapi/hostnames';
 import { gatewayApiModel, type GatewayInfo, type ListenerInfo } from '../gatewayapi/model';
 import type { HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule, HTTPRouteV1, K8sGateway, Listener, ParentReference } from '../gatewayapi/types';
 import type { MeshResources } from '../resources';
-import { clone, exposedServiceIssues, freeName, listInWords, newObject, pushWrite, startFrom, withWrites, type BuildResult, type FormWarning, type FormWrite } from './common';
+import { exposedServiceIssues } from './mesh';
+import { clone, freeName, listInWords, newObject, startFrom } from './objects';
+import { pushWrite, withWrites, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import type { ExposeInitContext, ExposeState } from './expose';
 import type { FieldIssue } from './validators';
 

@@ -4,7 +4,9 @@
  * state from what exists, and buildX(state, context) -> { writes, warnings, errors }.
  * Pure: no React, no network, no Node APIs.
  */
-export * from './common';
+export * from './mesh';
+export * from './objects';
+export * from './writes';
 export * from './validators';
 export * from './routeOptions';
 export * from './preview';

@@ -4,7 +4,7 @@ import { buildInjection, getInitInjection, injectionSchema, podsNeedingRestart, 
 import { testkit, S3, S4 } from './testkit';
 import { dataPlaneModel, templateMeta } from '../dataplane';
 import { indexResources } from '../resources';
-import { listWorkloads } from './common';
+import { listWorkloads } from './mesh';
 import type { K8sObject } from '../types';
 
 const { loadObjects, loadScenario } = testkit((p) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8'));

@@ -16,11 +16,9 @@ import { matchesSelector } from '../labels';
 import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { Deployment, Namespace, Pod } from '../types';
-import {
-  checkState, findNamespace, INJECT_OVERRIDE, INJECTION_LABEL, listInWords, namespaceInjection,
-  podInjectOverride, pushWrite, REVISION_LABEL, rootNamespace, startFrom,
-  type BuildResult, type FormWarning, type FormWrite, type NamespaceInjection,
-} from './common';
+import { findNamespace, INJECT_OVERRIDE, INJECTION_LABEL, namespaceInjection, podInjectOverride, REVISION_LABEL, rootNamespace, type NamespaceInjection } from './mesh';
+import { listInWords, startFrom } from './objects';
+import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import { addDuplicateIssues, dns1123SubdomainProblem, dnsLabelSchema, labelValueProblem } from './validators';
 
 export const injectionSchema = z

@@ -5,7 +5,7 @@ import { gatewayApiModel } from '../gatewayapi/model';
 import { s5Objects } from '../graph/test/fixtures';
 import { indexResources } from '../resources';
 import type { K8sObject } from '../types';
-import { withWrites } from './common';
+import { withWrites } from './writes';
 import { findMeshHttpRoutes, trafficApiFor } from './meshRoute';
 import { testkit, BOOKINFO, S4 } from './testkit';
 import { applyCanaryStep, buildTrafficShifting, getInitTrafficShifting } from './trafficShifting';

@@ -19,10 +19,9 @@ import { GATEWAY_API_GROUP } from '../kinds';
 import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { Service } from '../types';
-import {
-  clone, findService, freeName, listInWords, newObject, pushWrite, startFrom,
-  type BuildResult, type FormWarning, type FormWrite,
-} from './common';
+import { findService } from './mesh';
+import { clone, freeName, listInWords, newObject, startFrom } from './objects';
+import { pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import type { FieldIssue } from './validators';
 import { detectVersionLabel, findRoutingVirtualServices, versionsOf, type SubsetWeight, type TrafficShiftingInitContext, type TrafficShiftingState } from './trafficShifting';
 

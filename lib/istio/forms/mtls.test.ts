@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildMtls, getInitMtls, mtlsSchema, mtlsTargetOf, type MtlsState } from './mtls';
-import { containerPortsOf, listWorkloads } from './common';
+import { containerPortsOf, listWorkloads } from './mesh';
 import { effectiveMtls } from '../security';
 import { testkit, S1, S3 } from './testkit';
 import { indexResources } from '../resources';

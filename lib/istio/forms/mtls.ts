@@ -18,11 +18,9 @@ import type { MeshResources } from '../resources';
 import type { MtlsTarget } from '../security';
 import { friendlyName } from '../resources';
 import type { DestinationRule, PeerAuthentication, TrafficPolicy } from '../types';
-import {
-  checkState, compact, deepEqual, freeName, listInWords, listWorkloads, newObject, podSpecOf, pushWrite, rootNamespace,
-  servicesOfWorkload, startFrom, workloadLabel,
-  type BuildResult, type FormWarning, type FormWrite, type Workload,
-} from './common';
+import { listWorkloads, podSpecOf, rootNamespace, servicesOfWorkload, workloadLabel, type Workload } from './mesh';
+import { compact, deepEqual, freeName, listInWords, newObject, startFrom } from './objects';
+import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import { addDuplicateIssues, dnsLabelSchema, hostProblem, labelsSchema, portSchema, resourceNameSchema } from './validators';
 
 export const MTLS_MODES = ['STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET'] as const;

@@ -5,7 +5,8 @@
  */
 import { friendlyName, resourceId } from '../resources';
 import { toYaml, toYamlStream } from '../yaml';
-import { changedPaths, startFrom, type BuildResult, type FormWrite } from './common';
+import { startFrom } from './objects';
+import { changedPaths, type BuildResult, type FormWrite } from './writes';
 
 export interface WritePreview {
   /** resourceId(): "group/Kind/namespace/name". */

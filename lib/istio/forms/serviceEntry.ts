@@ -16,7 +16,8 @@ import { hostsOverlap } from '../hosts';
 import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { ServiceEntry, WorkloadEntrySpec } from '../types';
-import { checkState, listInWords, newObject, pushWrite, startFrom, type BuildResult, type FormWarning, type FormWrite } from './common';
+import { listInWords, newObject, startFrom } from './objects';
+import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import {
   addDuplicateIssues, addressProblem, dns1123LabelProblem, dnsLabelSchema, hostProblem, isIP, portProblem, resourceNameSchema,
 } from './validators';

@@ -11,7 +11,7 @@ import type { Finding } from '../findings';
 import { friendlyName, indexResources, resourceId, type MeshResources } from '../resources';
 import type { K8sObject, MeshConfig } from '../types';
 import { nonEmptyDocuments, parseYamlDocuments } from '../yaml';
-import type { FormWrite } from './common';
+import type { FormWrite } from './writes';
 import { crdChecker } from './crdcheck';
 
 export const S1 = 'scenarios/s1-sample-grpc-mysql.yaml';

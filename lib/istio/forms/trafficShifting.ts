@@ -28,10 +28,9 @@ import { matchesLabels } from '../labels';
 import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { DestinationRule, HTTPRoute, RouteDestination, Service, Subset, VirtualService } from '../types';
-import {
-  checkState, clone, findService, freeName, listInWords, newObject, pushWrite, startFrom, workloadsOfService,
-  type BuildResult, type FormWarning, type FormWrite, type Workload,
-} from './common';
+import { findService, workloadsOfService, type Workload } from './mesh';
+import { clone, freeName, listInWords, newObject, startFrom } from './objects';
+import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import { buildMeshRoute, getInitMeshRoute, trafficApiFor } from './meshRoute';
 import { applyRouteOptions, faultField, readRouteOptions, retriesField, timeoutField } from './routeOptions';
 import { addDuplicateIssues, dns1123LabelProblem, dns1123SubdomainProblem, dnsLabelSchema, labelsSchema, resourceNameSchema, weightsProblem } from './validators';
