@@ -73,6 +73,90 @@ test.describe('Mesh tasks on ambient mode and the Gateway API', () => {
     await expect(page.getByTestId('callers-owner')).toContainText('Creates an ALLOW AuthorizationPolicy for the pods with app=ratings');
   });
 
+  test('expose (S5, Gateway API): details through the existing bookinfo Gateway as an HTTPRoute with rewrite and timeout', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('amb-expose');
+    await seedAmbientScenario(clusterOf(env), ns);
+    const gatewayBefore = await getJson(kubectl, ['gateways.gateway.networking.k8s.io', 'bookinfo-gateway', '-n', ns]);
+    const bookinfoRouteBefore = await getJson(kubectl, ['httproute', 'bookinfo', '-n', ns]);
+
+    await page.goto(`/forms/expose?ns=${ns}&service=details`);
+    // The mesh is ambient with a Gateway API ingress: the form starts there.
+    await expect(page.getByTestId('api-hint')).toContainText('Suggested: Gateway API');
+    await expect(page.getByTestId('field-api').getByLabel('Gateway API Gateway + HTTPRoute')).toBeChecked();
+    await expect(page.getByTestId('field-gateway-name')).toHaveValue(`${ns}/bookinfo-gateway`);
+    await expect(page.getByTestId('gateway-listeners')).toContainText('http');
+    await expect(page.getByTestId('field-httpRouteName')).toHaveValue('details');
+    await page.getByTestId('add-hosts').click();
+    await page.getByTestId('field-hosts-0').fill('details.example.com');
+    await page.getByTestId('field-routes-0-prefix').fill('/details');
+    await page.getByTestId('field-routes-0-rewrite').fill('/');
+    await page.getByTestId('field-timeout').fill('5s');
+    await expect(page.getByTestId('form-errors')).toHaveCount(0);
+    await expect(page.getByTestId('write-summary')).toContainText(`Create HTTPRoute ${ns}/details`);
+    await dryRunAndApply(page, 1);
+
+    const route = await getJson(kubectl, ['httproute', 'details', '-n', ns]);
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'bookinfo-gateway' }]);
+    expect(route.spec.hostnames).toEqual(['details.example.com']);
+    expect(route.spec.rules).toEqual([
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/details' } }],
+        filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+        backendRefs: [{ group: '', kind: 'Service', name: 'details', port: 9080, weight: 1 }],
+        timeouts: { request: '5s' },
+      },
+    ]);
+    // Nothing else is written: no Istio Gateway or VirtualService, the Gateway and the productpage route stay.
+    expect((await getJson(kubectl, ['gateways.networking.istio.io', '-n', ns])).items).toEqual([]);
+    expect((await getJson(kubectl, ['virtualservices', '-n', ns])).items.map((v: any) => v.metadata.name)).toEqual(['details']);
+    expect((await getJson(kubectl, ['gateways.gateway.networking.k8s.io', 'bookinfo-gateway', '-n', ns])).metadata.resourceVersion).toBe(gatewayBefore.metadata.resourceVersion);
+    expect((await getJson(kubectl, ['httproute', 'bookinfo', '-n', ns])).metadata.resourceVersion).toBe(bookinfoRouteBefore.metadata.resourceVersion);
+    // Read back: the form edits the route it wrote.
+    await expect(page.getByTestId('field-hosts-0')).toHaveValue('details.example.com');
+    await expect(page.getByTestId('field-routes-0-prefix')).toHaveValue('/details');
+  });
+
+  test('expose (S5, Gateway API): a new Gateway with HTTPS (certificateRefs in its namespace) and the HTTP->HTTPS redirect route', async ({ page, env, kubectl, uniq }) => {
+    const ns = uniq('amb-tls');
+    await seedAmbientScenario(clusterOf(env), ns);
+    const secret = readManifests(path.join(FIXTURES, 'forms', 'tls-secret.yaml'))[0]!;
+    await kubectl(['apply', '-f', '-'], JSON.stringify({ ...secret, metadata: { name: 'details-cert', namespace: ns } }));
+
+    await page.goto(`/forms/expose?ns=${ns}&service=details`);
+    await expect(page.getByTestId('field-api').getByLabel('Gateway API Gateway + HTTPRoute')).toBeChecked();
+    await page.getByLabel('A new Gateway (gatewayClassName istio)').check();
+    await expect(page.getByTestId('field-gateway-namespace')).toHaveValue(ns);
+    await expect(page.getByTestId('field-gateway-name')).toHaveValue('details-gateway');
+    await page.getByTestId('add-hosts').click();
+    await page.getByTestId('field-hosts-0').fill('details.example.com');
+    await page.getByTestId('field-https').check();
+    // certificateRefs name a Secret in the Gateway's own namespace.
+    await expect(page.getByTestId('secret-hint')).toContainText(ns);
+    await expect(page.getByTestId('secret-hint')).toContainText('details-cert');
+    await page.getByTestId('field-credentialName').fill('details-cert');
+    await page.getByTestId('field-httpsRedirect').check();
+    await expect(page.getByTestId('form-errors')).toHaveCount(0);
+    await expect(page.getByTestId('write-summary')).toContainText(`Create Gateway ${ns}/details-gateway`);
+    await dryRunAndApply(page, 3);
+
+    const gw = await getJson(kubectl, ['gateways.gateway.networking.k8s.io', 'details-gateway', '-n', ns]);
+    expect(gw.spec.gatewayClassName).toBe('istio');
+    expect(gw.spec.listeners).toEqual([
+      { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } },
+      { name: 'https', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'details-cert' }] }, allowedRoutes: { namespaces: { from: 'Same' } } },
+    ]);
+    const route = await getJson(kubectl, ['httproute', 'details', '-n', ns]);
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'details-gateway', sectionName: 'https' }]);
+    expect(route.spec.rules.map((r: any) => r.backendRefs.map((b: any) => [b.name, b.port]))).toEqual([[['details', 9080]]]);
+    const redirect = await getJson(kubectl, ['httproute', 'details-redirect', '-n', ns]);
+    expect(redirect.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'details-gateway', sectionName: 'http' }]);
+    expect(redirect.spec.rules.map((r: any) => r.filters)).toEqual([[{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }]]);
+    // Read back on that gateway: HTTPS with the secret and the redirect.
+    await expect(page.getByTestId('field-https')).toBeChecked();
+    await expect(page.getByTestId('field-httpsRedirect')).toBeChecked();
+    await expect(page.getByTestId('field-credentialName')).toHaveValue('details-cert');
+  });
+
   test('Ambient form (S5): details starts using the existing waypoint (use-waypoint on the Service, in place)', async ({ page, env, kubectl, uniq }) => {
     const ns = uniq('amb-wp');
     await seedAmbientScenario(clusterOf(env), ns);

@@ -189,6 +189,55 @@ test('bob sees only default (config, overview, graph, validations) and cannot wr
   await request.dispose();
 });
 
+test("bob's event stream carries changes in default and none from namespaces he may not read", async () => {
+  const env = readState();
+  const { spawnSync } = await import('node:child_process');
+  const annotate = (ns: string, name: string, value: string) => {
+    const r = spawnSync(env.kubectl, ['--kubeconfig', env.kubeconfig, 'annotate', '--overwrite', '-n', ns, 'virtualservice', name, `e2e/stream-mark=${value}`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+  };
+  const signedIn = await fetch(`${a.url}/api/session`, { method: 'POST', headers: { Origin: a.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: tokens.bob }) });
+  expect(signedIn.status).toBe(200);
+  const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const abort = new AbortController();
+  const res = await fetch(`${a.url}/api/events`, { headers: { Cookie: cookie }, signal: abort.signal });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const changes: Array<{ namespace?: string; name: string; mark?: string }> = [];
+  let buffered = '';
+  let events = 0;
+  const mark = `m${Date.now()}`;
+  const seen = (async () => {
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffered += decoder.decode(value, { stream: true });
+      let i: number;
+      while ((i = buffered.indexOf('\n\n')) >= 0) {
+        const line = buffered.slice(0, i).split('\n').find((l) => l.startsWith('data: '));
+        buffered = buffered.slice(i + 2);
+        if (!line) continue;
+        events++;
+        const ev = JSON.parse(line.slice(6)) as { type: string; object?: { metadata: { namespace?: string; name: string; annotations?: Record<string, string> } } };
+        if (ev.type !== 'change' || !ev.object) continue;
+        const m = ev.object.metadata;
+        changes.push({ namespace: m.namespace, name: m.name, mark: m.annotations?.['e2e/stream-mark'] });
+        // The change in default comes after the one in shop: by then, a leak would have arrived.
+        if (m.namespace === 'default' && m.annotations?.['e2e/stream-mark'] === mark) return;
+      }
+    }
+  })();
+  // The stream is open (its first events are sent on connect); change shop first, then default.
+  await expect.poll(() => events, { timeout: 30_000 }).toBeGreaterThan(0);
+  annotate('shop', 'user-service-vs', mark);
+  annotate('default', 'reviews', mark);
+  await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error(`no change event for default/reviews; got ${JSON.stringify(changes)}`)), 60_000))]);
+  abort.abort();
+  expect(changes.filter((c) => c.mark === mark)).toEqual([{ namespace: 'default', name: 'reviews', mark }]);
+  expect(changes.filter((c) => c.namespace !== 'default')).toEqual([]);
+});
+
 test('carol sees an empty console that says why', async ({ page }) => {
   await page.goto(`${a.url}/signin`);
   await page.getByLabel('Bearer token').fill(tokens.carol!);
