@@ -8,20 +8,18 @@
  */
 import dynamic from 'next/dynamic';
 import { useRouter } from 'next/navigation';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { KindSummary } from '@/lib/contracts/api';
-import { ApiRequestError } from '@/lib/client/api';
 import { clearDraft, draftKey, loadDraft, saveDraft, type Draft } from '@/lib/client/drafts';
-import { keys } from '@/lib/client/keys';
-import { createObject, replaceObject } from '@/lib/client/mutations';
 import { accessQuery, editAnalysisQuery } from '@/lib/client/queries';
+import { useResourceWrite, writeFailure } from '@/lib/client/resourceWrite';
 import { useKindSchemas } from '@/lib/client/schemas';
 import { useLinkParams } from '@/lib/client/selection';
 import { convertLegacyPolicy } from '@/lib/istio/convert';
 import { editText } from '@/lib/istio/editor/display';
-import { threeWayMerge, type MergeConflict } from '@/lib/istio/editor/merge';
-import { findingsToProblems, serverErrorToProblems, validateEditorText, withApiVersion, type EditorProblem } from '@/lib/istio/editor/validate';
+import { editorSession, initialSession, unknownOutcomeMessage } from '@/lib/istio/editor/session';
+import { findingsToProblems, validateEditorText, withApiVersion } from '@/lib/istio/editor/validate';
 import { apiVersionOf, parseApiVersion } from '@/lib/istio/kinds';
 import type { K8sObject } from '@/lib/istio/types';
 import { parseYamlDocuments, rangeOfPath, toYamlStream } from '@/lib/istio/yaml';
@@ -37,16 +35,6 @@ const YamlDiff = dynamic(() => import('./MonacoYamlEditor').then((m) => m.YamlDi
 export type WorkbenchTarget =
   | { mode: 'edit'; group: string; version: string; plural: string; namespace: string | undefined; name: string; live: K8sObject }
   | { mode: 'create'; namespace: string; initialText: string };
-
-interface Base {
-  resourceVersion: string;
-  text: string;
-}
-
-type Phase =
-  | { kind: 'edit' }
-  | { kind: 'review'; original: string; modified: string; warnings: string[] }
-  | { kind: 'conflict'; current?: K8sObject; mineText: string; conflicts: MergeConflict[] };
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -65,19 +53,14 @@ function parseObject(text: string): K8sObject | undefined {
 export function EditorWorkbench({ context, target, kinds, focusPath }: { context: string; target: WorkbenchTarget; kinds: KindSummary[]; focusPath?: string }) {
   const router = useRouter();
   const link = useLinkParams();
-  const qc = useQueryClient();
   const isEdit = target.mode === 'edit';
   const storageKey = draftKey(context, isEdit ? objectKeyOf(target) : `new/${target.namespace}`);
 
   const initialText = isEdit ? editText(target.live) : target.initialText;
-  const [base, setBase] = useState<Base>(() => ({ resourceVersion: isEdit ? (target.live.metadata.resourceVersion ?? '') : '', text: initialText }));
-  const [text, setText] = useState(initialText);
+  const [session, dispatch] = useReducer(editorSession, undefined, () => initialSession(initialText, isEdit ? (target.live.metadata.resourceVersion ?? '') : ''));
+  const { text, base, phase, serverProblems, serverError, busy, notice } = session;
+  const setText = useCallback((t: string) => dispatch({ type: 'typed', text: t }), []);
   const [pendingDraft, setPendingDraft] = useState<Draft | null>(null);
-  const [phase, setPhase] = useState<Phase>({ kind: 'edit' });
-  const [serverProblems, setServerProblems] = useState<EditorProblem[]>([]);
-  const [serverError, setServerError] = useState<unknown>(null);
-  const [busy, setBusy] = useState<'' | 'review' | 'apply'>('');
-  const [notice, setNotice] = useState<string>('');
   const revealRef = useRef<(line: number, col: number, endLine?: number, endCol?: number) => void>(() => {});
 
   // Offer a draft left by an earlier visit (reload, crash) when it differs from what is live.
@@ -147,41 +130,8 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   );
   const problems = useMemo(() => [...validation.problems, ...analysisProblems, ...serverProblems], [validation.problems, analysisProblems, serverProblems]);
 
-  useEffect(() => {
-    setServerProblems([]);
-    setServerError(null);
-    if (phase.kind === 'review') setPhase({ kind: 'edit' });
-    // Any edit invalidates a review.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [text]);
-
-  const write = useCallback(
-    (dryRun: boolean, outgoing: K8sObject) => {
-      if (isEdit) return replaceObject(context, target, target.namespace, target.name, outgoing, { dryRun });
-      const { group, version } = parseApiVersion(outgoing.apiVersion);
-      const k = kinds.find((x) => x.group === group && x.kind === outgoing.kind);
-      if (!k) throw new ApiRequestError({ status: 400, reason: 'BadRequest', message: `The cluster does not serve ${outgoing.apiVersion} ${outgoing.kind}.` });
-      return createObject(context, { group, version, plural: k.plural }, k.namespaced ? namespace : undefined, outgoing, { dryRun });
-    },
-    [isEdit, context, target, kinds, namespace],
-  );
-
-  const handleWriteError = useCallback(
-    (e: unknown) => {
-      // 409: changed meanwhile; 404 on replace: deleted meanwhile. Both: show, never overwrite.
-      if (e instanceof ApiRequestError && (e.status === 409 || e.status === 404) && isEdit) {
-        const current = e.status === 409 ? e.body.current : undefined;
-        const mine = parseObject(text);
-        const baseObj = parseObject(base.text);
-        const conflicts = current && mine && baseObj ? threeWayMerge(baseObj, current, mine).conflicts : [];
-        setPhase({ kind: 'conflict', current, mineText: text, conflicts });
-        return;
-      }
-      if (e instanceof ApiRequestError && (e.status === 422 || e.status === 400)) setServerProblems(serverErrorToProblems(parseYamlDocuments(text), e.body));
-      setServerError(e);
-    },
-    [isEdit, text, base.text],
-  );
+  const { write, recreate: recreateObject } = useResourceWrite(context, { target: isEdit ? target : undefined, kinds, namespace });
+  const failed = (step: 'review' | 'apply', e: unknown) => dispatch({ type: 'write-failed', step, failure: writeFailure(e, { isEdit, text }), parse: parseObject });
 
   // Review and apply check the text as it is now, not the debounced copy the markers show.
   const current = () => {
@@ -190,99 +140,62 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   };
 
   const review = async () => {
-    setNotice('');
     const { v, obj } = current();
     if (v.blocking || serverProblems.length > 0 || !obj) {
       const first = v.problems.find((p) => p.severity === 'error') ?? serverProblems[0];
       if (first) revealRef.current(first.startLine, first.startColumn);
       return;
     }
-    setBusy('review');
+    dispatch({ type: 'review-started' });
     try {
       const r = await write(true, obj);
       const warnings = problems.filter((p) => p.severity !== 'error' && p.source === 'analysis').map((p) => `${p.code}: ${p.message}`);
-      setPhase({ kind: 'review', original: isEdit ? base.text : '', modified: editText(r.object), warnings });
+      dispatch({ type: 'reviewed', original: isEdit ? base.text : '', modified: editText(r.object), warnings });
     } catch (e) {
-      handleWriteError(e);
-    } finally {
-      setBusy('');
+      failed('review', e);
     }
   };
 
   const apply = async () => {
     const { v, obj } = current();
     if (v.blocking || !obj) return;
-    setBusy('apply');
+    dispatch({ type: 'apply-started' });
     try {
       const r = await write(false, obj);
       clearDraft(storageKey);
-      const t = editText(r.object);
       if (isEdit) {
         // The page's copy of the live object is this one now (the watch confirms it shortly).
-        qc.setQueryData(keys.resource(context, target.group, target.plural, target.namespace ?? '-', target.name, target.version), { object: r.object });
-        setBase({ resourceVersion: r.object.metadata.resourceVersion ?? '', text: t });
-        setText(t);
-        setPhase({ kind: 'edit' });
-        setNotice(`Applied. The API server stored resourceVersion ${r.object.metadata.resourceVersion}.`);
-        void qc.invalidateQueries({ queryKey: keys.config(context) });
+        dispatch({ type: 'applied', object: r.object, text: editText(r.object), notice: `Applied. The API server stored resourceVersion ${r.object.metadata.resourceVersion}.` });
       } else {
         const { group, version } = parseApiVersion(r.object.apiVersion);
         const k = kinds.find((x) => x.group === group && x.kind === r.object.kind);
         router.push(link(resourceHref({ group, version, plural: k?.plural ?? '', namespace: r.object.metadata.namespace, name: r.object.metadata.name }), { created: '1' }));
       }
     } catch (e) {
-      setPhase({ kind: 'edit' });
-      handleWriteError(e);
-    } finally {
-      setBusy('');
+      failed('apply', e);
     }
   };
 
-  const carryOver = () => {
-    if (phase.kind !== 'conflict' || !phase.current) return;
-    const mine = parseObject(phase.mineText);
-    const baseObj = parseObject(base.text);
-    if (!mine || !baseObj) return;
-    const currentText = editText(phase.current);
-    const { merged } = threeWayMerge(baseObj, parseObject(currentText)!, mine);
-    setBase({ resourceVersion: phase.current.metadata.resourceVersion ?? '', text: currentText });
-    setText(editText(merged));
-    setPhase({ kind: 'edit' });
-    setNotice(`Your change now sits on top of resourceVersion ${phase.current.metadata.resourceVersion}. Review and apply again.`);
-  };
+  const carryOver = () => dispatch({ type: 'carry-over', parse: parseObject, editText });
 
   const recreate = async () => {
     if (phase.kind !== 'conflict' || !isEdit) return;
     const mine = parseObject(phase.mineText);
     if (!mine) return;
-    const { resourceVersion: _rv, ...metadata } = mine.metadata;
-    setBusy('apply');
+    dispatch({ type: 'apply-started' });
     try {
-      const r = await createObject(context, target, target.namespace, { ...mine, metadata: { ...metadata, namespace: target.namespace } });
+      const r = await recreateObject(mine);
       clearDraft(storageKey);
-      const t = editText(r.object);
-      qc.setQueryData(keys.resource(context, target.group, target.plural, target.namespace ?? '-', target.name, target.version), { object: r.object });
-      setBase({ resourceVersion: r.object.metadata.resourceVersion ?? '', text: t });
-      setText(t);
-      setPhase({ kind: 'edit' });
-      setNotice(`Created again with your content (resourceVersion ${r.object.metadata.resourceVersion}).`);
+      dispatch({ type: 'applied', object: r.object, text: editText(r.object), notice: `Created again with your content (resourceVersion ${r.object.metadata.resourceVersion}).` });
     } catch (e) {
-      setPhase({ kind: 'edit' });
-      handleWriteError(e);
-    } finally {
-      setBusy('');
+      failed('apply', e);
     }
   };
 
   const takeCurrent = () => {
     if (phase.kind !== 'conflict') return;
-    if (phase.current) {
-      const t = editText(phase.current);
-      setBase({ resourceVersion: phase.current.metadata.resourceVersion ?? '', text: t });
-      setText(t);
-    }
+    dispatch({ type: 'take-current', editText });
     clearDraft(storageKey);
-    setPhase({ kind: 'edit' });
   };
 
   const access = useQuery({
@@ -309,7 +222,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
       : {
           label: 'Use current version',
           run: () => {
-            if (kindInfo) setText((t) => withApiVersion(t, apiVersionOf(textGroup, kindInfo.preferred)));
+            if (kindInfo) setText(withApiVersion(text, apiVersionOf(textGroup, kindInfo.preferred)));
           },
         },
     'convert-legacy': {
@@ -318,8 +231,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
         const o = validation.object;
         if (!o) return;
         const r = convertLegacyPolicy(o);
-        setText(toYamlStream(r.objects));
-        setNotice(`Converted to ${r.objects.map((x) => `${x.kind} ${x.metadata.namespace ?? ''}/${x.metadata.name}`).join(', ')}. ${r.notes.join(' ')}`);
+        dispatch({ type: 'replace-text', text: toYamlStream(r.objects), notice: `Converted to ${r.objects.map((x) => `${x.kind} ${x.metadata.namespace ?? ''}/${x.metadata.name}`).join(', ')}. ${r.notes.join(' ')}` });
       },
     },
   };
@@ -339,8 +251,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
             <button
               className="primary"
               onClick={() => {
-                setText(pendingDraft.text);
-                if (pendingDraft.baseText) setBase({ resourceVersion: pendingDraft.baseResourceVersion, text: pendingDraft.baseText });
+                dispatch({ type: 'restore-draft', text: pendingDraft.text, base: pendingDraft.baseText ? { resourceVersion: pendingDraft.baseResourceVersion, text: pendingDraft.baseText } : undefined });
                 setPendingDraft(null);
               }}
             >
@@ -374,7 +285,13 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
           {notice}
         </div>
       )}
-      {serverError != null && phase.kind === 'edit' && <ErrorBox error={serverError} title={readOnly ? 'Not allowed' : 'The API server refused the change'} />}
+      {session.outcomeUnknown && phase.kind === 'edit' && (
+        <div className="banner warn" role="alert" data-testid="editor-outcome-unknown">
+          <div className="title">Outcome unknown</div>
+          {unknownOutcomeMessage(isEdit)}
+        </div>
+      )}
+      {serverError != null && phase.kind === 'edit' && <ErrorBox error={serverError} title={session.outcomeUnknown ? 'No answer about the write' : readOnly ? 'Not allowed' : 'The API server refused the change'} />}
 
       {phase.kind === 'conflict' ? (
         <ConflictView
@@ -401,7 +318,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
                     {busy === 'apply' ? 'Applying…' : isEdit ? 'Apply' : 'Create'}
                   </button>
                   <ProposeButton context={context} disabled={readOnly || busy !== ''} getChanges={() => { const { v, obj } = current(); return v.blocking || !obj ? undefined : [{ action: isEdit ? 'update' : 'create', object: obj }]; }} />
-                  <button onClick={() => setPhase({ kind: 'edit' })}>Back to editing</button>
+                  <button onClick={() => dispatch({ type: 'back-to-editing' })}>Back to editing</button>
                 </>
               )}
               {isEdit && text !== base.text && phase.kind === 'edit' && (

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError } from '@/lib/client/api';
 import type { FormWrite } from '@/lib/istio/forms';
-import { currentPhase, isVoid, lockOf, outcomeUnknown, STALE_DRY_RUN, writesFingerprint, type Phase } from './applyPhase';
+import { currentPhase, isVoid, lockOf, STALE_DRY_RUN, writesFingerprint, type Phase } from './applyPhase';
 
 const pa = (mode: string, resourceVersion = '7'): FormWrite => ({
   action: 'replace',
@@ -57,22 +56,5 @@ describe('when the form is locked', () => {
     expect(lockOf({ kind: 'busy', step: 'apply', index: 0, ...batch })).toBe('busy');
     expect(lockOf({ kind: 'review', results: [], ...batch })).toBe('locked');
     expect(lockOf({ kind: 'failed', step: 'apply', index: 0, error: null, done: [], ...batch })).toBe('locked');
-  });
-});
-
-describe('a failed write: refused, or outcome unknown', () => {
-  const err = (status: number, reason: string) => new ApiRequestError({ status, reason, message: reason });
-  it('an answer from the API server refusing it is a refusal', () => {
-    for (const [status, reason] of [[409, 'Conflict'], [409, 'AlreadyExists'], [422, 'Invalid'], [403, 'Forbidden'], [400, 'BadRequest'], [500, 'InternalError']] as const) {
-      expect(outcomeUnknown(err(status, reason)), `${status} ${reason}`).toBe(false);
-    }
-  });
-  it('no answer (network), an unreachable API server or a timeout is unknown: the write may have landed', () => {
-    expect(outcomeUnknown(err(0, 'NetworkError'))).toBe(true);
-    expect(outcomeUnknown(err(503, 'ServiceUnavailable'))).toBe(true);
-    expect(outcomeUnknown(err(504, 'Timeout'))).toBe(true);
-    expect(outcomeUnknown(err(502, 'BadGateway'))).toBe(true);
-    expect(outcomeUnknown(err(500, 'ServerTimeout'))).toBe(true);
-    expect(outcomeUnknown(new TypeError('Failed to fetch'))).toBe(true);
   });
 });

@@ -10,7 +10,6 @@
  *  - while a dry run or an apply is in flight, during the review and after a failed apply,
  *    the form's inputs are locked.
  */
-import { ApiRequestError } from '@/lib/client/api';
 import type { FormWrite } from '@/lib/istio/forms';
 import type { K8sObject } from '@/lib/istio/types';
 
@@ -70,15 +69,4 @@ export function lockOf(phase: Phase): Lock {
   if (phase.kind === 'review') return 'locked';
   if (phase.kind === 'failed' && phase.step === 'apply') return 'locked';
   return 'open';
-}
-
-/**
- * Did a write fail without an answer that says it was refused? No answer from our server
- * (network), or our server had none from the API server (unreachable, timeout): the write
- * may have been stored.
- */
-export function outcomeUnknown(error: unknown): boolean {
-  if (!(error instanceof ApiRequestError)) return true;
-  const { status, reason } = error.body;
-  return status === 0 || status === 502 || status === 503 || status === 504 || reason === 'Timeout' || reason === 'ServerTimeout';
 }
