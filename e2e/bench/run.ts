@@ -12,6 +12,9 @@
  *                    and 30,000-resource meshes, from files and from the local control plane
  *   6. console       (e2e/bench/console-analysis.ts): kubectl edit -> updated finding at 10,000
  *                    resources, with the console's analysis in its worker thread
+ *   7. UI            (e2e/bench/ui.ts): initial JavaScript per page, the config list at 10,000
+ *   8. team          (e2e/bench/users.ts): 20 signed-in users (token mode) on 10,000 resources:
+ *                    server memory, p95 of the config list and graph API per user
  *
  * The browser benchmark needs the production build (`npx next build`) and Debian's
  * Chromium (/usr/bin/chromium or CHROMIUM_PATH).
@@ -22,6 +25,7 @@ import path from 'node:path';
 import type { BrowserBenchResult } from './browser';
 import type { LayoutBenchResult } from './layout';
 import type { UiBenchResult } from './ui';
+import type { UsersBenchResult } from './users';
 
 const repo = path.resolve(__dirname, '..', '..');
 const tsx = path.join(repo, 'node_modules', '.bin', 'tsx');
@@ -49,10 +53,12 @@ step('Analysis (validation engine, 10,000 resources)', 'analysis.ts');
 step('meshboard analyze vs istioctl analyze (start-up; 10,000 and 30,000 resources, files and live)', 'istioctl.ts');
 step('Console analysis: kubectl edit -> updated finding (10,000 resources)', 'console-analysis.ts');
 step('UI (headless Chromium, 10,000 resources): initial JavaScript per page, config list first rows and scrolling', 'ui.ts');
+step('Team: 20 signed-in users (token mode) on 10,000 resources, server memory and per-user API latency', 'users.ts');
 
 const layout = read<LayoutBenchResult>('layout.json');
 const browser = read<BrowserBenchResult>('browser.json');
 const ui = read<UiBenchResult>('ui.json');
+const users = read<UsersBenchResult>('users.json');
 console.log('\n=== Summary');
 if (layout) console.log(`layout of ${layout.nodes} nodes / ${layout.edges} edges: ${layout.ms.coldFirst.toFixed(0)} ms cold, ${layout.ms.warmMedian.toFixed(0)} ms warm, ${layout.ms.oneNamespaceChanged.toFixed(0)} ms after a change in one namespace`);
 if (browser) {
@@ -63,6 +69,10 @@ if (browser) {
 if (ui) {
   for (const j of ui.js) console.log(`initial JS ${j.page}: ${j.kb.toFixed(0)} KB compressed${j.editor ? ' (editor page)' : ` (goal <= 250 KB: ${j.kb <= 250 ? 'met' : 'NOT met'})`}`);
   console.log(`config list, ${ui.configList.items} resources: first rows ${ui.configList.firstRowsMs} ms, ${ui.configList.domRows} rows in the DOM, scrolling ${ui.configList.scrollFps.toFixed(0)} fps`);
+}
+if (users) {
+  const u = users.api;
+  console.log(`${users.users} users on ${users.resources} resources: server RSS peak ${users.rssMb.peak.toFixed(0)} MB (per-user caches: about ${users.perUserCachesEstimateMb.toFixed(0)} MB); p95 per user: config list ${u.config.worstUserP95.toFixed(0)} ms, graph ${u.graph.worstUserP95.toFixed(0)} ms (worst user)`);
 }
 if (failed.length) {
   console.log(`\nCould not run: ${failed.join('; ')}`);

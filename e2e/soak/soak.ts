@@ -18,12 +18,12 @@
  * Phase 2 (watch cache alone): `--watch-objects` generated objects in a fresh control plane,
  * read by the server's ClusterCache in this process: time to sync, heap, and write->event lag.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { generateMesh } from '../../lib/istio/analysis/bench';
 import type { K8sObject } from '../../lib/istio/types';
 import { clusterWithMesh } from '../bench/mesh-cluster';
 import { startApp, type RunningApp } from '../support/app';
+import { treeRss } from '../support/rss';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,33 +51,6 @@ const pct = (xs: number[], p: number) => {
 };
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
 const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
-
-/** RSS of a process and its descendants (next start may fork its server). */
-function treeRss(pid: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      /* gone */
-    }
-  }
-  let total = 0;
-  const visit = (p: number) => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      /* gone */
-    }
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
-  return total;
-}
 
 interface Stats {
   latency: Map<string, number[]>;

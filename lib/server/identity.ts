@@ -13,6 +13,7 @@ import { kubeConfigFor, kubeConfigForPerson, runAs } from '../k8s/kubeconfig';
 import { sharedCache } from '../k8s/caches';
 import { kubeRequest } from '../k8s/request';
 import { authMode, cookieValue, fromTrustedProxy, isSecure, openSession, proxyConfig, sealSession, sessionCookie, sessionKey, sessionTimeouts, type AuthMode } from './session';
+import { RefreshingCache } from './refreshing';
 
 export interface Identity {
   username: string;
@@ -87,22 +88,20 @@ async function personOf(req: Request): Promise<Person> {
   return { username: s.username, groups: s.groups, mode, kc: kubeConfigForPerson({ token: s.token }), key: `t:${sha(s.token)}`, refresh };
 }
 
-const ACCESS_TTL_MS = 30_000;
-const accessCache = new Map<string, { at: number; rules: Promise<AccessRules> }>();
+/**
+ * Access rules per credentials: fresh for 30 s, then served for up to 30 s more while
+ * they are fetched again in the background, so a request never waits for the refresh
+ * (20 people each asking ~50 rules reviews would otherwise stall requests every 30 s);
+ * rules older than a minute are never used.
+ */
+const accessCache = new RefreshingCache<AccessRules>(30_000, 30_000);
 
-/** The person's read rules over the shared cache's namespaces, cached per credentials for 30 s. */
+/** The person's read rules over the shared cache's namespaces. */
 async function accessOf(p: Person): Promise<AccessRules> {
   const base = sharedCache();
   await base.ready();
   const namespaces = base.list('core/namespaces').map((n) => n.metadata.name);
-  const k = `${p.key}|${namespaces.join(',')}`;
-  const hit = accessCache.get(k);
-  if (hit && Date.now() - hit.at < ACCESS_TTL_MS) return hit.rules;
-  const rules = fetchAccessRules(p.kc, namespaces, base.getKinds());
-  accessCache.set(k, { at: Date.now(), rules });
-  rules.catch(() => accessCache.delete(k));
-  for (const [key, v] of accessCache) if (Date.now() - v.at > ACCESS_TTL_MS) accessCache.delete(key);
-  return rules;
+  return accessCache.get(`${p.key}|${namespaces.join(',')}`, () => fetchAccessRules(p.kc, namespaces, base.getKinds()));
 }
 
 /**

@@ -21,10 +21,20 @@ export function overview(cache: ClusterCache): OverviewResponse {
   return { status: cache.getStatus(), namespaces, kinds: kindSummaries(cache) };
 }
 
+const configMemo = new WeakMap<ClusterCache, { revision: number; kinds: KindSummary[]; items: ConfigListResponse['items'] }>();
+
+/**
+ * The config list, rebuilt only when the cache changed. Per cache object: a person's
+ * filtered view is one object per rule set (lib/k8s/scoped.ts), so each view keeps its own.
+ */
 export function configList(cache: ClusterCache): ConfigListResponse {
+  const m = configMemo.get(cache);
+  if (m && m.revision === cache.revision) return { status: cache.getStatus(), kinds: m.kinds, items: m.items };
+  const revision = cache.revision;
   const kinds = kindSummaries(cache);
-  const items = kinds.flatMap((k) => cache.list(typeKey(k)).map((o) => toConfigItem(o, k.plural)));
-  return { status: cache.getStatus(), kinds, items: sortConfigItems(items) };
+  const items = sortConfigItems(kinds.flatMap((k) => cache.list(typeKey(k)).map((o) => toConfigItem(o, k.plural))));
+  configMemo.set(cache, { revision, kinds, items });
+  return { status: cache.getStatus(), kinds, items };
 }
 
 /** CRDs for the editor (full schemas, with descriptions for hover), one kind or all. */
