@@ -25,6 +25,27 @@ export function meshResourcesOf(cache: ClusterCache): MeshResources {
   return resources;
 }
 
+type Built = { built: ReturnType<typeof buildGraph>; buildMs: number };
+const builtMemo = new WeakMap<ClusterCache, { revision: number; byParams: Map<string, Built> }>();
+
+/**
+ * A graph without telemetry depends only on the cache and the query: built once per
+ * cache object (a person's view is one object per rule set), revision and query, for the
+ * last few queries. With telemetry every answer is built afresh.
+ */
+function declaredOnly(cache: ClusterCache, params: GraphParams, memoize: boolean, build: () => Built): Built {
+  if (!memoize) return build();
+  let m = builtMemo.get(cache);
+  if (!m || m.revision !== cache.revision) builtMemo.set(cache, (m = { revision: cache.revision, byParams: new Map() }));
+  const key = JSON.stringify([params.namespaces ?? null, params.versionLabels ?? null]);
+  const hit = m.byParams.get(key);
+  if (hit) return hit;
+  const b = build();
+  if (m.byParams.size >= 8) m.byParams.delete(m.byParams.keys().next().value!);
+  m.byParams.set(key, b);
+  return b;
+}
+
 /**
  * The graph for GET /api/graph. `telemetry`: a read already started with
  * startTelemetry (the route starts it before the cache is ready); otherwise it is
@@ -32,10 +53,11 @@ export function meshResourcesOf(cache: ClusterCache): MeshResources {
  */
 export async function meshGraph(cache: ClusterCache, params: GraphParams, opts: { prometheus?: string; telemetry?: Promise<Telemetry> } = {}): Promise<GraphResponse> {
   const { prometheus, observed } = await (opts.telemetry ?? startTelemetry(params, opts.prometheus));
-  const t0 = performance.now();
-  const resources = meshResourcesOf(cache);
-  const built = buildGraph(resources, { namespaces: params.namespaces, versionLabels: params.versionLabels, observed });
-  const buildMs = Math.round(performance.now() - t0);
+  const { built, buildMs } = declaredOnly(cache, params, observed === undefined, () => {
+    const t0 = performance.now();
+    const g = buildGraph(meshResourcesOf(cache), { namespaces: params.namespaces, versionLabels: params.versionLabels, observed });
+    return { built: g, buildMs: Math.round(performance.now() - t0) };
+  });
   const findings = await clusterFindings(cache);
   return graphResponse({ graph: built, buildMs, findings, namespaces: params.namespaces, prometheus });
 }
