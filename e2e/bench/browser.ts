@@ -15,7 +15,7 @@ import { chromium, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildGraph } from '../../lib/istio/graph/build';
-import { generateMesh } from '../../lib/istio/graph/generate';
+import { generateMesh } from '../../lib/istio/generate';
 import { REPO, startApp } from '../support/app';
 
 /** The production build on a free loopback port, without any cluster (the bench page needs none). */
@@ -85,7 +85,7 @@ async function zoom(page: Page, box: { x: number; y: number; width: number; heig
 }
 
 export async function runBrowserBench(opts: { services?: number; namespaces?: number; loads?: number } = {}): Promise<BrowserBenchResult> {
-  const mesh = generateMesh({ services: opts.services ?? 1000, namespaces: opts.namespaces ?? 20, seed: 1 });
+  const mesh = generateMesh({ services: opts.services ?? 1000, namespaces: opts.namespaces ?? 20, versions: 3, seed: 1 });
   const graph = buildGraph(mesh.resources, { observed: mesh.observed });
   const body = JSON.stringify(graph);
   const dir = path.resolve(__dirname, '..', '..', 'bench-results');

@@ -5,7 +5,7 @@
  * Needs the production build (`npx next build`).
  *   npx tsx e2e/bench/console-analysis.ts [resources] [edits]
  */
-import { generateMesh } from '../../lib/istio/analysis/bench';
+import { generateMesh } from '../../lib/istio/generate';
 import { startApp } from '../support/app';
 import { clusterWithMesh } from './mesh-cluster';
 

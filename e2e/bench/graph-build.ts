@@ -1,12 +1,13 @@
 /**
- * Graph build benchmark: a generated mesh of 1,000 services in 20 namespaces (about 3
- * versions each, about 3,000 observed caller edges). Prints the median of several runs.
+ * Graph build benchmark: the generated mesh (lib/istio/generate.ts) with 1,000 services in
+ * 20 namespaces (about 3 versions each, about 3,000 observed samples). Prints the median
+ * of several runs.
  *
  *   npx tsx e2e/bench/graph-build.ts [--services 1000] [--namespaces 20] [--runs 7] [--json]
  */
 import { performance } from 'node:perf_hooks';
 import { buildGraph } from '../../lib/istio/graph/build';
-import { generateMesh } from '../../lib/istio/graph/generate';
+import { generateMesh } from '../../lib/istio/generate';
 import { graphHash } from '../../lib/istio/graph/transform';
 
 function arg(name: string, fallback: number): number {
@@ -21,7 +22,7 @@ const runs = arg('runs', 7);
 const json = process.argv.includes('--json');
 
 const t0 = performance.now();
-const mesh = generateMesh({ services, namespaces, seed: 1 });
+const mesh = generateMesh({ services, namespaces, versions: 3, seed: 1 });
 const generateMs = performance.now() - t0;
 
 function measure(fn: () => void): { median: number; min: number; max: number } {

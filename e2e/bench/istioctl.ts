@@ -26,7 +26,7 @@ import path from 'node:path';
 import { goBuild, cacheDir } from '../cluster/build';
 import type { LocalCluster } from '../cluster/cluster';
 import { clusterWithMesh } from './mesh-cluster';
-import { generateMesh } from '../../lib/istio/analysis/bench';
+import { generateMesh } from '../../lib/istio/generate';
 import { findAnalyzer } from '../../lib/istio/analysis';
 import { toYamlStream } from '../../lib/istio/yaml';
 import type { K8sObject } from '../../lib/istio/types';

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { MeshLayouter, quickLayout, toLayoutInput, type ElkLike, type LayoutInput } from '../../components/graph/layout/layout';
 import { buildGraph } from '../../lib/istio/graph/build';
-import { generateMesh } from '../../lib/istio/graph/generate';
+import { generateMesh } from '../../lib/istio/generate';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,7 +37,7 @@ export interface LayoutBenchResult {
 }
 
 export async function runLayoutBench(opts: { services?: number; namespaces?: number; runs?: number } = {}): Promise<LayoutBenchResult> {
-  const mesh = generateMesh({ services: opts.services ?? 1000, namespaces: opts.namespaces ?? 20, seed: 1 });
+  const mesh = generateMesh({ services: opts.services ?? 1000, namespaces: opts.namespaces ?? 20, versions: 3, seed: 1 });
   const graph = buildGraph(mesh.resources, { observed: mesh.observed });
   const input = toLayoutInput(graph);
   const runs = opts.runs ?? 5;

@@ -1,4 +1,4 @@
-/** The generated analysis mesh (lib/istio/analysis/bench.ts) in a fresh local control plane, with the Pods its Deployments would have. */
+/** The generated mesh (lib/istio/generate.ts) in a fresh local control plane, with the Pods its Deployments would have. */
 import { startLocalCluster, type LocalCluster } from '../cluster/cluster';
 import { installIstioCrds, seedObjects, tlsSecret } from '../cluster/seed';
 import type { K8sObject } from '../../lib/istio/types';

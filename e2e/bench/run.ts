@@ -46,7 +46,7 @@ function read<T>(file: string): T | undefined {
   }
 }
 
-step('Graph build (1,000 services, 20 namespaces, ~3 versions each, ~3,000 observed caller edges)', 'graph-build.ts');
+step('Graph build (1,000 services, 20 namespaces, ~3 versions each, ~3,000 observed samples)', 'graph-build.ts');
 step('Layout (elkjs, Node)', 'layout.ts');
 step('Browser (headless Chromium): data to painted graph, frame rate while panning and zooming', 'browser.ts');
 step('Analysis (validation engine, 10,000 resources)', 'analysis.ts');

@@ -11,7 +11,7 @@
 import { chromium, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateMesh } from '../../lib/istio/analysis/bench';
+import { generateMesh } from '../../lib/istio/generate';
 import { REPO, startApp } from '../support/app';
 import { clusterWithMesh } from './mesh-cluster';
 

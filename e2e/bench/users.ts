@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { generateMesh } from '../../lib/istio/analysis/bench';
+import { generateMesh } from '../../lib/istio/generate';
 import { kubectlOk, type LocalCluster } from '../cluster/cluster';
 import { REPO, startApp, type RunningApp } from '../support/app';
 import { treeRss } from '../support/rss';

@@ -19,7 +19,7 @@
  * read by the server's ClusterCache in this process: time to sync, heap, and write->event lag.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { generateMesh } from '../../lib/istio/analysis/bench';
+import { generateMesh } from '../../lib/istio/generate';
 import type { K8sObject } from '../../lib/istio/types';
 import { clusterWithMesh } from '../bench/mesh-cluster';
 import { startApp, type RunningApp } from '../support/app';

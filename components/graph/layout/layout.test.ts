@@ -1,7 +1,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '@/lib/istio/graph';
-import { generateMesh } from '@/lib/istio/graph/generate';
+import { generateMesh } from '@/lib/istio/generate';
 import { ingressGatewayObjects, loadFixture } from '@/lib/istio/graph/test/fixtures';
 import type { MeshGraph } from '@/lib/istio/graph/types';
 import { indexResources } from '@/lib/istio/resources';
@@ -95,7 +95,7 @@ describe('MeshLayouter', () => {
   });
 
   it('packs many namespaces instead of spreading them over many layers', async () => {
-    const mesh = generateMesh({ services: 60, namespaces: 12, seed: 3 });
+    const mesh = generateMesh({ services: 60, namespaces: 12, versions: 3, seed: 3 });
     const input = toLayoutInput(buildGraph(mesh.resources, { observed: mesh.observed }));
     const r = await new MeshLayouter(new ELK() as unknown as ElkLike).layout(input);
     checkGeometry(input, r);
@@ -121,7 +121,7 @@ describe('quickLayout', () => {
   it('places every node without overlaps, in linear time', () => {
     const input = toLayoutInput(demo());
     checkGeometry(input, quickLayout(input));
-    const mesh = generateMesh({ services: 1000, namespaces: 20, seed: 1 });
+    const mesh = generateMesh({ services: 1000, namespaces: 20, versions: 3, seed: 1 });
     const big = toLayoutInput(buildGraph(mesh.resources));
     const t0 = performance.now();
     const r = quickLayout(big);
