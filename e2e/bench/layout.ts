@@ -59,8 +59,8 @@ export async function runLayoutBench(opts: { services?: number; namespaces?: num
   await layouter.layout(input);
   const allCached = performance.now() - t;
 
-  // A live edit in one namespace: drop one call edge of mesh-03.
-  const victim = input.edges.findIndex((e) => e.source.startsWith('ver:mesh-03/') && e.target.startsWith('svc:mesh-03/'));
+  // A live edit in one namespace: drop one call edge of team-3.
+  const victim = input.edges.findIndex((e) => e.source.startsWith('ver:team-3/') && e.target.startsWith('svc:team-3/'));
   const changed: LayoutInput = { nodes: input.nodes, edges: input.edges.filter((_, i) => i !== victim) };
   t = performance.now();
   await layouter.layout(changed);
