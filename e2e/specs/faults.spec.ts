@@ -237,6 +237,36 @@ test.describe('faults between Meshboard and the API server', () => {
     expect(stored(target)).toBe(1);
   });
 
+  test('the HTTP API says whether a failed write was sent: details.sent false when refused, true when the answer was lost; a retry is a conflict', async ({ request, kubectl, uniq }) => {
+    const ns = uniq('fault-api');
+    await kubectl(['create', 'namespace', ns]);
+    const url = `${app.url}/api/resources/networking.istio.io/v1/virtualservices/${ns}`;
+    const headers = { Origin: app.url, 'Content-Type': 'application/json' };
+    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: ns }, spec: { hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }] }] } };
+
+    await kube.set({ kind: 'refuse' });
+    const refused = await request.post(url, { headers, data: vs });
+    expect(refused.status()).toBe(503);
+    expect(await refused.json()).toMatchObject({ reason: 'ServiceUnavailable', details: { sent: false } });
+    expect((await kubectl.raw(['get', 'virtualservice', 'api', '-n', ns])).stderr).toContain('NotFound');
+
+    await kube.set({ kind: 'lose-answer' }, writesTo(`/namespaces/${ns}/virtualservices`));
+    const lost = await request.post(url, { headers, data: vs });
+    expect(lost.status()).toBe(503);
+    const lostBody = await lost.json();
+    expect(lostBody).toMatchObject({ details: { sent: true } });
+    expect(lostBody.message).toContain('after the request was sent');
+    const created = await getJson(kubectl, ['virtualservice', 'api', '-n', ns]);
+
+    // Sending the same create again is refused (AlreadyExists), never a second object.
+    await kube.pass();
+    const again = await request.post(url, { headers, data: vs });
+    expect(again.status()).toBe(409);
+    expect((await again.json()).reason).toBe('AlreadyExists');
+    expect((await getJson(kubectl, ['virtualservices', '-n', ns])).items).toHaveLength(1);
+    expect((await getJson(kubectl, ['virtualservice', 'api', '-n', ns])).metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+  });
+
   test('a slow API server: the pages stay usable, say the API server is slow, and work normally once it is fast again', async ({ page, kubectl, uniq }) => {
     test.setTimeout(180_000);
     const ns = uniq('fault-slow');
