@@ -37,9 +37,47 @@ test.beforeAll(async () => {
   app = await startApp({ kubeconfig, env: { PROMETHEUS_URL: prom.url } });
 });
 
-test.afterEach(async () => {
+/** Does any object inside `v` have both values (e.g. a kind and a namespace)? */
+function holds(v: unknown, a: string, b: string): boolean {
+  if (Array.isArray(v)) return v.some((x) => holds(x, a, b));
+  if (!v || typeof v !== 'object') return false;
+  const values = Object.values(v);
+  return (values.includes(a) && values.includes(b)) || values.some((x) => holds(x, a, b));
+}
+
+/** Is a Namespace object called `name` anywhere inside `v`? */
+function namespaceIn(v: unknown, name: string): boolean {
+  if (Array.isArray(v)) return v.some((x) => namespaceIn(x, name));
+  if (!v || typeof v !== 'object') return false;
+  const o = v as { kind?: unknown; metadata?: { name?: unknown } };
+  return (o.kind === 'Namespace' && o.metadata?.name === name) || Object.values(v).some((x) => namespaceIn(x, name));
+}
+
+/**
+ * After a fault, wait until this Meshboard's watch cache follows the cluster again
+ * (its watches reconnect with a backoff of up to 4 s): a namespace, a PeerAuthentication
+ * and a DestinationRule made now must show in its API. Otherwise the next test could
+ * open a form from a cache that has not seen its namespace yet.
+ */
+async function consoleCaughtUp(kubectl: Kubectl, probe: string) {
+  await kubectl(['create', 'namespace', probe]);
+  await kubectl(['apply', '-f', '-'], `${PA(probe, 'PERMISSIVE')}---\n${DR(probe, 'probe', 'ISTIO_MUTUAL')}`);
+  await expect
+    .poll(
+      async () => {
+        const config = await (await fetch(`${app.url}/api/config`)).json();
+        const mesh = await (await fetch(`${app.url}/api/mesh?namespaces=${probe}`)).json();
+        return holds(config, 'PeerAuthentication', probe) && holds(config, 'DestinationRule', probe) && namespaceIn(mesh, probe);
+      },
+      { timeout: 60_000, intervals: [500, 1000, 2000] },
+    )
+    .toBe(true);
+}
+
+test.afterEach(async ({ kubectl, uniq }) => {
   await kube?.pass();
   await prom?.pass();
+  if (app) await consoleCaughtUp(kubectl, uniq('fault-probe'));
 });
 
 test.afterAll(async () => {
