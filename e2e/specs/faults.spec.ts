@@ -194,10 +194,12 @@ test.describe('faults between Meshboard and the API server', () => {
     const target = `/namespaces/${ns}/destinationrules/reviews`;
     await kube.set({ kind: 'lose-answer' }, writesTo(target));
     await page.getByTestId('apply-button').click();
-    await expect(page.getByTestId('outcome-unknown')).toContainText('No answer from the API server: the change may or may not have been stored', { timeout: 30_000 });
-    await expect(page.getByTestId('outcome-unknown')).toContainText('Review the change again to re-check');
-    await expect(page.getByTestId('error-box')).toHaveCount(0);
+    const unknown = page.getByTestId('editor-outcome-unknown');
+    await expect(unknown).toContainText('it may or may not have been stored', { timeout: 30_000 });
+    await expect(unknown).toContainText('if the change was stored the API server refuses a second one');
+    await expect(page.getByTestId('error-box')).toContainText('No answer about the write');
     await expect(page.getByText('The API server refused the change')).toHaveCount(0);
+    await expect(page.getByText('Not sent')).toHaveCount(0);
 
     const after = await getJson(kubectl, ['destinationrule', 'reviews', '-n', ns]);
     expect(after.spec.trafficPolicy.tls.mode).toBe('DISABLE');
@@ -257,9 +259,11 @@ test.describe('faults between Meshboard and the API server', () => {
     const target = `/namespaces/${ns}/destinationrules/ratings`;
     await kube.set({ kind: 'refuse' });
     await page.getByTestId('apply-button').click();
-    await expect(page.getByTestId('not-sent')).toContainText('Not sent: the API server could not be reached', { timeout: 30_000 });
-    await expect(page.getByTestId('not-sent')).toContainText('Nothing changed.');
-    await expect(page.getByTestId('outcome-unknown')).toHaveCount(0);
+    const box = page.getByTestId('error-box');
+    await expect(box).toContainText('Not sent: the API server could not be reached. Nothing changed; review and apply again once it is back', { timeout: 30_000 });
+    await expect(box).toContainText('ECONNREFUSED');
+    await expect(page.getByTestId('editor-outcome-unknown')).toHaveCount(0);
+    await expect(page.getByText('The API server refused the change')).toHaveCount(0);
     expect((await getJson(kubectl, ['destinationrule', 'ratings', '-n', ns])).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect(stored(target)).toBe(0);
 
