@@ -13,7 +13,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import type { KindSummary } from '@/lib/contracts/api';
 import { clearDraft, draftKey, loadDraft, saveDraft, type Draft } from '@/lib/client/drafts';
 import { accessQuery, editAnalysisQuery } from '@/lib/client/queries';
-import { useResourceWrite, writeFailure } from '@/lib/client/resourceWrite';
+import { notSent, useResourceWrite, writeFailure } from '@/lib/client/resourceWrite';
 import { useKindSchemas } from '@/lib/client/schemas';
 import { useLinkParams } from '@/lib/client/selection';
 import { convertLegacyPolicy } from '@/lib/istio/convert';
@@ -24,6 +24,7 @@ import { apiVersionOf, parseApiVersion } from '@/lib/istio/kinds';
 import type { K8sObject } from '@/lib/istio/types';
 import { parseYamlDocuments, rangeOfPath, toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
+import { SlowNotice } from '@/components/ui/SlowNotice';
 import { groupSegment, objectKeyOf, resourcePageHref as resourceHref } from '@/lib/istio/address';
 import { ConflictView } from './ConflictView';
 import { ProblemsPanel } from './ProblemsPanel';
@@ -291,7 +292,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
           {unknownOutcomeMessage(isEdit)}
         </div>
       )}
-      {serverError != null && phase.kind === 'edit' && <ErrorBox error={serverError} title={session.outcomeUnknown ? 'No answer about the write' : readOnly ? 'Not allowed' : 'The API server refused the change'} />}
+      {serverError != null && phase.kind === 'edit' && <ErrorBox error={serverError} title={session.outcomeUnknown ? 'No answer about the write' : notSent(serverError) ? 'Not sent: the API server could not be reached. Nothing changed; review and apply again once it is back' : readOnly ? 'Not allowed' : 'The API server refused the change'} />}
 
       {phase.kind === 'conflict' ? (
         <ConflictView
@@ -312,6 +313,7 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
               <button className="primary" onClick={review} disabled={readOnly || busy !== '' || phase.kind === 'review'} data-testid="review-button">
                 {busy === 'review' ? 'Checking with the API server…' : 'Review changes'}
               </button>
+              {busy !== '' && <SlowNotice key={busy} what="The API server" />}
               {phase.kind === 'review' && (
                 <>
                   <button className="primary" onClick={apply} disabled={readOnly || busy !== ''} data-testid="apply-button">

@@ -26,7 +26,8 @@ import { toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { ProposeButton } from '@/components/proposals/ProposeButton';
 import { resourcePageHref as resourceHref } from '@/lib/istio/address';
-import { outcomeUnknown } from '@/lib/client/resourceWrite';
+import { notSent, outcomeUnknown } from '@/lib/client/resourceWrite';
+import { SlowNotice } from '@/components/ui/SlowNotice';
 import { currentPhase, isVoid, lockOf, writesFingerprint, type AppliedWrite, type Phase } from './applyPhase';
 import { useFormLock } from './lock';
 import s from './forms.module.css';
@@ -126,13 +127,22 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
     setPhase({ kind: 'edit' });
   };
 
-  const apply = async () => {
+  const apply = () => {
     if (phase.kind !== 'review') return;
     // Exactly the writes the API server accepted in the dry run.
-    const batch = { writes: phase.writes, fingerprint: phase.fingerprint };
+    void applyFrom({ writes: phase.writes, fingerprint: phase.fingerprint }, 0, []);
+  };
+
+  // A write that was not sent (the API server could not be reached): nothing of it
+  // changed, so sending it again (and the ones after it) is safe.
+  const retryNotSent = () => {
+    if (phase.kind !== 'failed' || phase.step !== 'apply' || !notSent(phase.error)) return;
+    void applyFrom({ writes: phase.writes, fingerprint: phase.fingerprint }, phase.index, [...phase.done]);
+  };
+
+  const applyFrom = async (batch: { writes: readonly FormWrite[]; fingerprint: string }, start: number, done: AppliedWrite[]) => {
     run.current++;
-    const done: AppliedWrite[] = [];
-    for (let i = 0; i < batch.writes.length; i++) {
+    for (let i = start; i < batch.writes.length; i++) {
       const w = batch.writes[i]!;
       setPhase({ kind: 'busy', step: 'apply', index: i, ...batch });
       try {
@@ -237,6 +247,7 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
             </>
           )}
           {busy && phase.step === 'apply' && <span className="muted">Applying {phase.index + 1} of {writes.length}…</span>}
+          {busy && <SlowNotice key={`${phase.step}-${phase.index}`} what="The API server" />}
         </div>
         {phase.kind === 'review' && (
           <div className={s.hint} data-testid="form-locked">
@@ -244,7 +255,7 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
           </div>
         )}
 
-        {phase.kind === 'failed' && <FailurePanel phase={phase} onReload={onReload} link={link} />}
+        {phase.kind === 'failed' && <FailurePanel phase={phase} onReload={onReload} onRetry={retryNotSent} link={link} />}
 
         {phase.kind === 'review' && (
           <div data-testid="review-panel">
@@ -267,7 +278,7 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
   );
 }
 
-function FailurePanel({ phase, onReload, link }: { phase: Extract<Phase, { kind: 'failed' }>; onReload: () => void; link: (h: string) => string }) {
+function FailurePanel({ phase, onReload, onRetry, link }: { phase: Extract<Phase, { kind: 'failed' }>; onReload: () => void; onRetry: () => void; link: (h: string) => string }) {
   const { writes } = phase;
   const failed = writes[phase.index];
   const title = failed ? friendlyName(failed.object) : 'a resource';
@@ -275,6 +286,7 @@ function FailurePanel({ phase, onReload, link }: { phase: Extract<Phase, { kind:
   const dry = phase.step === 'dry-run';
   // Without an answer, a write may have been stored (a dry run never stores anything).
   const unknown = !dry && outcomeUnknown(phase.error);
+  const unsent = notSent(phase.error);
   const notTried = writes.slice(phase.index + 1).map((w) => friendlyName(w.object));
   return (
     <div data-testid="apply-failure">
@@ -291,6 +303,13 @@ function FailurePanel({ phase, onReload, link }: { phase: Extract<Phase, { kind:
           <div className="title">No answer about {title}: it may or may not have been written</div>
           The request was sent, but the connection failed before the API server&apos;s answer arrived
           {phase.error instanceof Error && phase.error.message ? ` (${phase.error.message})` : ''}. Reload the form to see what is stored now before trying again.
+        </div>
+      ) : unsent ? (
+        <div className="banner error" role="alert" data-testid="not-sent">
+          <div className="title">
+            {dry ? 'The dry run' : 'The write'} of {title} was not sent: the API server could not be reached
+          </div>
+          {phase.error instanceof Error && phase.error.message ? phase.error.message : ''}. Nothing of it reached the API server, so nothing changed. Try again once it is back.
         </div>
       ) : (
         <ErrorBox error={phase.error} title={dry ? `The API server refused the dry run of ${title}` : `The API server refused ${title}`} />
@@ -315,14 +334,26 @@ function FailurePanel({ phase, onReload, link }: { phase: Extract<Phase, { kind:
             </div>
           ) : (
             <div>
-              Not applied: {title} (refused){notTried.length ? `, ${notTried.join(', ')} (not tried)` : ''}.
+              Not applied: {title} ({unsent ? 'not sent' : 'refused'}){notTried.length ? `, ${notTried.join(', ')} (not tried)` : ''}.
             </div>
           )}
         </div>
       )}
-      <button type="button" onClick={onReload} data-testid="reload-form">
-        Reload the form from the cluster
-      </button>
+      {unknown && (
+        <div className="muted" data-testid="unknown-advice">
+          Reloading reads what the API server stored. Applying again from the reloaded form is safe: a write based on the old version is refused, never applied twice.
+        </div>
+      )}
+      <div className="row">
+        {unsent && !dry && (
+          <button type="button" className="primary" onClick={onRetry} data-testid="retry-apply">
+            Try again
+          </button>
+        )}
+        <button type="button" onClick={onReload} data-testid="reload-form">
+          {unknown ? 'Re-check: reload the form from the cluster' : 'Reload the form from the cluster'}
+        </button>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError } from './api';
-import { outcomeUnknown, writeFailure } from './resourceWrite';
+import { notSent, outcomeUnknown, writeFailure } from './resourceWrite';
 
 describe('a failed write: refused, or outcome unknown', () => {
   const err = (status: number, reason: string) => new ApiRequestError({ status, reason, message: reason });
@@ -16,6 +16,19 @@ describe('a failed write: refused, or outcome unknown', () => {
     expect(outcomeUnknown(err(502, 'BadGateway'))).toBe(true);
     expect(outcomeUnknown(err(500, 'ServerTimeout'))).toBe(true);
     expect(outcomeUnknown(new TypeError('Failed to fetch'))).toBe(true);
+    // The server says the request was written and the answer lost (lib/k8s/errors AnswerLostError).
+    const lost = new ApiRequestError({ status: 503, reason: 'ServiceUnavailable', message: 'No answer', details: { sent: true } });
+    expect(outcomeUnknown(lost)).toBe(true);
+    expect(notSent(lost)).toBe(false);
+  });
+  it('an API server that could not be reached before anything was written: not sent, not unknown', () => {
+    const refusedConnection = new ApiRequestError({ status: 503, reason: 'ServiceUnavailable', message: 'ECONNREFUSED', details: { sent: false } });
+    expect(notSent(refusedConnection)).toBe(true);
+    expect(outcomeUnknown(refusedConnection)).toBe(false);
+    // Without the server's word, a 503 stays unknown.
+    expect(notSent(err(503, 'ServiceUnavailable'))).toBe(false);
+    expect(notSent(err(422, 'Invalid'))).toBe(false);
+    expect(notSent(new TypeError('Failed to fetch'))).toBe(false);
   });
 });
 

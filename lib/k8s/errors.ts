@@ -29,11 +29,28 @@ export class KubeApiError extends Error {
   }
 }
 
-/** The API server could not be reached at all. */
+/**
+ * The API server could not be reached at all: the connection was refused, the name did
+ * not resolve, or it (or its TLS handshake) failed before a byte of the request was
+ * written. A write that fails this way was not sent (details.sent false).
+ */
 export class UnreachableError extends KubeApiError {
-  constructor(server: string, cause: string) {
-    super(503, 'ServiceUnavailable', `Kubernetes API server ${server} is unreachable: ${cause}`);
+  constructor(server: string, cause: string, details: Record<string, unknown> = { sent: false }) {
+    super(503, 'ServiceUnavailable', `Kubernetes API server ${server} is unreachable: ${cause}`, [], details);
     this.name = 'UnreachableError';
+  }
+}
+
+/**
+ * The request was written to the API server but its answer never arrived (the
+ * connection dropped, or no answer within the timeout): a write may or may not have
+ * been stored (details.sent true). Still "unreachable" for the caches and the banner.
+ */
+export class AnswerLostError extends UnreachableError {
+  constructor(server: string, cause: string) {
+    super(server, cause, { sent: true });
+    this.name = 'AnswerLostError';
+    this.message = `No answer from the Kubernetes API server ${server} after the request was sent: ${cause}`;
   }
 }
 

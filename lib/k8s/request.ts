@@ -7,7 +7,7 @@
 import https from 'node:https';
 import http from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { fromStatus, KubeApiError, UnreachableError } from './errors';
+import { AnswerLostError, fromStatus, KubeApiError, UnreachableError } from './errors';
 
 export interface KubeRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -67,6 +67,8 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
   }
   if (req.signal) opts.signal = req.signal;
   return new Promise<T>((resolve, reject) => {
+    // Whether the whole request reached the socket: before that, a failure means it was not sent.
+    let sent = false;
     const r = transport(url).request(opts, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -81,13 +83,27 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
           }
         } else reject(fromStatus(status, text));
       });
-      res.on('error', (e) => reject(new UnreachableError(server, e.message)));
+      res.on('error', (e) => reject(connectionError(server, e, true)));
     });
-    r.setTimeout(req.timeoutMs ?? 15_000, () => r.destroy(new Error(`no answer within ${(req.timeoutMs ?? 15_000) / 1000}s`)));
-    r.on('error', (e: NodeJS.ErrnoException) => reject(new UnreachableError(server, e.code ? `${e.code} ${e.message}` : e.message)));
+    const limit = req.timeoutMs ?? 15_000;
+    r.setTimeout(limit, () => r.destroy(new Error(sent ? `no answer within ${limit / 1000}s` : `could not connect within ${limit / 1000}s`)));
+    r.on('finish', () => (sent = true));
+    r.on('error', (e: NodeJS.ErrnoException) => reject(connectionError(server, e, sent)));
     if (payload !== undefined) r.write(payload);
     r.end();
   });
+}
+
+/**
+ * A failed connection, classified for writes: `sent` is whether the whole request had
+ * been handed to the socket ('finish'). Before that (refused, DNS, TLS, connect
+ * timeout) the API server cannot have acted on it: UnreachableError, not sent. After
+ * it (the connection dropped, no answer in time, an answer that is not HTTP) the write
+ * may have been stored: AnswerLostError, outcome unknown.
+ */
+export function connectionError(server: string, e: NodeJS.ErrnoException, sent: boolean): UnreachableError {
+  const cause = e.code ? `${e.code} ${e.message}` : e.message;
+  return sent ? new AnswerLostError(server, cause) : new UnreachableError(server, cause);
 }
 
 export interface WatchEvent<T = unknown> {
