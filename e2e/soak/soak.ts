@@ -74,7 +74,9 @@ async function timed(stats: Stats, api: string, url: string, init?: RequestInit)
     return new Response(body, { status: r.status, headers: r.headers });
   } catch (e) {
     stats.errors.set(api, (stats.errors.get(api) ?? 0) + 1);
-    if (stats.errorSamples.length < 10) stats.errorSamples.push(`${api}: ${(e as Error).message}`);
+    // undici says "fetch failed"; the cause says why (a reset connection, a socket the server closed).
+    const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+    if (stats.errorSamples.length < 10) stats.errorSamples.push(`${api}: ${(e as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`);
     return null;
   }
 }

@@ -1,11 +1,13 @@
 /**
- * The API server goes away and comes back while the page is open. This test runs
+ * The API server, or the console itself (a dropped port-forward), goes away and comes
+ * back while pages are open. This test runs
  * its own control plane and Meshboard, so stopping them disturbs no other test.
  */
 import { test, expect } from '../fixtures';
 import { startLocalCluster, kubectlOk, type LocalCluster } from '../cluster/cluster';
 import { installIstioCrds } from '../cluster/seed';
 import { startApp, type RunningApp } from '../support/app';
+import { editorText, pasteIntoEditor, waitForEditor } from '../support/editor';
 
 let cluster: LocalCluster;
 let app: RunningApp;
@@ -53,4 +55,45 @@ spec:
   await kubectlOk(cluster, ['delete', 'virtualservice', 'before-outage', '-n', 'default']);
   await expect(page.getByTestId('row-VirtualService-default-before-outage')).toHaveCount(0);
   expect(reloads).toBe(0);
+});
+
+test('the console itself goes away (a dropped port-forward) and comes back: the open editor keeps the edit and saves it, the list catches up', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const vs = (name: string, extra = '') => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: default}
+spec:
+  hosts: [${name}]
+  http: [{${extra}route: [{destination: {host: ${name}}}]}]
+`;
+  await kubectlOk(cluster, ['apply', '-f', '-'], vs('pf-edit'));
+  const list = await context.newPage();
+  await list.goto(`${app.url}/config`);
+  await expect(list.getByTestId('row-VirtualService-default-pf-edit')).toBeVisible({ timeout: 30_000 });
+  let reloads = 0;
+  list.on('framenavigated', (f) => {
+    if (f === list.mainFrame()) reloads++;
+  });
+  await page.goto(`${app.url}/config/networking.istio.io/v1/virtualservices/default/pf-edit`);
+  await waitForEditor(page);
+  await pasteIntoEditor(page, vs('pf-edit', 'timeout: 7s, '));
+
+  // The port-forward drops: the browser loses the console; meanwhile the mesh changes.
+  const port = app.port;
+  await app.stop();
+  await expect(list.getByTestId('connection-banner')).toContainText('Lost the connection to the Meshboard server', { timeout: 30_000 });
+  await kubectlOk(cluster, ['apply', '-f', '-'], vs('pf-during'));
+  app = await startApp({ kubeconfig: cluster.kubeconfig, port });
+
+  // The list reconnects and reloads what it missed, without a page reload.
+  await expect(list.getByTestId('connection-banner')).toHaveCount(0, { timeout: 60_000 });
+  await expect(list.getByTestId('row-VirtualService-default-pf-during')).toBeVisible({ timeout: 30_000 });
+  expect(reloads).toBe(0);
+  // The editor kept the edit, and it saves on the console that came back.
+  expect(await editorText(page)).toContain('timeout: 7s');
+  await page.getByTestId('review-button').click();
+  await expect(page.getByTestId('review-panel')).toContainText('accepted this change in a dry run', { timeout: 30_000 });
+  await page.getByTestId('apply-button').click();
+  await expect(page.getByTestId('editor-notice')).toContainText('Applied', { timeout: 30_000 });
+  expect(await kubectlOk(cluster, ['get', 'virtualservice', 'pf-edit', '-n', 'default', '-o', 'jsonpath={.spec.http[0].timeout}'])).toBe('7s');
 });
