@@ -4,7 +4,7 @@
  * server's event loop keeps running while a 10,000-resource mesh is analyzed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateMesh } from '../istio/analysis/bench';
+import { generateMesh } from '../istio/generate';
 import type { K8sObject } from '../istio/types';
 import { ensureBuilt } from '../cli/build-check.mjs';
 import { clusterFindings, findingsForEdit } from './analysis';
