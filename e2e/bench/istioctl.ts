@@ -12,6 +12,7 @@
  * like the local control plane. A bench dependency only: `npm test` never builds it.
  *
  *   npx tsx e2e/bench/istioctl.ts [--sizes 10000,30000] [--runs 3] [--no-live]
+ *   npx tsx e2e/bench/istioctl.ts --build-only   (only build/cache istioctl, print its path)
  *
  * Findings: istioctl in files mode (--use-kube=false) skips its analyzers that need
  * Kubernetes resources, so Meshboard is compared there with the analyzers istioctl ran
@@ -43,6 +44,7 @@ const opt = (name: string, dflt: string) => {
 const sizes = opt('--sizes', '10000,30000').split(',').map(Number);
 const runs = Number(opt('--runs', '3'));
 const live = !args.includes('--no-live');
+const buildOnly = args.includes('--build-only');
 
 /* ---- istioctl, built once and cached ---- */
 
@@ -300,7 +302,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
+(buildOnly ? ensureIstioctl().then((bin) => console.log(bin)) : main()).catch((e) => {
   console.error(e instanceof Error ? e.stack ?? e.message : e);
   process.exit(1);
 });
