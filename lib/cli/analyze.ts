@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { CORE_SCHEMA, loadAll as loadAllYaml } from 'js-yaml';
+import { CORE_SCHEMA, FAILSAFE_SCHEMA, loadAll as loadAllYaml, Type } from 'js-yaml';
 import { parse as parseYaml } from 'yaml';
 import { LEVEL_ORDER, parseResourceName, type Finding, type FindingLevel } from '../istio/findings';
 import { friendlyName, isK8sObject } from '../istio/resources';
@@ -317,6 +317,20 @@ export interface SourceDoc {
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][^\s,[\]{}]/m;
 
 /**
+ * js-yaml's core schema, with its float pattern tried only on plain scalars that can be
+ * floats (a sign, a dot or a digit first): the same values, without a regular expression
+ * per name and label.
+ */
+const FLOAT_START = /^[-+.0-9]/;
+type SchemaType = Type & { tag: string; options: ConstructorParameters<typeof Type>[1]; resolve: (data: string) => boolean };
+const CORE_IMPLICIT = (CORE_SCHEMA as unknown as { implicit: SchemaType[] }).implicit;
+const FAST_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
+  implicit: CORE_IMPLICIT.map((t) =>
+    t.tag === 'tag:yaml.org,2002:float' ? new Type(t.tag, { ...t.options, resolve: (data: string) => data !== null && FLOAT_START.test(data) && t.resolve(data) }) : t,
+  ),
+});
+
+/**
  * The values of every non-empty document, read fast (js-yaml, YAML 1.2 core schema as
  * the yaml package reads it, no positions), or undefined when that reader refuses the
  * text or the text uses anchors: the caller then parses with positions, which also words
@@ -325,7 +339,7 @@ const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][^\s,[\]{}]/m;
 function fastValues(text: string): unknown[] | undefined {
   if (ANCHOR_OR_ALIAS.test(text)) return undefined;
   try {
-    return loadAllYaml(text, undefined, { schema: CORE_SCHEMA }).filter((v) => v !== null && v !== undefined);
+    return loadAllYaml(text, undefined, { schema: FAST_CORE_SCHEMA }).filter((v) => v !== null && v !== undefined);
   } catch {
     return undefined;
   }

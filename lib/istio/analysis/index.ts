@@ -98,9 +98,19 @@ export function resolveAnalyzers(names: readonly string[]): Analyzer[] {
 function stringMap(v: unknown): { map: Record<string, string> | undefined; changed: boolean } {
   if (v === undefined) return { map: undefined, changed: false };
   if (!v || typeof v !== 'object' || Array.isArray(v)) return { map: undefined, changed: true };
+  const rec = v as Record<string, unknown>;
+  let allStrings = true;
+  for (const k in rec) {
+    if (typeof rec[k] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  // The usual case, without a copy.
+  if (allStrings) return { map: rec as Record<string, string>, changed: false };
   let changed = false;
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+  for (const [k, val] of Object.entries(rec)) {
     if (typeof val === 'string') out[k] = val;
     else {
       changed = true;
