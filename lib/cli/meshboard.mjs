@@ -29,7 +29,9 @@ try {
     let snapshot;
     const loadSnapshot = async () => (snapshot ??= loadWithCodeCache(path.join(dist, 'snapshot.cjs'))).exports;
     process.exitCode = await cli.exports.main(argv, io, loadSnapshot);
-    cli.save();
+    // The cache is made from a run that analyzed something (help or a usage error compile little).
+    const analyzed = process.exitCode !== 2 && !argv.some((a) => ['help', '-h', '--help', '-L', '--list-analyzers'].includes(a));
+    if (analyzed) cli.save();
     snapshot?.save();
   }
 } catch (e) {
