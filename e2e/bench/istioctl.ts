@@ -1,6 +1,7 @@
 /**
  * `meshboard analyze` side by side with `istioctl analyze` on the same input: wall time
- * (median of alternating runs), peak memory (max RSS) and the findings of both.
+ * (median of alternating runs), CPU time (user + system, steadier on a busy machine), peak
+ * memory (max RSS) and the findings of both.
  *
  *   1. start-up: one small VirtualService file
  *   2. files: generated 10,000- and 30,000-resource meshes (one file per namespace)
@@ -12,6 +13,7 @@
  * like the local control plane. A bench dependency only: `npm test` never builds it.
  *
  *   npx tsx e2e/bench/istioctl.ts [--sizes 10000,30000] [--runs 3] [--no-live]
+ *   npx tsx e2e/bench/istioctl.ts --build-only   (only build/cache istioctl, print its path)
  *
  * Findings: istioctl in files mode (--use-kube=false) skips its analyzers that need
  * Kubernetes resources, so Meshboard is compared there with the analyzers istioctl ran
@@ -43,6 +45,7 @@ const opt = (name: string, dflt: string) => {
 const sizes = opt('--sizes', '10000,30000').split(',').map(Number);
 const runs = Number(opt('--runs', '3'));
 const live = !args.includes('--no-live');
+const buildOnly = args.includes('--build-only');
 
 /* ---- istioctl, built once and cached ---- */
 
@@ -71,6 +74,8 @@ interface Run {
   ms: number;
   /** Peak resident memory, MB (GNU time's %M; NaN without /usr/bin/time). */
   peakMB: number;
+  /** CPU time, user + system, ms (GNU time's %U + %S; NaN without it): steadier than wall time on a busy machine. */
+  cpuMs: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -81,7 +86,7 @@ const GNU_TIME = '/usr/bin/time';
 function measure(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   const withTime = existsSync(GNU_TIME);
   const tfile = path.join(tmpdir(), `meshboard-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const [c, a] = withTime ? [GNU_TIME, ['-f', '%M', '-o', tfile, cmd, ...argv]] : [cmd, argv];
+  const [c, a] = withTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', tfile, cmd, ...argv]] : [cmd, argv];
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(c, a, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -93,15 +98,18 @@ function measure(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.e
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       let peakMB = NaN;
+      let cpuMs = NaN;
       if (withTime) {
         try {
-          peakMB = Number(readFileSync(tfile, 'utf8').trim().split('\n').pop()) / 1024;
+          const [m, u, sy] = (readFileSync(tfile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+          peakMB = (m ?? NaN) / 1024;
+          cpuMs = ((u ?? NaN) + (sy ?? NaN)) * 1000;
           rmSync(tfile, { force: true });
         } catch {
           /* keep NaN */
         }
       }
-      resolve({ ms, peakMB, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({ ms, peakMB, cpuMs, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
 }
@@ -140,10 +148,12 @@ function report(title: string, r: { a: Run[]; b: Run[] }, goal: number): void {
   const pb = Math.max(...r.b.map((x) => x.peakMB));
   const ratio = ma / mb;
   console.log(`${title}`);
-  console.log(`  meshboard: ${s(ma)} (runs ${r.a.map((x) => s(x.ms)).join(', ')}), peak ${pa.toFixed(0)} MB`);
-  console.log(`  istioctl:  ${s(mb)} (runs ${r.b.map((x) => s(x.ms)).join(', ')}), peak ${pb.toFixed(0)} MB`);
+  const ca = median(r.a.map((x) => x.cpuMs));
+  const cb = median(r.b.map((x) => x.cpuMs));
+  console.log(`  meshboard: ${s(ma)} (runs ${r.a.map((x) => s(x.ms)).join(', ')}), peak ${pa.toFixed(0)} MB, CPU ${s(ca)}`);
+  console.log(`  istioctl:  ${s(mb)} (runs ${r.b.map((x) => s(x.ms)).join(', ')}), peak ${pb.toFixed(0)} MB, CPU ${s(cb)}`);
   const goalText = goal >= 1 ? `within ${goal}x of istioctl` : `at most 1/${Math.round(1 / goal)} of istioctl's time`;
-  console.log(`  meshboard / istioctl = ${ratio.toFixed(2)} (goal: ${goalText}: ${ratio <= goal ? 'met' : 'NOT met'})`);
+  console.log(`  meshboard / istioctl = ${ratio.toFixed(2)} (goal: ${goalText}: ${ratio <= goal ? 'met' : 'NOT met'}); CPU time ratio ${(ca / cb).toFixed(2)}`);
 }
 
 /* ---- comparing findings ---- */
@@ -300,7 +310,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
+(buildOnly ? ensureIstioctl().then((bin) => console.log(bin)) : main()).catch((e) => {
   console.error(e instanceof Error ? e.stack ?? e.message : e);
   process.exit(1);
 });

@@ -9,11 +9,12 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { CORE_SCHEMA, loadAll as loadAllYaml } from 'js-yaml';
+import { CORE_SCHEMA, FAILSAFE_SCHEMA, loadAll as loadAllYaml, Type } from 'js-yaml';
 import { parse as parseYaml } from 'yaml';
 import { LEVEL_ORDER, parseResourceName, type Finding, type FindingLevel } from '../istio/findings';
 import { friendlyName, isK8sObject } from '../istio/resources';
 import type { K8sObject, MeshConfig } from '../istio/types';
+import { readBlockYaml } from './block-yaml';
 import { nonEmptyDocuments, parseYamlDocuments, toYaml, rangeOfPath, type ParsedDocument, type ParseResult } from '../istio/yaml';
 import { analyze, ANALYZERS, normalizeObjects, resolveAnalyzers, UnknownAnalyzerError, type MeshNetworks } from '../istio/analysis/index';
 
@@ -317,15 +318,31 @@ export interface SourceDoc {
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][^\s,[\]{}]/m;
 
 /**
- * The values of every non-empty document, read fast (js-yaml, YAML 1.2 core schema as
+ * js-yaml's core schema, with its float pattern tried only on plain scalars that can be
+ * floats (a sign, a dot or a digit first): the same values, without a regular expression
+ * per name and label.
+ */
+const FLOAT_START = /^[-+.0-9]/;
+type SchemaType = Type & { tag: string; options: ConstructorParameters<typeof Type>[1]; resolve: (data: string) => boolean };
+const CORE_IMPLICIT = (CORE_SCHEMA as unknown as { implicit: SchemaType[] }).implicit;
+const FAST_CORE_IMPLICIT = CORE_IMPLICIT.map((t) =>
+  t.tag === 'tag:yaml.org,2002:float' ? new Type(t.tag, { ...t.options, resolve: (data: string) => data !== null && FLOAT_START.test(data) && t.resolve(data) }) : t,
+) as SchemaType[];
+const FAST_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: FAST_CORE_IMPLICIT });
+
+/**
+ * The values of every non-empty document, read fast (the block YAML of manifests by
+ * block-yaml.ts, else js-yaml, YAML 1.2 core schema as
  * the yaml package reads it, no positions), or undefined when that reader refuses the
  * text or the text uses anchors: the caller then parses with positions, which also words
  * the errors.
  */
 function fastValues(text: string): unknown[] | undefined {
+  const block = readBlockYaml(text, FAST_CORE_IMPLICIT);
+  if (block) return block;
   if (ANCHOR_OR_ALIAS.test(text)) return undefined;
   try {
-    return loadAllYaml(text, undefined, { schema: CORE_SCHEMA }).filter((v) => v !== null && v !== undefined);
+    return loadAllYaml(text, undefined, { schema: FAST_CORE_SCHEMA }).filter((v) => v !== null && v !== undefined);
   } catch {
     return undefined;
   }

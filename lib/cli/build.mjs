@@ -2,12 +2,16 @@
 /**
  * Builds plain JavaScript (esbuild) for what runs outside Next.js, so nothing compiles
  * TypeScript at run time:
- *   dist/cli/analyze.mjs          `meshboard analyze` and the analysis engine (every
- *                                 analyzer lib/istio/analysis/index.ts registers)
+ *   dist/cli/analyze.cjs          `meshboard analyze` and the analysis engine (every
+ *                                 analyzer lib/istio/analysis/index.ts registers): one
+ *                                 CommonJS file, which meshboard.mjs loads through V8's
+ *                                 code cache (code-cache.mjs, analyze.cjs.cache)
  *   dist/cli/review.mjs           `meshboard review` (lib/istio/review)
  *   dist/cli/graph.mjs            `meshboard graph` (lib/istio/graph, the SVG with elkjs)
  *   dist/cli/snapshot.mjs         lib/k8s/snapshot.ts, loaded only for a live cluster
  *                                 (@kubernetes/client-node stays in node_modules)
+ *   dist/cli/snapshot.cjs         the same for `meshboard analyze`, with the parts of
+ *                                 @kubernetes/client-node it uses bundled (code cache too)
  *   dist/cli/analysis-worker.mjs  the console's analysis worker thread (lib/server/analysis.ts)
  * dist/cli/inputs.json lists the sources with their modification times: ensureBuilt()
  * rebuilds when one changed. meshboard.mjs and next.config.js call it.
@@ -26,7 +30,7 @@ export function buildCli({ quiet = false } = {}) {
   mkdirSync(tmp, { recursive: true });
   const result = buildSync({
     absWorkingDir: REPO,
-    entryPoints: { analyze: 'lib/cli/analyze.ts', graph: 'lib/cli/graph.ts', review: 'lib/cli/review.ts', snapshot: 'lib/k8s/snapshot.ts', 'analysis-worker': 'lib/server/analysis-worker.ts' },
+    entryPoints: { graph: 'lib/cli/graph.ts', review: 'lib/cli/review.ts', snapshot: 'lib/k8s/snapshot.ts', 'analysis-worker': 'lib/server/analysis-worker.ts' },
     outdir: tmp,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -41,11 +45,34 @@ export function buildCli({ quiet = false } = {}) {
     logLevel: 'error',
     legalComments: 'none',
   });
+  // analyze and its cluster reader on their own, as CommonJS: each a vm.Script with a code
+  // cache (Node 20 caches no ES module code). The reader bundles the parts of
+  // @kubernetes/client-node it uses (KubeConfig): the whole package takes ~0.5 s to load.
+  const cjs = [
+    ['lib/cli/analyze.ts', 'analyze.cjs', ['@kubernetes/client-node']],
+    ['lib/k8s/snapshot.ts', 'snapshot.cjs', []],
+  ].map(([entry, out, external]) =>
+    buildSync({
+      absWorkingDir: REPO,
+      entryPoints: [entry],
+      outfile: path.join(tmp, out),
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      external,
+      metafile: true,
+      logLevel: 'error',
+      legalComments: 'none',
+    }),
+  );
   const inputs = {};
-  for (const f of Object.keys(result.metafile.inputs)) {
+  for (const f of [result, ...cjs].flatMap((r) => Object.keys(r.metafile.inputs))) {
     if (f.startsWith('node_modules/')) continue;
     inputs[f] = statSync(path.join(REPO, f)).mtimeMs;
   }
+  // A new builder (other outputs) rebuilds too.
+  inputs['lib/cli/build.mjs'] = statSync(path.join(REPO, 'lib/cli/build.mjs')).mtimeMs;
   writeFileSync(path.join(tmp, 'inputs.json'), JSON.stringify({ inputs, lock: mtimeOf(path.join(REPO, 'package-lock.json')) }));
   rmSync(OUT, { recursive: true, force: true });
   try {

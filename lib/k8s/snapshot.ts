@@ -40,6 +40,10 @@ async function listAll(kc: KubeConfig, t: ResourceType, into: K8sObject[]): Prom
     for (const o of page.items) {
       o.apiVersion = apiVersion;
       o.kind = t.kind;
+      // No reader of a snapshot looks at them, and they are often the biggest part of an
+      // object: let them go now rather than carry them through the analysis. (Set, not
+      // deleted: the metadata keeps its shape, and property reads stay fast.)
+      if (o.metadata.managedFields) o.metadata.managedFields = undefined;
       into.push(o);
     }
     token = page.metadata?.continue || undefined;

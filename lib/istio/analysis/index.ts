@@ -98,9 +98,19 @@ export function resolveAnalyzers(names: readonly string[]): Analyzer[] {
 function stringMap(v: unknown): { map: Record<string, string> | undefined; changed: boolean } {
   if (v === undefined) return { map: undefined, changed: false };
   if (!v || typeof v !== 'object' || Array.isArray(v)) return { map: undefined, changed: true };
+  const rec = v as Record<string, unknown>;
+  let allStrings = true;
+  for (const k in rec) {
+    if (typeof rec[k] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  // The usual case, without a copy.
+  if (allStrings) return { map: rec as Record<string, string>, changed: false };
   let changed = false;
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+  for (const [k, val] of Object.entries(rec)) {
     if (typeof val === 'string') out[k] = val;
     else {
       changed = true;
@@ -163,7 +173,8 @@ export function findingKey(f: Finding): string {
 /**
  * Drop findings equal to an earlier one by findingKey (the first one, with its path,
  * stays). `refine` tells apart findings that findingKey calls equal (the CLI: their
- * file:line); it is called only for those, so it may be costly.
+ * file:line, a function of resource and path); it is called only for those at different
+ * paths, so it may be costly.
  */
 export function dedupeFindings<T extends Finding>(findings: readonly T[], refine?: (f: T) => string): T[] {
   const seen = new Map<string, T[]>();
@@ -172,7 +183,8 @@ export function dedupeFindings<T extends Finding>(findings: readonly T[], refine
     const k = findingKey(f);
     const kept = seen.get(k);
     if (!kept) seen.set(k, [f]);
-    else if (!refine || kept.some((g) => refine(g) === refine(f))) continue;
+    // Same path, same place: `refine` (file:line) is only asked about findings at different paths.
+    else if (!refine || kept.some((g) => g.path === f.path || refine(g) === refine(f))) continue;
     else kept.push(f);
     out.push(f);
   }

@@ -47,7 +47,8 @@ export interface AnalyzeOptions {
    * duplicate messages before reporting (e.g. IST0101 "selector not found" from both
    * gateway analyzers). This tells such findings apart where istioctl would print them
    * differently: the CLI returns their file:line (istioctl keeps same-text messages on
-   * different lines of a file). Called only for findings that are otherwise equal.
+   * different lines of a file). Called only for findings that are otherwise equal and
+   * have different paths (it must depend on resource and path only).
    */
   dedupeKey?: (f: Finding) => string;
   /** Called before each analyzer runs and once at the end (with undefined); used by the benchmark to sample memory. */

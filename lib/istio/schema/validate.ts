@@ -84,12 +84,13 @@ interface Ctx {
   limit: number;
 }
 
+/** Record an error at `path` (the caller's stack of segments, formatted now: it changes as the walk goes on). */
 function push(ctx: Ctx, path: readonly Seg[], message: string): void {
   if (ctx.errors.length < ctx.limit) ctx.errors.push({ path: fmt(path), message, code: 'IST0106', severity: 'error' });
 }
 
 /** True when `v` satisfies `s` (no errors recorded): used for oneOf/anyOf/not. */
-function matches(s: JSONSchemaProps, v: unknown, path: readonly Seg[]): boolean {
+function matches(s: JSONSchemaProps, v: unknown, path: Seg[]): boolean {
   const c: Ctx = { errors: [], limit: 1 };
   validateValue(s, v, path, c);
   return c.errors.length === 0;
@@ -101,7 +102,8 @@ function requiredSummary(alts: readonly JSONSchemaProps[]): string[] {
   return out;
 }
 
-function validateValue(s: JSONSchemaProps, v: unknown, path: readonly Seg[], ctx: Ctx): void {
+/** `path` is a stack the walk pushes to and pops from (no copy per field). */
+function validateValue(s: JSONSchemaProps, v: unknown, path: Seg[], ctx: Ctx): void {
   if (ctx.errors.length >= ctx.limit) return;
   if (v === null || v === undefined) {
     // Kubernetes prunes nulls of non-nullable fields; nothing to check.
@@ -147,7 +149,14 @@ function validateValue(s: JSONSchemaProps, v: unknown, path: readonly Seg[], ctx
   if (Array.isArray(v)) {
     if (s.minItems !== undefined && v.length < s.minItems) push(ctx, path, `must have at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`);
     if (s.maxItems !== undefined && v.length > s.maxItems) push(ctx, path, `must have at most ${s.maxItems} item${s.maxItems === 1 ? '' : 's'}`);
-    if (s.items) v.forEach((item, i) => validateValue(s.items as JSONSchemaProps, item, [...path, i], ctx));
+    if (s.items) {
+      const items = s.items;
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        validateValue(items, v[i], path, ctx);
+        path.pop();
+      }
+    }
     if (s['x-kubernetes-list-type'] === 'set') {
       const seen = new Set<string>();
       v.forEach((item, i) => {
@@ -161,16 +170,20 @@ function validateValue(s: JSONSchemaProps, v: unknown, path: readonly Seg[], ctx
     const keys = Object.keys(o);
     if (s.minProperties !== undefined && keys.length < s.minProperties) push(ctx, path, `must have at least ${s.minProperties} field${s.minProperties === 1 ? '' : 's'}`);
     if (s.maxProperties !== undefined && keys.length > s.maxProperties) push(ctx, path, `must have at most ${s.maxProperties} field${s.maxProperties === 1 ? '' : 's'}`);
-    for (const r of s.required ?? []) if (o[r] === undefined) push(ctx, [...path, r], 'Required value');
+    if (s.required) for (const r of s.required) if (o[r] === undefined) push(ctx, [...path, r], 'Required value');
     const props = s.properties;
     const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
     const ap = s.additionalProperties;
     for (const k of keys) {
-      const child = props?.[k];
+      const child = props && Object.hasOwn(props, k) ? props[k] : undefined;
       if (child) {
-        validateValue(child, o[k], [...path, k], ctx);
+        path.push(k);
+        validateValue(child, o[k], path, ctx);
+        path.pop();
       } else if (ap && typeof ap === 'object') {
-        validateValue(ap, o[k], [...path, k], ctx);
+        path.push(k);
+        validateValue(ap, o[k], path, ctx);
+        path.pop();
       } else if (ap === false || (props && !preserve)) {
         push(ctx, [...path, k], `unknown field ${JSON.stringify(k)}`);
       }
@@ -194,13 +207,28 @@ function validateValue(s: JSONSchemaProps, v: unknown, path: readonly Seg[], ctx
 /** Validate a value against a structural schema; paths are relative to `basePath`. */
 export function validateAgainstSchema(schema: JSONSchemaProps, value: unknown, basePath: readonly Seg[] = [], limit = 50): SchemaError[] {
   const ctx: Ctx = { errors: [], limit };
-  validateValue(schema, value, basePath, ctx);
+  validateValue(schema, value, [...basePath], ctx);
   return ctx.errors;
 }
 
 export { dns1123LabelProblem, dns1123SubdomainProblem };
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+const bodySchemas = new WeakMap<JSONSchemaProps, JSONSchemaProps>();
+
+/** The CRD's schema without the envelope fields (checked above), made once per schema. */
+function bodySchema(schema: JSONSchemaProps): JSONSchemaProps {
+  let top = bodySchemas.get(schema);
+  if (!top) {
+    top = { ...schema, properties: { ...(schema.properties ?? {}) } };
+    delete top.properties?.apiVersion;
+    delete top.properties?.kind;
+    delete top.properties?.metadata;
+    bodySchemas.set(schema, top);
+  }
+  return top;
+}
 
 /**
  * Validate a whole object: the envelope (apiVersion/kind served, metadata) and, when its
@@ -266,11 +294,7 @@ export function validateObject(obj: unknown, schemas: SchemaIndex): SchemaError[
   if (v.deprecated) err('apiVersion', v.deprecationWarning ?? `${o.apiVersion} ${o.kind} is deprecated`, 'warning');
   if (v.schema) {
     const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = o;
-    const top: JSONSchemaProps = { ...v.schema, properties: { ...(v.schema.properties ?? {}) } };
-    delete top.properties?.apiVersion;
-    delete top.properties?.kind;
-    delete top.properties?.metadata;
-    for (const e of validateAgainstSchema(top, rest)) errors.push(e);
+    for (const e of validateAgainstSchema(bodySchema(v.schema), rest)) errors.push(e);
   }
   return errors;
 }

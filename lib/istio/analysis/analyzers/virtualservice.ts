@@ -38,8 +38,16 @@ function destOf(d: unknown): { host: string; subset: string; port: number | unde
   return { host: str(r.host), subset: str(r.subset), port: portNum === undefined || portNum === null ? undefined : Number(portNum) };
 }
 
-/** Route destinations in istioctl's order: tcp, tls, then http. */
-export function routeDestinations(vs: K8sObject): RouteDestination[] {
+const destinationsOf = new WeakMap<K8sObject, readonly RouteDestination[]>();
+
+/** Route destinations in istioctl's order: tcp, tls, then http (read once per VirtualService; several analyzers ask). */
+export function routeDestinations(vs: K8sObject): readonly RouteDestination[] {
+  let out = destinationsOf.get(vs);
+  if (!out) destinationsOf.set(vs, (out = readRouteDestinations(vs)));
+  return out;
+}
+
+function readRouteDestinations(vs: K8sObject): RouteDestination[] {
   const spec = specOf(vs);
   const out: RouteDestination[] = [];
   for (const rule of ['tcp', 'tls', 'http'] as const) {

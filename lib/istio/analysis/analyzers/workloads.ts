@@ -40,21 +40,21 @@ export const multiServiceAnalyzer: Analyzer = {
   codes: ['IST0116', 'IST0137'],
   run(ctx) {
     const out: Finding[] = [];
-    const svcByNs = new Map<string, K8sObject[]>();
+    // Services with a selector, by namespace (each selector read once).
+    const svcByNs = new Map<string, Array<{ s: K8sObject; sel: Record<string, string> }>>();
     for (const s of ctx.core('Service')) {
+      const sel = asLabels(specOf(s).selector);
+      if (!Object.keys(sel).length) continue;
       const ns = nsOf(s);
       let l = svcByNs.get(ns);
       if (!l) svcByNs.set(ns, (l = []));
-      l.push(s);
+      l.push({ s, sel });
     }
     for (const d of ctx.core('Deployment')) {
       if (d.metadata.labels?.['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
       if (!deploymentInMesh(ctx, d)) continue;
       const labels = asLabels(podTemplateOf(d)?.metadata.labels);
-      const svcs = (svcByNs.get(nsOf(d)) ?? []).filter((s) => {
-        const sel = asLabels(specOf(s).selector);
-        return Object.keys(sel).length > 0 && containsLabels(labels, sel);
-      });
+      const svcs = (svcByNs.get(nsOf(d)) ?? []).filter((x) => containsLabels(labels, x.sel)).map((x) => x.s);
       // port -> protocol -> services
       const portMap = new Map<number, Map<string, string[]>>();
       // targetPort -> port -> service
