@@ -1,9 +1,9 @@
 'use client';
 /** Ambient mode: enroll a namespace or a service's workloads, a waypoint and istio.io/use-waypoint, with what changes for each workload. */
 import { useMemo, useState } from 'react';
-import {
-  ambientWorkloadChanges, buildAmbient, findNamespace, getInitAmbient, namespaceWaypoints, unknownNamespaceMessage, type AmbientState,
-} from '@/lib/istio/forms';
+import { ambientWorkloadChanges, buildAmbient, getInitAmbient, namespaceWaypoints, type AmbientState } from '@/lib/istio/forms/ambient';
+import { findNamespace } from '@/lib/istio/forms/common';
+import { unknownNamespaceMessage } from '@/lib/istio/forms/injection';
 import { dataPlaneModel, MODE_TEXT } from '@/lib/istio/dataplane';
 import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, IssuesProvider, RadioGroup, Section, SelectField, TextField } from './fields';

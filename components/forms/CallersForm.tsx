@@ -1,7 +1,8 @@
 'use client';
 /** Caller restrictions: an ALLOW AuthorizationPolicy on a workload, with a preview of the known callers. */
 import { useMemo, useState } from 'react';
-import { buildCallers, callerEnforcement, findOwningAuthorizationPolicy, findOwningWaypointPolicy, getInitCallers, listWorkloads, previewCallers, sortCallerPreviews, type CallersState } from '@/lib/istio/forms';
+import { buildCallers, callerEnforcement, findOwningAuthorizationPolicy, findOwningWaypointPolicy, getInitCallers, previewCallers, sortCallerPreviews, type CallersState } from '@/lib/istio/forms/callers';
+import { listWorkloads } from '@/lib/istio/forms/common';
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, Section, TextField } from './fields';

@@ -3,10 +3,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { tlsSecretsQuery } from '@/lib/client/mesh';
-import {
-  buildExpose, credentialNamespaceOf, defaultExposeApi, findGateway, freeName, getInitExpose, listGatewayApiChoices, listGatewayChoices, servicePortChoices,
-  type ExposeState,
-} from '@/lib/istio/forms';
+import { freeName } from '@/lib/istio/forms/common';
+import { buildExpose, credentialNamespaceOf, defaultExposeApi, findGateway, getInitExpose, listGatewayChoices, servicePortChoices, type ExposeState } from '@/lib/istio/forms/expose';
+import { listGatewayApiChoices } from '@/lib/istio/forms/exposeGatewayApi';
 import type { K8sObject } from '@/lib/istio/types';
 import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, FieldErrors, IssuesProvider, RadioGroup, Section, SelectField, StringListField, TextField } from './fields';

@@ -1,7 +1,8 @@
 'use client';
 /** Sidecar injection: the namespace label and per-workload overrides, with the pods that need a restart. */
 import { useMemo, useState } from 'react';
-import { buildInjection, findNamespace, getInitInjection, podsNeedingRestart, unknownNamespaceMessage, type InjectionState, type WorkloadOverride } from '@/lib/istio/forms';
+import { findNamespace } from '@/lib/istio/forms/common';
+import { buildInjection, getInitInjection, podsNeedingRestart, unknownNamespaceMessage, type InjectionState, type WorkloadOverride } from '@/lib/istio/forms/injection';
 import { ApplyFlow } from './ApplyFlow';
 import { IssuesProvider, RadioGroup, Section, SelectField, TextField } from './fields';
 import { FormPage, type FormProps } from './FormPage';

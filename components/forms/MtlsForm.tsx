@@ -1,10 +1,8 @@
 'use client';
 /** mTLS for the mesh, a namespace or a workload (and per port), with the client side optional. */
 import { Fragment, useMemo, useState } from 'react';
-import {
-  buildMtls, containerPortsOf, findOwningPeerAuthentication, getInitMtls, listWorkloads, mtlsTargetOf, withWrites,
-  MTLS_MODES, type MtlsFormMode, type MtlsScope, type MtlsState,
-} from '@/lib/istio/forms';
+import { containerPortsOf, listWorkloads, withWrites } from '@/lib/istio/forms/common';
+import { buildMtls, findOwningPeerAuthentication, getInitMtls, mtlsTargetOf, MTLS_MODES, type MtlsFormMode, type MtlsScope, type MtlsState } from '@/lib/istio/forms/mtls';
 import { friendlyName } from '@/lib/istio/resources';
 import { effectiveMtls } from '@/lib/istio/security';
 import { ApplyFlow } from './ApplyFlow';

@@ -1,10 +1,7 @@
 'use client';
 /** A ServiceEntry for an external (or extra internal) system. */
 import { useMemo, useState } from 'react';
-import {
-  buildServiceEntry, effectivePortNames, getInitServiceEntry, OPAQUE_PROTOCOLS, SE_LOCATIONS, SE_PROTOCOLS, SE_RESOLUTIONS,
-  type ServiceEntryState,
-} from '@/lib/istio/forms';
+import { buildServiceEntry, effectivePortNames, getInitServiceEntry, OPAQUE_PROTOCOLS, SE_LOCATIONS, SE_PROTOCOLS, SE_RESOLUTIONS, type ServiceEntryState } from '@/lib/istio/forms/serviceEntry';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, NumberField, Section, SelectField, StringListField, TextField } from './fields';
 import { FormPage, type FormProps } from './FormPage';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError } from '@/lib/client/api';
-import type { FormWrite } from '@/lib/istio/forms';
+import type { FormWrite } from '@/lib/istio/forms/common';
 import { currentPhase, isVoid, lockOf, outcomeUnknown, STALE_DRY_RUN, writesFingerprint, type Phase } from './applyPhase';
 
 const pa = (mode: string, resourceVersion = '7'): FormWrite => ({

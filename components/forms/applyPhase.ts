@@ -11,7 +11,7 @@
  *    the form's inputs are locked.
  */
 import { ApiRequestError } from '@/lib/client/api';
-import type { FormWrite } from '@/lib/istio/forms';
+import type { FormWrite } from '@/lib/istio/forms/common';
 import type { K8sObject } from '@/lib/istio/types';
 
 export interface AppliedWrite {
