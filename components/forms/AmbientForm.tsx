@@ -7,7 +7,7 @@ import { unknownNamespaceMessage } from '@/lib/istio/forms/injection';
 import { dataPlaneModel, MODE_TEXT } from '@/lib/istio/dataplane';
 import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, IssuesProvider, RadioGroup, Section, SelectField, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { missingTarget, NamespacePicker, Pickers, ServicePicker, TargetMissing, useTarget } from './targets';
 import s from './forms.module.css';
 
@@ -160,8 +160,4 @@ function AmbientBody({ context, resources, onApplied, onReload, namespace, servi
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function AmbientPage() {
-  return <FormPage job="ambient">{(p) => <AmbientForm {...p} />}</FormPage>;
 }

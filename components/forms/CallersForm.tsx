@@ -6,7 +6,7 @@ import { listWorkloads } from '@/lib/istio/forms/common';
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, Section, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { missingTarget, NamespacePicker, namespaceNames, Picker, Pickers, TargetMissing, useTarget, WorkloadPicker } from './targets';
 import s from './forms.module.css';
 
@@ -180,8 +180,4 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function CallersPage() {
-  return <FormPage job="callers">{(p) => <CallersForm {...p} />}</FormPage>;
 }

@@ -9,7 +9,7 @@ import { listGatewayApiChoices } from '@/lib/istio/forms/exposeGatewayApi';
 import type { K8sObject } from '@/lib/istio/types';
 import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, FieldErrors, IssuesProvider, RadioGroup, Section, SelectField, StringListField, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { RouteOptionsFields } from './RouteOptionsFields';
 import { ServiceTargetForm } from './targets';
 import s from './forms.module.css';
@@ -213,8 +213,4 @@ function ExposeBody({ context, resources, onApplied, onReload, namespace, servic
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function ExposePage() {
-  return <FormPage job="expose">{(p) => <ExposeForm {...p} />}</FormPage>;
 }

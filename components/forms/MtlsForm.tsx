@@ -7,7 +7,7 @@ import { friendlyName } from '@/lib/istio/resources';
 import { effectiveMtls } from '@/lib/istio/security';
 import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, IssuesProvider, NumberField, RadioGroup, Section, SelectField, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { mtlsScopeOf } from './catalog';
 import { missingTarget, NamespacePicker, Pickers, TargetMissing, useFormTarget, useTarget, WorkloadPicker } from './targets';
 import s from './forms.module.css';
@@ -158,8 +158,4 @@ function MtlsBody({ context, resources, onApplied, onReload, scope, namespace, w
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function MtlsPage() {
-  return <FormPage job="mtls">{(p) => <MtlsForm {...p} />}</FormPage>;
 }

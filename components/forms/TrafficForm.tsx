@@ -6,7 +6,7 @@ import { applyCanaryStep, buildTrafficShifting, canarySteps, findDestinationRule
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, NumberField, Section, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { RouteOptionsFields } from './RouteOptionsFields';
 import { Picker, ServiceTargetForm } from './targets';
 import s from './forms.module.css';
@@ -148,8 +148,4 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function TrafficPage() {
-  return <FormPage job="traffic">{(p) => <TrafficForm {...p} />}</FormPage>;
 }

@@ -20,14 +20,15 @@ import type { CanvasApi, Selection } from './GraphCanvas';
 import './graph.css';
 import { DenyIcon, LockIcon, WarnIcon } from './icons';
 import { useMeshLayout } from './layout/useLayout';
-import { SidePanel } from './SidePanel';
 import { Toolbar } from './Toolbar';
 import { apiQuery, applyView, findMatches, parsePairs, prometheusChoice, readViewState, suggestVersionLabels, viewParams, type GraphViewState, type ViewProblem } from './view';
 
-// React Flow is loaded by this page when it draws, not with the route: the sidebar's
-// links prefetch every page's own modules, and the graph's are the heaviest. (The page
-// renders in the browser only: it reads the URL and the API.)
+// React Flow is loaded by this page when it draws, not with the route (links to the graph
+// prefetch the route's modules from other pages, and these are the heaviest); the side
+// panel when something is selected. (The page renders in the browser only: it reads the
+// URL and the API.)
 const GraphCanvas = dynamic(() => import('./GraphCanvas').then((m) => m.GraphCanvas), { ssr: false });
+const SidePanel = dynamic(() => import('./SidePanel').then((m) => m.SidePanel), { ssr: false });
 
 /** Prometheus URLs chosen in this browser, by kubeconfig context: { [context]: url }. */
 const PROM_KEY = 'meshboard.prometheusUrls';

@@ -3,14 +3,14 @@
  * replacement from the live object, minimal output, and a small model of the mesh's
  * workloads (pod labels, service account, sidecar or not). Pure.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { namespaceDataPlane, observePod, podMeta, proxyRole, SIDECAR_INJECT, templateMeta, workloadDataPlane, type NamespaceDataPlane } from '../dataplane';
 import { matchesLabels, matchesSelector } from '../labels';
 import { fqdn } from '../hosts';
 import { indexResources, resourceId, type MeshResources } from '../resources';
 import type { Deployment, K8sObject, Namespace, Pod, PodSpec, Service } from '../types';
 import { DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN } from '../types';
-import { toFieldIssues, type FieldIssue } from './validators';
+import { toFieldIssues, type FieldIssue } from './issues';
 import { deepEqual } from '../util';
 
 /* ---- results ---- */
