@@ -8,6 +8,7 @@ import type { OverviewResponse, OverviewTrafficResponse } from '@/lib/contracts/
 import type { NamespaceSummary } from '@/lib/istio/overview';
 import { findingsByNamespace, type LevelCounts } from '@/lib/istio/overviewPicture';
 import { ErrorBox } from '@/components/ui/ErrorBox';
+import { LockIcon } from '@/components/graph/icons';
 
 function InjectionBadge({ ns }: { ns: NamespaceSummary }) {
   if (ns.dataPlane?.mode === 'ambient') {
@@ -142,8 +143,9 @@ function DataPlaneTile({ ns, href }: { ns: NsRow; href: string }) {
   );
 }
 
-const MTLS: Record<string, { glyph: string; tone: string; text: string }> = {
-  STRICT: { glyph: '🔒', tone: 'ok', text: 'mTLS only' },
+// The lock is an inline SVG: Debian's Chromium has no emoji font (a 🔒 drew as a box).
+const MTLS: Record<string, { glyph: React.ReactNode; tone: string; text: string }> = {
+  STRICT: { glyph: <LockIcon />, tone: 'ok', text: 'mTLS only' },
   PERMISSIVE: { glyph: '◐', tone: 'warn', text: 'mTLS and plain text' },
   DISABLE: { glyph: '✕', tone: 'err', text: 'plain text' },
 };
