@@ -13,7 +13,7 @@ import { Background, ControlButton, Controls, getViewportForBounds, MiniMap, Rea
 import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, useSyncExternalStore, type Ref } from 'react';
 import type { MeshFlowEdge } from './edges';
 import { edgeTypes } from './edges';
-import type { ImageFormat } from './export';
+import { exportGraphImage, exportOverviewImage, type ImageFormat } from './export';
 import { FlowBuilder } from './flow';
 import { absoluteRect, boundsOf, type Rect } from './layout/layout';
 import type { Laid } from './layout/useLayout';
@@ -185,9 +185,6 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
       async exportImage(format: ImageFormat, fileName: string) {
         const l = laidRef.current?.layout;
         if (!root.current || !l) throw new Error('The graph is not on screen.');
-        // The export code (and html-to-image, which it loads in turn) only when asked for.
-        const { exportGraphImage, exportOverviewImage } = await import('./export');
-        if (!root.current) throw new Error('The graph is not on screen.');
         // The overview is a canvas React Flow knows nothing about: export what it shows.
         if (overview && scene) return exportOverviewImage(scene, flowStore.getState().transform, root.current.clientWidth, root.current.clientHeight, format, fileName);
         // A large graph renders only what is on screen: export that. Otherwise the whole layout.

@@ -8,7 +8,6 @@ import type { OverviewResponse, OverviewTrafficResponse } from '@/lib/contracts/
 import type { NamespaceSummary } from '@/lib/istio/overview';
 import { findingsByNamespace, type LevelCounts } from '@/lib/istio/overviewPicture';
 import { ErrorBox } from '@/components/ui/ErrorBox';
-import { LockIcon } from '@/components/graph/icons';
 
 function InjectionBadge({ ns }: { ns: NamespaceSummary }) {
   if (ns.dataPlane?.mode === 'ambient') {
@@ -143,7 +142,16 @@ function DataPlaneTile({ ns, href }: { ns: NsRow; href: string }) {
   );
 }
 
-// The lock is an inline SVG: Debian's Chromium has no emoji font (a 🔒 drew as a box).
+/** The lock is an inline SVG: Debian's Chromium has no emoji font (a 🔒 drew as a box). Same drawing as the graph's LockIcon. */
+function LockIcon() {
+  return (
+    <svg width={12} height={12} viewBox="0 0 16 16" aria-hidden>
+      <rect x="3" y="7" width="10" height="8" rx="1.5" fill="currentColor" />
+      <path d="M5 7V4.5a3 3 0 0 1 6 0V7" fill="none" stroke="currentColor" strokeWidth="1.8" />
+    </svg>
+  );
+}
+
 const MTLS: Record<string, { glyph: React.ReactNode; tone: string; text: string }> = {
   STRICT: { glyph: <LockIcon />, tone: 'ok', text: 'mTLS only' },
   PERMISSIVE: { glyph: '◐', tone: 'warn', text: 'mTLS and plain text' },
