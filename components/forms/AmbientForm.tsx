@@ -1,13 +1,13 @@
 'use client';
 /** Ambient mode: enroll a namespace or a service's workloads, a waypoint and istio.io/use-waypoint, with what changes for each workload. */
 import { useMemo, useState } from 'react';
-import {
-  ambientWorkloadChanges, buildAmbient, findNamespace, getInitAmbient, namespaceWaypoints, unknownNamespaceMessage, type AmbientState,
-} from '@/lib/istio/forms';
+import { ambientWorkloadChanges, buildAmbient, getInitAmbient, namespaceWaypoints, type AmbientState } from '@/lib/istio/forms/ambient';
+import { findNamespace } from '@/lib/istio/forms/mesh';
+import { unknownNamespaceMessage } from '@/lib/istio/forms/injection';
 import { dataPlaneModel, MODE_TEXT } from '@/lib/istio/dataplane';
 import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, IssuesProvider, RadioGroup, Section, SelectField, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { missingTarget, NamespacePicker, Pickers, ServicePicker, TargetMissing, useTarget } from './targets';
 import s from './forms.module.css';
 
@@ -160,8 +160,4 @@ function AmbientBody({ context, resources, onApplied, onReload, namespace, servi
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function AmbientPage() {
-  return <FormPage job="ambient">{(p) => <AmbientForm {...p} />}</FormPage>;
 }

@@ -18,11 +18,10 @@ import { createObject, replaceObject } from '@/lib/client/mutations';
 import { kindsQuery } from '@/lib/client/queries';
 import { useLinkParams } from '@/lib/client/selection';
 import type { KindSummary } from '@/lib/contracts/api';
-import { editText, forEditing } from '@/lib/istio/editor/display';
-import { previewWrites, type BuildResult, type FormWrite } from '@/lib/istio/forms';
+import type { BuildResult, FormWrite } from '@/lib/istio/forms/writes';
+import { summarizeWrite } from '@/lib/istio/forms/summary';
 import { friendlyName } from '@/lib/istio/resources';
 import type { K8sObject } from '@/lib/istio/types';
-import { toYamlStream } from '@/lib/istio/yaml';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { ProposeButton } from '@/components/proposals/ProposeButton';
 import { resourcePageHref as resourceHref } from '@/lib/istio/address';
@@ -42,10 +41,20 @@ function hrefOf(o: K8sObject, kinds: readonly KindSummary[]): string | undefined
   return t ? resourceHref({ ...t, namespace: o.metadata.namespace, name: o.metadata.name }) : undefined;
 }
 
-/** An object as a person reads it: server-owned metadata left out, apiVersion/kind/metadata/spec first. */
-function forReading(o: K8sObject): K8sObject {
-  const { apiVersion, kind, metadata, ...rest } = forEditing(o);
-  return { apiVersion, kind, metadata, ...rest };
+type YamlText = typeof import('./yamlText');
+
+/** The YAML module (./yamlText), loaded the first time `needed` is true; undefined until it is there. */
+function useYamlText(needed: boolean): YamlText | undefined {
+  const [mod, setMod] = useState<YamlText | undefined>(undefined);
+  useEffect(() => {
+    if (!needed || mod) return;
+    let live = true;
+    void import('./yamlText').then((m) => live && setMod(m));
+    return () => {
+      live = false;
+    };
+  }, [needed, mod]);
+  return mod;
 }
 
 function isConflict(e: unknown): e is ApiRequestError {
@@ -78,8 +87,9 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
   // While a dry run is in flight or reviewed, what is shown is what was sent.
   const writes: readonly FormWrite[] = phase.kind === 'edit' ? result.writes : phase.writes;
   const invalid = phase.kind === 'edit' && errors.length > 0;
-  const previews = useMemo(() => previewWrites({ writes: [...writes] }), [writes]);
-  const yaml = useMemo(() => toYamlStream(writes.map((w) => forReading(w.object))), [writes]);
+  const previews = useMemo(() => writes.map(summarizeWrite), [writes]);
+  const yamlText = useYamlText(!invalid && writes.length > 0);
+  const yaml = useMemo(() => yamlText?.readingYaml(writes.map((w) => w.object)), [yamlText, writes]);
   const versions = writes.filter((w) => w.action === 'replace').map((w) => `${friendlyName(w.object)} ${w.object.metadata.resourceVersion ?? '?'}`);
   const lock = lockOf(phase);
   const { setLock } = useFormLock();
@@ -215,9 +225,13 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
                 </li>
               ))}
             </ul>
-            <pre className="yaml" data-testid="form-preview" aria-label="YAML that will be written">
-              {yaml}
-            </pre>
+            {yaml === undefined ? (
+              <div className="empty">Loading the YAML…</div>
+            ) : (
+              <pre className="yaml" data-testid="form-preview" aria-label="YAML that will be written">
+                {yaml}
+              </pre>
+            )}
             {versions.length > 0 && (
               <div className={s.hint} data-testid="form-preview-versions">
                 Updates are sent with the resourceVersion this form started from ({versions.join(', ')}): if someone changes them meanwhile, the API server refuses the write instead of losing their change.
@@ -260,7 +274,9 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
         {phase.kind === 'review' && (
           <div data-testid="review-panel">
             <div className="banner ok">The API server accepted {count(writes.length, 'this change', 'all # changes')} in a dry run; nothing is written yet. Left: live now. Right: after the change.</div>
-            {phase.writes.map((w, i) => {
+            {!yamlText && <div className="empty">Loading the diff…</div>}
+            {yamlText && phase.writes.map((w, i) => {
+              const { editText } = yamlText;
               const after = editText(phase.results[i] ?? w.object);
               return (
                 <div key={friendlyName(w.object)} data-testid="write-diff">

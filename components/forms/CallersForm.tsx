@@ -1,11 +1,12 @@
 'use client';
 /** Caller restrictions: an ALLOW AuthorizationPolicy on a workload, with a preview of the known callers. */
 import { useMemo, useState } from 'react';
-import { buildCallers, callerEnforcement, findOwningAuthorizationPolicy, findOwningWaypointPolicy, getInitCallers, listWorkloads, previewCallers, sortCallerPreviews, type CallersState } from '@/lib/istio/forms';
+import { buildCallers, callerEnforcement, findOwningAuthorizationPolicy, findOwningWaypointPolicy, getInitCallers, previewCallers, sortCallerPreviews, type CallersState } from '@/lib/istio/forms/callers';
+import { listWorkloads } from '@/lib/istio/forms/mesh';
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, Section, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { missingTarget, NamespacePicker, namespaceNames, Picker, Pickers, TargetMissing, useTarget, WorkloadPicker } from './targets';
 import s from './forms.module.css';
 
@@ -179,8 +180,4 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function CallersPage() {
-  return <FormPage job="callers">{(p) => <CallersForm {...p} />}</FormPage>;
 }

@@ -3,14 +3,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { tlsSecretsQuery } from '@/lib/client/mesh';
-import {
-  buildExpose, credentialNamespaceOf, defaultExposeApi, findGateway, freeName, getInitExpose, listGatewayApiChoices, listGatewayChoices, servicePortChoices,
-  type ExposeState,
-} from '@/lib/istio/forms';
+import { freeName } from '@/lib/istio/forms/objects';
+import { buildExpose, credentialNamespaceOf, defaultExposeApi, findGateway, getInitExpose, listGatewayChoices, servicePortChoices, type ExposeState } from '@/lib/istio/forms/expose';
+import { listGatewayApiChoices } from '@/lib/istio/forms/exposeGatewayApi';
 import type { K8sObject } from '@/lib/istio/types';
 import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, FieldErrors, IssuesProvider, RadioGroup, Section, SelectField, StringListField, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { RouteOptionsFields } from './RouteOptionsFields';
 import { ServiceTargetForm } from './targets';
 import s from './forms.module.css';
@@ -214,8 +213,4 @@ function ExposeBody({ context, resources, onApplied, onReload, namespace, servic
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function ExposePage() {
-  return <FormPage job="expose">{(p) => <ExposeForm {...p} />}</FormPage>;
 }

@@ -1,10 +1,11 @@
 'use client';
 /** Sidecar injection: the namespace label and per-workload overrides, with the pods that need a restart. */
 import { useMemo, useState } from 'react';
-import { buildInjection, findNamespace, getInitInjection, podsNeedingRestart, unknownNamespaceMessage, type InjectionState, type WorkloadOverride } from '@/lib/istio/forms';
+import { findNamespace } from '@/lib/istio/forms/mesh';
+import { buildInjection, getInitInjection, podsNeedingRestart, unknownNamespaceMessage, type InjectionState, type WorkloadOverride } from '@/lib/istio/forms/injection';
 import { ApplyFlow } from './ApplyFlow';
 import { IssuesProvider, RadioGroup, Section, SelectField, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { NamespacePicker, Pickers, TargetMissing, useTarget } from './targets';
 import s from './forms.module.css';
 
@@ -131,8 +132,4 @@ function InjectionBody({ context, resources, onApplied, onReload, namespace }: F
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function InjectionPage() {
-  return <FormPage job="injection">{(p) => <InjectionForm {...p} />}</FormPage>;
 }

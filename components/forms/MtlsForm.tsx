@@ -1,15 +1,14 @@
 'use client';
 /** mTLS for the mesh, a namespace or a workload (and per port), with the client side optional. */
 import { Fragment, useMemo, useState } from 'react';
-import {
-  buildMtls, containerPortsOf, findOwningPeerAuthentication, getInitMtls, listWorkloads, mtlsTargetOf, withWrites,
-  MTLS_MODES, type MtlsFormMode, type MtlsScope, type MtlsState,
-} from '@/lib/istio/forms';
+import { containerPortsOf, listWorkloads } from '@/lib/istio/forms/mesh';
+import { withWrites } from '@/lib/istio/forms/writes';
+import { buildMtls, findOwningPeerAuthentication, getInitMtls, mtlsTargetOf, MTLS_MODES, type MtlsFormMode, type MtlsScope, type MtlsState } from '@/lib/istio/forms/mtls';
 import { friendlyName } from '@/lib/istio/resources';
 import { effectiveMtls } from '@/lib/istio/security';
 import { ApplyFlow } from './ApplyFlow';
 import { CheckboxField, IssuesProvider, NumberField, RadioGroup, Section, SelectField, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { mtlsScopeOf } from './catalog';
 import { missingTarget, NamespacePicker, Pickers, TargetMissing, useFormTarget, useTarget, WorkloadPicker } from './targets';
 import s from './forms.module.css';
@@ -160,8 +159,4 @@ function MtlsBody({ context, resources, onApplied, onReload, scope, namespace, w
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function MtlsPage() {
-  return <FormPage job="mtls">{(p) => <MtlsForm {...p} />}</FormPage>;
 }

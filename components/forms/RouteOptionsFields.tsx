@@ -1,6 +1,6 @@
 'use client';
 /** Request timeout, retries and (traffic shifting only) fault injection of an HTTP route. */
-import type { FaultOption, RetriesOption } from '@/lib/istio/forms';
+import type { FaultOption, RetriesOption } from '@/lib/istio/forms/routeOptions';
 import { CheckboxField, NumberField, TextField } from './fields';
 import s from './forms.module.css';
 

@@ -1,13 +1,10 @@
 'use client';
 /** A ServiceEntry for an external (or extra internal) system. */
 import { useMemo, useState } from 'react';
-import {
-  buildServiceEntry, effectivePortNames, getInitServiceEntry, OPAQUE_PROTOCOLS, SE_LOCATIONS, SE_PROTOCOLS, SE_RESOLUTIONS,
-  type ServiceEntryState,
-} from '@/lib/istio/forms';
+import { buildServiceEntry, effectivePortNames, getInitServiceEntry, OPAQUE_PROTOCOLS, SE_LOCATIONS, SE_PROTOCOLS, SE_RESOLUTIONS, type ServiceEntryState } from '@/lib/istio/forms/serviceEntry';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, NumberField, Section, SelectField, StringListField, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { missingTarget, NamespacePicker, Picker, Pickers, TargetMissing, useTarget } from './targets';
 import s from './forms.module.css';
 
@@ -136,8 +133,4 @@ function ServiceEntryBody({ context, resources, onApplied, onReload, namespace, 
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function ServiceEntryPage() {
-  return <FormPage job="serviceentry">{(p) => <ServiceEntryForm {...p} />}</FormPage>;
 }

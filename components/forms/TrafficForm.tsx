@@ -1,14 +1,12 @@
 'use client';
 /** Traffic shifting between a service's versions: weights, canary steps, timeout, retries, fault injection. */
 import { useMemo, useState } from 'react';
-import {
-  applyCanaryStep, buildTrafficShifting, canarySteps, findDestinationRule, findMeshHttpRoutes, findRoutingVirtualServices, getInitTrafficShifting, guessCanaryPair,
-  trafficApiFor, type TrafficShiftingState,
-} from '@/lib/istio/forms';
+import { findMeshHttpRoutes, trafficApiFor } from '@/lib/istio/forms/meshRoute';
+import { applyCanaryStep, buildTrafficShifting, canarySteps, findDestinationRule, findRoutingVirtualServices, getInitTrafficShifting, guessCanaryPair, type TrafficShiftingState } from '@/lib/istio/forms/trafficShifting';
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, NumberField, Section, TextField } from './fields';
-import { FormPage, type FormProps } from './FormPage';
+import type { FormProps } from './FormPage';
 import { RouteOptionsFields } from './RouteOptionsFields';
 import { Picker, ServiceTargetForm } from './targets';
 import s from './forms.module.css';
@@ -150,8 +148,4 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
       </ApplyFlow>
     </IssuesProvider>
   );
-}
-
-export function TrafficPage() {
-  return <FormPage job="traffic">{(p) => <TrafficForm {...p} />}</FormPage>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FormWrite } from '@/lib/istio/forms';
+import type { FormWrite } from '@/lib/istio/forms/writes';
 import { currentPhase, isVoid, lockOf, STALE_DRY_RUN, writesFingerprint, type Phase } from './applyPhase';
 
 const pa = (mode: string, resourceVersion = '7'): FormWrite => ({

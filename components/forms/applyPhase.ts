@@ -10,7 +10,7 @@
  *  - while a dry run or an apply is in flight, during the review and after a failed apply,
  *    the form's inputs are locked.
  */
-import type { FormWrite } from '@/lib/istio/forms';
+import type { FormWrite } from '@/lib/istio/forms/writes';
 import type { K8sObject } from '@/lib/istio/types';
 
 export interface AppliedWrite {

@@ -1,7 +1,7 @@
 import type { TypeRef } from '@/lib/client/mutations';
 import type { KindSummary } from '@/lib/contracts/api';
 import type { MeshScope } from '@/lib/contracts/forms';
-import type { MtlsScope } from '@/lib/istio/forms';
+import type { MtlsScope } from '@/lib/istio/forms/mtls';
 import { parseApiVersion } from '@/lib/istio/kinds';
 import type { K8sObject } from '@/lib/istio/types';
 

@@ -6,7 +6,7 @@
  * (aria-invalid, aria-describedby -> role=alert).
  */
 import { createContext, useContext, useId } from 'react';
-import type { FieldIssue } from '@/lib/istio/forms';
+import type { FieldIssue } from '@/lib/istio/forms/validators';
 import s from './forms.module.css';
 
 const IssuesContext = createContext<readonly FieldIssue[]>([]);

@@ -9,7 +9,7 @@
 import { useSearchParams } from 'next/navigation';
 import { useId, useMemo } from 'react';
 import { useUpdateParams } from '@/lib/client/selection';
-import { listWorkloads } from '@/lib/istio/forms';
+import { listWorkloads } from '@/lib/istio/forms/mesh';
 import type { MeshResources } from '@/lib/istio/resources';
 import type { FormTarget } from './catalog';
 import { useFormLock } from './lock';

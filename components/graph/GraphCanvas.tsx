@@ -51,6 +51,18 @@ const PRO = { hideAttribution: true };
 
 const NO_EDGES: MeshFlowEdge[] = [];
 
+/**
+ * Move focus into the side panel once it is on screen: after the selection renders, and,
+ * the first time, after the page has loaded the panel's code (a few frames at most).
+ */
+function focusSidePanel(framesLeft = 120): void {
+  requestAnimationFrame(() => {
+    const panel = document.querySelector<HTMLElement>('[data-testid=side-panel]');
+    if (panel) panel.focus();
+    else if (framesLeft > 0) focusSidePanel(framesLeft - 1);
+  });
+}
+
 /** Rectangles of nodes by id, in flow coordinates, from the layout (see absoluteRect). */
 function rectFinder(laid: Laid | undefined): (id: string) => Rect | undefined {
   if (!laid) return () => undefined;
@@ -219,7 +231,7 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
       ev.preventDefault();
       openedFrom.current = id;
       onSelect(el.classList.contains('react-flow__edge') ? { edge: id } : { node: id });
-      requestAnimationFrame(() => requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid=side-panel]')?.focus()));
+      requestAnimationFrame(() => focusSidePanel());
     },
     [onSelect],
   );

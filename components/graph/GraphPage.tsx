@@ -8,6 +8,7 @@
  * server has accepted it (it answered with that URL, reachable or not); a
  * prometheus= URL that arrives in a link is sent only after the user agrees.
  */
+import dynamic from 'next/dynamic';
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -15,12 +16,19 @@ import { graphQuery, type GraphResult } from '@/lib/client/graph';
 import { overviewQuery } from '@/lib/client/queries';
 import { useSelectedContext } from '@/lib/client/selection';
 import { ErrorBox } from '@/components/ui/ErrorBox';
-import { GraphCanvas, type CanvasApi, type Selection } from './GraphCanvas';
+import type { CanvasApi, Selection } from './GraphCanvas';
+import './graph.css';
 import { DenyIcon, LockIcon, WarnIcon } from './icons';
 import { useMeshLayout } from './layout/useLayout';
-import { SidePanel } from './SidePanel';
 import { Toolbar } from './Toolbar';
 import { apiQuery, applyView, findMatches, parsePairs, prometheusChoice, readViewState, suggestVersionLabels, viewParams, type GraphViewState, type ViewProblem } from './view';
+
+// React Flow is loaded by this page when it draws, not with the route (links to the graph
+// prefetch the route's modules from other pages, and these are the heaviest); the side
+// panel when something is selected. (The page renders in the browser only: it reads the
+// URL and the API.)
+const GraphCanvas = dynamic(() => import('./GraphCanvas').then((m) => m.GraphCanvas), { ssr: false });
+const SidePanel = dynamic(() => import('./SidePanel').then((m) => m.SidePanel), { ssr: false });
 
 /** Prometheus URLs chosen in this browser, by kubeconfig context: { [context]: url }. */
 const PROM_KEY = 'meshboard.prometheusUrls';

@@ -2,7 +2,7 @@
 /** The graph's controls. Every choice goes to the URL (through onChange), so a link reproduces the view. */
 import { useEffect, useRef, useState } from 'react';
 import type { PrometheusStatus } from '@/lib/contracts/graph';
-import { isLabelKey } from '@/lib/istio/graph';
+import { isLabelKey } from '@/lib/istio/graph/params';
 import type { NodeKind } from '@/lib/istio/graph/types';
 import { HIDEABLE_KINDS, TRAFFIC_FILTERS, WINDOWS, parsePairs, type GraphViewState, type TrafficFilter } from './view';
 

@@ -15,7 +15,11 @@
  * mistyped link still shows a graph. A prometheus= URL from a link is used only once
  * the user agrees (prometheusChoice).
  */
-import { collapseVersions, DEFAULT_VERSION_LABELS, filterGraph, findNodes, parseVersionLabels, validateNamespace, validateWindow, type GraphFilter } from '@/lib/istio/graph';
+// Each from its module, not the index: the index brings the graph builder (server-side code).
+import { validateNamespace, validateWindow } from '@/lib/istio/graph/observed';
+import { parseVersionLabels } from '@/lib/istio/graph/params';
+import { collapseVersions, filterGraph, findNodes, type GraphFilter } from '@/lib/istio/graph/transform';
+import { DEFAULT_VERSION_LABELS } from '@/lib/istio/graph/workloads';
 import type { MeshGraph, NodeKind } from '@/lib/istio/graph/types';
 import type { GraphQuery } from '@/lib/contracts/graph';
 

@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { usePathname } from 'next/navigation';
+import { usePathname, useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { useLiveEvents } from '@/lib/client/live';
 import { contextsQuery, overviewQuery } from '@/lib/client/queries';
@@ -19,6 +19,18 @@ const NAV = [
   { href: '/proposals', label: 'Proposals' },
 ];
 
+/**
+ * A link of the shell (brand and sidebar), on every page: it prefetches its page when the
+ * pointer or the keyboard focus reaches it, not when it is on screen. Prefetching a page
+ * fetches its JavaScript, and the shell's links, always on screen, would otherwise make
+ * every page load every other page's code as it opens.
+ */
+function ShellLink({ href, ...props }: React.ComponentProps<typeof Link> & { href: string }) {
+  const router = useRouter();
+  const prefetch = () => router.prefetch(href);
+  return <Link href={href} prefetch={false} onMouseEnter={prefetch} onFocus={prefetch} onTouchStart={prefetch} {...props} />;
+}
+
 export function AppShell({ children }: { children: React.ReactNode }) {
   const pathname = usePathname();
   const link = useLinkParams();
@@ -34,7 +46,9 @@ export function AppShell({ children }: { children: React.ReactNode }) {
   return (
     <div className="shell">
       <header className="topbar">
-        <Link href={link('/')} className="brand">Meshboard</Link>
+        <ShellLink href={link('/')} className="brand">
+          Meshboard
+        </ShellLink>
         <label>
           Context
           <select aria-label="Context" value={context ?? ''} onChange={(e) => setContext(e.target.value)} data-testid="context-picker">
@@ -66,9 +80,9 @@ export function AppShell({ children }: { children: React.ReactNode }) {
         {NAV.map((n) => {
           const active = n.href === '/' ? pathname === '/' : pathname.startsWith(n.href);
           return (
-            <Link key={n.href} href={link(n.href)} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined}>
+            <ShellLink key={n.href} href={link(n.href)} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined}>
               {n.label}
-            </Link>
+            </ShellLink>
           );
         })}
       </nav>

@@ -142,8 +142,18 @@ function DataPlaneTile({ ns, href }: { ns: NsRow; href: string }) {
   );
 }
 
-const MTLS: Record<string, { glyph: string; tone: string; text: string }> = {
-  STRICT: { glyph: '🔒', tone: 'ok', text: 'mTLS only' },
+/** The lock is an inline SVG: Debian's Chromium has no emoji font (a 🔒 drew as a box). Same drawing as the graph's LockIcon. */
+function LockIcon() {
+  return (
+    <svg width={12} height={12} viewBox="0 0 16 16" aria-hidden>
+      <rect x="3" y="7" width="10" height="8" rx="1.5" fill="currentColor" />
+      <path d="M5 7V4.5a3 3 0 0 1 6 0V7" fill="none" stroke="currentColor" strokeWidth="1.8" />
+    </svg>
+  );
+}
+
+const MTLS: Record<string, { glyph: React.ReactNode; tone: string; text: string }> = {
+  STRICT: { glyph: <LockIcon />, tone: 'ok', text: 'mTLS only' },
   PERMISSIVE: { glyph: '◐', tone: 'warn', text: 'mTLS and plain text' },
   DISABLE: { glyph: '✕', tone: 'err', text: 'plain text' },
 };

@@ -86,20 +86,20 @@ async function main(): Promise<void> {
     const firstRowsMs = Date.now() - t0;
     const items = Number((await page.getByTestId('config-count').innerText()).split(' of ')[0]);
     const domRows = await page.locator('tr[data-row]').count();
-    const scroll = await page.getByTestId('config-scroll').evaluate(
-      (el) =>
-        new Promise<{ fps: number; frames: number }>((resolve) => {
-          const start = performance.now();
-          let frames = 0;
-          const step = () => {
-            frames++;
-            el.scrollTop += 120;
-            if (performance.now() - start < 3000 && el.scrollTop + el.clientHeight < el.scrollHeight) requestAnimationFrame(step);
-            else resolve({ fps: (frames * 1000) / (performance.now() - start), frames });
-          };
-          requestAnimationFrame(step);
-        }),
-    );
+    // A string, not a function: tsx names the arrow functions of a function it compiles
+    // (esbuild keepNames, `__name(...)`), and that helper does not exist in the page.
+    const scroll = await page.evaluate<{ fps: number; frames: number }>(`new Promise((resolve) => {
+      const el = document.querySelector('[data-testid=config-scroll]');
+      const start = performance.now();
+      let frames = 0;
+      const step = () => {
+        frames++;
+        el.scrollTop += 120;
+        if (performance.now() - start < 3000 && el.scrollTop + el.clientHeight < el.scrollHeight) requestAnimationFrame(step);
+        else resolve({ fps: (frames * 1000) / (performance.now() - start), frames });
+      };
+      requestAnimationFrame(step);
+    })`);
     await ctx.close();
     const result: UiBenchResult = { resources: count, js, configList: { items, firstRowsMs, domRows, scrollFps: scroll.fps, frames: scroll.frames } };
     console.log(`  config list at ${count} objects (${items} Istio resources): first rows painted ${firstRowsMs} ms after navigation; ${domRows} rows in the DOM; scrolling ${scroll.fps.toFixed(0)} fps over ${scroll.frames} frames`);

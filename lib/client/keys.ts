@@ -1,5 +1,5 @@
 import { groupSegment } from '../istio/address';
-import type { MeshScope } from '../contracts/forms';
+import type { MeshScope } from '../contracts/meshScope';
 
 /** Query keys, hierarchical per feature and context: all -> lists -> list(filters) -> detail(id). */
 export const keys = {

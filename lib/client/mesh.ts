@@ -7,7 +7,8 @@
  * or "reload". Background refreshes never touch it (see formsKeys).
  */
 import { queryOptions } from '@tanstack/react-query';
-import { meshScopeQuery, type MeshResponse, type MeshScope, type TlsSecretsResponse } from '../contracts/forms';
+import type { MeshResponse, TlsSecretsResponse } from '../contracts/forms';
+import { meshScopeQuery, type MeshScope } from '../contracts/meshScope';
 import { apiFetch } from './api';
 import { formsKeys } from './keys';
 

@@ -7,25 +7,9 @@ import { z } from 'zod';
 import { DNS1123_LABEL as DNS_LABEL } from '../istio/names';
 import type { MeshResources } from '../istio/resources';
 import type { ClusterStatus } from './api';
+import { MESH_SCOPES, type MeshScope } from './meshScope';
 
-
-/**
- * How much of the mesh a form needs (?scope=&namespaces=a,b). Every Namespace object and
- * the mesh config always come along; "the root namespace" is the mesh config's (istio-system).
- *  - all: every object (the default without namespaces);
- *  - namespaces: every object of the listed namespaces and the root namespace (the default
- *    with namespaces; with none listed, only the root namespace);
- *  - workloads: Istio configuration of every namespace, but Services, Deployments and Pods
- *    only of the listed namespaces and the root namespace — for forms that check their
- *    changes against the mesh's configuration but only look at their own workloads.
- */
-export const MESH_SCOPES = ['all', 'namespaces', 'workloads'] as const;
-export type MeshScopeKind = (typeof MESH_SCOPES)[number];
-
-export interface MeshScope {
-  scope: MeshScopeKind;
-  namespaces: string[];
-}
+export { MESH_SCOPES, meshScopeQuery, type MeshScope, type MeshScopeKind } from './meshScope';
 
 export const meshQuerySchema = z
   .object({
@@ -37,12 +21,6 @@ export const meshQuerySchema = z
     scope: z.enum(MESH_SCOPES, { error: `scope must be one of ${MESH_SCOPES.join(', ')}` }).optional(),
   })
   .transform(({ namespaces, scope }): MeshScope => ({ scope: scope ?? (namespaces.length ? 'namespaces' : 'all'), namespaces: [...new Set(namespaces)].sort() }));
-
-/** The query string of a scope, as the browser sends it (the inverse of meshQuerySchema). */
-export function meshScopeQuery(s: MeshScope): Record<string, string | undefined> {
-  if (s.scope === 'all') return {};
-  return { scope: s.scope, namespaces: s.namespaces.length ? [...s.namespaces].sort().join(',') : undefined };
-}
 
 export interface MeshResponse {
   status: ClusterStatus;

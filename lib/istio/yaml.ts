@@ -5,9 +5,9 @@
  * in the CLI.
  */
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, stringify, type Node } from 'yaml';
+import { parsePath, type FieldPath } from './fieldPath';
 
-export type PathSegment = string | number;
-export type FieldPath = PathSegment[];
+export { formatPath, parsePath, type FieldPath, type PathSegment } from './fieldPath';
 
 /** 1-based line and column, as editors show them. End is exclusive. */
 export interface TextRange {
@@ -96,31 +96,6 @@ function cleanMessage(m: string): string {
 /** Documents that hold something (not empty, not comments only). */
 export function nonEmptyDocuments(result: ParseResult): ParsedDocument[] {
   return result.documents.filter((d) => d.value !== null && d.value !== undefined);
-}
-
-/* ---- field paths ---- */
-
-/** "spec/http[0]/route[1]/weight" or "spec.http[0].route[1].weight" -> ['spec','http',0,'route',1,'weight'] */
-export function parsePath(path: string | FieldPath): FieldPath {
-  if (Array.isArray(path)) return path;
-  const out: FieldPath = [];
-  const re = /([^./[\]]+)|\[(\d+)\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path))) {
-    if (m[2] !== undefined) out.push(Number(m[2]));
-    else if (m[1] !== undefined) out.push(/^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
-  }
-  return out;
-}
-
-/** ['spec','http',0,'route'] -> "spec/http[0]/route" */
-export function formatPath(path: FieldPath): string {
-  let s = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') s += `[${seg}]`;
-    else s += (s ? '/' : '') + seg;
-  }
-  return s;
 }
 
 interface Located {

@@ -1,5 +1,5 @@
-import { NewResource } from '@/components/resources/NewResource';
+import { NewResourcePage } from '@/components/resources/pages';
 
-export default function NewResourcePage() {
-  return <NewResource />;
+export default function NewResourceRoute() {
+  return <NewResourcePage />;
 }

@@ -1,4 +1,4 @@
-import { AmbientPage } from '@/components/forms/AmbientForm';
+import { AmbientPage } from '@/components/forms/pages';
 
 export default function Page() {
   return <AmbientPage />;

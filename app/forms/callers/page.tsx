@@ -1,4 +1,4 @@
-import { CallersPage } from '@/components/forms/CallersForm';
+import { CallersPage } from '@/components/forms/pages';
 
 export default function Page() {
   return <CallersPage />;

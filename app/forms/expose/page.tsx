@@ -1,4 +1,4 @@
-import { ExposePage } from '@/components/forms/ExposeForm';
+import { ExposePage } from '@/components/forms/pages';
 
 export default function Page() {
   return <ExposePage />;

@@ -1,4 +1,4 @@
-import { InjectionPage } from '@/components/forms/InjectionForm';
+import { InjectionPage } from '@/components/forms/pages';
 
 export default function Page() {
   return <InjectionPage />;

@@ -1,4 +1,4 @@
-import { MtlsPage } from '@/components/forms/MtlsForm';
+import { MtlsPage } from '@/components/forms/pages';
 
 export default function Page() {
   return <MtlsPage />;

@@ -1,4 +1,4 @@
-import { ServiceEntryPage } from '@/components/forms/ServiceEntryForm';
+import { ServiceEntryPage } from '@/components/forms/pages';
 
 export default function Page() {
   return <ServiceEntryPage />;

@@ -1,4 +1,4 @@
-import { TrafficPage } from '@/components/forms/TrafficForm';
+import { TrafficPage } from '@/components/forms/pages';
 
 export default function Page() {
   return <TrafficPage />;

@@ -6,7 +6,7 @@
  * value and reported so the UI can show them. Pure.
  */
 import { deepEqual } from '../util';
-import { formatPath, type FieldPath } from '../yaml';
+import { formatPath, type FieldPath } from '../fieldPath';
 
 export interface MergeConflict {
   path: string;

@@ -10,7 +10,7 @@ import type { MeshResources } from '../resources';
 import type { Deployment, Namespace, Pod, PodSpec, Service } from '../types';
 import { DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN } from '../types';
 import { listInWords, type AnyK8sObject } from './objects';
-import type { FieldIssue } from './validators';
+import type { FieldIssue } from './issues';
 
 /* ---- mesh settings ---- */
 

@@ -3,35 +3,21 @@
  * before (the live object, without server-owned fields) and after, with the field paths
  * that differ. Pure.
  */
-import { friendlyName, resourceId } from '../resources';
 import { toYaml, toYamlStream } from '../yaml';
 import { startFrom } from './objects';
-import { changedPaths, type BuildResult, type FormWrite } from './writes';
+import { summarizeWrite, type WriteSummary } from './summary';
+import type { BuildResult, FormWrite } from './writes';
 
-export interface WritePreview {
-  /** resourceId(): "group/Kind/namespace/name". */
-  id: string;
-  /** "Kind namespace/name". */
-  title: string;
-  action: FormWrite['action'];
+export interface WritePreview extends WriteSummary {
   /** YAML of the live object (absent for create). */
   before?: string;
   /** YAML of what will be sent. */
   after: string;
-  /** Field paths that change ("spec/http[0]/route"); ["/"] for a new object. */
-  changed: string[];
 }
 
 export function previewWrite(w: FormWrite): WritePreview {
   const base = w.base ? startFrom(w.base) : undefined;
-  return {
-    id: resourceId(w.object),
-    title: friendlyName(w.object),
-    action: w.action,
-    ...(base ? { before: toYaml(base) } : {}),
-    after: toYaml(w.object),
-    changed: base ? changedPaths(base, w.object) : ['/'],
-  };
+  return { ...summarizeWrite(w), ...(base ? { before: toYaml(base) } : {}), after: toYaml(w.object) };
 }
 
 export function previewWrites(result: Pick<BuildResult, 'writes'>): WritePreview[] {

@@ -248,14 +248,4 @@ export function addDuplicateIssues(
   });
 }
 
-/* ---- turning zod errors into field messages ---- */
-
-export interface FieldIssue {
-  /** Dotted field path as the form names its inputs: "subsets.1.weight", "hosts.0". */
-  path: string;
-  message: string;
-}
-
-export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-}
+export { toFieldIssues, type FieldIssue } from './issues';

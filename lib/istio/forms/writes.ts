@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { indexResources, resourceId, type MeshResources } from '../resources';
 import type { K8sObject } from '../types';
 import { deepEqual, startFrom, type AnyK8sObject } from './objects';
-import { toFieldIssues, type FieldIssue } from './validators';
+import { toFieldIssues, type FieldIssue } from './issues';
 
 export type WriteAction = 'create' | 'replace';
 

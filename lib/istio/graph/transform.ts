@@ -10,7 +10,7 @@
  *   attachFindings(graph, findings) -> MeshGraph    Finding[] on the nodes/edges made from the resource
  */
 import { compareFindings, LEVEL_ORDER, type Finding } from '../findings';
-import { parsePath } from '../yaml';
+import { parsePath } from '../fieldPath';
 import type { EdgeKind, EdgeMetrics, GraphEdge, GraphNode, MeshGraph, NodeKind, ResourceRef } from './types';
 
 export interface GraphFilter {

@@ -9,7 +9,7 @@ import { createTwoFilesPatch } from 'diff';
 import { editText } from '../editor/display';
 import type { MergeConflict } from '../editor/merge';
 import { deepEqual } from '../util';
-import { formatPath, type FieldPath } from '../yaml';
+import { formatPath, type FieldPath } from '../fieldPath';
 import { friendlyName, resourceId } from '../resources';
 import type { K8sObject } from '../types';
 import { toYaml } from '../yaml';
