@@ -6,7 +6,18 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', 'e2e/cluster/*.go', 'dist/**', 'e2e/bench/istioctl/**'] },
+  {
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      'next-env.d.ts',
+      'test-results/**',
+      'playwright-report/**',
+      'e2e/cluster/*.go',
+      'dist/**',
+      'e2e/bench/istioctl/**',
+    ],
+  },
   js.configs.recommended,
   { files: ['**/*.js', '**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: globals.node } },
   { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
@@ -40,8 +51,24 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'fs', 'path', 'child_process', 'http', 'https', 'net', 'os'], message: 'lib/istio is pure: no Node-only APIs.' },
-            { group: ['react', 'react-dom', 'next', 'next/*', '@monaco-editor/*', 'monaco-editor', '@xyflow/*'], message: 'lib/istio is pure: no UI libraries.' },
-            { group: ['**/k8s/**', '@/lib/k8s/**', '**/client/**', '@/lib/client/**', '**/server/**', '**/components/**', '@/components/**', '**/contracts/**', '@/lib/contracts/**'], message: 'lib/istio depends on nothing else in the project.' },
+            {
+              group: ['react', 'react-dom', 'next', 'next/*', '@monaco-editor/*', 'monaco-editor', '@xyflow/*'],
+              message: 'lib/istio is pure: no UI libraries.',
+            },
+            {
+              group: [
+                '**/k8s/**',
+                '@/lib/k8s/**',
+                '**/client/**',
+                '@/lib/client/**',
+                '**/server/**',
+                '**/components/**',
+                '@/components/**',
+                '**/contracts/**',
+                '@/lib/contracts/**',
+              ],
+              message: 'lib/istio depends on nothing else in the project.',
+            },
             { group: ['@kubernetes/*'], message: 'lib/istio does no network I/O.' },
           ],
         },
@@ -55,7 +82,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/lib/k8s/**', '@/lib/k8s/**', '**/lib/server/**', '@/lib/server/**', '@kubernetes/*', 'node:*'], message: 'Browser code reaches the cluster only through the HTTP API (lib/client).' },
+            {
+              group: ['**/lib/k8s/**', '@/lib/k8s/**', '**/lib/server/**', '@/lib/server/**', '@kubernetes/*', 'node:*'],
+              message: 'Browser code reaches the cluster only through the HTTP API (lib/client).',
+            },
           ],
         },
       ],

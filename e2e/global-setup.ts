@@ -31,7 +31,10 @@ export default async function globalSetup() {
     app = await startApp({ kubeconfig: cluster.kubeconfig, env: { PROMETHEUS_URL: prometheus.url } });
   } catch (e) {
     await app?.stop();
-    await prom.then((p) => p.stop(), () => {});
+    await prom.then(
+      (p) => p.stop(),
+      () => {},
+    );
     await cluster.destroy();
     throw e;
   }

@@ -42,10 +42,11 @@ if (existsSync(unitJson)) {
   failed += u.numFailedTests;
   for (const f of u.testResults ?? []) for (const a of f.assertionResults ?? []) if (a.status === 'failed') failures.push(`unit: ${a.fullName}`);
   // A file that fails to load has no assertions but still fails the run.
-  for (const f of u.testResults ?? []) if (f.status === 'failed' && !(f.assertionResults ?? []).length) {
-    failed++;
-    failures.push(`unit: ${path.relative(repo, f.name)} did not load: ${(f.message ?? '').split('\n')[0]}`);
-  }
+  for (const f of u.testResults ?? [])
+    if (f.status === 'failed' && !(f.assertionResults ?? []).length) {
+      failed++;
+      failures.push(`unit: ${path.relative(repo, f.name)} did not load: ${(f.message ?? '').split('\n')[0]}`);
+    }
   // Errors outside any test (unhandled rejections) fail the run without failing a test.
   if (!unitOk && u.numFailedTests === 0 && u.numFailedTestSuites === 0) {
     failed++;
@@ -59,6 +60,7 @@ if (existsSync(unitJson)) {
 // 2. Static checks, each one test.
 check('types (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', '.']);
 check('lint (eslint, incl. architecture import rules)', bin('eslint'), ['.']);
+check('format (prettier --check)', bin('prettier'), ['--check', '.']);
 
 // 3. Production build, then the end-to-end tests against it.
 if (run('production build (next build)', bin('next'), ['build'])) {

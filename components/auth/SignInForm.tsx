@@ -23,8 +23,8 @@ export function SignInForm() {
     <form className="signin" onSubmit={submit} aria-label="Sign in">
       <h1>Sign in to Meshboard</h1>
       <p>
-        Paste a Kubernetes bearer token: <code>kubectl create token &lt;service-account&gt;</code>, or the token of your kubeconfig user. Meshboard
-        acts as you with it, and every page shows only what your RBAC lets you read.
+        Paste a Kubernetes bearer token: <code>kubectl create token &lt;service-account&gt;</code>, or the token of your kubeconfig user. Meshboard acts as you
+        with it, and every page shows only what your RBAC lets you read.
       </p>
       <label>
         Bearer token

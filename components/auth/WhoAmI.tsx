@@ -37,8 +37,8 @@ export function IdentityBanners({ context }: { context: string | undefined }) {
       {s && s.mode !== 'local' && overview.data && overview.data.namespaces.length === 0 && (
         <div className="banner warn" role="status" data-testid="no-access-banner">
           <div className="title">Nothing to show for {s.username}</div>
-          Your Kubernetes RBAC does not let you read any namespace&apos;s mesh configuration. Meshboard shows exactly what the API server would show you: ask your
-          cluster admin for a RoleBinding (for example to the view ClusterRole) in the namespaces you work on.
+          Your Kubernetes RBAC does not let you read any namespace&apos;s mesh configuration. Meshboard shows exactly what the API server would show you: ask
+          your cluster admin for a RoleBinding (for example to the view ClusterRole) in the namespaces you work on.
         </div>
       )}
     </>

@@ -82,7 +82,13 @@ export function ConfigList() {
             ))}
           </select>
         </label>
-        <input type="search" aria-label="Filter by text" placeholder="Filter by name…" defaultValue={text} onChange={(e) => update({ q: e.target.value || undefined })} />
+        <input
+          type="search"
+          aria-label="Filter by text"
+          placeholder="Filter by name…"
+          defaultValue={text}
+          onChange={(e) => update({ q: e.target.value || undefined })}
+        />
         <span className="muted" data-testid="config-count" id="config-count" aria-live="polite">
           {q.data ? `${items.length} of ${q.data.items.length}` : 'Loading…'}
         </span>
@@ -95,7 +101,9 @@ export function ConfigList() {
                 <th key={c.key} aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined} style={{ width: c.width }}>
                   <button type="button" className="sort" onClick={() => update(nextSort(c.key))} data-testid={`sort-${c.key}`}>
                     {c.label}
-                    <span aria-hidden="true" className="sort-mark">{sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
+                    <span aria-hidden="true" className="sort-mark">
+                      {sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ' ↕'}
+                    </span>
                   </button>
                 </th>
               ))}
@@ -128,7 +136,11 @@ export function ConfigList() {
                     )}
                   </td>
                   <td title={i.created}>{age(i.created)}</td>
-                  <td>{analysis.data ? <FindingBadges counts={counts.get(`${i.kind} ${i.namespace}/${i.name}`)} testId={`findings-${i.kind}-${i.namespace}-${i.name}`} /> : null}</td>
+                  <td>
+                    {analysis.data ? (
+                      <FindingBadges counts={counts.get(`${i.kind} ${i.namespace}/${i.name}`)} testId={`findings-${i.kind}-${i.namespace}-${i.name}`} />
+                    ) : null}
+                  </td>
                 </tr>
               );
             })}

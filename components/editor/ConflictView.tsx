@@ -6,7 +6,17 @@ import type { MergeConflict } from '@/lib/istio/editor/merge';
  * edit started from, the one on the server now, and the user's; then carry the
  * user's change onto the current version and review again. Nothing was written.
  */
-export function ConflictView(props: { baseText: string; currentText: string; mineText: string; currentVersion?: string; conflicts: MergeConflict[]; deleted: boolean; onCarry: () => void; onRecreate: () => void; onTakeCurrent: () => void }) {
+export function ConflictView(props: {
+  baseText: string;
+  currentText: string;
+  mineText: string;
+  currentVersion?: string;
+  conflicts: MergeConflict[];
+  deleted: boolean;
+  onCarry: () => void;
+  onRecreate: () => void;
+  onTakeCurrent: () => void;
+}) {
   const pane = (title: string, text: string, id: string) => (
     <div style={{ flex: 1, minWidth: 0 }}>
       <div className="muted" style={{ fontWeight: 600, marginBottom: 4 }}>
@@ -20,7 +30,9 @@ export function ConflictView(props: { baseText: string; currentText: string; min
   return (
     <div data-testid="conflict-view">
       <div className="banner warn" role="alert">
-        <div className="title">{props.deleted ? 'The resource was deleted while you were editing.' : 'Someone changed this resource while you were editing.'}</div>
+        <div className="title">
+          {props.deleted ? 'The resource was deleted while you were editing.' : 'Someone changed this resource while you were editing.'}
+        </div>
         Your change was not applied, and nothing was overwritten.{' '}
         {props.deleted
           ? 'You can create it again with your content.'
@@ -33,7 +45,11 @@ export function ConflictView(props: { baseText: string; currentText: string; min
       </div>
       {props.conflicts.length > 0 && (
         <div className="banner info" data-testid="conflict-fields">
-          Both you and the other change touched: {props.conflicts.map((c) => <code key={c.path}>{c.path} </code>)}. Carrying over keeps your values there.
+          Both you and the other change touched:{' '}
+          {props.conflicts.map((c) => (
+            <code key={c.path}>{c.path} </code>
+          ))}
+          . Carrying over keeps your values there.
         </div>
       )}
       <div className="row" style={{ marginTop: 8 }}>

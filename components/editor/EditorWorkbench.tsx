@@ -58,7 +58,9 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   const storageKey = draftKey(context, isEdit ? objectKeyOf(target) : `new/${target.namespace}`);
 
   const initialText = isEdit ? editText(target.live) : target.initialText;
-  const [session, dispatch] = useReducer(editorSession, undefined, () => initialSession(initialText, isEdit ? (target.live.metadata.resourceVersion ?? '') : ''));
+  const [session, dispatch] = useReducer(editorSession, undefined, () =>
+    initialSession(initialText, isEdit ? (target.live.metadata.resourceVersion ?? '') : ''),
+  );
   const { text, base, phase, serverProblems, serverError, busy, notice } = session;
   const setText = useCallback((t: string) => dispatch({ type: 'typed', text: t }), []);
   const [pendingDraft, setPendingDraft] = useState<Draft | null>(null);
@@ -88,12 +90,13 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
 
   const debounced = useDebounced(text, 250);
   const draftObject = useMemo(() => parseObject(debounced), [debounced]);
-  const { group: textGroup, version: textVersion } = parseApiVersion(typeof draftObject?.apiVersion === 'string' ? draftObject.apiVersion : isEdit ? apiVersionOf(target.group, target.version) : '');
+  const { group: textGroup, version: textVersion } = parseApiVersion(
+    typeof draftObject?.apiVersion === 'string' ? draftObject.apiVersion : isEdit ? apiVersionOf(target.group, target.version) : '',
+  );
   const textKind = typeof draftObject?.kind === 'string' ? draftObject.kind : isEdit ? target.live.kind : '';
   const kindInfo = kinds.find((k) => k.group === textGroup && k.kind === textKind);
   const schemas = useKindSchemas(context, isEdit ? target.group : textGroup, isEdit ? target.live.kind : textKind);
   const namespace = target.namespace;
-
 
   const expectations = useMemo(
     () => ({
@@ -126,13 +129,20 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   const analysisInput = validation.problems.some((p) => p.source === 'yaml' || p.source === 'envelope') ? undefined : outgoing;
   const analysis = useQuery(editAnalysisQuery(context, analysisInput));
   const analysisProblems = useMemo(
-    () => (analysis.data && analysisInput ? findingsToProblems(validation.parsed, analysis.data.findings.filter((f) => f.code !== 'IST0106')) : []),
+    () =>
+      analysis.data && analysisInput
+        ? findingsToProblems(
+            validation.parsed,
+            analysis.data.findings.filter((f) => f.code !== 'IST0106'),
+          )
+        : [],
     [analysis.data, analysisInput, validation.parsed],
   );
   const problems = useMemo(() => [...validation.problems, ...analysisProblems, ...serverProblems], [validation.problems, analysisProblems, serverProblems]);
 
   const { write, recreate: recreateObject } = useResourceWrite(context, { target: isEdit ? target : undefined, kinds, namespace });
-  const failed = (step: 'review' | 'apply', e: unknown) => dispatch({ type: 'write-failed', step, failure: writeFailure(e, { isEdit, text }), parse: parseObject });
+  const failed = (step: 'review' | 'apply', e: unknown) =>
+    dispatch({ type: 'write-failed', step, failure: writeFailure(e, { isEdit, text }), parse: parseObject });
 
   // Review and apply check the text as it is now, not the debounced copy the markers show.
   const current = () => {
@@ -166,11 +176,20 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
       clearDraft(storageKey);
       if (isEdit) {
         // The page's copy of the live object is this one now (the watch confirms it shortly).
-        dispatch({ type: 'applied', object: r.object, text: editText(r.object), notice: `Applied. The API server stored resourceVersion ${r.object.metadata.resourceVersion}.` });
+        dispatch({
+          type: 'applied',
+          object: r.object,
+          text: editText(r.object),
+          notice: `Applied. The API server stored resourceVersion ${r.object.metadata.resourceVersion}.`,
+        });
       } else {
         const { group, version } = parseApiVersion(r.object.apiVersion);
         const k = kinds.find((x) => x.group === group && x.kind === r.object.kind);
-        router.push(link(resourceHref({ group, version, plural: k?.plural ?? '', namespace: r.object.metadata.namespace, name: r.object.metadata.name }), { created: '1' }));
+        router.push(
+          link(resourceHref({ group, version, plural: k?.plural ?? '', namespace: r.object.metadata.namespace, name: r.object.metadata.name }), {
+            created: '1',
+          }),
+        );
       }
     } catch (e) {
       failed('apply', e);
@@ -187,7 +206,12 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
     try {
       const r = await recreateObject(mine);
       clearDraft(storageKey);
-      dispatch({ type: 'applied', object: r.object, text: editText(r.object), notice: `Created again with your content (resourceVersion ${r.object.metadata.resourceVersion}).` });
+      dispatch({
+        type: 'applied',
+        object: r.object,
+        text: editText(r.object),
+        notice: `Created again with your content (resourceVersion ${r.object.metadata.resourceVersion}).`,
+      });
     } catch (e) {
       failed('apply', e);
     }
@@ -200,7 +224,14 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   };
 
   const access = useQuery({
-    ...accessQuery(context, isEdit ? 'update' : 'create', groupSegment(isEdit ? target.group : textGroup), isEdit ? target.plural : (kindInfo?.plural ?? ''), namespace, isEdit ? target.name : undefined),
+    ...accessQuery(
+      context,
+      isEdit ? 'update' : 'create',
+      groupSegment(isEdit ? target.group : textGroup),
+      isEdit ? target.plural : (kindInfo?.plural ?? ''),
+      namespace,
+      isEdit ? target.name : undefined,
+    ),
     enabled: isEdit || !!kindInfo,
   });
   const readOnly = access.data ? !access.data.allowed : false;
@@ -217,7 +248,9 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
             const key = draftKey(context, objectKeyOf(target));
             handedOver.current = true;
             saveDraft(key, { text: withApiVersion(text, to), baseResourceVersion: base.resourceVersion, baseText: withApiVersion(base.text, to) });
-            router.push(link(resourceHref({ group: target.group, version: kindInfo.preferred, plural: target.plural, namespace: target.namespace, name: target.name })));
+            router.push(
+              link(resourceHref({ group: target.group, version: kindInfo.preferred, plural: target.plural, namespace: target.namespace, name: target.name })),
+            );
           },
         }
       : {
@@ -232,7 +265,11 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
         const o = validation.object;
         if (!o) return;
         const r = convertLegacyPolicy(o);
-        dispatch({ type: 'replace-text', text: toYamlStream(r.objects), notice: `Converted to ${r.objects.map((x) => `${x.kind} ${x.metadata.namespace ?? ''}/${x.metadata.name}`).join(', ')}. ${r.notes.join(' ')}` });
+        dispatch({
+          type: 'replace-text',
+          text: toYamlStream(r.objects),
+          notice: `Converted to ${r.objects.map((x) => `${x.kind} ${x.metadata.namespace ?? ''}/${x.metadata.name}`).join(', ')}. ${r.notes.join(' ')}`,
+        });
       },
     },
   };
@@ -240,7 +277,10 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
   const liveMoved = isEdit && target.live.metadata.resourceVersion !== base.resourceVersion && phase.kind !== 'conflict';
   const modelUri = `file:///meshboard/${encodeURIComponent(context)}/${storageKey.replace(/[^a-zA-Z0-9/._-]/g, '_')}.yaml`;
   const jsonSchema = schemas.jsonSchema(textVersion || (isEdit ? target.version : ''));
-  const schemaBinding = useMemo(() => (jsonSchema ? { uri: `meshboard://schemas/${textGroup}/${textKind}/${textVersion}`, schema: jsonSchema } : undefined), [jsonSchema, textGroup, textKind, textVersion]);
+  const schemaBinding = useMemo(
+    () => (jsonSchema ? { uri: `meshboard://schemas/${textGroup}/${textKind}/${textVersion}`, schema: jsonSchema } : undefined),
+    [jsonSchema, textGroup, textKind, textVersion],
+  );
   const counts = { error: problems.filter((p) => p.severity === 'error').length, warning: problems.filter((p) => p.severity === 'warning').length };
 
   return (
@@ -252,7 +292,11 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
             <button
               className="primary"
               onClick={() => {
-                dispatch({ type: 'restore-draft', text: pendingDraft.text, base: pendingDraft.baseText ? { resourceVersion: pendingDraft.baseResourceVersion, text: pendingDraft.baseText } : undefined });
+                dispatch({
+                  type: 'restore-draft',
+                  text: pendingDraft.text,
+                  base: pendingDraft.baseText ? { resourceVersion: pendingDraft.baseResourceVersion, text: pendingDraft.baseText } : undefined,
+                });
                 setPendingDraft(null);
               }}
             >
@@ -272,13 +316,15 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
       {readOnly && (
         <div className="banner warn" role="status" data-testid="readonly-banner">
           <div className="title">Read-only</div>
-          Context <b>{context}</b> may not {isEdit ? 'update' : 'create'} {isEdit ? target.plural : (kindInfo?.plural ?? 'resources')} in namespace {namespace} (Kubernetes RBAC
+          Context <b>{context}</b> may not {isEdit ? 'update' : 'create'} {isEdit ? target.plural : (kindInfo?.plural ?? 'resources')} in namespace {namespace}{' '}
+          (Kubernetes RBAC
           {access.data?.reason ? `: ${access.data.reason}` : ''}). Ask a cluster admin for write access, or switch context.
         </div>
       )}
       {liveMoved && (
         <div className="banner warn" role="status" data-testid="changed-banner">
-          This resource changed on the server since your edit started (resourceVersion {base.resourceVersion} → {target.live.metadata.resourceVersion}). Applying will show both versions first.
+          This resource changed on the server since your edit started (resourceVersion {base.resourceVersion} → {target.live.metadata.resourceVersion}).
+          Applying will show both versions first.
         </div>
       )}
       {notice && (
@@ -292,7 +338,20 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
           {unknownOutcomeMessage(isEdit)}
         </div>
       )}
-      {serverError != null && phase.kind === 'edit' && <ErrorBox error={serverError} title={session.outcomeUnknown ? 'No answer about the write' : notSent(serverError) ? 'Not sent: the API server could not be reached. Nothing changed; review and apply again once it is back' : readOnly ? 'Not allowed' : 'The API server refused the change'} />}
+      {serverError != null && phase.kind === 'edit' && (
+        <ErrorBox
+          error={serverError}
+          title={
+            session.outcomeUnknown
+              ? 'No answer about the write'
+              : notSent(serverError)
+                ? 'Not sent: the API server could not be reached. Nothing changed; review and apply again once it is back'
+                : readOnly
+                  ? 'Not allowed'
+                  : 'The API server refused the change'
+          }
+        />
+      )}
 
       {phase.kind === 'conflict' ? (
         <ConflictView
@@ -319,7 +378,14 @@ export function EditorWorkbench({ context, target, kinds, focusPath }: { context
                   <button className="primary" onClick={apply} disabled={readOnly || busy !== ''} data-testid="apply-button">
                     {busy === 'apply' ? 'Applying…' : isEdit ? 'Apply' : 'Create'}
                   </button>
-                  <ProposeButton context={context} disabled={readOnly || busy !== ''} getChanges={() => { const { v, obj } = current(); return v.blocking || !obj ? undefined : [{ action: isEdit ? 'update' : 'create', object: obj }]; }} />
+                  <ProposeButton
+                    context={context}
+                    disabled={readOnly || busy !== ''}
+                    getChanges={() => {
+                      const { v, obj } = current();
+                      return v.blocking || !obj ? undefined : [{ action: isEdit ? 'update' : 'create', object: obj }];
+                    }}
+                  />
                   <button onClick={() => dispatch({ type: 'back-to-editing' })}>Back to editing</button>
                 </>
               )}

@@ -77,7 +77,17 @@ export default function MonacoYamlEditor({ value, onChange, readOnly, modelUri, 
         path={modelUri}
         value={value}
         onChange={(v) => onChange?.(v ?? '')}
-        options={{ readOnly, minimap: { enabled: false }, fontSize: 13, tabSize: 2, scrollBeyondLastLine: false, automaticLayout: true, quickSuggestions: { other: true, strings: true, comments: false }, renderValidationDecorations: 'on', fixedOverflowWidgets: true }}
+        options={{
+          readOnly,
+          minimap: { enabled: false },
+          fontSize: 13,
+          tabSize: 2,
+          scrollBeyondLastLine: false,
+          automaticLayout: true,
+          quickSuggestions: { other: true, strings: true, comments: false },
+          renderValidationDecorations: 'on',
+          fixedOverflowWidgets: true,
+        }}
         onMount={(ed) => {
           editorRef.current = ed;
           setMounted((n) => n + 1);
@@ -100,7 +110,14 @@ export function YamlDiff({ original, modified, height = '55vh' }: { original: st
   const theme = useTheme();
   return (
     <div data-testid="yaml-diff" style={{ border: '1px solid var(--border)', borderRadius: 6, overflow: 'hidden' }}>
-      <DiffEditor theme={theme === 'dark' ? 'meshboard-dark' : 'meshboard-light'} height={height} language="yaml" original={original} modified={modified} options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, fontSize: 13, automaticLayout: true, scrollBeyondLastLine: false }} />
+      <DiffEditor
+        theme={theme === 'dark' ? 'meshboard-dark' : 'meshboard-light'}
+        height={height}
+        language="yaml"
+        original={original}
+        modified={modified}
+        options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, fontSize: 13, automaticLayout: true, scrollBeyondLastLine: false }}
+      />
     </div>
   );
 }

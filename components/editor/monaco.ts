@@ -49,7 +49,12 @@ export function setupMonaco(): { monaco: typeof monaco; yaml: MonacoYaml } {
       base: 'vs-dark',
       inherit: true,
       rules: [{ token: 'comment', foreground: '9aa6b4' }],
-      colors: { 'editor.background': '#11161c', 'editorLineNumber.foreground': '#9aa6b4', 'editorLineNumber.activeForeground': '#e3e8ee', 'editorLineNumber.dimmedForeground': '#9aa6b4' },
+      colors: {
+        'editor.background': '#11161c',
+        'editorLineNumber.foreground': '#9aa6b4',
+        'editorLineNumber.activeForeground': '#e3e8ee',
+        'editorLineNumber.dimmedForeground': '#9aa6b4',
+      },
     });
     window.__meshboardMonaco = monaco; // for end-to-end tests that inspect markers
   }

@@ -15,7 +15,11 @@ export function AmbientForm(props: FormProps) {
   const t = useTarget();
   const ns = t.get('ns');
   const service = t.get('service');
-  const missing = props.pending ? null : ns && !findNamespace(props.resources, ns) ? unknownNamespaceMessage(ns) : missingTarget(props.resources, { ns, service });
+  const missing = props.pending
+    ? null
+    : ns && !findNamespace(props.resources, ns)
+      ? unknownNamespaceMessage(ns)
+      : missingTarget(props.resources, { ns, service });
   return (
     <>
       <Pickers>
@@ -49,7 +53,9 @@ function AmbientBody({ context, resources, onApplied, onReload, namespace, servi
       {result.errors.length ? (
         <div className="muted">Fix the problems of the form to see what changes.</div>
       ) : changes.length === 0 ? (
-        <div className="muted" data-testid="ambient-changes-none">No Deployments in scope.</div>
+        <div className="muted" data-testid="ambient-changes-none">
+          No Deployments in scope.
+        </div>
       ) : (
         <table className="list" data-testid="ambient-changes">
           <thead>
@@ -70,7 +76,9 @@ function AmbientBody({ context, resources, onApplied, onReload, namespace, servi
                 <td>{c.summary}</td>
                 <td>
                   {c.restart === 'manual' ? (
-                    <code>kubectl rollout restart deployment/{c.name} -n {namespace}</code>
+                    <code>
+                      kubectl rollout restart deployment/{c.name} -n {namespace}
+                    </code>
                   ) : c.restart === 'rollout' ? (
                     'replaced by the rollout this change starts'
                   ) : (
@@ -117,7 +125,12 @@ function AmbientBody({ context, resources, onApplied, onReload, namespace, servi
             path="waypoint.mode"
             label="Waypoint"
             value={state.waypoint.mode}
-            onChange={(mode) => setWaypoint({ mode, ...(mode === 'existing' && waypoints[0] && !waypoints.some((w) => w.name === state.waypoint.name) ? { name: waypoints[0].name } : {}) })}
+            onChange={(mode) =>
+              setWaypoint({
+                mode,
+                ...(mode === 'existing' && waypoints[0] && !waypoints.some((w) => w.name === state.waypoint.name) ? { name: waypoints[0].name } : {}),
+              })
+            }
             options={[
               { value: 'none', label: 'No change (L4 only through ztunnel, unless a waypoint is already used)' },
               ...(waypoints.length ? [{ value: 'existing' as const, label: `Use an existing waypoint of ${namespace}` }] : []),
@@ -153,7 +166,8 @@ function AmbientBody({ context, resources, onApplied, onReload, namespace, servi
           )}
           {state.waypoint.mode !== 'none' && (
             <p className={s.hint} data-testid="ambient-use-waypoint">
-              Sets istio.io/use-waypoint={state.waypoint.name} on {state.scope === 'namespace' ? `namespace ${namespace} (as --enroll-namespace does)` : `Service ${namespace}/${state.service}`}.
+              Sets istio.io/use-waypoint={state.waypoint.name} on{' '}
+              {state.scope === 'namespace' ? `namespace ${namespace} (as --enroll-namespace does)` : `Service ${namespace}/${state.service}`}.
             </p>
           )}
         </Section>

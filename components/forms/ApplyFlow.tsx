@@ -34,7 +34,10 @@ import { typeOfObject } from './catalog';
 
 export type { AppliedWrite } from './applyPhase';
 
-const YamlDiff = dynamic(() => import('@/components/editor/MonacoYamlEditor').then((m) => m.YamlDiff), { ssr: false, loading: () => <div className="empty">Loading diff…</div> });
+const YamlDiff = dynamic(() => import('@/components/editor/MonacoYamlEditor').then((m) => m.YamlDiff), {
+  ssr: false,
+  loading: () => <div className="empty">Loading diff…</div>,
+});
 
 function hrefOf(o: K8sObject, kinds: readonly KindSummary[]): string | undefined {
   const t = typeOfObject(o, kinds);
@@ -107,10 +110,14 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
   const send = (w: FormWrite, dryRun: boolean) => {
     const t = typeOfObject(w.object, kinds);
     if (!t) {
-      return Promise.reject(new ApiRequestError({ status: 400, reason: 'BadRequest', message: `The cluster does not serve ${w.object.apiVersion} ${w.object.kind}.` }));
+      return Promise.reject(
+        new ApiRequestError({ status: 400, reason: 'BadRequest', message: `The cluster does not serve ${w.object.apiVersion} ${w.object.kind}.` }),
+      );
     }
     const ns = w.object.metadata.namespace;
-    return w.action === 'create' ? createObject(context, t, ns, w.object, { dryRun }) : replaceObject(context, t, ns, w.object.metadata.name, w.object, { dryRun });
+    return w.action === 'create'
+      ? createObject(context, t, ns, w.object, { dryRun })
+      : replaceObject(context, t, ns, w.object.metadata.name, w.object, { dryRun });
   };
 
   const dryRun = async () => {
@@ -186,9 +193,7 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
         )}
         {invalid && (
           <div className="banner error" data-testid="form-errors">
-            <div className="title">
-              {errors.length === 1 ? 'One problem' : `${errors.length} problems`} to fix before anything can be written
-            </div>
+            <div className="title">{errors.length === 1 ? 'One problem' : `${errors.length} problems`} to fix before anything can be written</div>
             <ul>
               {[...new Set(errors.map((e) => e.message))].map((m) => (
                 <li key={m}>{m}</li>
@@ -212,9 +217,13 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
 
         <h2>What will be written</h2>
         {invalid ? (
-          <div className="empty" data-testid="form-preview-empty">Fix the problems above to see what would be written.</div>
+          <div className="empty" data-testid="form-preview-empty">
+            Fix the problems above to see what would be written.
+          </div>
         ) : writes.length === 0 ? (
-          <div className="empty" data-testid="form-preview-empty">Nothing to change: what is live already says this.</div>
+          <div className="empty" data-testid="form-preview-empty">
+            Nothing to change: what is live already says this.
+          </div>
         ) : (
           <>
             <ul className={s.writeList} data-testid="write-summary">
@@ -234,14 +243,21 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
             )}
             {versions.length > 0 && (
               <div className={s.hint} data-testid="form-preview-versions">
-                Updates are sent with the resourceVersion this form started from ({versions.join(', ')}): if someone changes them meanwhile, the API server refuses the write instead of losing their change.
+                Updates are sent with the resourceVersion this form started from ({versions.join(', ')}): if someone changes them meanwhile, the API server
+                refuses the write instead of losing their change.
               </div>
             )}
           </>
         )}
 
         <div className="row" style={{ margin: '10px 0' }}>
-          <button type="button" className="primary" data-testid="dry-run-button" disabled={invalid || writes.length === 0 || (phase.kind !== 'edit' && phase.kind !== 'failed') || failedApply || kindsQ.isLoading} onClick={dryRun}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="dry-run-button"
+            disabled={invalid || writes.length === 0 || (phase.kind !== 'edit' && phase.kind !== 'failed') || failedApply || kindsQ.isLoading}
+            onClick={dryRun}
+          >
             {busy && phase.step === 'dry-run' ? 'Checking with the API server…' : 'Dry run and review'}
           </button>
           {busy && phase.step === 'dry-run' && (
@@ -254,13 +270,20 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
               <button type="button" className="primary" data-testid="apply-button" onClick={apply}>
                 Apply {count(writes.length, 'this change', 'these # changes')}
               </button>
-              <ProposeButton context={context} getChanges={() => phase.writes.map((w) => ({ action: w.action === 'replace' ? 'update' : 'create', object: w.object }))} />
+              <ProposeButton
+                context={context}
+                getChanges={() => phase.writes.map((w) => ({ action: w.action === 'replace' ? 'update' : 'create', object: w.object }))}
+              />
               <button type="button" onClick={backToEditing} data-testid="back-to-editing">
                 Back to editing
               </button>
             </>
           )}
-          {busy && phase.step === 'apply' && <span className="muted">Applying {phase.index + 1} of {writes.length}…</span>}
+          {busy && phase.step === 'apply' && (
+            <span className="muted">
+              Applying {phase.index + 1} of {writes.length}…
+            </span>
+          )}
           {busy && <SlowNotice key={`${phase.step}-${phase.index}`} what="The API server" />}
         </div>
         {phase.kind === 'review' && (
@@ -273,20 +296,24 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
 
         {phase.kind === 'review' && (
           <div data-testid="review-panel">
-            <div className="banner ok">The API server accepted {count(writes.length, 'this change', 'all # changes')} in a dry run; nothing is written yet. Left: live now. Right: after the change.</div>
+            <div className="banner ok">
+              The API server accepted {count(writes.length, 'this change', 'all # changes')} in a dry run; nothing is written yet. Left: live now. Right: after
+              the change.
+            </div>
             {!yamlText && <div className="empty">Loading the diff…</div>}
-            {yamlText && phase.writes.map((w, i) => {
-              const { editText } = yamlText;
-              const after = editText(phase.results[i] ?? w.object);
-              return (
-                <div key={friendlyName(w.object)} data-testid="write-diff">
-                  <h3 className={s.diffTitle}>
-                    {w.action === 'create' ? 'Create' : 'Update'} {friendlyName(w.object)}
-                  </h3>
-                  <YamlDiff original={w.base ? editText(w.base) : ''} modified={after} height={Math.min(420, 80 + 19 * after.split('\n').length)} />
-                </div>
-              );
-            })}
+            {yamlText &&
+              phase.writes.map((w, i) => {
+                const { editText } = yamlText;
+                const after = editText(phase.results[i] ?? w.object);
+                return (
+                  <div key={friendlyName(w.object)} data-testid="write-diff">
+                    <h3 className={s.diffTitle}>
+                      {w.action === 'create' ? 'Create' : 'Update'} {friendlyName(w.object)}
+                    </h3>
+                    <YamlDiff original={w.base ? editText(w.base) : ''} modified={after} height={Math.min(420, 80 + 19 * after.split('\n').length)} />
+                  </div>
+                );
+              })}
           </div>
         )}
       </div>
@@ -294,7 +321,17 @@ export function ApplyFlow({ context, result, onApplied, onReload, children, read
   );
 }
 
-function FailurePanel({ phase, onReload, onRetry, link }: { phase: Extract<Phase, { kind: 'failed' }>; onReload: () => void; onRetry: () => void; link: (h: string) => string }) {
+function FailurePanel({
+  phase,
+  onReload,
+  onRetry,
+  link,
+}: {
+  phase: Extract<Phase, { kind: 'failed' }>;
+  onReload: () => void;
+  onRetry: () => void;
+  link: (h: string) => string;
+}) {
   const { writes } = phase;
   const failed = writes[phase.index];
   const title = failed ? friendlyName(failed.object) : 'a resource';
@@ -309,23 +346,27 @@ function FailurePanel({ phase, onReload, onRetry, link }: { phase: Extract<Phase
       {conflict ? (
         <div className="banner error" role="alert" data-testid="conflict-message">
           <div className="title">
-            {title} {(phase.error as ApiRequestError).body.reason === 'AlreadyExists' ? 'was created by someone else' : 'changed on the server'} after this form was opened
+            {title} {(phase.error as ApiRequestError).body.reason === 'AlreadyExists' ? 'was created by someone else' : 'changed on the server'} after this form
+            was opened
           </div>
           The {dry ? 'dry run' : 'write'} was refused because the form started from an older state
-          {failed?.object.metadata.resourceVersion ? ` (resourceVersion ${failed.object.metadata.resourceVersion})` : ''}; nothing of it was overwritten. Reload the form to start from the current version, then apply again.
+          {failed?.object.metadata.resourceVersion ? ` (resourceVersion ${failed.object.metadata.resourceVersion})` : ''}; nothing of it was overwritten. Reload
+          the form to start from the current version, then apply again.
         </div>
       ) : unknown ? (
         <div className="banner error" role="alert" data-testid="outcome-unknown">
           <div className="title">No answer about {title}: it may or may not have been written</div>
           The request was sent, but the connection failed before the API server&apos;s answer arrived
-          {phase.error instanceof Error && phase.error.message ? ` (${phase.error.message})` : ''}. Reload the form to see what is stored now before trying again.
+          {phase.error instanceof Error && phase.error.message ? ` (${phase.error.message})` : ''}. Reload the form to see what is stored now before trying
+          again.
         </div>
       ) : unsent ? (
         <div className="banner error" role="alert" data-testid="not-sent">
           <div className="title">
             {dry ? 'The dry run' : 'The write'} of {title} was not sent: the API server could not be reached
           </div>
-          {phase.error instanceof Error && phase.error.message ? phase.error.message : ''}. Nothing of it reached the API server, so nothing changed. Try again once it is back.
+          {phase.error instanceof Error && phase.error.message ? phase.error.message : ''}. Nothing of it reached the API server, so nothing changed. Try again
+          once it is back.
         </div>
       ) : (
         <ErrorBox error={phase.error} title={dry ? `The API server refused the dry run of ${title}` : `The API server refused ${title}`} />
@@ -357,7 +398,8 @@ function FailurePanel({ phase, onReload, onRetry, link }: { phase: Extract<Phase
       )}
       {unknown && (
         <div className="muted" data-testid="unknown-advice">
-          Reloading reads what the API server stored. Applying again from the reloaded form is safe: a write based on the old version is refused, never applied twice.
+          Reloading reads what the API server stored. Applying again from the reloaded form is safe: a write based on the old version is refused, never applied
+          twice.
         </div>
       )}
       <div className="row">

@@ -1,7 +1,16 @@
 'use client';
 /** Caller restrictions: an ALLOW AuthorizationPolicy on a workload, with a preview of the known callers. */
 import { useMemo, useState } from 'react';
-import { buildCallers, callerEnforcement, findOwningAuthorizationPolicy, findOwningWaypointPolicy, getInitCallers, previewCallers, sortCallerPreviews, type CallersState } from '@/lib/istio/forms/callers';
+import {
+  buildCallers,
+  callerEnforcement,
+  findOwningAuthorizationPolicy,
+  findOwningWaypointPolicy,
+  getInitCallers,
+  previewCallers,
+  sortCallerPreviews,
+  type CallersState,
+} from '@/lib/istio/forms/callers';
 import { listWorkloads } from '@/lib/istio/forms/mesh';
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
@@ -42,12 +51,17 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
     return getInitCallers({ resources, namespace, workload: { name: workload, ...(w?.kind === 'Pod' ? { selector: w.labels } : {}) } });
   });
   const result = useMemo(() => buildCallers(state, { resources }), [state, resources]);
-  const preview = useMemo(() => (result.errors.length ? [] : sortCallerPreviews(previewCallers(state, resources), namespace)), [state, resources, result.errors.length, namespace]);
+  const preview = useMemo(
+    () => (result.errors.length ? [] : sortCallerPreviews(previewCallers(state, resources), namespace)),
+    [state, resources, result.errors.length, namespace],
+  );
   const [showAll, setShowAll] = useState(false);
   const shown = showAll ? preview : preview.slice(0, PREVIEW_ROWS);
   const allowedCount = preview.filter((p) => p.allowed).length;
   const onWaypoint = state.attach === 'waypoint' && !!state.service;
-  const owner = onWaypoint ? findOwningWaypointPolicy(resources, namespace, state.service!) : findOwningAuthorizationPolicy(resources, namespace, state.workload.selector);
+  const owner = onWaypoint
+    ? findOwningWaypointPolicy(resources, namespace, state.service!)
+    : findOwningAuthorizationPolicy(resources, namespace, state.workload.selector);
   const enforcement = useMemo(() => callerEnforcement(resources, namespace, state.workload.selector), [resources, namespace, state.workload.selector]);
   const [nsToAdd, setNsToAdd] = useState('');
   const [saToAdd, setSaToAdd] = useState('');
@@ -61,32 +75,38 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
         <div className="muted">Fix the problems of the form to see who would be allowed.</div>
       ) : (
         <>
-        <p className={s.hint} data-testid="caller-summary">
-          {allowedCount} of {preview.length} known callers allowed (every workload of the mesh, and the ingress gateway).
-        </p>
-        <table className="list" data-testid="caller-preview">
-          <thead>
-            <tr>
-              <th>Caller</th>
-              <th>Decision</th>
-              <th>Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((p) => (
-              <tr key={p.label} data-testid={`caller-${p.caller.namespace}-${p.caller.name}`} data-decision={p.allowed ? (p.certain ? 'allowed' : 'conditional') : 'denied'}>
-                <td>{p.label}</td>
-                <td className={p.allowed ? (p.certain ? s.ok : s.maybe) : s.denied}>{p.allowed ? (p.certain ? 'allowed' : 'allowed for some requests') : 'denied'}</td>
-                <td>{p.reason}</td>
+          <p className={s.hint} data-testid="caller-summary">
+            {allowedCount} of {preview.length} known callers allowed (every workload of the mesh, and the ingress gateway).
+          </p>
+          <table className="list" data-testid="caller-preview">
+            <thead>
+              <tr>
+                <th>Caller</th>
+                <th>Decision</th>
+                <th>Why</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        {preview.length > PREVIEW_ROWS && (
-          <button type="button" className={s.small} onClick={() => setShowAll((v) => !v)} data-testid="caller-preview-all">
-            {showAll ? 'Show fewer' : `Show all ${preview.length} callers`}
-          </button>
-        )}
+            </thead>
+            <tbody>
+              {shown.map((p) => (
+                <tr
+                  key={p.label}
+                  data-testid={`caller-${p.caller.namespace}-${p.caller.name}`}
+                  data-decision={p.allowed ? (p.certain ? 'allowed' : 'conditional') : 'denied'}
+                >
+                  <td>{p.label}</td>
+                  <td className={p.allowed ? (p.certain ? s.ok : s.maybe) : s.denied}>
+                    {p.allowed ? (p.certain ? 'allowed' : 'allowed for some requests') : 'denied'}
+                  </td>
+                  <td>{p.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {preview.length > PREVIEW_ROWS && (
+            <button type="button" className={s.small} onClick={() => setShowAll((v) => !v)} data-testid="caller-preview-all">
+              {showAll ? 'Show fewer' : `Show all ${preview.length} callers`}
+            </button>
+          )}
         </>
       )}
     </Section>
@@ -106,13 +126,19 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
               ? `Edits ${friendlyName(owner)} in place.`
               : onWaypoint
                 ? `Creates an ALLOW AuthorizationPolicy with targetRefs Service ${state.service}, enforced by its waypoint.`
-                : `Creates an ALLOW AuthorizationPolicy for the pods with ${Object.entries(state.workload.selector).map(([k, v]) => `${k}=${v}`).join(', ')}.`}{' '}
-            Every
-            caller not listed here is denied. Namespaces and service accounts are read from the caller&apos;s mTLS certificate.
+                : `Creates an ALLOW AuthorizationPolicy for the pods with ${Object.entries(state.workload.selector)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(', ')}.`}{' '}
+            Every caller not listed here is denied. Namespaces and service accounts are read from the caller&apos;s mTLS certificate.
           </p>
           {!owner && (
             <div className={s.grid}>
-              <TextField path="policyName" label="Name of the new AuthorizationPolicy" value={state.policyName} onChange={(policyName) => set({ policyName })} />
+              <TextField
+                path="policyName"
+                label="Name of the new AuthorizationPolicy"
+                value={state.policyName}
+                onChange={(policyName) => set({ policyName })}
+              />
             </div>
           )}
           <fieldset className={s.fieldset} data-testid="allowed-namespaces">
@@ -121,7 +147,12 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
               {state.namespaces.map((n, i) => (
                 <span key={`${n}-${i}`} className="badge info" data-testid={`allowed-ns-${n}`}>
                   {n}{' '}
-                  <button type="button" className={s.small} aria-label={`Remove namespace ${n}`} onClick={() => set({ namespaces: state.namespaces.filter((_, j) => j !== i) })}>
+                  <button
+                    type="button"
+                    className={s.small}
+                    aria-label={`Remove namespace ${n}`}
+                    onClick={() => set({ namespaces: state.namespaces.filter((_, j) => j !== i) })}
+                  >
                     ×
                   </button>
                   <FieldErrors id={`ns-${i}-err`} path={`namespaces.${i}`} />
@@ -130,7 +161,14 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
               {state.namespaces.length === 0 && <span className="muted">none</span>}
             </div>
             <div className={s.rowItem}>
-              <Picker label="Add a namespace" value={nsToAdd} options={namespaces.filter((n) => !state.namespaces.includes(n))} onChange={setNsToAdd} placeholder="Choose…" testId="add-namespace-pick" />
+              <Picker
+                label="Add a namespace"
+                value={nsToAdd}
+                options={namespaces.filter((n) => !state.namespaces.includes(n))}
+                onChange={setNsToAdd}
+                placeholder="Choose…"
+                testId="add-namespace-pick"
+              />
               <button
                 type="button"
                 className={s.small}
@@ -150,15 +188,32 @@ function CallersBody({ context, resources, onApplied, onReload, namespace, workl
             <legend>Service accounts that may call (from any namespace)</legend>
             {state.serviceAccounts.map((sa, i) => (
               <div className={s.rowItem} key={i}>
-                <TextField path={`serviceAccounts.${i}.namespace`} label={`Namespace of service account ${i + 1}`} value={sa.namespace} onChange={(v) => set({ serviceAccounts: state.serviceAccounts.map((x, j) => (j === i ? { ...x, namespace: v } : x)) })} />
-                <TextField path={`serviceAccounts.${i}.name`} label={`Service account ${i + 1}`} value={sa.name} onChange={(v) => set({ serviceAccounts: state.serviceAccounts.map((x, j) => (j === i ? { ...x, name: v } : x)) })} />
+                <TextField
+                  path={`serviceAccounts.${i}.namespace`}
+                  label={`Namespace of service account ${i + 1}`}
+                  value={sa.namespace}
+                  onChange={(v) => set({ serviceAccounts: state.serviceAccounts.map((x, j) => (j === i ? { ...x, namespace: v } : x)) })}
+                />
+                <TextField
+                  path={`serviceAccounts.${i}.name`}
+                  label={`Service account ${i + 1}`}
+                  value={sa.name}
+                  onChange={(v) => set({ serviceAccounts: state.serviceAccounts.map((x, j) => (j === i ? { ...x, name: v } : x)) })}
+                />
                 <button type="button" className={s.small} onClick={() => set({ serviceAccounts: state.serviceAccounts.filter((_, j) => j !== i) })}>
                   Remove
                 </button>
               </div>
             ))}
             <div className={s.rowItem}>
-              <Picker label="Add a known service account" value={saToAdd} options={accounts} onChange={setSaToAdd} placeholder="Choose…" testId="add-account-pick" />
+              <Picker
+                label="Add a known service account"
+                value={saToAdd}
+                options={accounts}
+                onChange={setSaToAdd}
+                placeholder="Choose…"
+                testId="add-account-pick"
+              />
               <button
                 type="button"
                 className={s.small}

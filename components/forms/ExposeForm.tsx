@@ -4,7 +4,16 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { tlsSecretsQuery } from '@/lib/client/mesh';
 import { freeName } from '@/lib/istio/forms/objects';
-import { buildExpose, credentialNamespaceOf, defaultExposeApi, findGateway, getInitExpose, listGatewayChoices, servicePortChoices, type ExposeState } from '@/lib/istio/forms/expose';
+import {
+  buildExpose,
+  credentialNamespaceOf,
+  defaultExposeApi,
+  findGateway,
+  getInitExpose,
+  listGatewayChoices,
+  servicePortChoices,
+  type ExposeState,
+} from '@/lib/istio/forms/expose';
 import { listGatewayApiChoices } from '@/lib/istio/forms/exposeGatewayApi';
 import type { K8sObject } from '@/lib/istio/types';
 import { ApplyFlow } from './ApplyFlow';
@@ -69,7 +78,11 @@ function ExposeBody({ context, resources, onApplied, onReload, namespace, servic
               { value: 'istio', label: 'Istio Gateway + VirtualService' },
               { value: 'gateway-api', label: 'Gateway API Gateway + HTTPRoute' },
             ]}
-            hint={<span data-testid="api-hint">Suggested: {suggested.api === 'gateway-api' ? 'Gateway API' : 'Istio'}, because {suggested.reason}.</span>}
+            hint={
+              <span data-testid="api-hint">
+                Suggested: {suggested.api === 'gateway-api' ? 'Gateway API' : 'Istio'}, because {suggested.reason}.
+              </span>
+            }
           />
         </Section>
 
@@ -79,16 +92,46 @@ function ExposeBody({ context, resources, onApplied, onReload, namespace, servic
               path="port"
               label="Service port"
               value={String(state.port)}
-              options={(ports.some((p) => p.port === state.port) ? ports : [{ port: state.port }, ...ports]).map((p) => ({ value: String(p.port), label: `${p.port}${'name' in p && p.name ? ` (${p.name})` : ''}` }))}
+              options={(ports.some((p) => p.port === state.port) ? ports : [{ port: state.port }, ...ports]).map((p) => ({
+                value: String(p.port),
+                label: `${p.port}${'name' in p && p.name ? ` (${p.name})` : ''}`,
+              }))}
               onChange={(v) => set({ port: Number(v) })}
             />
             {gwApi ? (
-              <TextField path="httpRouteName" label="HTTPRoute" value={state.httpRouteName ?? ''} onChange={(httpRouteName) => set({ httpRouteName })} hint={resources.httpRoutes.some((v) => v.metadata.namespace === namespace && v.metadata.name === state.httpRouteName) ? 'Exists: its hostnames, parentRef to the Gateway and rules to this service are edited; other rules stay.' : 'Will be created.'} />
+              <TextField
+                path="httpRouteName"
+                label="HTTPRoute"
+                value={state.httpRouteName ?? ''}
+                onChange={(httpRouteName) => set({ httpRouteName })}
+                hint={
+                  resources.httpRoutes.some((v) => v.metadata.namespace === namespace && v.metadata.name === state.httpRouteName)
+                    ? 'Exists: its hostnames, parentRef to the Gateway and rules to this service are edited; other rules stay.'
+                    : 'Will be created.'
+                }
+              />
             ) : (
-              <TextField path="virtualServiceName" label="VirtualService" value={state.virtualServiceName} onChange={(virtualServiceName) => set({ virtualServiceName })} hint={resources.virtualServices.some((v) => v.metadata.namespace === namespace && v.metadata.name === state.virtualServiceName) ? 'Exists: its hosts, gateway and routes to this service are edited; other routes stay.' : 'Will be created.'} />
+              <TextField
+                path="virtualServiceName"
+                label="VirtualService"
+                value={state.virtualServiceName}
+                onChange={(virtualServiceName) => set({ virtualServiceName })}
+                hint={
+                  resources.virtualServices.some((v) => v.metadata.namespace === namespace && v.metadata.name === state.virtualServiceName)
+                    ? 'Exists: its hosts, gateway and routes to this service are edited; other routes stay.'
+                    : 'Will be created.'
+                }
+              />
             )}
           </div>
-          <StringListField path="hosts" label={gwApi ? 'Host names clients use (none: any host the listener takes)' : 'Host names clients use'} itemLabel="Host" values={state.hosts} onChange={(hosts) => set({ hosts })} placeholder="app.example.com" />
+          <StringListField
+            path="hosts"
+            label={gwApi ? 'Host names clients use (none: any host the listener takes)' : 'Host names clients use'}
+            itemLabel="Host"
+            values={state.hosts}
+            onChange={(hosts) => set({ hosts })}
+            placeholder="app.example.com"
+          />
         </Section>
 
         <Section title="Gateway">
@@ -108,18 +151,27 @@ function ExposeBody({ context, resources, onApplied, onReload, namespace, servic
                 path="gateway.name"
                 label="Gateway"
                 value={gatewayKey}
-                options={[...(chosen ? [] : [{ value: gatewayKey, label: state.gateway.name ? gatewayKey : 'Choose a gateway…' }]), ...choices.map((c) => ({ value: `${c.namespace}/${c.name}`, label: `${c.namespace}/${c.name}` }))]}
+                options={[
+                  ...(chosen ? [] : [{ value: gatewayKey, label: state.gateway.name ? gatewayKey : 'Choose a gateway…' }]),
+                  ...choices.map((c) => ({ value: `${c.namespace}/${c.name}`, label: `${c.namespace}/${c.name}` })),
+                ]}
                 onChange={(v) => {
                   const [gns = '', gname = ''] = v.split('/');
                   set({ gateway: { mode: 'existing', namespace: gns, name: gname } });
                 }}
                 hint={
                   gwApi ? (
-                    chosenApi ? <span data-testid="gateway-listeners">Listeners: {chosenApi.listeners.join('; ') || 'none'}.</span> : undefined
+                    chosenApi ? (
+                      <span data-testid="gateway-listeners">Listeners: {chosenApi.listeners.join('; ') || 'none'}.</span>
+                    ) : undefined
                   ) : chosen ? (
                     <span data-testid="gateway-workloads">
-                      Selects {Object.entries(chosen.selector).map(([k, v]) => `${k}=${v}`).join(', ') || 'nothing'}:{' '}
-                      {chosen.workloads.length ? chosen.workloads.join(', ') : 'no known ingress workload'}. Serves {chosen.hosts.join(', ') || 'no hosts yet'}.
+                      Selects{' '}
+                      {Object.entries(chosen.selector)
+                        .map(([k, v]) => `${k}=${v}`)
+                        .join(', ') || 'nothing'}
+                      : {chosen.workloads.length ? chosen.workloads.join(', ') : 'no known ingress workload'}. Serves{' '}
+                      {chosen.hosts.join(', ') || 'no hosts yet'}.
                     </span>
                   ) : undefined
                 }
@@ -127,8 +179,27 @@ function ExposeBody({ context, resources, onApplied, onReload, namespace, servic
             </div>
           ) : (
             <div className={s.grid}>
-              <TextField path="gateway.namespace" label="Namespace of the new Gateway" value={state.gateway.namespace} onChange={(v) => set({ gateway: { ...state.gateway, namespace: v } })} />
-              <TextField path="gateway.name" label="Name of the new Gateway" value={state.gateway.name} onChange={(v) => set({ gateway: { ...state.gateway, name: v } })} hint={(gwApi ? resources.k8sGateways.some((g) => g.metadata.namespace === state.gateway.namespace && g.metadata.name === state.gateway.name) : findGateway(resources, state.gateway.namespace, state.gateway.name)) ? 'A Gateway of that name exists.' : undefined} />
+              <TextField
+                path="gateway.namespace"
+                label="Namespace of the new Gateway"
+                value={state.gateway.namespace}
+                onChange={(v) => set({ gateway: { ...state.gateway, namespace: v } })}
+              />
+              <TextField
+                path="gateway.name"
+                label="Name of the new Gateway"
+                value={state.gateway.name}
+                onChange={(v) => set({ gateway: { ...state.gateway, name: v } })}
+                hint={
+                  (
+                    gwApi
+                      ? resources.k8sGateways.some((g) => g.metadata.namespace === state.gateway.namespace && g.metadata.name === state.gateway.name)
+                      : findGateway(resources, state.gateway.namespace, state.gateway.name)
+                  )
+                    ? 'A Gateway of that name exists.'
+                    : undefined
+                }
+              />
             </div>
           )}
           {gwApi && state.gateway.mode === 'new' && state.gateway.namespace !== namespace && (
@@ -143,8 +214,18 @@ function ExposeBody({ context, resources, onApplied, onReload, namespace, servic
               ]}
             />
           )}
-          <CheckboxField path="http" label="HTTP on port 80" checked={state.http} onChange={(http) => set({ http, ...(http ? {} : { httpsRedirect: false }) })} />
-          <CheckboxField path="https" label="HTTPS on port 443 (TLS terminated at the gateway)" checked={state.https} onChange={(https) => set({ https, ...(https ? {} : { httpsRedirect: false }) })} />
+          <CheckboxField
+            path="http"
+            label="HTTP on port 80"
+            checked={state.http}
+            onChange={(http) => set({ http, ...(http ? {} : { httpsRedirect: false }) })}
+          />
+          <CheckboxField
+            path="https"
+            label="HTTPS on port 443 (TLS terminated at the gateway)"
+            checked={state.https}
+            onChange={(https) => set({ https, ...(https ? {} : { httpsRedirect: false }) })}
+          />
           {state.https && (
             <div className={s.grid}>
               <TextField
@@ -174,7 +255,12 @@ function ExposeBody({ context, resources, onApplied, onReload, namespace, servic
               </datalist>
             </div>
           )}
-          <CheckboxField path="httpsRedirect" label="Redirect HTTP to HTTPS" checked={state.httpsRedirect} onChange={(httpsRedirect) => set({ httpsRedirect })} />
+          <CheckboxField
+            path="httpsRedirect"
+            label="Redirect HTTP to HTTPS"
+            checked={state.httpsRedirect}
+            onChange={(httpsRedirect) => set({ httpsRedirect })}
+          />
         </Section>
 
         <Section title="Paths">
@@ -185,16 +271,36 @@ function ExposeBody({ context, resources, onApplied, onReload, namespace, servic
                   path={`routes.${i}.match`}
                   label={`Match ${i + 1}`}
                   value={r.match ?? 'PathPrefix'}
-                  options={[{ value: 'PathPrefix', label: 'Path prefix' }, { value: 'Exact', label: 'Exact path' }]}
-                  onChange={(match) => set({ routes: state.routes.map((x, j) => (j === i ? { prefix: x.prefix, ...(x.rewrite ? { rewrite: x.rewrite } : {}), ...(match === 'Exact' ? { match } : {}) } : x)) })}
+                  options={[
+                    { value: 'PathPrefix', label: 'Path prefix' },
+                    { value: 'Exact', label: 'Exact path' },
+                  ]}
+                  onChange={(match) =>
+                    set({
+                      routes: state.routes.map((x, j) =>
+                        j === i ? { prefix: x.prefix, ...(x.rewrite ? { rewrite: x.rewrite } : {}), ...(match === 'Exact' ? { match } : {}) } : x,
+                      ),
+                    })
+                  }
                 />
               )}
-              <TextField path={`routes.${i}.prefix`} label={gwApi && r.match === 'Exact' ? `Path ${i + 1}` : `Path prefix ${i + 1}`} value={r.prefix} onChange={(prefix) => set({ routes: state.routes.map((x, j) => (j === i ? { ...x, prefix } : x)) })} />
+              <TextField
+                path={`routes.${i}.prefix`}
+                label={gwApi && r.match === 'Exact' ? `Path ${i + 1}` : `Path prefix ${i + 1}`}
+                value={r.prefix}
+                onChange={(prefix) => set({ routes: state.routes.map((x, j) => (j === i ? { ...x, prefix } : x)) })}
+              />
               <TextField
                 path={`routes.${i}.rewrite`}
                 label={`Rewrite to (optional) ${i + 1}`}
                 value={r.rewrite ?? ''}
-                onChange={(rewrite) => set({ routes: state.routes.map((x, j) => (j === i ? { prefix: x.prefix, ...(x.match ? { match: x.match } : {}), ...(rewrite ? { rewrite } : {}) } : x)) })}
+                onChange={(rewrite) =>
+                  set({
+                    routes: state.routes.map((x, j) =>
+                      j === i ? { prefix: x.prefix, ...(x.match ? { match: x.match } : {}), ...(rewrite ? { rewrite } : {}) } : x,
+                    ),
+                  })
+                }
               />
               <button type="button" className={s.small} onClick={() => set({ routes: state.routes.filter((_, j) => j !== i) })}>
                 Remove

@@ -107,7 +107,11 @@ export function FormPage({ job, children }: { job: FormJob; children: (p: FormPr
   // The cluster may hold something else than the snapshot: the event stream was interrupted
   // (lib/client/live marks the snapshot stale), or the data was read again meanwhile.
   const stale = !!current && !mesh.isFetching && (mesh.isStale || mesh.dataUpdatedAt !== current.at) && applied?.reread !== 'failed' && !reloadError;
-  const pending = current ? undefined : mesh.isError ? <ErrorBox error={mesh.error} title="Could not read the mesh" /> : <div className="empty">Loading the mesh…</div>;
+  const pending = current ? undefined : mesh.isError ? (
+    <ErrorBox error={mesh.error} title="Could not read the mesh" />
+  ) : (
+    <div className="empty">Loading the mesh…</div>
+  );
 
   return (
     <FormLockContext.Provider value={lockValue}>
@@ -117,7 +121,14 @@ export function FormPage({ job, children }: { job: FormJob; children: (p: FormPr
           <span className="row">
             <Link href={link('/forms')}>All mesh tasks</Link>
             {current && (
-              <button type="button" className={s.small} onClick={onReload} disabled={lock === 'busy' || mesh.isFetching} title="Start again from what is on the server now" data-testid="reload-snapshot">
+              <button
+                type="button"
+                className={s.small}
+                onClick={onReload}
+                disabled={lock === 'busy' || mesh.isFetching}
+                title="Start again from what is on the server now"
+                data-testid="reload-snapshot"
+              >
                 Reload from the cluster
               </button>
             )}
@@ -140,7 +151,8 @@ export function FormPage({ job, children }: { job: FormJob; children: (p: FormPr
             {applied.reread === 'failed' && (
               <div data-testid="apply-reread">
                 The cluster could not be read again afterwards
-                {applied.error instanceof Error && applied.error.message ? ` (${applied.error.message})` : ''}: the form below still shows the state from before this change. Reload it before changing anything else.{' '}
+                {applied.error instanceof Error && applied.error.message ? ` (${applied.error.message})` : ''}: the form below still shows the state from before
+                this change. Reload it before changing anything else.{' '}
                 <button type="button" className={s.small} onClick={onReload} disabled={lock === 'busy'}>
                   Reload the form
                 </button>
@@ -151,7 +163,10 @@ export function FormPage({ job, children }: { job: FormJob; children: (p: FormPr
         {stale && (
           <div className="banner info" role="status" data-testid="snapshot-stale">
             <div className={s.lockNote}>
-              <span>The cluster may have changed since this form was loaded (the connection was interrupted). Your input stays as it is; reload to start again from what is on the server now.</span>
+              <span>
+                The cluster may have changed since this form was loaded (the connection was interrupted). Your input stays as it is; reload to start again from
+                what is on the server now.
+              </span>
               <button type="button" className={s.small} onClick={onReload} disabled={lock === 'busy'} data-testid="reload-stale">
                 Reload the form
               </button>
@@ -159,11 +174,9 @@ export function FormPage({ job, children }: { job: FormJob; children: (p: FormPr
           </div>
         )}
         {reloadError !== null && <ErrorBox error={reloadError} title="Could not reload the mesh; the form still shows the state it was loaded with" />}
-        {!context || !shown ? (
-          (pending ?? <div className="empty">Loading the mesh…</div>)
-        ) : (
-          children({ context, resources: shown.data.resources, snapshot: shown.n, pending, onApplied, onReload })
-        )}
+        {!context || !shown
+          ? (pending ?? <div className="empty">Loading the mesh…</div>)
+          : children({ context, resources: shown.data.resources, snapshot: shown.n, pending, onApplied, onReload })}
       </div>
     </FormLockContext.Provider>
   );

@@ -2,7 +2,14 @@
 /** Sidecar injection: the namespace label and per-workload overrides, with the pods that need a restart. */
 import { useMemo, useState } from 'react';
 import { findNamespace } from '@/lib/istio/forms/mesh';
-import { buildInjection, getInitInjection, podsNeedingRestart, unknownNamespaceMessage, type InjectionState, type WorkloadOverride } from '@/lib/istio/forms/injection';
+import {
+  buildInjection,
+  getInitInjection,
+  podsNeedingRestart,
+  unknownNamespaceMessage,
+  type InjectionState,
+  type WorkloadOverride,
+} from '@/lib/istio/forms/injection';
 import { ApplyFlow } from './ApplyFlow';
 import { IssuesProvider, RadioGroup, Section, SelectField, TextField } from './fields';
 import type { FormProps } from './FormPage';
@@ -68,9 +75,13 @@ function InjectionBody({ context, resources, onApplied, onReload, namespace }: F
                   {p.restart === 'rollout' ? (
                     'replaced by the rollout this change starts'
                   ) : p.owner ? (
-                    <code>kubectl rollout restart deployment/{p.owner} -n {namespace}</code>
+                    <code>
+                      kubectl rollout restart deployment/{p.owner} -n {namespace}
+                    </code>
                   ) : (
-                    <code>kubectl delete pod {p.name} -n {namespace}</code>
+                    <code>
+                      kubectl delete pod {p.name} -n {namespace}
+                    </code>
                   )}
                 </td>
               </tr>
@@ -100,7 +111,13 @@ function InjectionBody({ context, resources, onApplied, onReload, namespace }: F
           />
           {state.namespaceInjection === 'revision' && (
             <div className={s.grid}>
-              <TextField path="revision" label="Revision" value={state.revision} onChange={(revision) => set({ revision })} placeholder="e.g. canary or 1-24-0" />
+              <TextField
+                path="revision"
+                label="Revision"
+                value={state.revision}
+                onChange={(revision) => set({ revision })}
+                placeholder="e.g. canary or 1-24-0"
+              />
             </div>
           )}
         </Section>
@@ -121,7 +138,13 @@ function InjectionBody({ context, resources, onApplied, onReload, namespace }: F
                   <tr key={w.name} data-testid={`workload-${w.name}`}>
                     <td>{w.name}</td>
                     <td>
-                      <SelectField path={`workloads.${i}.inject`} label={`Injection for ${w.name}`} value={w.inject} options={OVERRIDES} onChange={(inject) => set({ workloads: state.workloads.map((x, j) => (j === i ? { ...x, inject } : x)) })} />
+                      <SelectField
+                        path={`workloads.${i}.inject`}
+                        label={`Injection for ${w.name}`}
+                        value={w.inject}
+                        options={OVERRIDES}
+                        onChange={(inject) => set({ workloads: state.workloads.map((x, j) => (j === i ? { ...x, inject } : x)) })}
+                      />
                     </td>
                   </tr>
                 ))}

@@ -3,7 +3,16 @@
 import { Fragment, useMemo, useState } from 'react';
 import { containerPortsOf, listWorkloads } from '@/lib/istio/forms/mesh';
 import { withWrites } from '@/lib/istio/forms/writes';
-import { buildMtls, findOwningPeerAuthentication, getInitMtls, mtlsTargetOf, MTLS_MODES, type MtlsFormMode, type MtlsScope, type MtlsState } from '@/lib/istio/forms/mtls';
+import {
+  buildMtls,
+  findOwningPeerAuthentication,
+  getInitMtls,
+  mtlsTargetOf,
+  MTLS_MODES,
+  type MtlsFormMode,
+  type MtlsScope,
+  type MtlsState,
+} from '@/lib/istio/forms/mtls';
 import { friendlyName } from '@/lib/istio/resources';
 import { effectiveMtls } from '@/lib/istio/security';
 import { ApplyFlow } from './ApplyFlow';
@@ -48,7 +57,9 @@ export function MtlsForm(props: FormProps) {
           ]}
         />
         {scope !== 'mesh' && <NamespacePicker resources={props.resources} value={ns} onChange={(v) => t.set({ ns: v || undefined, workload: undefined })} />}
-        {scope === 'workload' && ns && <WorkloadPicker resources={props.resources} namespace={ns} value={workload} onChange={(v) => t.set({ workload: v || undefined })} />}
+        {scope === 'workload' && ns && (
+          <WorkloadPicker resources={props.resources} namespace={ns} value={workload} onChange={(v) => t.set({ workload: v || undefined })} />
+        )}
       </Pickers>
       {props.pending ??
         (missing ? (
@@ -62,14 +73,33 @@ export function MtlsForm(props: FormProps) {
   );
 }
 
-function MtlsBody({ context, resources, onApplied, onReload, scope, namespace, workload }: FormProps & { scope: MtlsScope; namespace: string; workload: string }) {
-  const chosen = useMemo(() => (scope === 'workload' && workload ? listWorkloads(resources, namespace).find((x) => x.name === workload) : undefined), [resources, scope, namespace, workload]);
+function MtlsBody({
+  context,
+  resources,
+  onApplied,
+  onReload,
+  scope,
+  namespace,
+  workload,
+}: FormProps & { scope: MtlsScope; namespace: string; workload: string }) {
+  const chosen = useMemo(
+    () => (scope === 'workload' && workload ? listWorkloads(resources, namespace).find((x) => x.name === workload) : undefined),
+    [resources, scope, namespace, workload],
+  );
   const [state, setState] = useState<MtlsState>(() =>
-    getInitMtls({ resources, scope, namespace, ...(workload ? { workload: { name: workload, ...(chosen?.kind === 'Pod' ? { selector: chosen.labels } : {}) } } : {}) }),
+    getInitMtls({
+      resources,
+      scope,
+      namespace,
+      ...(workload ? { workload: { name: workload, ...(chosen?.kind === 'Pod' ? { selector: chosen.labels } : {}) } } : {}),
+    }),
   );
   const result = useMemo(() => buildMtls(state, { resources }), [state, resources]);
   const { scope: stateScope, namespace: stateNamespace, workload: stateWorkload } = state;
-  const target = useMemo(() => mtlsTargetOf({ scope: stateScope, namespace: stateNamespace, workload: stateWorkload }, resources), [stateScope, stateNamespace, stateWorkload, resources]);
+  const target = useMemo(
+    () => mtlsTargetOf({ scope: stateScope, namespace: stateNamespace, workload: stateWorkload }, resources),
+    [stateScope, stateNamespace, stateWorkload, resources],
+  );
   const before = effectiveMtls(resources, target);
   const afterMesh = useMemo(() => (result.writes.length ? withWrites(resources, result.writes) : undefined), [resources, result.writes]);
   const after = afterMesh ? effectiveMtls(afterMesh, target) : undefined;
@@ -117,25 +147,58 @@ function MtlsBody({ context, resources, onApplied, onReload, scope, namespace, w
                 );
               })}
             <dt>Policy</dt>
-            <dd data-testid="mtls-policy">{owner ? `edits ${friendlyName(owner)} in place` : `creates PeerAuthentication ${state.namespace}/${state.policyName || '…'} when a mode is set`}</dd>
+            <dd data-testid="mtls-policy">
+              {owner ? `edits ${friendlyName(owner)} in place` : `creates PeerAuthentication ${state.namespace}/${state.policyName || '…'} when a mode is set`}
+            </dd>
           </dl>
           <div className={s.grid}>
-            <SelectField path="mode" label="Mode" value={state.mode} options={MODE_OPTIONS} onChange={(mode) => set({ mode })} hint="UNSET inherits from the namespace, then the mesh; Istio's default is PERMISSIVE." />
-            {!owner && <TextField path="policyName" label="Name of the new PeerAuthentication" value={state.policyName} onChange={(policyName) => set({ policyName })} />}
+            <SelectField
+              path="mode"
+              label="Mode"
+              value={state.mode}
+              options={MODE_OPTIONS}
+              onChange={(mode) => set({ mode })}
+              hint="UNSET inherits from the namespace, then the mesh; Istio's default is PERMISSIVE."
+            />
+            {!owner && (
+              <TextField path="policyName" label="Name of the new PeerAuthentication" value={state.policyName} onChange={(policyName) => set({ policyName })} />
+            )}
           </div>
           {scope === 'workload' && (
             <fieldset className={s.fieldset} data-testid="port-level">
               <legend>Per port (container port of the workload){containerPorts.length ? `: ${containerPorts.join(', ')}` : ''}</legend>
               {state.portLevel.map((p, i) => (
                 <div className={s.rowItem} key={i}>
-                  <NumberField path={`portLevel.${i}.port`} label={`Port ${i + 1}`} value={p.port} onChange={(port) => set({ portLevel: state.portLevel.map((x, j) => (j === i ? { ...x, port } : x)) })} />
-                  <SelectField path={`portLevel.${i}.mode`} label={`Mode on port ${i + 1}`} value={p.mode} options={MODE_OPTIONS} onChange={(mode) => set({ portLevel: state.portLevel.map((x, j) => (j === i ? { ...x, mode } : x)) })} />
+                  <NumberField
+                    path={`portLevel.${i}.port`}
+                    label={`Port ${i + 1}`}
+                    value={p.port}
+                    onChange={(port) => set({ portLevel: state.portLevel.map((x, j) => (j === i ? { ...x, port } : x)) })}
+                  />
+                  <SelectField
+                    path={`portLevel.${i}.mode`}
+                    label={`Mode on port ${i + 1}`}
+                    value={p.mode}
+                    options={MODE_OPTIONS}
+                    onChange={(mode) => set({ portLevel: state.portLevel.map((x, j) => (j === i ? { ...x, mode } : x)) })}
+                  />
                   <button type="button" className={s.small} onClick={() => set({ portLevel: state.portLevel.filter((_, j) => j !== i) })}>
                     Remove
                   </button>
                 </div>
               ))}
-              <button type="button" className={s.small} onClick={() => set({ portLevel: [...state.portLevel, { port: containerPorts.find((p) => !state.portLevel.some((x) => x.port === p)) ?? Number.NaN, mode: 'PERMISSIVE' }] })}>
+              <button
+                type="button"
+                className={s.small}
+                onClick={() =>
+                  set({
+                    portLevel: [
+                      ...state.portLevel,
+                      { port: containerPorts.find((p) => !state.portLevel.some((x) => x.port === p)) ?? Number.NaN, mode: 'PERMISSIVE' },
+                    ],
+                  })
+                }
+              >
                 Add a port setting
               </button>
             </fieldset>
@@ -152,7 +215,12 @@ function MtlsBody({ context, resources, onApplied, onReload, scope, namespace, w
           />
           {state.clientTls.enabled && (
             <div className={s.grid}>
-              <TextField path="clientTls.host" label="Host the clients call" value={state.clientTls.host} onChange={(host) => set({ clientTls: { ...state.clientTls, host } })} />
+              <TextField
+                path="clientTls.host"
+                label="Host the clients call"
+                value={state.clientTls.host}
+                onChange={(host) => set({ clientTls: { ...state.clientTls, host } })}
+              />
             </div>
           )}
         </Section>

@@ -2,7 +2,16 @@
 /** Traffic shifting between a service's versions: weights, canary steps, timeout, retries, fault injection. */
 import { useMemo, useState } from 'react';
 import { findMeshHttpRoutes, trafficApiFor } from '@/lib/istio/forms/meshRoute';
-import { applyCanaryStep, buildTrafficShifting, canarySteps, findDestinationRule, findRoutingVirtualServices, getInitTrafficShifting, guessCanaryPair, type TrafficShiftingState } from '@/lib/istio/forms/trafficShifting';
+import {
+  applyCanaryStep,
+  buildTrafficShifting,
+  canarySteps,
+  findDestinationRule,
+  findRoutingVirtualServices,
+  getInitTrafficShifting,
+  guessCanaryPair,
+  type TrafficShiftingState,
+} from '@/lib/istio/forms/trafficShifting';
 import { friendlyName } from '@/lib/istio/resources';
 import { ApplyFlow } from './ApplyFlow';
 import { FieldErrors, IssuesProvider, NumberField, Section, TextField } from './fields';
@@ -57,19 +66,23 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
     setPair(guessPair(next));
   };
 
-
   return (
     <IssuesProvider issues={result.errors}>
       <ApplyFlow context={context} result={result} onApplied={onApplied} onReload={onReload}>
         <Section title="Versions and weights">
           {gatewayApi ? (
             <p className={s.hint} data-testid="traffic-owners">
-              Routing (Gateway API: {api.reason}): {httpRoute ? `edits ${friendlyName(httpRoute)} in place (only the backends and timeout of its catch-all rule)` : `creates HTTPRoute ${namespace}/${state.httpRouteName} with parentRef Service ${service}`}. Versions are backend Services; no DestinationRule is written.
+              Routing (Gateway API: {api.reason}):{' '}
+              {httpRoute
+                ? `edits ${friendlyName(httpRoute)} in place (only the backends and timeout of its catch-all rule)`
+                : `creates HTTPRoute ${namespace}/${state.httpRouteName} with parentRef Service ${service}`}
+              . Versions are backend Services; no DestinationRule is written.
             </p>
           ) : (
             <p className={s.hint} data-testid="traffic-owners">
-              Routing: {vs ? `edits ${friendlyName(vs)} in place (only its route to ${service})` : `creates VirtualService ${namespace}/${state.virtualServiceName}`}. Subsets:{' '}
-              {dr ? `extends ${friendlyName(dr)} (existing subsets stay)` : `creates DestinationRule ${namespace}/${state.destinationRuleName}`}.
+              Routing:{' '}
+              {vs ? `edits ${friendlyName(vs)} in place (only its route to ${service})` : `creates VirtualService ${namespace}/${state.virtualServiceName}`}.
+              Subsets: {dr ? `extends ${friendlyName(dr)} (existing subsets stay)` : `creates DestinationRule ${namespace}/${state.destinationRuleName}`}.
             </p>
           )}
           <div className={s.grid}>
@@ -85,7 +98,11 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
                   commitVersionLabel();
                 }
               }}
-              hint={labelDraft.trim() !== state.versionLabel ? 'Press Enter (or leave the field) to look for versions by this label.' : "Found on the service's workloads, e.g. version or release."}
+              hint={
+                labelDraft.trim() !== state.versionLabel
+                  ? 'Press Enter (or leave the field) to look for versions by this label.'
+                  : "Found on the service's workloads, e.g. version or release."
+              }
             />
           </div>
           <table className="list" data-testid="subsets">
@@ -100,14 +117,28 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
               {state.subsets.map((x, i) => (
                 <tr key={i} data-testid={`subset-${x.name}`}>
                   <td>
-                    <TextField path={`subsets.${i}.name`} label={gatewayApi ? `Backend Service ${i + 1}` : `Name of subset ${i + 1}`} value={x.name} onChange={(name) => setState((st) => ({ ...st, subsets: st.subsets.map((y, j) => (j === i ? { ...y, name } : y)) }))} />
+                    <TextField
+                      path={`subsets.${i}.name`}
+                      label={gatewayApi ? `Backend Service ${i + 1}` : `Name of subset ${i + 1}`}
+                      value={x.name}
+                      onChange={(name) => setState((st) => ({ ...st, subsets: st.subsets.map((y, j) => (j === i ? { ...y, name } : y)) }))}
+                    />
                   </td>
                   <td className="mono">
-                    {Object.entries(x.labels).map(([k, v]) => `${k}=${v}`).join(', ')}
+                    {Object.entries(x.labels)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(', ')}
                     <FieldErrors id={`subset-${i}-labels-err`} path={`subsets.${i}.labels`} />
                   </td>
                   <td>
-                    <NumberField path={`subsets.${i}.weight`} label={`Weight of ${x.name || `subset ${i + 1}`}`} min={0} max={100} value={x.weight} onChange={(weight) => setState((st) => ({ ...st, subsets: st.subsets.map((y, j) => (j === i ? { ...y, weight } : y)) }))} />
+                    <NumberField
+                      path={`subsets.${i}.weight`}
+                      label={`Weight of ${x.name || `subset ${i + 1}`}`}
+                      min={0}
+                      max={100}
+                      value={x.weight}
+                      onChange={(weight) => setState((st) => ({ ...st, subsets: st.subsets.map((y, j) => (j === i ? { ...y, weight } : y)) }))}
+                    />
                   </td>
                 </tr>
               ))}
@@ -124,8 +155,22 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
           <FieldErrors id="subsets-err" path="subsets" />
           {state.subsets.length >= 2 && (
             <div className={s.pickers} style={{ marginTop: 10 }} data-testid="canary">
-              <Picker label="Stable" value={from} options={names} onChange={(v) => setPair((p) => ({ ...p, from: names.indexOf(v) }))} placeholder="Choose…" testId="canary-from" />
-              <Picker label="Canary" value={to} options={names} onChange={(v) => setPair((p) => ({ ...p, to: names.indexOf(v) }))} placeholder="Choose…" testId="canary-to" />
+              <Picker
+                label="Stable"
+                value={from}
+                options={names}
+                onChange={(v) => setPair((p) => ({ ...p, from: names.indexOf(v) }))}
+                placeholder="Choose…"
+                testId="canary-from"
+              />
+              <Picker
+                label="Canary"
+                value={to}
+                options={names}
+                onChange={(v) => setPair((p) => ({ ...p, to: names.indexOf(v) }))}
+                placeholder="Choose…"
+                testId="canary-to"
+              />
               {canarySteps.map((step) => (
                 <button
                   key={step.join('/')}
@@ -142,8 +187,14 @@ function TrafficBody({ context, resources, onApplied, onReload, namespace, servi
         </Section>
 
         <Section title="Route options (optional)">
-          {gatewayApi && <p className={s.hint}>An HTTPRoute of the Gateway API&apos;s standard channel has a request timeout, but no retries or fault injection.</p>}
-          <RouteOptionsFields value={state} onChange={(v) => setState((st) => ({ ...st, timeout: v.timeout, retries: v.retries, fault: v.fault }))} withFault={!gatewayApi} />
+          {gatewayApi && (
+            <p className={s.hint}>An HTTPRoute of the Gateway API&apos;s standard channel has a request timeout, but no retries or fault injection.</p>
+          )}
+          <RouteOptionsFields
+            value={state}
+            onChange={(v) => setState((st) => ({ ...st, timeout: v.timeout, retries: v.retries, fault: v.fault }))}
+            withFault={!gatewayApi}
+          />
         </Section>
       </ApplyFlow>
     </IssuesProvider>

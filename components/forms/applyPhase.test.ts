@@ -4,7 +4,12 @@ import { currentPhase, isVoid, lockOf, STALE_DRY_RUN, writesFingerprint, type Ph
 
 const pa = (mode: string, resourceVersion = '7'): FormWrite => ({
   action: 'replace',
-  object: { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'shop', resourceVersion }, spec: { mtls: { mode } } },
+  object: {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name: 'default', namespace: 'shop', resourceVersion },
+    spec: { mtls: { mode } },
+  },
 });
 
 describe('a dry run belongs to the writes it sent', () => {
@@ -19,7 +24,7 @@ describe('a dry run belongs to the writes it sent', () => {
     expect(writesFingerprint([{ ...pa('STRICT'), action: 'create' }])).not.toBe(fp);
   });
 
-  it('a review of the form\'s current writes stands, and holds exactly the writes that were dry-run', () => {
+  it("a review of the form's current writes stands, and holds exactly the writes that were dry-run", () => {
     expect(currentPhase(review, fp)).toBe(review);
     expect(isVoid(review, fp)).toBe(false);
     expect((currentPhase(review, fp) as Extract<Phase, { kind: 'review' }>).writes).toBe(dryRun);

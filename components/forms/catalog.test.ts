@@ -14,10 +14,24 @@ describe('mesh task links', () => {
 });
 
 describe('where a write goes', () => {
-  const kinds: KindSummary[] = [{ group: 'networking.istio.io', kind: 'VirtualService', plural: 'virtualservices', namespaced: true, served: ['v1', 'v1beta1'], preferred: 'v1', deprecated: {} }];
+  const kinds: KindSummary[] = [
+    {
+      group: 'networking.istio.io',
+      kind: 'VirtualService',
+      plural: 'virtualservices',
+      namespaced: true,
+      served: ['v1', 'v1beta1'],
+      preferred: 'v1',
+      deprecated: {},
+    },
+  ];
   const obj = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: 'x' } });
   it('resolves Istio kinds from /api/kinds (keeping the object version) and the core types the forms write', () => {
-    expect(typeOfObject(obj('networking.istio.io/v1beta1', 'VirtualService'), kinds)).toEqual({ group: 'networking.istio.io', version: 'v1beta1', plural: 'virtualservices' });
+    expect(typeOfObject(obj('networking.istio.io/v1beta1', 'VirtualService'), kinds)).toEqual({
+      group: 'networking.istio.io',
+      version: 'v1beta1',
+      plural: 'virtualservices',
+    });
     expect(typeOfObject(obj('v1', 'Namespace'), kinds)).toEqual({ group: '', version: 'v1', plural: 'namespaces' });
     expect(typeOfObject(obj('apps/v1', 'Deployment'), kinds)).toEqual({ group: 'apps', version: 'v1', plural: 'deployments' });
     // The ambient form labels Services (istio.io/use-waypoint).

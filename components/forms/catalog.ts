@@ -26,49 +26,56 @@ export const JOBS: readonly JobInfo[] = [
     job: 'mtls',
     title: 'mTLS',
     summary: 'STRICT, PERMISSIVE or DISABLE for the mesh, a namespace or a workload; optionally the client side.',
-    intro: "Set STRICT, PERMISSIVE or DISABLE where it belongs: the mesh-wide policy in the root namespace, the namespace's policy, or a workload's (with per-port modes). The effective mode and where it comes from are shown before and after.",
+    intro:
+      "Set STRICT, PERMISSIVE or DISABLE where it belongs: the mesh-wide policy in the root namespace, the namespace's policy, or a workload's (with per-port modes). The effective mode and where it comes from are shown before and after.",
     needs: 'namespace',
   },
   {
     job: 'expose',
     title: 'Expose a service',
     summary: 'Publish a service through an ingress Gateway (Istio or Gateway API): hosts, HTTP/HTTPS, redirect, paths.',
-    intro: 'Route requests from outside through an ingress Gateway to a service — an Istio Gateway + VirtualService, or a Gateway API Gateway + HTTPRoute (the form suggests what the mesh already uses and edits existing routes in place): host names, HTTP and HTTPS, an optional redirect, paths with rewrite, timeout and retries.',
+    intro:
+      'Route requests from outside through an ingress Gateway to a service — an Istio Gateway + VirtualService, or a Gateway API Gateway + HTTPRoute (the form suggests what the mesh already uses and edits existing routes in place): host names, HTTP and HTTPS, an optional redirect, paths with rewrite, timeout and retries.',
     needs: 'service',
   },
   {
     job: 'serviceentry',
     title: 'External system (ServiceEntry)',
     summary: 'Let the mesh reach a database or API outside it: hosts, addresses, ports, resolution.',
-    intro: 'Declare a system outside the mesh (or an extra internal one) so sidecars can reach it: hosts, addresses, ports and protocols, location, resolution and visibility.',
+    intro:
+      'Declare a system outside the mesh (or an extra internal one) so sidecars can reach it: hosts, addresses, ports and protocols, location, resolution and visibility.',
     needs: 'namespace',
   },
   {
     job: 'traffic',
     title: 'Traffic shifting',
     summary: 'Split traffic between versions, canary steps, timeout, retries, fault injection.',
-    intro: "Split a service's traffic between its versions. Subsets come from the versions found on its workloads; the existing VirtualService and DestinationRule are edited in place, or, where the service is routed with the Gateway API (or its namespace is ambient), the HTTPRoute with the Service as parent.",
+    intro:
+      "Split a service's traffic between its versions. Subsets come from the versions found on its workloads; the existing VirtualService and DestinationRule are edited in place, or, where the service is routed with the Gateway API (or its namespace is ambient), the HTTPRoute with the Service as parent.",
     needs: 'service',
   },
   {
     job: 'injection',
     title: 'Sidecar injection',
     summary: 'Namespace label and per-workload override; which pods need a restart.',
-    intro: 'Turn sidecar injection on or off for a namespace (istio-injection or istio.io/rev) and override it per workload. Pods only change when they are recreated: the ones that need a restart are listed.',
+    intro:
+      'Turn sidecar injection on or off for a namespace (istio-injection or istio.io/rev) and override it per workload. Pods only change when they are recreated: the ones that need a restart are listed.',
     needs: 'namespace',
   },
   {
     job: 'callers',
     title: 'Caller restrictions',
     summary: 'Allow a workload to be called only from chosen namespaces or service accounts.',
-    intro: 'Allow a workload to be called only from chosen namespaces or service accounts (an ALLOW AuthorizationPolicy), and preview which known callers would be allowed or denied.',
+    intro:
+      'Allow a workload to be called only from chosen namespaces or service accounts (an ALLOW AuthorizationPolicy), and preview which known callers would be allowed or denied.',
     needs: 'workload',
   },
   {
     job: 'ambient',
     title: 'Ambient mode',
     summary: 'Enroll a namespace or a service in ambient, create a waypoint and use it; which pods change.',
-    intro: 'Move a namespace, or the workloads of one service, to ambient mode (ztunnel instead of sidecars), create a waypoint as istioctl waypoint apply does, and choose it with istio.io/use-waypoint. What changes for each workload is listed: sidecars to remove, pods to restart.',
+    intro:
+      'Move a namespace, or the workloads of one service, to ambient mode (ztunnel instead of sidecars), create a waypoint as istioctl waypoint apply does, and choose it with istio.io/use-waypoint. What changes for each workload is listed: sidecars to remove, pods to restart.',
     needs: 'namespace',
   },
 ];

@@ -47,7 +47,19 @@ interface Common {
   disabled?: boolean;
 }
 
-function Wrap({ hint, children, errorId, path, inline }: { hint?: React.ReactNode; children: React.ReactNode; errorId: string; path: string; inline?: boolean }) {
+function Wrap({
+  hint,
+  children,
+  errorId,
+  path,
+  inline,
+}: {
+  hint?: React.ReactNode;
+  children: React.ReactNode;
+  errorId: string;
+  path: string;
+  inline?: boolean;
+}) {
   return (
     <div className={inline ? `${s.field} ${s.inline}` : s.field} data-field={path}>
       {children}
@@ -57,7 +69,25 @@ function Wrap({ hint, children, errorId, path, inline }: { hint?: React.ReactNod
   );
 }
 
-export function TextField({ path, label, hint, value, onChange, placeholder, disabled, list, onBlur, onKeyDown }: Common & { value: string; onChange: (v: string) => void; placeholder?: string; list?: string; onBlur?: () => void; onKeyDown?: (e: React.KeyboardEvent<HTMLInputElement>) => void }) {
+export function TextField({
+  path,
+  label,
+  hint,
+  value,
+  onChange,
+  placeholder,
+  disabled,
+  list,
+  onBlur,
+  onKeyDown,
+}: Common & {
+  value: string;
+  onChange: (v: string) => void;
+  placeholder?: string;
+  list?: string;
+  onBlur?: () => void;
+  onKeyDown?: (e: React.KeyboardEvent<HTMLInputElement>) => void;
+}) {
   const id = useId();
   const invalid = useIssues(path).length > 0;
   return (
@@ -81,7 +111,16 @@ export function TextField({ path, label, hint, value, onChange, placeholder, dis
   );
 }
 
-export function NumberField({ path, label, hint, value, onChange, min, max, disabled }: Common & { value: number | undefined; onChange: (v: number) => void; min?: number; max?: number }) {
+export function NumberField({
+  path,
+  label,
+  hint,
+  value,
+  onChange,
+  min,
+  max,
+  disabled,
+}: Common & { value: number | undefined; onChange: (v: number) => void; min?: number; max?: number }) {
   const id = useId();
   const invalid = useIssues(path).length > 0;
   return (
@@ -103,7 +142,15 @@ export function NumberField({ path, label, hint, value, onChange, min, max, disa
   );
 }
 
-export function SelectField<T extends string>({ path, label, hint, value, onChange, options, disabled }: Common & { value: T; onChange: (v: T) => void; options: ReadonlyArray<{ value: T; label: string }> }) {
+export function SelectField<T extends string>({
+  path,
+  label,
+  hint,
+  value,
+  onChange,
+  options,
+  disabled,
+}: Common & { value: T; onChange: (v: T) => void; options: ReadonlyArray<{ value: T; label: string }> }) {
   const id = useId();
   const invalid = useIssues(path).length > 0;
   return (
@@ -150,7 +197,14 @@ export function CheckboxField({ path, label, hint, checked, onChange, disabled }
   );
 }
 
-export function RadioGroup<T extends string>({ path, label, value, onChange, options, hint }: Common & { value: T; onChange: (v: T) => void; options: ReadonlyArray<{ value: T; label: string }> }) {
+export function RadioGroup<T extends string>({
+  path,
+  label,
+  value,
+  onChange,
+  options,
+  hint,
+}: Common & { value: T; onChange: (v: T) => void; options: ReadonlyArray<{ value: T; label: string }> }) {
   const name = useId();
   return (
     <fieldset className={s.fieldset} data-field={path} data-testid={fieldTestId(path)}>
@@ -171,15 +225,35 @@ export function RadioGroup<T extends string>({ path, label, value, onChange, opt
  * Errors of the list itself ("hosts") show under it, errors of an entry ("hosts.1") under
  * that entry.
  */
-export function StringListField({ path, label, itemLabel, values, onChange, placeholder, addLabel, hint }: Common & { itemLabel: string; values: string[]; onChange: (v: string[]) => void; placeholder?: string; addLabel?: string }) {
+export function StringListField({
+  path,
+  label,
+  itemLabel,
+  values,
+  onChange,
+  placeholder,
+  addLabel,
+  hint,
+}: Common & { itemLabel: string; values: string[]; onChange: (v: string[]) => void; placeholder?: string; addLabel?: string }) {
   const id = useId();
   return (
     <fieldset className={s.fieldset} data-field={path} data-testid={fieldTestId(path)}>
       <legend>{label}</legend>
       {values.map((v, i) => (
         <div className={s.rowItem} key={i}>
-          <TextField path={`${path}.${i}`} label={`${itemLabel} ${i + 1}`} value={v} placeholder={placeholder} onChange={(x) => onChange(values.map((y, j) => (j === i ? x : y)))} />
-          <button type="button" className={s.small} aria-label={`Remove ${itemLabel.toLowerCase()} ${i + 1}`} onClick={() => onChange(values.filter((_, j) => j !== i))}>
+          <TextField
+            path={`${path}.${i}`}
+            label={`${itemLabel} ${i + 1}`}
+            value={v}
+            placeholder={placeholder}
+            onChange={(x) => onChange(values.map((y, j) => (j === i ? x : y)))}
+          />
+          <button
+            type="button"
+            className={s.small}
+            aria-label={`Remove ${itemLabel.toLowerCase()} ${i + 1}`}
+            onClick={() => onChange(values.filter((_, j) => j !== i))}
+          >
             Remove
           </button>
         </div>

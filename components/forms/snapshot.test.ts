@@ -37,11 +37,13 @@ describe('refreshAfterGap', () => {
     for (const o of [overview, snapshot, otherContext]) o.unsubscribe();
   });
 
-  it('keeps the snapshot out of the context\'s key space, secret names in it', () => {
+  it("keeps the snapshot out of the context's key space, secret names in it", () => {
     const cluster = keys.cluster('admin');
     const inCluster = (k: readonly unknown[]) => cluster.every((x, i) => k[i] === x);
     expect(inCluster(formsKeys.mesh('admin', { scope: 'all', namespaces: [] }))).toBe(false);
     expect(inCluster(formsKeys.secrets('admin', 'istio-system'))).toBe(true);
-    expect(formsKeys.mesh('admin', { scope: 'namespaces', namespaces: ['b', 'a'] })).toEqual(formsKeys.mesh('admin', { scope: 'namespaces', namespaces: ['a', 'b'] }));
+    expect(formsKeys.mesh('admin', { scope: 'namespaces', namespaces: ['b', 'a'] })).toEqual(
+      formsKeys.mesh('admin', { scope: 'namespaces', namespaces: ['a', 'b'] }),
+    );
   });
 });

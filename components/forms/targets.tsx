@@ -34,15 +34,35 @@ export function namespaceNames(r: MeshResources): string[] {
 }
 
 export function serviceNames(r: MeshResources, ns: string): string[] {
-  return r.services.filter((x) => x.metadata.namespace === ns).map((x) => x.metadata.name).sort();
+  return r.services
+    .filter((x) => x.metadata.namespace === ns)
+    .map((x) => x.metadata.name)
+    .sort();
 }
 
 /** Deployments (and pods without one) of a namespace, gateways left out. */
 export function workloadNames(r: MeshResources, ns: string): string[] {
-  return listWorkloads(r, ns).filter((w) => !w.gateway).map((w) => w.name).sort();
+  return listWorkloads(r, ns)
+    .filter((w) => !w.gateway)
+    .map((w) => w.name)
+    .sort();
 }
 
-export function Picker({ label, value, options, onChange, placeholder, testId }: { label: string; value: string; options: string[]; onChange: (v: string) => void; placeholder: string; testId: string }) {
+export function Picker({
+  label,
+  value,
+  options,
+  onChange,
+  placeholder,
+  testId,
+}: {
+  label: string;
+  value: string;
+  options: string[];
+  onChange: (v: string) => void;
+  placeholder: string;
+  testId: string;
+}) {
   const id = useId();
   // A value the cluster does not have (a stale or mistyped link) is not offered as if it existed.
   const shown = options.includes(value) ? value : '';
@@ -66,12 +86,32 @@ export function NamespacePicker({ resources, value, onChange }: { resources: Mes
   return <Picker label="Namespace" value={value} options={options} onChange={onChange} placeholder="Choose a namespace…" testId="target-ns" />;
 }
 
-export function ServicePicker({ resources, namespace, value, onChange }: { resources: MeshResources; namespace: string; value: string; onChange: (v: string) => void }) {
+export function ServicePicker({
+  resources,
+  namespace,
+  value,
+  onChange,
+}: {
+  resources: MeshResources;
+  namespace: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
   const options = useMemo(() => serviceNames(resources, namespace), [resources, namespace]);
   return <Picker label="Service" value={value} options={options} onChange={onChange} placeholder="Choose a service…" testId="target-service" />;
 }
 
-export function WorkloadPicker({ resources, namespace, value, onChange }: { resources: MeshResources; namespace: string; value: string; onChange: (v: string) => void }) {
+export function WorkloadPicker({
+  resources,
+  namespace,
+  value,
+  onChange,
+}: {
+  resources: MeshResources;
+  namespace: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
   const options = useMemo(() => workloadNames(resources, namespace), [resources, namespace]);
   return <Picker label="Workload" value={value} options={options} onChange={onChange} placeholder="Choose a workload…" testId="target-workload" />;
 }
@@ -97,9 +137,12 @@ export function TargetMissing({ children }: { children: React.ReactNode }) {
 
 /** "There is no namespace x in the cluster (or you may not read it)." — null when every part of the target exists. */
 export function missingTarget(resources: MeshResources, t: { ns?: string; service?: string; workload?: string }): string | null {
-  if (t.ns && !namespaceNames(resources).includes(t.ns)) return `There is no namespace ${t.ns} in the cluster (or you may not read it). Choose one from the list.`;
-  if (t.ns && t.service && !serviceNames(resources, t.ns).includes(t.service)) return `There is no Service ${t.service} in namespace ${t.ns}. Choose one from the list.`;
-  if (t.ns && t.workload && !workloadNames(resources, t.ns).includes(t.workload)) return `There is no workload ${t.workload} in namespace ${t.ns}. Choose one from the list.`;
+  if (t.ns && !namespaceNames(resources).includes(t.ns))
+    return `There is no namespace ${t.ns} in the cluster (or you may not read it). Choose one from the list.`;
+  if (t.ns && t.service && !serviceNames(resources, t.ns).includes(t.service))
+    return `There is no Service ${t.service} in namespace ${t.ns}. Choose one from the list.`;
+  if (t.ns && t.workload && !workloadNames(resources, t.ns).includes(t.workload))
+    return `There is no workload ${t.workload} in namespace ${t.ns}. Choose one from the list.`;
   return null;
 }
 

@@ -55,7 +55,10 @@ function installFpsMeter(): void {
     },
     stop() {
       running = false;
-      const gaps = stamps.slice(1).map((t, i) => t - (stamps[i] as number)).sort((a, b) => a - b);
+      const gaps = stamps
+        .slice(1)
+        .map((t, i) => t - (stamps[i] as number))
+        .sort((a, b) => a - b);
       const seconds = stamps.length > 1 ? ((stamps[stamps.length - 1] as number) - (stamps[0] as number)) / 1000 : 0;
       return {
         frames: Math.max(0, stamps.length - 1),
@@ -121,7 +124,11 @@ export function GraphBench() {
   return (
     <div className="graph-page" style={{ gridTemplateRows: 'auto 1fr' }}>
       <div className="muted" data-testid="bench-status">
-        {error ? `Benchmark data: ${error}` : graph ? `${graph.nodes.length} nodes, ${graph.edges.length} edges` : `Loading ${src || BENCH_DEFAULT_SRC}… (npm run bench serves it)`}
+        {error
+          ? `Benchmark data: ${error}`
+          : graph
+            ? `${graph.nodes.length} nodes, ${graph.edges.length} edges`
+            : `Loading ${src || BENCH_DEFAULT_SRC}… (npm run bench serves it)`}
       </div>
       <div style={{ position: 'relative', minHeight: 0 }}>
         <GraphCanvas laid={laid} telemetry selection={NO_SELECTION} matches={NO_MATCHES} onSelect={noop} onPainted={onPainted} />

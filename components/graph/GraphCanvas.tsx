@@ -9,7 +9,21 @@
  */
 import '@xyflow/react/dist/style.css';
 import './graph.css';
-import { Background, ControlButton, Controls, getViewportForBounds, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, useStoreApi, type Edge, type Node, type OnMove, type Viewport } from '@xyflow/react';
+import {
+  Background,
+  ControlButton,
+  Controls,
+  getViewportForBounds,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  useStoreApi,
+  type Edge,
+  type Node,
+  type OnMove,
+  type Viewport,
+} from '@xyflow/react';
 import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, useSyncExternalStore, type Ref } from 'react';
 import type { MeshFlowEdge } from './edges';
 import { edgeTypes } from './edges';
@@ -96,7 +110,11 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
     return builder.buildEdges(laid.graph.edges, present, selection.edge, telemetry);
   }, [builder, laid, allNodes, selection.edge, telemetry]);
   const large = allNodes.length > LARGE_GRAPH;
-  const detail = useSyncExternalStore(store.subscribe, () => store.get().detail, () => store.get().detail);
+  const detail = useSyncExternalStore(
+    store.subscribe,
+    () => store.get().detail,
+    () => store.get().detail,
+  );
   // Until the first fit of a large graph, assume it is seen whole.
   const [fittedKey, setFittedKey] = useState<string | null>(null);
   const overview = large && (detail === 'min' || fittedKey !== focusKey);
@@ -129,10 +147,14 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
     if (!laid.provisional) fittedFinal.current = focusKey;
     if (first) userMoved.current = false;
     // A shared link with a selection opens on it (an edge: both ends in view, at most 100%).
-    const ends = selection.node ? [selection.node] : selection.edge ? (() => {
-      const e = laid.graph.edges.find((x) => x.id === selection.edge);
-      return e ? [e.source, e.target] : [];
-    })() : [];
+    const ends = selection.node
+      ? [selection.node]
+      : selection.edge
+        ? (() => {
+            const e = laid.graph.edges.find((x) => x.id === selection.edge);
+            return e ? [e.source, e.target] : [];
+          })()
+        : [];
     const b = boundsOf(ends.map((id) => rectOf(id)).filter((r): r is Rect => !!r));
     if (b) {
       const w = root.current?.clientWidth ?? 800;
@@ -186,7 +208,8 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
         const l = laidRef.current?.layout;
         if (!root.current || !l) throw new Error('The graph is not on screen.');
         // The overview is a canvas React Flow knows nothing about: export what it shows.
-        if (overview && scene) return exportOverviewImage(scene, flowStore.getState().transform, root.current.clientWidth, root.current.clientHeight, format, fileName);
+        if (overview && scene)
+          return exportOverviewImage(scene, flowStore.getState().transform, root.current.clientWidth, root.current.clientHeight, format, fileName);
         // A large graph renders only what is on screen: export that. Otherwise the whole layout.
         await exportGraphImage(root.current, format, fileName, large ? undefined : { x: 0, y: 0, width: l.width, height: l.height });
       },
@@ -205,10 +228,13 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
   );
   const onNodeClick = useCallback((ev: React.MouseEvent, n: Node) => onSelect({ node: hitAt(ev) ?? n.id }), [onSelect, hitAt]);
   const onEdgeClick = useCallback((_: unknown, e: Edge) => onSelect({ edge: e.id }), [onSelect]);
-  const onPaneClick = useCallback((ev: React.MouseEvent) => {
-    const hit = hitAt(ev);
-    onSelect(hit ? { node: hit } : {});
-  }, [onSelect, hitAt]);
+  const onPaneClick = useCallback(
+    (ev: React.MouseEvent) => {
+      const hit = hitAt(ev);
+      onSelect(hit ? { node: hit } : {});
+    },
+    [onSelect, hitAt],
+  );
   // Edge labels live in a portal outside the edge's SVG: select through them too.
   const onLabelClick = useCallback(
     (ev: React.MouseEvent) => {
@@ -296,7 +322,9 @@ function Canvas({ laid, telemetry, selection, matches, onSelect, apiRef, onPaint
               </svg>
             </ControlButton>
           </Controls>
-          {nodes.length > 40 && !large && <MiniMap pannable zoomable nodeStrokeWidth={2} maskColor="rgba(240,242,245,0.7)" style={{ width: 160, height: 110 }} />}
+          {nodes.length > 40 && !large && (
+            <MiniMap pannable zoomable nodeStrokeWidth={2} maskColor="rgba(240,242,245,0.7)" style={{ width: 160, height: 110 }} />
+          )}
         </ReactFlow>
       </div>
     </CanvasStoreContext.Provider>

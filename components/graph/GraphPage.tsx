@@ -21,7 +21,18 @@ import './graph.css';
 import { DenyIcon, LockIcon, WarnIcon } from './icons';
 import { useMeshLayout } from './layout/useLayout';
 import { Toolbar } from './Toolbar';
-import { apiQuery, applyView, findMatches, parsePairs, prometheusChoice, readViewState, suggestVersionLabels, viewParams, type GraphViewState, type ViewProblem } from './view';
+import {
+  apiQuery,
+  applyView,
+  findMatches,
+  parsePairs,
+  prometheusChoice,
+  readViewState,
+  suggestVersionLabels,
+  viewParams,
+  type GraphViewState,
+  type ViewProblem,
+} from './view';
 
 // React Flow is loaded by this page when it draws, not with the route (links to the graph
 // prefetch the route's modules from other pages, and these are the heaviest); the side
@@ -167,7 +178,14 @@ export function GraphPage() {
   }, [data, updateSaved]);
 
   // Selection and find do not change what is drawn: key the view on the parameters that do.
-  const viewKey = JSON.stringify({ fold: state.fold, hide: state.hide, hideKinds: state.hideKinds, hideNs: state.hideNs, traffic: state.traffic, namespaces: state.namespaces });
+  const viewKey = JSON.stringify({
+    fold: state.fold,
+    hide: state.hide,
+    hideKinds: state.hideKinds,
+    hideNs: state.hideNs,
+    traffic: state.traffic,
+    namespaces: state.namespaces,
+  });
   const view = useMemo(() => (data ? applyView(data, JSON.parse(viewKey) as Parameters<typeof applyView>[1]) : undefined), [data, viewKey]);
   // Laid out with the view key of the data it came from, not of the state: a graph kept on screen while another loads is not the new one.
   const { laid, pending, error: layoutError, retry: retryLayout } = useMeshLayout(view, data ? viewKeyOf(data) : '');
@@ -303,7 +321,9 @@ export function GraphPage() {
             )}
           </div>
         </div>
-        {(view ?? laid?.graph) && (state.node || state.edge) && <SidePanel graph={(view ?? laid?.graph)!} node={state.node} edge={state.edge} telemetry={telemetry} onSelect={onSelect} />}
+        {(view ?? laid?.graph) && (state.node || state.edge) && (
+          <SidePanel graph={(view ?? laid?.graph)!} node={state.node} edge={state.edge} telemetry={telemetry} onSelect={onSelect} />
+        )}
       </div>
     </div>
   );

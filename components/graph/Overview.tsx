@@ -181,13 +181,16 @@ export function drawScene(
   ctx.strokeStyle = '#c62828';
   ctx.lineWidth = 2 / z;
   ctx.beginPath();
-  for (let i = 0; i < scene.ids.length; i++) if (scene.errors[i]) ctx.rect(r[i * 4] as number, r[i * 4 + 1] as number, r[i * 4 + 2] as number, r[i * 4 + 3] as number);
+  for (let i = 0; i < scene.ids.length; i++)
+    if (scene.errors[i]) ctx.rect(r[i * 4] as number, r[i * 4 + 1] as number, r[i * 4 + 2] as number, r[i * 4 + 3] as number);
   ctx.stroke();
   if (matches.size) {
     ctx.strokeStyle = '#f59f00';
     ctx.lineWidth = 4 / z;
     ctx.beginPath();
-    for (let i = 0; i < scene.ids.length; i++) if (matches.has(scene.ids[i] as string)) ctx.rect((r[i * 4] as number) - 6 / z, (r[i * 4 + 1] as number) - 6 / z, (r[i * 4 + 2] as number) + 12 / z, (r[i * 4 + 3] as number) + 12 / z);
+    for (let i = 0; i < scene.ids.length; i++)
+      if (matches.has(scene.ids[i] as string))
+        ctx.rect((r[i * 4] as number) - 6 / z, (r[i * 4 + 1] as number) - 6 / z, (r[i * 4 + 2] as number) + 12 / z, (r[i * 4 + 3] as number) + 12 / z);
     ctx.stroke();
   }
   if (selected) {
@@ -225,7 +228,10 @@ export function sceneToSvg(scene: OverviewScene, t: [number, number, number], w:
     `<g transform="translate(${num(tx)} ${num(ty)}) scale(${z})">`,
   ];
   const boxes = scene.boxes.filter((b) => b.x < x1 && b.x + b.w > x0 && b.y < y1 && b.y + b.h > y0);
-  for (const b of boxes) out.push(`<rect x="${num(b.x)}" y="${num(b.y)}" width="${num(b.w)}" height="${num(b.h)}" fill="none" stroke="#b7c3d0" stroke-width="${1.2 / z}" stroke-dasharray="${6 / z} ${4 / z}"/>`);
+  for (const b of boxes)
+    out.push(
+      `<rect x="${num(b.x)}" y="${num(b.y)}" width="${num(b.w)}" height="${num(b.h)}" fill="none" stroke="#b7c3d0" stroke-width="${1.2 / z}" stroke-dasharray="${6 / z} ${4 / z}"/>`,
+    );
   for (const [color, l] of scene.lines) {
     const d: string[] = [];
     for (let i = 0; i < l.length; i += 4) {
@@ -233,7 +239,10 @@ export function sceneToSvg(scene: OverviewScene, t: [number, number, number], w:
       if ((ax < x0 && bx < x0) || (ax > x1 && bx > x1) || (ay < y0 && by < y0) || (ay > y1 && by > y1)) continue;
       d.push(`M${num(ax)} ${num(ay)}L${num(bx)} ${num(by)}`);
     }
-    if (d.length) out.push(`<path d="${d.join('')}" fill="none" stroke="${color}" stroke-opacity="${color === MARKER_COLOR['declared-only'] ? 0.6 : 0.75}" stroke-width="${1 / z}"/>`);
+    if (d.length)
+      out.push(
+        `<path d="${d.join('')}" fill="none" stroke="${color}" stroke-opacity="${color === MARKER_COLOR['declared-only'] ? 0.6 : 0.75}" stroke-width="${1 / z}"/>`,
+      );
   }
   const r = scene.rects;
   const byColor = new Map<string, string[]>();
@@ -253,7 +262,9 @@ export function sceneToSvg(scene: OverviewScene, t: [number, number, number], w:
   out.push('</g>');
   for (const b of boxes) {
     if (b.w * z < 60) continue;
-    out.push(`<text x="${num(b.x * z + tx + 6)}" y="${num(b.y * z + ty + 14)}" font-family="system-ui, sans-serif" font-size="12" font-weight="600" fill="#34495e">${esc(b.label)}</text>`);
+    out.push(
+      `<text x="${num(b.x * z + tx + 6)}" y="${num(b.y * z + ty + 14)}" font-family="system-ui, sans-serif" font-size="12" font-weight="600" fill="#34495e">${esc(b.label)}</text>`,
+    );
   }
   out.push('</svg>');
   return out.join('\n');
@@ -289,6 +300,11 @@ export function OverviewCanvas({ scene, selected, matches }: { scene: OverviewSc
   return <canvas ref={ref} className="graph-overview" data-testid="graph-overview" aria-hidden />;
 }
 
-export function useOverviewScene(graph: MeshGraph | undefined, layout: LayoutResult | undefined, telemetry: boolean, enabled: boolean): OverviewScene | undefined {
+export function useOverviewScene(
+  graph: MeshGraph | undefined,
+  layout: LayoutResult | undefined,
+  telemetry: boolean,
+  enabled: boolean,
+): OverviewScene | undefined {
   return useMemo(() => (enabled && graph && layout ? buildScene(graph, layout, telemetry) : undefined), [enabled, graph, layout, telemetry]);
 }

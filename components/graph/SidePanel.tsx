@@ -109,7 +109,11 @@ function Conditions({ conditions }: { conditions?: ConditionInfo[] }) {
   return (
     <span data-testid="panel-conditions">
       {conditions.map((c) => (
-        <span key={c.type} className={`nbadge ${c.status === 'True' ? 'ok' : c.status === 'False' ? 'warn' : ''}`} title={[c.reason, c.message].filter(Boolean).join(': ')}>
+        <span
+          key={c.type}
+          className={`nbadge ${c.status === 'True' ? 'ok' : c.status === 'False' ? 'warn' : ''}`}
+          title={[c.reason, c.message].filter(Boolean).join(': ')}
+        >
           {c.type}={c.status}
         </span>
       ))}
@@ -186,13 +190,25 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
                 <Conditions conditions={n.conditions} />
               </Row>
             )}
-            <Row k="workload">{n.workload ? `${n.workload.kind} ${n.namespace}/${n.workload.name}` : n.api === 'gateway-api' ? `none read: istiod deploys ${n.label}` : 'none: no workload matches the selector'}</Row>
+            <Row k="workload">
+              {n.workload
+                ? `${n.workload.kind} ${n.namespace}/${n.workload.name}`
+                : n.api === 'gateway-api'
+                  ? `none read: istiod deploys ${n.label}`
+                  : 'none: no workload matches the selector'}
+            </Row>
             <Row k="selector">
-              <span className="mono">{Object.entries(n.selector).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)'}</span>
+              <span className="mono">
+                {Object.entries(n.selector)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(', ') || '(none)'}
+              </span>
             </Row>
             <Row k="identity">
               {n.identity.serviceAccount ? `${n.identity.namespace}/${n.identity.serviceAccount}` : 'unknown'}
-              {n.identity.assumed && <div className="reason">{n.api === 'gateway-api' ? "assumed: the service account istiod creates" : "assumed: Istio's default install"}</div>}
+              {n.identity.assumed && (
+                <div className="reason">{n.api === 'gateway-api' ? 'assumed: the service account istiod creates' : "assumed: Istio's default install"}</div>
+              )}
             </Row>
           </dl>
           {n.listeners?.length ? (
@@ -202,7 +218,8 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
                 {n.listeners.map((l) => (
                   <li key={`${l.gateway}/${l.name}`}>
                     <b>{l.name}</b> {l.protocol} {l.port} {l.hostname ?? '(any host)'}
-                    {l.tls ? ` · TLS ${l.tls.mode}${l.tls.certificates?.length ? ` (${l.tls.certificates.join(', ')})` : ''}` : ''} · routes from {l.allowedFrom} · {l.attachedRoutes} attached
+                    {l.tls ? ` · TLS ${l.tls.mode}${l.tls.certificates?.length ? ` (${l.tls.certificates.join(', ')})` : ''}` : ''} · routes from{' '}
+                    {l.allowedFrom} · {l.attachedRoutes} attached
                     <div>
                       <Conditions conditions={l.conditions} />
                     </div>
@@ -264,10 +281,18 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
           <Row k="host">
             <span className="mono">{n.host}</span>
           </Row>
-          <Row k="ports">{n.ports.map((p) => `${p.name ?? ''} ${p.port}/${p.protocol}${p.workloadPort && p.workloadPort !== p.port ? ` → ${p.workloadPort}` : ''}`).join(', ') || 'none'}</Row>
+          <Row k="ports">
+            {n.ports
+              .map((p) => `${p.name ?? ''} ${p.port}/${p.protocol}${p.workloadPort && p.workloadPort !== p.port ? ` → ${p.workloadPort}` : ''}`)
+              .join(', ') || 'none'}
+          </Row>
           {n.selector && (
             <Row k="selector">
-              <span className="mono">{Object.entries(n.selector).map(([k, v]) => `${k}=${v}`).join(', ')}</span>
+              <span className="mono">
+                {Object.entries(n.selector)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(', ')}
+              </span>
             </Row>
           )}
           <Row k="versions">
@@ -299,7 +324,11 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
             )}
           </Row>
           {n.waypoint && <WaypointRow w={n.waypoint} onSelect={onSelect} />}
-          {n.waypoint?.state === 'bound' && <Row k="ingress">{n.ingressUsesWaypoint ? 'through the waypoint (istio.io/ingress-use-waypoint=true)' : 'straight to the workloads, bypassing the waypoint'}</Row>}
+          {n.waypoint?.state === 'bound' && (
+            <Row k="ingress">
+              {n.ingressUsesWaypoint ? 'through the waypoint (istio.io/ingress-use-waypoint=true)' : 'straight to the workloads, bypassing the waypoint'}
+            </Row>
+          )}
           {n.destinationRule && (
             <Row k="destination rule">
               <Res name={n.destinationRule} />
@@ -320,17 +349,31 @@ function NodeDetails({ n, nodeOf, onSelect }: { n: GraphNode; nodeOf: Lookup; on
               </span>
             </Row>
           )}
-          <Row k="workloads">{n.workloads.map((w) => `${w.kind} ${w.name}${w.replicas !== undefined ? ` ×${w.replicas}` : ''}`).join(', ') || 'none (telemetry only)'}</Row>
+          <Row k="workloads">
+            {n.workloads.map((w) => `${w.kind} ${w.name}${w.replicas !== undefined ? ` ×${w.replicas}` : ''}`).join(', ') || 'none (telemetry only)'}
+          </Row>
           <Row k="service accounts">{n.serviceAccounts.join(', ') || '—'}</Row>
           <Row k="data plane">
-            <span data-testid="panel-dataplane">{n.dataPlane.mode === 'none' ? <b>outside the mesh (no sidecar)</b> : n.dataPlane.mode === 'ambient' ? 'ambient (captured by ztunnel)' : 'sidecar'}</span>
+            <span data-testid="panel-dataplane">
+              {n.dataPlane.mode === 'none' ? (
+                <b>outside the mesh (no sidecar)</b>
+              ) : n.dataPlane.mode === 'ambient' ? (
+                'ambient (captured by ztunnel)'
+              ) : (
+                'sidecar'
+              )}
+            </span>
             <div className="reason">{n.dataPlane.reason}</div>
             {n.dataPlane.pods && n.dataPlane.pods.total > 1 && (
               <div className="reason">
                 pods: {n.dataPlane.pods.sidecar} sidecar, {n.dataPlane.pods.ambient} ambient, {n.dataPlane.pods.none} outside of {n.dataPlane.pods.total}
               </div>
             )}
-            {n.dataPlane.restartNeeded && <div className="reason warn">new pods would be {n.dataPlane.expected === 'none' ? 'outside the mesh' : n.dataPlane.expected}: restart to apply</div>}
+            {n.dataPlane.restartNeeded && (
+              <div className="reason warn">
+                new pods would be {n.dataPlane.expected === 'none' ? 'outside the mesh' : n.dataPlane.expected}: restart to apply
+              </div>
+            )}
           </Row>
           {n.waypoint && <WaypointRow w={n.waypoint} onSelect={onSelect} />}
           <Row k="mTLS accepted">
@@ -387,7 +430,10 @@ function Connections({ graph, nodeOf, id, onSelect }: { graph: MeshGraph; nodeOf
 function NodePanel({ n, graph, nodeOf, onSelect }: { n: GraphNode; graph: MeshGraph; nodeOf: Lookup; onSelect: Props['onSelect'] }) {
   return (
     <>
-      <div className="muted">{n.kind}{n.observedOnly ? ' · seen only in telemetry' : ''}</div>
+      <div className="muted">
+        {n.kind}
+        {n.observedOnly ? ' · seen only in telemetry' : ''}
+      </div>
       <h2 data-testid="panel-title">{n.label}</h2>
       <div className="mono muted" style={{ fontSize: 11, marginBottom: 8 }}>
         {n.id}
@@ -424,7 +470,12 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
         {e.id}
       </div>
       <dl>
-        {e.protocol && <Row k="protocol">{e.protocol}{e.port ? ` port ${e.port}` : ''}</Row>}
+        {e.protocol && (
+          <Row k="protocol">
+            {e.protocol}
+            {e.port ? ` port ${e.port}` : ''}
+          </Row>
+        )}
         {e.weight !== undefined && (
           <Row k="weight">
             {e.weight}%{e.weightShared ? ' (shared by the versions of the destination)' : ''}
@@ -449,7 +500,15 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
           <Row k="applied by">
             <div data-testid="panel-applied">
               <span className={e.appliedBy.by === 'none' ? 'warn' : undefined}>
-                {e.appliedBy.by === 'none' ? <b>nothing</b> : e.appliedBy.enforcer ? <>{e.appliedBy.by} <Res name={e.appliedBy.enforcer} group={GATEWAY_API} /></> : e.appliedBy.by}
+                {e.appliedBy.by === 'none' ? (
+                  <b>nothing</b>
+                ) : e.appliedBy.enforcer ? (
+                  <>
+                    {e.appliedBy.by} <Res name={e.appliedBy.enforcer} group={GATEWAY_API} />
+                  </>
+                ) : (
+                  e.appliedBy.by
+                )}
               </span>
               <div className="reason">{e.appliedBy.reason}</div>
             </div>
@@ -458,7 +517,13 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
         {e.badges.length > 0 && <Row k="policies">{e.badges.map((b) => b.label).join(', ')}</Row>}
         <Row k="traffic">
           <span data-testid="panel-traffic">
-            {traffic === 'both' ? 'declared and observed' : traffic === 'declared-only' ? (telemetry ? 'declared, no traffic observed' : 'declared (no telemetry)') : 'observed, not declared by the configuration'}
+            {traffic === 'both'
+              ? 'declared and observed'
+              : traffic === 'declared-only'
+                ? telemetry
+                  ? 'declared, no traffic observed'
+                  : 'declared (no telemetry)'
+                : 'observed, not declared by the configuration'}
           </span>
           {m && (
             <div className="reason">
@@ -481,7 +546,12 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
             <div className="reason">{e.security.reason}</div>
             <dl style={{ marginTop: 4 }}>
               <Row k="client">
-                {e.security.client.mode} ({e.security.client.level}){e.security.client.resource && <div className="reason"><Res name={e.security.client.resource} /></div>}
+                {e.security.client.mode} ({e.security.client.level})
+                {e.security.client.resource && (
+                  <div className="reason">
+                    <Res name={e.security.client.resource} />
+                  </div>
+                )}
               </Row>
               {e.security.server && (
                 <Row k="server">
@@ -515,7 +585,12 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
               <span data-testid="panel-enforced">
                 {' '}
                 at {e.authz.enforcedBy}
-                {e.authz.enforcer ? <> <Res name={e.authz.enforcer} group={GATEWAY_API} /></> : null}
+                {e.authz.enforcer ? (
+                  <>
+                    {' '}
+                    <Res name={e.authz.enforcer} group={GATEWAY_API} />
+                  </>
+                ) : null}
               </span>
             )}
             <div className="reason">{e.authz.reason}</div>
@@ -524,14 +599,17 @@ function EdgePanel({ e, nodeOf, telemetry, onSelect }: { e: GraphEdge; nodeOf: L
                 {e.authz.steps.map((s, i) => (
                   <li key={i}>
                     <b>{s.at}</b>
-                    {s.enforcer ? ` ${s.enforcer.replace(/^Gateway /, '')}` : ''}: {s.decision === 'deny' ? 'denied' : s.decision === 'allow' ? 'allowed' : 'conditional'}
+                    {s.enforcer ? ` ${s.enforcer.replace(/^Gateway /, '')}` : ''}:{' '}
+                    {s.decision === 'deny' ? 'denied' : s.decision === 'allow' ? 'allowed' : 'conditional'}
                     {s.policy && (
                       <>
                         {' '}
                         by <Res name={s.policy} />
                       </>
                     )}
-                    <div className="reason">sees {s.caller}: {s.reason}</div>
+                    <div className="reason">
+                      sees {s.caller}: {s.reason}
+                    </div>
                   </li>
                 ))}
               </ol>

@@ -41,10 +41,13 @@ function useDebounced(value: string, commit: (v: string) => void, ms = 250): [st
     }, ms);
     return () => clearTimeout(t);
   }, [local, dirty, ms]);
-  return [local, (v: string) => {
-    setLocal(v);
-    setDirty(true);
-  }];
+  return [
+    local,
+    (v: string) => {
+      setLocal(v);
+      setDirty(true);
+    },
+  ];
 }
 
 /** "appKey:versionKey" with two label keys the API accepts, or why not. */
@@ -57,7 +60,14 @@ function checkPair(p: string): string | undefined {
 
 export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, matches, onFocusMatches, onFit, onExport, prometheus, prometheusUrl }: Props) {
   const [find, setFind] = useDebounced(state.find, (v) => onChange({ find: v }));
-  const [hide, setHide] = useDebounced(state.hide.join(', '), (v) => onChange({ hide: v.split(',').map((s) => s.trim()).filter(Boolean) }));
+  const [hide, setHide] = useDebounced(state.hide.join(', '), (v) =>
+    onChange({
+      hide: v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }),
+  );
   const [promUrl, setPromUrl] = useState(prometheusUrl ?? '');
   const [customPair, setCustomPair] = useState('');
   const [pairError, setPairError] = useState<string | undefined>(undefined);
@@ -113,8 +123,19 @@ export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, m
           <span className="hint">Workloads are grouped into versions of an app by the first label pair they carry (app key : version key).</span>
           {pairs.map(({ pair, count }) => (
             <label key={pair}>
-              <input type="checkbox" aria-label={`group by ${pair}`} checked={activePairs.includes(pair)} onChange={(e) => togglePair(pair, e.target.checked)} /> <span className="mono">{pair.replace(':', ' / ')}</span>
-              {count > 0 && <span className="muted"> ({count} ungrouped workload{count === 1 ? '' : 's'} carry it)</span>}
+              <input
+                type="checkbox"
+                aria-label={`group by ${pair}`}
+                checked={activePairs.includes(pair)}
+                onChange={(e) => togglePair(pair, e.target.checked)}
+              />{' '}
+              <span className="mono">{pair.replace(':', ' / ')}</span>
+              {count > 0 && (
+                <span className="muted">
+                  {' '}
+                  ({count} ungrouped workload{count === 1 ? '' : 's'} carry it)
+                </span>
+              )}
             </label>
           ))}
           <form
@@ -176,9 +197,7 @@ export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, m
       </span>
 
       <details data-testid="hide-menu">
-        <summary>
-          Hide{state.hide.length || state.hideKinds.length || state.hideNs.length || state.traffic !== 'all' ? ' (on)' : ''}
-        </summary>
+        <summary>Hide{state.hide.length || state.hideKinds.length || state.hideNs.length || state.traffic !== 'all' ? ' (on)' : ''}</summary>
         <div className="menu">
           <label>
             Names
@@ -187,13 +206,20 @@ export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, m
           <span className="hint">Kinds</span>
           {HIDEABLE_KINDS.map((k) => (
             <label key={k}>
-              <input type="checkbox" aria-label={`hide ${k}`} checked={state.hideKinds.includes(k)} onChange={(e) => toggleKind(k, e.target.checked)} /> {k === 'namespace' ? 'namespace boxes' : k}
+              <input type="checkbox" aria-label={`hide ${k}`} checked={state.hideKinds.includes(k)} onChange={(e) => toggleKind(k, e.target.checked)} />{' '}
+              {k === 'namespace' ? 'namespace boxes' : k}
             </label>
           ))}
           {[...new Set([...graphNamespaces, ...state.hideNs])].length > 0 && <span className="hint">Namespaces</span>}
           {[...new Set([...graphNamespaces, ...state.hideNs])].sort().map((ns) => (
             <label key={ns}>
-              <input type="checkbox" aria-label={`hide namespace ${ns}`} checked={state.hideNs.includes(ns)} onChange={(e) => toggleHideNs(ns, e.target.checked)} /> {ns}
+              <input
+                type="checkbox"
+                aria-label={`hide namespace ${ns}`}
+                checked={state.hideNs.includes(ns)}
+                onChange={(e) => toggleHideNs(ns, e.target.checked)}
+              />{' '}
+              {ns}
             </label>
           ))}
           <label>
@@ -219,14 +245,23 @@ export function Toolbar({ state, onChange, namespaces, graphNamespaces, pairs, m
             }}
             className="row"
           >
-            <input type="text" aria-label="Prometheus URL" placeholder="http://127.0.0.1:9090" value={promUrl} onChange={(e) => setPromUrl(e.target.value)} style={{ width: 220 }} />
+            <input
+              type="text"
+              aria-label="Prometheus URL"
+              placeholder="http://127.0.0.1:9090"
+              value={promUrl}
+              onChange={(e) => setPromUrl(e.target.value)}
+              style={{ width: 220 }}
+            />
             <button type="submit">Use</button>
           </form>
           <button type="button" onClick={() => onChange({ prometheus: undefined })} disabled={!state.prometheus && !prometheusUrl}>
             Use the server&apos;s PROMETHEUS_URL
           </button>
           <span className="hint">
-            {prometheus?.url ? `Querying ${prometheus.url} (${prometheus.source === 'request' ? 'this setting, kept for this context' : 'server setting'}). ` : ''}
+            {prometheus?.url
+              ? `Querying ${prometheus.url} (${prometheus.source === 'request' ? 'this setting, kept for this context' : 'server setting'}). `
+              : ''}
             The server accepts its own PROMETHEUS_URL, loopback addresses, service names (name.namespace.svc) and the hosts in MESHBOARD_PROMETHEUS_HOSTS.
           </span>
         </div>

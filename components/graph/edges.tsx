@@ -31,7 +31,8 @@ export function edgeClass(e: GraphEdge, telemetry: boolean): string {
 function labelTitle(e: GraphEdge, telemetry: boolean): string {
   const lines = [`${e.kind}: ${e.source} → ${e.target}`];
   if (e.security) lines.push(`${SECURITY_TEXT[e.security.state]}${e.security.hbone ? ' (HBONE)' : ''}: ${e.security.reason}`);
-  if (e.authz) lines.push(`authorization ${e.authz.decision}${e.authz.policy ? ` by ${e.authz.policy}` : ''}${e.authz.enforcedBy ? ` at ${e.authz.enforcedBy}` : ''}`);
+  if (e.authz)
+    lines.push(`authorization ${e.authz.decision}${e.authz.policy ? ` by ${e.authz.policy}` : ''}${e.authz.enforcedBy ? ` at ${e.authz.enforcedBy}` : ''}`);
   if (e.appliedBy) lines.push(e.appliedBy.reason);
   if (telemetry && e.declared && !e.observed) lines.push('no traffic observed');
   if (!e.declared) lines.push('observed, but the configuration does not declare it');
@@ -42,13 +43,23 @@ function MeshEdgeView(p: EdgeProps<MeshFlowEdge>) {
   const e = p.data?.edge;
   const detail = useDetail();
   const telemetry = useTelemetry();
-  const [path, lx, ly] = getBezierPath({ sourceX: p.sourceX, sourceY: p.sourceY, sourcePosition: p.sourcePosition, targetX: p.targetX, targetY: p.targetY, targetPosition: p.targetPosition });
+  const [path, lx, ly] = getBezierPath({
+    sourceX: p.sourceX,
+    sourceY: p.sourceY,
+    sourcePosition: p.sourcePosition,
+    targetX: p.targetX,
+    targetY: p.targetY,
+    targetPosition: p.targetPosition,
+  });
   if (!e) return null;
   const parts = detail === 'full' && e.kind !== 'waypoint' ? edgeLabelParts(e) : [];
   const unapplied = e.appliedBy?.by === 'none';
   const denied = e.authz?.decision === 'deny';
   const conditional = e.authz?.decision === 'conditional';
-  const showLabel = detail === 'full' && e.kind !== 'waypoint' && (parts.length > 0 || denied || conditional || unapplied || !!e.security || (telemetry && !e.declared) || !!e.findings?.length);
+  const showLabel =
+    detail === 'full' &&
+    e.kind !== 'waypoint' &&
+    (parts.length > 0 || denied || conditional || unapplied || !!e.security || (telemetry && !e.declared) || !!e.findings?.length);
   return (
     <>
       <BaseEdge
@@ -80,7 +91,9 @@ function MeshEdgeView(p: EdgeProps<MeshFlowEdge>) {
               </span>
             ))}
             {telemetry && !e.declared && <span className="undeclared">not declared</span>}
-            {e.findings?.length ? <span className={`fbadge ${e.findingLevel === 'Error' ? 'err' : e.findingLevel === 'Warning' ? 'warn' : 'info'}`}>{e.findings.length}</span> : null}
+            {e.findings?.length ? (
+              <span className={`fbadge ${e.findingLevel === 'Error' ? 'err' : e.findingLevel === 'Warning' ? 'warn' : 'info'}`}>{e.findings.length}</span>
+            ) : null}
           </div>
         </EdgeLabelRenderer>
       )}

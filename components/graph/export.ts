@@ -52,7 +52,8 @@ function inlineSvgStyles(root: Element): () => void {
 
 export async function exportGraphImage(root: HTMLElement, format: ImageFormat, fileName: string, bounds?: Rect): Promise<void> {
   const viewport = root.querySelector<HTMLElement>('.react-flow__viewport');
-  if (!viewport || !viewport.querySelector('.react-flow__node') || (bounds && (bounds.width <= 0 || bounds.height <= 0))) throw new Error('Nothing to export yet.');
+  if (!viewport || !viewport.querySelector('.react-flow__node') || (bounds && (bounds.width <= 0 || bounds.height <= 0)))
+    throw new Error('Nothing to export yet.');
   const { toPng, toSvg } = await import('html-to-image');
   let width = root.clientWidth;
   let height = root.clientHeight;
@@ -71,7 +72,8 @@ export async function exportGraphImage(root: HTMLElement, format: ImageFormat, f
     height,
     style: { width: `${width}px`, height: `${height}px`, transform },
     // Hidden interaction paths and handles add nothing to a picture.
-    filter: (el: Node | HTMLElement | Element) => !(el instanceof Element && (el.classList.contains('react-flow__edge-interaction') || el.classList.contains('react-flow__handle'))),
+    filter: (el: Node | HTMLElement | Element) =>
+      !(el instanceof Element && (el.classList.contains('react-flow__edge-interaction') || el.classList.contains('react-flow__handle'))),
   };
   const restore = inlineSvgStyles(viewport);
   let url: string;
@@ -84,7 +86,14 @@ export async function exportGraphImage(root: HTMLElement, format: ImageFormat, f
 }
 
 /** The overview as drawn on screen (`transform`: React Flow's [x, y, zoom]), `width` x `height` CSS pixels. */
-export async function exportOverviewImage(scene: OverviewScene, transform: [number, number, number], width: number, height: number, format: ImageFormat, fileName: string): Promise<void> {
+export async function exportOverviewImage(
+  scene: OverviewScene,
+  transform: [number, number, number],
+  width: number,
+  height: number,
+  format: ImageFormat,
+  fileName: string,
+): Promise<void> {
   if (!scene.ids.length && !scene.boxes.length) throw new Error('Nothing to export yet.');
   if (format === 'svg') {
     const url = URL.createObjectURL(new Blob([sceneToSvg(scene, transform, width, height)], { type: 'image/svg+xml' }));

@@ -78,12 +78,21 @@ export class FlowBuilder {
       const pos = layout.positions[n.id];
       if (!pos) continue;
       const isBox = n.kind === 'namespace';
-      const size = isBox ? layout.boxes[n.id] ?? { width: 200, height: 60 } : NODE_SIZE[n.kind as Exclude<typeof n.kind, 'namespace'>];
+      const size = isBox ? (layout.boxes[n.id] ?? { width: 200, height: 60 }) : NODE_SIZE[n.kind as Exclude<typeof n.kind, 'namespace'>];
       const parent = !isBox && n.parent && layout.boxes[n.parent] ? n.parent : undefined;
       const sel = n.id === selected;
       const prev = this.nodes.get(n.id);
       let out: MeshFlowNode;
-      if (prev && prev.n === n && prev.pos.x === pos.x && prev.pos.y === pos.y && prev.w === size.width && prev.h === size.height && prev.sel === sel && prev.parent === parent) {
+      if (
+        prev &&
+        prev.n === n &&
+        prev.pos.x === pos.x &&
+        prev.pos.y === pos.y &&
+        prev.w === size.width &&
+        prev.h === size.height &&
+        prev.sel === sel &&
+        prev.parent === parent
+      ) {
         out = prev.out;
       } else {
         out = {

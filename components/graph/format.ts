@@ -35,4 +35,5 @@ export function edgeLabelParts(e: Pick<GraphEdge, 'weight' | 'implicit' | 'metri
 }
 
 export type EdgeTraffic = 'both' | 'declared-only' | 'observed-only';
-export const edgeTraffic = (e: Pick<GraphEdge, 'declared' | 'observed'>): EdgeTraffic => (e.declared && e.observed ? 'both' : e.declared ? 'declared-only' : 'observed-only');
+export const edgeTraffic = (e: Pick<GraphEdge, 'declared' | 'observed'>): EdgeTraffic =>
+  e.declared && e.observed ? 'both' : e.declared ? 'declared-only' : 'observed-only';

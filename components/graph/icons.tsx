@@ -35,7 +35,9 @@ export function ConditionalIcon({ className }: { className?: string }) {
   return (
     <svg {...base} className={className}>
       <circle cx="8" cy="8" r="7" fill="none" stroke="currentColor" strokeWidth="2" />
-      <text x="8" y="12" textAnchor="middle" fontSize="10" fontWeight="700" fill="currentColor">?</text>
+      <text x="8" y="12" textAnchor="middle" fontSize="10" fontWeight="700" fill="currentColor">
+        ?
+      </text>
     </svg>
   );
 }

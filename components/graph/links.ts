@@ -9,7 +9,7 @@ import type { GraphEdge, GraphNode, ResourceRef } from '@/lib/istio/graph/types'
  * Gateway API "Gateway ns/name" from Istio's.
  */
 export function refHref(ref: string | ResourceRef, group?: string, kinds?: readonly ServedKind[]): string | undefined {
-  const g = typeof ref === 'string' ? group : ref.group ?? group;
+  const g = typeof ref === 'string' ? group : (ref.group ?? group);
   return resourceNameHref(typeof ref === 'string' ? ref : ref.resource, { group: g, kinds });
 }
 
@@ -47,7 +47,10 @@ export function formLinks(n: GraphNode, lookup: (id: string) => GraphNode | unde
       out.push({ label: 'New ServiceEntry', href: formHref('serviceentry', { ns }) });
       break;
     case 'external':
-      out.push({ label: n.serviceEntry ? 'Edit ServiceEntry' : 'Declare a ServiceEntry', href: formHref('serviceentry', { ns: ns ?? undefined, name: n.serviceEntry?.split('/').pop() }) });
+      out.push({
+        label: n.serviceEntry ? 'Edit ServiceEntry' : 'Declare a ServiceEntry',
+        href: formHref('serviceentry', { ns: ns ?? undefined, name: n.serviceEntry?.split('/').pop() }),
+      });
       break;
     default:
       break;
@@ -58,7 +61,8 @@ export function formLinks(n: GraphNode, lookup: (id: string) => GraphNode | unde
 /** Every resource behind a node or edge, deduplicated, with the field path when there is one. */
 export function resourcesBehind(x: GraphNode | GraphEdge): ResourceRef[] {
   const refs: ResourceRef[] = [...x.refs];
-  if ('kind' in x && (x.kind === 'namespace' || x.kind === 'version' || x.kind === 'workload') && 'mtls' in x && x.mtls.resource) refs.push({ resource: x.mtls.resource });
+  if ('kind' in x && (x.kind === 'namespace' || x.kind === 'version' || x.kind === 'workload') && 'mtls' in x && x.mtls.resource)
+    refs.push({ resource: x.mtls.resource });
   if ('source' in x) {
     if (x.security?.server?.resource) refs.push({ resource: x.security.server.resource });
     if (x.security?.client.resource) refs.push({ resource: x.security.client.resource });

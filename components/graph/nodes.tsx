@@ -28,7 +28,10 @@ function subtitle(n: GraphNode): string {
   switch (n.kind) {
     case 'gateway': {
       if (n.api === 'gateway-api') {
-        const ls = (n.listeners ?? []).map((l) => `${l.protocol} ${l.port ?? ''}`.trim()).slice(0, 2).join(', ');
+        const ls = (n.listeners ?? [])
+          .map((l) => `${l.protocol} ${l.port ?? ''}`.trim())
+          .slice(0, 2)
+          .join(', ');
         return `${n.resolved ? '' : 'not Istio · '}Gateway API${ls ? ` · ${ls}` : ''}`;
       }
       return n.resolved ? `${n.role} gateway · ${n.namespace}` : `${n.role} gateway · no workload`;
@@ -36,7 +39,10 @@ function subtitle(n: GraphNode): string {
     case 'waypoint':
       return `waypoint for ${n.traffic} · serves ${n.serves.length}`;
     case 'service': {
-      const p = n.ports.map((x) => `${x.protocol === 'unknown' ? 'tcp?' : x.protocol} ${x.port}`).slice(0, 2).join(', ');
+      const p = n.ports
+        .map((x) => `${x.protocol === 'unknown' ? 'tcp?' : x.protocol} ${x.port}`)
+        .slice(0, 2)
+        .join(', ');
       return p || n.host;
     }
     case 'version':
@@ -99,10 +105,26 @@ function MeshNodeView({ id, data, selected }: NodeProps<MeshFlowNode>) {
           </span>
           {detail === 'full' && (
             <span className="badges">
-              {outside && <span className="nbadge warn" title={'sidecar' in n ? n.sidecar.reason : ''}>no sidecar</span>}
-              {ambient && <span className="nbadge amb" title={'dataPlane' in n ? n.dataPlane.reason : ''}>ambient</span>}
-              {restart && <span className="nbadge warn" title={'dataPlane' in n ? n.dataPlane.reason : ''}>restart</span>}
-              {viaWaypoint && <span className="nbadge wp" title={n.kind === 'service' ? n.waypoint?.reason : ''}>waypoint</span>}
+              {outside && (
+                <span className="nbadge warn" title={'sidecar' in n ? n.sidecar.reason : ''}>
+                  no sidecar
+                </span>
+              )}
+              {ambient && (
+                <span className="nbadge amb" title={'dataPlane' in n ? n.dataPlane.reason : ''}>
+                  ambient
+                </span>
+              )}
+              {restart && (
+                <span className="nbadge warn" title={'dataPlane' in n ? n.dataPlane.reason : ''}>
+                  restart
+                </span>
+              )}
+              {viaWaypoint && (
+                <span className="nbadge wp" title={n.kind === 'service' ? n.waypoint?.reason : ''}>
+                  waypoint
+                </span>
+              )}
               {n.warnings?.length ? (
                 <span className="nbadge warn" title={n.warnings.join('\n')}>
                   <WarnIcon />

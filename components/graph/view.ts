@@ -54,7 +54,11 @@ export interface GraphViewState {
 
 const KINDS = new Set<string>(HIDEABLE_KINDS);
 const TRAFFIC = new Set<string>(TRAFFIC_FILTERS.map((t) => t.value));
-const list = (s: string | null) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string | null) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** A URL parameter left out because the API would refuse it. */
 export interface ViewProblem {
@@ -175,7 +179,10 @@ export function suggestVersionLabels(graph: Pick<MeshGraph, 'nodes'>, current: r
  * The graph as drawn: versions folded (fold), names/kinds/edges hidden, and namespace
  * boxes with nothing in them left out (kube-system and friends) unless asked for.
  */
-export function applyView(graph: MeshGraph, s: Pick<GraphViewState, 'hide' | 'hideKinds' | 'traffic' | 'fold' | 'namespaces'> & { hideNs?: string[] }): MeshGraph {
+export function applyView(
+  graph: MeshGraph,
+  s: Pick<GraphViewState, 'hide' | 'hideKinds' | 'traffic' | 'fold' | 'namespaces'> & { hideNs?: string[] },
+): MeshGraph {
   let g = graph;
   const hideNs = s.hideNs ?? [];
   if (s.fold) g = collapseVersions(g);

@@ -19,11 +19,23 @@ function InjectionBadge({ ns }: { ns: NamespaceSummary }) {
   }
   switch (ns.injection) {
     case 'enabled':
-      return <span className="badge ok" title="istio-injection=enabled">injection enabled</span>;
+      return (
+        <span className="badge ok" title="istio-injection=enabled">
+          injection enabled
+        </span>
+      );
     case 'revision':
-      return <span className="badge ok" title={`istio.io/rev=${ns.revision}`}>revision {ns.revision}</span>;
+      return (
+        <span className="badge ok" title={`istio.io/rev=${ns.revision}`}>
+          revision {ns.revision}
+        </span>
+      );
     case 'disabled':
-      return <span className="badge warn" title="istio-injection=disabled">injection disabled</span>;
+      return (
+        <span className="badge warn" title="istio-injection=disabled">
+          injection disabled
+        </span>
+      );
     default:
       return <span className="badge">no injection label</span>;
   }
@@ -51,7 +63,8 @@ export function OverviewView() {
         </span>
       </div>
       <p className="muted" data-testid="overview-summary">
-        {namespaces.length} namespaces: {modes.sidecar} with sidecars, {modes.ambient} ambient, {modes.none} outside the mesh. <TrafficStatus t={traffic.data} failed={traffic.isError} />
+        {namespaces.length} namespaces: {modes.sidecar} with sidecars, {modes.ambient} ambient, {modes.none} outside the mesh.{' '}
+        <TrafficStatus t={traffic.data} failed={traffic.isError} />
       </p>
       <div className="cards" data-testid="namespace-cards">
         {namespaces.map((ns) => {
@@ -107,7 +120,12 @@ export function OverviewView() {
                 {Object.entries(ns.gatewayApiConfig ?? {})
                   .sort()
                   .map(([kind, n]) => (
-                    <Link key={`gw-${kind}`} href={link('/config', { ns: ns.name, kind: `${kind}.gateway.networking.k8s.io` })} className="badge info" title="Gateway API">
+                    <Link
+                      key={`gw-${kind}`}
+                      href={link('/config', { ns: ns.name, kind: `${kind}.gateway.networking.k8s.io` })}
+                      className="badge info"
+                      title="Gateway API"
+                    >
                       {kind} (Gateway API): {n}
                     </Link>
                   ))}
@@ -135,7 +153,10 @@ function DataPlaneTile({ ns, href }: { ns: NsRow; href: string }) {
     <Link href={href} className={`tile ${d.tone}`} title={ns.dataPlane.reason} data-testid={`ns-dataplane-${ns.name}`}>
       <span className="tile-label">Data plane</span>
       <span className="tile-value">
-        <span aria-hidden="true" className="glyph">{d.glyph}</span> {d.label}
+        <span aria-hidden="true" className="glyph">
+          {d.glyph}
+        </span>{' '}
+        {d.label}
       </span>
       <span className="tile-detail">{pods}</span>
     </Link>
@@ -166,7 +187,10 @@ function MtlsTile({ ns, href }: { ns: NsRow; href: string }) {
     <Link href={href} className={`tile ${m.tone}`} title={ns.mtls.reason} data-testid={`ns-mtls-${ns.name}`}>
       <span className="tile-label">mTLS</span>
       <span className="tile-value">
-        <span aria-hidden="true" className="glyph">{m.glyph}</span> {ns.mtls.mode} <span className="tile-detail">({m.text})</span>
+        <span aria-hidden="true" className="glyph">
+          {m.glyph}
+        </span>{' '}
+        {ns.mtls.mode} <span className="tile-detail">({m.text})</span>
       </span>
       <span className="tile-detail">
         {from}
@@ -186,11 +210,15 @@ function FindingsTile({ name, counts, loaded, href }: { name: string; counts?: L
         <span className="tile-value muted">analysing…</span>
       ) : c.Error + c.Warning + c.Info === 0 ? (
         <span className="tile-value">
-          <span aria-hidden="true" className="glyph">✓</span> none
+          <span aria-hidden="true" className="glyph">
+            ✓
+          </span>{' '}
+          none
         </span>
       ) : (
         <span className="tile-value">
-          {c.Error} <span aria-hidden="true">✖</span> error{c.Error === 1 ? '' : 's'} · {c.Warning} <span aria-hidden="true">▲</span> warning{c.Warning === 1 ? '' : 's'} · {c.Info} <span aria-hidden="true">ℹ</span> info
+          {c.Error} <span aria-hidden="true">✖</span> error{c.Error === 1 ? '' : 's'} · {c.Warning} <span aria-hidden="true">▲</span> warning
+          {c.Warning === 1 ? '' : 's'} · {c.Info} <span aria-hidden="true">ℹ</span> info
         </span>
       )}
     </Link>

@@ -12,7 +12,15 @@ import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import {
-  applyProposal, commentOn, exportProposal, proposalKeys, proposalQuery, rebaseProposal, removeChange, reviewProposal, setProposalState,
+  applyProposal,
+  commentOn,
+  exportProposal,
+  proposalKeys,
+  proposalQuery,
+  rebaseProposal,
+  removeChange,
+  reviewProposal,
+  setProposalState,
 } from '@/lib/client/proposals';
 import { useLinkParams, useSelectedContext } from '@/lib/client/selection';
 import type { ApplyResponse, ExportFormat, ExportResponse, ProposalResponse } from '@/lib/contracts/proposals';
@@ -23,12 +31,20 @@ import { ConflictView } from '@/components/editor/ConflictView';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { StateBadge } from './StateBadge';
 
-const YamlDiff = dynamic(() => import('@/components/editor/MonacoYamlEditor').then((m) => m.YamlDiff), { ssr: false, loading: () => <div className="empty">Loading diff…</div> });
+const YamlDiff = dynamic(() => import('@/components/editor/MonacoYamlEditor').then((m) => m.YamlDiff), {
+  ssr: false,
+  loading: () => <div className="empty">Loading diff…</div>,
+});
 
 const LEVEL_CLASS = { Error: 'err', Warning: 'warn', Info: 'info' } as const;
 
 function FindingList({ findings, testid, none }: { findings: readonly Finding[]; testid: string; none: string }) {
-  if (!findings.length) return <div className="muted" data-testid={testid}>{none}</div>;
+  if (!findings.length)
+    return (
+      <div className="muted" data-testid={testid}>
+        {none}
+      </div>
+    );
   return (
     <ul data-testid={testid}>
       {findings.map((f, i) => (
@@ -82,7 +98,10 @@ export function ProposalView({ name }: { name: string }) {
     <div data-testid="proposal-view">
       <div className="spread">
         <h2 style={{ marginBottom: 4 }}>
-          <Link href={link('/proposals')} className="muted">Proposals</Link> / <span data-testid="proposal-title">{spec.title}</span>
+          <Link href={link('/proposals')} className="muted">
+            Proposals
+          </Link>{' '}
+          / <span data-testid="proposal-title">{spec.title}</span>
         </h2>
         <StateBadge state={spec.state} />
       </div>
@@ -94,16 +113,23 @@ export function ProposalView({ name }: { name: string }) {
       </div>
       {spec.description && <p>{spec.description}</p>}
       {error !== null && <ErrorBox error={error} />}
-      {rebaseNote && <div className="banner info" data-testid="rebase-note">{rebaseNote}</div>}
+      {rebaseNote && (
+        <div className="banner info" data-testid="rebase-note">
+          {rebaseNote}
+        </div>
+      )}
 
       {d.stale.length > 0 && (
         <section data-testid="stale-panel">
           <div className="banner warn" role="alert" data-testid="stale-banner">
             <div className="title">The cluster changed since this proposal was made</div>
             {d.stale.map((s) => (
-              <div key={s.id}>{s.resource}: {s.reason}</div>
+              <div key={s.id}>
+                {s.resource}: {s.reason}
+              </div>
             ))}
-            Applying now would be refused for these resources; nothing would be overwritten. {mine ? 'Rebase to carry the proposed change onto what is live now.' : 'The author can rebase it.'}
+            Applying now would be refused for these resources; nothing would be overwritten.{' '}
+            {mine ? 'Rebase to carry the proposed change onto what is live now.' : 'The author can rebase it.'}
           </div>
           {d.stale.map((s) => {
             const c = spec.changes.find((x) => changeId(x) === s.id);
@@ -122,7 +148,11 @@ export function ProposalView({ name }: { name: string }) {
                   onCarry={() =>
                     act('rebase', async () => {
                       const r = await rebaseProposal(context, name, [s.id]);
-                      setRebaseNote(r.conflicts.length ? `Rebased; both sides changed ${r.conflicts.map((x) => x.path).join(', ')} — the proposed values were kept. Review again.` : 'Rebased onto the current version. Reviews start again.');
+                      setRebaseNote(
+                        r.conflicts.length
+                          ? `Rebased; both sides changed ${r.conflicts.map((x) => x.path).join(', ')} — the proposed values were kept. Review again.`
+                          : 'Rebased onto the current version. Reviews start again.',
+                      );
                     })
                   }
                   onRecreate={() => undefined}
@@ -137,18 +167,44 @@ export function ProposalView({ name }: { name: string }) {
       <section className="card" style={{ marginBottom: 12 }} data-testid="impact">
         <h3>Impact</h3>
         <div className="stats">
-          <span>findings introduced <b data-testid="impact-introduced">{d.review.findings.introduced.length}</b></span>
-          <span>resolved <b data-testid="impact-resolved">{d.review.findings.resolved.length}</b></span>
-          <span>left <b data-testid="impact-left">{d.review.findings.left.length}</b></span>
+          <span>
+            findings introduced <b data-testid="impact-introduced">{d.review.findings.introduced.length}</b>
+          </span>
+          <span>
+            resolved <b data-testid="impact-resolved">{d.review.findings.resolved.length}</b>
+          </span>
+          <span>
+            left <b data-testid="impact-left">{d.review.findings.left.length}</b>
+          </span>
         </div>
         <div style={{ fontWeight: 600, marginTop: 6 }}>Introduced</div>
         <FindingList findings={d.review.findings.introduced} testid="findings-introduced" none="No new findings." />
         <div style={{ fontWeight: 600, marginTop: 6 }}>Resolved</div>
         <FindingList findings={d.review.findings.resolved} testid="findings-resolved" none="None resolved." />
         <div style={{ fontWeight: 600, marginTop: 6 }}>Routes</div>
-        {d.review.routes.length ? <ul data-testid="route-changes">{d.review.routes.map((l) => <li key={l}>{l}</li>)}</ul> : <div className="muted" data-testid="route-changes">No route changes.</div>}
+        {d.review.routes.length ? (
+          <ul data-testid="route-changes">
+            {d.review.routes.map((l) => (
+              <li key={l}>{l}</li>
+            ))}
+          </ul>
+        ) : (
+          <div className="muted" data-testid="route-changes">
+            No route changes.
+          </div>
+        )}
         <div style={{ fontWeight: 600, marginTop: 6 }}>mTLS and authorization for known callers</div>
-        {d.review.decisions.length ? <ul data-testid="decision-changes">{d.review.decisions.map((l) => <li key={l}>{l}</li>)}</ul> : <div className="muted" data-testid="decision-changes">No decision changes.</div>}
+        {d.review.decisions.length ? (
+          <ul data-testid="decision-changes">
+            {d.review.decisions.map((l) => (
+              <li key={l}>{l}</li>
+            ))}
+          </ul>
+        ) : (
+          <div className="muted" data-testid="decision-changes">
+            No decision changes.
+          </div>
+        )}
       </section>
 
       <section className="card" style={{ marginBottom: 12 }}>
@@ -157,9 +213,13 @@ export function ProposalView({ name }: { name: string }) {
           // Our own SVG (lib/istio/review/svg.ts): every text is escaped, no scripts.
           <div data-testid="graph-diff" style={{ overflowX: 'auto' }} dangerouslySetInnerHTML={{ __html: d.review.svg }} />
         ) : (
-          <div className="muted" data-testid="graph-diff">No node or edge of the graph changes.</div>
+          <div className="muted" data-testid="graph-diff">
+            No node or edge of the graph changes.
+          </div>
         )}
-        <div className="muted" style={{ fontSize: 12 }}>Green: added; red dashed: removed; amber: weight, mTLS or authorization changed.</div>
+        <div className="muted" style={{ fontSize: 12 }}>
+          Green: added; red dashed: removed; amber: weight, mTLS or authorization changed.
+        </div>
         <ul data-testid="graph-changes">
           {d.review.graph.edges.map((e) => (
             <li key={`${e.status}:${e.id}`} data-status={e.status}>
@@ -176,7 +236,9 @@ export function ProposalView({ name }: { name: string }) {
           return (
             <div key={r.id} className="card" style={{ marginBottom: 10 }} data-testid={`resource-diff-${r.resource}`}>
               <div className="spread">
-                <h3>{VERB[r.action]} {r.resource}</h3>
+                <h3>
+                  {VERB[r.action]} {r.resource}
+                </h3>
                 {c?.baseResourceVersion && <span className="muted">based on resourceVersion {c.baseResourceVersion}</span>}
               </div>
               <YamlDiff original={r.before ?? ''} modified={r.after ?? ''} height={260} />
@@ -193,7 +255,8 @@ export function ProposalView({ name }: { name: string }) {
           <ul>
             {d.dryRun.map((r, i) => (
               <li key={i} data-outcome={r.outcome}>
-                <span className={`badge ${r.outcome === 'applied' ? 'ok' : 'err'}`}>{r.outcome === 'applied' ? 'accepted' : `failed ${r.status ?? ''}`}</span> {r.action} {r.resource}
+                <span className={`badge ${r.outcome === 'applied' ? 'ok' : 'err'}`}>{r.outcome === 'applied' ? 'accepted' : `failed ${r.status ?? ''}`}</span>{' '}
+                {r.action} {r.resource}
                 {r.message ? `: ${r.message}` : ''}
               </li>
             ))}
@@ -203,7 +266,10 @@ export function ProposalView({ name }: { name: string }) {
 
       <section className="card" style={{ marginBottom: 12 }} data-testid="reviews">
         <h3>Reviews and comments</h3>
-        {[...spec.reviews.map((r) => ({ at: r.at, who: r.author, what: r.verdict === 'approve' ? 'approved' : 'requested changes', text: r.text })), ...spec.comments.map((c) => ({ at: c.at, who: c.author, what: 'commented', text: c.text }))]
+        {[
+          ...spec.reviews.map((r) => ({ at: r.at, who: r.author, what: r.verdict === 'approve' ? 'approved' : 'requested changes', text: r.text })),
+          ...spec.comments.map((c) => ({ at: c.at, who: c.author, what: 'commented', text: c.text })),
+        ]
           .sort((a, b) => a.at.localeCompare(b.at))
           .map((x, i) => (
             <div key={i} data-testid="review-entry">
@@ -213,12 +279,57 @@ export function ProposalView({ name }: { name: string }) {
           ))}
         {open && (
           <>
-            <textarea aria-label="Comment" value={text} onChange={(e) => setText(e.target.value)} rows={3} style={{ width: '100%', marginTop: 8 }} data-testid="comment-text" />
+            <textarea
+              aria-label="Comment"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              rows={3}
+              style={{ width: '100%', marginTop: 8 }}
+              data-testid="comment-text"
+            />
             <div className="row">
-              <button className="primary" disabled={!!busy} onClick={() => act('approve', async () => { await reviewProposal(context, name, 'approve', text.trim() || undefined); setText(''); })} data-testid="approve-button">Approve</button>
-              <button disabled={!!busy} onClick={() => act('request', async () => { await reviewProposal(context, name, 'request-changes', text.trim() || undefined); setText(''); })} data-testid="request-changes-button">Request changes</button>
-              <button disabled={!!busy || !text.trim()} onClick={() => act('comment', async () => { await commentOn(context, name, text.trim()); setText(''); })} data-testid="comment-button">Comment</button>
-              {mine && <button disabled={!!busy} onClick={() => act('close', () => setProposalState(context, name, 'closed'))} data-testid="close-button">Close proposal</button>}
+              <button
+                className="primary"
+                disabled={!!busy}
+                onClick={() =>
+                  act('approve', async () => {
+                    await reviewProposal(context, name, 'approve', text.trim() || undefined);
+                    setText('');
+                  })
+                }
+                data-testid="approve-button"
+              >
+                Approve
+              </button>
+              <button
+                disabled={!!busy}
+                onClick={() =>
+                  act('request', async () => {
+                    await reviewProposal(context, name, 'request-changes', text.trim() || undefined);
+                    setText('');
+                  })
+                }
+                data-testid="request-changes-button"
+              >
+                Request changes
+              </button>
+              <button
+                disabled={!!busy || !text.trim()}
+                onClick={() =>
+                  act('comment', async () => {
+                    await commentOn(context, name, text.trim());
+                    setText('');
+                  })
+                }
+                data-testid="comment-button"
+              >
+                Comment
+              </button>
+              {mine && (
+                <button disabled={!!busy} onClick={() => act('close', () => setProposalState(context, name, 'closed'))} data-testid="close-button">
+                  Close proposal
+                </button>
+              )}
             </div>
           </>
         )}
@@ -233,14 +344,22 @@ export function ProposalView({ name }: { name: string }) {
             {spec.state !== 'approved' ? ' Needs an approval first.' : ''}
             {!d.canApply.allowed && d.canApply.denied.length ? ` Your permissions do not allow: ${d.canApply.denied.join(', ')}.` : ''}
           </div>
-          <button className="primary" disabled={!canApply || !!busy} onClick={() => act('apply', async () => setApplied(await applyProposal(context, name)))} data-testid="apply-proposal">
+          <button
+            className="primary"
+            disabled={!canApply || !!busy}
+            onClick={() => act('apply', async () => setApplied(await applyProposal(context, name)))}
+            data-testid="apply-proposal"
+          >
             {busy === 'apply' ? 'Applying…' : `Apply ${spec.changes.length} change${spec.changes.length === 1 ? '' : 's'}`}
           </button>
         </section>
       )}
       {(applied?.results ?? spec.lastApply?.results) && (
         <section className="card" style={{ marginBottom: 12 }} data-testid="apply-results">
-          <h3>{(applied?.ok ?? spec.lastApply?.ok) ? 'Applied' : 'Last apply failed'}{spec.lastApply ? ` (by ${spec.lastApply.by})` : ''}</h3>
+          <h3>
+            {(applied?.ok ?? spec.lastApply?.ok) ? 'Applied' : 'Last apply failed'}
+            {spec.lastApply ? ` (by ${spec.lastApply.by})` : ''}
+          </h3>
           <ul>
             {(applied?.results ?? spec.lastApply?.results ?? []).map((r, i) => (
               <li key={i} data-outcome={r.outcome}>
@@ -269,12 +388,26 @@ function ExportPanel({ onExport, exported }: { onExport: (f: ExportFormat) => vo
     <section className="card" data-testid="export">
       <h3>Export for Git</h3>
       <div className="row">
-        <button onClick={() => onExport('files')} data-testid="export-files">YAML files</button>
-        <button onClick={() => onExport('diff')} data-testid="export-diff">Unified diff</button>
-        <button onClick={() => onExport('kustomize')} data-testid="export-kustomize">Kustomize overlay</button>
-        {download && <a href={download} download={exported?.format === 'diff' ? 'proposal.diff' : 'proposal.yaml'}>Download</a>}
+        <button onClick={() => onExport('files')} data-testid="export-files">
+          YAML files
+        </button>
+        <button onClick={() => onExport('diff')} data-testid="export-diff">
+          Unified diff
+        </button>
+        <button onClick={() => onExport('kustomize')} data-testid="export-kustomize">
+          Kustomize overlay
+        </button>
+        {download && (
+          <a href={download} download={exported?.format === 'diff' ? 'proposal.diff' : 'proposal.yaml'}>
+            Download
+          </a>
+        )}
       </div>
-      {text && <pre className="yaml" data-testid="export-text" style={{ maxHeight: '40vh' }}>{text}</pre>}
+      {text && (
+        <pre className="yaml" data-testid="export-text" style={{ maxHeight: '40vh' }}>
+          {text}
+        </pre>
+      )}
     </section>
   );
 }

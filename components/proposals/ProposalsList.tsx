@@ -21,18 +21,33 @@ export function ProposalsList() {
         <span className="muted">You are {q.data.me}. Propose a change from the editor or a mesh task (“Propose…” next to Apply).</span>
       </div>
       {!items.length ? (
-        <div className="empty" data-testid="proposals-empty">No proposals in this context yet.</div>
+        <div className="empty" data-testid="proposals-empty">
+          No proposals in this context yet.
+        </div>
       ) : (
         <table className="list" data-testid="proposals-table">
           <thead>
-            <tr><th>Title</th><th>State</th><th>Author</th><th>Changes</th><th>Updated</th></tr>
+            <tr>
+              <th>Title</th>
+              <th>State</th>
+              <th>Author</th>
+              <th>Changes</th>
+              <th>Updated</th>
+            </tr>
           </thead>
           <tbody>
             {items.map((p) => (
               <tr key={p.name} data-testid={`proposal-row-${p.name}`}>
-                <td><Link href={link(`/proposals/${p.name}`)}>{p.title}</Link></td>
-                <td><StateBadge state={p.state} /></td>
-                <td>{p.author}{p.mine ? ' (you)' : ''}</td>
+                <td>
+                  <Link href={link(`/proposals/${p.name}`)}>{p.title}</Link>
+                </td>
+                <td>
+                  <StateBadge state={p.state} />
+                </td>
+                <td>
+                  {p.author}
+                  {p.mine ? ' (you)' : ''}
+                </td>
                 <td title={p.resources.join('\n')}>{p.changes}</td>
                 <td className="muted">{p.updatedAt ? new Date(p.updatedAt).toLocaleString() : ''}</td>
               </tr>

@@ -45,7 +45,13 @@ export function ProposeButton({ context, getChanges, disabled }: { context: stri
 
   return (
     <span data-testid="propose">
-      <button type="button" onClick={() => setOpen((v) => !v)} disabled={disabled || busy} data-testid="propose-button" title="Add this change to a proposal for teammates to review, instead of applying it">
+      <button
+        type="button"
+        onClick={() => setOpen((v) => !v)}
+        disabled={disabled || busy}
+        data-testid="propose-button"
+        title="Add this change to a proposal for teammates to review, instead of applying it"
+      >
         Propose…
       </button>
       {open && (
@@ -63,7 +69,14 @@ export function ProposeButton({ context, getChanges, disabled }: { context: stri
               </select>
             </label>
             {!target && (
-              <input aria-label="Proposal title" placeholder="Title, e.g. user-service canary 90/10" value={title} onChange={(e) => setTitle(e.target.value)} data-testid="propose-title" style={{ minWidth: 280 }} />
+              <input
+                aria-label="Proposal title"
+                placeholder="Title, e.g. user-service canary 90/10"
+                value={title}
+                onChange={(e) => setTitle(e.target.value)}
+                data-testid="propose-title"
+                style={{ minWidth: 280 }}
+              />
             )}
             <button type="button" className="primary" onClick={submit} disabled={busy || (!target && !title.trim())} data-testid="propose-submit">
               {busy ? 'Saving…' : target ? 'Add to proposal' : 'Create proposal'}
@@ -74,7 +87,11 @@ export function ProposeButton({ context, getChanges, disabled }: { context: stri
       {error !== null && <ErrorBox error={error} />}
       {done && (
         <div className="banner ok" data-testid="propose-done" style={{ marginTop: 8 }}>
-          Added to proposal <Link href={link(`/proposals/${done.name}`)} data-testid="propose-link">{done.title}</Link>. Nothing was applied; share the link for review.
+          Added to proposal{' '}
+          <Link href={link(`/proposals/${done.name}`)} data-testid="propose-link">
+            {done.title}
+          </Link>
+          . Nothing was applied; share the link for review.
         </div>
       )}
     </span>

@@ -7,7 +7,21 @@ import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 
 /** Delete with a confirmation that names the resource; a refusal (403, 409) is shown, not swallowed. */
-export function DeleteButton({ context, type, kind, namespace, name, resourceVersion }: { context: string; type: TypeRef; kind: string; namespace?: string; name: string; resourceVersion?: string }) {
+export function DeleteButton({
+  context,
+  type,
+  kind,
+  namespace,
+  name,
+  resourceVersion,
+}: {
+  context: string;
+  type: TypeRef;
+  kind: string;
+  namespace?: string;
+  name: string;
+  resourceVersion?: string;
+}) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -16,7 +30,13 @@ export function DeleteButton({ context, type, kind, namespace, name, resourceVer
   const label = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
   return (
     <>
-      <button className="danger" onClick={() => { setError(null); setOpen(true); }}>
+      <button
+        className="danger"
+        onClick={() => {
+          setError(null);
+          setOpen(true);
+        }}
+      >
         Delete
       </button>
       {error != null && <ErrorBox error={error} title={`Could not delete ${label}`} />}

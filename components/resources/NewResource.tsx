@@ -46,7 +46,12 @@ export function NewResource() {
         </label>
         <span className="muted">Start from the template or paste your own YAML.</span>
       </div>
-      <EditorWorkbench key={`${context}/${kindName}/${namespace}`} context={context} kinds={kinds.data.kinds} target={{ mode: 'create', namespace, initialText: text }} />
+      <EditorWorkbench
+        key={`${context}/${kindName}/${namespace}`}
+        context={context}
+        kinds={kinds.data.kinds}
+        target={{ mode: 'create', namespace, initialText: text }}
+      />
     </div>
   );
 }

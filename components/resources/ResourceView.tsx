@@ -30,8 +30,7 @@ export function ResourceView(ref: ResourceRef) {
       <div className="spread">
         <h1>
           {obj?.kind ?? ref.plural} <span className="muted">{ref.namespace !== '-' ? `${ref.namespace}/` : ''}</span>
-          {ref.name}{' '}
-          {obj && <span className="badge mono">{obj.apiVersion}</span>}{' '}
+          {ref.name} {obj && <span className="badge mono">{obj.apiVersion}</span>}{' '}
           {pref && pref !== ref.version && (
             <span className="badge warn" data-testid="version-hint" title="The resource is shown and saved in the version it was written in.">
               written in {ref.version}; {parseApiVersion(obj?.apiVersion ?? '').group}/{pref} is current
@@ -39,7 +38,14 @@ export function ResourceView(ref: ResourceRef) {
           )}
         </h1>
         {obj && context && (
-          <DeleteButton context={context} type={ref} kind={obj.kind} namespace={ref.namespace === '-' ? undefined : ref.namespace} name={ref.name} resourceVersion={obj.metadata.resourceVersion} />
+          <DeleteButton
+            context={context}
+            type={ref}
+            kind={obj.kind}
+            namespace={ref.namespace === '-' ? undefined : ref.namespace}
+            name={ref.name}
+            resourceVersion={obj.metadata.resourceVersion}
+          />
         )}
       </div>
       {params.get('created') && <div className="banner ok">Created.</div>}
@@ -57,7 +63,15 @@ export function ResourceView(ref: ResourceRef) {
           context={context}
           kinds={kinds.data.kinds}
           focusPath={params.get('path') ?? undefined}
-          target={{ mode: 'edit', group: ref.group, version: ref.version, plural: ref.plural, namespace: ref.namespace === '-' ? undefined : ref.namespace, name: ref.name, live: obj }}
+          target={{
+            mode: 'edit',
+            group: ref.group,
+            version: ref.version,
+            plural: ref.plural,
+            namespace: ref.namespace === '-' ? undefined : ref.namespace,
+            name: ref.name,
+            live: obj,
+          }}
         />
       )}
     </div>

@@ -41,7 +41,14 @@ export function GlobalSearch() {
       <button type="button" className="search-button" onClick={() => setOpen(true)} aria-keyshortcuts="Control+K Meta+K" data-testid="search-button">
         Search <kbd>Ctrl K</kbd>
       </button>
-      <dialog ref={dialog} className="search-dialog" aria-label="Search" onClose={() => setOpen(false)} onClick={(e) => e.target === dialog.current && setOpen(false)} data-testid="search-dialog">
+      <dialog
+        ref={dialog}
+        className="search-dialog"
+        aria-label="Search"
+        onClose={() => setOpen(false)}
+        onClick={(e) => e.target === dialog.current && setOpen(false)}
+        data-testid="search-dialog"
+      >
         {open && <SearchBox onDone={() => setOpen(false)} />}
       </dialog>
     </>
@@ -64,22 +71,49 @@ function SearchBox({ onDone }: { onDone: () => void }) {
   const entries = useMemo(() => {
     const out: SearchEntry[] = [];
     for (const j of JOBS) out.push({ kind: 'form', title: j.title, detail: j.summary, href: `/forms/${j.job}` });
-    for (const n of overview.data?.namespaces ?? []) out.push({ kind: 'namespace', title: n.name, detail: `${n.dataPlane.mode} data plane · ${n.services} services`, href: `/?ns=${encodeURIComponent(n.name)}` });
+    for (const n of overview.data?.namespaces ?? [])
+      out.push({
+        kind: 'namespace',
+        title: n.name,
+        detail: `${n.dataPlane.mode} data plane · ${n.services} services`,
+        href: `/?ns=${encodeURIComponent(n.name)}`,
+      });
     const r = mesh.data?.resources;
     for (const s of r?.services ?? []) {
       const ns = s.metadata.namespace ?? '';
-      out.push({ kind: 'service', title: s.metadata.name, detail: ns, href: `/graph?namespaces=${encodeURIComponent(ns)}&node=${encodeURIComponent(`svc:${ns}/${s.metadata.name}`)}` });
+      out.push({
+        kind: 'service',
+        title: s.metadata.name,
+        detail: ns,
+        href: `/graph?namespaces=${encodeURIComponent(ns)}&node=${encodeURIComponent(`svc:${ns}/${s.metadata.name}`)}`,
+      });
     }
     for (const d of r?.deployments ?? []) {
       const ns = d.metadata.namespace ?? '';
-      out.push({ kind: 'workload', title: d.metadata.name, detail: ns, href: `/graph?namespaces=${encodeURIComponent(ns)}&find=${encodeURIComponent(d.metadata.name)}` });
+      out.push({
+        kind: 'workload',
+        title: d.metadata.name,
+        detail: ns,
+        href: `/graph?namespaces=${encodeURIComponent(ns)}&find=${encodeURIComponent(d.metadata.name)}`,
+      });
     }
     for (const i of config.data?.items ?? []) {
       const version = parseApiVersion(i.writtenApiVersion !== i.apiVersion ? i.writtenApiVersion : i.apiVersion).version;
-      out.push({ kind: 'resource', title: i.name, detail: `${i.kind} · ${i.namespace}`, href: resourceHref({ group: i.group, version, plural: i.plural, namespace: i.namespace, name: i.name }) });
+      out.push({
+        kind: 'resource',
+        title: i.name,
+        detail: `${i.kind} · ${i.namespace}`,
+        href: resourceHref({ group: i.group, version, plural: i.plural, namespace: i.namespace, name: i.name }),
+      });
     }
     const kinds = config.data?.kinds ?? overview.data?.kinds ?? [];
-    for (const f of analysis.data?.findings ?? []) out.push({ kind: 'finding', title: `${f.code} ${f.message}`, detail: `${f.level} · ${f.resource}`, href: findingHref(f.resource, f.path, kinds) ?? '/validations' });
+    for (const f of analysis.data?.findings ?? [])
+      out.push({
+        kind: 'finding',
+        title: `${f.code} ${f.message}`,
+        detail: `${f.level} · ${f.resource}`,
+        href: findingHref(f.resource, f.path, kinds) ?? '/validations',
+      });
     return out;
   }, [config.data, overview.data, analysis.data, mesh.data]);
 
@@ -125,7 +159,8 @@ function SearchBox({ onDone }: { onDone: () => void }) {
         data-testid="search-input"
       />
       <p className="muted search-status" aria-live="polite">
-        {loading ? 'Loading…' : `${results.length === 50 ? '50+' : results.length} result${results.length === 1 ? '' : 's'}`} · ↑↓ to move, Enter to open, Esc to close
+        {loading ? 'Loading…' : `${results.length === 50 ? '50+' : results.length} result${results.length === 1 ? '' : 's'}`} · ↑↓ to move, Enter to open, Esc
+        to close
       </p>
       <ul role="listbox" id={`${id}-list`} aria-label="Results" className="search-results">
         {results.map((r, i) => (

@@ -17,7 +17,12 @@ export function ConfirmDialog(props: {
     if (d && !d.open) d.showModal();
   }, []);
   return (
-    <dialog ref={ref} aria-label={props.title} onCancel={props.onCancel} style={{ border: '1px solid var(--border)', borderRadius: 8, padding: 18, minWidth: 380 }}>
+    <dialog
+      ref={ref}
+      aria-label={props.title}
+      onCancel={props.onCancel}
+      style={{ border: '1px solid var(--border)', borderRadius: 8, padding: 18, minWidth: 380 }}
+    >
       <h2 style={{ marginTop: 0 }}>{props.title}</h2>
       <div style={{ marginBottom: 16 }}>{props.children}</div>
       <div className="row" style={{ justifyContent: 'flex-end' }}>

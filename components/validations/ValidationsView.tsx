@@ -22,7 +22,10 @@ export function ValidationsView() {
   const level = (params.get('level') as FindingLevel | null) ?? undefined;
   const q = useQuery({ ...analysisQuery(context ?? ''), enabled: !!context });
   const kinds = useQuery({ ...kindsQuery(context ?? ''), enabled: !!context });
-  const groups = useMemo(() => groupByNamespace((q.data?.findings ?? []).filter((f) => !level || f.level === level)).filter((g) => !namespace || g.namespace === namespace), [q.data, level, namespace]);
+  const groups = useMemo(
+    () => groupByNamespace((q.data?.findings ?? []).filter((f) => !level || f.level === level)).filter((g) => !namespace || g.namespace === namespace),
+    [q.data, level, namespace],
+  );
   if (q.isError && !q.data) return <ErrorBox error={q.error} />;
   const total = q.data?.findings.length ?? 0;
   const count = (l: FindingLevel) => q.data?.findings.filter((f) => f.level === l).length ?? 0;
@@ -59,7 +62,13 @@ export function ValidationsView() {
                 {g.byLevel[l].map((f, i) => {
                   const href = kinds.data ? findingHref(f.resource, f.path, kinds.data.kinds) : undefined;
                   return (
-                    <li key={i} className="row" style={{ padding: '3px 0', alignItems: 'baseline', flexWrap: 'nowrap' }} data-testid="finding" data-code={f.code}>
+                    <li
+                      key={i}
+                      className="row"
+                      style={{ padding: '3px 0', alignItems: 'baseline', flexWrap: 'nowrap' }}
+                      data-testid="finding"
+                      data-code={f.code}
+                    >
                       <span className={`badge ${CLS[l]}`}>{f.code}</span>
                       {href ? (
                         <Link href={link(href.split('?')[0]!, { path: f.path })} style={{ whiteSpace: 'nowrap' }}>

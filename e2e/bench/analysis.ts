@@ -15,5 +15,13 @@ console.log(`resources:        ${r.resources}`);
 console.log(`runs:             ${r.runs.map((x) => x.toFixed(0)).join(', ')} ms`);
 console.log(`median:           ${r.ms.toFixed(0)} ms  (goal < 1000 ms: ${r.ms < 1000 ? 'met' : 'NOT met'})`);
 console.log(`peak heap:        ${r.peakHeapMB.toFixed(1)} MB in use (heap before generating the mesh: ${mb(baseline)} MB)`);
-console.log(`findings:         ${r.findings}  ${Object.entries(r.findingsByCode).map(([c, n]) => `${c}:${n}`).join(' ')}`);
-console.log(`planted mistakes: ${Object.entries(r.planted).map(([k, n]) => `${k}:${n}`).join(' ')}`);
+console.log(
+  `findings:         ${r.findings}  ${Object.entries(r.findingsByCode)
+    .map(([c, n]) => `${c}:${n}`)
+    .join(' ')}`,
+);
+console.log(
+  `planted mistakes: ${Object.entries(r.planted)
+    .map(([k, n]) => `${k}:${n}`)
+    .join(' ')}`,
+);

@@ -106,7 +106,10 @@ export async function runBrowserBench(opts: { services?: number; namespaces?: nu
       page = await browser.newPage({ viewport: VIEWPORT });
       await page.route('**/bench-data/graph.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
       await page.goto(`${app.url}/graph/bench`);
-      await page.waitForFunction(() => !!window.__meshboardBench?.finalPaint || !!window.__meshboardBench?.error, undefined, { timeout: 120_000, polling: 100 });
+      await page.waitForFunction(() => !!window.__meshboardBench?.finalPaint || !!window.__meshboardBench?.error, undefined, {
+        timeout: 120_000,
+        polling: 100,
+      });
       const rec = await page.evaluate(() => window.__meshboardBench!);
       if (rec.error) throw new Error(rec.error);
       loads.push({
@@ -140,7 +143,11 @@ export async function runBrowserBench(opts: { services?: number; namespaces?: nu
     return {
       graph: { nodes: graph.nodes.length, edges: graph.edges.length, jsonMB: body.length / 1e6 },
       loads,
-      median: { firstPaintMs: median(loads.map((l) => l.firstPaintMs)), finalPaintMs: median(loads.map((l) => l.finalPaintMs)), parseMs: median(loads.map((l) => l.parseMs)) },
+      median: {
+        firstPaintMs: median(loads.map((l) => l.firstPaintMs)),
+        finalPaintMs: median(loads.map((l) => l.finalPaintMs)),
+        parseMs: median(loads.map((l) => l.parseMs)),
+      },
       fps: { panWhole, zoomWhole, panAt100, zoomAt100 },
       viewport: VIEWPORT,
       chromium: browser.version(),
@@ -153,10 +160,15 @@ export async function runBrowserBench(opts: { services?: number; namespaces?: nu
 
 export function printBrowserBench(r: BrowserBenchResult): void {
   const ms = (x: number) => `${x.toFixed(0)} ms`;
-  const fps = (f: Fps) => `${f.fps.toFixed(1)} fps (${f.frames} frames in ${f.seconds.toFixed(1)} s, p95 frame ${f.p95FrameMs.toFixed(0)} ms, worst ${f.maxFrameMs.toFixed(0)} ms)`;
-  console.log(`Browser (headless Chromium ${r.chromium}, ${r.viewport.width}x${r.viewport.height}, --disable-gpu): ${r.graph.nodes} nodes, ${r.graph.edges} edges, ${r.graph.jsonMB.toFixed(1)} MB JSON`);
+  const fps = (f: Fps) =>
+    `${f.fps.toFixed(1)} fps (${f.frames} frames in ${f.seconds.toFixed(1)} s, p95 frame ${f.p95FrameMs.toFixed(0)} ms, worst ${f.maxFrameMs.toFixed(0)} ms)`;
+  console.log(
+    `Browser (headless Chromium ${r.chromium}, ${r.viewport.width}x${r.viewport.height}, --disable-gpu): ${r.graph.nodes} nodes, ${r.graph.edges} edges, ${r.graph.jsonMB.toFixed(1)} MB JSON`,
+  );
   r.loads.forEach((l, i) =>
-    console.log(`  load ${i + 1}: fetch ${ms(l.fetchMs)}, JSON.parse ${ms(l.parseMs)}; data -> first paint ${ms(l.firstPaintMs)}${l.firstProvisional ? ' (provisional grid)' : ''}; data -> ELK layout painted ${ms(l.finalPaintMs)} (worker layout ${ms(l.workerLayoutMs ?? 0)})`),
+    console.log(
+      `  load ${i + 1}: fetch ${ms(l.fetchMs)}, JSON.parse ${ms(l.parseMs)}; data -> first paint ${ms(l.firstPaintMs)}${l.firstProvisional ? ' (provisional grid)' : ''}; data -> ELK layout painted ${ms(l.finalPaintMs)} (worker layout ${ms(l.workerLayoutMs ?? 0)})`,
+    ),
   );
   console.log(`  median data -> first paint: ${ms(r.median.firstPaintMs)}  (goal <= 1500 ms: ${r.median.firstPaintMs <= 1500 ? 'met' : 'NOT met'})`);
   console.log(`  median data -> ELK layout painted: ${ms(r.median.finalPaintMs)}`);

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     const get = async (): Promise<AnalyzeResponse> => (await (await fetch(`${app.url}/api/analyze?context=admin`)).json()) as AnalyzeResponse;
     let t0 = performance.now();
     const first = await get();
-    console.log(`mesh: ${count} objects in the cluster; first GET /api/analyze: ${(performance.now() - t0).toFixed(0)} ms (analysis ${first.ms} ms, ${first.findings.length} findings)`);
+    console.log(
+      `mesh: ${count} objects in the cluster; first GET /api/analyze: ${(performance.now() - t0).toFixed(0)} ms (analysis ${first.ms} ms, ${first.findings.length} findings)`,
+    );
     const latencies: number[] = [];
     const statusMs: number[] = [];
     for (let i = 0; i < edits; i++) {
@@ -63,8 +65,12 @@ async function main(): Promise<void> {
       latencies.push(ms);
       console.log(`  edit ${i + 1}: kubectl patch returned after ${(patched - t0).toFixed(0)} ms; the new finding was served after ${ms.toFixed(0)} ms`);
     }
-    console.log(`kubectl edit -> updated finding at ${count} objects: median ${median(latencies).toFixed(0)} ms (${latencies.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`GET /api/status meanwhile: median ${median(statusMs).toFixed(0)} ms, max ${Math.max(...statusMs).toFixed(0)} ms over ${statusMs.length} requests`);
+    console.log(
+      `kubectl edit -> updated finding at ${count} objects: median ${median(latencies).toFixed(0)} ms (${latencies.map((x) => x.toFixed(0)).join(', ')})`,
+    );
+    console.log(
+      `GET /api/status meanwhile: median ${median(statusMs).toFixed(0)} ms, max ${Math.max(...statusMs).toFixed(0)} ms over ${statusMs.length} requests`,
+    );
   } finally {
     await app.stop();
     await cluster.destroy();

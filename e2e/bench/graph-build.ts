@@ -56,7 +56,9 @@ const result = {
   graph: {
     nodes: graph.nodes.length,
     edges: graph.edges.length,
-    byNodeKind: Object.fromEntries(['namespace', 'gateway', 'service', 'version', 'workload', 'external', 'unknown'].map((k) => [k, count((n) => n.kind === k, graph.nodes)])),
+    byNodeKind: Object.fromEntries(
+      ['namespace', 'gateway', 'service', 'version', 'workload', 'external', 'unknown'].map((k) => [k, count((n) => n.kind === k, graph.nodes)]),
+    ),
     byEdgeKind: Object.fromEntries(['gateway-route', 'route', 'call', 'observed'].map((k) => [k, count((e) => e.kind === k, graph.edges)])),
     observedEdges,
     callEdgesObserved: graph.edges.filter((e) => e.kind === 'call' && e.observed).length,
@@ -76,8 +78,12 @@ if (json) {
   console.log(JSON.stringify(result, null, 2));
 } else {
   const f = (x: { median: number; min: number; max: number }) => `median ${x.median.toFixed(1)} ms (min ${x.min.toFixed(1)}, max ${x.max.toFixed(1)})`;
-  console.log(`Generated mesh: ${result.input.services} services, ${result.input.namespaces} namespaces, ${result.input.versions} versions, ${result.input.observedSamples} observed samples, ${result.input.objects} objects (${result.ms.generate} ms)`);
-  console.log(`Graph: ${result.graph.nodes} nodes, ${result.graph.edges} edges (${observedEdges} observed), ${(result.graph.jsonBytes / 1e6).toFixed(1)} MB JSON`);
+  console.log(
+    `Generated mesh: ${result.input.services} services, ${result.input.namespaces} namespaces, ${result.input.versions} versions, ${result.input.observedSamples} observed samples, ${result.input.objects} objects (${result.ms.generate} ms)`,
+  );
+  console.log(
+    `Graph: ${result.graph.nodes} nodes, ${result.graph.edges} edges (${observedEdges} observed), ${(result.graph.jsonBytes / 1e6).toFixed(1)} MB JSON`,
+  );
   console.log(`  nodes by kind: ${JSON.stringify(result.graph.byNodeKind)}`);
   console.log(`  edges by kind: ${JSON.stringify(result.graph.byEdgeKind)}`);
   console.log(`buildGraph, declared only:      ${f(declaredOnly)}`);

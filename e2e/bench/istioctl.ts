@@ -195,10 +195,17 @@ function compareFindings(title: string, mb: Message[], ic: Message[]): void {
   const byCode = (ms: Message[]) => {
     const c: Record<string, number> = {};
     for (const m of ms) c[m.code] = (c[m.code] ?? 0) + 1;
-    return Object.entries(c).sort().map(([k, n]) => `${k}:${n}`).join(' ') || '-';
+    return (
+      Object.entries(c)
+        .sort()
+        .map(([k, n]) => `${k}:${n}`)
+        .join(' ') || '-'
+    );
   };
   console.log(`  findings (${title}): meshboard ${mb.length} [${byCode(mb)}], istioctl ${ic.length} [${byCode(ic)}]`);
-  console.log(`    the same: ${both}; only meshboard: ${onlyA.length}; only istioctl: ${onlyB.length}${onlyA.length + onlyB.length === 0 ? '  (identical)' : ''}`);
+  console.log(
+    `    the same: ${both}; only meshboard: ${onlyA.length}; only istioctl: ${onlyB.length}${onlyA.length + onlyB.length === 0 ? '  (identical)' : ''}`,
+  );
   for (const k of onlyA.slice(0, 5)) console.log(`    only meshboard: ${k}`);
   for (const k of onlyB.slice(0, 5)) console.log(`    only istioctl:  ${k}`);
 }
@@ -298,7 +305,11 @@ async function main(): Promise<void> {
             { name: 'istioctl', cmd: istioctl, args: ['analyze', '--context', 'admin', '-A', '-o', 'json'], env },
             runs,
           );
-          report(`live cluster: ${seeded.length.toLocaleString('en-US')} resources (the ${n.toLocaleString('en-US')}-resource mesh and its Pods), -A`, r, 1 / 3);
+          report(
+            `live cluster: ${seeded.length.toLocaleString('en-US')} resources (the ${n.toLocaleString('en-US')}-resource mesh and its Pods), -A`,
+            r,
+            1 / 3,
+          );
           compareFindings('every analyzer, live', meshboardMessages(r.a.at(-1)?.stdout ?? ''), istioctlMessages(r.b.at(-1)?.stdout ?? ''));
         } finally {
           await cluster?.destroy();
@@ -311,6 +322,6 @@ async function main(): Promise<void> {
 }
 
 (buildOnly ? ensureIstioctl().then((bin) => console.log(bin)) : main()).catch((e) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);
 });

@@ -94,7 +94,9 @@ async function main() {
     return;
   }
   const f = (x: number) => `${x.toFixed(0)} ms`;
-  console.log(`Layout (elkjs layered, per-namespace blocks): ${r.nodes} nodes, ${r.edges} edges -> ${r.units} blocks in ${r.namespaces} namespace boxes; ${r.size.width} x ${r.size.height} px`);
+  console.log(
+    `Layout (elkjs layered, per-namespace blocks): ${r.nodes} nodes, ${r.edges} edges -> ${r.units} blocks in ${r.namespaces} namespace boxes; ${r.size.width} x ${r.size.height} px`,
+  );
   console.log(`  first layout, fresh ELK (JIT cold):   ${f(r.ms.coldFirst)}`);
   console.log(`  fresh layout, warm (median of ${r.runs}):   ${f(r.ms.warmMedian)}`);
   console.log(`  same structure again (all cached):   ${f(r.ms.allCached)}`);

@@ -60,19 +60,33 @@ const browser = read<BrowserBenchResult>('browser.json');
 const ui = read<UiBenchResult>('ui.json');
 const users = read<UsersBenchResult>('users.json');
 console.log('\n=== Summary');
-if (layout) console.log(`layout of ${layout.nodes} nodes / ${layout.edges} edges: ${layout.ms.coldFirst.toFixed(0)} ms cold, ${layout.ms.warmMedian.toFixed(0)} ms warm, ${layout.ms.oneNamespaceChanged.toFixed(0)} ms after a change in one namespace`);
+if (layout)
+  console.log(
+    `layout of ${layout.nodes} nodes / ${layout.edges} edges: ${layout.ms.coldFirst.toFixed(0)} ms cold, ${layout.ms.warmMedian.toFixed(0)} ms warm, ${layout.ms.oneNamespaceChanged.toFixed(0)} ms after a change in one namespace`,
+  );
 if (browser) {
   const lowest = Math.min(browser.fps.panWhole.fps, browser.fps.zoomWhole.fps, browser.fps.panAt100.fps);
-  console.log(`data -> first paint: ${browser.median.firstPaintMs.toFixed(0)} ms (goal <= 1500 ms: ${browser.median.firstPaintMs <= 1500 ? 'met' : 'NOT met'}); data -> ELK layout painted: ${browser.median.finalPaintMs.toFixed(0)} ms`);
-  console.log(`frame rate: pan ${browser.fps.panWhole.fps.toFixed(0)}, zoom ${browser.fps.zoomWhole.fps.toFixed(0)}, pan at ${Math.round(browser.fps.zoomAt100 * 100)}% ${browser.fps.panAt100.fps.toFixed(0)} fps (goal >= 30: ${lowest >= 30 ? 'met' : 'NOT met'})`);
+  console.log(
+    `data -> first paint: ${browser.median.firstPaintMs.toFixed(0)} ms (goal <= 1500 ms: ${browser.median.firstPaintMs <= 1500 ? 'met' : 'NOT met'}); data -> ELK layout painted: ${browser.median.finalPaintMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `frame rate: pan ${browser.fps.panWhole.fps.toFixed(0)}, zoom ${browser.fps.zoomWhole.fps.toFixed(0)}, pan at ${Math.round(browser.fps.zoomAt100 * 100)}% ${browser.fps.panAt100.fps.toFixed(0)} fps (goal >= 30: ${lowest >= 30 ? 'met' : 'NOT met'})`,
+  );
 }
 if (ui) {
-  for (const j of ui.js) console.log(`initial JS ${j.page}: ${j.kb.toFixed(0)} KB compressed${j.editor ? ' (editor page)' : ` (goal <= 250 KB: ${j.kb <= 250 ? 'met' : 'NOT met'})`}`);
-  console.log(`config list, ${ui.configList.items} resources: first rows ${ui.configList.firstRowsMs} ms, ${ui.configList.domRows} rows in the DOM, scrolling ${ui.configList.scrollFps.toFixed(0)} fps`);
+  for (const j of ui.js)
+    console.log(
+      `initial JS ${j.page}: ${j.kb.toFixed(0)} KB compressed${j.editor ? ' (editor page)' : ` (goal <= 250 KB: ${j.kb <= 250 ? 'met' : 'NOT met'})`}`,
+    );
+  console.log(
+    `config list, ${ui.configList.items} resources: first rows ${ui.configList.firstRowsMs} ms, ${ui.configList.domRows} rows in the DOM, scrolling ${ui.configList.scrollFps.toFixed(0)} fps`,
+  );
 }
 if (users) {
   const u = users.api;
-  console.log(`${users.users} users on ${users.resources} resources: server RSS peak ${users.rssMb.peak.toFixed(0)} MB (per-user caches: about ${users.perUserCachesEstimateMb.toFixed(0)} MB); p95 per user: config list ${u.config.worstUserP95.toFixed(0)} ms, graph ${u.graph.worstUserP95.toFixed(0)} ms (worst user)`);
+  console.log(
+    `${users.users} users on ${users.resources} resources: server RSS peak ${users.rssMb.peak.toFixed(0)} MB (per-user caches: about ${users.perUserCachesEstimateMb.toFixed(0)} MB); p95 per user: config list ${u.config.worstUserP95.toFixed(0)} ms, graph ${u.graph.worstUserP95.toFixed(0)} ms (worst user)`,
+  );
 }
 if (failed.length) {
   console.log(`\nCould not run: ${failed.join('; ')}`);

@@ -62,7 +62,12 @@ async function main(): Promise<void> {
       { page: 'Validations', url: '/validations', editor: false, ready: (p) => p.getByRole('heading', { name: 'Validations' }).waitFor({ timeout: 120_000 }) },
       { page: 'Mesh tasks', url: '/forms', editor: false, ready: (p) => p.getByTestId('jobs').waitFor({ timeout: 120_000 }) },
       { page: 'Form (mTLS)', url: '/forms/mtls?ns=team-1', editor: false, ready: (p) => p.getByRole('heading', { level: 1 }).waitFor({ timeout: 120_000 }) },
-      { page: 'Editor (reference)', url: '/config/networking.istio.io/v1/virtualservices/team-1/svc-2', editor: true, ready: (p) => p.locator('.monaco-editor').first().waitFor({ timeout: 120_000 }) },
+      {
+        page: 'Editor (reference)',
+        url: '/config/networking.istio.io/v1/virtualservices/team-1/svc-2',
+        editor: true,
+        ready: (p) => p.locator('.monaco-editor').first().waitFor({ timeout: 120_000 }),
+      },
     ];
     const js: UiBenchResult['js'] = [];
     for (const pg of pages) {
@@ -70,7 +75,9 @@ async function main(): Promise<void> {
       const page = await ctx.newPage();
       const r = await initialJs(page, pg.url, pg.ready);
       js.push({ page: pg.page, url: pg.url, editor: pg.editor, kb: r.kb, scripts: r.scripts });
-      console.log(`  initial JS ${pg.page.padEnd(20)} ${r.kb.toFixed(0).padStart(5)} KB compressed in ${r.scripts} scripts${pg.editor ? ' (editor page, no budget)' : r.kb <= BUDGET_KB ? ' (<= 250 KB: met)' : ' (> 250 KB: NOT met)'}`);
+      console.log(
+        `  initial JS ${pg.page.padEnd(20)} ${r.kb.toFixed(0).padStart(5)} KB compressed in ${r.scripts} scripts${pg.editor ? ' (editor page, no budget)' : r.kb <= BUDGET_KB ? ' (<= 250 KB: met)' : ' (> 250 KB: NOT met)'}`,
+      );
       await ctx.close();
     }
 
@@ -102,7 +109,9 @@ async function main(): Promise<void> {
     })`);
     await ctx.close();
     const result: UiBenchResult = { resources: count, js, configList: { items, firstRowsMs, domRows, scrollFps: scroll.fps, frames: scroll.frames } };
-    console.log(`  config list at ${count} objects (${items} Istio resources): first rows painted ${firstRowsMs} ms after navigation; ${domRows} rows in the DOM; scrolling ${scroll.fps.toFixed(0)} fps over ${scroll.frames} frames`);
+    console.log(
+      `  config list at ${count} objects (${items} Istio resources): first rows painted ${firstRowsMs} ms after navigation; ${domRows} rows in the DOM; scrolling ${scroll.fps.toFixed(0)} fps over ${scroll.frames} frames`,
+    );
     mkdirSync(path.join(REPO, 'bench-results'), { recursive: true });
     writeFileSync(path.join(REPO, 'bench-results', 'ui.json'), JSON.stringify(result, null, 2));
   } finally {

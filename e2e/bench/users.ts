@@ -67,11 +67,24 @@ async function setUpUsers(cluster: LocalCluster, namespaces: string[]): Promise<
     const subject = { kind: 'ServiceAccount', name, namespace: 'bench-users' };
     const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' };
     if (i >= USERS - CLUSTER_VIEWERS) {
-      docs.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `bench-${name}-view` }, subjects: [subject], roleRef });
+      docs.push({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: `bench-${name}-view` },
+        subjects: [subject],
+        roleRef,
+      });
       users.push({ name, namespaces: 'all', token: '', cookie: '' });
     } else {
       const mine = [0, 1, 2].map((k) => namespaces[(i * 3 + k) % namespaces.length]!);
-      for (const ns of mine) docs.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `bench-${name}-view`, namespace: ns }, subjects: [subject], roleRef });
+      for (const ns of mine)
+        docs.push({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: `bench-${name}-view`, namespace: ns },
+          subjects: [subject],
+          roleRef,
+        });
       users.push({ name, namespaces: mine, token: '', cookie: '' });
     }
   }
@@ -88,15 +101,23 @@ async function consoleKubeconfig(cluster: LocalCluster): Promise<string> {
   writeFileSync(
     file,
     JSON.stringify({
-      apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'local', cluster: kc.clusters[0]!.cluster }],
-      users: [{ name: 'meshboard', user: { token: saToken } }], contexts: [{ name: 'in-cluster', context: { cluster: 'local', user: 'meshboard' } }], 'current-context': 'in-cluster',
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'local', cluster: kc.clusters[0]!.cluster }],
+      users: [{ name: 'meshboard', user: { token: saToken } }],
+      contexts: [{ name: 'in-cluster', context: { cluster: 'local', user: 'meshboard' } }],
+      'current-context': 'in-cluster',
     }),
   );
   return file;
 }
 
 async function signIn(app: RunningApp, u: User): Promise<void> {
-  const r = await fetch(`${app.url}/api/session`, { method: 'POST', headers: { Origin: app.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: u.token }) });
+  const r = await fetch(`${app.url}/api/session`, {
+    method: 'POST',
+    headers: { Origin: app.url, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token: u.token }),
+  });
   if (!r.ok) throw new Error(`sign-in of ${u.name} failed: ${r.status} ${await r.text()}`);
   u.cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
   if (!u.cookie) throw new Error(`sign-in of ${u.name} set no cookie`);
@@ -129,7 +150,9 @@ async function main(): Promise<void> {
       return v;
     };
     const ready = rss();
-    console.log(`mesh: ${count} objects in the local control plane; ${USERS} users (${USERS - CLUSTER_VIEWERS} with view on 3 namespaces each, ${CLUSTER_VIEWERS} cluster-wide); console in token mode as its deploy/ ServiceAccount`);
+    console.log(
+      `mesh: ${count} objects in the local control plane; ${USERS} users (${USERS - CLUSTER_VIEWERS} with view on 3 namespaces each, ${CLUSTER_VIEWERS} cluster-wide); console in token mode as its deploy/ ServiceAccount`,
+    );
 
     // The first user fills the shared cache: its cost is what a per-user cache would cost each.
     const first = { config: [] as number[], graph: [] as number[] };
@@ -157,7 +180,8 @@ async function main(): Promise<void> {
             const nss = new Set((c.body.items as Array<{ namespace?: string }>).map((i) => i.namespace).filter(Boolean));
             seen.push({ user: u.name, namespaces: nss.size, configItems: c.body.items.length, graphNodes: (g.body.nodes ?? []).length });
             // Each user sees exactly their own namespaces (the scoping the design promises).
-            if (u.namespaces !== 'all' && [...nss].some((n) => !(u.namespaces as string[]).includes(n as string))) throw new Error(`${u.name} saw namespaces outside its RoleBindings: ${[...nss].join(', ')}`);
+            if (u.namespaces !== 'all' && [...nss].some((n) => !(u.namespaces as string[]).includes(n as string)))
+              throw new Error(`${u.name} saw namespaces outside its RoleBindings: ${[...nss].join(', ')}`);
           }
         }),
       );
@@ -168,7 +192,14 @@ async function main(): Promise<void> {
     const summary = (m: Map<string, number[]>, firsts: number[]) => {
       const all = [...m.values()].flat();
       const perUser = [...m.values()].map((xs) => pct(xs, 95));
-      return { p50: pct(all, 50), p95: pct(all, 95), max: Math.max(...all), worstUserP95: Math.max(...perUser), bestUserP95: Math.min(...perUser), firstMedian: pct(firsts, 50) };
+      return {
+        p50: pct(all, 50),
+        p95: pct(all, 95),
+        max: Math.max(...all),
+        worstUserP95: Math.max(...perUser),
+        bestUserP95: Math.min(...perUser),
+        firstMedian: pct(firsts, 50),
+      };
     };
     const oneCacheMb = firstUser - ready;
     const result: UsersBenchResult = {
@@ -182,13 +213,19 @@ async function main(): Promise<void> {
       seen: seen.sort((a, b) => a.user.localeCompare(b.user)),
     };
     const f = (x: number) => x.toFixed(0);
-    console.log(`server RSS: ${f(ready)} MB ready, ${f(firstUser)} MB after the first user (shared cache filled: ${f(oneCacheMb)} MB), ${f(allSignedIn)} MB with all ${USERS} signed in, peak ${f(peak)} MB, ${f(end)} MB at the end`);
+    console.log(
+      `server RSS: ${f(ready)} MB ready, ${f(firstUser)} MB after the first user (shared cache filled: ${f(oneCacheMb)} MB), ${f(allSignedIn)} MB with all ${USERS} signed in, peak ${f(peak)} MB, ${f(end)} MB at the end`,
+    );
     for (const k of ['config', 'graph'] as const) {
       const s = result.api[k];
-      console.log(`GET /api/${k}, ${USERS} users at once x ${ROUNDS} rounds: p50 ${f(s.p50)} ms, p95 ${f(s.p95)} ms, max ${f(s.max)} ms; per-user p95 from ${f(s.bestUserP95)} to ${f(s.worstUserP95)} ms; first request per user (median) ${f(s.firstMedian)} ms`);
+      console.log(
+        `GET /api/${k}, ${USERS} users at once x ${ROUNDS} rounds: p50 ${f(s.p50)} ms, p95 ${f(s.p95)} ms, max ${f(s.max)} ms; per-user p95 from ${f(s.bestUserP95)} to ${f(s.worstUserP95)} ms; first request per user (median) ${f(s.firstMedian)} ms`,
+      );
     }
     for (const s of result.seen) console.log(`  ${s.user}: ${s.namespaces} namespaces, ${s.configItems} config rows, ${s.graphNodes} graph nodes`);
-    console.log(`per-user caches instead (one cache measured at ${f(oneCacheMb)} MB, times ${USERS} users): about ${f(result.perUserCachesEstimateMb)} MB, and ${USERS} times the watches; the shared cache with per-user views used ${f(peak)} MB at peak`);
+    console.log(
+      `per-user caches instead (one cache measured at ${f(oneCacheMb)} MB, times ${USERS} users): about ${f(result.perUserCachesEstimateMb)} MB, and ${USERS} times the watches; the shared cache with per-user views used ${f(peak)} MB at peak`,
+    );
     const dir = path.join(REPO, 'bench-results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'users.json'), JSON.stringify(result, null, 2));

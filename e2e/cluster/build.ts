@@ -24,7 +24,9 @@ export class GoMissingError extends Error {
 
 function sourceKey(): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(CLUSTER_SRC).filter((f) => /\.(go|mod|sum)$/.test(f)).sort()) {
+  for (const f of readdirSync(CLUSTER_SRC)
+    .filter((f) => /\.(go|mod|sum)$/.test(f))
+    .sort()) {
     h.update(f).update(readFileSync(path.join(CLUSTER_SRC, f)));
   }
   return h.digest('hex').slice(0, 16);

@@ -8,10 +8,23 @@ import { createHash } from 'node:crypto';
 import { AMBIENT_REDIRECTION, predictPod, templateMeta } from '../../lib/istio/dataplane';
 import type { GatewayInfo, RouteInfo } from '../../lib/istio/gatewayapi';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string }; spec?: any; [k: string]: unknown };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string };
+  spec?: any;
+  [k: string]: unknown;
+};
 
 const now = () => new Date().toISOString();
-export const statusCondition = (type: string, status: 'True' | 'False', reason: string, message: string, generation = 1) => ({ type, status, reason, message, lastTransitionTime: now(), observedGeneration: generation });
+export const statusCondition = (type: string, status: 'True' | 'False', reason: string, message: string, generation = 1) => ({
+  type,
+  status,
+  reason,
+  message,
+  lastTransitionTime: now(),
+  observedGeneration: generation,
+});
 
 /**
  * What istiod's Gateway controller creates for a Gateway of an Istio class (demo data):
@@ -22,39 +35,89 @@ export function gatewayWorkloadObjects(gw: GatewayInfo): Obj[] {
   const waypoint = gw.istio === 'waypoint';
   const name = gw.deploymentName;
   const managed = waypoint ? 'istio.io-mesh-controller' : 'istio.io-gateway-controller';
-  const labels = { 'gateway.istio.io/managed': managed, 'gateway.networking.k8s.io/gateway-class-name': gw.className, 'gateway.networking.k8s.io/gateway-name': gw.name };
+  const labels = {
+    'gateway.istio.io/managed': managed,
+    'gateway.networking.k8s.io/gateway-class-name': gw.className,
+    'gateway.networking.k8s.io/gateway-name': gw.name,
+  };
   const owner = { ownerReferences: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: gw.name, uid: gw.obj.metadata.uid ?? '' }] };
   const listenerPorts = gw.listeners.filter((l) => l.port !== undefined);
   const ports = waypoint
-    ? [{ name: 'status-port', port: 15021, appProtocol: 'tcp', targetPort: 15021 }, { name: 'mesh', port: 15008, appProtocol: 'all', targetPort: 15008 }]
-    : [{ name: 'status-port', port: 15021, appProtocol: 'tcp', targetPort: 15021 }, ...listenerPorts.map((l) => ({ name: `${l.protocol.toLowerCase()}-${l.port}`, port: l.port!, appProtocol: l.protocol === 'HTTP' ? 'http' : 'tcp', targetPort: l.port! }))];
+    ? [
+        { name: 'status-port', port: 15021, appProtocol: 'tcp', targetPort: 15021 },
+        { name: 'mesh', port: 15008, appProtocol: 'all', targetPort: 15008 },
+      ]
+    : [
+        { name: 'status-port', port: 15021, appProtocol: 'tcp', targetPort: 15021 },
+        ...listenerPorts.map((l) => ({
+          name: `${l.protocol.toLowerCase()}-${l.port}`,
+          port: l.port!,
+          appProtocol: l.protocol === 'HTTP' ? 'http' : 'tcp',
+          targetPort: l.port!,
+        })),
+      ];
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: gw.namespace, labels, ...owner } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: gw.namespace, labels, ...owner },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: gw.namespace, labels, ...owner },
       spec: {
         replicas: 1,
         selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': gw.name } },
         template: {
           metadata: {
-            labels: { ...labels, 'istio.io/dataplane-mode': 'none', 'service.istio.io/canonical-name': name, 'service.istio.io/canonical-revision': 'latest', 'sidecar.istio.io/inject': 'false' },
-            annotations: { 'istio.io/rev': 'default', 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true' },
+            labels: {
+              ...labels,
+              'istio.io/dataplane-mode': 'none',
+              'service.istio.io/canonical-name': name,
+              'service.istio.io/canonical-revision': 'latest',
+              'sidecar.istio.io/inject': 'false',
+            },
+            annotations: {
+              'istio.io/rev': 'default',
+              'prometheus.io/path': '/stats/prometheus',
+              'prometheus.io/port': '15020',
+              'prometheus.io/scrape': 'true',
+            },
           },
           spec: {
             serviceAccountName: name,
-            containers: [{
-              name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.32.0', args: ['proxy', waypoint ? 'waypoint' : 'router'],
-              ports: [{ containerPort: 15020, name: 'metrics', protocol: 'TCP' }, { containerPort: 15021, name: 'status-port', protocol: 'TCP' }, { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }, ...(waypoint ? [{ containerPort: 15008, name: 'mesh', protocol: 'TCP' }] : listenerPorts.map((l) => ({ containerPort: l.port!, protocol: 'TCP' })))],
-            }],
+            containers: [
+              {
+                name: 'istio-proxy',
+                image: 'docker.io/istio/proxyv2:1.32.0',
+                args: ['proxy', waypoint ? 'waypoint' : 'router'],
+                ports: [
+                  { containerPort: 15020, name: 'metrics', protocol: 'TCP' },
+                  { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
+                  { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
+                  ...(waypoint
+                    ? [{ containerPort: 15008, name: 'mesh', protocol: 'TCP' }]
+                    : listenerPorts.map((l) => ({ containerPort: l.port!, protocol: 'TCP' }))),
+                ],
+              },
+            ],
           },
         },
       },
     },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: gw.namespace, labels, ...owner }, spec: { type: waypoint ? 'ClusterIP' : 'LoadBalancer', selector: { 'gateway.networking.k8s.io/gateway-name': gw.name }, ports } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: gw.namespace, labels, ...owner },
+      spec: { type: waypoint ? 'ClusterIP' : 'LoadBalancer', selector: { 'gateway.networking.k8s.io/gateway-name': gw.name }, ports },
+    },
   ];
 }
 
-const RESOLVED_REFS_REASON: Record<string, string> = { missing: 'BackendNotFound', 'no-port': 'UnsupportedValue', port: 'BackendNotFound', 'not-permitted': 'RefNotPermitted', kind: 'InvalidKind' };
+const RESOLVED_REFS_REASON: Record<string, string> = {
+  missing: 'BackendNotFound',
+  'no-port': 'UnsupportedValue',
+  port: 'BackendNotFound',
+  'not-permitted': 'RefNotPermitted',
+  kind: 'InvalidKind',
+};
 
 /** Route status as istiod writes it: per parent, Accepted, ResolvedRefs and (in ambient) ResolvedWaypoints. */
 export function routeStatus(route: RouteInfo, hasWaypointLabel: (svcNs: string, svc: string) => boolean): unknown {
@@ -63,11 +126,19 @@ export function routeStatus(route: RouteInfo, hasWaypointLabel: (svcNs: string, 
   return {
     parents: route.parents.map((p) => {
       const conditions = [
-        p.accepted ? statusCondition('Accepted', 'True', 'Accepted', 'Route was valid', gen) : statusCondition('Accepted', 'False', p.refusal ?? 'NotAllowedByListeners', p.reason, gen),
-        bad ? statusCondition('ResolvedRefs', 'False', RESOLVED_REFS_REASON[bad.problem!] ?? 'BackendNotFound', bad.reason ?? '', gen) : statusCondition('ResolvedRefs', 'True', 'ResolvedRefs', 'All references resolved', gen),
+        p.accepted
+          ? statusCondition('Accepted', 'True', 'Accepted', 'Route was valid', gen)
+          : statusCondition('Accepted', 'False', p.refusal ?? 'NotAllowedByListeners', p.reason, gen),
+        bad
+          ? statusCondition('ResolvedRefs', 'False', RESOLVED_REFS_REASON[bad.problem!] ?? 'BackendNotFound', bad.reason ?? '', gen)
+          : statusCondition('ResolvedRefs', 'True', 'ResolvedRefs', 'All references resolved', gen),
       ];
       if (p.kind === 'Service') {
-        const message = !p.service ? 'parent not found' : hasWaypointLabel(p.namespace, p.name) ? 'All waypoints resolved' : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected';
+        const message = !p.service
+          ? 'parent not found'
+          : hasWaypointLabel(p.namespace, p.name)
+            ? 'All waypoints resolved'
+            : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected';
         conditions.push(statusCondition('ResolvedWaypoints', 'True', 'ResolvedWaypoints', message, gen));
       }
       const parentRef: Record<string, unknown> = { ...p.ref };
@@ -77,7 +148,6 @@ export function routeStatus(route: RouteInfo, hasWaypointLabel: (svcNs: string, 
     }),
   };
 }
-
 
 /** Services of S5 that use the namespace's waypoint (the scenario asks the seeder to label them). */
 export const S5_WAYPOINT_SERVICES: ReadonlySet<string> = new Set(['reviews', 'productpage']);
@@ -92,7 +162,8 @@ export function s5Manifests<T extends Obj>(read: (rel: string) => T[], namespace
   const app = [...read('istio/bookinfo.yaml'), ...read('istio/bookinfo-versions.yaml'), ...read('istio/curl.yaml')].map((o) => {
     const c = structuredClone(o);
     c.metadata.namespace = namespace;
-    if (c.kind === 'Service' && S5_WAYPOINT_SERVICES.has(c.metadata.name)) c.metadata.labels = { ...(c.metadata.labels ?? {}), 'istio.io/use-waypoint': 'waypoint' };
+    if (c.kind === 'Service' && S5_WAYPOINT_SERVICES.has(c.metadata.name))
+      c.metadata.labels = { ...(c.metadata.labels ?? {}), 'istio.io/use-waypoint': 'waypoint' };
     return c;
   });
   return [...scenario, ...app];
@@ -118,8 +189,18 @@ export function podsFor(deploy: Obj, ns: Obj | undefined, owner: { apiVersion: s
     labels['security.istio.io/tlsMode'] = 'istio';
     labels['service.istio.io/canonical-name'] = labels['app'] ?? labels['app.kubernetes.io/name'] ?? deploy.metadata.name;
     labels['service.istio.io/canonical-revision'] = labels['version'] ?? labels['app.kubernetes.io/version'] ?? 'latest';
-    annotations['sidecar.istio.io/status'] = JSON.stringify({ initContainers: ['istio-init'], containers: ['istio-proxy'], volumes: ['istio-envoy'], revision: 'default' });
-    containers.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.32.0', args: ['proxy', 'sidecar'], ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }] });
+    annotations['sidecar.istio.io/status'] = JSON.stringify({
+      initContainers: ['istio-init'],
+      containers: ['istio-proxy'],
+      volumes: ['istio-envoy'],
+      revision: 'default',
+    });
+    containers.push({
+      name: 'istio-proxy',
+      image: 'docker.io/istio/proxyv2:1.32.0',
+      args: ['proxy', 'sidecar'],
+      ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
+    });
   }
   const pods: Obj[] = [];
   for (let i = 0; i < replicas; i++) {
@@ -139,4 +220,3 @@ export function podsFor(deploy: Obj, ns: Obj | undefined, owner: { apiVersion: s
   }
   return pods;
 }
-

@@ -18,5 +18,7 @@ if (!existsSync(path.join(repo, 'node_modules', '.bin', 'tsx')) || !existsSync(p
     process.exit(1);
   }
 }
-const r = spawnSync(path.join(repo, 'node_modules', '.bin', 'tsx'), [path.join(repo, 'e2e', 'cluster', 'demo.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+const r = spawnSync(path.join(repo, 'node_modules', '.bin', 'tsx'), [path.join(repo, 'e2e', 'cluster', 'demo.ts'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

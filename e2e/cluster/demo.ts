@@ -50,7 +50,11 @@ async function main() {
     await seedDemo(cluster, log);
     if (process.env.MESHBOARD_SKIP_BUILD !== '1') {
       log('Building the console (next build)...');
-      const b = spawnSync(path.join(REPO, 'node_modules', '.bin', 'next'), ['build'], { stdio: 'inherit', cwd: REPO, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+      const b = spawnSync(path.join(REPO, 'node_modules', '.bin', 'next'), ['build'], {
+        stdio: 'inherit',
+        cwd: REPO,
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      });
       if (b.status !== 0) throw new Error('next build failed');
     }
     // Telemetry for the graph: a local Prometheus with synthetic traffic, when Debian's package is installed.

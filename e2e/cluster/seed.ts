@@ -16,7 +16,13 @@ import { gatewayWorkloadObjects, podsFor, routeStatus, s5Manifests, statusCondit
 import { indexResources } from '../../lib/istio/resources';
 import type { K8sObject } from '../../lib/istio/types';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string }; spec?: any; [k: string]: unknown };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string };
+  spec?: any;
+  [k: string]: unknown;
+};
 
 const REPO = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(REPO, 'e2e', 'fixtures');
@@ -154,19 +160,46 @@ async function markRunning(cluster: LocalCluster, pods: Obj[], deployments: Obj[
           { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
           { type: 'Ready', status: 'True', lastTransitionTime: now },
         ],
-        containerStatuses: containers.map((c) => ({ name: c.name, image: c.image ?? '', imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } })),
+        containerStatuses: containers.map((c) => ({
+          name: c.name,
+          image: c.image ?? '',
+          imageID: '',
+          ready: true,
+          restartCount: 0,
+          started: true,
+          state: { running: { startedAt: now } },
+        })),
       },
     };
-    await core.patchNamespacedPodStatus({ name: p.metadata.name, namespace: p.metadata.namespace!, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await core.patchNamespacedPodStatus(
+      { name: p.metadata.name, namespace: p.metadata.namespace!, body },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
   });
   for (const d of deployments) {
     const r = d.spec?.replicas ?? 1;
     const body = { status: { replicas: r, readyReplicas: r, availableReplicas: r, updatedReplicas: r, observedGeneration: 1 } };
-    await apps.patchNamespacedDeploymentStatus({ name: d.metadata.name, namespace: d.metadata.namespace!, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await apps.patchNamespacedDeploymentStatus(
+      { name: d.metadata.name, namespace: d.metadata.namespace!, body },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
   }
   for (const d of daemonSets) {
-    const body = { status: { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberAvailable: 1, numberMisscheduled: 0, numberReady: 1, updatedNumberScheduled: 1, observedGeneration: 1 } };
-    await apps.patchNamespacedDaemonSetStatus({ name: d.metadata.name, namespace: d.metadata.namespace!, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    const body = {
+      status: {
+        currentNumberScheduled: 1,
+        desiredNumberScheduled: 1,
+        numberAvailable: 1,
+        numberMisscheduled: 0,
+        numberReady: 1,
+        updatedNumberScheduled: 1,
+        observedGeneration: 1,
+      },
+    };
+    await apps.patchNamespacedDaemonSetStatus(
+      { name: d.metadata.name, namespace: d.metadata.namespace!, body },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
   }
 }
 
@@ -270,10 +303,20 @@ export function istioSystemObjects(): Obj[] {
       spec: {
         selector: { matchLabels: { app: 'ztunnel' } },
         template: {
-          metadata: { labels: { app: 'ztunnel', 'istio.io/dataplane-mode': 'none', 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'false' } },
+          metadata: {
+            labels: { app: 'ztunnel', 'istio.io/dataplane-mode': 'none', 'sidecar.istio.io/inject': 'false' },
+            annotations: { 'sidecar.istio.io/inject': 'false' },
+          },
           spec: {
             serviceAccountName: 'ztunnel',
-            containers: [{ name: 'istio-proxy', image: 'docker.io/istio/ztunnel:1.32.0', args: ['proxy', 'ztunnel'], ports: [{ containerPort: 15020, name: 'ztunnel-stats', protocol: 'TCP' }] }],
+            containers: [
+              {
+                name: 'istio-proxy',
+                image: 'docker.io/istio/ztunnel:1.32.0',
+                args: ['proxy', 'ztunnel'],
+                ports: [{ containerPort: 15020, name: 'ztunnel-stats', protocol: 'TCP' }],
+              },
+            ],
           },
         },
       },
@@ -289,7 +332,14 @@ export function istioSystemObjects(): Obj[] {
           metadata: { labels: { ...labels, 'sidecar.istio.io/inject': 'false', 'service.istio.io/canonical-name': 'istio-ingressgateway' } },
           spec: {
             serviceAccountName: 'istio-ingressgateway-service-account',
-            containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.32.0', args: ['proxy', 'router'], ports: [{ containerPort: 8080 }, { containerPort: 8443 }, { containerPort: 15021 }] }],
+            containers: [
+              {
+                name: 'istio-proxy',
+                image: 'docker.io/istio/proxyv2:1.32.0',
+                args: ['proxy', 'router'],
+                ports: [{ containerPort: 8080 }, { containerPort: 8443 }, { containerPort: 15021 }],
+              },
+            ],
           },
         },
       },
@@ -302,7 +352,13 @@ export function tlsSecret(cluster: LocalCluster, namespace: string, name: string
   const out = execFileSync(cluster.bins.localcluster, ['certpair', host], { encoding: 'utf8' });
   const [cert, key] = out.split('\n\n');
   const b64 = (s: string) => Buffer.from(s.trim() + '\n').toString('base64');
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(cert!), 'tls.key': b64(key!) } } as Obj;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace },
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': b64(cert!), 'tls.key': b64(key!) },
+  } as Obj;
 }
 
 /* ---- scenario S5: ambient + Gateway API, with what istiod's controllers would create ---- */
@@ -320,7 +376,9 @@ export async function writeGatewayApiStatus(cluster: LocalCluster, objects: Obj[
   const { core } = clientFor(cluster);
   for (const c of r.gatewayClasses) {
     if (!c.spec?.controllerName?.startsWith('istio.io/')) continue;
-    await patchStatus(cluster, 'gatewayclasses.gateway.networking.k8s.io', undefined, c.metadata.name, { conditions: [cond('Accepted', 'True', 'Accepted', 'Handled by Istio controller')] });
+    await patchStatus(cluster, 'gatewayclasses.gateway.networking.k8s.io', undefined, c.metadata.name, {
+      conditions: [cond('Accepted', 'True', 'Accepted', 'Handled by Istio controller')],
+    });
   }
   for (const g of model.gateways) {
     if (g.istio !== 'ingress' && g.istio !== 'waypoint') continue;
@@ -333,14 +391,22 @@ export async function writeGatewayApiStatus(cluster: LocalCluster, objects: Obj[
       addresses,
       conditions: [cond('Accepted', 'True', 'Accepted', 'Resource accepted', gen), cond('Programmed', 'True', 'Programmed', programmed, gen)],
       listeners: g.listeners.map((l) => ({
-        name: l.name, attachedRoutes: l.attachedRoutes, supportedKinds: l.allowedKinds,
-        conditions: [cond('Accepted', 'True', 'Accepted', 'No errors found', gen), cond('NoConflicts', 'False', 'NoConflicts', 'No errors found', gen), cond('Programmed', 'True', 'Programmed', 'No errors found', gen), cond('ResolvedRefs', 'True', 'ResolvedRefs', 'No errors found', gen)],
+        name: l.name,
+        attachedRoutes: l.attachedRoutes,
+        supportedKinds: l.allowedKinds,
+        conditions: [
+          cond('Accepted', 'True', 'Accepted', 'No errors found', gen),
+          cond('NoConflicts', 'False', 'NoConflicts', 'No errors found', gen),
+          cond('Programmed', 'True', 'Programmed', 'No errors found', gen),
+          cond('ResolvedRefs', 'True', 'ResolvedRefs', 'No errors found', gen),
+        ],
       })),
     });
   }
   const nsLabels = new Map(r.namespaces.map((n) => [n.metadata.name, n.metadata.labels ?? {}]));
   const svcLabels = new Map(r.services.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s.metadata.labels ?? {}]));
-  const hasWaypointLabel = (ns: string, name: string) => !!svcLabels.get(`${ns}/${name}`)?.['istio.io/use-waypoint'] || !!nsLabels.get(ns)?.['istio.io/use-waypoint'];
+  const hasWaypointLabel = (ns: string, name: string) =>
+    !!svcLabels.get(`${ns}/${name}`)?.['istio.io/use-waypoint'] || !!nsLabels.get(ns)?.['istio.io/use-waypoint'];
   const plural: Record<string, string> = { HTTPRoute: 'httproutes', GRPCRoute: 'grpcroutes', TCPRoute: 'tcproutes', TLSRoute: 'tlsroutes' };
   for (const route of model.routes) {
     await patchStatus(cluster, `${plural[route.kind]}.gateway.networking.k8s.io`, route.namespace, route.name, routeStatus(route, hasWaypointLabel));

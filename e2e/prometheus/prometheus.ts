@@ -98,7 +98,9 @@ async function query(url: string, q: string, time?: number): Promise<Array<{ met
   return j.data?.result ?? [];
 }
 
-export async function startPrometheus(opts: { traffic?: TrafficEdge[]; historySeconds?: number; log?: (l: string) => void; dir?: string } = {}): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  opts: { traffic?: TrafficEdge[]; historySeconds?: number; log?: (l: string) => void; dir?: string } = {},
+): Promise<RunningPrometheus> {
   const log = opts.log ?? (() => {});
   const bins = findPrometheus();
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'meshboard-prometheus-'));
@@ -139,7 +141,8 @@ export async function startPrometheus(opts: { traffic?: TrafficEdge[]; historySe
     const times = [...sampleTimes(now - (opts.historySeconds ?? 3600), recent - 1, 15), ...sampleTimes(recent, historyEnd, 5)];
     writeFileSync(file, openMetrics(series, { times, extraLabels: { job, instance } }));
     const created = spawnSync(bins.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, data], { encoding: 'utf8' });
-    if (created.status !== 0) throw new Error(`promtool tsdb create-blocks-from openmetrics failed:\n${created.error?.message ?? (created.stderr || created.stdout)}`);
+    if (created.status !== 0)
+      throw new Error(`promtool tsdb create-blocks-from openmetrics failed:\n${created.error?.message ?? (created.stderr || created.stdout)}`);
     rmSync(file, { force: true });
 
     // 2. The exporter of live samples.
@@ -203,7 +206,8 @@ export async function startPrometheus(opts: { traffic?: TrafficEdge[]; historySe
     }
     // The backfilled hour is there (explicit time inside it), and so is "now"...
     const past = await query(url, 'count(istio_requests_total)', now - 600);
-    if (!past.length || Number(past[0]!.value[1]) === 0) throw new Error('the imported telemetry is not queryable (count(istio_requests_total) 10 minutes ago is empty)');
+    if (!past.length || Number(past[0]!.value[1]) === 0)
+      throw new Error('the imported telemetry is not queryable (count(istio_requests_total) 10 minutes ago is empty)');
     const present = await query(url, 'count(istio_requests_total)');
     if (!present.length || Number(present[0]!.value[1]) === 0) throw new Error('the imported telemetry is not queryable at the present time');
     // ...and the exporter is scraped, healthy (its samples are stored once the history ends; the `up` series too).

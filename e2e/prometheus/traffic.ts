@@ -49,31 +49,162 @@ const svc = (name: string, ns: string) => `${name}.${ns}.svc.cluster.local`;
 /** What the demo mesh (e2e/cluster/seed.ts seedDemo) would report with some users on it. */
 export const DEMO_TRAFFIC: TrafficEdge[] = [
   // S1: english.example.com -> service-a, which calls B, C, D over gRPC and reads MySQL over TCP.
-  { source: gw, service: svc('service-a', 'sample'), serviceNamespace: 'sample', destination: wl('sample', 'service-a-v1', 'service-a', 'v1'), protocol: 'http', rps: 12, errorRatio: 0.05 },
-  { source: wl('sample', 'service-a-v1', 'service-a', 'v1'), service: svc('service-b', 'sample'), serviceNamespace: 'sample', destination: wl('sample', 'service-b-v1', 'service-b', 'v1'), protocol: 'grpc', rps: 8 },
-  { source: wl('sample', 'service-a-v1', 'service-a', 'v1'), service: svc('service-c', 'sample'), serviceNamespace: 'sample', destination: wl('sample', 'service-c-v1', 'service-c', 'v1'), protocol: 'grpc', rps: 4 },
-  { source: wl('sample', 'service-a-v1', 'service-a', 'v1'), service: svc('service-d', 'sample'), serviceNamespace: 'sample', destination: wl('sample', 'service-d-v1', 'service-d', 'v1'), protocol: 'grpc', rps: 2, errorRatio: 0.1 },
+  {
+    source: gw,
+    service: svc('service-a', 'sample'),
+    serviceNamespace: 'sample',
+    destination: wl('sample', 'service-a-v1', 'service-a', 'v1'),
+    protocol: 'http',
+    rps: 12,
+    errorRatio: 0.05,
+  },
+  {
+    source: wl('sample', 'service-a-v1', 'service-a', 'v1'),
+    service: svc('service-b', 'sample'),
+    serviceNamespace: 'sample',
+    destination: wl('sample', 'service-b-v1', 'service-b', 'v1'),
+    protocol: 'grpc',
+    rps: 8,
+  },
+  {
+    source: wl('sample', 'service-a-v1', 'service-a', 'v1'),
+    service: svc('service-c', 'sample'),
+    serviceNamespace: 'sample',
+    destination: wl('sample', 'service-c-v1', 'service-c', 'v1'),
+    protocol: 'grpc',
+    rps: 4,
+  },
+  {
+    source: wl('sample', 'service-a-v1', 'service-a', 'v1'),
+    service: svc('service-d', 'sample'),
+    serviceNamespace: 'sample',
+    destination: wl('sample', 'service-d-v1', 'service-d', 'v1'),
+    protocol: 'grpc',
+    rps: 2,
+    errorRatio: 0.1,
+  },
   { source: wl('sample', 'service-a-v1', 'service-a', 'v1'), service: 'rds.dev.example.local', protocol: 'tcp', tcpBytesPerSec: 2048 },
   // S2: Bookinfo through the gateway; reviews all on v3, ratings all on v2-mysql, MySQL outside.
-  { source: gw, service: svc('productpage', 'default'), serviceNamespace: 'default', destination: wl('default', 'productpage-v1', 'productpage', 'v1'), protocol: 'http', rps: 20, errorRatio: 0.01 },
-  { source: wl('default', 'productpage-v1', 'productpage', 'v1'), service: svc('details', 'default'), serviceNamespace: 'default', destination: wl('default', 'details-v1', 'details', 'v1'), protocol: 'http', rps: 20 },
-  { source: wl('default', 'productpage-v1', 'productpage', 'v1'), service: svc('reviews', 'default'), serviceNamespace: 'default', destination: wl('default', 'reviews-v3', 'reviews', 'v3'), protocol: 'http', rps: 20, errorRatio: 0.02 },
-  { source: wl('default', 'reviews-v3', 'reviews', 'v3'), service: svc('ratings', 'default'), serviceNamespace: 'default', destination: wl('default', 'ratings-v2-mysql', 'ratings', 'v2-mysql'), protocol: 'http', rps: 20 },
+  {
+    source: gw,
+    service: svc('productpage', 'default'),
+    serviceNamespace: 'default',
+    destination: wl('default', 'productpage-v1', 'productpage', 'v1'),
+    protocol: 'http',
+    rps: 20,
+    errorRatio: 0.01,
+  },
+  {
+    source: wl('default', 'productpage-v1', 'productpage', 'v1'),
+    service: svc('details', 'default'),
+    serviceNamespace: 'default',
+    destination: wl('default', 'details-v1', 'details', 'v1'),
+    protocol: 'http',
+    rps: 20,
+  },
+  {
+    source: wl('default', 'productpage-v1', 'productpage', 'v1'),
+    service: svc('reviews', 'default'),
+    serviceNamespace: 'default',
+    destination: wl('default', 'reviews-v3', 'reviews', 'v3'),
+    protocol: 'http',
+    rps: 20,
+    errorRatio: 0.02,
+  },
+  {
+    source: wl('default', 'reviews-v3', 'reviews', 'v3'),
+    service: svc('ratings', 'default'),
+    serviceNamespace: 'default',
+    destination: wl('default', 'ratings-v2-mysql', 'ratings', 'v2-mysql'),
+    protocol: 'http',
+    rps: 20,
+  },
   { source: wl('default', 'ratings-v2-mysql', 'ratings', 'v2-mysql'), service: 'mysqldb.example.com', protocol: 'tcp', tcpBytesPerSec: 4096 },
   // S3: the gateway reaches caller, caller reaches sample; the gateway's calls to sample are denied (403).
-  { source: gw, service: svc('caller', 'microsvc-sample'), serviceNamespace: 'microsvc-sample', destination: wl('microsvc-sample', 'caller', 'caller', 'v1'), protocol: 'http', rps: 5 },
-  { source: wl('microsvc-sample', 'caller', 'caller', 'v1'), service: svc('sample', 'microsvc-sample'), serviceNamespace: 'microsvc-sample', destination: wl('microsvc-sample', 'sample', 'sample', 'v1'), protocol: 'http', rps: 3, errorRatio: 0.03 },
-  { source: gw, service: svc('sample', 'microsvc-sample'), serviceNamespace: 'microsvc-sample', destination: wl('microsvc-sample', 'sample', 'sample', 'v1'), protocol: 'http', rps: 1, deniedRatio: 1 },
+  {
+    source: gw,
+    service: svc('caller', 'microsvc-sample'),
+    serviceNamespace: 'microsvc-sample',
+    destination: wl('microsvc-sample', 'caller', 'caller', 'v1'),
+    protocol: 'http',
+    rps: 5,
+  },
+  {
+    source: wl('microsvc-sample', 'caller', 'caller', 'v1'),
+    service: svc('sample', 'microsvc-sample'),
+    serviceNamespace: 'microsvc-sample',
+    destination: wl('microsvc-sample', 'sample', 'sample', 'v1'),
+    protocol: 'http',
+    rps: 3,
+    errorRatio: 0.03,
+  },
+  {
+    source: gw,
+    service: svc('sample', 'microsvc-sample'),
+    serviceNamespace: 'microsvc-sample',
+    destination: wl('microsvc-sample', 'sample', 'sample', 'v1'),
+    protocol: 'http',
+    rps: 1,
+    deniedRatio: 1,
+  },
   // S4: all user-service traffic lands on the stable release (v2); callers without a sidecar are "unknown".
-  { source: 'unknown', service: svc('user-service', 'shop'), serviceNamespace: 'shop', destination: wl('shop', 'user-service-v2', 'user-service', 'v2'), protocol: 'http', rps: 6 },
+  {
+    source: 'unknown',
+    service: svc('user-service', 'shop'),
+    serviceNamespace: 'shop',
+    destination: wl('shop', 'user-service-v2', 'user-service', 'v2'),
+    protocol: 'http',
+    rps: 6,
+  },
   // S5 (ambient): the Gateway API gateway reports HTTP to productpage; productpage -> reviews goes through the
   // waypoint, which reports HTTP (90/10 to v1/v2 as the HTTPRoute says); details has no waypoint: ztunnel reports TCP only.
   // curl's requests through the waypoint fail: the destination ztunnel refuses the waypoint's identity.
-  { source: wl('bookinfo', 'bookinfo-gateway-istio', 'bookinfo-gateway-istio'), service: svc('productpage', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), protocol: 'http', rps: 10, reporters: ['source'] },
-  { source: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), service: svc('reviews', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'reviews-v1', 'reviews', 'v1'), protocol: 'http', rps: 9, reporters: ['waypoint'] },
-  { source: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), service: svc('reviews', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'reviews-v2', 'reviews', 'v2'), protocol: 'http', rps: 1, reporters: ['waypoint'] },
-  { source: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), service: svc('details', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'details-v1', 'details', 'v1'), protocol: 'tcp', tcpBytesPerSec: 3072, reporters: ['source', 'destination'] },
-  { source: wl('bookinfo', 'curl', 'curl'), service: svc('productpage', 'bookinfo'), serviceNamespace: 'bookinfo', destination: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'), protocol: 'http', rps: 0.5, errorRatio: 1, reporters: ['waypoint'] },
+  {
+    source: wl('bookinfo', 'bookinfo-gateway-istio', 'bookinfo-gateway-istio'),
+    service: svc('productpage', 'bookinfo'),
+    serviceNamespace: 'bookinfo',
+    destination: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'),
+    protocol: 'http',
+    rps: 10,
+    reporters: ['source'],
+  },
+  {
+    source: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'),
+    service: svc('reviews', 'bookinfo'),
+    serviceNamespace: 'bookinfo',
+    destination: wl('bookinfo', 'reviews-v1', 'reviews', 'v1'),
+    protocol: 'http',
+    rps: 9,
+    reporters: ['waypoint'],
+  },
+  {
+    source: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'),
+    service: svc('reviews', 'bookinfo'),
+    serviceNamespace: 'bookinfo',
+    destination: wl('bookinfo', 'reviews-v2', 'reviews', 'v2'),
+    protocol: 'http',
+    rps: 1,
+    reporters: ['waypoint'],
+  },
+  {
+    source: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'),
+    service: svc('details', 'bookinfo'),
+    serviceNamespace: 'bookinfo',
+    destination: wl('bookinfo', 'details-v1', 'details', 'v1'),
+    protocol: 'tcp',
+    tcpBytesPerSec: 3072,
+    reporters: ['source', 'destination'],
+  },
+  {
+    source: wl('bookinfo', 'curl', 'curl'),
+    service: svc('productpage', 'bookinfo'),
+    serviceNamespace: 'bookinfo',
+    destination: wl('bookinfo', 'productpage-v1', 'productpage', 'v1'),
+    protocol: 'http',
+    rps: 0.5,
+    errorRatio: 1,
+    reporters: ['waypoint'],
+  },
 ];
 
 /** Counters start at BASE (seconds), a little before any window anyone looks at. */
@@ -127,7 +258,13 @@ export function seriesFor(edges: readonly TrafficEdge[]): Series[] {
     for (const reporter of reporters(e)) {
       const base = edgeLabels(e, reporter);
       if (e.protocol === 'tcp') {
-        out.push({ name: 'istio_tcp_sent_bytes_total', family: 'istio_tcp_sent_bytes', type: 'counter', labels: { ...base, request_protocol: 'tcp' }, rate: e.tcpBytesPerSec ?? 0 });
+        out.push({
+          name: 'istio_tcp_sent_bytes_total',
+          family: 'istio_tcp_sent_bytes',
+          type: 'counter',
+          labels: { ...base, request_protocol: 'tcp' },
+          rate: e.tcpBytesPerSec ?? 0,
+        });
         continue;
       }
       const rps = e.rps ?? 0;
@@ -137,8 +274,15 @@ export function seriesFor(edges: readonly TrafficEdge[]): Series[] {
       const proto = e.protocol;
       const outcomes: Array<[string, string, number]> =
         proto === 'grpc'
-          ? [['200', '0', ok + denied], ['200', '14', err]]
-          : [['200', '', ok], ['503', '', err], ['403', '', denied]];
+          ? [
+              ['200', '0', ok + denied],
+              ['200', '14', err],
+            ]
+          : [
+              ['200', '', ok],
+              ['503', '', err],
+              ['403', '', denied],
+            ];
       for (const [code, grpc, share] of outcomes) {
         if (share <= 0) continue;
         const labels: Record<string, string> = { ...base, request_protocol: proto, response_code: code };
@@ -146,17 +290,40 @@ export function seriesFor(edges: readonly TrafficEdge[]): Series[] {
         out.push({ name: 'istio_requests_total', family: 'istio_requests', type: 'counter', labels, rate: rps * share });
       }
       const h = { ...base, request_protocol: proto, response_code: '200' };
-      BUCKETS.forEach((le, i) => out.push({ name: 'istio_request_duration_milliseconds_bucket', family: 'istio_request_duration_milliseconds', type: 'histogram', labels: { ...h, le: String(le) }, rate: rps * (CUMULATIVE[i] ?? 1) }));
-      out.push({ name: 'istio_request_duration_milliseconds_bucket', family: 'istio_request_duration_milliseconds', type: 'histogram', labels: { ...h, le: '+Inf' }, rate: rps });
+      BUCKETS.forEach((le, i) =>
+        out.push({
+          name: 'istio_request_duration_milliseconds_bucket',
+          family: 'istio_request_duration_milliseconds',
+          type: 'histogram',
+          labels: { ...h, le: String(le) },
+          rate: rps * (CUMULATIVE[i] ?? 1),
+        }),
+      );
+      out.push({
+        name: 'istio_request_duration_milliseconds_bucket',
+        family: 'istio_request_duration_milliseconds',
+        type: 'histogram',
+        labels: { ...h, le: '+Inf' },
+        rate: rps,
+      });
       out.push({ name: 'istio_request_duration_milliseconds_count', family: 'istio_request_duration_milliseconds', type: 'histogram', labels: h, rate: rps });
-      out.push({ name: 'istio_request_duration_milliseconds_sum', family: 'istio_request_duration_milliseconds', type: 'histogram', labels: h, rate: rps * 40 });
+      out.push({
+        name: 'istio_request_duration_milliseconds_sum',
+        family: 'istio_request_duration_milliseconds',
+        type: 'histogram',
+        labels: h,
+        rate: rps * 40,
+      });
     }
   }
   return out;
 }
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const labelsOf = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}`;
+const labelsOf = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${esc(v)}"`)
+    .join(',')}}`;
 
 /** Counter value at time t (seconds). */
 export const valueAt = (s: Series, t: number) => Math.round(s.rate * (t - BASE) * 1000) / 1000;

@@ -76,7 +76,8 @@ async function timed(stats: Stats, api: string, url: string, init?: RequestInit)
     stats.errors.set(api, (stats.errors.get(api) ?? 0) + 1);
     // undici says "fetch failed"; the cause says why (a reset connection, a socket the server closed).
     const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
-    if (stats.errorSamples.length < 10) stats.errorSamples.push(`${api}: ${(e as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`);
+    if (stats.errorSamples.length < 10)
+      stats.errorSamples.push(`${api}: ${(e as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`);
     return null;
   }
 }
@@ -155,7 +156,9 @@ async function consolePhase(): Promise<boolean> {
     // Warm the cache and the analysis (the first request of a fresh server pays for the sync).
     const w0 = performance.now();
     await timed(stats, 'warm-up /api/analyze', `${base}/api/analyze`);
-    log(`first /api/analyze after ${((performance.now() - w0) / 1000).toFixed(1)} s; starting ${CLIENTS} clients, ${WRITERS} writers, ${SLOW} slow clients for ${MINUTES} min`);
+    log(
+      `first /api/analyze after ${((performance.now() - w0) / 1000).toFixed(1)} s; starting ${CLIENTS} clients, ${WRITERS} writers, ${SLOW} slow clients for ${MINUTES} min`,
+    );
     stats.latency.clear();
 
     const namespaces = [...new Set(objects.filter((o) => o.kind === 'VirtualService').map((o) => o.metadata.namespace!))];
@@ -173,7 +176,7 @@ async function consolePhase(): Promise<boolean> {
     const slowAc = new AbortController();
     const slowRuns = Array.from({ length: SLOW }, () => slowClient(`${base}/api/events`, slowAc.signal));
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const pageLoads = Array.from({ length: CLIENTS }, async (_, c) => {
       await new Promise((r) => setTimeout(r, rand() * 10_000));
       while (performance.now() < deadline) {
@@ -185,10 +188,17 @@ async function consolePhase(): Promise<boolean> {
           await Promise.all([timed(stats, '/api/kinds', `${base}/api/kinds`), timed(stats, '/api/config', `${base}/api/config`)]);
           await timed(stats, 'GET list VirtualServices (namespace)', `${base}/api/resources/networking.istio.io/v1/virtualservices/${ns}`);
         } else if (page === 1) {
-          await timed(stats, 'GET one VirtualService', `${base}/api/resources/networking.istio.io/v1/virtualservices/${ns}/${names[Math.floor(rand() * names.length)]}`);
+          await timed(
+            stats,
+            'GET one VirtualService',
+            `${base}/api/resources/networking.istio.io/v1/virtualservices/${ns}/${names[Math.floor(rand() * names.length)]}`,
+          );
           await timed(stats, '/api/schemas', `${base}/api/schemas?group=networking.istio.io&kind=VirtualService`);
         } else if (page === 2) {
-          await Promise.all([timed(stats, '/api/overview', `${base}/api/overview`), timed(stats, '/api/graph (one namespace)', `${base}/api/graph?namespaces=${ns}`)]);
+          await Promise.all([
+            timed(stats, '/api/overview', `${base}/api/overview`),
+            timed(stats, '/api/graph (one namespace)', `${base}/api/graph?namespaces=${ns}`),
+          ]);
         } else {
           await timed(stats, '/api/analyze', `${base}/api/analyze`);
         }
@@ -202,7 +212,9 @@ async function consolePhase(): Promise<boolean> {
     const lastWritten = new Map<string, { ns: string; name: string; seq: number }>();
     const writerRuns = Array.from({ length: WRITERS }, async (_, w) => {
       const ns = namespaces[w % namespaces.length]!;
-      const names = vsOf(ns).slice(Math.floor(w / namespaces.length) * OBJECTS_PER_WRITER).slice(0, OBJECTS_PER_WRITER);
+      const names = vsOf(ns)
+        .slice(Math.floor(w / namespaces.length) * OBJECTS_PER_WRITER)
+        .slice(0, OBJECTS_PER_WRITER);
       let seq = 0;
       while (performance.now() < deadline) {
         const name = names[seq % names.length]!;
@@ -214,7 +226,11 @@ async function consolePhase(): Promise<boolean> {
           object.metadata.annotations = { ...(object.metadata.annotations ?? {}), 'soak/seq': `w${w}-${seq}` };
           const rec: (typeof writes)[number] = { key: `${ns}/${name}@w${w}-${seq}`, sent: performance.now(), ok: false };
           writes.push(rec);
-          const r = await timed(stats, 'PUT VirtualService', url, { method: 'PUT', headers: { Origin: base, 'Content-Type': 'application/json' }, body: JSON.stringify(object) });
+          const r = await timed(stats, 'PUT VirtualService', url, {
+            method: 'PUT',
+            headers: { Origin: base, 'Content-Type': 'application/json' },
+            body: JSON.stringify(object),
+          });
           rec.acked = performance.now();
           rec.ok = !!r;
           if (r) lastWritten.set(`${ns}/${name}`, { ns, name, seq });
@@ -225,13 +241,16 @@ async function consolePhase(): Promise<boolean> {
 
     const progress = setInterval(() => {
       const last = rss.at(-1);
-      log(`${((performance.now() - started) / 60_000).toFixed(1)} min: ${writes.length} writes, RSS ${last ? mb(last.bytes) : '?'} MB, errors ${[...stats.errors.values()].reduce((a, b) => a + b, 0)}`);
+      log(
+        `${((performance.now() - started) / 60_000).toFixed(1)} min: ${writes.length} writes, RSS ${last ? mb(last.bytes) : '?'} MB, errors ${[...stats.errors.values()].reduce((a, b) => a + b, 0)}`,
+      );
     }, 60_000);
     await Promise.all([...pageLoads, ...writerRuns]);
     clearInterval(progress);
     // Let the last events arrive.
     const lastWrite = Math.max(...writes.map((w) => w.acked ?? 0));
-    while (performance.now() - lastWrite < 15_000 && streams.some((s) => writes.some((w) => w.ok && !s.seen.has(w.key)))) await new Promise((r) => setTimeout(r, 200));
+    while (performance.now() - lastWrite < 15_000 && streams.some((s) => writes.some((w) => w.ok && !s.seen.has(w.key))))
+      await new Promise((r) => setTimeout(r, 200));
     clearInterval(rssTimer);
     sample();
     streams.forEach((s) => s.stop());
@@ -264,22 +283,42 @@ async function consolePhase(): Promise<boolean> {
       }
     }
     const resets = streams.reduce((n, s) => n + s.resets.length, 0);
-    console.log(`\n== Soak: ${CLIENTS} clients + ${SLOW} slow (never reading) clients, ${WRITERS} writers, ${count} objects, ${(seconds / 60).toFixed(1)} min ==`);
-    console.log(`machine: ${(await import('node:os')).cpus().length} cores, load average at the end ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(
+      `\n== Soak: ${CLIENTS} clients + ${SLOW} slow (never reading) clients, ${WRITERS} writers, ${count} objects, ${(seconds / 60).toFixed(1)} min ==`,
+    );
+    console.log(
+      `machine: ${(await import('node:os')).cpus().length} cores, load average at the end ${(await import('node:os'))
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
     console.log('API latency (ms)                         count    p50    p95    p99    max  errors');
     for (const [api, xs] of [...stats.latency].sort()) {
-      console.log(`  ${api.padEnd(38)} ${String(xs.length).padStart(6)} ${f0(pct(xs, 50)).padStart(6)} ${f0(pct(xs, 95)).padStart(6)} ${f0(pct(xs, 99)).padStart(6)} ${f0(Math.max(...xs)).padStart(6)} ${String(stats.errors.get(api) ?? 0).padStart(7)}`);
+      console.log(
+        `  ${api.padEnd(38)} ${String(xs.length).padStart(6)} ${f0(pct(xs, 50)).padStart(6)} ${f0(pct(xs, 95)).padStart(6)} ${f0(pct(xs, 99)).padStart(6)} ${f0(Math.max(...xs)).padStart(6)} ${String(stats.errors.get(api) ?? 0).padStart(7)}`,
+      );
     }
     console.log(`writes: ${writes.length} sent, ${okWrites.length} acknowledged (${(okWrites.length / seconds).toFixed(1)}/s)`);
-    console.log(`event lag, PUT sent -> event at each client (${lags.length} deliveries): p50 ${f0(pct(lags, 50))} ms, p95 ${f0(pct(lags, 95))} ms, p99 ${f0(pct(lags, 99))} ms, max ${f0(Math.max(...lags))} ms; missed ${missed}`);
-    console.log(`event streams: ${streams.reduce((n, s) => n + s.events, 0)} events delivered; ${resets} reset by the server; ${streams.reduce((n, s) => n + s.reconnects, 0)} reconnects`);
-    const rssLine = rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 12)) === 0 || i === rss.length - 1).map((x) => `${x.t.toFixed(0)}s:${mb(x.bytes)}`).join(' ');
+    console.log(
+      `event lag, PUT sent -> event at each client (${lags.length} deliveries): p50 ${f0(pct(lags, 50))} ms, p95 ${f0(pct(lags, 95))} ms, p99 ${f0(pct(lags, 99))} ms, max ${f0(Math.max(...lags))} ms; missed ${missed}`,
+    );
+    console.log(
+      `event streams: ${streams.reduce((n, s) => n + s.events, 0)} events delivered; ${resets} reset by the server; ${streams.reduce((n, s) => n + s.reconnects, 0)} reconnects`,
+    );
+    const rssLine = rss
+      .filter((_, i) => i % Math.max(1, Math.floor(rss.length / 12)) === 0 || i === rss.length - 1)
+      .map((x) => `${x.t.toFixed(0)}s:${mb(x.bytes)}`)
+      .join(' ');
     console.log(`server RSS (MB) over time: ${rssLine}`);
     const firstHalf = rss.slice(1, Math.max(2, Math.floor(rss.length / 2)));
     const secondHalf = rss.slice(Math.floor(rss.length / 2));
     const avg = (xs: typeof rss) => xs.reduce((a, x) => a + x.bytes, 0) / Math.max(1, xs.length);
-    console.log(`server RSS: start ${mb(rss[0]!.bytes)} MB, max ${mb(Math.max(...rss.map((x) => x.bytes)))} MB, mean of first half ${mb(avg(firstHalf))} MB, of second half ${mb(avg(secondHalf))} MB`);
-    console.log(`every write readable afterwards: ${unreadable === 0 ? 'yes' : `NO, ${unreadable} reads did not show the last write`} (${lastWritten.size} objects, fresh and from the cache)`);
+    console.log(
+      `server RSS: start ${mb(rss[0]!.bytes)} MB, max ${mb(Math.max(...rss.map((x) => x.bytes)))} MB, mean of first half ${mb(avg(firstHalf))} MB, of second half ${mb(avg(secondHalf))} MB`,
+    );
+    console.log(
+      `every write readable afterwards: ${unreadable === 0 ? 'yes' : `NO, ${unreadable} reads did not show the last write`} (${lastWritten.size} objects, fresh and from the cache)`,
+    );
     const errors = [...stats.errors.values()].reduce((a, b) => a + b, 0);
     console.log(`errors: ${errors}${stats.errorSamples.length ? '\n  ' + stats.errorSamples.join('\n  ') : ''}`);
     const cutOffLogs = (app.logs().match(/event stream client cut off/g) ?? []).length;
@@ -319,7 +358,12 @@ async function watchCachePhase(): Promise<boolean> {
       const o = vss[i]!;
       const seen = new Promise<number>((resolve) => {
         const off = cache.subscribe((e) => {
-          if (e.type === 'MODIFIED' && e.object.metadata.name === o.metadata.name && e.object.metadata.namespace === o.metadata.namespace && e.object.metadata.annotations?.['soak/i'] === String(i)) {
+          if (
+            e.type === 'MODIFIED' &&
+            e.object.metadata.name === o.metadata.name &&
+            e.object.metadata.namespace === o.metadata.namespace &&
+            e.object.metadata.annotations?.['soak/i'] === String(i)
+          ) {
             off();
             resolve(performance.now());
           }
@@ -332,8 +376,12 @@ async function watchCachePhase(): Promise<boolean> {
     }
     cache.stop();
     console.log(`\n== Watch cache alone: ${count} objects in the control plane ==`);
-    console.log(`initial list + sync: ${(syncMs / 1000).toFixed(1)} s for ${held} objects held; heap +${mb(heap1 - heap0)} MB${global.gc ? '' : ' (without --expose-gc: approximate)'}`);
-    console.log(`kubectl annotate -> cache event: p50 ${f0(pct(lags, 50))} ms, max ${f0(Math.max(...lags))} ms over ${lags.length} writes (includes kubectl start-up)`);
+    console.log(
+      `initial list + sync: ${(syncMs / 1000).toFixed(1)} s for ${held} objects held; heap +${mb(heap1 - heap0)} MB${global.gc ? '' : ' (without --expose-gc: approximate)'}`,
+    );
+    console.log(
+      `kubectl annotate -> cache event: p50 ${f0(pct(lags, 50))} ms, max ${f0(Math.max(...lags))} ms over ${lags.length} writes (includes kubectl start-up)`,
+    );
     return held >= count * 0.9;
   } finally {
     await cluster.destroy();

@@ -30,7 +30,12 @@ const PAGES: PageCase[] = [
   { name: 'mesh tasks', url: '/forms', ready: (p) => expect(p.getByTestId('jobs')).toBeVisible({ timeout: 30_000 }) },
   ...JOBS.map((j) => ({
     name: `form ${j.job}`,
-    url: j.needs === 'service' ? `/forms/${j.job}?ns=shop&service=user-service` : j.needs === 'workload' ? `/forms/${j.job}?ns=microsvc-sample&workload=sample` : `/forms/${j.job}?ns=sample`,
+    url:
+      j.needs === 'service'
+        ? `/forms/${j.job}?ns=shop&service=user-service`
+        : j.needs === 'workload'
+          ? `/forms/${j.job}?ns=microsvc-sample&workload=sample`
+          : `/forms/${j.job}?ns=sample`,
     ready: (p: Page) => expect(p.getByRole('heading', { level: 1 })).toBeVisible({ timeout: 30_000 }),
   })),
 ];
@@ -40,7 +45,13 @@ async function scan(page: Page) {
   await page.waitForLoadState('networkidle').catch(() => {});
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  return bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.slice(0, 12).map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').join(' ')}`).join('\n')}`);
+  return bad.map(
+    (v) =>
+      `${v.impact} ${v.id}: ${v.help}\n${v.nodes
+        .slice(0, 12)
+        .map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').join(' ')}`)
+        .join('\n')}`,
+  );
 }
 
 for (const scheme of ['light', 'dark'] as const) {

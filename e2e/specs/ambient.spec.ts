@@ -44,7 +44,10 @@ test.describe('ambient mode and the Gateway API (S5)', () => {
     await expect(panel(page).getByTestId('panel-applied')).toContainText('waypoint');
     await expect(panel(page).getByTestId('panel-applied')).toContainText('Gateway bookinfo/waypoint');
     await expect(panel(page).getByTestId('panel-security')).toContainText('mTLS (HBONE, ztunnel)');
-    await expect(panel(page).getByRole('link', { name: 'Gateway bookinfo/waypoint' }).first()).toHaveAttribute('href', /\/config\/gateway\.networking\.k8s\.io\/v1\/gateways\/bookinfo\/waypoint/);
+    await expect(panel(page).getByRole('link', { name: 'Gateway bookinfo/waypoint' }).first()).toHaveAttribute(
+      'href',
+      /\/config\/gateway\.networking\.k8s\.io\/v1\/gateways\/bookinfo\/waypoint/,
+    );
 
     await node(page, WP).click();
     await expect(panel(page).getByTestId('panel-serves')).toHaveText('productpage, reviews');
@@ -128,7 +131,11 @@ spec:
 ${timeouts}`;
 
 test.describe('editing Gateway API resources', () => {
-  test('completion and markers come from the Gateway API CRD schema; its CEL rules come back from the dry run on their line', async ({ page, kubectl, uniq }) => {
+  test('completion and markers come from the Gateway API CRD schema; its CEL rules come back from the dry run on their line', async ({
+    page,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('gapi');
     await kubectl(['create', 'namespace', ns]);
     // The Service the route names as parent and backend: without it the analysis reports

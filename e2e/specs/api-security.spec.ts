@@ -1,6 +1,11 @@
 import { test, expect } from '../fixtures';
 
-const VS = (name: string) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name }, spec: { hosts: [name], http: [{ route: [{ destination: { host: name } }] }] } });
+const VS = (name: string) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name },
+  spec: { hosts: [name], http: [{ route: [{ destination: { host: name } }] }] },
+});
 
 test.describe('HTTP API safety', () => {
   test('a cross-origin POST is refused and writes nothing', async ({ request, env, kubectl, uniq }) => {
@@ -51,7 +56,10 @@ test.describe('HTTP API safety', () => {
     const conflict = await stale.json();
     expect(conflict.reason).toBe('Conflict');
     expect(conflict.current.metadata.labels).toEqual({ changed: 'meanwhile' });
-    const invalid = await request.post(`${base}?dryRun=true`, { headers, data: { ...VS(uniq('bad')), spec: { hosts: ['x'], http: [{ route: [{ destination: { host: 'x' }, weight: 'heavy' }] }] } } });
+    const invalid = await request.post(`${base}?dryRun=true`, {
+      headers,
+      data: { ...VS(uniq('bad')), spec: { hosts: ['x'], http: [{ route: [{ destination: { host: 'x' }, weight: 'heavy' }] }] } },
+    });
     expect([400, 422]).toContain(invalid.status());
     expect((await invalid.json()).message).toMatch(/weight/);
     const dry = await request.post(`${base}?dryRun=true`, { headers, data: VS(uniq('dry')) });
@@ -61,7 +69,11 @@ test.describe('HTTP API safety', () => {
 
   test('the browser never receives credentials', async ({ request, env }) => {
     const text = await (await request.get(`${env.url}/api/contexts`)).text();
-    expect(JSON.parse(text).contexts.map((c: { name: string }) => c.name).sort()).toEqual(['admin', 'viewer']);
+    expect(
+      JSON.parse(text)
+        .contexts.map((c: { name: string }) => c.name)
+        .sort(),
+    ).toEqual(['admin', 'viewer']);
     expect(text).not.toMatch(/token|certificate|client-key|server"/i);
   });
 });

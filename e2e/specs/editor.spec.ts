@@ -216,7 +216,9 @@ test.describe('YAML editor', () => {
     await expect(banner).toContainText('viewer');
     await expect(banner).toContainText('may not update destinationrules');
     await expect(page.getByTestId('review-button')).toBeDisabled();
-    const ro = await page.evaluate(() => (window as any).__meshboardMonaco.editor.getEditors()[0].getOption((window as any).__meshboardMonaco.editor.EditorOption.readOnly));
+    const ro = await page.evaluate(() =>
+      (window as any).__meshboardMonaco.editor.getEditors()[0].getOption((window as any).__meshboardMonaco.editor.EditorOption.readOnly),
+    );
     expect(ro).toBe(true);
   });
 
@@ -236,7 +238,10 @@ test.describe('YAML editor', () => {
     await page.getByTestId('review-button').click();
     await page.getByTestId('apply-button').click();
     await expect(page.getByTestId('editor-notice')).toContainText('Applied');
-    const mf = JSON.parse(await kubectl(['get', 'destinationrule', 'old', '-n', ns, '-o', 'json', '--show-managed-fields'])).metadata.managedFields as Array<{ manager: string; apiVersion: string }>;
+    const mf = JSON.parse(await kubectl(['get', 'destinationrule', 'old', '-n', ns, '-o', 'json', '--show-managed-fields'])).metadata.managedFields as Array<{
+      manager: string;
+      apiVersion: string;
+    }>;
     expect(mf.find((m) => m.manager === 'meshboard')?.apiVersion).toBe('networking.istio.io/v1alpha3');
   });
 

@@ -94,7 +94,8 @@ const writesTo =
     (method === 'PUT' || method === 'POST') && url.includes(fragment) && !/[?&]dryRun=/.test(url);
 
 /** Writes to `fragment` the API server accepted (seen by the proxy, answered 2xx), whether or not the answer reached Meshboard. */
-const stored = (fragment: string) => kube.seen.filter((r: SeenRequest) => writesTo(fragment)(r) && (r.upstreamStatus ?? 0) >= 200 && (r.upstreamStatus ?? 0) < 300).length;
+const stored = (fragment: string) =>
+  kube.seen.filter((r: SeenRequest) => writesTo(fragment)(r) && (r.upstreamStatus ?? 0) >= 200 && (r.upstreamStatus ?? 0) < 300).length;
 
 async function getJson(kubectl: Kubectl, args: string[]): Promise<any> {
   return JSON.parse(await kubectl(['get', ...args, '-o', 'json']));
@@ -185,7 +186,11 @@ test.describe('faults between Meshboard and the API server', () => {
     expect(stored(target)).toBe(1);
   });
 
-  test('an editor save whose answer is lost: outcome unknown (not "refused"); reviewing again re-checks it as a conflict; stored once', async ({ page, kubectl, uniq }) => {
+  test('an editor save whose answer is lost: outcome unknown (not "refused"); reviewing again re-checks it as a conflict; stored once', async ({
+    page,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('fault-ed');
     await seedNamespace(kubectl, ns, DR(ns, 'reviews', 'ISTIO_MUTUAL'));
     const before = await getJson(kubectl, ['destinationrule', 'reviews', '-n', ns]);
@@ -249,7 +254,11 @@ test.describe('faults between Meshboard and the API server', () => {
     expect(stored(target)).toBe(1);
   });
 
-  test('the API server unreachable during an editor save: "not sent", nothing changed; review and apply again succeed once it is back', async ({ page, kubectl, uniq }) => {
+  test('the API server unreachable during an editor save: "not sent", nothing changed; review and apply again succeed once it is back', async ({
+    page,
+    kubectl,
+    uniq,
+  }) => {
     test.setTimeout(120_000);
     const ns = uniq('fault-eddown');
     await seedNamespace(kubectl, ns, DR(ns, 'ratings', 'ISTIO_MUTUAL'));
@@ -260,7 +269,9 @@ test.describe('faults between Meshboard and the API server', () => {
     await kube.set({ kind: 'refuse' });
     await page.getByTestId('apply-button').click();
     const box = page.getByTestId('error-box');
-    await expect(box).toContainText('Not sent: the API server could not be reached. Nothing changed; review and apply again once it is back', { timeout: 30_000 });
+    await expect(box).toContainText('Not sent: the API server could not be reached. Nothing changed; review and apply again once it is back', {
+      timeout: 30_000,
+    });
     await expect(box).toContainText('ECONNREFUSED');
     await expect(page.getByTestId('editor-outcome-unknown')).toHaveCount(0);
     await expect(page.getByText('The API server refused the change')).toHaveCount(0);
@@ -279,12 +290,21 @@ test.describe('faults between Meshboard and the API server', () => {
     expect(stored(target)).toBe(1);
   });
 
-  test('the HTTP API says whether a failed write was sent: details.sent false when refused, true when the answer was lost; a retry is a conflict', async ({ request, kubectl, uniq }) => {
+  test('the HTTP API says whether a failed write was sent: details.sent false when refused, true when the answer was lost; a retry is a conflict', async ({
+    request,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('fault-api');
     await kubectl(['create', 'namespace', ns]);
     const url = `${app.url}/api/resources/networking.istio.io/v1/virtualservices/${ns}`;
     const headers = { Origin: app.url, 'Content-Type': 'application/json' };
-    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: ns }, spec: { hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }] }] } };
+    const vs = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'api', namespace: ns },
+      spec: { hosts: ['api'], http: [{ route: [{ destination: { host: 'api' } }] }] },
+    };
 
     await kube.set({ kind: 'refuse' });
     const refused = await request.post(url, { headers, data: vs });
@@ -363,7 +383,9 @@ test.describe('faults between Meshboard and Prometheus', () => {
   }
 
   for (const fault of ['hang', 'garbage'] as const) {
-    test(`Prometheus that ${fault === 'hang' ? 'hangs' : 'answers garbage'}: the graph still shows the configuration, says traffic is unavailable, and recovers`, async ({ page }) => {
+    test(`Prometheus that ${fault === 'hang' ? 'hangs' : 'answers garbage'}: the graph still shows the configuration, says traffic is unavailable, and recovers`, async ({
+      page,
+    }) => {
       test.setTimeout(240_000);
       await prom.set({ kind: fault });
       await page.goto(`${app.url}/graph?namespaces=sample`);

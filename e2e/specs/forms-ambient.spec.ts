@@ -11,7 +11,6 @@ import { test, expect, type Kubectl } from '../fixtures';
 import { FIXTURES, readManifests, remapNamespaces, seedAmbientScenario, seedObjects } from '../cluster/seed';
 import { clusterOf } from '../support/state';
 
-
 async function getJson(kubectl: Kubectl, args: string[]): Promise<any> {
   return JSON.parse(await kubectl(['get', ...args, '-o', 'json']));
 }
@@ -26,7 +25,12 @@ async function dryRunAndApply(page: Page, writes: number) {
 }
 
 test.describe('Mesh tasks on ambient mode and the Gateway API', () => {
-  test('traffic shifting (S5): 50/50 edits the HTTPRoute reviews in place; no VirtualService or DestinationRule is written', async ({ page, env, kubectl, uniq }) => {
+  test('traffic shifting (S5): 50/50 edits the HTTPRoute reviews in place; no VirtualService or DestinationRule is written', async ({
+    page,
+    env,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('amb-ts');
     await seedAmbientScenario(clusterOf(env), ns);
     const before = await getJson(kubectl, ['httproute', 'reviews', '-n', ns]);
@@ -43,7 +47,12 @@ test.describe('Mesh tasks on ambient mode and the Gateway API', () => {
 
     const after = await getJson(kubectl, ['httproute', 'reviews', '-n', ns]);
     expect(after.spec.parentRefs).toEqual(before.spec.parentRefs);
-    expect(after.spec.rules.map((r: any) => r.backendRefs.map((b: any) => [b.name, b.port, b.weight]))).toEqual([[['reviews-v1', 9080, 50], ['reviews-v2', 9080, 50]]]);
+    expect(after.spec.rules.map((r: any) => r.backendRefs.map((b: any) => [b.name, b.port, b.weight]))).toEqual([
+      [
+        ['reviews-v1', 9080, 50],
+        ['reviews-v2', 9080, 50],
+      ],
+    ]);
     expect((await getJson(kubectl, ['virtualservices', '-n', ns])).items.map((v: any) => v.metadata.name)).toEqual(['details']);
     expect((await getJson(kubectl, ['destinationrules', '-n', ns])).items).toEqual([]);
     // Read back by the form: it starts from 50/50 now.
@@ -56,7 +65,9 @@ test.describe('Mesh tasks on ambient mode and the Gateway API', () => {
 
     await page.goto(`/forms/callers?ns=${ns}&workload=reviews-v1`);
     await expect(page.getByTestId('callers-enforcement')).toHaveAttribute('data-enforcement', 'waypoint');
-    await expect(page.getByTestId('callers-owner')).toContainText('Creates an ALLOW AuthorizationPolicy with targetRefs Service reviews, enforced by its waypoint');
+    await expect(page.getByTestId('callers-owner')).toContainText(
+      'Creates an ALLOW AuthorizationPolicy with targetRefs Service reviews, enforced by its waypoint',
+    );
     await page.getByTestId('add-namespace-pick').selectOption(ns);
     await page.getByTestId('add-namespace').click();
     await expect(page.getByTestId('form-warnings')).toContainText(`Enforced by Gateway ${ns}/waypoint`);
@@ -73,7 +84,12 @@ test.describe('Mesh tasks on ambient mode and the Gateway API', () => {
     await expect(page.getByTestId('callers-owner')).toContainText('Creates an ALLOW AuthorizationPolicy for the pods with app=ratings');
   });
 
-  test('expose (S5, Gateway API): details through the existing bookinfo Gateway as an HTTPRoute with rewrite and timeout', async ({ page, env, kubectl, uniq }) => {
+  test('expose (S5, Gateway API): details through the existing bookinfo Gateway as an HTTPRoute with rewrite and timeout', async ({
+    page,
+    env,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('amb-expose');
     await seedAmbientScenario(clusterOf(env), ns);
     const gatewayBefore = await getJson(kubectl, ['gateways.gateway.networking.k8s.io', 'bookinfo-gateway', '-n', ns]);
@@ -109,14 +125,21 @@ test.describe('Mesh tasks on ambient mode and the Gateway API', () => {
     // Nothing else is written: no Istio Gateway or VirtualService, the Gateway and the productpage route stay.
     expect((await getJson(kubectl, ['gateways.networking.istio.io', '-n', ns])).items).toEqual([]);
     expect((await getJson(kubectl, ['virtualservices', '-n', ns])).items.map((v: any) => v.metadata.name)).toEqual(['details']);
-    expect((await getJson(kubectl, ['gateways.gateway.networking.k8s.io', 'bookinfo-gateway', '-n', ns])).metadata.resourceVersion).toBe(gatewayBefore.metadata.resourceVersion);
+    expect((await getJson(kubectl, ['gateways.gateway.networking.k8s.io', 'bookinfo-gateway', '-n', ns])).metadata.resourceVersion).toBe(
+      gatewayBefore.metadata.resourceVersion,
+    );
     expect((await getJson(kubectl, ['httproute', 'bookinfo', '-n', ns])).metadata.resourceVersion).toBe(bookinfoRouteBefore.metadata.resourceVersion);
     // Read back: the form edits the route it wrote.
     await expect(page.getByTestId('field-hosts-0')).toHaveValue('details.example.com');
     await expect(page.getByTestId('field-routes-0-prefix')).toHaveValue('/details');
   });
 
-  test('expose (S5, Gateway API): a new Gateway with HTTPS (certificateRefs in its namespace) and the HTTP->HTTPS redirect route', async ({ page, env, kubectl, uniq }) => {
+  test('expose (S5, Gateway API): a new Gateway with HTTPS (certificateRefs in its namespace) and the HTTP->HTTPS redirect route', async ({
+    page,
+    env,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('amb-tls');
     await seedAmbientScenario(clusterOf(env), ns);
     const secret = readManifests(path.join(FIXTURES, 'forms', 'tls-secret.yaml'))[0]!;
@@ -143,7 +166,13 @@ test.describe('Mesh tasks on ambient mode and the Gateway API', () => {
     expect(gw.spec.gatewayClassName).toBe('istio');
     expect(gw.spec.listeners).toEqual([
       { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } },
-      { name: 'https', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'details-cert' }] }, allowedRoutes: { namespaces: { from: 'Same' } } },
+      {
+        name: 'https',
+        port: 443,
+        protocol: 'HTTPS',
+        tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'details-cert' }] },
+        allowedRoutes: { namespaces: { from: 'Same' } },
+      },
     ]);
     const route = await getJson(kubectl, ['httproute', 'details', '-n', ns]);
     expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'details-gateway', sectionName: 'https' }]);
@@ -177,9 +206,16 @@ test.describe('Mesh tasks on ambient mode and the Gateway API', () => {
     await expect(page.getByTestId('field-waypoint-mode').getByLabel(`Use an existing waypoint of ${ns}`)).toBeChecked();
   });
 
-  test('Ambient form (S4, sidecars): enroll the namespace, create a waypoint as istioctl does; sidecar pods to restart are listed', async ({ page, env, kubectl, uniq }) => {
+  test('Ambient form (S4, sidecars): enroll the namespace, create a waypoint as istioctl does; sidecar pods to restart are listed', async ({
+    page,
+    env,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('amb-shop');
-    const objects = remapNamespaces(readManifests(path.join(FIXTURES, 'scenarios', 's4-user-service-canary.yaml')), { shop: ns }).filter((o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace) === ns);
+    const objects = remapNamespaces(readManifests(path.join(FIXTURES, 'scenarios', 's4-user-service-canary.yaml')), { shop: ns }).filter(
+      (o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace) === ns,
+    );
     await seedObjects(clusterOf(env), objects);
 
     await page.goto(`/forms/ambient?ns=${ns}`);

@@ -11,9 +11,13 @@ import { clusterOf, type E2eState } from '../support/state';
 
 const SCENARIO = (f: string) => path.join(FIXTURES, 'scenarios', f);
 
-
 /** Seed a scenario file with its namespaces renamed (`from` -> fresh name); objects of other namespaces are left out. */
-async function seedScenario(env: E2eState, file: string, map: Record<string, string>, opts: { without?: (o: { kind: string; metadata: { name: string } }) => boolean } = {}) {
+async function seedScenario(
+  env: E2eState,
+  file: string,
+  map: Record<string, string>,
+  opts: { without?: (o: { kind: string; metadata: { name: string } }) => boolean } = {},
+) {
   const objects = remapNamespaces(readManifests(SCENARIO(file)), map).filter((o) => {
     const ns = o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace;
     return Object.values(map).includes(ns ?? '') && !opts.without?.(o);
@@ -55,7 +59,12 @@ test.describe('Mesh tasks', () => {
     await expect(page.getByTestId('callers-owner')).toContainText('Edits AuthorizationPolicy microsvc-sample/to-sample in place');
   });
 
-  test('mTLS: STRICT for namespace sample updates PeerAuthentication default in place; a concurrent change is a conflict', async ({ page, env, kubectl, uniq }) => {
+  test('mTLS: STRICT for namespace sample updates PeerAuthentication default in place; a concurrent change is a conflict', async ({
+    page,
+    env,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('sample');
     await seedScenario(env, 's1-sample-grpc-mysql.yaml', { sample: ns });
     const before = await getJson(kubectl, ['peerauthentication', 'default', '-n', ns]);
@@ -121,7 +130,11 @@ test.describe('Mesh tasks', () => {
     await dryRunAndApply(page, 1);
 
     const pa = await getJson(kubectl, ['peerauthentication', 'service-b-v1', '-n', ns]);
-    expect(pa.spec).toEqual({ selector: { matchLabels: { app: 'service-b', version: 'v1' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { '50051': { mode: 'PERMISSIVE' } } });
+    expect(pa.spec).toEqual({
+      selector: { matchLabels: { app: 'service-b', version: 'v1' } },
+      mtls: { mode: 'STRICT' },
+      portLevelMtls: { '50051': { mode: 'PERMISSIVE' } },
+    });
     // The namespace policy is untouched.
     expect((await getJson(kubectl, ['peerauthentication', 'default', '-n', ns])).spec).toEqual({ mtls: { mode: 'PERMISSIVE' } });
   });
@@ -215,7 +228,12 @@ test.describe('Mesh tasks', () => {
     });
   });
 
-  test('invalid input (weights summing to 90, CIDR 10.0.0.1/33, an empty host) is refused in the form and nothing is written', async ({ page, env, kubectl, uniq }) => {
+  test('invalid input (weights summing to 90, CIDR 10.0.0.1/33, an empty host) is refused in the form and nothing is written', async ({
+    page,
+    env,
+    kubectl,
+    uniq,
+  }) => {
     const shop = uniq('shop');
     await seedScenario(env, 's4-user-service-canary.yaml', { shop });
     const vsBefore = await getJson(kubectl, ['virtualservice', 'user-service-vs', '-n', shop]);
@@ -244,7 +262,9 @@ test.describe('Mesh tasks', () => {
     await page.getByTestId('field-addresses-0').fill('10.0.0.1/33');
     await page.getByTestId('field-ports-0-number').fill('3306');
     await page.getByTestId('field-ports-0-protocol').selectOption('TCP');
-    await expect(page.getByTestId('error-addresses.0')).toHaveText('"10.0.0.1/33": the prefix length after "/" must be a whole number from 0 to 32 for an IPv4 address');
+    await expect(page.getByTestId('error-addresses.0')).toHaveText(
+      '"10.0.0.1/33": the prefix length after "/" must be a whole number from 0 to 32 for an IPv4 address',
+    );
     await expect(page.getByTestId('dry-run-button')).toBeDisabled();
     // And the host again, emptied.
     await page.getByTestId('field-hosts-0').fill('');
@@ -290,7 +310,14 @@ test.describe('Mesh tasks', () => {
     expect(vs.spec).toEqual({
       hosts: ['users.example.com'],
       gateways: ['app-gateway'],
-      http: [{ match: [{ uri: { prefix: '/api' } }], rewrite: { uri: '/' }, route: [{ destination: { host: `user-service.${ns}.svc.cluster.local`, port: { number: 8080 } } }], timeout: '10s' }],
+      http: [
+        {
+          match: [{ uri: { prefix: '/api' } }],
+          rewrite: { uri: '/' },
+          route: [{ destination: { host: `user-service.${ns}.svc.cluster.local`, port: { number: 8080 } } }],
+          timeout: '10s',
+        },
+      ],
     });
     // The mesh-internal VirtualService is left alone.
     expect((await getJson(kubectl, ['virtualservice', 'user-service-vs', '-n', ns])).spec.hosts).toEqual(['user-service']);
@@ -325,12 +352,16 @@ spec:
 `;
     await kubectl(['create', '-f', '-'], theirs);
     await page.getByTestId('apply-button').click();
-    await expect(page.getByTestId('conflict-message')).toContainText(`VirtualService ${ns}/user-service was created by someone else after this form was opened`);
+    await expect(page.getByTestId('conflict-message')).toContainText(
+      `VirtualService ${ns}/user-service was created by someone else after this form was opened`,
+    );
     const partial = page.getByTestId('partial-result');
     await expect(partial).toContainText(`Applied before the failure:Gateway ${ns}/app-gateway`);
     await expect(partial).toContainText(`Not applied: VirtualService ${ns}/user-service (refused)`);
     await expect(page.getByTestId('apply-success')).toHaveCount(0);
-    expect((await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', ns])).spec.servers.map((x: any) => x.hosts)).toEqual([['app.example.com', 'late.example.com']]);
+    expect((await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', ns])).spec.servers.map((x: any) => x.hosts)).toEqual([
+      ['app.example.com', 'late.example.com'],
+    ]);
     expect((await getJson(kubectl, ['virtualservice', 'user-service', '-n', ns])).spec.hosts).toEqual(['other.example.com']);
   });
 
@@ -340,8 +371,14 @@ spec:
     // A plain workload without any injection setting: its pod has no sidecar.
     await seedObjects(clusterOf(env), [
       {
-        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'plain', namespace: ns, labels: { app: 'plain' } },
-        spec: { replicas: 1, selector: { matchLabels: { app: 'plain' } }, template: { metadata: { labels: { app: 'plain' } }, spec: { containers: [{ name: 'app', image: 'example/plain:1' }] } } },
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'plain', namespace: ns, labels: { app: 'plain' } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'plain' } },
+          template: { metadata: { labels: { app: 'plain' } }, spec: { containers: [{ name: 'app', image: 'example/plain:1' }] } },
+        },
       },
     ]);
     const pods = await getJson(kubectl, ['pods', '-n', ns]);
@@ -370,7 +407,12 @@ spec:
     await expect(page.getByTestId('restart-list').getByTestId(`restart-${podOf('plain')}`)).toContainText(`kubectl rollout restart deployment/plain -n ${ns}`);
   });
 
-  test('caller restrictions: an AuthorizationPolicy allowing only a chosen namespace, with the known callers previewed', async ({ page, env, kubectl, uniq }) => {
+  test('caller restrictions: an AuthorizationPolicy allowing only a chosen namespace, with the known callers previewed', async ({
+    page,
+    env,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('callers');
     await seedScenario(env, 's3-microsvc-mtls-authz.yaml', { 'microsvc-sample': ns });
 
@@ -388,7 +430,9 @@ spec:
     await expect(preview.getByTestId(`caller-${ns}-el-caller`)).toHaveAttribute('data-decision', 'denied');
     await expect(preview.getByTestId(`caller-${ns}-el-caller`)).toContainText('no sidecar');
     await expect(preview.getByTestId('caller-istio-system-istio-ingressgateway')).toHaveAttribute('data-decision', 'denied');
-    await expect(preview.getByTestId('caller-istio-system-istio-ingressgateway')).toContainText(`matches no rule of ALLOW AuthorizationPolicy ${ns}/caller-callers`);
+    await expect(preview.getByTestId('caller-istio-system-istio-ingressgateway')).toContainText(
+      `matches no rule of ALLOW AuthorizationPolicy ${ns}/caller-callers`,
+    );
     // Exposed through the gateway: the form warns that outside requests would now be refused.
     await expect(page.getByTestId('form-warnings')).toContainText('RBAC: access denied');
     await dryRunAndApply(page, 1);
@@ -411,7 +455,8 @@ spec:
     });
     const puts: Array<{ dryRun: boolean; body: string }> = [];
     page.on('request', (r) => {
-      if (r.method() === 'PUT' && new URL(r.url()).pathname.startsWith('/api/resources/')) puts.push({ dryRun: new URL(r.url()).searchParams.get('dryRun') === 'true', body: r.postData() ?? '' });
+      if (r.method() === 'PUT' && new URL(r.url()).pathname.startsWith('/api/resources/'))
+        puts.push({ dryRun: new URL(r.url()).searchParams.get('dryRun') === 'true', body: r.postData() ?? '' });
     });
 
     await page.goto(`/forms/traffic?ns=${ns}&service=user-service`);
@@ -509,7 +554,12 @@ spec:
     await expect(page.getByTestId('field-timeout')).toHaveValue('3s');
   });
 
-  test('traffic shifting for a service without VirtualService and DestinationRule creates both; the version label applies on Enter', async ({ page, env, kubectl, uniq }) => {
+  test('traffic shifting for a service without VirtualService and DestinationRule creates both; the version label applies on Enter', async ({
+    page,
+    env,
+    kubectl,
+    uniq,
+  }) => {
     const ns = uniq('shop');
     await seedScenario(env, 's4-user-service-canary.yaml', { shop: ns }, { without: (o) => o.kind === 'VirtualService' || o.kind === 'DestinationRule' });
 
@@ -544,11 +594,24 @@ spec:
     await dryRunAndApply(page, 2);
 
     const dr = await getJson(kubectl, ['destinationrule', 'user-service', '-n', ns]);
-    expect(dr.spec).toEqual({ host: 'user-service', subsets: [{ name: 'v2', labels: { release: 'v2' } }, { name: 'canary', labels: { release: 'v3' } }] });
+    expect(dr.spec).toEqual({
+      host: 'user-service',
+      subsets: [
+        { name: 'v2', labels: { release: 'v2' } },
+        { name: 'canary', labels: { release: 'v3' } },
+      ],
+    });
     const vs = await getJson(kubectl, ['virtualservice', 'user-service', '-n', ns]);
     expect(vs.spec).toEqual({
       hosts: ['user-service'],
-      http: [{ route: [{ destination: { host: 'user-service', subset: 'v2' }, weight: 90 }, { destination: { host: 'user-service', subset: 'canary' }, weight: 10 }] }],
+      http: [
+        {
+          route: [
+            { destination: { host: 'user-service', subset: 'v2' }, weight: 90 },
+            { destination: { host: 'user-service', subset: 'canary' }, weight: 10 },
+          ],
+        },
+      ],
     });
     // Reopened, the form edits what it created.
     await expect(page.getByTestId('traffic-owners')).toContainText(`edits VirtualService ${ns}/user-service in place`);
@@ -574,7 +637,10 @@ spec:
     await dryRunAndApply(page, 2);
 
     const gw = await getJson(kubectl, ['gateways.networking.istio.io', 'user-service-gateway', '-n', ns]);
-    expect(gw.spec).toEqual({ selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['fresh.example.com'] }] });
+    expect(gw.spec).toEqual({
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['fresh.example.com'] }],
+    });
     const vs = await getJson(kubectl, ['virtualservice', 'user-service', '-n', ns]);
     expect(vs.spec).toEqual({
       hosts: ['fresh.example.com'],
@@ -582,7 +648,9 @@ spec:
       http: [{ route: [{ destination: { host: `user-service.${ns}.svc.cluster.local`, port: { number: 8080 } } }] }],
     });
     // The existing gateway is untouched.
-    expect((await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', ns])).metadata.resourceVersion).toBe(appGateway.metadata.resourceVersion);
+    expect((await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', ns])).metadata.resourceVersion).toBe(
+      appGateway.metadata.resourceVersion,
+    );
   });
 
   test('ServiceEntry (S1): the existing mysql entry is edited in place; fields the form does not show stay', async ({ page, env, kubectl, uniq }) => {
@@ -615,7 +683,10 @@ spec:
     expect(se.spec).toEqual({
       hosts: ['rds.dev.example.local'],
       addresses: ['10.0.0.1/32', '10.0.0.2/32'],
-      ports: [{ number: 3306, name: 'mysql', protocol: 'TCP' }, { number: 3307, name: 'mysql-replica', protocol: 'TCP' }],
+      ports: [
+        { number: 3306, name: 'mysql', protocol: 'TCP' },
+        { number: 3307, name: 'mysql-replica', protocol: 'TCP' },
+      ],
       location: 'MESH_EXTERNAL',
       resolution: 'STATIC',
       endpoints: [{ address: '10.0.0.1' }, { address: '10.0.0.2' }],
@@ -624,7 +695,12 @@ spec:
     expect((await getJson(kubectl, ['serviceentries', '-n', ns])).items).toHaveLength(1);
   });
 
-  test('invalid input in expose, callers, injection and mesh-wide mTLS is refused next to the field and nothing is written', async ({ page, env, kubectl, uniq }) => {
+  test('invalid input in expose, callers, injection and mesh-wide mTLS is refused next to the field and nothing is written', async ({
+    page,
+    env,
+    kubectl,
+    uniq,
+  }) => {
     const shop = uniq('shop');
     await seedScenario(env, 's4-user-service-canary.yaml', { shop });
     const gwBefore = await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', shop]);
@@ -642,7 +718,9 @@ spec:
     // Callers: neither a namespace nor a service account, then a service account left empty.
     const callers = uniq('callers');
     await seedScenario(env, 's3-microsvc-mtls-authz.yaml', { 'microsvc-sample': callers });
-    const policiesBefore = (await getJson(kubectl, ['authorizationpolicies', '-n', callers])).items.map((p: any) => `${p.metadata.name}@${p.metadata.resourceVersion}`);
+    const policiesBefore = (await getJson(kubectl, ['authorizationpolicies', '-n', callers])).items.map(
+      (p: any) => `${p.metadata.name}@${p.metadata.resourceVersion}`,
+    );
     await page.goto(`/forms/callers?ns=${callers}&workload=caller`);
     await expect(page.getByTestId('error-namespaces')).toHaveText('Choose at least one namespace or service account allowed to call caller');
     await expect(page.getByTestId('dry-run-button')).toBeDisabled();
@@ -658,7 +736,9 @@ spec:
     await page.getByLabel('A control-plane revision (istio.io/rev)').check();
     await expect(page.getByTestId('error-revision')).toHaveText('Enter the control-plane revision, such as canary or 1-24-0');
     await page.getByTestId('field-revision').fill('canary 2');
-    await expect(page.getByTestId('error-revision')).toHaveText('The label value "canary 2" must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
+    await expect(page.getByTestId('error-revision')).toHaveText(
+      'The label value "canary 2" must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+    );
     await expect(page.getByTestId('dry-run-button')).toBeDisabled();
 
     // mTLS for the whole mesh: client mTLS without a host, and with mTLS disabled.
@@ -676,18 +756,26 @@ spec:
     await expect(page.getByTestId('form-preview')).toHaveCount(0);
 
     // Nothing reached the API server.
-    expect((await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', shop])).metadata.resourceVersion).toBe(gwBefore.metadata.resourceVersion);
+    expect((await getJson(kubectl, ['gateways.networking.istio.io', 'app-gateway', '-n', shop])).metadata.resourceVersion).toBe(
+      gwBefore.metadata.resourceVersion,
+    );
     expect((await kubectl.raw(['get', 'virtualservice', 'user-service', '-n', shop])).code).not.toBe(0);
-    expect((await getJson(kubectl, ['authorizationpolicies', '-n', callers])).items.map((p: any) => `${p.metadata.name}@${p.metadata.resourceVersion}`)).toEqual(policiesBefore);
+    expect(
+      (await getJson(kubectl, ['authorizationpolicies', '-n', callers])).items.map((p: any) => `${p.metadata.name}@${p.metadata.resourceVersion}`),
+    ).toEqual(policiesBefore);
     expect((await getJson(kubectl, ['namespace', callers])).metadata.resourceVersion).toBe(nsBefore.metadata.resourceVersion);
-    expect((await getJson(kubectl, ['peerauthentication', 'default', '-n', 'istio-system'])).metadata.resourceVersion).toBe(meshPolicy.metadata.resourceVersion);
+    expect((await getJson(kubectl, ['peerauthentication', 'default', '-n', 'istio-system'])).metadata.resourceVersion).toBe(
+      meshPolicy.metadata.resourceVersion,
+    );
     expect((await getJson(kubectl, ['destinationrules', '-n', 'istio-system'])).items).toHaveLength(rulesBefore);
   });
 
   test('a link to a namespace that does not exist gets a message, never a Namespace to create', async ({ page, kubectl, uniq }) => {
     const missing = uniq('nowhere');
     await page.goto(`/forms/injection?ns=${missing}`);
-    await expect(page.getByTestId('target-missing')).toHaveText(`There is no namespace ${missing} in the cluster (or you may not read it). This form labels an existing namespace; it never creates one.`);
+    await expect(page.getByTestId('target-missing')).toHaveText(
+      `There is no namespace ${missing} in the cluster (or you may not read it). This form labels an existing namespace; it never creates one.`,
+    );
     // The picker does not pretend the namespace exists, and there is nothing to apply.
     await expect(page.getByTestId('target-ns')).toHaveValue('');
     await expect(page.getByTestId('target-ns').locator(`option[value="${missing}"]`)).toHaveCount(0);
@@ -727,7 +815,13 @@ spec:
     await page.getByTestId('field-mode').selectOption('PERMISSIVE');
     await page.getByTestId('dry-run-button').click();
     await expect(page.getByTestId('review-panel')).toContainText('accepted');
-    await page.route('**/api/mesh**', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ status: 503, reason: 'ServiceUnavailable', message: 'Kubernetes API server is unreachable' }) }));
+    await page.route('**/api/mesh**', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ status: 503, reason: 'ServiceUnavailable', message: 'Kubernetes API server is unreachable' }),
+      }),
+    );
     await page.getByTestId('apply-button').click();
     await expect(page.getByTestId('apply-success')).toContainText(`updated PeerAuthentication ${ns}/default`);
     await expect(page.getByTestId('apply-reread')).toContainText('The cluster could not be read again afterwards', { timeout: 20_000 });

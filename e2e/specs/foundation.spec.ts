@@ -38,13 +38,16 @@ test.describe('overview and Istio config on a real API server', () => {
     await kubectl(['create', 'namespace', ns]);
     await page.goto('/config?kind=VirtualService');
     await expect(page.getByTestId('row-VirtualService-shop-user-service-vs')).toBeVisible();
-    await kubectl(['apply', '-f', '-'], `apiVersion: networking.istio.io/v1
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: ${name}, namespace: ${ns}}
 spec:
   hosts: [${name}]
   http: [{route: [{destination: {host: ${name}}}]}]
-`);
+`,
+    );
     const row = page.getByTestId(`row-VirtualService-${ns}-${name}`);
     await expect(row).toBeVisible();
     await kubectl(['delete', 'virtualservice', name, '-n', ns]);
@@ -55,11 +58,14 @@ spec:
     const name = uniq('old');
     const ns = uniq('old-ns');
     await kubectl(['create', 'namespace', ns]);
-    await kubectl(['apply', '-f', '-'], `apiVersion: networking.istio.io/v1alpha3
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: networking.istio.io/v1alpha3
 kind: DestinationRule
 metadata: {name: ${name}, namespace: ${ns}}
 spec: {host: ${name}}
-`);
+`,
+    );
     await page.goto('/config?kind=DestinationRule');
     const row = page.getByTestId(`row-DestinationRule-${ns}-${name}`);
     await expect(row).toContainText('networking.istio.io/v1alpha3');

@@ -28,7 +28,16 @@ function send(base: URL, r: FuzzRequest): Promise<Outcome> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     const req = http.request(
-      { host: base.hostname, port: base.port, method: r.method, path: r.path, headers: { ...r.headers, ...(r.body ? { 'content-length': String(r.body.length) } : {}) }, agent: false, timeout: 30_000, maxHeaderSize: 1024 * 1024 },
+      {
+        host: base.hostname,
+        port: base.port,
+        method: r.method,
+        path: r.path,
+        headers: { ...r.headers, ...(r.body ? { 'content-length': String(r.body.length) } : {}) },
+        agent: false,
+        timeout: 30_000,
+        maxHeaderSize: 1024 * 1024,
+      },
       (res) => {
         const status = res.statusCode ?? 0;
         // The event stream never ends by itself: its status is enough (and HEAD has no body to wait for).
@@ -52,8 +61,23 @@ function send(base: URL, r: FuzzRequest): Promise<Outcome> {
 /** Every object a write could touch: namespaces, core kinds and every CRD-backed kind, by resourceVersion. */
 async function snapshot(kubectl: Kubectl): Promise<Map<string, string>> {
   const crds = (await kubectl(['get', 'crd', '-o', 'jsonpath={.items[*].metadata.name}'])).trim().split(/\s+/).filter(Boolean);
-  const kinds = ['namespaces', 'services', 'deployments', 'configmaps', 'secrets', 'serviceaccounts', 'customresourcedefinitions', 'clusterroles', 'clusterrolebindings', 'roles', 'rolebindings', ...crds];
-  const list = JSON.parse(await kubectl(['get', kinds.join(','), '-A', '-o', 'json'])) as { items: Array<{ kind: string; metadata: { namespace?: string; name: string; resourceVersion: string } }> };
+  const kinds = [
+    'namespaces',
+    'services',
+    'deployments',
+    'configmaps',
+    'secrets',
+    'serviceaccounts',
+    'customresourcedefinitions',
+    'clusterroles',
+    'clusterrolebindings',
+    'roles',
+    'rolebindings',
+    ...crds,
+  ];
+  const list = JSON.parse(await kubectl(['get', kinds.join(','), '-A', '-o', 'json'])) as {
+    items: Array<{ kind: string; metadata: { namespace?: string; name: string; resourceVersion: string } }>;
+  };
   return new Map(list.items.map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o.metadata.resourceVersion]));
 }
 
@@ -100,16 +124,33 @@ test.describe('HTTP API fuzzing', () => {
 
     const figures = [
       `fuzz: seed ${SEED}, ${sent} of ${requests.length} requests sent to ${routes.length} routes in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(1)}/s, ${slow.length} took over 3 s)`,
-      `status codes: ${[...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(', ')}`,
-      ...[...byRoute].sort().map(([rt, m]) => `  ${rt}: ${[...m].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`),
+      `status codes: ${[...byStatus]
+        .sort((a, b) => a[0] - b[0])
+        .map(([s, n]) => `${s}×${n}`)
+        .join(', ')}`,
+      ...[...byRoute].sort().map(
+        ([rt, m]) =>
+          `  ${rt}: ${[...m]
+            .sort((a, b) => a[0] - b[0])
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' ')}`,
+      ),
     ];
     console.log(figures.join('\n'));
-    if (slow.length) console.log(`slowest requests:\n  ${slow.sort((a, b) => parseInt(b) - parseInt(a)).slice(0, 10).join('\n  ')}`);
+    if (slow.length)
+      console.log(
+        `slowest requests:\n  ${slow
+          .sort((a, b) => parseInt(b) - parseInt(a))
+          .slice(0, 10)
+          .join('\n  ')}`,
+      );
     // Enough was sent for the run to mean something.
     expect(sent).toBeGreaterThanOrEqual(Math.min(requests.length, 200));
     test.info().annotations.push({ type: 'figures', description: figures[0] + '; ' + figures[1] });
 
-    const report = failures.slice(0, 10).map((f) => `#${f.i} ${f.req.kind} ${f.req.method} ${f.req.path.slice(0, 200)} -> ${f.out.status} ${f.out.error ?? ''}`);
+    const report = failures
+      .slice(0, 10)
+      .map((f) => `#${f.i} ${f.req.kind} ${f.req.method} ${f.req.path.slice(0, 200)} -> ${f.out.status} ${f.out.error ?? ''}`);
     expect(report, `requests answered with a 5xx or not at all (seed ${SEED})`).toEqual([]);
 
     // Still serving, still connected to the cluster.

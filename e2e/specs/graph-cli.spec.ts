@@ -23,7 +23,11 @@ const REPO = path.resolve(__dirname, '..', '..');
 /** What may differ between two answers for the same objects: timings, telemetry, and findings about other namespaces (other tests write too). */
 function comparable(g: GraphResponse) {
   const { buildMs: _b, prometheus: _p, observed: _o, window: _w, findings, ...meta } = g.meta as GraphResponse['meta'] & { window?: string };
-  return { nodes: g.nodes, edges: g.edges.map(({ metrics: _m, observed: _x, ...e }) => e), meta: { ...meta, findings: { count: findings.count, attached: findings.attached } } };
+  return {
+    nodes: g.nodes,
+    edges: g.edges.map(({ metrics: _m, observed: _x, ...e }) => e),
+    meta: { ...meta, findings: { count: findings.count, attached: findings.attached } },
+  };
 }
 
 test.describe('meshboard graph on a dump of the cluster', () => {
@@ -32,12 +36,18 @@ test.describe('meshboard graph on a dump of the cluster', () => {
     const ns = uniq('s5-cli');
     // S5 as the seeder makes it (e2e/cluster/seed.ts): the files, then what istiod's controllers
     // and the ReplicaSets would add (owned by the Gateways, so they need their uids), then the pods.
-    const files = remapNamespaces(s5Manifests((rel) => readManifests(path.join(REPO, 'e2e', 'fixtures', rel)), ns), { bookinfo: ns });
+    const files = remapNamespaces(
+      s5Manifests((rel) => readManifests(path.join(REPO, 'e2e', 'fixtures', rel)), ns),
+      { bookinfo: ns },
+    );
     const apply = (objs: Array<{ kind: string }>) => kubectl(['apply', '-f', '-'], objs.map((o) => stringify(o)).join('---\n'));
     // GatewayClasses are cluster-wide and already seeded.
     await apply(files.filter((o) => o.kind !== 'GatewayClass'));
     const gateways = (JSON.parse(await kubectl(['get', 'gateways.gateway.networking.k8s.io', '-n', ns, '-o', 'json'])) as { items: K8sObject[] }).items;
-    const applied = [...files.filter((o) => !(o.kind === 'Gateway' && o.apiVersion.startsWith('gateway.networking.k8s.io'))), ...gateways] as unknown as K8sObject[];
+    const applied = [
+      ...files.filter((o) => !(o.kind === 'Gateway' && o.apiVersion.startsWith('gateway.networking.k8s.io'))),
+      ...gateways,
+    ] as unknown as K8sObject[];
     const controller = buildGatewayApiModel(indexResources(applied))
       .gateways.filter((g) => g.istio === 'ingress' || g.istio === 'waypoint')
       .flatMap((g) => gatewayWorkloadObjects(g as never)) as typeof files;
@@ -60,7 +70,8 @@ test.describe('meshboard graph on a dump of the cluster', () => {
         const cm = await kubectl.raw(['get', 'configmap', 'istio', '-n', 'istio-system', '-o', 'yaml']);
         if (cm.code === 0) writeFileSync(path.join(dir, 'mesh-config.yaml'), cm.stdout);
       };
-      const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'lib', 'cli', 'meshboard.mjs'), 'graph', ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, [path.join(REPO, 'lib', 'cli', 'meshboard.mjs'), 'graph', ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
 
       // The console's watch cache follows the apply within moments: compare until it has.
       await expect(async () => {
@@ -73,8 +84,16 @@ test.describe('meshboard graph on a dump of the cluster', () => {
         const api = (await res.json()) as GraphResponse;
         // The facts first (clearer failures), then everything.
         expect(files.nodes.map((n) => n.id)).toEqual(expect.arrayContaining([`gw:${ns}/bookinfo-gateway-istio`, `wp:${ns}/waypoint`, `ver:${ns}/reviews/v1`]));
-        expect(files.edges.filter((e) => e.source === `svc:${ns}/reviews` && e.target.startsWith(`svc:${ns}/reviews-v`)).map((e) => e.weight).sort()).toEqual([10, 90]);
-        expect(files.edges.find((e) => e.source === `ver:${ns}/reviews/v1` && e.target === `svc:${ns}/ratings`)?.authz).toMatchObject({ decision: 'deny', enforcedBy: 'ztunnel' });
+        expect(
+          files.edges
+            .filter((e) => e.source === `svc:${ns}/reviews` && e.target.startsWith(`svc:${ns}/reviews-v`))
+            .map((e) => e.weight)
+            .sort(),
+        ).toEqual([10, 90]);
+        expect(files.edges.find((e) => e.source === `ver:${ns}/reviews/v1` && e.target === `svc:${ns}/ratings`)?.authz).toMatchObject({
+          decision: 'deny',
+          enforcedBy: 'ztunnel',
+        });
         expect(comparable(files)).toEqual(comparable(api));
       }).toPass({ timeout: 120_000, intervals: [1_000, 2_000, 5_000] });
     } finally {

@@ -33,9 +33,7 @@ test.describe('service graph', () => {
     await expect(label(page, route)).toContainText('100%');
     // The exporter sends 12 req/s; rate() over live scrapes on a busy machine can read a
     // scrape early or late, so the label says about 12 (within 10%).
-    await expect
-      .poll(async () => Number(/([\d.]+) req\/s/.exec((await label(page, route).textContent()) ?? '')?.[1] ?? NaN))
-      .toBeGreaterThanOrEqual(10.8);
+    await expect.poll(async () => Number(/([\d.]+) req\/s/.exec((await label(page, route).textContent()) ?? '')?.[1] ?? NaN)).toBeGreaterThanOrEqual(10.8);
     expect(Number(/([\d.]+) req\/s/.exec((await label(page, route).textContent()) ?? '')?.[1])).toBeLessThanOrEqual(13.2);
     await expect(label(page, route)).toContainText('5% err');
     // service-a reads MySQL over TCP: observed, but no configuration declares the call.
@@ -83,7 +81,10 @@ test.describe('service graph', () => {
     await expect(authz).toContainText('denied');
     await expect(authz).toContainText('AuthorizationPolicy microsvc-sample/to-sample');
     await expect(authz).toContainText('matches no rule');
-    await expect(authz.getByRole('link', { name: 'AuthorizationPolicy microsvc-sample/to-sample' })).toHaveAttribute('href', /\/config\/security\.istio\.io\/v1\/authorizationpolicies\/microsvc-sample\/to-sample/);
+    await expect(authz.getByRole('link', { name: 'AuthorizationPolicy microsvc-sample/to-sample' })).toHaveAttribute(
+      'href',
+      /\/config\/security\.istio\.io\/v1\/authorizationpolicies\/microsvc-sample\/to-sample/,
+    );
 
     await label(page, 'gateway-route:gw:istio-system/istio-ingressgateway->svc:microsvc-sample/caller#vs:microsvc-sample/caller/http[0]/route[0]').click();
     await expect(panel(page).getByTestId('panel-authz')).toContainText('allowed');
@@ -158,7 +159,9 @@ test.describe('service graph', () => {
     // A Gateway that names a credential which does not exist (IST0101), in a namespace of its own.
     const ns = uniq('graph-findings');
     await kubectl(['create', 'namespace', ns]);
-    await kubectl(['apply', '-f', '-'], `apiVersion: networking.istio.io/v1
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: {name: shop-gw, namespace: ${ns}}
 spec:
@@ -167,7 +170,8 @@ spec:
   - port: {number: 443, name: https, protocol: HTTPS}
     tls: {mode: SIMPLE, credentialName: no-such-cert}
     hosts: [shop.example.com]
-`);
+`,
+    );
     await openGraph(page, `?namespaces=${ns}`);
     const badge = page.getByTestId(`findings-${GW}`);
     await expect(badge).toHaveText(/^[1-9]\d*$/);
@@ -186,7 +190,8 @@ spec:
     await expect(page).toHaveURL(/find=reviews/);
     // Enter zooms to the matches (geometry from the layout).
     await page.getByLabel('Find', { exact: true }).press('Enter');
-    for (const id of ['svc:default/reviews', 'ver:default/reviews/v1', 'ver:default/reviews/v3']) await expect(node(page, id), id).toBeInViewport({ ratio: 0.99 });
+    for (const id of ['svc:default/reviews', 'ver:default/reviews/v1', 'ver:default/reviews/v3'])
+      await expect(node(page, id), id).toBeInViewport({ ratio: 0.99 });
 
     await page.getByTestId('hide-menu').locator('summary').click();
     await page.getByLabel('Hide names', { exact: true }).fill('ratings');
@@ -225,7 +230,9 @@ spec:
 ${w2 ? `    - {destination: {host: shop, subset: v2}, weight: ${w2}}\n` : ''}`;
     await kubectl(['create', 'namespace', ns]);
     await kubectl(['label', 'namespace', ns, 'istio-injection=enabled']);
-    await kubectl(['apply', '-f', '-'], `${deployment('v1')}---
+    await kubectl(
+      ['apply', '-f', '-'],
+      `${deployment('v1')}---
 ${deployment('v2')}---
 apiVersion: v1
 kind: Service
@@ -237,7 +244,8 @@ kind: DestinationRule
 metadata: {name: shop, namespace: ${ns}}
 spec: {host: shop, subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]}
 ---
-${vs(100, 0)}`);
+${vs(100, 0)}`,
+    );
 
     await openGraph(page, `?namespaces=${ns}`);
     const toV1 = `route:svc:${ns}/shop->ver:${ns}/shop/v1#vs:${ns}/shop/http[0]/route[0]`;
@@ -284,9 +292,7 @@ ${vs(100, 0)}`);
     await expect(page.getByTestId('telemetry-state')).toContainText('telemetry: Prometheus');
     // The exporter sends 12 req/s; rate() over live scrapes on a busy machine can read a
     // scrape early or late, so the label says about 12 (within 10%).
-    await expect
-      .poll(async () => Number(/([\d.]+) req\/s/.exec((await label(page, route).textContent()) ?? '')?.[1] ?? NaN))
-      .toBeGreaterThanOrEqual(10.8);
+    await expect.poll(async () => Number(/([\d.]+) req\/s/.exec((await label(page, route).textContent()) ?? '')?.[1] ?? NaN)).toBeGreaterThanOrEqual(10.8);
     expect(Number(/([\d.]+) req\/s/.exec((await label(page, route).textContent()) ?? '')?.[1])).toBeLessThanOrEqual(13.2);
   });
 
@@ -347,7 +353,9 @@ ${vs(100, 0)}`);
   });
 
   test('the API refuses a Prometheus URL from another site, and bad parameters', async ({ request, env }) => {
-    const cross = await request.get(`${env.url}/api/graph?prometheus=${encodeURIComponent('http://127.0.0.1:9090')}`, { headers: { 'sec-fetch-site': 'cross-site' } });
+    const cross = await request.get(`${env.url}/api/graph?prometheus=${encodeURIComponent('http://127.0.0.1:9090')}`, {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
     expect(cross.status()).toBe(403);
     expect((await cross.json()).message).toContain('Cross-site request refused');
     const bad = await request.get(`${env.url}/api/graph?window=5 minutes`);

@@ -32,7 +32,9 @@ test.setTimeout(180_000);
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   const env = readState();
-  for (const line of readFileSync(path.join(path.dirname(env.kubeconfig), 'tokens.csv'), 'utf8').trim().split('\n')) {
+  for (const line of readFileSync(path.join(path.dirname(env.kubeconfig), 'tokens.csv'), 'utf8')
+    .trim()
+    .split('\n')) {
     const [token, user] = line.split(',');
     tokens[user!] = token!;
   }
@@ -48,10 +50,17 @@ test.beforeAll(async () => {
   const kc = parse(readFileSync(env.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: Record<string, string> }> };
   const dir = mkdtempSync(path.join(tmpdir(), 'meshboard-identity-'));
   const saConfig = path.join(dir, 'kubeconfig');
-  writeFileSync(saConfig, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'local', cluster: kc.clusters[0]!.cluster }],
-    users: [{ name: 'meshboard', user: { token: saToken } }], contexts: [{ name: 'in-cluster', context: { cluster: 'local', user: 'meshboard' } }], 'current-context': 'in-cluster',
-  }));
+  writeFileSync(
+    saConfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'local', cluster: kc.clusters[0]!.cluster }],
+      users: [{ name: 'meshboard', user: { token: saToken } }],
+      contexts: [{ name: 'in-cluster', context: { cluster: 'local', user: 'meshboard' } }],
+      'current-context': 'in-cluster',
+    }),
+  );
   const tokenEnv = { MESHBOARD_AUTH: 'token', MESHBOARD_SESSION_KEY: SESSION_KEY };
   [a, b, h] = await Promise.all([
     startApp({ kubeconfig: saConfig, env: tokenEnv, readyPath: '/api/healthz' }),
@@ -99,12 +108,14 @@ async function dryRunPut(request: APIRequestContext, base: string, ns: string, n
   return request.put(`${base}${VS}/${ns}/${name}?dryRun=true`, { data: object, headers: { Origin: base } });
 }
 
-test("the deploy/ ServiceAccount holds no write on mesh config and no Secret read (SelfSubjectAccessReview as the account)", async () => {
+test('the deploy/ ServiceAccount holds no write on mesh config and no Secret read (SelfSubjectAccessReview as the account)', async () => {
   const env = readState();
   const { spawnSync } = await import('node:child_process');
-  const canI = (...args: string[]) => spawnSync(env.kubectl, ['--kubeconfig', env.kubeconfig, '--token', saToken, 'auth', 'can-i', ...args], { encoding: 'utf8' }).stdout.trim();
+  const canI = (...args: string[]) =>
+    spawnSync(env.kubectl, ['--kubeconfig', env.kubeconfig, '--token', saToken, 'auth', 'can-i', ...args], { encoding: 'utf8' }).stdout.trim();
   for (const verb of ['create', 'update', 'patch', 'delete']) {
-    for (const res of ['virtualservices.networking.istio.io', 'authorizationpolicies.security.istio.io', 'httproutes.gateway.networking.k8s.io']) expect(canI(verb, res, '-A'), `${verb} ${res}`).toBe('no');
+    for (const res of ['virtualservices.networking.istio.io', 'authorizationpolicies.security.istio.io', 'httproutes.gateway.networking.k8s.io'])
+      expect(canI(verb, res, '-A'), `${verb} ${res}`).toBe('no');
   }
   expect(canI('update', 'namespaces')).toBe('no');
   expect(canI('patch', 'deployments.apps', '-A')).toBe('no');
@@ -141,7 +152,10 @@ test('alice signs in in the browser, sees shop, edits it and is refused elsewher
   expect(c.value).not.toContain(tokens.alice!);
   const items = await configItems(page.request, a.url);
   expect(items.some((i) => i.namespace === 'shop' && i.name === 'user-service-vs')).toBe(true);
-  expect(items.every((i) => i.namespace === 'shop'), JSON.stringify(items.filter((i) => i.namespace !== 'shop').slice(0, 3))).toBe(true);
+  expect(
+    items.every((i) => i.namespace === 'shop'),
+    JSON.stringify(items.filter((i) => i.namespace !== 'shop').slice(0, 3)),
+  ).toBe(true);
   const got = await page.request.get(`${a.url}${VS}/shop/user-service-vs`);
   expect(got.status()).toBe(200);
   const vs = (await got.json()).object;
@@ -180,7 +194,9 @@ test('bob sees only default (config, overview, graph, validations) and cannot wr
   expect(graph.nodes.filter((n: { namespace?: string }) => n.namespace && ['shop', 'sample', 'microsvc-sample', 'bookinfo'].includes(n.namespace))).toEqual([]);
   const findings = (await (await request.get(`${a.url}/api/analyze`)).json()).findings as Array<{ resource: string }>;
   expect(findings.filter((f) => / (shop|sample|bookinfo|microsvc-sample)\//.test(f.resource))).toEqual([]);
-  const access = await (await request.get(`${a.url}/api/access?verb=update&group=networking.istio.io&resource=virtualservices&namespace=default&name=reviews`)).json();
+  const access = await (
+    await request.get(`${a.url}/api/access?verb=update&group=networking.istio.io&resource=virtualservices&namespace=default&name=reviews`)
+  ).json();
   expect(access.allowed).toBe(false);
   const vs = (await (await request.get(`${a.url}${VS}/default/reviews`)).json()).object;
   const put = await dryRunPut(request, a.url, 'default', 'reviews', vs);
@@ -193,10 +209,18 @@ test("bob's event stream carries changes in default and none from namespaces he 
   const env = readState();
   const { spawnSync } = await import('node:child_process');
   const annotate = (ns: string, name: string, value: string) => {
-    const r = spawnSync(env.kubectl, ['--kubeconfig', env.kubeconfig, 'annotate', '--overwrite', '-n', ns, 'virtualservice', name, `e2e/stream-mark=${value}`], { encoding: 'utf8' });
+    const r = spawnSync(
+      env.kubectl,
+      ['--kubeconfig', env.kubeconfig, 'annotate', '--overwrite', '-n', ns, 'virtualservice', name, `e2e/stream-mark=${value}`],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(r.stderr);
   };
-  const signedIn = await fetch(`${a.url}/api/session`, { method: 'POST', headers: { Origin: a.url, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: tokens.bob }) });
+  const signedIn = await fetch(`${a.url}/api/session`, {
+    method: 'POST',
+    headers: { Origin: a.url, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token: tokens.bob }),
+  });
   expect(signedIn.status).toBe(200);
   const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
   const abort = new AbortController();
@@ -215,11 +239,17 @@ test("bob's event stream carries changes in default and none from namespaces he 
       buffered += decoder.decode(value, { stream: true });
       let i: number;
       while ((i = buffered.indexOf('\n\n')) >= 0) {
-        const line = buffered.slice(0, i).split('\n').find((l) => l.startsWith('data: '));
+        const line = buffered
+          .slice(0, i)
+          .split('\n')
+          .find((l) => l.startsWith('data: '));
         buffered = buffered.slice(i + 2);
         if (!line) continue;
         events++;
-        const ev = JSON.parse(line.slice(6)) as { type: string; object?: { metadata: { namespace?: string; name: string; annotations?: Record<string, string> } } };
+        const ev = JSON.parse(line.slice(6)) as {
+          type: string;
+          object?: { metadata: { namespace?: string; name: string; annotations?: Record<string, string> } };
+        };
         if (ev.type !== 'change' || !ev.object) continue;
         const m = ev.object.metadata;
         changes.push({ namespace: m.namespace, name: m.name, mark: m.annotations?.['e2e/stream-mark'] });
@@ -232,7 +262,10 @@ test("bob's event stream carries changes in default and none from namespaces he 
   await expect.poll(() => events, { timeout: 30_000 }).toBeGreaterThan(0);
   annotate('shop', 'user-service-vs', mark);
   annotate('default', 'reviews', mark);
-  await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error(`no change event for default/reviews; got ${JSON.stringify(changes)}`)), 60_000))]);
+  await Promise.race([
+    seen,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`no change event for default/reviews; got ${JSON.stringify(changes)}`)), 60_000)),
+  ]);
   abort.abort();
   expect(changes.filter((c) => c.mark === mark)).toEqual([{ namespace: 'default', name: 'reviews', mark }]);
   expect(changes.filter((c) => c.namespace !== 'default')).toEqual([]);
@@ -243,7 +276,9 @@ test('carol sees an empty console that says why', async ({ page }) => {
   await page.getByLabel('Bearer token').fill(tokens.carol!);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('whoami-user')).toHaveText('carol', { timeout: 30_000 });
-  await expect(page.getByTestId('no-access-banner')).toContainText("Your Kubernetes RBAC does not let you read any namespace's mesh configuration", { timeout: 30_000 });
+  await expect(page.getByTestId('no-access-banner')).toContainText("Your Kubernetes RBAC does not let you read any namespace's mesh configuration", {
+    timeout: 30_000,
+  });
   expect(await configItems(page.request, a.url)).toEqual([]);
 });
 
@@ -266,7 +301,9 @@ test('header mode: the proxy signs people in (headers or Authorization); forged 
   // Straight to the console, claiming to be an admin: refused, pages and API alike.
   const forged = await request.get(`${h.url}/api/config`, { headers: { 'X-Forwarded-User': 'admin', 'X-Forwarded-Groups': 'system:masters' } });
   expect(forged.status()).toBe(403);
-  const wrongSecret = await request.get(`${h.url}/api/config`, { headers: { 'X-Forwarded-User': 'admin', 'X-Meshboard-Proxy-Secret': 'guessed-secret-000000000000000' } });
+  const wrongSecret = await request.get(`${h.url}/api/config`, {
+    headers: { 'X-Forwarded-User': 'admin', 'X-Meshboard-Proxy-Secret': 'guessed-secret-000000000000000' },
+  });
   expect(wrongSecret.status()).toBe(403);
   expect((await request.get(`${h.url}/`)).status()).toBe(403);
   // Through the proxy: bob by impersonation, alice by her forwarded token.

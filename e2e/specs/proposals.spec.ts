@@ -15,9 +15,10 @@ import { test, expect, type Kubectl } from '../fixtures';
 import { FIXTURES, readManifests, remapNamespaces, seedObjects } from '../cluster/seed';
 import { clusterOf, type E2eState } from '../support/state';
 
-
 async function seedS4(env: E2eState, ns: string) {
-  const objects = remapNamespaces(readManifests(path.join(FIXTURES, 'scenarios', 's4-user-service-canary.yaml')), { shop: ns }).filter((o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace) === ns);
+  const objects = remapNamespaces(readManifests(path.join(FIXTURES, 'scenarios', 's4-user-service-canary.yaml')), { shop: ns }).filter(
+    (o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace) === ns,
+  );
   await seedObjects(clusterOf(env), objects);
 }
 

@@ -57,7 +57,10 @@ spec:
   expect(reloads).toBe(0);
 });
 
-test('the console itself goes away (a dropped port-forward) and comes back: the open editor keeps the edit and saves it, the list catches up', async ({ page, context }) => {
+test('the console itself goes away (a dropped port-forward) and comes back: the open editor keeps the edit and saves it, the list catches up', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(180_000);
   const vs = (name: string, extra = '') => `apiVersion: networking.istio.io/v1
 kind: VirtualService

@@ -76,11 +76,14 @@ test.describe('config list', () => {
     test.setTimeout(180_000);
     const ns = uniq('many');
     await kubectl(['create', 'namespace', ns]);
-    const docs = Array.from({ length: 400 }, (_, i) => `apiVersion: networking.istio.io/v1
+    const docs = Array.from(
+      { length: 400 },
+      (_, i) => `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: dr-${String(i).padStart(3, '0')}, namespace: ${ns}}
 spec: {host: h${i}}
-`).join('---\n');
+`,
+    ).join('---\n');
     await kubectl(['apply', '-f', '-'], docs);
     await page.goto(`/config?ns=${ns}&sort=name`);
     await expect(page.getByTestId('config-count')).toHaveText(/^400 of \d+$/, { timeout: 30_000 });
@@ -151,7 +154,11 @@ test.describe('keyboard only: graph -> side panel -> editor -> form', () => {
       await page.keyboard.press(key);
       const el = await page.evaluate(() => {
         const a = document.activeElement as HTMLElement | null;
-        return { id: a?.getAttribute('data-id') ?? null, text: (a?.innerText || a?.getAttribute('aria-label') || '').trim(), cls: a?.getAttribute('class') ?? '' };
+        return {
+          id: a?.getAttribute('data-id') ?? null,
+          text: (a?.innerText || a?.getAttribute('aria-label') || '').trim(),
+          cls: a?.getAttribute('class') ?? '',
+        };
       });
       if (want(el)) return;
       seen.push(`${el.id ?? ''}|${el.cls.slice(0, 40)}|${el.text.slice(0, 30)}`);
@@ -211,7 +218,10 @@ test.describe('keyboard only: graph -> side panel -> editor -> form', () => {
 });
 
 test.describe('overview picture', () => {
-  test('each namespace shows data plane, mTLS, findings and traffic, linking to where each is explained; screenshots in both themes', async ({ browser, env }) => {
+  test('each namespace shows data plane, mTLS, findings and traffic, linking to where each is explained; screenshots in both themes', async ({
+    browser,
+    env,
+  }) => {
     test.setTimeout(120_000);
     const dir = process.env.SCREENSHOTS_DIR || 'test-results/screenshots';
     for (const scheme of ['light', 'dark'] as const) {

@@ -50,7 +50,9 @@ test.describe('validation engine in the UI and the CLI', () => {
     await page.goto(`/validations?ns=${ns}`);
     await expect(page.getByTestId(`validations-ns-${ns}`)).toContainText('missing-gateway');
     // Someone creates the missing Gateway with kubectl: the finding goes away without a reload.
-    await kubectl(['apply', '-f', '-'], `apiVersion: networking.istio.io/v1
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: {name: missing-gateway, namespace: ${ns}}
 spec:
@@ -58,7 +60,8 @@ spec:
   servers:
   - port: {number: 80, name: http, protocol: HTTP}
     hosts: [shop.example.com]
-`);
+`,
+    );
     await expect(page.getByTestId(`validations-ns-${ns}`)).not.toContainText('Referenced gateway not found', { timeout: 15_000 });
     await expect(page.getByTestId(`validations-ns-${ns}`)).toContainText('shop+v2');
   });

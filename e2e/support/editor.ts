@@ -29,7 +29,14 @@ export async function pasteIntoEditor(page: Page, text: string): Promise<void> {
 
 export async function markers(page: Page): Promise<Array<{ line: number; column: number; message: string; severity: number }>> {
   return page.evaluate(() =>
-    ((window as any).__meshboardMonaco.editor.getModelMarkers({ owner: 'meshboard' }) as Array<{ startLineNumber: number; startColumn: number; message: string; severity: number }>).map((m) => ({
+    (
+      (window as any).__meshboardMonaco.editor.getModelMarkers({ owner: 'meshboard' }) as Array<{
+        startLineNumber: number;
+        startColumn: number;
+        message: string;
+        severity: number;
+      }>
+    ).map((m) => ({
       line: m.startLineNumber,
       column: m.startColumn,
       message: m.message,

@@ -20,12 +20,7 @@ import https from 'node:https';
 import net from 'node:net';
 
 export type FaultMode =
-  | { kind: 'pass' }
-  | { kind: 'delay'; seconds: number }
-  | { kind: 'lose-answer' }
-  | { kind: 'refuse' }
-  | { kind: 'hang' }
-  | { kind: 'garbage' };
+  { kind: 'pass' } | { kind: 'delay'; seconds: number } | { kind: 'lose-answer' } | { kind: 'refuse' } | { kind: 'hang' } | { kind: 'garbage' };
 
 export interface SeenRequest {
   method: string;

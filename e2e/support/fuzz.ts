@@ -84,7 +84,16 @@ const NASTY_STRINGS = [
   'x\r\nSet-Cookie: a=b',
 ];
 
-const HUGE_NUMBERS = ['1e309', '-1e309', '9'.repeat(400), '-0', '0.0000000000000000000000000000001', '123456789012345678901234567890', '2e-400', '9007199254740993'];
+const HUGE_NUMBERS = [
+  '1e309',
+  '-1e309',
+  '9'.repeat(400),
+  '-0',
+  '0.0000000000000000000000000000001',
+  '123456789012345678901234567890',
+  '2e-400',
+  '9007199254740993',
+];
 
 /** YAML that tries parsers: billion laughs, tags, merge keys, duplicate keys, binary. */
 export function hostileYaml(r: Rng): string {
@@ -133,7 +142,11 @@ function randomJsonValue(r: Rng, depth = 0): unknown {
       return Array.from({ length: r.int(4) }, () => randomJsonValue(r, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
-      for (let i = r.int(5); i > 0; i--) o[r.pick(['apiVersion', 'kind', 'metadata', 'spec', 'name', 'namespace', 'object', '__proto__', 'hosts', 'http', randomString(r)])] = randomJsonValue(r, depth + 1);
+      for (let i = r.int(5); i > 0; i--)
+        o[r.pick(['apiVersion', 'kind', 'metadata', 'spec', 'name', 'namespace', 'object', '__proto__', 'hosts', 'http', randomString(r)])] = randomJsonValue(
+          r,
+          depth + 1,
+        );
       return o;
     }
   }
@@ -175,7 +188,13 @@ function bodyFor(r: Rng): { body: Buffer; contentType: string; kind: string } {
       return { body: Buffer.from(deepJson(r.pick([1000, 20000, 100000]), r.pick(['array', 'object'] as const))), contentType: json, kind: 'deep nesting' };
     case 4: {
       const n = r.pick(HUGE_NUMBERS);
-      return { body: Buffer.from(`{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"fuzz","namespace":"default","generation":${n}},"spec":{"http":[{"route":[{"destination":{"host":"a"},"weight":${n}}]}]}}`), contentType: json, kind: 'huge numbers' };
+      return {
+        body: Buffer.from(
+          `{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"fuzz","namespace":"default","generation":${n}},"spec":{"http":[{"route":[{"destination":{"host":"a"},"weight":${n}}]}]}}`,
+        ),
+        contentType: json,
+        kind: 'huge numbers',
+      };
     }
     case 5:
       return { body: Buffer.from(hostileYaml(r)), contentType: r.pick(['application/yaml', 'application/json', 'text/yaml']), kind: 'hostile YAML' };
@@ -184,7 +203,11 @@ function bodyFor(r: Rng): { body: Buffer; contentType: string; kind: string } {
     case 7: {
       // Invalid UTF-8 in and around JSON strings.
       const bad = Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x28, 0x8c, 0xbc, 0xff, 0xfe]);
-      return { body: Buffer.concat([Buffer.from('{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"'), bad, Buffer.from('"}}')]), contentType: json, kind: 'invalid UTF-8' };
+      return {
+        body: Buffer.concat([Buffer.from('{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"'), bad, Buffer.from('"}}')]),
+        contentType: json,
+        kind: 'invalid UTF-8',
+      };
     }
     case 8: {
       const bytes = Buffer.alloc(r.pick([1, 100, 5000]));
@@ -196,11 +219,33 @@ function bodyFor(r: Rng): { body: Buffer; contentType: string; kind: string } {
     case 10:
       return { body: Buffer.from(JSON.stringify(VALID_VS).slice(0, r.int(120))), contentType: json, kind: 'truncated JSON' };
     default:
-      return { body: Buffer.from('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"apiVersion":"v1","kind":"X","metadata":{"name":"a"}}'), contentType: json, kind: 'prototype keys' };
+      return {
+        body: Buffer.from('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"apiVersion":"v1","kind":"X","metadata":{"name":"a"}}'),
+        contentType: json,
+        kind: 'prototype keys',
+      };
   }
 }
 
-const QUERY_KEYS = ['context', 'dryRun', 'fresh', 'namespaces', 'namespace', 'window', 'versionLabels', 'prometheus', 'group', 'kind', 'verb', 'resource', 'name', 'resourceVersion', 'type', 'since', '__proto__'];
+const QUERY_KEYS = [
+  'context',
+  'dryRun',
+  'fresh',
+  'namespaces',
+  'namespace',
+  'window',
+  'versionLabels',
+  'prometheus',
+  'group',
+  'kind',
+  'verb',
+  'resource',
+  'name',
+  'resourceVersion',
+  'type',
+  'since',
+  '__proto__',
+];
 
 function queryValue(r: Rng, key: string): string {
   if (key === 'prometheus') return r.pick(['http://127.0.0.1:1', 'ftp://127.0.0.1/', 'http://user:pw@127.0.0.1:9', 'not a url', 'javascript:alert(1)', '']);
@@ -223,14 +268,44 @@ function encodeQuery(r: Rng, key: string, value: string): string {
   return `${enc(key)}=${enc(value)}`;
 }
 
-const GROUPS = ['networking.istio.io', 'security.istio.io', 'core', 'apps', 'gateway.networking.k8s.io', 'apiextensions.k8s.io', 'rbac.authorization.k8s.io', 'nope.example', 'UPPER', '..', '%2e%2e'];
+const GROUPS = [
+  'networking.istio.io',
+  'security.istio.io',
+  'core',
+  'apps',
+  'gateway.networking.k8s.io',
+  'apiextensions.k8s.io',
+  'rbac.authorization.k8s.io',
+  'nope.example',
+  'UPPER',
+  '..',
+  '%2e%2e',
+];
 const VERSIONS = ['v1', 'v1beta1', 'v1alpha3', 'v9', '', '-'];
-const PLURALS = ['virtualservices', 'destinationrules', 'gateways', 'namespaces', 'secrets', 'services', 'configmaps', 'customresourcedefinitions', 'clusterrolebindings', 'nope', '__proto__'];
+const PLURALS = [
+  'virtualservices',
+  'destinationrules',
+  'gateways',
+  'namespaces',
+  'secrets',
+  'services',
+  'configmaps',
+  'customresourcedefinitions',
+  'clusterrolebindings',
+  'nope',
+  '__proto__',
+];
 
 /** Path segments for a catch-all route; `absentNs` is a namespace that does not exist. */
 function catchAllSegments(r: Rng, absentNs: string): string[] {
   const n = r.pick([0, 1, 2, 3, 3, 4, 4, 5, 5, 6, 9]);
-  const segs = [r.pick(GROUPS), r.pick(VERSIONS), r.pick(PLURALS), r.chance(0.7) ? absentNs : r.pick(['-', 'default', 'kube-system', randomString(r)]), r.chance(0.6) ? 'fuzz-obj' : randomString(r)];
+  const segs = [
+    r.pick(GROUPS),
+    r.pick(VERSIONS),
+    r.pick(PLURALS),
+    r.chance(0.7) ? absentNs : r.pick(['-', 'default', 'kube-system', randomString(r)]),
+    r.chance(0.6) ? 'fuzz-obj' : randomString(r),
+  ];
   const out = segs.slice(0, Math.min(n, 5));
   while (out.length < n) out.push(randomString(r));
   // Dots are escaped so that no segment is a literal "." or ".." a router could resolve.

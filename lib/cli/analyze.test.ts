@@ -113,7 +113,9 @@ describe('meshboard analyze (spawned)', { timeout: SPAWN_TIMEOUT }, () => {
     write('broken/nested/vs.yml', badVs);
     const r = run('analyze', '-f', 'broken');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^Error \[IST0101\] \(VirtualService shop\/reviews broken[/\\]nested[/\\]vs\.yml:\d+\) Referenced host\+subset in destinationrule not found: "reviews\+v9"$/m);
+    expect(r.stdout).toMatch(
+      /^Error \[IST0101\] \(VirtualService shop\/reviews broken[/\\]nested[/\\]vs\.yml:\d+\) Referenced host\+subset in destinationrule not found: "reviews\+v9"$/m,
+    );
   });
 
   it('reads the .json files of a folder too, as istioctl analyze does', () => {
@@ -144,7 +146,9 @@ describe('meshboard analyze (spawned)', { timeout: SPAWN_TIMEOUT }, () => {
   });
 
   it('exits 0 when findings are warnings only', () => {
-    write('warn/gw.yaml', `apiVersion: networking.istio.io/v1
+    write(
+      'warn/gw.yaml',
+      `apiVersion: networking.istio.io/v1
 kind: Gateway
 metadata: {name: gw, namespace: shop}
 spec:
@@ -152,7 +156,8 @@ spec:
   servers:
   - port: {number: 8443, name: https, protocol: HTTPS}
     hosts: ["shop.example.com"]
-`);
+`,
+    );
     const r = run('analyze', '-f', 'warn/gw.yaml', '-o', 'json');
     const findings = JSON.parse(r.stdout) as Array<{ code: string; level: string }>;
     expect(findings.map((f) => f.code)).toContain('IST0162');
@@ -211,14 +216,17 @@ spec:
   });
 
   it('uses a mesh config file', () => {
-    write('mc/se.yaml', `apiVersion: networking.istio.io/v1
+    write(
+      'mc/se.yaml',
+      `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: db, namespace: shop}
 spec:
   hosts: [db.example.com]
   ports: [{number: 5432, name: tcp, protocol: TCP}]
   resolution: DNS
-`);
+`,
+    );
     write('mc/mesh.yaml', 'defaultConfig:\n  proxyMetadata:\n    ISTIO_META_DNS_CAPTURE: "true"\n    ISTIO_META_DNS_AUTO_ALLOCATE: "true"\n');
     const without = JSON.parse(run('analyze', '-f', 'mc/se.yaml', '-o', 'json').stdout) as Array<{ code: string }>;
     expect(without.map((f) => f.code)).toContain('IST0134');

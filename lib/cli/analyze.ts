@@ -203,7 +203,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--analyzer':
       case '--analyzers':
-        opts.analyzers = [...(opts.analyzers ?? []), ...value().split(',').map((s) => s.trim()).filter(Boolean)];
+        opts.analyzers = [
+          ...(opts.analyzers ?? []),
+          ...value()
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ];
         break;
       case '-L':
       case '--list-analyzers':
@@ -266,7 +272,8 @@ export class SourceFile {
     let start = 0;
     const flush = (end: number) => {
       const body = lines.slice(start, end);
-      if (body.some((l, i) => !(i === 0 && /^(---|\.\.\.)\s*(#.*)?$/.test(l)) && !/^\s*(#.*)?$/.test(l) && !/^%/.test(l))) out.push({ text: body.join('\n'), line: start + 1 });
+      if (body.some((l, i) => !(i === 0 && /^(---|\.\.\.)\s*(#.*)?$/.test(l)) && !/^\s*(#.*)?$/.test(l) && !/^%/.test(l)))
+        out.push({ text: body.join('\n'), line: start + 1 });
     };
     for (let i = 0; i < lines.length; i++) {
       if (i > start && /^(---|\.\.\.)(\s|$)/.test(lines[i]!)) {
@@ -326,7 +333,9 @@ const FLOAT_START = /^[-+.0-9]/;
 type SchemaType = Type & { tag: string; options: ConstructorParameters<typeof Type>[1]; resolve: (data: string) => boolean };
 const CORE_IMPLICIT = (CORE_SCHEMA as unknown as { implicit: SchemaType[] }).implicit;
 const FAST_CORE_IMPLICIT = CORE_IMPLICIT.map((t) =>
-  t.tag === 'tag:yaml.org,2002:float' ? new Type(t.tag, { ...t.options, resolve: (data: string) => data !== null && FLOAT_START.test(data) && t.resolve(data) }) : t,
+  t.tag === 'tag:yaml.org,2002:float'
+    ? new Type(t.tag, { ...t.options, resolve: (data: string) => data !== null && FLOAT_START.test(data) && t.resolve(data) })
+    : t,
 ) as SchemaType[];
 const FAST_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: FAST_CORE_IMPLICIT });
 
@@ -361,8 +370,19 @@ const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.github']);
 export const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'APIService', 'IngressClass', 'GatewayClass',
+  'Namespace',
+  'Node',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'APIService',
+  'IngressClass',
+  'GatewayClass',
 ]);
 
 function kustomizationIn(dir: string): string | undefined {
@@ -579,7 +599,9 @@ export function meshConfigFrom(value: unknown, key = 'mesh'): Record<string, unk
 
 /** The istio ConfigMap among the inputs, as istiod would read it (root namespace, name istio). */
 export function meshConfigMapIn(objects: readonly K8sObject[]): K8sObject | undefined {
-  return objects.find((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1' && o.metadata.name === 'istio' && (o.metadata.namespace ?? 'istio-system') === 'istio-system');
+  return objects.find(
+    (o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1' && o.metadata.name === 'istio' && (o.metadata.namespace ?? 'istio-system') === 'istio-system',
+  );
 }
 
 /* ---- output ---- */
@@ -654,7 +676,8 @@ async function loadCluster(context: string | undefined, load: SnapshotLoader): P
   } catch (e) {
     throw new InputError([`--context needs lib/k8s/snapshot.ts (loadClusterResources), which is not available: ${firstLine(e)}`]);
   }
-  if (typeof mod.loadClusterResources !== 'function') throw new InputError(['--context: lib/k8s/snapshot.ts does not export loadClusterResources(contextName)']);
+  if (typeof mod.loadClusterResources !== 'function')
+    throw new InputError(['--context: lib/k8s/snapshot.ts does not export loadClusterResources(contextName)']);
   try {
     return await mod.loadClusterResources(context);
   } catch (e) {

@@ -10,7 +10,7 @@ const jsYaml = (text: string) => loadAll(text, undefined, { schema: CORE_SCHEMA 
 const fixtures = path.resolve(__dirname, '..', 'istio', 'analysis', 'conformance', 'testdata');
 
 describe('readBlockYaml (the fast path for manifests)', () => {
-  it('reads every manifest it accepts as js-yaml does, and accepts a good part of Istio\'s analyzer test inputs', () => {
+  it("reads every manifest it accepts as js-yaml does, and accepts a good part of Istio's analyzer test inputs", () => {
     const files = readdirSync(fixtures).filter((f) => f.endsWith('.yaml'));
     let read = 0;
     for (const f of files) {
@@ -54,7 +54,9 @@ describe('readBlockYaml (the fast path for manifests)', () => {
     ].join('\n');
     const got = readBlockYaml(text, types);
     expect(got).toEqual(jsYaml(text));
-    expect(got?.[0]).toMatchObject({ data: { a: 1.5, b: 31, c: true, d: null, e: '80', f: "it's", g: [80, 'http', 1000], h: [], i: {}, j: 'nginx:1.27', k: null, l: 'tab\there' } });
+    expect(got?.[0]).toMatchObject({
+      data: { a: 1.5, b: 31, c: true, d: null, e: '80', f: "it's", g: [80, 'http', 1000], h: [], i: {}, j: 'nginx:1.27', k: null, l: 'tab\there' },
+    });
     expect(got).toHaveLength(2);
   });
 

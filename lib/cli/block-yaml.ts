@@ -154,7 +154,6 @@ class Reader {
       out[name] = v;
     }
   }
-
 }
 
 function isItem(text: string): boolean {

@@ -30,7 +30,12 @@ export function buildCli({ quiet = false } = {}) {
   mkdirSync(tmp, { recursive: true });
   const result = buildSync({
     absWorkingDir: REPO,
-    entryPoints: { graph: 'lib/cli/graph.ts', review: 'lib/cli/review.ts', snapshot: 'lib/k8s/snapshot.ts', 'analysis-worker': 'lib/server/analysis-worker.ts' },
+    entryPoints: {
+      graph: 'lib/cli/graph.ts',
+      review: 'lib/cli/review.ts',
+      snapshot: 'lib/k8s/snapshot.ts',
+      'analysis-worker': 'lib/server/analysis-worker.ts',
+    },
     outdir: tmp,
     outExtension: { '.js': '.mjs' },
     bundle: true,

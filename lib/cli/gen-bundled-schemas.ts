@@ -19,14 +19,15 @@ export const BUNDLED_JSON = path.join(root, 'lib/istio/schema/bundled-crds.gen.j
 
 /** Every bundled CRD file: Istio's, then the Gateway API's (sorted by name). */
 export function bundledCrdFiles(): string[] {
-  const gw = readdirSync(GATEWAY_API_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(GATEWAY_API_DIR, f));
+  const gw = readdirSync(GATEWAY_API_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => path.join(GATEWAY_API_DIR, f));
   return [CRD_YAML, ...gw];
 }
 
 export function buildBundledSchemas(yamlTexts: readonly string[]): string {
-  const crds = yamlTexts
-    .flatMap((t) => parseAllDocuments(t).map((d) => compactCrd(d.toJS())))
-    .filter((c): c is Record<string, unknown> => !!c);
+  const crds = yamlTexts.flatMap((t) => parseAllDocuments(t).map((d) => compactCrd(d.toJS()))).filter((c): c is Record<string, unknown> => !!c);
   return JSON.stringify(crds) + '\n';
 }
 

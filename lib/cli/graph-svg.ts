@@ -185,7 +185,9 @@ const LEGEND: Array<{ color: string; dash?: string; text: string }> = [
 ];
 
 /** The graph as an SVG document (a string). */
-export async function renderSvg(graph: Pick<MeshGraph, 'nodes' | 'edges'> & { meta?: Partial<MeshGraph['meta']> & { findings?: { count: number } } }): Promise<string> {
+export async function renderSvg(
+  graph: Pick<MeshGraph, 'nodes' | 'edges'> & { meta?: Partial<MeshGraph['meta']> & { findings?: { count: number } } },
+): Promise<string> {
   const namespaces = new Map<string, NamespaceNode>();
   for (const n of graph.nodes) if (n.kind === 'namespace') namespaces.set(n.id, n);
   const boxes = new Map<string, Box>();
@@ -209,7 +211,11 @@ export async function renderSvg(graph: Pick<MeshGraph, 'nodes' | 'edges'> & { me
     top.push({
       id,
       children: inBox.get(id) ?? [],
-      layoutOptions: { 'elk.padding': '[top=40,left=18,bottom=18,right=18]', 'elk.nodeSize.constraints': 'MINIMUM_SIZE', 'elk.nodeSize.minimum': `(${textWidth(title) + 36}, 60)` },
+      layoutOptions: {
+        'elk.padding': '[top=40,left=18,bottom=18,right=18]',
+        'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+        'elk.nodeSize.minimum': `(${textWidth(title) + 36}, 60)`,
+      },
       width: textWidth(title) + 36,
       height: 60,
     });
@@ -283,7 +289,10 @@ export async function renderSvg(graph: Pick<MeshGraph, 'nodes' | 'edges'> & { me
   out.push(`<title>${escapeXml(header.join(' — '))}</title>`);
   out.push('<defs>');
   const markerColors = new Set(edges.map(edgeColor));
-  for (const c of markerColors) out.push(`<marker id="arrow-${c.slice(1)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${c}"/></marker>`);
+  for (const c of markerColors)
+    out.push(
+      `<marker id="arrow-${c.slice(1)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${c}"/></marker>`,
+    );
   out.push('</defs>');
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text x="${MARGIN}" y="${MARGIN + 12}" font-size="15" font-weight="bold" fill="#202124">${escapeXml(header[0]!)}</text>`);
@@ -291,7 +300,9 @@ export async function renderSvg(graph: Pick<MeshGraph, 'nodes' | 'edges'> & { me
   out.push(`<g class="legend">`);
   LEGEND.forEach((l, i) => {
     const y = legendTop + 8 + i * 16;
-    out.push(`<line x1="${MARGIN}" y1="${y}" x2="${MARGIN + 36}" y2="${y}" stroke="${l.color}" stroke-width="2"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}/><text x="${MARGIN + 44}" y="${y + 4}" fill="#3c4043">${escapeXml(l.text)}</text>`);
+    out.push(
+      `<line x1="${MARGIN}" y1="${y}" x2="${MARGIN + 36}" y2="${y}" stroke="${l.color}" stroke-width="2"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}/><text x="${MARGIN + 44}" y="${y + 4}" fill="#3c4043">${escapeXml(l.text)}</text>`,
+    );
   });
   out.push('</g>');
 
@@ -312,13 +323,17 @@ export async function renderSvg(graph: Pick<MeshGraph, 'nodes' | 'edges'> & { me
     const parts: string[] = [];
     for (const s of l?.sections ?? []) {
       const pts = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint];
-      parts.push(`<path d="${pts.map((pt, i) => `${i ? 'L' : 'M'}${X(pt.x)},${Y(pt.y)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="${e.authz?.decision === 'deny' ? 2.2 : 1.5}"${dash ? ` stroke-dasharray="${dash}"` : ''} marker-end="url(#arrow-${color.slice(1)})"/>`);
+      parts.push(
+        `<path d="${pts.map((pt, i) => `${i ? 'L' : 'M'}${X(pt.x)},${Y(pt.y)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="${e.authz?.decision === 'deny' ? 2.2 : 1.5}"${dash ? ` stroke-dasharray="${dash}"` : ''} marker-end="url(#arrow-${color.slice(1)})"/>`,
+      );
     }
     const text = labels.get(e.id);
     const lab = l?.labels?.[0];
     if (text && lab) {
       parts.push(`<rect x="${X(lab.x ?? 0)}" y="${Y(lab.y ?? 0)}" width="${lab.width}" height="${lab.height}" rx="3" fill="#ffffff" fill-opacity="0.9"/>`);
-      parts.push(`<text x="${X((lab.x ?? 0) + 4)}" y="${Y((lab.y ?? 0) + 11)}" fill="${color}"${e.authz?.decision === 'deny' ? ' font-weight="bold"' : ''}>${escapeXml(text)}</text>`);
+      parts.push(
+        `<text x="${X((lab.x ?? 0) + 4)}" y="${Y((lab.y ?? 0) + 11)}" fill="${color}"${e.authz?.decision === 'deny' ? ' font-weight="bold"' : ''}>${escapeXml(text)}</text>`,
+      );
     }
     out.push(`<g class="edge edge-${e.kind}" data-id="${escapeXml(e.id)}"><title>${escapeXml(edgeTooltip(e, names))}</title>${parts.join('')}</g>`);
   }
@@ -331,7 +346,12 @@ export async function renderSvg(graph: Pick<MeshGraph, 'nodes' | 'edges'> & { me
     const rows = b.lines
       .map((line, i) => {
         const isFinding = i === 2;
-        const attrs = i === 0 ? 'font-size="12" font-weight="bold" fill="#202124"' : isFinding ? `fill="${b.node.findingLevel === 'Error' ? COLOR.deny : '#a05a00'}"` : 'fill="#3c4043"';
+        const attrs =
+          i === 0
+            ? 'font-size="12" font-weight="bold" fill="#202124"'
+            : isFinding
+              ? `fill="${b.node.findingLevel === 'Error' ? COLOR.deny : '#a05a00'}"`
+              : 'fill="#3c4043"';
         return `<text x="${X(x + PAD_X)}" y="${Y(y + 18 + i * LINE_H)}" ${attrs}>${escapeXml(line)}</text>`;
       })
       .join('');

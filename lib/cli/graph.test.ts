@@ -36,10 +36,23 @@ function write(rel: string, text: string): string {
 /** A small second namespace, out of the mesh, that calls productpage (env URL). */
 const shop: K8sObject[] = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cart', namespace: 'shop' }, spec: { selector: { app: 'cart' }, ports: [{ name: 'http', port: 8080 }] } },
   {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cart', namespace: 'shop' },
-    spec: { selector: { matchLabels: { app: 'cart' } }, template: { metadata: { labels: { app: 'cart', version: 'v1' } }, spec: { containers: [{ name: 'cart', image: 'cart:1', env: [{ name: 'PRODUCTS_URL', value: 'http://productpage.bookinfo:9080' }] }] } } },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'cart', namespace: 'shop' },
+    spec: { selector: { app: 'cart' }, ports: [{ name: 'http', port: 8080 }] },
+  },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'cart', namespace: 'shop' },
+    spec: {
+      selector: { matchLabels: { app: 'cart' } },
+      template: {
+        metadata: { labels: { app: 'cart', version: 'v1' } },
+        spec: { containers: [{ name: 'cart', image: 'cart:1', env: [{ name: 'PRODUCTS_URL', value: 'http://productpage.bookinfo:9080' }] }] },
+      },
+    },
   },
 ];
 
@@ -90,18 +103,40 @@ describe('meshboard graph -f FOLDER (S5 as a GitOps folder)', () => {
   it('reads every file of the folder: YAML documents, JSON Deployments, the List of Services', () => {
     // Deployments (JSON) give the versions, the List gives the services.
     expect(g.nodes.filter((n) => n.kind === 'version').map((n) => n.id)).toEqual(
-      expect.arrayContaining(['ver:bookinfo/productpage/v1', 'ver:bookinfo/reviews/v1', 'ver:bookinfo/reviews/v2', 'ver:bookinfo/reviews/v3', 'ver:bookinfo/ratings/v1']),
+      expect.arrayContaining([
+        'ver:bookinfo/productpage/v1',
+        'ver:bookinfo/reviews/v1',
+        'ver:bookinfo/reviews/v2',
+        'ver:bookinfo/reviews/v3',
+        'ver:bookinfo/ratings/v1',
+      ]),
     );
-    expect(g.nodes.filter((n) => n.kind === 'service').map((n) => n.id)).toEqual(expect.arrayContaining(['svc:bookinfo/productpage', 'svc:bookinfo/reviews', 'svc:bookinfo/ratings']));
+    expect(g.nodes.filter((n) => n.kind === 'service').map((n) => n.id)).toEqual(
+      expect.arrayContaining(['svc:bookinfo/productpage', 'svc:bookinfo/reviews', 'svc:bookinfo/ratings']),
+    );
   });
 
   it('draws the Gateway API ingress and its route to productpage', () => {
-    expect(g.nodes.find((n) => n.id === GW)).toMatchObject({ kind: 'gateway', api: 'gateway-api', role: 'ingress', gateways: ['Gateway bookinfo/bookinfo-gateway'] } satisfies Partial<GatewayNode>);
-    expect(edgeBetween(g, GW, 'svc:bookinfo/productpage')).toMatchObject({ kind: 'gateway-route', weight: 100, via: { httpRoute: 'HTTPRoute bookinfo/bookinfo', listener: 'http' }, security: { state: 'mtls', hbone: true } });
+    expect(g.nodes.find((n) => n.id === GW)).toMatchObject({
+      kind: 'gateway',
+      api: 'gateway-api',
+      role: 'ingress',
+      gateways: ['Gateway bookinfo/bookinfo-gateway'],
+    } satisfies Partial<GatewayNode>);
+    expect(edgeBetween(g, GW, 'svc:bookinfo/productpage')).toMatchObject({
+      kind: 'gateway-route',
+      weight: 100,
+      via: { httpRoute: 'HTTPRoute bookinfo/bookinfo', listener: 'http' },
+      security: { state: 'mtls', hbone: true },
+    });
   });
 
   it('draws the waypoint as a node with the services it serves', () => {
-    expect(g.nodes.find((n) => n.id === 'wp:bookinfo/waypoint')).toMatchObject({ kind: 'waypoint', traffic: 'service', serves: ['svc:bookinfo/productpage', 'svc:bookinfo/reviews'] } satisfies Partial<WaypointNode>);
+    expect(g.nodes.find((n) => n.id === 'wp:bookinfo/waypoint')).toMatchObject({
+      kind: 'waypoint',
+      traffic: 'service',
+      serves: ['svc:bookinfo/productpage', 'svc:bookinfo/reviews'],
+    } satisfies Partial<WaypointNode>);
     expect(edgesBetween(g, 'wp:bookinfo/waypoint', 'svc:bookinfo/reviews').map((e) => e.kind)).toEqual(['waypoint']);
   });
 
@@ -119,7 +154,11 @@ describe('meshboard graph -f FOLDER (S5 as a GitOps folder)', () => {
   });
 
   it('shows the denials with the policy and the enforcement point', () => {
-    expect(edgeBetween(g, 'ver:bookinfo/reviews/v1', 'svc:bookinfo/ratings').authz).toMatchObject({ decision: 'deny', enforcedBy: 'ztunnel', policy: 'AuthorizationPolicy bookinfo/ratings-get-only' });
+    expect(edgeBetween(g, 'ver:bookinfo/reviews/v1', 'svc:bookinfo/ratings').authz).toMatchObject({
+      decision: 'deny',
+      enforcedBy: 'ztunnel',
+      policy: 'AuthorizationPolicy bookinfo/ratings-get-only',
+    });
     const curl = edgeBetween(g, 'ver:bookinfo/curl', 'svc:bookinfo/productpage').authz!;
     expect(curl).toMatchObject({ decision: 'deny', enforcedBy: 'ztunnel' });
     expect(curl.steps?.map((s) => s.at)).toEqual(['waypoint', 'ztunnel']);
@@ -138,7 +177,12 @@ describe('meshboard graph -f FOLDER (S5 as a GitOps folder)', () => {
     expect(g.nodes.some((n) => n.id === 'ver:shop/cart/v1')).toBe(true);
     expect(g.nodes.some((n) => n.id === 'svc:shop/cart')).toBe(false);
     const only = JSON.parse((await run('-f', path.join(tmp, 's5'), '--namespaces=shop')).stdout) as GraphResponse;
-    expect(only.nodes.filter((n) => n.kind !== 'namespace').map((n) => n.id).sort()).toEqual(['svc:bookinfo/productpage', 'svc:shop/cart', 'ver:shop/cart/v1']);
+    expect(
+      only.nodes
+        .filter((n) => n.kind !== 'namespace')
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(['svc:bookinfo/productpage', 'svc:shop/cart', 'ver:shop/cart/v1']);
     expect(edgeBetween(only, 'ver:shop/cart/v1', 'svc:bookinfo/productpage').security?.state).toBe('plaintext');
     const all = JSON.parse((await run('-f', path.join(tmp, 's5'))).stdout) as GraphResponse;
     expect(all.nodes.length).toBeGreaterThan(g.nodes.length);
@@ -161,7 +205,8 @@ describe('meshboard graph -o svg', () => {
   });
 
   it('names every node and writes the marks as text: weights, mTLS, denials, the namespace', () => {
-    for (const label of ['bookinfo-gateway-istio', 'waypoint', 'productpage', 'reviews v1', 'reviews v2', 'ratings v1', 'curl']) expect(svg).toContain(`>${label}</text>`);
+    for (const label of ['bookinfo-gateway-istio', 'waypoint', 'productpage', 'reviews v1', 'reviews v2', 'ratings v1', 'curl'])
+      expect(svg).toContain(`>${label}</text>`);
     expect(svg).toContain('>ingress gateway (Gateway API)</text>');
     expect(svg).toContain('waypoint · for service');
     expect(svg).toMatch(/>90% · mTLS \(HBONE\)/);
@@ -176,14 +221,35 @@ describe('meshboard graph -o svg', () => {
   });
 
   it('escapes what it writes', async () => {
-    write('odd/svc.yaml', stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'odd', namespace: 'x', annotations: { a: '<b>' } }, spec: { selector: { app: 'odd' }, ports: [{ port: 80 }] } }));
+    write(
+      'odd/svc.yaml',
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'odd', namespace: 'x', annotations: { a: '<b>' } },
+        spec: { selector: { app: 'odd' }, ports: [{ port: 80 }] },
+      }),
+    );
     write(
       'odd/vs.yaml',
-      stringify({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'odd', namespace: 'x' }, spec: { hosts: ['odd'], http: [{ match: [{ uri: { prefix: '/a&b<c>' } }], route: [{ destination: { host: 'odd' } }] }] } }),
+      stringify({
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'odd', namespace: 'x' },
+        spec: { hosts: ['odd'], http: [{ match: [{ uri: { prefix: '/a&b<c>' } }], route: [{ destination: { host: 'odd' } }] }] },
+      }),
     );
     write(
       'odd/deploy.yaml',
-      stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'odd', namespace: 'x' }, spec: { selector: { matchLabels: { app: 'odd' } }, template: { metadata: { labels: { app: 'odd', version: 'v1' } }, spec: { containers: [{ name: 'odd' }] } } } }),
+      stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'odd', namespace: 'x' },
+        spec: {
+          selector: { matchLabels: { app: 'odd' } },
+          template: { metadata: { labels: { app: 'odd', version: 'v1' } }, spec: { containers: [{ name: 'odd' }] } },
+        },
+      }),
     );
     const r = await run('-f', path.join(tmp, 'odd'), '-o', 'svg');
     expect(r.code).toBe(0);
@@ -234,7 +300,11 @@ describe('meshboard graph: bad input and usage', () => {
     expect(r.stdout).toBe(GRAPH_USAGE);
     expect(r.stdout).toMatch(/No Pods[^.]*: workloads come from the Deployments/);
     expect(r.stdout).toMatch(/No Namespace objects/);
-    expect(parseGraphArgs(['graph', 'a', '-f', 'b', '--namespaces', 'x,y', '--namespaces=z', '-o', 'svg'])).toMatchObject({ files: ['a', 'b'], namespaces: ['x', 'y', 'z'], output: 'svg' });
+    expect(parseGraphArgs(['graph', 'a', '-f', 'b', '--namespaces', 'x,y', '--namespaces=z', '-o', 'svg'])).toMatchObject({
+      files: ['a', 'b'],
+      namespaces: ['x', 'y', 'z'],
+      output: 'svg',
+    });
   });
 });
 
@@ -244,10 +314,20 @@ describe('the same JSON as GET /api/graph', () => {
    * mesh config, CRDs, change events): meshGraph and its findings run unchanged.
    */
   function cacheOf(objects: K8sObject[]): ClusterCache {
-    return { revision: 1, allObjects: () => objects, meshConfigMap: () => undefined, istioCrds: () => [], istioCrdsVersion: () => '', subscribe: () => () => {} } as unknown as ClusterCache;
+    return {
+      revision: 1,
+      allObjects: () => objects,
+      meshConfigMap: () => undefined,
+      istioCrds: () => [],
+      istioCrdsVersion: () => '',
+      subscribe: () => () => {},
+    } as unknown as ClusterCache;
   }
   /** Timings differ from run to run. */
-  const untimed = (g: GraphResponse) => ({ ...g, meta: { ...g.meta, buildMs: 0, findings: { ...g.meta.findings, ms: 0 }, prometheus: { status: g.meta.prometheus.status } } });
+  const untimed = (g: GraphResponse) => ({
+    ...g,
+    meta: { ...g.meta, buildMs: 0, findings: { ...g.meta.findings, ms: 0 }, prometheus: { status: g.meta.prometheus.status } },
+  });
 
   it.each([
     ['S5 as the demo seeds it (gateway, waypoint and ztunnel-captured pods)', true, 'bookinfo'],
@@ -259,7 +339,13 @@ describe('the same JSON as GET /api/graph', () => {
     const params = parseGraphParams({ namespaces });
     const api = await meshGraph(cacheOf(structuredClone(objects)), params, { telemetry: startTelemetry(params, undefined, {}) });
     // Findings as the console computes them for a cluster: no synthetic istio-ingressgateway.
-    const { graph: files } = graphOfFiles({ files: [path.join(tmp, dir)], namespaces: params.namespaces, versionLabels: params.versionLabels, namespace: 'default', defaultResources: false });
+    const { graph: files } = graphOfFiles({
+      files: [path.join(tmp, dir)],
+      namespaces: params.namespaces,
+      versionLabels: params.versionLabels,
+      namespace: 'default',
+      defaultResources: false,
+    });
     expect(api.meta.prometheus.status).toBe('off');
     expect(files.meta.prometheus.status).toBe('off');
     expect(api.edges.length).toBeGreaterThan(15);

@@ -121,7 +121,10 @@ export function parseGraphArgs(argv: readonly string[]): GraphCliOptions {
         break;
       }
       case '--namespaces': {
-        const list = value().split(',').map((s) => s.trim()).filter(Boolean);
+        const list = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         try {
           for (const ns of list) validateNamespace(ns);
         } catch (e) {
@@ -170,7 +173,10 @@ export function parseGraphArgs(argv: readonly string[]): GraphCliOptions {
  * The graph of the files, as GET /api/graph answers for a cluster holding the same
  * objects. Throws InputError (bad files) and UsageError.
  */
-export function graphOfFiles(opts: Pick<GraphCliOptions, 'files' | 'namespaces' | 'versionLabels' | 'namespace' | 'meshConfig' | 'defaultResources'>): { graph: GraphResponse; warnings: string[] } {
+export function graphOfFiles(opts: Pick<GraphCliOptions, 'files' | 'namespaces' | 'versionLabels' | 'namespace' | 'meshConfig' | 'defaultResources'>): {
+  graph: GraphResponse;
+  warnings: string[];
+} {
   if (!opts.files.length) throw new UsageError('nothing to draw: give files or folders with -f');
   const input = loadInputs(opts.files);
   const objects = input.objects;
@@ -191,7 +197,8 @@ export function graphOfFiles(opts: Pick<GraphCliOptions, 'files' | 'namespaces' 
   const declared = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
   const used = [...new Set(objects.map((o) => o.metadata.namespace).filter((ns): ns is string => !!ns && !declared.has(ns)))].sort();
   const warnings = [...input.warnings];
-  if (used.length) warnings.push(`no Namespace object for ${used.join(', ')} in the files: drawn as namespaces without labels (no sidecar injection, not ambient)`);
+  if (used.length)
+    warnings.push(`no Namespace object for ${used.join(', ')} in the files: drawn as namespaces without labels (no sidecar injection, not ambient)`);
   return { graph, warnings };
 }
 

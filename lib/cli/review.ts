@@ -65,25 +65,41 @@ export function parseReviewArgs(argv: readonly string[]): ReviewCliOptions {
       return v;
     };
     switch (flag) {
-      case '-h': case '--help': o.help = true; break;
-      case '--base': o.base.push(value()); break;
-      case '--head': o.head.push(value()); break;
-      case '--context': o.context = value(); break;
-      case '--svg': o.svg = value(); break;
-      case '-o': case '--output': {
+      case '-h':
+      case '--help':
+        o.help = true;
+        break;
+      case '--base':
+        o.base.push(value());
+        break;
+      case '--head':
+        o.head.push(value());
+        break;
+      case '--context':
+        o.context = value();
+        break;
+      case '--svg':
+        o.svg = value();
+        break;
+      case '-o':
+      case '--output': {
         const v = value();
         if (v !== 'markdown' && v !== 'json' && v !== 'md') throw new UsageError(`-o: unknown format ${JSON.stringify(v)} (markdown or json)`);
         o.output = v === 'json' ? 'json' : 'markdown';
         break;
       }
       case '--version-labels':
-        o.versionLabels = value().split(',').filter(Boolean).map((p) => {
-          const [a, v] = p.split('=');
-          if (!a || !v) throw new UsageError(`--version-labels: expected APP_LABEL=VERSION_LABEL, got ${JSON.stringify(p)}`);
-          return [a, v] as [string, string];
-        });
+        o.versionLabels = value()
+          .split(',')
+          .filter(Boolean)
+          .map((p) => {
+            const [a, v] = p.split('=');
+            if (!a || !v) throw new UsageError(`--version-labels: expected APP_LABEL=VERSION_LABEL, got ${JSON.stringify(p)}`);
+            return [a, v] as [string, string];
+          });
         break;
-      default: throw new UsageError(`unknown flag or argument ${JSON.stringify(raw)}`);
+      default:
+        throw new UsageError(`unknown flag or argument ${JSON.stringify(raw)}`);
     }
   }
   if (o.help) return o;
@@ -93,7 +109,8 @@ export function parseReviewArgs(argv: readonly string[]): ReviewCliOptions {
   return o;
 }
 
-const idOf = (o: K8sObject) => `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const idOf = (o: K8sObject) =>
+  `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 export async function reviewMain(argv: readonly string[], io: Io, loadSnapshot: SnapshotLoader): Promise<number> {
   let opts: ReviewCliOptions;

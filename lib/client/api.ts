@@ -55,9 +55,16 @@ export async function apiFetch<T>(path: string, opts: FetchOptions = {}): Promis
   if (!res.ok) {
     const b = (data ?? {}) as Partial<ApiError>;
     // In-cluster sign-in: a session that ended sends the browser to the sign-in page.
-    if (res.status === 401 && b.reason === 'SignInRequired' && typeof window !== 'undefined' && window.location.pathname !== '/signin') window.location.assign('/signin');
-    throw new ApiRequestError({ status: res.status, reason: b.reason ?? res.statusText, message: b.message ?? (text.slice(0, 300) || `HTTP ${res.status}`), causes: b.causes, current: b.current, details: b.details });
+    if (res.status === 401 && b.reason === 'SignInRequired' && typeof window !== 'undefined' && window.location.pathname !== '/signin')
+      window.location.assign('/signin');
+    throw new ApiRequestError({
+      status: res.status,
+      reason: b.reason ?? res.statusText,
+      message: b.message ?? (text.slice(0, 300) || `HTTP ${res.status}`),
+      causes: b.causes,
+      current: b.current,
+      details: b.details,
+    });
   }
   return data as T;
 }
-

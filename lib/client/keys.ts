@@ -12,9 +12,12 @@ export const keys = {
   config: (context: string) => [...keys.cluster(context), 'config'] as const,
   resources: (context: string) => [...keys.cluster(context), 'resource'] as const,
   /** One object in any version (prefix of the per-version keys). */
-  resourceAnyVersion: (context: string, group: string, plural: string, namespace: string, name: string) => [...keys.resources(context), groupSegment(group), plural, namespace, name] as const,
-  resource: (context: string, group: string, plural: string, namespace: string, name: string, version: string) => [...keys.resourceAnyVersion(context, group, plural, namespace, name), version] as const,
-  access: (context: string, verb: string, group: string, resource: string, namespace?: string, name?: string) => [...keys.cluster(context), 'access', verb, group, resource, namespace ?? '', name ?? ''] as const,
+  resourceAnyVersion: (context: string, group: string, plural: string, namespace: string, name: string) =>
+    [...keys.resources(context), groupSegment(group), plural, namespace, name] as const,
+  resource: (context: string, group: string, plural: string, namespace: string, name: string, version: string) =>
+    [...keys.resourceAnyVersion(context, group, plural, namespace, name), version] as const,
+  access: (context: string, verb: string, group: string, resource: string, namespace?: string, name?: string) =>
+    [...keys.cluster(context), 'access', verb, group, resource, namespace ?? '', name ?? ''] as const,
   graph: (context: string) => [...keys.cluster(context), 'graph'] as const,
   schemas: (context: string, group: string, kind: string) => [...keys.cluster(context), 'schemas', group, kind] as const,
   analysis: (context: string) => [...keys.cluster(context), 'analysis'] as const,

@@ -1,8 +1,6 @@
 /** Change proposals in the browser: query keys, queries and the writes of /api/proposals/**. */
 import { queryOptions } from '@tanstack/react-query';
-import type {
-  ApplyResponse, ChangeInput, ExportFormat, ExportResponse, ProposalResponse, ProposalsResponse, RebaseResponse,
-} from '../contracts/proposals';
+import type { ApplyResponse, ChangeInput, ExportFormat, ExportResponse, ProposalResponse, ProposalsResponse, RebaseResponse } from '../contracts/proposals';
 import type { ChangeProposal } from '../istio/review/proposal';
 import { apiFetch } from './api';
 import { keys } from './keys';
@@ -30,12 +28,16 @@ type One = { proposal: ChangeProposal };
 
 export const createProposal = (context: string, body: { title: string; description?: string; changes: ChangeInput[] }) =>
   apiFetch<One>('/api/proposals', { method: 'POST', context, body });
-export const addChanges = (context: string, name: string, changes: ChangeInput[]) => apiFetch<One>(`${base(name)}/changes`, { method: 'POST', context, body: { changes } });
+export const addChanges = (context: string, name: string, changes: ChangeInput[]) =>
+  apiFetch<One>(`${base(name)}/changes`, { method: 'POST', context, body: { changes } });
 export const removeChange = (context: string, name: string, id: string) => apiFetch<One>(`${base(name)}/changes`, { method: 'DELETE', context, query: { id } });
 export const commentOn = (context: string, name: string, text: string) => apiFetch<One>(`${base(name)}/comments`, { method: 'POST', context, body: { text } });
 export const reviewProposal = (context: string, name: string, verdict: 'approve' | 'request-changes', text?: string) =>
   apiFetch<One>(`${base(name)}/reviews`, { method: 'POST', context, body: { verdict, text } });
-export const setProposalState = (context: string, name: string, state: 'open' | 'closed') => apiFetch<One>(`${base(name)}/state`, { method: 'POST', context, body: { state } });
-export const rebaseProposal = (context: string, name: string, resources?: string[]) => apiFetch<RebaseResponse>(`${base(name)}/rebase`, { method: 'POST', context, body: { resources } });
+export const setProposalState = (context: string, name: string, state: 'open' | 'closed') =>
+  apiFetch<One>(`${base(name)}/state`, { method: 'POST', context, body: { state } });
+export const rebaseProposal = (context: string, name: string, resources?: string[]) =>
+  apiFetch<RebaseResponse>(`${base(name)}/rebase`, { method: 'POST', context, body: { resources } });
 export const applyProposal = (context: string, name: string) => apiFetch<ApplyResponse>(`${base(name)}/apply`, { method: 'POST', context, body: {} });
-export const exportProposal = (context: string, name: string, format: ExportFormat) => apiFetch<ExportResponse>(`${base(name)}/export`, { context, query: { format } });
+export const exportProposal = (context: string, name: string, format: ExportFormat) =>
+  apiFetch<ExportResponse>(`${base(name)}/export`, { context, query: { format } });

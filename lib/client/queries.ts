@@ -2,7 +2,16 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { Finding } from '../istio/findings';
 import type { K8sObject } from '../istio/types';
-import type { ClusterStatus, ConfigListResponse, ContextsResponse, KindSummary, OverviewResponse, OverviewTrafficResponse, ResourceResponse, SessionResponse } from '../contracts/api';
+import type {
+  ClusterStatus,
+  ConfigListResponse,
+  ContextsResponse,
+  KindSummary,
+  OverviewResponse,
+  OverviewTrafficResponse,
+  ResourceResponse,
+  SessionResponse,
+} from '../contracts/api';
 import { resourceApiPath as resourcePath } from '../istio/address';
 import { apiFetch } from './api';
 import { keys } from './keys';
@@ -17,7 +26,12 @@ export const overviewQuery = (context: string) =>
 
 /** Request rate and error share per namespace (Prometheus), refreshed every 30 s while shown. */
 export const overviewTrafficQuery = (window = '5m') =>
-  queryOptions({ queryKey: keys.overviewTraffic(window), queryFn: () => apiFetch<OverviewTrafficResponse>('/api/overview/traffic', { query: { window } }), staleTime: 15_000, refetchInterval: 30_000 });
+  queryOptions({
+    queryKey: keys.overviewTraffic(window),
+    queryFn: () => apiFetch<OverviewTrafficResponse>('/api/overview/traffic', { query: { window } }),
+    staleTime: 15_000,
+    refetchInterval: 30_000,
+  });
 
 export const configQuery = (context: string) =>
   queryOptions({ queryKey: keys.config(context), queryFn: () => apiFetch<ConfigListResponse>('/api/config', { context }), ...LIVE });
@@ -60,7 +74,12 @@ export const editAnalysisQuery = (context: string, object: K8sObject | undefined
   });
 
 export const sessionQuery = (context: string) =>
-  queryOptions({ queryKey: ['session', context] as const, queryFn: () => apiFetch<SessionResponse>('/api/session', { context: context || undefined }), staleTime: 60_000, retry: false });
+  queryOptions({
+    queryKey: ['session', context] as const,
+    queryFn: () => apiFetch<SessionResponse>('/api/session', { context: context || undefined }),
+    staleTime: 60_000,
+    retry: false,
+  });
 
 export const signIn = (token: string) => apiFetch<SessionResponse>('/api/session', { method: 'POST', body: { token } });
 export const signOut = () => apiFetch<{ signedOut: boolean }>('/api/session', { method: 'DELETE' });

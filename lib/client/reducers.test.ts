@@ -4,7 +4,11 @@ import { parseTypeKey } from '../istio/address';
 import { applyToConfigList, applyToObject } from './reducers';
 
 const status = { context: 'admin', connected: true, synced: true, since: '', forbidden: [] };
-const vs = (name: string, rv: string) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: 'default', resourceVersion: rv } });
+const vs = (name: string, rv: string) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name, namespace: 'default', resourceVersion: rv },
+});
 const base: ConfigListResponse = { status, kinds: [], items: [] };
 
 describe('live list updates', () => {
@@ -20,7 +24,12 @@ describe('live list updates', () => {
     expect(l.items.map((i) => i.name)).toEqual(['b']);
   });
   it('ignores non-Istio kinds', () => {
-    const l = applyToConfigList(base, { type: 'change', change: 'ADDED', typeKey: 'core/pods', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } } });
+    const l = applyToConfigList(base, {
+      type: 'change',
+      change: 'ADDED',
+      typeKey: 'core/pods',
+      object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } },
+    });
     expect(l.items).toEqual([]);
   });
   it('keeps the version a detail view asked for', () => {

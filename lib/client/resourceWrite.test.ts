@@ -5,7 +5,14 @@ import { notSent, outcomeUnknown, writeFailure } from './resourceWrite';
 describe('a failed write: refused, or outcome unknown', () => {
   const err = (status: number, reason: string) => new ApiRequestError({ status, reason, message: reason });
   it('an answer from the API server refusing it is a refusal', () => {
-    for (const [status, reason] of [[409, 'Conflict'], [409, 'AlreadyExists'], [422, 'Invalid'], [403, 'Forbidden'], [400, 'BadRequest'], [500, 'InternalError']] as const) {
+    for (const [status, reason] of [
+      [409, 'Conflict'],
+      [409, 'AlreadyExists'],
+      [422, 'Invalid'],
+      [403, 'Forbidden'],
+      [400, 'BadRequest'],
+      [500, 'InternalError'],
+    ] as const) {
       expect(outcomeUnknown(err(status, reason)), `${status} ${reason}`).toBe(false);
     }
   });
@@ -33,17 +40,32 @@ describe('a failed write: refused, or outcome unknown', () => {
 });
 
 describe('how a failed editor write reads', () => {
-  const text = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  http:\n  - route:\n    - destination:\n        host: reviews\n      weight: 120\n';
+  const text =
+    'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  http:\n  - route:\n    - destination:\n        host: reviews\n      weight: 120\n';
   const current = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', resourceVersion: '9' } };
   it('409 on an edit is a conflict carrying the live object; 404 on an edit is a conflict with the object gone', () => {
-    expect(writeFailure(new ApiRequestError({ status: 409, reason: 'Conflict', message: 'changed', current }), { isEdit: true, text })).toEqual({ kind: 'conflict', current });
-    expect(writeFailure(new ApiRequestError({ status: 404, reason: 'NotFound', message: 'gone' }), { isEdit: true, text })).toEqual({ kind: 'conflict', current: undefined });
+    expect(writeFailure(new ApiRequestError({ status: 409, reason: 'Conflict', message: 'changed', current }), { isEdit: true, text })).toEqual({
+      kind: 'conflict',
+      current,
+    });
+    expect(writeFailure(new ApiRequestError({ status: 404, reason: 'NotFound', message: 'gone' }), { isEdit: true, text })).toEqual({
+      kind: 'conflict',
+      current: undefined,
+    });
   });
   it('409 when creating (AlreadyExists) is a refusal, not a conflict to merge', () => {
     expect(writeFailure(new ApiRequestError({ status: 409, reason: 'AlreadyExists', message: 'exists' }), { isEdit: false, text }).kind).toBe('refused');
   });
   it("422 maps the server's causes to the lines of the text", () => {
-    const f = writeFailure(new ApiRequestError({ status: 422, reason: 'Invalid', message: 'invalid', causes: [{ field: 'spec.http[0].route[0].weight', message: 'must be at most 100' }] }), { isEdit: true, text });
+    const f = writeFailure(
+      new ApiRequestError({
+        status: 422,
+        reason: 'Invalid',
+        message: 'invalid',
+        causes: [{ field: 'spec.http[0].route[0].weight', message: 'must be at most 100' }],
+      }),
+      { isEdit: true, text },
+    );
     expect(f.kind).toBe('invalid');
     if (f.kind !== 'invalid') return;
     expect(f.problems.map((p) => [p.message, p.startLine])).toEqual([['must be at most 100', 10]]);

@@ -42,8 +42,10 @@ export function notSent(error: unknown): boolean {
 /** A failed editor write as the editor session reads it (lib/istio/editor/session.ts). */
 export function writeFailure(e: unknown, opts: { isEdit: boolean; text: string }): WriteFailure {
   // 409: changed meanwhile; 404 on replace: deleted meanwhile. Both: show, never overwrite.
-  if (e instanceof ApiRequestError && opts.isEdit && (e.status === 409 || e.status === 404)) return { kind: 'conflict', current: e.status === 409 ? e.body.current : undefined };
-  if (e instanceof ApiRequestError && (e.status === 422 || e.status === 400)) return { kind: 'invalid', problems: serverErrorToProblems(parseYamlDocuments(opts.text), e.body), error: e };
+  if (e instanceof ApiRequestError && opts.isEdit && (e.status === 409 || e.status === 404))
+    return { kind: 'conflict', current: e.status === 409 ? e.body.current : undefined };
+  if (e instanceof ApiRequestError && (e.status === 422 || e.status === 400))
+    return { kind: 'invalid', problems: serverErrorToProblems(parseYamlDocuments(opts.text), e.body), error: e };
   if (outcomeUnknown(e)) return { kind: 'unknown', error: e };
   return { kind: 'refused', error: e };
 }

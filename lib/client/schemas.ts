@@ -27,7 +27,9 @@ export function useKindSchemas(context: string | undefined, group: string, kind:
   return useMemo(() => {
     if (!q.data) return { source: 'loading', index: bundledSchemas(), jsonSchema: () => undefined };
     const index = schemasFromCrds(q.data.crds, bundledSchemas());
-    const crd = q.data.crds[0]?.spec as { group: string; scope: string; names: { kind: string }; versions: Array<{ name: string; served: boolean; schema?: { openAPIV3Schema?: unknown } }> } | undefined;
+    const crd = q.data.crds[0]?.spec as
+      | { group: string; scope: string; names: { kind: string }; versions: Array<{ name: string; served: boolean; schema?: { openAPIV3Schema?: unknown } }> }
+      | undefined;
     const served = crd?.versions.filter((v) => v.served).map((v) => v.name) ?? [];
     const cache = new Map<string, Record<string, unknown>>();
     return {
@@ -37,7 +39,18 @@ export function useKindSchemas(context: string | undefined, group: string, kind:
         if (!crd) return undefined;
         const v = crd.versions.find((x) => x.name === version) ?? crd.versions.find((x) => x.served);
         if (!v?.schema?.openAPIV3Schema) return undefined;
-        if (!cache.has(v.name)) cache.set(v.name, resourceJsonSchema({ group: crd.group, kind: crd.names.kind, version: v.name, namespaced: crd.scope === 'Namespaced', served, openAPIV3Schema: v.schema.openAPIV3Schema }));
+        if (!cache.has(v.name))
+          cache.set(
+            v.name,
+            resourceJsonSchema({
+              group: crd.group,
+              kind: crd.names.kind,
+              version: v.name,
+              namespaced: crd.scope === 'Namespaced',
+              served,
+              openAPIV3Schema: v.schema.openAPIV3Schema,
+            }),
+          );
         return cache.get(v.name);
       },
     };

@@ -37,7 +37,8 @@ export function useUpdateParams(): (changes: Record<string, string | undefined>)
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  if (pendingQuery && (pendingQuery.pathname !== pathname || pendingQuery.qs === params.toString() || Date.now() - pendingQuery.at > PENDING_MS)) pendingQuery = undefined;
+  if (pendingQuery && (pendingQuery.pathname !== pathname || pendingQuery.qs === params.toString() || Date.now() - pendingQuery.at > PENDING_MS))
+    pendingQuery = undefined;
   return useCallback(
     (changes: Record<string, string | undefined>) => {
       const base = pendingQuery && pendingQuery.pathname === pathname && Date.now() - pendingQuery.at <= PENDING_MS ? pendingQuery.qs : params.toString();

@@ -12,14 +12,20 @@ import type { PrometheusStatus } from './graph';
 export const k8sObjectSchema = z.looseObject({
   apiVersion: z.string({ error: 'apiVersion is required' }).min(1, 'apiVersion is required'),
   kind: z.string({ error: 'kind is required' }).min(1, 'kind is required'),
-  metadata: z.looseObject({
-    name: z.string({ error: 'metadata.name is required' }).min(1, 'metadata.name is required'),
-    namespace: z.string().optional(),
-    resourceVersion: z.string().optional(),
-  }, { error: 'metadata is required' }),
+  metadata: z.looseObject(
+    {
+      name: z.string({ error: 'metadata.name is required' }).min(1, 'metadata.name is required'),
+      namespace: z.string().optional(),
+      resourceVersion: z.string().optional(),
+    },
+    { error: 'metadata is required' },
+  ),
 });
 
-export const booleanParam = z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1');
+export const booleanParam = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
 
 export interface ApiError {
   status: number;

@@ -16,11 +16,19 @@ export const meshQuerySchema = z
     namespaces: z
       .string()
       .optional()
-      .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+      .transform((v) =>
+        (v ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().max(63).regex(DNS_LABEL, 'each namespace must be a DNS label'))),
     scope: z.enum(MESH_SCOPES, { error: `scope must be one of ${MESH_SCOPES.join(', ')}` }).optional(),
   })
-  .transform(({ namespaces, scope }): MeshScope => ({ scope: scope ?? (namespaces.length ? 'namespaces' : 'all'), namespaces: [...new Set(namespaces)].sort() }));
+  .transform(({ namespaces, scope }): MeshScope => ({
+    scope: scope ?? (namespaces.length ? 'namespaces' : 'all'),
+    namespaces: [...new Set(namespaces)].sort(),
+  }));
 
 export interface MeshResponse {
   status: ClusterStatus;

@@ -19,8 +19,15 @@ export function malformedPathResponse(pathname: string): Response | null {
   const bad = malformedPath(pathname);
   if (bad === null) return null;
   const shown = bad.length > 80 ? `${bad.slice(0, 80)}…` : bad;
-  return new Response(JSON.stringify({ status: 400, reason: 'BadRequest', message: `The URL path has a malformed percent-escape or bytes that are not UTF-8 in segment ${JSON.stringify(shown)}.` }), {
-    status: 400,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
-  });
+  return new Response(
+    JSON.stringify({
+      status: 400,
+      reason: 'BadRequest',
+      message: `The URL path has a malformed percent-escape or bytes that are not UTF-8 in segment ${JSON.stringify(shown)}.`,
+    }),
+    {
+      status: 400,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+    },
+  );
 }

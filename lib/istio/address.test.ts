@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addressOfPage, groupOfSegment, groupSegment, objectKeyOf, parseTypeKey, resourceApiPath, resourceNameHref, resourcePageHref, typeKey } from './address';
+import {
+  addressOfPage,
+  groupOfSegment,
+  groupSegment,
+  objectKeyOf,
+  parseTypeKey,
+  resourceApiPath,
+  resourceNameHref,
+  resourcePageHref,
+  typeKey,
+} from './address';
 
 describe('resource addresses', () => {
   it('spells the core group "core" in keys and URL segments, and back', () => {

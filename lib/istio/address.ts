@@ -83,7 +83,14 @@ export function resourceNameHref(resource: string, opts: { group?: string; path?
   const info = kindInfo(r.kind, opts.group);
   const group = opts.group ?? info?.group;
   const served = opts.kinds?.find((k) => k.kind === r.kind && (group === undefined || k.group === group));
-  const t = served ? { group: served.group, version: served.preferred, plural: served.plural, namespaced: served.namespaced } : info ? { group: info.group, version: info.versions[0] ?? 'v1', plural: info.plural, namespaced: info.namespaced } : undefined;
+  const t = served
+    ? { group: served.group, version: served.preferred, plural: served.plural, namespaced: served.namespaced }
+    : info
+      ? { group: info.group, version: info.versions[0] ?? 'v1', plural: info.plural, namespaced: info.namespaced }
+      : undefined;
   if (!t) return undefined;
-  return resourcePageHref({ group: t.group, version: t.version, plural: t.plural, namespace: t.namespaced ? r.namespace : undefined, name: r.name }, { path: opts.path });
+  return resourcePageHref(
+    { group: t.group, version: t.version, plural: t.plural, namespace: t.namespaced ? r.namespace : undefined, name: r.name },
+    { path: opts.path },
+  );
 }

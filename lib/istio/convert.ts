@@ -43,7 +43,12 @@ export interface ConvertResult {
   notes: string[];
 }
 
-interface LegacyStringMatch { exact?: string; prefix?: string; suffix?: string; regex?: string }
+interface LegacyStringMatch {
+  exact?: string;
+  prefix?: string;
+  suffix?: string;
+  regex?: string;
+}
 interface LegacyJwt {
   issuer?: string;
   audiences?: string[];
@@ -97,7 +102,10 @@ function peerMode(spec: LegacyPolicySpec, notes: string[]): Mode {
   }
   if (m.mode === undefined) notes.push('mtls has no mode; v1alpha1 defaulted it to STRICT, so the result is STRICT.');
   else if (m.mode !== 'STRICT') notes.push(`Unknown mTLS mode ${m.mode}; converted to STRICT, the v1alpha1 default.`);
-  if (spec.peerIsOptional) notes.push('peerIsOptional only let requests without a peer identity reach the next (authorization) layer; it has no equivalent, and STRICT still requires mTLS.');
+  if (spec.peerIsOptional)
+    notes.push(
+      'peerIsOptional only let requests without a peer identity reach the next (authorization) layer; it has no equivalent, and STRICT still requires mTLS.',
+    );
   return 'STRICT';
 }
 
@@ -111,7 +119,8 @@ interface Scope {
 function scopes(obj: K8sObject, spec: LegacyPolicySpec, opts: ConvertOptions, notes: string[]): Scope[] {
   const root = opts.rootNamespace || DEFAULT_ROOT_NAMESPACE;
   if (obj.kind === 'MeshPolicy') {
-    if (obj.metadata.name !== 'default') notes.push(`Istio only honoured a MeshPolicy named "default"; ${obj.metadata.name} is converted as the mesh-wide policy "default" anyway.`);
+    if (obj.metadata.name !== 'default')
+      notes.push(`Istio only honoured a MeshPolicy named "default"; ${obj.metadata.name} is converted as the mesh-wide policy "default" anyway.`);
     return [{ name: 'default', namespace: root, ports: [] }];
   }
   const namespace = obj.metadata.namespace ?? 'default';
@@ -130,18 +139,26 @@ function scopes(obj: K8sObject, spec: LegacyPolicySpec, opts: ConvertOptions, no
     let selector: Record<string, string>;
     if (svc?.spec?.selector && Object.keys(svc.spec.selector).length) {
       selector = { ...svc.spec.selector };
-      notes.push(`Target ${target} is the Service ${namespace}/${target}; its selector (${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ')}) selects the workloads.`);
+      notes.push(
+        `Target ${target} is the Service ${namespace}/${target}; its selector (${Object.entries(selector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}) selects the workloads.`,
+      );
     } else {
       selector = { app: target };
-      notes.push(`Target ${target}: v1alpha1 selected workloads by service name, v1 by pod labels. The Service is not known here, so the selector assumes its pods carry app: ${target}; check it against the Service's selector.`);
+      notes.push(
+        `Target ${target}: v1alpha1 selected workloads by service name, v1 by pod labels. The Service is not known here, so the selector assumes its pods carry app: ${target}; check it against the Service's selector.`,
+      );
     }
     const ports: number[] = [];
     for (const p of t.ports ?? []) {
       const sp = svc?.spec?.ports?.find((x) => (p.number !== undefined && x.port === p.number) || (p.name !== undefined && x.name === p.name));
       if (sp) {
         const workloadPort = typeof sp.targetPort === 'number' ? sp.targetPort : sp.port;
-        if (workloadPort !== sp.port) notes.push(`Service port ${sp.port} of ${target} is workload port ${workloadPort}; PeerAuthentication uses workload ports.`);
-        if (typeof sp.targetPort === 'string') notes.push(`Service port ${sp.port} of ${target} targets the named container port ${sp.targetPort}; check that the workload listens on ${sp.port}.`);
+        if (workloadPort !== sp.port)
+          notes.push(`Service port ${sp.port} of ${target} is workload port ${workloadPort}; PeerAuthentication uses workload ports.`);
+        if (typeof sp.targetPort === 'string')
+          notes.push(`Service port ${sp.port} of ${target} targets the named container port ${sp.targetPort}; check that the workload listens on ${sp.port}.`);
         ports.push(workloadPort);
       } else if (p.number !== undefined) {
         ports.push(p.number);
@@ -169,7 +186,8 @@ function pathsOf(ms: LegacyStringMatch[] | undefined, notes: string[]): string[]
     if (m.exact !== undefined) out.push(m.exact);
     else if (m.prefix !== undefined) out.push(`${m.prefix}*`);
     else if (m.suffix !== undefined) out.push(`*${m.suffix}`);
-    else if (m.regex !== undefined) notes.push(`The trigger path regex "${m.regex}" has no equivalent in AuthorizationPolicy (only exact, prefix* and *suffix); convert it by hand.`);
+    else if (m.regex !== undefined)
+      notes.push(`The trigger path regex "${m.regex}" has no equivalent in AuthorizationPolicy (only exact, prefix* and *suffix); convert it by hand.`);
   }
   return out;
 }
@@ -192,23 +210,36 @@ function jwtObjects(obj: K8sObject, spec: LegacyPolicySpec, scope: Scope, notes:
   });
   if (!rules.length) return [];
   const selector = scope.selector ? { selector: { matchLabels: { ...scope.selector } } } : {};
-  const out: K8sObject[] = [{ apiVersion: SEC_API, kind: 'RequestAuthentication', metadata: baseMeta(obj, scope.name, scope.namespace), spec: { ...selector, jwtRules: rules } }];
+  const out: K8sObject[] = [
+    { apiVersion: SEC_API, kind: 'RequestAuthentication', metadata: baseMeta(obj, scope.name, scope.namespace), spec: { ...selector, jwtRules: rules } },
+  ];
   notes.push(`origins (JWT) become RequestAuthentication ${scope.namespace}/${scope.name}: it validates tokens that are present but does not require one.`);
   if (spec.originIsOptional) {
     notes.push('originIsOptional was set, so requests without a token stay allowed; no AuthorizationPolicy is added.');
   } else {
     const triggers = jwts.length === 1 ? (jwts[0]!.triggerRules ?? []) : [];
-    if (jwts.length > 1 && jwts.some((j) => j.triggerRules?.length)) notes.push('triggerRules with several issuers cannot be converted automatically; the token is required on every path.');
+    if (jwts.length > 1 && jwts.some((j) => j.triggerRules?.length))
+      notes.push('triggerRules with several issuers cannot be converted automatically; the token is required on every path.');
     const ports = scope.ports.map(String);
     const denyRule = (paths: string[], notPaths: string[]): AuthzRule => {
       const op = { ...(paths.length ? { paths } : {}), ...(notPaths.length ? { notPaths } : {}), ...(ports.length ? { ports } : {}) };
       return { from: [{ source: { notRequestPrincipals: ['*'] } }], ...(Object.keys(op).length ? { to: [{ operation: op }] } : {}) };
     };
     const authzRules = triggers.length ? triggers.map((t) => denyRule(pathsOf(t.includedPaths, notes), pathsOf(t.excludedPaths, notes))) : [denyRule([], [])];
-    out.push({ apiVersion: SEC_API, kind: 'AuthorizationPolicy', metadata: baseMeta(obj, `${scope.name}-require-jwt`, scope.namespace), spec: { ...selector, action: 'DENY', rules: authzRules } });
-    notes.push(`AuthorizationPolicy ${scope.namespace}/${scope.name}-require-jwt denies requests without a valid token, as the v1alpha1 origin did; they now get 403 "RBAC: access denied" instead of 401.`);
+    out.push({
+      apiVersion: SEC_API,
+      kind: 'AuthorizationPolicy',
+      metadata: baseMeta(obj, `${scope.name}-require-jwt`, scope.namespace),
+      spec: { ...selector, action: 'DENY', rules: authzRules },
+    });
+    notes.push(
+      `AuthorizationPolicy ${scope.namespace}/${scope.name}-require-jwt denies requests without a valid token, as the v1alpha1 origin did; they now get 403 "RBAC: access denied" instead of 401.`,
+    );
   }
-  if (spec.principalBinding === 'USE_ORIGIN') notes.push('principalBinding USE_ORIGIN has no equivalent: AuthorizationPolicy reads the token identity as requestPrincipals and the peer identity as principals.');
+  if (spec.principalBinding === 'USE_ORIGIN')
+    notes.push(
+      'principalBinding USE_ORIGIN has no equivalent: AuthorizationPolicy reads the token identity as requestPrincipals and the peer identity as principals.',
+    );
   return out;
 }
 

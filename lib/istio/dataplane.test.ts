@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dataPlaneModel, ingressUsesWaypoint, namespaceDataPlane, predictPod, proxyRole, waypointBinding, waypointOf, workloadDataPlane,
-  type DataPlaneMode, type PodMeta, type WaypointInfo,
+  dataPlaneModel,
+  ingressUsesWaypoint,
+  namespaceDataPlane,
+  predictPod,
+  proxyRole,
+  waypointBinding,
+  waypointOf,
+  workloadDataPlane,
+  type DataPlaneMode,
+  type PodMeta,
+  type WaypointInfo,
 } from './dataplane';
 import type { K8sGateway } from './gatewayapi/types';
 import type { Namespace, Pod, Service } from './types';
@@ -21,18 +30,43 @@ const PREDICT: Array<[string, Record<string, string> | undefined, PodMeta, DataP
   ['pod label true in a disabled namespace', { 'istio-injection': 'disabled' }, { labels: { 'sidecar.istio.io/inject': 'true' } }, 'none'],
   ['pod label false in an enabled namespace', { 'istio-injection': 'enabled' }, { labels: { 'sidecar.istio.io/inject': 'false' } }, 'none'],
   ['pod annotation false in an enabled namespace', { 'istio-injection': 'enabled' }, { annotations: { 'sidecar.istio.io/inject': 'false' } }, 'none'],
-  ['label true and annotation false: the label wins', { 'istio-injection': 'enabled' }, { labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'sidecar.istio.io/inject': 'false' } }, 'sidecar'],
-  ['label false and annotation true: the label wins', { 'istio-injection': 'enabled' }, { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'true' } }, 'none'],
+  [
+    'label true and annotation false: the label wins',
+    { 'istio-injection': 'enabled' },
+    { labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'sidecar.istio.io/inject': 'false' } },
+    'sidecar',
+  ],
+  [
+    'label false and annotation true: the label wins',
+    { 'istio-injection': 'enabled' },
+    { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'true' } },
+    'none',
+  ],
   ['annotation true alone opts in (Maistra, older Istio)', {}, { annotations: { 'sidecar.istio.io/inject': 'true' } }, 'sidecar'],
-  ['annotation true with label false: the label wins', {}, { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'true' } }, 'none'],
-  ['annotation "yes" counts as true once the injector is called', { 'istio-injection': 'enabled' }, { annotations: { 'sidecar.istio.io/inject': 'yes' } }, 'sidecar'],
+  [
+    'annotation true with label false: the label wins',
+    {},
+    { labels: { 'sidecar.istio.io/inject': 'false' }, annotations: { 'sidecar.istio.io/inject': 'true' } },
+    'none',
+  ],
+  [
+    'annotation "yes" counts as true once the injector is called',
+    { 'istio-injection': 'enabled' },
+    { annotations: { 'sidecar.istio.io/inject': 'yes' } },
+    'sidecar',
+  ],
   ['host-network pods are never injected', { 'istio-injection': 'enabled' }, { hostNetwork: true }, 'none'],
   ['namespace ambient', { 'istio.io/dataplane-mode': 'ambient' }, {}, 'ambient'],
   ['pod opts out of an ambient namespace', { 'istio.io/dataplane-mode': 'ambient' }, { labels: { 'istio.io/dataplane-mode': 'none' } }, 'none'],
   ['pod enrols itself in ambient', {}, { labels: { 'istio.io/dataplane-mode': 'ambient' } }, 'ambient'],
   ['namespace asks for both: sidecar injection takes precedence', { 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' }, {}, 'sidecar'],
   ['ambient namespace, pod asks for a sidecar', { 'istio.io/dataplane-mode': 'ambient' }, { labels: { 'sidecar.istio.io/inject': 'true' } }, 'sidecar'],
-  ['ambient namespace, pod refuses a sidecar: still ambient', { 'istio.io/dataplane-mode': 'ambient' }, { labels: { 'sidecar.istio.io/inject': 'false' } }, 'ambient'],
+  [
+    'ambient namespace, pod refuses a sidecar: still ambient',
+    { 'istio.io/dataplane-mode': 'ambient' },
+    { labels: { 'sidecar.istio.io/inject': 'false' } },
+    'ambient',
+  ],
   ['host-network pods are never captured', { 'istio.io/dataplane-mode': 'ambient' }, { hostNetwork: true }, 'none'],
   ['istio.io/dataplane-mode=none on the namespace', { 'istio.io/dataplane-mode': 'none' }, {}, 'none'],
 ];
@@ -48,7 +82,9 @@ describe('a pod created now (the template decides)', () => {
   });
 
   it('says why, in words a user can act on', () => {
-    expect(predictPod({ 'istio-injection': 'enabled' }, { labels: { 'sidecar.istio.io/inject': 'false' } }).reason).toBe('pod label sidecar.istio.io/inject=false');
+    expect(predictPod({ 'istio-injection': 'enabled' }, { labels: { 'sidecar.istio.io/inject': 'false' } }).reason).toBe(
+      'pod label sidecar.istio.io/inject=false',
+    );
     expect(predictPod({ 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' }, {}).reason).toMatch(/sidecar injection takes precedence/);
     expect(predictPod({}, { annotations: { 'sidecar.istio.io/inject': 'true' } }).reason).toMatch(/the annotation form: Maistra/);
   });
@@ -76,7 +112,7 @@ describe('running pods decide over the template', () => {
     expect(d.reason).toMatch(/restart to apply/);
   });
 
-  it('the injector\'s status annotation counts as a sidecar (the container may be named otherwise)', () => {
+  it("the injector's status annotation counts as a sidecar (the container may be named otherwise)", () => {
     expect(workloadDataPlane({}, {}, [{ annotations: { 'sidecar.istio.io/status': '{}' } }]).mode).toBe('sidecar');
   });
 
@@ -90,15 +126,27 @@ describe('running pods decide over the template', () => {
   });
 
   it('a template without pods is predicted', () => {
-    expect(workloadDataPlane({ 'istio.io/dataplane-mode': 'ambient' }, { labels: { app: 'x' } }, [])).toMatchObject({ mode: 'ambient', inMesh: true, restartNeeded: false });
+    expect(workloadDataPlane({ 'istio.io/dataplane-mode': 'ambient' }, { labels: { app: 'x' } }, [])).toMatchObject({
+      mode: 'ambient',
+      inMesh: true,
+      restartNeeded: false,
+    });
     expect(workloadDataPlane({ 'istio.io/dataplane-mode': 'ambient' }, { labels: { app: 'x' } }, []).pods).toBeUndefined();
   });
 });
 
 describe("Istio's own proxies", () => {
   it.each([
-    ['waypoint pods (istiod labels)', { 'gateway.istio.io/managed': 'istio.io-mesh-controller', 'gateway.networking.k8s.io/gateway-name': 'waypoint', 'istio.io/dataplane-mode': 'none' }, 'waypoint'],
-    ['Gateway API gateway pods', { 'gateway.istio.io/managed': 'istio.io-gateway-controller', 'gateway.networking.k8s.io/gateway-name': 'bookinfo-gateway' }, 'gateway'],
+    [
+      'waypoint pods (istiod labels)',
+      { 'gateway.istio.io/managed': 'istio.io-mesh-controller', 'gateway.networking.k8s.io/gateway-name': 'waypoint', 'istio.io/dataplane-mode': 'none' },
+      'waypoint',
+    ],
+    [
+      'Gateway API gateway pods',
+      { 'gateway.istio.io/managed': 'istio.io-gateway-controller', 'gateway.networking.k8s.io/gateway-name': 'bookinfo-gateway' },
+      'gateway',
+    ],
     ['istioctl-installed ingress gateway', { istio: 'ingressgateway', app: 'istio-ingressgateway' }, 'gateway'],
     ['Helm gateway chart', { istio: 'ingress' }, 'gateway'],
     ['east-west gateway', { 'gateway.istio.io/managed': 'istio.io-eastwest-controller' }, 'east-west'],
@@ -122,7 +170,10 @@ describe("Istio's own proxies", () => {
 describe('namespaces', () => {
   it('reports the mode and a conflict', () => {
     expect(namespaceDataPlane('a', { 'istio.io/dataplane-mode': 'ambient' })).toMatchObject({ mode: 'ambient', injection: 'unset', dataplaneLabel: 'ambient' });
-    expect(namespaceDataPlane('b', { 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' })).toMatchObject({ mode: 'sidecar', conflict: expect.stringMatching(/takes precedence/) });
+    expect(namespaceDataPlane('b', { 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' })).toMatchObject({
+      mode: 'sidecar',
+      conflict: expect.stringMatching(/takes precedence/),
+    });
     expect(namespaceDataPlane('c', { 'istio.io/rev': '1-24', 'istio-injection': 'enabled' })).toMatchObject({ mode: 'sidecar', injection: 'enabled' });
     expect(namespaceDataPlane('d', undefined)).toMatchObject({ mode: 'none', injection: 'unset' });
   });
@@ -132,8 +183,13 @@ describe('namespaces', () => {
 
 function waypoint(ns: string, name: string, labels: Record<string, string> = {}, from?: string, cls = 'istio-waypoint'): K8sGateway {
   return {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name, namespace: ns, labels },
-    spec: { gatewayClassName: cls, listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', ...(from ? { allowedRoutes: { namespaces: { from } } } : {}) }] },
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name, namespace: ns, labels },
+    spec: {
+      gatewayClassName: cls,
+      listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', ...(from ? { allowedRoutes: { namespaces: { from } } } : {}) }],
+    },
   };
 }
 
@@ -158,13 +214,25 @@ describe('which waypoint serves a Service or a workload', () => {
     ['the Service label', svc({ 'istio.io/use-waypoint': 'waypoint' }), {}, 'bound', 'waypoint'],
     ['the namespace label', svc(), { 'istio.io/use-waypoint': 'waypoint' }, 'bound', 'waypoint'],
     ['the Service label wins over the namespace label', svc({ 'istio.io/use-waypoint': 'both' }), { 'istio.io/use-waypoint': 'waypoint' }, 'bound', 'both'],
-    ['use-waypoint: none opts out, no fallback to the namespace', svc({ 'istio.io/use-waypoint': 'none' }), { 'istio.io/use-waypoint': 'waypoint' }, 'opt-out', undefined],
+    [
+      'use-waypoint: none opts out, no fallback to the namespace',
+      svc({ 'istio.io/use-waypoint': 'none' }),
+      { 'istio.io/use-waypoint': 'waypoint' },
+      'opt-out',
+      undefined,
+    ],
     ['no label anywhere', svc(), {}, 'none', undefined],
     ['a waypoint that does not exist', svc({ 'istio.io/use-waypoint': 'gone' }), {}, 'missing', undefined],
     ['a workload-only waypoint for a Service', svc({ 'istio.io/use-waypoint': 'wl' }), {}, 'wrong-traffic', 'wl'],
     ['waypoint-for: all takes service traffic', svc({ 'istio.io/use-waypoint': 'both' }), {}, 'bound', 'both'],
     ['another namespace, allowedRoutes All', svc({ 'istio.io/use-waypoint': 'shared', 'istio.io/use-waypoint-namespace': 'infra' }), {}, 'bound', 'shared'],
-    ['another namespace, allowedRoutes Same (default)', svc({ 'istio.io/use-waypoint': 'private', 'istio.io/use-waypoint-namespace': 'infra' }), {}, 'denied', 'private'],
+    [
+      'another namespace, allowedRoutes Same (default)',
+      svc({ 'istio.io/use-waypoint': 'private', 'istio.io/use-waypoint-namespace': 'infra' }),
+      {},
+      'denied',
+      'private',
+    ],
   ] as const)('service-addressed: %s', (_n, target, nsLabels, state, name) => {
     const b = waypointBinding('service', target, nsLabels, wps);
     expect(b.state).toBe(state);
@@ -189,7 +257,9 @@ describe('which waypoint serves a Service or a workload', () => {
     expect(waypointBinding('service', svc({ 'istio.io/use-waypoint': 'wl' }), {}, wps).reason).toBe(
       'the Service label istio.io/use-waypoint=wl, but Gateway bookinfo/wl takes workload traffic only (label istio.io/waypoint-for=workload), not service-addressed traffic',
     );
-    expect(waypointBinding('service', svc({ 'istio.io/use-waypoint': 'gone' }), {}, wps).reason).toMatch(/no waypoint \(Gateway of class istio-waypoint\) bookinfo\/gone/);
+    expect(waypointBinding('service', svc({ 'istio.io/use-waypoint': 'gone' }), {}, wps).reason).toMatch(
+      /no waypoint \(Gateway of class istio-waypoint\) bookinfo\/gone/,
+    );
   });
 
   it('ingress bypasses waypoints unless the Service or namespace says istio.io/ingress-use-waypoint=true', () => {
@@ -202,13 +272,25 @@ describe('which waypoint serves a Service or a workload', () => {
 
 describe('the model of a mesh', () => {
   const ns = (name: string, labels: Record<string, string>): Namespace => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
-  const pod = (name: string, namespace: string, labels: Record<string, string>, sa = 'default'): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { serviceAccountName: sa, containers: [{ name: 'istio-proxy' }] } });
-  const service = (name: string, namespace: string, labels: Record<string, string> = {}): Service => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, labels } });
+  const pod = (name: string, namespace: string, labels: Record<string, string>, sa = 'default'): Pod => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels },
+    spec: { serviceAccountName: sa, containers: [{ name: 'istio-proxy' }] },
+  });
+  const service = (name: string, namespace: string, labels: Record<string, string> = {}): Service => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace, labels },
+  });
 
-  it('finds waypoints with their pods\' service account, ztunnel pods, and bindings', () => {
+  it("finds waypoints with their pods' service account, ztunnel pods, and bindings", () => {
     const m = dataPlaneModel({
       namespaces: [ns('bookinfo', { 'istio.io/dataplane-mode': 'ambient' }), ns('istio-system', {})],
-      pods: [pod('waypoint-1', 'bookinfo', { 'gateway.networking.k8s.io/gateway-name': 'waypoint' }, 'waypoint-sa'), pod('ztunnel-a', 'istio-system', { app: 'ztunnel' })],
+      pods: [
+        pod('waypoint-1', 'bookinfo', { 'gateway.networking.k8s.io/gateway-name': 'waypoint' }, 'waypoint-sa'),
+        pod('ztunnel-a', 'istio-system', { app: 'ztunnel' }),
+      ],
       k8sGateways: [waypoint('bookinfo', 'waypoint'), waypoint('bookinfo', 'ingress', {}, undefined, 'istio')],
       gatewayClasses: [],
     });
@@ -217,7 +299,9 @@ describe('the model of a mesh', () => {
     expect(m.ztunnelPods).toBe(1);
     expect(m.namespace('bookinfo').mode).toBe('ambient');
     expect(m.serviceWaypoint(service('reviews', 'bookinfo', { 'istio.io/use-waypoint': 'waypoint' })).state).toBe('bound');
-    expect(m.serviceWaypoint(service('waypoint', 'bookinfo', { 'gateway.istio.io/managed': 'istio.io-mesh-controller', 'istio.io/use-waypoint': 'waypoint' })).state).toBe('none');
+    expect(
+      m.serviceWaypoint(service('waypoint', 'bookinfo', { 'gateway.istio.io/managed': 'istio.io-mesh-controller', 'istio.io/use-waypoint': 'waypoint' })).state,
+    ).toBe('none');
     expect(m.workload('bookinfo', { labels: { app: 'ratings' } }).mode).toBe('ambient');
   });
 });

@@ -104,7 +104,8 @@ export function namespaceDataPlane(name: string, labels: Labels | undefined): Na
   const inj = l[INJECTION_LABEL];
   const rev = l[REVISION_LABEL];
   const dp = l[DATAPLANE_MODE_LABEL];
-  const injection: NamespaceDataPlane['injection'] = inj === 'enabled' ? 'enabled' : inj === 'disabled' ? 'disabled' : inj === undefined && rev ? 'revision' : 'unset';
+  const injection: NamespaceDataPlane['injection'] =
+    inj === 'enabled' ? 'enabled' : inj === 'disabled' ? 'disabled' : inj === undefined && rev ? 'revision' : 'unset';
   const out: NamespaceDataPlane = { namespace: name, mode: 'none', reason: '', injection };
   if (injection === 'revision') out.revision = rev;
   if (dp !== undefined) out.dataplaneLabel = dp;
@@ -163,11 +164,19 @@ export function injectionDecision(nsLabels: Labels | undefined, pod: PodMeta): {
   else if (ns.injection !== 'disabled' && labels[SIDECAR_INJECT] === 'true') called = `pod label ${SIDECAR_INJECT}=true`;
   else if (ns.injection !== 'disabled' && podRev) called = `pod label ${REVISION_LABEL}=${podRev}`;
   else if (ns.injection !== 'disabled' && labels[SIDECAR_INJECT] === undefined && annotations[SIDECAR_INJECT] === 'true') {
-    return { inject: true, reason: `pod annotation ${SIDECAR_INJECT}=true (the annotation form: Maistra/OpenShift Service Mesh and older Istio inject on it; current upstream Istio selects pods by the label)` };
+    return {
+      inject: true,
+      reason: `pod annotation ${SIDECAR_INJECT}=true (the annotation form: Maistra/OpenShift Service Mesh and older Istio inject on it; current upstream Istio selects pods by the label)`,
+    };
   }
   if (!called) {
     if (ns.injection === 'disabled') return { inject: false, reason: `namespace label ${INJECTION_LABEL}=disabled` };
-    const own = labels[SIDECAR_INJECT] !== undefined ? `pod label ${SIDECAR_INJECT}=${labels[SIDECAR_INJECT]}` : annotations[SIDECAR_INJECT] !== undefined ? `pod annotation ${SIDECAR_INJECT}=${annotations[SIDECAR_INJECT]}` : undefined;
+    const own =
+      labels[SIDECAR_INJECT] !== undefined
+        ? `pod label ${SIDECAR_INJECT}=${labels[SIDECAR_INJECT]}`
+        : annotations[SIDECAR_INJECT] !== undefined
+          ? `pod annotation ${SIDECAR_INJECT}=${annotations[SIDECAR_INJECT]}`
+          : undefined;
     return { inject: false, reason: own ?? 'no injection label on the namespace or the pod' };
   }
   const label = labels[SIDECAR_INJECT];
@@ -190,7 +199,11 @@ export function ambientDecision(nsLabels: Labels | undefined, pod: PodMeta): { a
   if (pod.hostNetwork) return { ambient: false, reason: 'host-network pods are never captured by ztunnel' };
   if (own === 'ambient') return { ambient: true, reason: `pod label ${DATAPLANE_MODE_LABEL}=ambient` };
   const nsAmbient = nsLabels?.[DATAPLANE_MODE_LABEL] === 'ambient';
-  if (own === 'none') return { ambient: false, reason: nsAmbient ? `pod label ${DATAPLANE_MODE_LABEL}=none opts out of the ambient namespace` : `pod label ${DATAPLANE_MODE_LABEL}=none` };
+  if (own === 'none')
+    return {
+      ambient: false,
+      reason: nsAmbient ? `pod label ${DATAPLANE_MODE_LABEL}=none opts out of the ambient namespace` : `pod label ${DATAPLANE_MODE_LABEL}=none`,
+    };
   if (nsAmbient) return { ambient: true, reason: `namespace label ${DATAPLANE_MODE_LABEL}=ambient` };
   return { ambient: false, reason: 'not enrolled in ambient' };
 }
@@ -205,7 +218,8 @@ export function predictPod(nsLabels: Labels | undefined, pod: PodMeta): ModeDeci
   }
   const amb = ambientDecision(nsLabels, pod);
   if (amb.ambient) return { mode: 'ambient', reason: amb.reason };
-  if (inj.reason === 'no injection label on the namespace or the pod' && amb.reason === 'not enrolled in ambient') return { mode: 'none', reason: 'no sidecar injection or ambient label on the namespace or the pod' };
+  if (inj.reason === 'no injection label on the namespace or the pod' && amb.reason === 'not enrolled in ambient')
+    return { mode: 'none', reason: 'no sidecar injection or ambient label on the namespace or the pod' };
   return { mode: 'none', reason: amb.reason === 'not enrolled in ambient' ? inj.reason : `${inj.reason}; ${amb.reason}` };
 }
 
@@ -233,11 +247,18 @@ export function proxyRole(labels: Labels | undefined, pod?: PodMeta, rootNamespa
   if (managed === 'istio.io-gateway-controller' || l[GATEWAY_NAME_LABEL]) return 'gateway';
   if (l['app'] === 'ztunnel' && (namespace === undefined || namespace === rootNamespace)) return 'ztunnel';
   const istio = l['istio'];
-  if (istio === 'ingressgateway' || istio === 'egressgateway' || istio === 'ingress' || istio === 'egress' || istio === 'eastwestgateway') return istio === 'eastwestgateway' ? 'east-west' : 'gateway';
+  if (istio === 'ingressgateway' || istio === 'egressgateway' || istio === 'ingress' || istio === 'egress' || istio === 'eastwestgateway')
+    return istio === 'eastwestgateway' ? 'east-west' : 'gateway';
   if (pod) {
     const main = pod.containers?.[0]?.name;
     if (main === ISTIO_PROXY) return 'gateway';
-    if ((pod.annotations?.[INJECT_TEMPLATES] ?? '').split(',').map((s) => s.trim()).includes('gateway')) return 'gateway';
+    if (
+      (pod.annotations?.[INJECT_TEMPLATES] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .includes('gateway')
+    )
+      return 'gateway';
   }
   return undefined;
 }
@@ -280,15 +301,37 @@ export const PROXY_TEXT: Record<ProxyRole, string> = {
  * A workload: a pod template (Deployment, StatefulSet...) with the pods it runs, or a
  * single Pod (template = the pod itself, pods = [it]).
  */
-export function workloadDataPlane(nsLabels: Labels | undefined, template: PodMeta | undefined, pods: readonly PodMeta[] = [], opts: { namespace?: string; rootNamespace?: string } = {}): WorkloadDataPlane {
+export function workloadDataPlane(
+  nsLabels: Labels | undefined,
+  template: PodMeta | undefined,
+  pods: readonly PodMeta[] = [],
+  opts: { namespace?: string; rootNamespace?: string } = {},
+): WorkloadDataPlane {
   const tpl = template ?? pods[0] ?? {};
   const proxy = proxyRole(tpl.labels, tpl, opts.rootNamespace, opts.namespace);
   const predicted = predictPod(nsLabels, tpl);
   if (proxy) {
-    return { mode: 'none', reason: PROXY_TEXT[proxy], expected: 'none', expectedReason: PROXY_TEXT[proxy], restartNeeded: false, proxy, inMesh: true, pods: pods.length ? { total: pods.length, sidecar: 0, ambient: 0, none: pods.length } : undefined };
+    return {
+      mode: 'none',
+      reason: PROXY_TEXT[proxy],
+      expected: 'none',
+      expectedReason: PROXY_TEXT[proxy],
+      restartNeeded: false,
+      proxy,
+      inMesh: true,
+      pods: pods.length ? { total: pods.length, sidecar: 0, ambient: 0, none: pods.length } : undefined,
+    };
   }
   if (!pods.length) {
-    return { mode: predicted.mode, reason: predicted.reason, expected: predicted.mode, expectedReason: predicted.reason, restartNeeded: false, inMesh: predicted.mode !== 'none', revision: predicted.revision };
+    return {
+      mode: predicted.mode,
+      reason: predicted.reason,
+      expected: predicted.mode,
+      expectedReason: predicted.reason,
+      restartNeeded: false,
+      inMesh: predicted.mode !== 'none',
+      revision: predicted.revision,
+    };
   }
   const counts: PodCounts = { total: pods.length, sidecar: 0, ambient: 0, none: 0 };
   let least: ModeDecision | undefined;
@@ -310,7 +353,16 @@ export function workloadDataPlane(nsLabels: Labels | undefined, template: PodMet
   }
   const restartNeeded = counts[predicted.mode] !== counts.total;
   if (restartNeeded && counts[mode] === counts.total) reason += `; new pods would be ${MODE_TEXT[predicted.mode]} (${predicted.reason}): restart to apply`;
-  return { mode, reason, expected: predicted.mode, expectedReason: predicted.reason, restartNeeded, pods: counts, inMesh: mode !== 'none', revision: predicted.revision };
+  return {
+    mode,
+    reason,
+    expected: predicted.mode,
+    expectedReason: predicted.reason,
+    restartNeeded,
+    pods: counts,
+    inMesh: mode !== 'none',
+    revision: predicted.revision,
+  };
 }
 
 /* ---- waypoints ---- */
@@ -334,7 +386,11 @@ export interface WaypointInfo {
 }
 
 export function isWaypointGateway(g: K8sObject<object>): boolean {
-  return parseApiVersion(g.apiVersion).group === GATEWAY_API_GROUP && g.kind === 'Gateway' && (g.spec as { gatewayClassName?: string } | undefined)?.gatewayClassName === WAYPOINT_CLASS;
+  return (
+    parseApiVersion(g.apiVersion).group === GATEWAY_API_GROUP &&
+    g.kind === 'Gateway' &&
+    (g.spec as { gatewayClassName?: string } | undefined)?.gatewayClassName === WAYPOINT_CLASS
+  );
 }
 
 const TRAFFIC = new Set(['service', 'workload', 'all', 'none']);
@@ -364,8 +420,15 @@ export function waypointOf(g: K8sGateway, classLabels?: Labels, podServiceAccoun
   }
   const sas = [...new Set(podServiceAccounts)];
   return {
-    name: g.metadata.name, namespace: ns, resource: `Gateway ${ns}/${g.metadata.name}`, traffic, trafficSource, allowedFrom,
-    allowedSelector: hbone?.allowedRoutes?.namespaces?.selector, serviceAccount: sas.length === 1 ? sas[0]! : g.metadata.name, ready,
+    name: g.metadata.name,
+    namespace: ns,
+    resource: `Gateway ${ns}/${g.metadata.name}`,
+    traffic,
+    trafficSource,
+    allowedFrom,
+    allowedSelector: hbone?.allowedRoutes?.namespaces?.selector,
+    serviceAccount: sas.length === 1 ? sas[0]! : g.metadata.name,
+    ready,
   };
 }
 
@@ -415,7 +478,8 @@ export function waypointBinding(
     `${via === 'own' ? (kind === 'service' ? 'the Service' : 'the pod') : 'the namespace'} label ${USE_WAYPOINT}=${w.name}${w.namespace !== target.namespace ? ` (${USE_WAYPOINT_NAMESPACE}=${w.namespace})` : ''}`;
   let via: 'own' | 'namespace' = 'own';
   let use = parseUseWaypoint(target.labels, target.namespace);
-  if (use && 'none' in use) return { state: 'opt-out', via: 'own', reason: `${kind === 'service' ? 'the Service' : 'the pod'} opts out with ${USE_WAYPOINT}=none` };
+  if (use && 'none' in use)
+    return { state: 'opt-out', via: 'own', reason: `${kind === 'service' ? 'the Service' : 'the pod'} opts out with ${USE_WAYPOINT}=none` };
   if (!use) {
     via = 'namespace';
     use = parseUseWaypoint(nsLabels, target.namespace);
@@ -426,11 +490,30 @@ export function waypointBinding(
   const w = waypoints.get(named);
   const what = label(via, use);
   if (!w) return { state: 'missing', via, named, reason: `${what}, but there is no waypoint (Gateway of class ${WAYPOINT_CLASS}) ${named}` };
-  if (!allowsNamespace(w, target.namespace, nsLabels)) return { state: 'denied', via, named, waypoint: w, reason: `${what}, but ${w.resource} only accepts ${w.allowedFrom === 'Same' ? 'its own namespace' : w.allowedFrom === 'None' ? 'no namespace' : 'namespaces matching its selector'} (allowedRoutes)` };
+  if (!allowsNamespace(w, target.namespace, nsLabels))
+    return {
+      state: 'denied',
+      via,
+      named,
+      waypoint: w,
+      reason: `${what}, but ${w.resource} only accepts ${w.allowedFrom === 'Same' ? 'its own namespace' : w.allowedFrom === 'None' ? 'no namespace' : 'namespaces matching its selector'} (allowedRoutes)`,
+    };
   const accepts = w.traffic === 'all' || w.traffic === kind;
   if (!accepts) {
-    if (kind === 'workload' && via === 'namespace') return { state: 'none', via, named, reason: `the namespace's waypoint ${named} is for ${w.traffic} traffic only (${w.trafficSource}), not workload-addressed traffic` };
-    return { state: 'wrong-traffic', via, named, waypoint: w, reason: `${what}, but ${w.resource} takes ${w.traffic} traffic only (${w.trafficSource}), not ${kind}-addressed traffic` };
+    if (kind === 'workload' && via === 'namespace')
+      return {
+        state: 'none',
+        via,
+        named,
+        reason: `the namespace's waypoint ${named} is for ${w.traffic} traffic only (${w.trafficSource}), not workload-addressed traffic`,
+      };
+    return {
+      state: 'wrong-traffic',
+      via,
+      named,
+      waypoint: w,
+      reason: `${what}, but ${w.resource} takes ${w.traffic} traffic only (${w.trafficSource}), not ${kind}-addressed traffic`,
+    };
   }
   return { state: 'bound', via, named, waypoint: w, reason: what };
 }
@@ -439,9 +522,18 @@ export function waypointBinding(
 export function ingressUsesWaypoint(svcLabels: Labels | undefined, nsLabels: Labels | undefined): { uses: boolean; reason: string } {
   const own = svcLabels?.[INGRESS_USE_WAYPOINT];
   const v = own ?? nsLabels?.[INGRESS_USE_WAYPOINT];
-  if (v === undefined) return { uses: false, reason: `ingress gateways send straight to the workloads, bypassing the waypoint (label ${INGRESS_USE_WAYPOINT}=true on the Service or namespace changes that)` };
+  if (v === undefined)
+    return {
+      uses: false,
+      reason: `ingress gateways send straight to the workloads, bypassing the waypoint (label ${INGRESS_USE_WAYPOINT}=true on the Service or namespace changes that)`,
+    };
   const uses = v.toLowerCase() === 'true';
-  return { uses, reason: uses ? `${own !== undefined ? 'the Service' : 'the namespace'} label ${INGRESS_USE_WAYPOINT}=true` : `${own !== undefined ? 'the Service' : 'the namespace'} label ${INGRESS_USE_WAYPOINT}=${v}: ingress bypasses the waypoint` };
+  return {
+    uses,
+    reason: uses
+      ? `${own !== undefined ? 'the Service' : 'the namespace'} label ${INGRESS_USE_WAYPOINT}=true`
+      : `${own !== undefined ? 'the Service' : 'the namespace'} label ${INGRESS_USE_WAYPOINT}=${v}: ingress bypasses the waypoint`,
+  };
 }
 
 /* ---- the model of a mesh ---- */
@@ -470,7 +562,17 @@ const models = new WeakMap<object, { fp: unknown[]; model: DataPlaneModel }>();
  * reads is replaced or changes length, as lib/istio/security's index is).
  */
 export function dataPlaneModel(r: DataPlaneInputs): DataPlaneModel {
-  const fp = [r.namespaces, r.namespaces.length, r.k8sGateways, r.k8sGateways.length, r.gatewayClasses, r.gatewayClasses.length, r.pods, r.pods.length, r.meshConfig];
+  const fp = [
+    r.namespaces,
+    r.namespaces.length,
+    r.k8sGateways,
+    r.k8sGateways.length,
+    r.gatewayClasses,
+    r.gatewayClasses.length,
+    r.pods,
+    r.pods.length,
+    r.meshConfig,
+  ];
   const hit = models.get(r);
   if (hit && hit.fp.every((v, i) => v === fp[i])) return hit.model;
   const model = buildModel(r);
@@ -520,7 +622,8 @@ function buildModel(r: DataPlaneInputs): DataPlaneModel {
       const ns = svc.metadata.namespace || 'default';
       // Waypoints and east-west gateways never have a waypoint of their own.
       const managed = svc.metadata.labels?.[GATEWAY_MANAGED_LABEL];
-      if (managed === 'istio.io-mesh-controller' || managed === 'istio.io-eastwest-controller') return { state: 'none', reason: 'the Service of an Istio proxy has no waypoint' };
+      if (managed === 'istio.io-mesh-controller' || managed === 'istio.io-eastwest-controller')
+        return { state: 'none', reason: 'the Service of an Istio proxy has no waypoint' };
       return waypointBinding('service', { namespace: ns, labels: svc.metadata.labels }, nsLabels.get(ns), waypoints);
     },
     workloadWaypoint(namespace, podLabels) {
@@ -539,10 +642,26 @@ function buildModel(r: DataPlaneInputs): DataPlaneModel {
 /** PodMeta of a Pod object. */
 export function podMeta(p: Pick<Pod, 'metadata' | 'spec'>): PodMeta {
   const spec = p.spec as (Pod['spec'] & { hostNetwork?: boolean }) | undefined;
-  return { labels: p.metadata.labels, annotations: p.metadata.annotations, containers: spec?.containers, initContainers: spec?.initContainers, hostNetwork: spec?.hostNetwork };
+  return {
+    labels: p.metadata.labels,
+    annotations: p.metadata.annotations,
+    containers: spec?.containers,
+    initContainers: spec?.initContainers,
+    hostNetwork: spec?.hostNetwork,
+  };
 }
 
 /** PodMeta of a controller's pod template. */
-export function templateMeta(tpl: { metadata?: { labels?: Labels; annotations?: Labels }; spec?: { containers?: Container[]; initContainers?: Container[]; hostNetwork?: boolean } } | undefined): PodMeta {
-  return { labels: tpl?.metadata?.labels, annotations: tpl?.metadata?.annotations, containers: tpl?.spec?.containers, initContainers: tpl?.spec?.initContainers, hostNetwork: tpl?.spec?.hostNetwork };
+export function templateMeta(
+  tpl:
+    | { metadata?: { labels?: Labels; annotations?: Labels }; spec?: { containers?: Container[]; initContainers?: Container[]; hostNetwork?: boolean } }
+    | undefined,
+): PodMeta {
+  return {
+    labels: tpl?.metadata?.labels,
+    annotations: tpl?.metadata?.annotations,
+    containers: tpl?.spec?.containers,
+    initContainers: tpl?.spec?.initContainers,
+    hostNetwork: tpl?.spec?.hostNetwork,
+  };
 }

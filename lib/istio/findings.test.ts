@@ -9,7 +9,12 @@ describe('findings helpers', () => {
     expect(parseResourceName('Namespace shop')).toEqual({ kind: 'Namespace', namespace: undefined, name: 'shop' });
   });
   it('counts per resource and groups by namespace and level', () => {
-    const fs = [f('IST0101', 'Error', 'VirtualService shop/a'), f('IST0102', 'Info', 'Namespace shop'), f('MB0002', 'Warning', 'VirtualService shop/a'), f('IST0101', 'Error', 'DestinationRule default/b')];
+    const fs = [
+      f('IST0101', 'Error', 'VirtualService shop/a'),
+      f('IST0102', 'Info', 'Namespace shop'),
+      f('MB0002', 'Warning', 'VirtualService shop/a'),
+      f('IST0101', 'Error', 'DestinationRule default/b'),
+    ];
     expect(countByResource(fs).get('VirtualService shop/a')).toEqual({ Error: 1, Warning: 1, Info: 0 });
     const g = groupByNamespace(fs);
     expect(g.map((x) => x.namespace)).toEqual(['default', 'shop']);

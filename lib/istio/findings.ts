@@ -24,7 +24,13 @@ function cmp(a: string, b: string): number {
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || cmp(a.resource, b.resource) || cmp(a.code, b.code) || cmp(a.path ?? '', b.path ?? '') || cmp(a.message, b.message);
+  return (
+    LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+    cmp(a.resource, b.resource) ||
+    cmp(a.code, b.code) ||
+    cmp(a.path ?? '', b.path ?? '') ||
+    cmp(a.message, b.message)
+  );
 }
 
 /** "Kind ns/name" or "Kind name" back into its parts. */

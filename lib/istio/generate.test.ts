@@ -29,7 +29,9 @@ describe('generateMesh (the one synthetic mesh of tests and benchmarks)', () => 
     expect(small.stats.versions).toBeGreaterThanOrEqual(30);
     expect(small.stats.versions).toBeLessThanOrEqual(60);
     for (const ns of ['team-0', 'team-1', 'team-2']) expect(small.resources.services.filter((s) => s.metadata.namespace === ns)).toHaveLength(10);
-    const callerVersions = small.resources.deployments.filter((d: Deployment) => d.spec?.template?.spec?.containers?.[0]?.env?.some((e) => e.name === 'DEPENDENCY_URL')).length;
+    const callerVersions = small.resources.deployments.filter((d: Deployment) =>
+      d.spec?.template?.spec?.containers?.[0]?.env?.some((e) => e.name === 'DEPENDENCY_URL'),
+    ).length;
     // + 3 undeclared calls (every tenth service) + per namespace the ingress and the partner API.
     expect(small.stats.observedSamples).toBe(callerVersions + 3 + 3 * 2);
   });
@@ -45,8 +47,14 @@ describe('generateMesh (the one synthetic mesh of tests and benchmarks)', () => 
     const fromEnv = calls.filter((e) => e.target.startsWith('svc:') && e.basis?.includes('env'));
     expect(fromEnv).toHaveLength(small.stats.versions);
     expect(fromEnv.every((e) => e.observed && (e.metrics?.rps ?? -1) >= 0)).toBe(true);
-    expect(calls.filter((e) => e.target.startsWith('ext:')).every((e) => /^ver:team-\d\/svc-0\/v\d$/.test(e.source) && e.target === `ext:se/${e.source.split(/[:/]/)[1]}/external-api`)).toBe(true);
-    expect(calls.filter((e) => e.target.startsWith('ext:')).length).toBe(small.resources.deployments.filter((d) => d.metadata.name.startsWith('svc-0-')).length);
+    expect(
+      calls
+        .filter((e) => e.target.startsWith('ext:'))
+        .every((e) => /^ver:team-\d\/svc-0\/v\d$/.test(e.source) && e.target === `ext:se/${e.source.split(/[:/]/)[1]}/external-api`),
+    ).toBe(true);
+    expect(calls.filter((e) => e.target.startsWith('ext:')).length).toBe(
+      small.resources.deployments.filter((d) => d.metadata.name.startsWith('svc-0-')).length,
+    );
     // The undeclared calls are observed-only edges.
     expect(g.edges.filter((e) => e.kind === 'observed' && e.source.startsWith('ver:'))).toHaveLength(3);
     expect(g.edges.every((e) => e.security)).toBe(true);

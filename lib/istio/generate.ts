@@ -58,7 +58,7 @@ export interface GeneratedMesh {
 /** A split over three or more versions, most to v1. */
 function splitWeights(count: number): number[] {
   if (count === 3) return [80, 15, 5];
-  const rest = Array.from({ length: count - 1 }, (_, k) => (k < (30 % (count - 1)) ? Math.ceil(30 / (count - 1)) : Math.floor(30 / (count - 1))));
+  const rest = Array.from({ length: count - 1 }, (_, k) => (k < 30 % (count - 1) ? Math.ceil(30 / (count - 1)) : Math.floor(30 / (count - 1))));
   return [70, ...rest];
 }
 
@@ -75,10 +75,19 @@ export function generateMesh(options: GenerateOptions | number = {}): GeneratedM
   const opts: GenerateOptions = typeof options === 'number' ? { resources: options } : options;
   const target = opts.resources ?? Infinity;
   const random = seededRandom(opts.seed ?? (opts.resources !== undefined ? 42 : 1));
-  const nsCount = opts.resources !== undefined ? Math.max(1, Math.round(opts.resources / 200)) : Math.max(1, Math.min(opts.namespaces ?? 20, opts.services ?? 1000));
+  const nsCount =
+    opts.resources !== undefined ? Math.max(1, Math.round(opts.resources / 200)) : Math.max(1, Math.min(opts.namespaces ?? 20, opts.services ?? 1000));
   const serviceCount = opts.resources !== undefined ? nsCount * SERVICES_PER_NAMESPACE : Math.max(1, opts.services ?? 1000);
   const objects: K8sObject[] = [];
-  const planted: Record<string, number> = { missingSubset: 0, missingHost: 0, unknownDrHost: 0, weights: 0, mtlsConflict: 0, gatewayNoWorkload: 0, duplicateGatewayHost: 0 };
+  const planted: Record<string, number> = {
+    missingSubset: 0,
+    missingHost: 0,
+    unknownDrHost: 0,
+    weights: 0,
+    mtlsConflict: 0,
+    gatewayNoWorkload: 0,
+    duplicateGatewayHost: 0,
+  };
   const push = (o: K8sObject) => {
     if (objects.length < target) objects.push(o);
   };
@@ -106,17 +115,41 @@ export function generateMesh(options: GenerateOptions | number = {}): GeneratedM
   const gwLabels = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
   push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } });
   push({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels: gwLabels },
-    spec: { selector: { matchLabels: gwLabels }, template: { metadata: { labels: gwLabels }, spec: { serviceAccountName: 'istio-ingressgateway-service-account', containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] } } },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels: gwLabels },
+    spec: {
+      selector: { matchLabels: gwLabels },
+      template: {
+        metadata: { labels: gwLabels },
+        spec: { serviceAccountName: 'istio-ingressgateway-service-account', containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] },
+      },
+    },
   });
-  push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' }, spec: { selector: gwLabels, ports: [{ name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }] } });
+  push({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
+    spec: {
+      selector: gwLabels,
+      ports: [
+        { name: 'http2', port: 80, targetPort: 8080 },
+        { name: 'https', port: 443, targetPort: 8443 },
+      ],
+    },
+  });
 
   const weightsOf = new Map<Svc, number[]>();
   for (let n = 0; n < nsCount && objects.length < target; n++) {
     const ns = nsName(n);
     const strict = n % 7 === 0;
     push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'istio-injection': 'enabled' } } });
-    push({ apiVersion: SEC, kind: 'PeerAuthentication', metadata: { name: 'default', namespace: ns }, spec: { mtls: { mode: strict ? 'STRICT' : 'PERMISSIVE' } } });
+    push({
+      apiVersion: SEC,
+      kind: 'PeerAuthentication',
+      metadata: { name: 'default', namespace: ns },
+      spec: { mtls: { mode: strict ? 'STRICT' : 'PERMISSIVE' } },
+    });
     push({ apiVersion: NET, kind: 'Sidecar', metadata: { name: 'default', namespace: ns }, spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] } });
     const typo = n % 25 === 3;
     if (typo) planted.gatewayNoWorkload = (planted.gatewayNoWorkload ?? 0) + 1;
@@ -137,13 +170,23 @@ export function generateMesh(options: GenerateOptions | number = {}): GeneratedM
       apiVersion: NET,
       kind: 'ServiceEntry',
       metadata: { name: 'external-api', namespace: ns },
-      spec: { hosts: [`api-${n}.partner.example.com`], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', location: 'MESH_EXTERNAL' },
+      spec: {
+        hosts: [`api-${n}.partner.example.com`],
+        ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }],
+        resolution: 'DNS',
+        location: 'MESH_EXTERNAL',
+      },
     });
     const own = byNs[n]!;
     for (const s of own) {
       if (objects.length >= target) break;
       const app = s.name;
-      push({ apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: ns, labels: { app } }, spec: { selector: { app }, ports: [{ name: 'http', port: 8080, targetPort: 8080 }] } });
+      push({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: app, namespace: ns, labels: { app } },
+        spec: { selector: { app }, ports: [{ name: 'http', port: 8080, targetPort: 8080 }] },
+      });
       for (const v of s.versions) {
         const labels = { app, version: v };
         const env = s.dep ? [{ name: 'DEPENDENCY_URL', value: `http://${s.dep.name}.${s.dep.ns}.svc.cluster.local:8080/api` }] : [];
@@ -155,7 +198,13 @@ export function generateMesh(options: GenerateOptions | number = {}): GeneratedM
           spec: {
             replicas: 2,
             selector: { matchLabels: labels },
-            template: { metadata: { labels }, spec: { serviceAccountName: app, containers: [{ name: app, image: `registry.example.com/${app}:${v.slice(1)}.0`, env, ports: [{ containerPort: 8080, name: 'http' }] }] } },
+            template: {
+              metadata: { labels },
+              spec: {
+                serviceAccountName: app,
+                containers: [{ name: app, image: `registry.example.com/${app}:${v.slice(1)}.0`, env, ports: [{ containerPort: 8080, name: 'http' }] }],
+              },
+            },
           },
         });
       }
@@ -192,7 +241,10 @@ export function generateMesh(options: GenerateOptions | number = {}): GeneratedM
       const route = split
         ? s.versions.map((v, k) => ({ destination: { host, subset: v }, weight: split[k] }))
         : canary
-          ? [{ destination: { host, subset: 'v1' }, weight: 90 }, { destination: { host, subset: 'v2' }, weight: badWeights ? 20 : 10 }]
+          ? [
+              { destination: { host, subset: 'v1' }, weight: 90 },
+              { destination: { host, subset: 'v2' }, weight: badWeights ? 20 : 10 },
+            ]
           : [{ destination: { host, subset } }];
       const exposed = s.k === 0;
       push({
@@ -203,37 +255,70 @@ export function generateMesh(options: GenerateOptions | number = {}): GeneratedM
           hosts: exposed ? [`${ns}.example.com`] : [app],
           gateways: exposed ? ['public'] : undefined,
           http: [
-            { match: [{ uri: { prefix: '/api' }, headers: { 'x-canary': { exact: 'true' } } }], route: [{ destination: { host, subset: `v${versions}` } }], timeout: '5s', retries: { attempts: 3, perTryTimeout: '2s' } },
+            {
+              match: [{ uri: { prefix: '/api' }, headers: { 'x-canary': { exact: 'true' } } }],
+              route: [{ destination: { host, subset: `v${versions}` } }],
+              timeout: '5s',
+              retries: { attempts: 3, perTryTimeout: '2s' },
+            },
             { route },
           ],
         },
       });
       if (exposed && n % 10 === 1) {
         planted.duplicateGatewayHost = (planted.duplicateGatewayHost ?? 0) + 1;
-        push({ apiVersion: NET, kind: 'VirtualService', metadata: { name: `${app}-extra`, namespace: ns }, spec: { hosts: [`${ns}.example.com`], gateways: ['public'], http: [{ route: [{ destination: { host: app } }] }] } });
+        push({
+          apiVersion: NET,
+          kind: 'VirtualService',
+          metadata: { name: `${app}-extra`, namespace: ns },
+          spec: { hosts: [`${ns}.example.com`], gateways: ['public'], http: [{ route: [{ destination: { host: app } }] }] },
+        });
       }
       if (s.k % 4 === 0) {
         push({
           apiVersion: SEC,
           kind: 'AuthorizationPolicy',
           metadata: { name: `${app}-allow`, namespace: ns },
-          spec: { selector: { matchLabels: { app } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: [`cluster.local/ns/${ns}/sa/svc-${(s.k + 1) % own.length}`], namespaces: [ns] } }], to: [{ operation: { methods: ['GET', 'POST'], paths: ['/api/*'] } }] }] },
+          spec: {
+            selector: { matchLabels: { app } },
+            action: 'ALLOW',
+            rules: [
+              {
+                from: [{ source: { principals: [`cluster.local/ns/${ns}/sa/svc-${(s.k + 1) % own.length}`], namespaces: [ns] } }],
+                to: [{ operation: { methods: ['GET', 'POST'], paths: ['/api/*'] } }],
+              },
+            ],
+          },
         });
       }
     }
   }
   // Fill to the exact size with more services in a spill-over namespace.
   for (let k = 0; Number.isFinite(target) && objects.length < target; k++) {
-    objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `extra-${k}`, namespace: 'spill' }, spec: { selector: { app: `extra-${k}` }, ports: [{ name: 'http', port: 80 }] } });
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `extra-${k}`, namespace: 'spill' },
+      spec: { selector: { app: `extra-${k}` }, ports: [{ name: 'http', port: 80 }] },
+    });
   }
 
-  const observed = observedTraffic(services.filter((s) => weightsOf.has(s)), weightsOf, random);
+  const observed = observedTraffic(
+    services.filter((s) => weightsOf.has(s)),
+    weightsOf,
+    random,
+  );
   return {
     objects,
     resources: indexResources(objects),
     observed,
     planted,
-    stats: { namespaces: nsCount, services: weightsOf.size, versions: [...weightsOf.keys()].reduce((a, s) => a + s.versions.length, 0), observedSamples: observed.samples.length },
+    stats: {
+      namespaces: nsCount,
+      services: weightsOf.size,
+      versions: [...weightsOf.keys()].reduce((a, s) => a + s.versions.length, 0),
+      observedSamples: observed.samples.length,
+    },
   };
 }
 
@@ -255,7 +340,10 @@ function observedTraffic(services: Svc[], weightsOf: Map<Svc, number[]>, random:
     samples.push({
       source: { workload: `${s.name}-${v}`, namespace: s.ns },
       destination: { service: `${to.name}.${to.ns}.svc.cluster.local`, serviceNamespace: to.ns, workload: `${to.name}-${dv}`, namespace: to.ns, version: dv },
-      protocol: 'http', rps, errorRps, p95Ms,
+      protocol: 'http',
+      rps,
+      errorRps,
+      p95Ms,
     });
   };
   for (const s of services) {
@@ -278,9 +366,17 @@ function observedTraffic(services: Svc[], weightsOf: Map<Svc, number[]>, random:
     samples.push({
       source: { workload: 'istio-ingressgateway', namespace: 'istio-system' },
       destination: { service: `${s.name}.${s.ns}.svc.cluster.local`, serviceNamespace: s.ns, workload: `${s.name}-${dv}`, namespace: s.ns, version: dv },
-      protocol: 'http', rps: 100, errorRps: 1, p95Ms: 50,
+      protocol: 'http',
+      rps: 100,
+      errorRps: 1,
+      p95Ms: 50,
     });
-    samples.push({ source: { workload: `${s.name}-v1`, namespace: s.ns }, destination: { service: `api-${s.ns.slice(5)}.partner.example.com` }, protocol: 'tcp', tcpBytesPerSec: 20000 });
+    samples.push({
+      source: { workload: `${s.name}-v1`, namespace: s.ns },
+      destination: { service: `api-${s.ns.slice(5)}.partner.example.com` },
+      protocol: 'tcp',
+      tcpBytesPerSec: 20000,
+    });
   }
   return { window: '5m', samples };
 }

@@ -25,12 +25,14 @@ export function isDnsSubdomain(s: string): boolean {
 export function dns1123SubdomainProblem(name: string): string | undefined {
   if (!name) return 'Required value';
   if (name.length > 253) return 'must be no more than 253 characters';
-  if (!DNS1123_SUBDOMAIN.test(name)) return `${JSON.stringify(name)} is not a valid DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`;
+  if (!DNS1123_SUBDOMAIN.test(name))
+    return `${JSON.stringify(name)} is not a valid DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`;
   return undefined;
 }
 
 export function dns1123LabelProblem(name: string): string | undefined {
   if (name.length > 63) return 'must be no more than 63 characters';
-  if (!DNS1123_LABEL.test(name)) return `${JSON.stringify(name)} is not a valid DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`;
+  if (!DNS1123_LABEL.test(name))
+    return `${JSON.stringify(name)} is not a valid DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`;
   return undefined;
 }

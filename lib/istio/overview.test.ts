@@ -1,24 +1,52 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { age, filterConfigItems, findingsWeight, parseConfigSort, sortConfigItemsBy, summarizeNamespaces, toConfigItem, writtenApiVersion, type ConfigItem } from './overview';
+import {
+  age,
+  filterConfigItems,
+  findingsWeight,
+  parseConfigSort,
+  sortConfigItemsBy,
+  summarizeNamespaces,
+  toConfigItem,
+  writtenApiVersion,
+  type ConfigItem,
+} from './overview';
 import { parseYamlDocuments } from './yaml';
 import type { K8sObject } from './types';
 
 const load = (f: string) =>
-  parseYamlDocuments(readFileSync(path.join(__dirname, '..', '..', 'e2e', 'fixtures', 'scenarios', f), 'utf8')).documents.map((d) => d.value as K8sObject).filter(Boolean);
+  parseYamlDocuments(readFileSync(path.join(__dirname, '..', '..', 'e2e', 'fixtures', 'scenarios', f), 'utf8'))
+    .documents.map((d) => d.value as K8sObject)
+    .filter(Boolean);
 
 describe('namespace summary', () => {
   it('reports injection state, services, workloads and config counts (S1 + S4)', () => {
     const objs = [...load('s1-sample-grpc-mysql.yaml'), ...load('s4-user-service-canary.yaml')];
     const [sample, shop] = summarizeNamespaces(objs);
-    expect(sample).toMatchObject({ name: 'sample', injection: 'enabled', services: 4, workloads: 4, istioConfig: { PeerAuthentication: 1, Gateway: 1, VirtualService: 1, ServiceEntry: 1, DestinationRule: 1 } });
-    expect(shop).toMatchObject({ name: 'shop', injection: 'enabled', services: 1, workloads: 2, istioConfig: { Gateway: 1, VirtualService: 1, DestinationRule: 1 } });
+    expect(sample).toMatchObject({
+      name: 'sample',
+      injection: 'enabled',
+      services: 4,
+      workloads: 4,
+      istioConfig: { PeerAuthentication: 1, Gateway: 1, VirtualService: 1, ServiceEntry: 1, DestinationRule: 1 },
+    });
+    expect(shop).toMatchObject({
+      name: 'shop',
+      injection: 'enabled',
+      services: 1,
+      workloads: 2,
+      istioConfig: { Gateway: 1, VirtualService: 1, DestinationRule: 1 },
+    });
   });
   it('recognises revision-based injection and disabled namespaces', () => {
     const ns = (name: string, labels: Record<string, string>): K8sObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
     const s = summarizeNamespaces([ns('a', { 'istio.io/rev': 'canary' }), ns('b', { 'istio-injection': 'disabled' }), ns('c', {})]);
-    expect(s.map((x) => [x.name, x.injection, x.revision])).toEqual([['a', 'revision', 'canary'], ['b', 'disabled', undefined], ['c', 'none', undefined]]);
+    expect(s.map((x) => [x.name, x.injection, x.revision])).toEqual([
+      ['a', 'revision', 'canary'],
+      ['b', 'disabled', undefined],
+      ['c', 'none', undefined],
+    ]);
   });
 });
 
@@ -39,7 +67,9 @@ describe('config items', () => {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
     metadata: {
-      name: 'reviews', namespace: 'default', creationTimestamp: '2026-01-01T00:00:00Z',
+      name: 'reviews',
+      namespace: 'default',
+      creationTimestamp: '2026-01-01T00:00:00Z',
       managedFields: [
         { manager: 'kubectl', operation: 'Update', apiVersion: 'networking.istio.io/v1alpha3', time: '2026-01-01T00:00:00Z' },
         { manager: 'other', operation: 'Update', apiVersion: 'networking.istio.io/v1beta1', time: '2026-01-02T00:00:00Z', subresource: 'status' },
@@ -48,10 +78,16 @@ describe('config items', () => {
   };
   it('knows the version a resource was written in', () => {
     expect(writtenApiVersion(vs)).toBe('networking.istio.io/v1alpha3');
-    expect(toConfigItem(vs, 'virtualservices')).toMatchObject({ id: 'networking.istio.io/virtualservices/default/reviews', writtenApiVersion: 'networking.istio.io/v1alpha3' });
+    expect(toConfigItem(vs, 'virtualservices')).toMatchObject({
+      id: 'networking.istio.io/virtualservices/default/reviews',
+      writtenApiVersion: 'networking.istio.io/v1alpha3',
+    });
   });
   it('filters by kind, namespace and text', () => {
-    const items = [toConfigItem(vs, 'virtualservices'), toConfigItem({ ...vs, kind: 'DestinationRule', metadata: { name: 'x', namespace: 'shop' } }, 'destinationrules')];
+    const items = [
+      toConfigItem(vs, 'virtualservices'),
+      toConfigItem({ ...vs, kind: 'DestinationRule', metadata: { name: 'x', namespace: 'shop' } }, 'destinationrules'),
+    ];
     expect(filterConfigItems(items, { kinds: ['DestinationRule'] }).map((i) => i.name)).toEqual(['x']);
     expect(filterConfigItems(items, { namespaces: ['default'] }).map((i) => i.name)).toEqual(['reviews']);
     expect(filterConfigItems(items, { text: 'REV' }).map((i) => i.name)).toEqual(['reviews']);
@@ -96,7 +132,10 @@ describe('config list sorting', () => {
   });
   it('age ascending is newest first; findings ascending is worst first', () => {
     expect(names(sortConfigItemsBy(items, 'age', 'asc'))).toEqual(['b', 'a', 'c']);
-    const w = new Map([['a', findingsWeight({ Error: 0, Warning: 3, Info: 0 })], ['c', findingsWeight({ Error: 1, Warning: 0, Info: 0 })]]);
+    const w = new Map([
+      ['a', findingsWeight({ Error: 0, Warning: 3, Info: 0 })],
+      ['c', findingsWeight({ Error: 1, Warning: 0, Info: 0 })],
+    ]);
     expect(names(sortConfigItemsBy(items, 'findings', 'asc', (i) => w.get(i.name) ?? 0))).toEqual(['c', 'a', 'b']);
     expect(names(sortConfigItemsBy(items, 'findings', 'desc', (i) => w.get(i.name) ?? 0))).toEqual(['b', 'a', 'c']);
   });

@@ -34,15 +34,24 @@ export function injectionOf(ns: K8sObject): { injection: InjectionState; revisio
   return { injection: 'none' };
 }
 
-
 export function summarizeNamespaces(objects: readonly K8sObject[]): NamespaceSummary[] {
   const byNs = new Map<string, NamespaceSummary>();
   const ensure = (name: string): NamespaceSummary => {
     let s = byNs.get(name);
     if (!s) {
       s = {
-        name, injection: 'none', labels: {}, services: 0, workloads: 0, pods: 0, podsWithSidecar: 0, podsByMode: { sidecar: 0, ambient: 0, none: 0 },
-        dataPlane: { mode: 'none', reason: 'no sidecar injection or ambient label on the namespace' }, istioConfig: {}, gatewayApiConfig: {}, terminating: false,
+        name,
+        injection: 'none',
+        labels: {},
+        services: 0,
+        workloads: 0,
+        pods: 0,
+        podsWithSidecar: 0,
+        podsByMode: { sidecar: 0, ambient: 0, none: 0 },
+        dataPlane: { mode: 'none', reason: 'no sidecar injection or ambient label on the namespace' },
+        istioConfig: {},
+        gatewayApiConfig: {},
+        terminating: false,
       };
       byNs.set(name, s);
     }

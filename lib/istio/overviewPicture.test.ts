@@ -12,7 +12,10 @@ const pa = (namespace: string, name: string, mode: string, selector?: Record<str
 
 describe('overview picture', () => {
   it('mTLS posture: the namespace policy beats the mesh one; workload policies are counted', () => {
-    const r = { ...emptyMeshResources(), peerAuthentications: [pa('istio-system', 'default', 'STRICT'), pa('shop', 'default', 'PERMISSIVE'), pa('shop', 'legacy', 'DISABLE', { app: 'legacy' })] } as never;
+    const r = {
+      ...emptyMeshResources(),
+      peerAuthentications: [pa('istio-system', 'default', 'STRICT'), pa('shop', 'default', 'PERMISSIVE'), pa('shop', 'legacy', 'DISABLE', { app: 'legacy' })],
+    } as never;
     expect(namespaceMtls(r, 'shop')).toMatchObject({ mode: 'PERMISSIVE', resource: 'PeerAuthentication shop/default', workloadPolicies: 1 });
     expect(namespaceMtls(r, 'other')).toMatchObject({ mode: 'STRICT', resource: 'PeerAuthentication istio-system/default', workloadPolicies: 0 });
     expect(namespaceMtls(emptyMeshResources(), 'x')).toMatchObject({ mode: 'PERMISSIVE', workloadPolicies: 0 });
@@ -20,7 +23,12 @@ describe('overview picture', () => {
   });
   it('findings by namespace and level; a Namespace finding counts for that namespace', () => {
     const f = (level: Finding['level'], resource: string): Finding => ({ code: 'X', level, message: 'm', resource });
-    const m = findingsByNamespace([f('Error', 'VirtualService shop/a'), f('Warning', 'VirtualService shop/b'), f('Warning', 'Namespace shop'), f('Info', 'MeshConfig mesh')]);
+    const m = findingsByNamespace([
+      f('Error', 'VirtualService shop/a'),
+      f('Warning', 'VirtualService shop/b'),
+      f('Warning', 'Namespace shop'),
+      f('Info', 'MeshConfig mesh'),
+    ]);
     expect(m.get('shop')).toEqual({ Error: 1, Warning: 2, Info: 0 });
     expect(m.get('')).toEqual({ Error: 0, Warning: 0, Info: 1 });
   });

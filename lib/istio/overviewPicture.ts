@@ -22,7 +22,9 @@ export interface NamespaceMtls {
 export function namespaceMtls(resources: MeshResources, namespace: string): NamespaceMtls {
   const m = effectiveMtls(resources, { namespace });
   const workloadPolicies = resources.peerAuthentications.filter(
-    (p) => p.metadata.namespace === namespace && Object.keys((p.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {}).length > 0,
+    (p) =>
+      p.metadata.namespace === namespace &&
+      Object.keys((p.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {}).length > 0,
   ).length;
   return { mode: m.mode, reason: m.reason, ...(m.source.resource ? { resource: m.source.resource } : {}), workloadPolicies };
 }

@@ -45,7 +45,8 @@ describe('selectors', () => {
 });
 
 describe('yaml positions', () => {
-  const text = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\nspec:\n  host: r\n  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUALL\n';
+  const text =
+    'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\nspec:\n  host: r\n  trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUALL\n';
   it('maps a field path to its line and column', () => {
     const res = parseYamlDocuments(text);
     expect(res.errors).toEqual([]);

@@ -3,8 +3,19 @@ import type { GatewayClass, GRPCRouteV1, HTTPRouteV1, K8sGateway, ReferenceGrant
 import { groupSegment } from './address';
 import { GATEWAY_API_GROUP, parseApiVersion } from './kinds';
 import type {
-  AuthorizationPolicy, Deployment, DestinationRule, Gateway, K8sObject, MeshConfig, Namespace,
-  PeerAuthentication, Pod, Service, ServiceEntry, Sidecar, VirtualService,
+  AuthorizationPolicy,
+  Deployment,
+  DestinationRule,
+  Gateway,
+  K8sObject,
+  MeshConfig,
+  Namespace,
+  PeerAuthentication,
+  Pod,
+  Service,
+  ServiceEntry,
+  Sidecar,
+  VirtualService,
 } from './types';
 
 /** Stable id: "group/Kind/namespace/name" ("core" for the core group, "-" for no namespace). */
@@ -54,9 +65,25 @@ export interface MeshResources {
 
 export function emptyMeshResources(): MeshResources {
   return {
-    namespaces: [], services: [], deployments: [], pods: [], virtualServices: [], destinationRules: [],
-    gateways: [], serviceEntries: [], sidecars: [], peerAuthentications: [], authorizationPolicies: [],
-    gatewayClasses: [], k8sGateways: [], httpRoutes: [], grpcRoutes: [], tcpRoutes: [], tlsRoutes: [], referenceGrants: [], others: [],
+    namespaces: [],
+    services: [],
+    deployments: [],
+    pods: [],
+    virtualServices: [],
+    destinationRules: [],
+    gateways: [],
+    serviceEntries: [],
+    sidecars: [],
+    peerAuthentications: [],
+    authorizationPolicies: [],
+    gatewayClasses: [],
+    k8sGateways: [],
+    httpRoutes: [],
+    grpcRoutes: [],
+    tcpRoutes: [],
+    tlsRoutes: [],
+    referenceGrants: [],
+    others: [],
   };
 }
 
@@ -69,25 +96,62 @@ export function indexResources(objects: readonly K8sObject[], meshConfig?: MeshC
     const istio = group === 'networking.istio.io' || group === 'security.istio.io';
     const gwApi = group === GATEWAY_API_GROUP;
     switch (true) {
-      case group === '' && o.kind === 'Namespace': r.namespaces.push(o as Namespace); break;
-      case group === '' && o.kind === 'Service': r.services.push(o as Service); break;
-      case group === 'apps' && o.kind === 'Deployment': r.deployments.push(o as Deployment); break;
-      case group === '' && o.kind === 'Pod': r.pods.push(o as Pod); break;
-      case istio && o.kind === 'VirtualService': r.virtualServices.push(o as VirtualService); break;
-      case istio && o.kind === 'DestinationRule': r.destinationRules.push(o as DestinationRule); break;
-      case istio && o.kind === 'Gateway': r.gateways.push(o as Gateway); break;
-      case istio && o.kind === 'ServiceEntry': r.serviceEntries.push(o as ServiceEntry); break;
-      case istio && o.kind === 'Sidecar': r.sidecars.push(o as Sidecar); break;
-      case istio && o.kind === 'PeerAuthentication': r.peerAuthentications.push(o as PeerAuthentication); break;
-      case istio && o.kind === 'AuthorizationPolicy': r.authorizationPolicies.push(o as AuthorizationPolicy); break;
-      case gwApi && o.kind === 'GatewayClass': r.gatewayClasses.push(o as GatewayClass); break;
-      case gwApi && o.kind === 'Gateway': r.k8sGateways.push(o as K8sGateway); break;
-      case gwApi && o.kind === 'HTTPRoute': r.httpRoutes.push(o as HTTPRouteV1); break;
-      case gwApi && o.kind === 'GRPCRoute': r.grpcRoutes.push(o as GRPCRouteV1); break;
-      case gwApi && o.kind === 'TCPRoute': r.tcpRoutes.push(o as TCPRouteV1); break;
-      case gwApi && o.kind === 'TLSRoute': r.tlsRoutes.push(o as TLSRouteV1); break;
-      case gwApi && o.kind === 'ReferenceGrant': r.referenceGrants.push(o as ReferenceGrant); break;
-      default: r.others.push(o);
+      case group === '' && o.kind === 'Namespace':
+        r.namespaces.push(o as Namespace);
+        break;
+      case group === '' && o.kind === 'Service':
+        r.services.push(o as Service);
+        break;
+      case group === 'apps' && o.kind === 'Deployment':
+        r.deployments.push(o as Deployment);
+        break;
+      case group === '' && o.kind === 'Pod':
+        r.pods.push(o as Pod);
+        break;
+      case istio && o.kind === 'VirtualService':
+        r.virtualServices.push(o as VirtualService);
+        break;
+      case istio && o.kind === 'DestinationRule':
+        r.destinationRules.push(o as DestinationRule);
+        break;
+      case istio && o.kind === 'Gateway':
+        r.gateways.push(o as Gateway);
+        break;
+      case istio && o.kind === 'ServiceEntry':
+        r.serviceEntries.push(o as ServiceEntry);
+        break;
+      case istio && o.kind === 'Sidecar':
+        r.sidecars.push(o as Sidecar);
+        break;
+      case istio && o.kind === 'PeerAuthentication':
+        r.peerAuthentications.push(o as PeerAuthentication);
+        break;
+      case istio && o.kind === 'AuthorizationPolicy':
+        r.authorizationPolicies.push(o as AuthorizationPolicy);
+        break;
+      case gwApi && o.kind === 'GatewayClass':
+        r.gatewayClasses.push(o as GatewayClass);
+        break;
+      case gwApi && o.kind === 'Gateway':
+        r.k8sGateways.push(o as K8sGateway);
+        break;
+      case gwApi && o.kind === 'HTTPRoute':
+        r.httpRoutes.push(o as HTTPRouteV1);
+        break;
+      case gwApi && o.kind === 'GRPCRoute':
+        r.grpcRoutes.push(o as GRPCRouteV1);
+        break;
+      case gwApi && o.kind === 'TCPRoute':
+        r.tcpRoutes.push(o as TCPRouteV1);
+        break;
+      case gwApi && o.kind === 'TLSRoute':
+        r.tlsRoutes.push(o as TLSRouteV1);
+        break;
+      case gwApi && o.kind === 'ReferenceGrant':
+        r.referenceGrants.push(o as ReferenceGrant);
+        break;
+      default:
+        r.others.push(o);
     }
   }
   return r;

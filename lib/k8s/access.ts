@@ -50,7 +50,12 @@ export class AccessRules {
   canRead(group: string, plural: string, namespace: string | undefined, name: string): boolean {
     // A cluster-scoped object is authorized with no namespace, except a Namespace, which
     // a RoleBinding in that namespace may grant.
-    const rules = namespace !== undefined ? this.byNamespace.get(namespace) ?? this.cluster : plural === 'namespaces' && group === '' ? this.byNamespace.get(name) ?? this.cluster : this.cluster;
+    const rules =
+      namespace !== undefined
+        ? (this.byNamespace.get(namespace) ?? this.cluster)
+        : plural === 'namespaces' && group === ''
+          ? (this.byNamespace.get(name) ?? this.cluster)
+          : this.cluster;
     return rules.some((r) => ruleReads(r, group, plural, name));
   }
 
@@ -77,7 +82,11 @@ async function rulesIn(kc: KubeConfig, namespace: string): Promise<ResourceRule[
 }
 
 /** Ask the API server, as the person (`kc`), what they may do in each namespace. */
-export async function fetchAccessRules(kc: KubeConfig, namespaces: readonly string[], kinds: ReadonlyArray<{ group: string; kind: string; plural: string }>): Promise<AccessRules> {
+export async function fetchAccessRules(
+  kc: KubeConfig,
+  namespaces: readonly string[],
+  kinds: ReadonlyArray<{ group: string; kind: string; plural: string }>,
+): Promise<AccessRules> {
   const byNamespace = new Map<string, ResourceRule[]>();
   const queue = [...namespaces];
   const worker = async () => {

@@ -4,7 +4,11 @@ import { Reflector, type CacheEvent, type ReflectorIo } from './cache';
 import { KubeApiError, UnreachableError, fromStatus } from './errors';
 import { kindsFromCrds, type CrdLike } from './discovery';
 
-const vs = (name: string, rv: string): K8sObject => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: 'd', resourceVersion: rv } });
+const vs = (name: string, rv: string): K8sObject => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name, namespace: 'd', resourceVersion: rv },
+});
 const TYPE = { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService', plural: 'virtualservices', namespaced: true };
 
 type WatchFn = ReflectorIo['watch'];
@@ -46,7 +50,12 @@ describe('watch cache reflector', () => {
     const events: CacheEvent[] = [];
     let push!: Parameters<WatchFn>[2];
     const { io, calls } = scripted([{ list: { rv: '10', items: [vs('a', '5'), vs('b', '6')] } }, { watch: (on) => ((push = on), new Promise(() => {})) }]);
-    const r = new Reflector(io, TYPE, (e) => events.push(e), () => {});
+    const r = new Reflector(
+      io,
+      TYPE,
+      (e) => events.push(e),
+      () => {},
+    );
     await r.whenFirstSynced();
     await until(() => !!push);
     expect(events.map((e) => `${e.type}:${(e as { object: K8sObject }).object.metadata.name}`)).toEqual(['ADDED:a', 'ADDED:b']);
@@ -66,7 +75,12 @@ describe('watch cache reflector', () => {
       { watch: async (on) => on({ type: 'ERROR', object: { code: 410, reason: 'Expired' } as never }) },
       { list: { rv: '30', items: [vs('a', '20'), vs('c', '21')] } },
     ]);
-    const r = new Reflector(io, TYPE, (e) => e.type !== 'STATUS' && e.type !== 'KINDS' && events.push(`${e.type}:${e.object.metadata.name}`), () => {});
+    const r = new Reflector(
+      io,
+      TYPE,
+      (e) => e.type !== 'STATUS' && e.type !== 'KINDS' && events.push(`${e.type}:${e.object.metadata.name}`),
+      () => {},
+    );
     await until(() => calls.length >= 4);
     expect(calls.slice(0, 4)).toEqual(['list', 'watch@10', 'list', 'watch@30']);
     expect(events).toEqual(['ADDED:a', 'ADDED:b', 'MODIFIED:a', 'ADDED:c', 'DELETED:b']);
@@ -76,11 +90,13 @@ describe('watch cache reflector', () => {
 
   it('reports an unreachable server, then recovers by relisting', async () => {
     const states: string[] = [];
-    const { io } = scripted([
-      { list: new UnreachableError('https://127.0.0.1:1', 'ECONNREFUSED') },
-      { list: { rv: '3', items: [vs('a', '1')] } },
-    ]);
-    const r: Reflector = new Reflector(io, TYPE, () => {}, () => states.push(r.state));
+    const { io } = scripted([{ list: new UnreachableError('https://127.0.0.1:1', 'ECONNREFUSED') }, { list: { rv: '3', items: [vs('a', '1')] } }]);
+    const r: Reflector = new Reflector(
+      io,
+      TYPE,
+      () => {},
+      () => states.push(r.state),
+    );
     await until(() => r.state === 'ok');
     expect(states).toEqual(['unreachable', 'ok']);
     expect(r.lastError).toBe('');
@@ -89,7 +105,12 @@ describe('watch cache reflector', () => {
 
   it('marks a type the user may not list as forbidden without blocking readers', async () => {
     const { io } = scripted([{ list: new KubeApiError(403, 'Forbidden', 'no') }]);
-    const r = new Reflector(io, TYPE, () => {}, () => {});
+    const r = new Reflector(
+      io,
+      TYPE,
+      () => {},
+      () => {},
+    );
     await r.whenFirstSynced();
     expect(r.state).toBe('forbidden');
     r.stop();
@@ -98,7 +119,10 @@ describe('watch cache reflector', () => {
 
 describe('errors and discovery', () => {
   it('keeps the meaning of a Kubernetes Status', () => {
-    const e = fromStatus(422, JSON.stringify({ kind: 'Status', code: 422, reason: 'Invalid', message: 'bad', details: { name: 'x', causes: [{ field: 'spec.x', message: 'y' }] } }));
+    const e = fromStatus(
+      422,
+      JSON.stringify({ kind: 'Status', code: 422, reason: 'Invalid', message: 'bad', details: { name: 'x', causes: [{ field: 'spec.x', message: 'y' }] } }),
+    );
     expect(e.toBody()).toEqual({ status: 422, reason: 'Invalid', message: 'bad', causes: [{ field: 'spec.x', message: 'y' }], details: { name: 'x' } });
     expect(fromStatus(502, '<html>gateway</html>').toBody()).toMatchObject({ status: 502, message: '<html>gateway</html>' });
   });
@@ -106,9 +130,21 @@ describe('errors and discovery', () => {
     const crd = (name: string, established: string, versions: Array<[string, boolean]>): CrdLike => ({
       metadata: { name },
       status: { conditions: [{ type: 'Established', status: established }] },
-      spec: { group: 'networking.istio.io', scope: 'Namespaced', names: { kind: name, plural: name.toLowerCase() + 's' }, versions: versions.map(([n, served]) => ({ name: n, served, storage: n === 'v1' })) },
+      spec: {
+        group: 'networking.istio.io',
+        scope: 'Namespaced',
+        names: { kind: name, plural: name.toLowerCase() + 's' },
+        versions: versions.map(([n, served]) => ({ name: n, served, storage: n === 'v1' })),
+      },
     });
-    const kinds = kindsFromCrds([crd('Gateway', 'True', [['v1alpha3', true], ['v1', true], ['v1beta1', false]]), crd('Sidecar', 'False', [['v1', true]])]);
+    const kinds = kindsFromCrds([
+      crd('Gateway', 'True', [
+        ['v1alpha3', true],
+        ['v1', true],
+        ['v1beta1', false],
+      ]),
+      crd('Sidecar', 'False', [['v1', true]]),
+    ]);
     expect(kinds.map((k) => [k.kind, k.served, k.preferred])).toEqual([['Gateway', ['v1alpha3', 'v1'], 'v1']]);
   });
 });
@@ -120,7 +156,7 @@ describe('errors and discovery', () => {
  */
 function compactingServer(seed: number) {
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+  const rand = () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296;
   let rv = 100;
   const store = new Map<string, K8sObject>();
   const history: Array<{ rv: number; type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: K8sObject }> = [];
@@ -195,11 +231,16 @@ describe('watch cache under heavy writes and 410 Gone', () => {
     for (let i = 0; i < 30; i++) server.write();
     // What a browser builds from the event stream alone.
     const seen = new Map<string, string>();
-    const r = new Reflector(server.io, TYPE, (e) => {
-      if (e.type === 'STATUS' || e.type === 'KINDS') return;
-      if (e.type === 'DELETED') seen.delete(e.object.metadata.name);
-      else seen.set(e.object.metadata.name, e.object.metadata.resourceVersion!);
-    }, () => {});
+    const r = new Reflector(
+      server.io,
+      TYPE,
+      (e) => {
+        if (e.type === 'STATUS' || e.type === 'KINDS') return;
+        if (e.type === 'DELETED') seen.delete(e.object.metadata.name);
+        else seen.set(e.object.metadata.name, e.object.metadata.resourceVersion!);
+      },
+      () => {},
+    );
     await r.whenFirstSynced();
     const t0 = Date.now();
     while (Date.now() - t0 < 1500) {

@@ -12,7 +12,17 @@ import { isNewerVersion, objectKey } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
 import { KubeApiError, UnreachableError } from './errors';
 import { kubeRequest, kubeWatch, type WatchEvent } from './request';
-import { collectionPath, CORE_TYPES, discoverIstioKinds, kindsFromCrds, typeKey, typeOf, type CrdLike, type DiscoveredKind, type ResourceType } from './discovery';
+import {
+  collectionPath,
+  CORE_TYPES,
+  discoverIstioKinds,
+  kindsFromCrds,
+  typeKey,
+  typeOf,
+  type CrdLike,
+  type DiscoveredKind,
+  type ResourceType,
+} from './discovery';
 
 export type CacheEvent =
   | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; typeKey: string; object: K8sObject }
@@ -22,7 +32,12 @@ export type CacheEvent =
 /** How a reflector reaches the API server; injectable for tests. */
 export interface ReflectorIo {
   list(path: string, query: Record<string, string | undefined>, signal: AbortSignal): Promise<{ metadata: { resourceVersion: string }; items: K8sObject[] }>;
-  watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (e: WatchEvent<K8sObject & { code?: number; reason?: string }>) => void, signal: AbortSignal): Promise<void>;
+  watch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    onEvent: (e: WatchEvent<K8sObject & { code?: number; reason?: string }>) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
 }
 
 export function kubeIo(kc: KubeConfig): ReflectorIo {
@@ -180,7 +195,12 @@ export class Reflector {
         try {
           await this.io.watch(
             this.path(),
-            { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds: 240 + Math.floor(Math.random() * 60), fieldSelector: this.opts.fieldSelector },
+            {
+              resourceVersion: this.rv,
+              allowWatchBookmarks: true,
+              timeoutSeconds: 240 + Math.floor(Math.random() * 60),
+              fieldSelector: this.opts.fieldSelector,
+            },
             (ev) => {
               if (this.onEvent(ev) === 'expired') {
                 expired = true;
@@ -244,7 +264,13 @@ export class Reflector {
 }
 
 export const MESH_CONFIG_TYPE: ResourceType = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
-const CRD_TYPE: ResourceType = { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false };
+const CRD_TYPE: ResourceType = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  kind: 'CustomResourceDefinition',
+  plural: 'customresourcedefinitions',
+  namespaced: false,
+};
 
 function sameKinds(a: DiscoveredKind[], b: DiscoveredKind[]): boolean {
   const sig = (ks: DiscoveredKind[]) => JSON.stringify(ks.map((k) => [k.group, k.kind, k.plural, k.namespaced, k.served, k.preferred]));
@@ -271,7 +297,12 @@ export class ClusterCache {
   /** Bumped on every object change: lets derived views (analysis) know when to recompute. */
   revision = 0;
 
-  constructor(kc: KubeConfig, readonly context: string, readonly rootNamespace = 'istio-system', io?: ReflectorIo) {
+  constructor(
+    kc: KubeConfig,
+    readonly context: string,
+    readonly rootNamespace = 'istio-system',
+    io?: ReflectorIo,
+  ) {
     this.io = io ?? kubeIo(kc);
     this.status = { context, connected: false, synced: false, since: new Date().toISOString(), forbidden: [] };
     this.started = this.start(kc);
@@ -310,7 +341,8 @@ export class ClusterCache {
     const synced = !this.discoveryError && rs.every((r) => r.synced);
     const forbidden = rs.filter((r) => r.state === 'forbidden').map((r) => r.key);
     const failing = rs.find((r) => r.state === 'error');
-    const message = unreachable?.lastError ?? discoveryDown?.message ?? this.discoveryError?.message ?? (failing ? `${failing.key}: ${failing.lastError}` : undefined);
+    const message =
+      unreachable?.lastError ?? discoveryDown?.message ?? this.discoveryError?.message ?? (failing ? `${failing.key}: ${failing.lastError}` : undefined);
     const s = this.status;
     if (connected !== s.connected || synced !== s.synced || message !== s.message || forbidden.join() !== s.forbidden.join()) {
       this.status = { context: this.context, connected, synced, message, since: connected !== s.connected ? new Date().toISOString() : s.since, forbidden };
@@ -460,11 +492,15 @@ export class ClusterCache {
   /** Called once discovery succeeded: follow the CRDs from then on. */
   private followCrds(): void {
     if (!this.crdsReadable || this.crdReflector || this.abort.signal.aborted) return;
-    this.crdReflector = this.newReflector(CRD_TYPE, (e) => {
-      if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') {
-        const c = e.object as unknown as CrdLike;
-        if (isMeshGroup(c.spec?.group ?? '')) this.scheduleKindsFromCrds();
-      }
-    }, { announceFirstList: false });
+    this.crdReflector = this.newReflector(
+      CRD_TYPE,
+      (e) => {
+        if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') {
+          const c = e.object as unknown as CrdLike;
+          if (isMeshGroup(c.spec?.group ?? '')) this.scheduleKindsFromCrds();
+        }
+      },
+      { announceFirstList: false },
+    );
   }
 }

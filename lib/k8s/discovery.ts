@@ -38,7 +38,14 @@ export interface CrdLike {
     group: string;
     scope: string;
     names: { kind: string; plural: string };
-    versions: Array<{ name: string; served: boolean; storage: boolean; deprecated?: boolean; deprecationWarning?: string; schema?: { openAPIV3Schema?: unknown } }>;
+    versions: Array<{
+      name: string;
+      served: boolean;
+      storage: boolean;
+      deprecated?: boolean;
+      deprecationWarning?: string;
+      schema?: { openAPIV3Schema?: unknown };
+    }>;
   };
 }
 
@@ -79,7 +86,9 @@ export const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions
 
 /** Fallback when CRDs cannot be read: /apis group discovery. */
 export async function discoverViaApis(kc: KubeConfig): Promise<DiscoveredKind[]> {
-  const groups = await kubeRequest<{ groups: Array<{ name: string; versions: Array<{ version: string }>; preferredVersion?: { version: string } }> }>(kc, { path: '/apis' });
+  const groups = await kubeRequest<{ groups: Array<{ name: string; versions: Array<{ version: string }>; preferredVersion?: { version: string } }> }>(kc, {
+    path: '/apis',
+  });
   const byKind = new Map<string, DiscoveredKind>();
   for (const g of groups.groups.filter((g) => isMeshGroup(g.name))) {
     for (const v of g.versions) {
@@ -87,7 +96,16 @@ export async function discoverViaApis(kc: KubeConfig): Promise<DiscoveredKind[]>
       for (const r of list.resources) {
         if (r.name.includes('/')) continue; // subresources
         const key = `${g.name}/${r.kind}`;
-        const k = byKind.get(key) ?? { group: g.name, kind: r.kind, plural: r.name, namespaced: r.namespaced, served: [], preferred: '', deprecated: {}, source: 'discovery' as const };
+        const k = byKind.get(key) ?? {
+          group: g.name,
+          kind: r.kind,
+          plural: r.name,
+          namespaced: r.namespaced,
+          served: [],
+          preferred: '',
+          deprecated: {},
+          source: 'discovery' as const,
+        };
         k.served.push(v.version);
         byKind.set(key, k);
       }
@@ -109,7 +127,13 @@ export async function discoverIstioKinds(kc: KubeConfig): Promise<{ kinds: Disco
 }
 
 /** The Kubernetes kinds the console watches besides Istio's. */
-export const CORE_TYPES: ResourceType[] = CORE_KINDS.map((k) => ({ group: k.group, version: k.versions[0]!, kind: k.kind, plural: k.plural, namespaced: k.namespaced }));
+export const CORE_TYPES: ResourceType[] = CORE_KINDS.map((k) => ({
+  group: k.group,
+  version: k.versions[0]!,
+  kind: k.kind,
+  plural: k.plural,
+  namespaced: k.namespaced,
+}));
 
 export function typeOf(k: DiscoveredKind): ResourceType {
   return { group: k.group, version: k.preferred, kind: k.kind, plural: k.plural, namespaced: k.namespaced };

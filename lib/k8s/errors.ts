@@ -55,9 +55,20 @@ export class AnswerLostError extends UnreachableError {
 }
 
 const REASON_BY_STATUS: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed',
-  409: 'Conflict', 410: 'Expired', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType', 422: 'Invalid', 429: 'TooManyRequests',
-  500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  410: 'Expired',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
 };
 
 export function reasonFor(status: number): string {
@@ -67,7 +78,13 @@ export function reasonFor(status: number): string {
 /** Build an error from a Kubernetes Status body (or whatever the server sent). */
 export function fromStatus(httpStatus: number, body: string): KubeApiError {
   try {
-    const s = JSON.parse(body) as { kind?: string; code?: number; reason?: string; message?: string; details?: { causes?: StatusCause[]; name?: string; kind?: string; group?: string } };
+    const s = JSON.parse(body) as {
+      kind?: string;
+      code?: number;
+      reason?: string;
+      message?: string;
+      details?: { causes?: StatusCause[]; name?: string; kind?: string; group?: string };
+    };
     if (s && s.kind === 'Status') {
       const { causes, ...rest } = s.details ?? {};
       return new KubeApiError(s.code || httpStatus, s.reason || reasonFor(httpStatus), s.message || `HTTP ${httpStatus}`, causes ?? [], rest);

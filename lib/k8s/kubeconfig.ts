@@ -7,7 +7,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
 
 export class UnknownContextError extends Error {
-  constructor(public readonly context: string, public readonly known: string[]) {
+  constructor(
+    public readonly context: string,
+    public readonly known: string[],
+  ) {
     super(`Unknown kubeconfig context "${context}". Known contexts: ${known.join(', ') || '(none)'}.`);
     this.name = 'UnknownContextError';
   }
@@ -106,7 +109,10 @@ export function asConsole<T>(fn: () => T): T {
 }
 
 class ImpersonatingKubeConfig extends KubeConfig {
-  constructor(private readonly user: string, private readonly groups: readonly string[]) {
+  constructor(
+    private readonly user: string,
+    private readonly groups: readonly string[],
+  ) {
     super();
   }
   override async applyToHTTPSOptions(opts: Parameters<KubeConfig['applyToHTTPSOptions']>[0]): Promise<void> {

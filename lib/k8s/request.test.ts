@@ -56,7 +56,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const put = { method: 'PUT' as const, path: '/apis/networking.istio.io/v1/namespaces/d/virtualservices/a', body: { kind: 'VirtualService', metadata: { name: 'a' } } };
+const put = {
+  method: 'PUT' as const,
+  path: '/apis/networking.istio.io/v1/namespaces/d/virtualservices/a',
+  body: { kind: 'VirtualService', metadata: { name: 'a' } },
+};
 
 async function failure(p: Promise<unknown>): Promise<KubeApiError> {
   try {
@@ -115,7 +119,9 @@ describe('a failed write: not sent, or outcome unknown', () => {
 
   it('an answer from the API server is neither: it keeps its status', async () => {
     const status = JSON.stringify({ kind: 'Status', code: 409, reason: 'Conflict', message: 'the object has been modified' });
-    const srv = await listen((socket) => socket.end(`HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\nContent-Length: ${status.length}\r\nConnection: close\r\n\r\n${status}`));
+    const srv = await listen((socket) =>
+      socket.end(`HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\nContent-Length: ${status.length}\r\nConnection: close\r\n\r\n${status}`),
+    );
     const e = await failure(kubeRequest(kubeconfigFor(`http://127.0.0.1:${srv.port}`), put));
     expect(e).not.toBeInstanceOf(UnreachableError);
     expect(e.toBody()).toEqual({ status: 409, reason: 'Conflict', message: 'the object has been modified' });

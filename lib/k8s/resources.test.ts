@@ -8,11 +8,46 @@ import type { K8sObject } from '../istio/types';
 import { KubeApiError } from './errors';
 import { checkBody, checkCoreChange, type ResolvedType } from './resources';
 
-const vsType: ResolvedType = { group: 'networking.istio.io', version: 'v1', kind: 'VirtualService', plural: 'virtualservices', namespaced: true, key: 'networking.istio.io/virtualservices', served: ['v1'], preferred: 'v1', writable: true };
-const deployType: ResolvedType = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true, key: 'apps/deployments', served: ['v1'], preferred: 'v1', writable: true };
-const secretType: ResolvedType = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, key: 'core/secrets', served: ['v1'], preferred: 'v1', writable: false };
+const vsType: ResolvedType = {
+  group: 'networking.istio.io',
+  version: 'v1',
+  kind: 'VirtualService',
+  plural: 'virtualservices',
+  namespaced: true,
+  key: 'networking.istio.io/virtualservices',
+  served: ['v1'],
+  preferred: 'v1',
+  writable: true,
+};
+const deployType: ResolvedType = {
+  group: 'apps',
+  version: 'v1',
+  kind: 'Deployment',
+  plural: 'deployments',
+  namespaced: true,
+  key: 'apps/deployments',
+  served: ['v1'],
+  preferred: 'v1',
+  writable: true,
+};
+const secretType: ResolvedType = {
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  namespaced: true,
+  key: 'core/secrets',
+  served: ['v1'],
+  preferred: 'v1',
+  writable: false,
+};
 
-const vs: K8sObject = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: 'shop' }, spec: { hosts: ['reviews'] } };
+const vs: K8sObject = {
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: 'reviews', namespace: 'shop' },
+  spec: { hosts: ['reviews'] },
+};
 const deploy: K8sObject = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -83,8 +118,23 @@ describe('checkCoreChange', () => {
 });
 
 describe('checkCoreChange on Services (the ambient form sets istio.io/use-waypoint)', () => {
-  const svcType: ResolvedType = { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true, key: 'core/services', served: ['v1'], preferred: 'v1', writable: true };
-  const svc: K8sObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'bookinfo' }, spec: { ports: [{ port: 9080 }], selector: { app: 'reviews' } } };
+  const svcType: ResolvedType = {
+    group: '',
+    version: 'v1',
+    kind: 'Service',
+    plural: 'services',
+    namespaced: true,
+    key: 'core/services',
+    served: ['v1'],
+    preferred: 'v1',
+    writable: true,
+  };
+  const svc: K8sObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'reviews', namespace: 'bookinfo' },
+    spec: { ports: [{ port: 9080 }], selector: { app: 'reviews' } },
+  };
   it('a label is allowed', () => {
     const next = structuredClone(svc);
     next.metadata.labels = { 'istio.io/use-waypoint': 'waypoint' };

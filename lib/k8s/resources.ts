@@ -40,7 +40,11 @@ function withoutLabels(o: K8sObject): unknown {
   const spec = o.spec as { template?: { metadata?: Record<string, unknown> } } | undefined;
   const template = spec?.template ? { ...spec.template, metadata: strip(spec.template.metadata) } : undefined;
   const { status: _s, ...rest } = o;
-  return { ...rest, metadata: strip(o.metadata as unknown as Record<string, unknown>), ...(spec ? { spec: { ...spec, ...(template ? { template } : {}) } } : {}) };
+  return {
+    ...rest,
+    metadata: strip(o.metadata as unknown as Record<string, unknown>),
+    ...(spec ? { spec: { ...spec, ...(template ? { template } : {}) } } : {}),
+  };
 }
 
 /** Refuse core writes that change more than labels and annotations (exported for its tests). */
@@ -48,7 +52,11 @@ export function checkCoreChange(t: ResolvedType, live: K8sObject | undefined, bo
   if (t.group !== '' && t.group !== 'apps') return;
   if (!live) throw new KubeApiError(405, 'MethodNotAllowed', `Meshboard does not create ${t.plural}`);
   if (!deepEqual(withoutLabels(live), withoutLabels({ ...body, apiVersion: live.apiVersion, kind: live.kind }))) {
-    throw new KubeApiError(403, 'Forbidden', `Meshboard only changes labels and annotations of ${t.plural} (sidecar injection); this request changes other fields.`);
+    throw new KubeApiError(
+      403,
+      'Forbidden',
+      `Meshboard only changes labels and annotations of ${t.plural} (sidecar injection); this request changes other fields.`,
+    );
   }
 }
 
@@ -57,14 +65,30 @@ export function resolveType(cache: ClusterCache, group: string, version: string,
   const g = groupOfSegment(group);
   const core = CORE_TYPES.find((t) => t.group === g && t.plural === plural);
   if (core) {
-    if (core.version !== version) throw new KubeApiError(404, 'NotFound', `${plural} is served as ${apiVersionOf(g, core.version)}, not ${apiVersionOf(g, version)}`);
+    if (core.version !== version)
+      throw new KubeApiError(404, 'NotFound', `${plural} is served as ${apiVersionOf(g, core.version)}, not ${apiVersionOf(g, version)}`);
     const key = typeKey(core);
     return { ...core, key, served: [core.version], preferred: core.version, writable: WRITABLE_CORE.has(key) };
   }
   const k = cache.getKinds().find((x) => x.group === g && x.plural === plural);
   if (!k) throw new KubeApiError(404, 'NotFound', `The cluster does not serve ${g ? g + '/' : ''}${plural}`);
-  if (!k.served.includes(version)) throw new KubeApiError(404, 'NotFound', `${k.kind} is served as ${k.served.map((v) => apiVersionOf(g, v)).join(', ')}; ${apiVersionOf(g, version)} is not served`);
-  return { group: g, version, kind: k.kind, plural: k.plural, namespaced: k.namespaced, key: typeKey(k), served: k.served, preferred: k.preferred, writable: true };
+  if (!k.served.includes(version))
+    throw new KubeApiError(
+      404,
+      'NotFound',
+      `${k.kind} is served as ${k.served.map((v) => apiVersionOf(g, v)).join(', ')}; ${apiVersionOf(g, version)} is not served`,
+    );
+  return {
+    group: g,
+    version,
+    kind: k.kind,
+    plural: k.plural,
+    namespaced: k.namespaced,
+    key: typeKey(k),
+    served: k.served,
+    preferred: k.preferred,
+    writable: true,
+  };
 }
 
 /**
@@ -82,7 +106,13 @@ export function listFromCache(cache: ClusterCache, t: ResolvedType, namespace?: 
   return cache.list(t.key, namespace ? [namespace] : undefined).map((o) => asVersion(o, t));
 }
 
-export async function getResource(cache: ClusterCache, t: ResolvedType, namespace: string | undefined, name: string, opts: { fresh?: boolean } = {}): Promise<K8sObject> {
+export async function getResource(
+  cache: ClusterCache,
+  t: ResolvedType,
+  namespace: string | undefined,
+  name: string,
+  opts: { fresh?: boolean } = {},
+): Promise<K8sObject> {
   if (!opts.fresh) {
     const o = cache.get(t.key, t.namespaced ? namespace : undefined, name);
     if (o) return asVersion(o, t);
@@ -97,14 +127,21 @@ export async function getResource(cache: ClusterCache, t: ResolvedType, namespac
 export function checkBody(t: ResolvedType, namespace: string | undefined, name: string | undefined, body: K8sObject): void {
   const apiVersion = apiVersionOf(t.group, t.version);
   const problems: Array<{ field: string; message: string }> = [];
-  if (body.apiVersion !== apiVersion) problems.push({ field: 'apiVersion', message: `must be ${apiVersion} for this URL, got ${JSON.stringify(body.apiVersion)}` });
+  if (body.apiVersion !== apiVersion)
+    problems.push({ field: 'apiVersion', message: `must be ${apiVersion} for this URL, got ${JSON.stringify(body.apiVersion)}` });
   if (body.kind !== t.kind) problems.push({ field: 'kind', message: `must be ${t.kind}, got ${JSON.stringify(body.kind)}` });
-  if (name !== undefined && body.metadata?.name !== name) problems.push({ field: 'metadata.name', message: `must be ${name} (the name in the URL); renaming means creating a new resource` });
+  if (name !== undefined && body.metadata?.name !== name)
+    problems.push({ field: 'metadata.name', message: `must be ${name} (the name in the URL); renaming means creating a new resource` });
   if (t.namespaced && body.metadata?.namespace !== undefined && body.metadata.namespace !== namespace) {
     problems.push({ field: 'metadata.namespace', message: `must be ${namespace} (the namespace in the URL), got ${body.metadata.namespace}` });
   }
   if (problems.length) {
-    throw new KubeApiError(400, 'BadRequest', `The resource does not match the request: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems.map((p) => ({ field: p.field, message: p.message, reason: 'FieldValueInvalid' })));
+    throw new KubeApiError(
+      400,
+      'BadRequest',
+      `The resource does not match the request: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      problems.map((p) => ({ field: p.field, message: p.message, reason: 'FieldValueInvalid' })),
+    );
   }
   if (!t.writable) throw new KubeApiError(405, 'MethodNotAllowed', `Meshboard does not write ${t.plural}`);
 }
@@ -116,7 +153,13 @@ export interface WriteOptions {
 
 const FIELD_MANAGER = 'meshboard';
 
-export async function createResource(cache: ClusterCache, t: ResolvedType, namespace: string | undefined, body: K8sObject, opts: WriteOptions = {}): Promise<K8sObject> {
+export async function createResource(
+  cache: ClusterCache,
+  t: ResolvedType,
+  namespace: string | undefined,
+  body: K8sObject,
+  opts: WriteOptions = {},
+): Promise<K8sObject> {
   checkBody(t, namespace, undefined, body);
   checkCoreChange(t, undefined, body);
   const { kc } = kubeConfigFor(cache.context);
@@ -135,12 +178,22 @@ export async function createResource(cache: ClusterCache, t: ResolvedType, names
  * Replace with the resourceVersion the caller read: a concurrent change is a 409
  * that carries the current object, never a silent overwrite.
  */
-export async function replaceResource(cache: ClusterCache, t: ResolvedType, namespace: string | undefined, name: string, body: K8sObject, opts: WriteOptions = {}): Promise<K8sObject> {
+export async function replaceResource(
+  cache: ClusterCache,
+  t: ResolvedType,
+  namespace: string | undefined,
+  name: string,
+  body: K8sObject,
+  opts: WriteOptions = {},
+): Promise<K8sObject> {
   checkBody(t, namespace, name, body);
   if (!body.metadata.resourceVersion) {
-    throw new KubeApiError(400, 'BadRequest', 'metadata.resourceVersion is required: it is the version your edit started from, so a concurrent change is detected instead of overwritten', [
-      { field: 'metadata.resourceVersion', reason: 'FieldValueRequired', message: 'Required value' },
-    ]);
+    throw new KubeApiError(
+      400,
+      'BadRequest',
+      'metadata.resourceVersion is required: it is the version your edit started from, so a concurrent change is detected instead of overwritten',
+      [{ field: 'metadata.resourceVersion', reason: 'FieldValueRequired', message: 'Required value' }],
+    );
   }
   const { kc } = kubeConfigFor(cache.context);
   if (t.group === '' || t.group === 'apps') checkCoreChange(t, await kubeRequest<K8sObject>(kc, { path: objectPath(t, namespace, name) }), body);
@@ -169,22 +222,37 @@ export async function replaceResource(cache: ClusterCache, t: ResolvedType, name
 }
 
 export class ConflictError extends KubeApiError {
-  constructor(cause: KubeApiError, public readonly current: K8sObject | undefined) {
+  constructor(
+    cause: KubeApiError,
+    public readonly current: K8sObject | undefined,
+  ) {
     super(409, 'Conflict', current ? `${cause.message}` : `${cause.message} (the resource was deleted meanwhile)`, cause.causes, cause.details);
     this.name = 'ConflictError';
   }
 }
 
-export async function deleteResource(cache: ClusterCache, t: ResolvedType, namespace: string | undefined, name: string, opts: { dryRun?: boolean; resourceVersion?: string } = {}): Promise<void> {
+export async function deleteResource(
+  cache: ClusterCache,
+  t: ResolvedType,
+  namespace: string | undefined,
+  name: string,
+  opts: { dryRun?: boolean; resourceVersion?: string } = {},
+): Promise<void> {
   if (!t.writable || t.group === '' || t.group === 'apps') throw new KubeApiError(405, 'MethodNotAllowed', `Meshboard does not delete ${t.plural}`);
   const { kc } = kubeConfigFor(cache.context);
   const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions' };
   if (opts.resourceVersion) body.preconditions = { resourceVersion: opts.resourceVersion };
-  const out = await kubeRequest<K8sObject | { kind: 'Status' }>(kc, { method: 'DELETE', path: objectPath(t, namespace, name), query: { dryRun: opts.dryRun ? 'All' : undefined }, body });
+  const out = await kubeRequest<K8sObject | { kind: 'Status' }>(kc, {
+    method: 'DELETE',
+    path: objectPath(t, namespace, name),
+    query: { dryRun: opts.dryRun ? 'All' : undefined },
+    body,
+  });
   if (opts.dryRun) return;
   // With finalizers the object stays (deletionTimestamp set) until they are done.
   const o = out as K8sObject;
-  if (o.kind !== 'Status' && o.metadata?.deletionTimestamp && (o.metadata as { finalizers?: string[] }).finalizers?.length) cache.noteWrite(t.key, asCacheVersion(o, t));
+  if (o.kind !== 'Status' && o.metadata?.deletionTimestamp && (o.metadata as { finalizers?: string[] }).finalizers?.length)
+    cache.noteWrite(t.key, asCacheVersion(o, t));
   else cache.noteDelete(t.key, t.namespaced ? namespace : undefined, name);
 }
 
@@ -207,7 +275,11 @@ export async function checkAccess(context: string, a: AccessCheck): Promise<{ al
   const out = await kubeRequest<{ status?: { allowed?: boolean; denied?: boolean; reason?: string } }>(kc, {
     method: 'POST',
     path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: a.verb, group: groupOfSegment(a.group), resource: a.resource, namespace: a.namespace, name: a.name } } },
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb: a.verb, group: groupOfSegment(a.group), resource: a.resource, namespace: a.namespace, name: a.name } },
+    },
   });
   return { allowed: !!out.status?.allowed, reason: out.status?.reason };
 }

@@ -20,7 +20,9 @@ parentPort?.on('message', (req: WorkerRequest) => {
     if (req.sync.meshConfigMap !== undefined) meshConfigMap = req.sync.meshConfigMap ?? undefined;
     if (req.sync.crds) crds = req.sync.crds;
     const t0 = performance.now();
-    const findings = req.edit ? findingsForObject([...objects.values()], req.edit, meshConfigMap, crds) : analyzeMesh([...objects.values()], meshConfigMap, crds);
+    const findings = req.edit
+      ? findingsForObject([...objects.values()], req.edit, meshConfigMap, crds)
+      : analyzeMesh([...objects.values()], meshConfigMap, crds);
     reply = { id: req.id, findings, ms: Math.round(performance.now() - t0) };
   } catch (e) {
     reply = { id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };

@@ -29,7 +29,12 @@ function fakeCache(objects: K8sObject[]) {
   return c;
 }
 
-const svc: K8sObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'shop' }, spec: { selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080 }] } };
+const svc: K8sObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'reviews', namespace: 'shop' },
+  spec: { selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080 }] },
+};
 const vs = (host: string): K8sObject => ({
   apiVersion: 'networking.istio.io/v1',
   kind: 'VirtualService',

@@ -188,10 +188,13 @@ export async function clusterFindings(view: ClusterCache): Promise<ClusterFindin
   const rules = rulesOf(view);
   const all = await unscopedFindings(baseCache(view));
   if (!rules) return all;
-  return { ...all, findings: all.findings.filter((f) => {
-    const r = parseResourceName(f.resource);
-    return !!r && rules.canSeeKind(r.kind, r.namespace, r.name);
-  }) };
+  return {
+    ...all,
+    findings: all.findings.filter((f) => {
+      const r = parseResourceName(f.resource);
+      return !!r && rules.canSeeKind(r.kind, r.namespace, r.name);
+    }),
+  };
 }
 
 function unscopedFindings(cache: ClusterCache): Promise<ClusterFindings> {

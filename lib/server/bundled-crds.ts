@@ -10,7 +10,13 @@ let cached: CrdLike[] | null = null;
 function crdFiles(): string[] {
   const data = path.join(process.cwd(), 'lib', 'istio', 'data');
   const gw = path.join(data, 'gateway-api');
-  return [path.join(data, 'crds', 'crd-all.gen.yaml'), ...readdirSync(gw).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(gw, f))];
+  return [
+    path.join(data, 'crds', 'crd-all.gen.yaml'),
+    ...readdirSync(gw)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => path.join(gw, f)),
+  ];
 }
 
 export function bundledCrds(): CrdLike[] {

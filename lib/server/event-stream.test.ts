@@ -72,7 +72,11 @@ describe('per-client event queue', () => {
 describe('event stream with backpressure', () => {
   it('delivers every event, in order, to a client that keeps reading', async () => {
     const p = producer();
-    const stream = createEventStream({ start: p.start, resetEvent: (reason) => ({ type: 'reset' as const, reason }), limits: { maxBytes: 1e6, maxEvents: 1000 } });
+    const stream = createEventStream({
+      start: p.start,
+      resetEvent: (reason) => ({ type: 'reset' as const, reason }),
+      limits: { maxBytes: 1e6, maxEvents: 1000 },
+    });
     const reading = readEvents(stream, 500);
     for (let i = 0; i < 500; i++) {
       p.emit(i);
@@ -86,7 +90,12 @@ describe('event stream with backpressure', () => {
     const p = producer();
     const limits = { maxBytes: 2000, maxEvents: 1000 };
     const overflows: string[] = [];
-    const slow = createEventStream({ start: p.start, resetEvent: (reason) => ({ type: 'reset' as const, reason }), limits, onOverflow: (r) => overflows.push(r) });
+    const slow = createEventStream({
+      start: p.start,
+      resetEvent: (reason) => ({ type: 'reset' as const, reason }),
+      limits,
+      onOverflow: (r) => overflows.push(r),
+    });
     const fast = createEventStream({ start: p.start, resetEvent: (reason) => ({ type: 'reset' as const, reason }), limits });
     const before = streamStats.overflows;
     const fastReading = readEvents(fast, 2000);
@@ -126,7 +135,12 @@ describe('event stream with backpressure', () => {
 
   it('errors a client that does not read even the reset event', async () => {
     const p = producer();
-    const stream = createEventStream({ start: p.start, resetEvent: (reason) => ({ type: 'reset' as const, reason }), limits: { maxBytes: 100, maxEvents: 100 }, closeAfterMs: 50 });
+    const stream = createEventStream({
+      start: p.start,
+      resetEvent: (reason) => ({ type: 'reset' as const, reason }),
+      limits: { maxBytes: 100, maxEvents: 100 },
+      closeAfterMs: 50,
+    });
     for (let i = 0; i < 20; i++) p.emit(i);
     await new Promise((r) => setTimeout(r, 150));
     await expect(stream.getReader().read()).rejects.toThrow(/did not read/);

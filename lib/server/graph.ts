@@ -51,7 +51,11 @@ function declaredOnly(cache: ClusterCache, params: GraphParams, memoize: boolean
  * startTelemetry (the route starts it before the cache is ready); otherwise it is
  * started here for `prometheus` (throws PrometheusUrlError for a URL that is not allowed).
  */
-export async function meshGraph(cache: ClusterCache, params: GraphParams, opts: { prometheus?: string; telemetry?: Promise<Telemetry> } = {}): Promise<GraphResponse> {
+export async function meshGraph(
+  cache: ClusterCache,
+  params: GraphParams,
+  opts: { prometheus?: string; telemetry?: Promise<Telemetry> } = {},
+): Promise<GraphResponse> {
   const { prometheus, observed } = await (opts.telemetry ?? startTelemetry(params, opts.prometheus));
   const { built, buildMs } = declaredOnly(cache, params, observed === undefined, () => {
     const t0 = performance.now();

@@ -11,7 +11,8 @@ describe('host check (DNS rebinding)', () => {
     delete process.env.HOST;
   });
   it('accepts loopback names and refuses others while bound to loopback', () => {
-    for (const h of ['127.0.0.1:3000', 'localhost:3000', '[::1]:3000', 'localhost']) expect(() => checkHost(req('http://x/', { headers: { host: h } }))).not.toThrow();
+    for (const h of ['127.0.0.1:3000', 'localhost:3000', '[::1]:3000', 'localhost'])
+      expect(() => checkHost(req('http://x/', { headers: { host: h } }))).not.toThrow();
     expect(() => checkHost(req('http://x/', { headers: { host: 'evil.example:3000' } }))).toThrow(/not allowed/);
   });
   it('accepts names from MESHBOARD_ALLOWED_HOSTS, and any host when bound elsewhere without that list', () => {
@@ -72,7 +73,10 @@ describe('error mapping and wrappers', () => {
     const bad = await handler(req('http://127.0.0.1:3000/api/x', { method: 'POST', headers: { host: '127.0.0.1:3000', origin: 'http://evil.example' } }), {});
     expect(bad.status).toBe(403);
     expect(ran).toBe(0);
-    const good = await handler(req('http://127.0.0.1:3000/api/x', { method: 'POST', headers: { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' } }), {});
+    const good = await handler(
+      req('http://127.0.0.1:3000/api/x', { method: 'POST', headers: { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' } }),
+      {},
+    );
     expect(good.status).toBe(200);
     const read = route(async () => new Response('ok'));
     expect((await read(req('http://127.0.0.1:3000/api/x', { headers: { host: '127.0.0.1:3000', 'sec-fetch-site': 'cross-site' } }), {})).status).toBe(403);

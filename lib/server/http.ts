@@ -15,7 +15,12 @@ import { readOnly, SessionConfigError } from './session';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class HttpError extends Error {
-  constructor(public readonly status: number, public readonly reason: string, message: string, public readonly causes: ApiErrorBody['causes'] = []) {
+  constructor(
+    public readonly status: number,
+    public readonly reason: string,
+    message: string,
+    public readonly causes: ApiErrorBody['causes'] = [],
+  ) {
     super(message);
     this.name = 'HttpError';
   }
@@ -34,7 +39,12 @@ export function errorBody(e: unknown): ApiErrorBody {
   if (e instanceof HttpError) return { status: e.status, reason: e.reason, message: e.message, ...(e.causes?.length ? { causes: e.causes } : {}) };
   if (e instanceof ZodError) {
     const causes = e.issues.map((i) => ({ field: i.path.join('.') || undefined, reason: 'FieldValueInvalid', message: i.message }));
-    return { status: 400, reason: 'BadRequest', message: `Invalid request: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join('; ')}`, causes };
+    return {
+      status: 400,
+      reason: 'BadRequest',
+      message: `Invalid request: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join('; ')}`,
+      causes,
+    };
   }
   if (e instanceof ProposalError) return { status: e.status, reason: reasonFor(e.status), message: e.message };
   if (e instanceof UnknownContextError) return { status: 400, reason: 'BadRequest', message: e.message };
@@ -64,7 +74,10 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 export function checkHost(req: Request): void {
   const host = (req.headers.get('host') ?? '').toLowerCase();
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
-  const extra = (process.env.MESHBOARD_ALLOWED_HOSTS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const extra = (process.env.MESHBOARD_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const bind = process.env.HOST ?? '127.0.0.1';
   if (LOOPBACK_HOSTS.has(name) || extra.includes(name) || extra.includes(host)) return;
   if (!LOOPBACK_HOSTS.has(bind) && !extra.length) return;
@@ -103,7 +116,8 @@ export function checkSameOrigin(req: Request): void {
 /** Read and parse a JSON body, enforcing the content type and size limit. */
 export async function readJson<T>(req: Request, schema?: ZodType<T>, limit = MAX_BODY_BYTES): Promise<T> {
   const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new HttpError(415, 'UnsupportedMediaType', `Content-Type must be application/json, got ${type ? JSON.stringify(type) : 'none'}.`);
+  if (type !== 'application/json')
+    throw new HttpError(415, 'UnsupportedMediaType', `Content-Type must be application/json, got ${type ? JSON.stringify(type) : 'none'}.`);
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > limit) throw new HttpError(413, 'RequestEntityTooLarge', `Request body is ${declared} bytes; the limit is ${limit}.`);
   const reader = req.body?.getReader();

@@ -12,7 +12,19 @@ import { fetchAccessRules, type AccessRules } from '../k8s/access';
 import { kubeConfigFor, kubeConfigForPerson, runAs } from '../k8s/kubeconfig';
 import { sharedCache } from '../k8s/caches';
 import { kubeRequest } from '../k8s/request';
-import { authMode, cookieValue, fromTrustedProxy, isSecure, openSession, proxyConfig, sealSession, sessionCookie, sessionKey, sessionTimeouts, type AuthMode } from './session';
+import {
+  authMode,
+  cookieValue,
+  fromTrustedProxy,
+  isSecure,
+  openSession,
+  proxyConfig,
+  sealSession,
+  sessionCookie,
+  sessionKey,
+  sessionTimeouts,
+  type AuthMode,
+} from './session';
 import { RefreshingCache } from './refreshing';
 
 export interface Identity {
@@ -68,7 +80,8 @@ async function personOf(req: Request): Promise<Person> {
   const mode = authMode();
   if (mode === 'header') {
     const cfg = proxyConfig();
-    if (!fromTrustedProxy(req.headers, cfg)) throw new UntrustedProxyError('Refused: this request did not come through the configured authenticating proxy (missing or wrong proxy secret header).');
+    if (!fromTrustedProxy(req.headers, cfg))
+      throw new UntrustedProxyError('Refused: this request did not come through the configured authenticating proxy (missing or wrong proxy secret header).');
     const auth = req.headers.get('authorization') ?? '';
     if (/^bearer\s+\S+/i.test(auth)) {
       const token = auth.replace(/^bearer\s+/i, '').trim();
@@ -77,7 +90,10 @@ async function personOf(req: Request): Promise<Person> {
     }
     const user = (req.headers.get(cfg.userHeader) ?? '').trim();
     if (!user) throw new SignInRequiredError(`The authenticating proxy sent no user (${cfg.userHeader} header).`);
-    const groups = (req.headers.get(cfg.groupsHeader) ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+    const groups = (req.headers.get(cfg.groupsHeader) ?? '')
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
     return { username: user, groups, mode, kc: kubeConfigForPerson({ impersonate: { user, groups } }), key: `i:${sha(JSON.stringify([user, groups]))}` };
   }
   const key = sessionKey();

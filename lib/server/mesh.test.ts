@@ -7,8 +7,18 @@ import { meshForForms } from './mesh';
 const objects: K8sObject[] = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } },
-  { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'shop', managedFields: [{ manager: 'kubectl' }] }, spec: { hosts: ['a'] } },
-  { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } },
+  {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'vs', namespace: 'shop', managedFields: [{ manager: 'kubectl' }] },
+    spec: { hosts: ['a'] },
+  },
+  {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name: 'default', namespace: 'istio-system' },
+    spec: { mtls: { mode: 'STRICT' } },
+  },
   { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', namespace: 'other' } },
   { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'other' } },
   { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'other' } },
@@ -20,15 +30,23 @@ const objects: K8sObject[] = [
 /** The part of ClusterCache meshForForms reads. */
 const cache = {
   getStatus: () => ({ context: 'admin', connected: true, synced: true, since: '', forbidden: [] }),
-  meshConfigMap: () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'trustDomain: example.org\n' } }),
-  allObjects: (namespaces?: readonly string[]) => objects.filter((o) => !namespaces?.length || o.kind === 'Namespace' || namespaces.includes(o.metadata.namespace ?? '')),
+  meshConfigMap: () => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'istio', namespace: 'istio-system' },
+    data: { mesh: 'trustDomain: example.org\n' },
+  }),
+  allObjects: (namespaces?: readonly string[]) =>
+    objects.filter((o) => !namespaces?.length || o.kind === 'Namespace' || namespaces.includes(o.metadata.namespace ?? '')),
 } as unknown as ClusterCache;
 
 describe('meshForForms', () => {
   it('groups the cache by kind, drops managedFields and reads the mesh config', () => {
     const { resources, status } = meshForForms(cache);
     expect(status.connected).toBe(true);
-    expect(resources.virtualServices).toEqual([{ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'shop' }, spec: { hosts: ['a'] } }]);
+    expect(resources.virtualServices).toEqual([
+      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'shop' }, spec: { hosts: ['a'] } },
+    ]);
     expect(resources.services).toHaveLength(2);
     expect(resources.pods).toHaveLength(1);
     expect(resources.meshConfig?.trustDomain).toBe('example.org');
@@ -78,7 +96,12 @@ describe('the scope in the query string', () => {
     expect(meshQuerySchema.safeParse({ namespaces: 'a,B_c' }).success).toBe(false);
   });
   it('round-trips through meshScopeQuery', () => {
-    const scopes: MeshScope[] = [{ scope: 'all', namespaces: [] }, { scope: 'namespaces', namespaces: [] }, { scope: 'namespaces', namespaces: ['a', 'b'] }, { scope: 'workloads', namespaces: ['shop'] }];
+    const scopes: MeshScope[] = [
+      { scope: 'all', namespaces: [] },
+      { scope: 'namespaces', namespaces: [] },
+      { scope: 'namespaces', namespaces: ['a', 'b'] },
+      { scope: 'workloads', namespaces: ['shop'] },
+    ];
     for (const s of scopes) {
       const q = Object.fromEntries(Object.entries(meshScopeQuery(s)).filter((e): e is [string, string] => e[1] !== undefined));
       expect(parse(q)).toEqual(s);

@@ -31,7 +31,9 @@ export function meshForForms(cache: ClusterCache, s: MeshScope = ALL): MeshRespo
   if (s.scope === 'all') objects = cache.allObjects();
   else if (s.scope === 'namespaces') objects = cache.allObjects([...within]);
   else {
-    objects = cache.allObjects().filter((o) => o.kind === 'Namespace' || isMeshGroup(parseApiVersion(o.apiVersion).group) || within.has(o.metadata.namespace ?? ''));
+    objects = cache
+      .allObjects()
+      .filter((o) => o.kind === 'Namespace' || isMeshGroup(parseApiVersion(o.apiVersion).group) || within.has(o.metadata.namespace ?? ''));
   }
   return { status: cache.getStatus(), resources: indexResources(objects.map(withoutManagedFields), meshConfig) };
 }

@@ -1,7 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearTelemetryCache, clusterDomain, normalizePrometheusUrl, PrometheusUrlError, readObserved, readObservedCached, resolvePrometheus, startTelemetry, TELEMETRY_TTL_MS } from './prometheus';
+import {
+  clearTelemetryCache,
+  clusterDomain,
+  normalizePrometheusUrl,
+  PrometheusUrlError,
+  readObserved,
+  readObservedCached,
+  resolvePrometheus,
+  startTelemetry,
+  TELEMETRY_TTL_MS,
+} from './prometheus';
 
 describe('which Prometheus the server may query', () => {
   const env = { PROMETHEUS_URL: 'http://prometheus.monitoring:9090/' };
@@ -14,8 +24,13 @@ describe('which Prometheus the server may query', () => {
   it('accepts the PROMETHEUS_URL value, loopback and Kubernetes service names typed in the UI', () => {
     expect(resolvePrometheus('http://prometheus.monitoring:9090', env)).toEqual({ url: 'http://prometheus.monitoring:9090', source: 'env' });
     for (const u of [
-      'http://127.0.0.1:9090', 'http://localhost:9090/prom', 'http://[::1]:9090', 'https://127.3.2.1',
-      'http://prometheus.istio-system.svc:9090', 'http://prometheus.istio-system.svc.cluster.local:9090', 'http://Prometheus.Monitoring.SVC.Cluster.Local',
+      'http://127.0.0.1:9090',
+      'http://localhost:9090/prom',
+      'http://[::1]:9090',
+      'https://127.3.2.1',
+      'http://prometheus.istio-system.svc:9090',
+      'http://prometheus.istio-system.svc.cluster.local:9090',
+      'http://Prometheus.Monitoring.SVC.Cluster.Local',
     ]) {
       expect(resolvePrometheus(u, env)?.source, u).toBe('request');
     }
@@ -24,10 +39,20 @@ describe('which Prometheus the server may query', () => {
 
   it('refuses hosts that only look cluster-internal', () => {
     for (const u of [
-      'http://x.svc.169.254.169.254.nip.io', 'http://evil.svc.attacker.com', 'http://prometheus.monitoring.svc.attacker.com:9090',
-      'http://a.b.svc.cluster.local.attacker.com', 'http://evil.cluster.local', 'http://svc.cluster.local', 'http://monitoring.svc',
-      'http://x.y.z.svc', 'http://p-0.prometheus.monitoring.svc.cluster.local', 'http://prometheus.monitoring.svc.corp.local',
-      'http://prometheus.monitoring.svc.', 'http://-bad.monitoring.svc', 'http://169.254.169.254.svc', 'http://127.0.0.1.nip.io',
+      'http://x.svc.169.254.169.254.nip.io',
+      'http://evil.svc.attacker.com',
+      'http://prometheus.monitoring.svc.attacker.com:9090',
+      'http://a.b.svc.cluster.local.attacker.com',
+      'http://evil.cluster.local',
+      'http://svc.cluster.local',
+      'http://monitoring.svc',
+      'http://x.y.z.svc',
+      'http://p-0.prometheus.monitoring.svc.cluster.local',
+      'http://prometheus.monitoring.svc.corp.local',
+      'http://prometheus.monitoring.svc.',
+      'http://-bad.monitoring.svc',
+      'http://169.254.169.254.svc',
+      'http://127.0.0.1.nip.io',
     ]) {
       expect(() => resolvePrometheus(u, env), u).toThrow(PrometheusUrlError);
     }
@@ -47,7 +72,13 @@ describe('which Prometheus the server may query', () => {
   });
 
   it('refuses other hosts unless MESHBOARD_PROMETHEUS_HOSTS lists them', () => {
-    for (const u of ['http://prometheus.example.com:9090', 'http://10.0.0.5:9090', 'http://169.254.169.254/latest', 'http://127.0.0.1.nip.io:9090', 'http://svc.example.com']) {
+    for (const u of [
+      'http://prometheus.example.com:9090',
+      'http://10.0.0.5:9090',
+      'http://169.254.169.254/latest',
+      'http://127.0.0.1.nip.io:9090',
+      'http://svc.example.com',
+    ]) {
       expect(() => resolvePrometheus(u, env), u).toThrow(PrometheusUrlError);
     }
     expect(resolvePrometheus('http://10.0.0.5:9090', { ...env, MESHBOARD_PROMETHEUS_HOSTS: 'prom.corp, 10.0.0.5' })?.source).toBe('request');
@@ -79,7 +110,8 @@ describe('readObserved', () => {
       req.on('end', () => {
         bodies.push(`${req.method} ${req.url} ${body}`);
         if (mode === 'slow') return void setTimeout(() => res.end('{}'), 2000);
-        if (mode === 'big-declared') return void res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(5000) }).end('x'.repeat(5000));
+        if (mode === 'big-declared')
+          return void res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(5000) }).end('x'.repeat(5000));
         if (mode === 'big') {
           // Streamed without a length: counted as it arrives.
           res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -87,10 +119,29 @@ describe('readObserved', () => {
           return void res.end('{}');
         }
         if (mode === 'html') return void res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html>bad gateway</html>');
-        if (mode === 'error') return void res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error at char 5' }));
+        if (mode === 'error')
+          return void res
+            .writeHead(400, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error at char 5' }));
         const q = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
-        const result = q.startsWith('sum by (reporter, source_workload, source_workload_namespace, destination_service, destination_service_namespace, destination_workload, destination_workload_namespace, destination_version')
-          ? [{ metric: { reporter: 'destination', source_workload: 'a', source_workload_namespace: 'ns', destination_service: 'b.ns.svc.cluster.local', destination_service_namespace: 'ns', destination_workload: 'b', destination_workload_namespace: 'ns', response_code: '200' }, value: [1, '2.5'] }]
+        const result = q.startsWith(
+          'sum by (reporter, source_workload, source_workload_namespace, destination_service, destination_service_namespace, destination_workload, destination_workload_namespace, destination_version',
+        )
+          ? [
+              {
+                metric: {
+                  reporter: 'destination',
+                  source_workload: 'a',
+                  source_workload_namespace: 'ns',
+                  destination_service: 'b.ns.svc.cluster.local',
+                  destination_service_namespace: 'ns',
+                  destination_workload: 'b',
+                  destination_workload_namespace: 'ns',
+                  response_code: '200',
+                },
+                value: [1, '2.5'],
+              },
+            ]
           : [];
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
       });
@@ -130,9 +181,13 @@ describe('readObserved', () => {
 
   it('cuts off answers larger than the limit, declared or streamed', async () => {
     mode = 'big-declared';
-    expect(await readObserved(base, { window: '5m', namespaces: [] }, { maxBytes: 4096 })).toMatchObject({ error: expect.stringMatching(/^answer larger than 0 MB/) });
+    expect(await readObserved(base, { window: '5m', namespaces: [] }, { maxBytes: 4096 })).toMatchObject({
+      error: expect.stringMatching(/^answer larger than 0 MB/),
+    });
     mode = 'big';
-    expect(await readObserved(base, { window: '5m', namespaces: [] }, { maxBytes: 4096 })).toMatchObject({ error: expect.stringMatching(/answer larger than/) });
+    expect(await readObserved(base, { window: '5m', namespaces: [] }, { maxBytes: 4096 })).toMatchObject({
+      error: expect.stringMatching(/answer larger than/),
+    });
     // Under the limit the same answer is read (an empty object: not a successful query).
     expect(await readObserved(base, { window: '5m', namespaces: [] }, { maxBytes: 20_000 })).toMatchObject({ error: 'Prometheus query failed' });
   });
@@ -142,7 +197,10 @@ describe('readObserved', () => {
     clearTelemetryCache();
     bodies.length = 0;
     const t = Date.now();
-    const [a, b] = await Promise.all([readObservedCached(base, { window: '5m', namespaces: ['x', 'y'] }, t), readObservedCached(base, { window: '5m', namespaces: ['y', 'x'] }, t + 1)]);
+    const [a, b] = await Promise.all([
+      readObservedCached(base, { window: '5m', namespaces: ['x', 'y'] }, t),
+      readObservedCached(base, { window: '5m', namespaces: ['y', 'x'] }, t + 1),
+    ]);
     expect(a).toBe(b);
     expect(bodies).toHaveLength(3);
     await readObservedCached(base, { window: '15m', namespaces: ['x', 'y'] }, t + 2);
@@ -159,7 +217,9 @@ describe('readObserved', () => {
   });
 
   it('reports a malformed PROMETHEUS_URL as unavailable telemetry, and no Prometheus as off', async () => {
-    expect(await startTelemetry({ window: '5m', namespaces: [] }, undefined, { PROMETHEUS_URL: '::bad' })).toMatchObject({ prometheus: { status: 'unavailable', source: 'env' } });
+    expect(await startTelemetry({ window: '5m', namespaces: [] }, undefined, { PROMETHEUS_URL: '::bad' })).toMatchObject({
+      prometheus: { status: 'unavailable', source: 'env' },
+    });
     expect(await startTelemetry({ window: '5m', namespaces: [] }, undefined, {})).toMatchObject({ prometheus: { status: 'off' } });
     clearTelemetryCache();
     const t = await startTelemetry({ window: '5m', namespaces: ['ns'] }, base, {});

@@ -42,7 +42,10 @@ const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
 /** MESHBOARD_CLUSTER_DOMAIN (a DNS name), or cluster.local when unset or not a DNS name. */
 export function clusterDomain(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const d = (env.MESHBOARD_CLUSTER_DOMAIN ?? '').trim().toLowerCase().replace(/^\.+|\.+$/g, '');
+  const d = (env.MESHBOARD_CLUSTER_DOMAIN ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/^\.+|\.+$/g, '');
   return d && d.length <= 253 && d.split('.').every(isDnsLabel) ? d : DEFAULT_CLUSTER_DOMAIN;
 }
 
@@ -63,7 +66,8 @@ export function normalizePrometheusUrl(raw: string): URL {
   } catch {
     throw new PrometheusUrlError(`Prometheus URL ${JSON.stringify(raw)} is not a URL: use http(s)://host:port`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new PrometheusUrlError(`Prometheus URL must be http or https, got ${u.protocol.replace(':', '')}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new PrometheusUrlError(`Prometheus URL must be http or https, got ${u.protocol.replace(':', '')}`);
   if (u.username || u.password) throw new PrometheusUrlError('Prometheus URL must not contain credentials');
   u.search = '';
   u.hash = '';
@@ -75,7 +79,10 @@ export function normalizePrometheusUrl(raw: string): URL {
  * Which Prometheus to query: the one typed in the UI (if allowed, see the module
  * comment) or PROMETHEUS_URL. Undefined when neither is set. Throws PrometheusUrlError.
  */
-export function resolvePrometheus(requested: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env): { url: string; source: 'env' | 'request' } | undefined {
+export function resolvePrometheus(
+  requested: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { url: string; source: 'env' | 'request' } | undefined {
   const envUrl = () => (env.PROMETHEUS_URL?.trim() ? normalizePrometheusUrl(env.PROMETHEUS_URL).toString().replace(/\/$/, '') : undefined);
   if (!requested) {
     const url = envUrl();
@@ -90,13 +97,21 @@ export function resolvePrometheus(requested: string | undefined, env: Readonly<R
   return resolveRequested(requested, fromEnv, env);
 }
 
-function resolveRequested(requested: string, fromEnv: string | undefined, env: Readonly<Record<string, string | undefined>>): { url: string; source: 'env' | 'request' } {
+function resolveRequested(
+  requested: string,
+  fromEnv: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { url: string; source: 'env' | 'request' } {
   const u = normalizePrometheusUrl(requested);
   const url = u.toString().replace(/\/$/, '');
   if (url === fromEnv) return { url, source: 'env' };
-  const extra = (env.MESHBOARD_PROMETHEUS_HOSTS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const extra = (env.MESHBOARD_PROMETHEUS_HOSTS ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const domain = clusterDomain(env);
-  if (isLoopback(u.hostname) || isClusterService(u.hostname, domain) || extra.includes(u.hostname.toLowerCase()) || extra.includes(u.host.toLowerCase())) return { url, source: 'request' };
+  if (isLoopback(u.hostname) || isClusterService(u.hostname, domain) || extra.includes(u.hostname.toLowerCase()) || extra.includes(u.host.toLowerCase()))
+    return { url, source: 'request' };
   throw new PrometheusUrlError(
     `Prometheus at ${u.host} is not allowed: Meshboard only queries PROMETHEUS_URL, loopback addresses, Kubernetes service names (<service>.<namespace>.svc or <service>.<namespace>.svc.${domain}), or hosts in MESHBOARD_PROMETHEUS_HOSTS.`,
   );
@@ -178,7 +193,9 @@ export async function readObserved(
   const t0 = performance.now();
   const q = buildObservedQueries({ window: params.window, namespaces: params.namespaces });
   try {
-    const [requests, latency, tcp] = await Promise.all([q.requests, q.latency, q.tcp].map((x) => promQuery(prometheusUrl, x, time, timeoutMs, opts.maxBytes ?? PROMETHEUS_MAX_BYTES)));
+    const [requests, latency, tcp] = await Promise.all(
+      [q.requests, q.latency, q.tcp].map((x) => promQuery(prometheusUrl, x, time, timeoutMs, opts.maxBytes ?? PROMETHEUS_MAX_BYTES)),
+    );
     const observed = observedFromPrometheus({ requests, latency, tcp }, params.window);
     return { observed, time, ms: Math.round(performance.now() - t0) };
   } catch (e) {
@@ -229,7 +246,11 @@ const OFF: PrometheusStatus = { status: 'off', message: 'No Prometheus configure
  * not allowed, so the route answers 400 before waiting for anything; a bad
  * PROMETHEUS_URL is the server's problem and comes back as status 'unavailable'.
  */
-export function startTelemetry(params: Pick<GraphParams, 'window' | 'namespaces'>, requested?: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<Telemetry> {
+export function startTelemetry(
+  params: Pick<GraphParams, 'window' | 'namespaces'>,
+  requested?: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<Telemetry> {
   let target: ReturnType<typeof resolvePrometheus>;
   try {
     target = resolvePrometheus(requested, env);
@@ -245,4 +266,3 @@ export function startTelemetry(params: Pick<GraphParams, 'window' | 'namespaces'
       : { prometheus: { status: 'ok', url, source, time: r.time, ms: r.ms }, observed: r.observed },
   );
 }
-

@@ -10,16 +10,35 @@ import 'server-only';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { parseApiVersion } from '../istio/kinds';
 import {
-  applyChanges, changeId, changeResource, exportFiles, exportKustomize, exportUnifiedDiff, graphDiffSvg, isOpen, makeChange, newProposal,
-  PROPOSAL_GROUP, PROPOSAL_PLURAL, PROPOSAL_VERSION, ProposalError, rebaseChange, reviewChange, specOf, staleChanges,
-  stateAfterReviews, upsertChange, writesOf,
-  type ChangeProposal, type ProposalChange, type ProposalSpec, type WriteResult,
+  applyChanges,
+  changeId,
+  changeResource,
+  exportFiles,
+  exportKustomize,
+  exportUnifiedDiff,
+  graphDiffSvg,
+  isOpen,
+  makeChange,
+  newProposal,
+  PROPOSAL_GROUP,
+  PROPOSAL_PLURAL,
+  PROPOSAL_VERSION,
+  ProposalError,
+  rebaseChange,
+  reviewChange,
+  specOf,
+  staleChanges,
+  stateAfterReviews,
+  upsertChange,
+  writesOf,
+  type ChangeProposal,
+  type ProposalChange,
+  type ProposalSpec,
+  type WriteResult,
 } from '../istio/review';
 import { resourceId } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
-import type {
-  ApplyResponse, ChangeInput, ExportFormat, ExportResponse, ProposalResponse, ProposalSummary, RebaseResponse,
-} from '../contracts/proposals';
+import type { ApplyResponse, ChangeInput, ExportFormat, ExportResponse, ProposalResponse, ProposalSummary, RebaseResponse } from '../contracts/proposals';
 import type { ClusterCache } from '../k8s/cache';
 import { CORE_TYPES } from '../k8s/discovery';
 import { KubeApiError } from '../k8s/errors';
@@ -36,7 +55,11 @@ export { ProposalError };
 
 function crdMissing(e: unknown): never {
   if (e instanceof KubeApiError && e.status === 404 && !/changeproposals\.meshboard\.io "/.test(e.message)) {
-    throw new KubeApiError(404, 'NotFound', `This cluster has no ChangeProposal CRD (${PROPOSAL_PLURAL}.${PROPOSAL_GROUP}): install it with kubectl apply -f deploy/changeproposal-crd.yaml`);
+    throw new KubeApiError(
+      404,
+      'NotFound',
+      `This cluster has no ChangeProposal CRD (${PROPOSAL_PLURAL}.${PROPOSAL_GROUP}): install it with kubectl apply -f deploy/changeproposal-crd.yaml`,
+    );
   }
   throw e;
 }
@@ -54,7 +77,8 @@ async function readProposal(context: string | undefined, name: string): Promise<
     const p = await kubeRequest<ChangeProposal>(kc, { path: `${COLLECTION}/${name}` });
     return { ...p, spec: specOf(p) };
   } catch (e) {
-    if (e instanceof KubeApiError && e.status === 404 && /changeproposals\.meshboard\.io "/.test(e.message)) throw new ProposalError(404, `Proposal ${name} not found`);
+    if (e instanceof KubeApiError && e.status === 404 && /changeproposals\.meshboard\.io "/.test(e.message))
+      throw new ProposalError(404, `Proposal ${name} not found`);
     return crdMissing(e);
   }
 }
@@ -100,13 +124,21 @@ async function liveOf(cache: ClusterCache, c: Pick<ProposalChange, 'apiVersion' 
 async function toChange(cache: ClusterCache, input: ChangeInput): Promise<ProposalChange> {
   const object = input.object as K8sObject;
   const t = typeFor(cache, object.apiVersion, object.kind);
-  if (t.namespaced && !object.metadata.namespace) throw new ProposalError(400, `${object.kind} ${object.metadata.name} is namespaced: metadata.namespace is required`);
+  if (t.namespaced && !object.metadata.namespace)
+    throw new ProposalError(400, `${object.kind} ${object.metadata.name} is namespaced: metadata.namespace is required`);
   if (!t.writable) throw new ProposalError(405, `Meshboard does not write ${t.plural}`);
   const live = await liveOf(cache, { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name });
-  if (input.action === 'create' && live) throw new ProposalError(409, `${changeResource({ kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name })} already exists: propose an update of it`);
+  if (input.action === 'create' && live)
+    throw new ProposalError(
+      409,
+      `${changeResource({ kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name })} already exists: propose an update of it`,
+    );
   const rv = object.metadata.resourceVersion;
   if (input.action !== 'create' && live && rv && rv !== live.metadata.resourceVersion) {
-    throw new ProposalError(409, `${changeResource({ kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name })} changed since you read it (resourceVersion ${rv} -> ${live.metadata.resourceVersion}): reload it and propose again`);
+    throw new ProposalError(
+      409,
+      `${changeResource({ kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name })} changed since you read it (resourceVersion ${rv} -> ${live.metadata.resourceVersion}): reload it and propose again`,
+    );
   }
   return makeChange(input.action, object, live);
 }
@@ -116,8 +148,15 @@ async function toChange(cache: ClusterCache, input: ChangeInput): Promise<Propos
 function summary(p: ChangeProposal, me: string): ProposalSummary {
   const s = specOf(p);
   return {
-    name: p.metadata.name, title: s.title, state: s.state, author: s.author.username, createdAt: p.metadata.creationTimestamp, updatedAt: s.updatedAt,
-    changes: s.changes.length, resources: s.changes.map(changeResource), mine: s.author.username === me,
+    name: p.metadata.name,
+    title: s.title,
+    state: s.state,
+    author: s.author.username,
+    createdAt: p.metadata.creationTimestamp,
+    updatedAt: s.updatedAt,
+    changes: s.changes.length,
+    resources: s.changes.map(changeResource),
+    mine: s.author.username === me,
   };
 }
 
@@ -134,7 +173,11 @@ export async function listProposals(req: Request, context: string | undefined): 
   return { items, me };
 }
 
-export async function createProposal(req: Request, context: string | undefined, input: { title: string; description?: string; changes: ChangeInput[] }): Promise<ChangeProposal> {
+export async function createProposal(
+  req: Request,
+  context: string | undefined,
+  input: { title: string; description?: string; changes: ChangeInput[] },
+): Promise<ChangeProposal> {
   const cache = await cacheOf(context);
   const me = await whoami(req, context);
   const now = new Date().toISOString();
@@ -190,7 +233,13 @@ async function dryRunWrite(cache: ClusterCache, c: ProposalChange, dryRun: boole
     const t = typeFor(cache, c.apiVersion, c.kind);
     const ns = t.namespaced ? c.namespace : undefined;
     if (c.action === 'create') {
-      const out = await createResource(cache, t, ns, { ...c.object!, apiVersion: c.apiVersion, metadata: { ...c.object!.metadata, resourceVersion: undefined } }, { dryRun });
+      const out = await createResource(
+        cache,
+        t,
+        ns,
+        { ...c.object!, apiVersion: c.apiVersion, metadata: { ...c.object!.metadata, resourceVersion: undefined } },
+        { dryRun },
+      );
       return { resource, action: c.action, outcome: 'applied', resourceVersion: out.metadata.resourceVersion };
     }
     if (c.action === 'update') {
@@ -210,15 +259,23 @@ const VERB = { create: 'create', update: 'update', delete: 'delete' } as const;
 
 async function accessFor(cache: ClusterCache, context: string, changes: readonly ProposalChange[]): Promise<{ allowed: boolean; denied: string[] }> {
   const denied: string[] = [];
-  await Promise.all(changes.map(async (c) => {
-    try {
-      const t = typeFor(cache, c.apiVersion, c.kind);
-      const a = await checkAccess(context, { verb: VERB[c.action], group: t.group, resource: t.plural, namespace: t.namespaced ? c.namespace : undefined, name: c.action === 'create' ? undefined : c.name });
-      if (!a.allowed) denied.push(`${c.action} ${changeResource(c)}`);
-    } catch {
-      denied.push(`${c.action} ${changeResource(c)}`);
-    }
-  }));
+  await Promise.all(
+    changes.map(async (c) => {
+      try {
+        const t = typeFor(cache, c.apiVersion, c.kind);
+        const a = await checkAccess(context, {
+          verb: VERB[c.action],
+          group: t.group,
+          resource: t.plural,
+          namespace: t.namespaced ? c.namespace : undefined,
+          name: c.action === 'create' ? undefined : c.name,
+        });
+        if (!a.allowed) denied.push(`${c.action} ${changeResource(c)}`);
+      } catch {
+        denied.push(`${c.action} ${changeResource(c)}`);
+      }
+    }),
+  );
   return { allowed: !denied.length, denied: denied.sort() };
 }
 
@@ -234,7 +291,12 @@ function baseAndHead(cache: ClusterCache, changes: readonly ProposalChange[]): {
   return { base, head: applyChanges(base, writesOf(changes)) };
 }
 
-export async function getProposalView(req: Request, context: string | undefined, name: string, opts: { versionLabels?: Array<[string, string]> } = {}): Promise<ProposalResponse> {
+export async function getProposalView(
+  req: Request,
+  context: string | undefined,
+  name: string,
+  opts: { versionLabels?: Array<[string, string]> } = {},
+): Promise<ProposalResponse> {
   const cache = await cacheOf(context);
   const me = (await whoami(req, context)).username;
   const proposal = await readProposal(context, name);
@@ -250,7 +312,15 @@ export async function getProposalView(req: Request, context: string | undefined,
   return {
     proposal,
     me,
-    review: { resources: r.resources, namespaces: r.namespaces, graph: r.graph, findings: r.findings, decisions: r.decisions, routes: r.routes, svg: graphDiffSvg(r.graph) },
+    review: {
+      resources: r.resources,
+      namespaces: r.namespaces,
+      graph: r.graph,
+      findings: r.findings,
+      decisions: r.decisions,
+      routes: r.routes,
+      svg: graphDiffSvg(r.graph),
+    },
     stale,
     dryRun,
     canApply: open ? await accessFor(cache, cache.context, spec.changes) : { allowed: false, denied: [] },
@@ -266,7 +336,13 @@ export async function comment(req: Request, context: string | undefined, name: s
   });
 }
 
-export async function review(req: Request, context: string | undefined, name: string, verdict: 'approve' | 'request-changes', text?: string): Promise<ChangeProposal> {
+export async function review(
+  req: Request,
+  context: string | undefined,
+  name: string,
+  verdict: 'approve' | 'request-changes',
+  text?: string,
+): Promise<ChangeProposal> {
   const me = (await whoami(req, context)).username;
   await mustBeOpen(context, name);
   return updateProposal(context, name, (spec) => {
@@ -328,7 +404,11 @@ export async function applyProposal(req: Request, context: string | undefined, n
   for (const c of spec.changes) dry.push(await dryRunWrite(cache, c, true));
   let results: WriteResult[];
   if (dry.some((r) => r.outcome === 'failed')) {
-    results = dry.map((r) => (r.outcome === 'failed' ? r : { ...r, outcome: 'skipped', resourceVersion: undefined, message: 'not applied: another write of the proposal failed its dry run' }));
+    results = dry.map((r) =>
+      r.outcome === 'failed'
+        ? r
+        : { ...r, outcome: 'skipped', resourceVersion: undefined, message: 'not applied: another write of the proposal failed its dry run' },
+    );
   } else {
     results = [];
     let failed = false;

@@ -6,8 +6,22 @@ const { configList } = await import('./responses');
 const { scopedCache } = await import('../k8s/scoped');
 const { AccessRules } = await import('../k8s/access');
 
-const vsKind = { group: 'networking.istio.io', kind: 'VirtualService', plural: 'virtualservices', namespaced: true, served: ['v1'], preferred: 'v1', deprecated: {}, source: 'crd' as const };
-const vs = (namespace: string, name: string, rv: string): K8sObject => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { namespace, name, resourceVersion: rv }, spec: { hosts: [name] } });
+const vsKind = {
+  group: 'networking.istio.io',
+  kind: 'VirtualService',
+  plural: 'virtualservices',
+  namespaced: true,
+  served: ['v1'],
+  preferred: 'v1',
+  deprecated: {},
+  source: 'crd' as const,
+};
+const vs = (namespace: string, name: string, rv: string): K8sObject => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { namespace, name, resourceVersion: rv },
+  spec: { hosts: [name] },
+});
 
 function fakeCache(objects: K8sObject[]) {
   const c = {
@@ -28,7 +42,8 @@ function fakeCache(objects: K8sObject[]) {
   return c;
 }
 
-const viewOn = (namespace: string) => [new Map([[namespace, [{ verbs: ['get', 'list'], apiGroups: ['networking.istio.io'], resources: ['virtualservices'] }]]]), [vsKind]] as const;
+const viewOn = (namespace: string) =>
+  [new Map([[namespace, [{ verbs: ['get', 'list'], apiGroups: ['networking.istio.io'], resources: ['virtualservices'] }]]]), [vsKind]] as const;
 
 describe('the config list', () => {
   it('is rebuilt when the cache changes and reused while it does not', () => {
@@ -38,7 +53,10 @@ describe('the config list', () => {
     expect(configList(cache as never).items).toBe(first.items);
     cache.change([vs('shop', 'a', '2'), vs('shop', 'b', '3')]);
     const next = configList(cache as never);
-    expect(next.items.map((i) => [i.name, i.resourceVersion])).toEqual([['a', '2'], ['b', '3']]);
+    expect(next.items.map((i) => [i.name, i.resourceVersion])).toEqual([
+      ['a', '2'],
+      ['b', '3'],
+    ]);
   });
 
   it("each person's view keeps its own list: nobody is served another's rows", () => {

@@ -41,7 +41,9 @@ export function configList(cache: ClusterCache): ConfigListResponse {
 export function crdsForEditor(cache: ClusterCache, bundled: () => CrdLike[], filter: { group?: string; kind?: string }): SchemasResponse {
   const fromCluster = cache.istioCrds();
   const source = fromCluster.length ? 'cluster' : 'bundled';
-  const crds = (fromCluster.length ? fromCluster : bundled()).filter((c) => (!filter.group || c.spec.group === filter.group) && (!filter.kind || c.spec.names.kind === filter.kind));
+  const crds = (fromCluster.length ? fromCluster : bundled()).filter(
+    (c) => (!filter.group || c.spec.group === filter.group) && (!filter.kind || c.spec.names.kind === filter.kind),
+  );
   return {
     source,
     crds: crds.map((c) => ({

@@ -33,7 +33,15 @@ const metadataList = {
   apiVersion: 'meta.k8s.io/v1',
   metadata: { resourceVersion: '42' },
   items: [
-    { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'users-cert', namespace: 'istio-system', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': `{"data":{"tls.key":"${SECRET_DATA}"}}` } } },
+    {
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: {
+        name: 'users-cert',
+        namespace: 'istio-system',
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': `{"data":{"tls.key":"${SECRET_DATA}"}}` },
+      },
+    },
     { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'api-cert', namespace: 'istio-system' } },
   ],
 };
@@ -85,7 +93,12 @@ describe('listTlsSecretNames', () => {
   it('asks for the metadata-only list of kubernetes.io/tls secrets, with no plain-JSON fallback', async () => {
     expect(await listTlsSecretNames('fake', 'istio-system')).toEqual({ namespace: 'istio-system', names: ['api-cert', 'users-cert'] });
     expect(seen).toEqual([
-      { method: 'GET', url: '/api/v1/namespaces/istio-system/secrets?fieldSelector=type%3Dkubernetes.io%2Ftls', accept: METADATA_LIST_ACCEPT, authorization: 'Bearer test-token' },
+      {
+        method: 'GET',
+        url: '/api/v1/namespaces/istio-system/secrets?fieldSelector=type%3Dkubernetes.io%2Ftls',
+        accept: METADATA_LIST_ACCEPT,
+        authorization: 'Bearer test-token',
+      },
     ]);
     expect(METADATA_LIST_ACCEPT).toBe('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
   });
@@ -112,7 +125,17 @@ describe('GET /api/secrets', () => {
   });
 
   it('uses the default context without ?context=, and passes a 403 through', async () => {
-    answer = { status: 403, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'secrets is forbidden: User "viewer" cannot list resource "secrets"' } };
+    answer = {
+      status: 403,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'Forbidden',
+        code: 403,
+        message: 'secrets is forbidden: User "viewer" cannot list resource "secrets"',
+      },
+    };
     const res = await get('namespace=istio-system');
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ status: 403, reason: 'Forbidden' });

@@ -36,6 +36,9 @@ export async function listTlsSecretNames(context: string | undefined, namespace:
     );
   }
   // Names only: whatever else an item carries never leaves this function.
-  const names = (list.items ?? []).map((i) => i.metadata?.name).filter((n): n is string => typeof n === 'string' && n !== '').sort();
+  const names = (list.items ?? [])
+    .map((i) => i.metadata?.name)
+    .filter((n): n is string => typeof n === 'string' && n !== '')
+    .sort();
   return { namespace, names };
 }

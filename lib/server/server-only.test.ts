@@ -10,7 +10,17 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..', '..');
 /** Bundled by esbuild into dist/cli (analyze --context, the analysis worker thread, graph's JSON): plain Node. */
-const CLI_BUNDLED = new Set(['lib/k8s/snapshot.ts', 'lib/k8s/request.ts', 'lib/k8s/kubeconfig.ts', 'lib/k8s/discovery.ts', 'lib/k8s/errors.ts', 'lib/server/analysis-worker.ts', 'lib/server/analysis-core.ts', 'lib/server/analysis-protocol.ts', 'lib/server/graph-response.ts']);
+const CLI_BUNDLED = new Set([
+  'lib/k8s/snapshot.ts',
+  'lib/k8s/request.ts',
+  'lib/k8s/kubeconfig.ts',
+  'lib/k8s/discovery.ts',
+  'lib/k8s/errors.ts',
+  'lib/server/analysis-worker.ts',
+  'lib/server/analysis-core.ts',
+  'lib/server/analysis-protocol.ts',
+  'lib/server/graph-response.ts',
+]);
 
 function modules(dir: string): string[] {
   return readdirSync(path.join(root, dir))
@@ -20,7 +30,9 @@ function modules(dir: string): string[] {
 
 describe('server-only markers', () => {
   it('every server module a browser must never import is marked', () => {
-    const unmarked = [...modules('lib/server'), ...modules('lib/k8s')].filter((f) => !CLI_BUNDLED.has(f) && !/^import 'server-only';$/m.test(readFileSync(path.join(root, f), 'utf8')));
+    const unmarked = [...modules('lib/server'), ...modules('lib/k8s')].filter(
+      (f) => !CLI_BUNDLED.has(f) && !/^import 'server-only';$/m.test(readFileSync(path.join(root, f), 'utf8')),
+    );
     expect(unmarked).toEqual([]);
   });
 

@@ -53,7 +53,8 @@ export class SessionConfigError extends Error {
 /** 32 bytes derived from the configured key (any string of at least 32 characters). */
 export function sessionKey(env: Env = process.env): Buffer {
   const k = secretFrom(env, 'MESHBOARD_SESSION_KEY');
-  if (k.length < 32) throw new SessionConfigError('MESHBOARD_SESSION_KEY (or MESHBOARD_SESSION_KEY_FILE) must hold a key of at least 32 characters for in-cluster sign-in.');
+  if (k.length < 32)
+    throw new SessionConfigError('MESHBOARD_SESSION_KEY (or MESHBOARD_SESSION_KEY_FILE) must hold a key of at least 32 characters for in-cluster sign-in.');
   return createHash('sha256').update(k).digest();
 }
 
@@ -110,7 +111,10 @@ export interface ProxyConfig {
 
 export function proxyConfig(env: Env = process.env): ProxyConfig {
   const secret = secretFrom(env, 'MESHBOARD_PROXY_SECRET');
-  if (secret.length < 16) throw new SessionConfigError('Header mode needs MESHBOARD_PROXY_SECRET (or MESHBOARD_PROXY_SECRET_FILE) of at least 16 characters: the secret the authenticating proxy sends in MESHBOARD_PROXY_SECRET_HEADER.');
+  if (secret.length < 16)
+    throw new SessionConfigError(
+      'Header mode needs MESHBOARD_PROXY_SECRET (or MESHBOARD_PROXY_SECRET_FILE) of at least 16 characters: the secret the authenticating proxy sends in MESHBOARD_PROXY_SECRET_HEADER.',
+    );
   return {
     secret,
     secretHeader: (env.MESHBOARD_PROXY_SECRET_HEADER || 'X-Meshboard-Proxy-Secret').toLowerCase(),

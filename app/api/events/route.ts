@@ -28,7 +28,11 @@ function toServerEvent(e: CacheEvent): ServerEvent | null {
 function stripManagedFields<T extends { metadata: { managedFields?: unknown } }>(o: T): T {
   if (!o.metadata.managedFields) return o;
   // Keep only what writtenApiVersion() needs.
-  const mf = (o.metadata.managedFields as Array<{ apiVersion?: string; time?: string; subresource?: string }>).map(({ apiVersion, time, subresource }) => ({ apiVersion, time, subresource }));
+  const mf = (o.metadata.managedFields as Array<{ apiVersion?: string; time?: string; subresource?: string }>).map(({ apiVersion, time, subresource }) => ({
+    apiVersion,
+    time,
+    subresource,
+  }));
   return { ...o, metadata: { ...o.metadata, managedFields: mf } };
 }
 
@@ -48,6 +52,11 @@ export const GET = route(async (req) => {
     },
   });
   return new Response(stream, {
-    headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' },
+    headers: {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    },
   });
 });

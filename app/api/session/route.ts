@@ -12,16 +12,22 @@ import { authMode, readOnly } from '@/lib/server/session';
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
-export const GET = route(async (req) => {
-  const identity = await currentIdentity(req);
-  return json({ ...identity, context: kubeConfigFor(contextOf(req)).context, readOnly: readOnly() });
-}, { public: true });
+export const GET = route(
+  async (req) => {
+    const identity = await currentIdentity(req);
+    return json({ ...identity, context: kubeConfigFor(contextOf(req)).context, readOnly: readOnly() });
+  },
+  { public: true },
+);
 
-export const POST = mutation(async (req) => {
-  if (authMode() !== 'token') throw new HttpError(400, 'BadRequest', 'Token sign-in is off: this Meshboard is not in token mode (MESHBOARD_AUTH=token).');
-  const { token } = await readJson(req, z.object({ token: z.string().trim().min(1, 'paste a bearer token').max(16384) }));
-  const { identity, cookie } = await signIn(req, token);
-  return json({ ...identity, readOnly: readOnly() }, { headers: { 'Set-Cookie': cookie } });
-}, { public: true });
+export const POST = mutation(
+  async (req) => {
+    if (authMode() !== 'token') throw new HttpError(400, 'BadRequest', 'Token sign-in is off: this Meshboard is not in token mode (MESHBOARD_AUTH=token).');
+    const { token } = await readJson(req, z.object({ token: z.string().trim().min(1, 'paste a bearer token').max(16384) }));
+    const { identity, cookie } = await signIn(req, token);
+    return json({ ...identity, readOnly: readOnly() }, { headers: { 'Set-Cookie': cookie } });
+  },
+  { public: true },
+);
 
 export const DELETE = mutation(async (req) => json({ signedOut: true }, { headers: { 'Set-Cookie': signOutCookie(req) } }), { public: true });

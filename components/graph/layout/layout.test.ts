@@ -53,9 +53,11 @@ function checkGeometry(input: LayoutInput, r: LayoutResult): void {
     expect(me.y + me.h).toBeLessThanOrEqual(box.y + box.h + 0.5);
   }
   const leaves = all.filter((x) => !x.id.startsWith('ns:'));
-  for (let i = 0; i < leaves.length; i++) for (let j = i + 1; j < leaves.length; j++) expect(overlap(leaves[i]!, leaves[j]!), `${leaves[i]!.id} overlaps ${leaves[j]!.id}`).toBe(false);
+  for (let i = 0; i < leaves.length; i++)
+    for (let j = i + 1; j < leaves.length; j++) expect(overlap(leaves[i]!, leaves[j]!), `${leaves[i]!.id} overlaps ${leaves[j]!.id}`).toBe(false);
   const boxes = all.filter((x) => x.id.startsWith('ns:'));
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!), `${boxes[i]!.id} overlaps ${boxes[j]!.id}`).toBe(false);
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!), `${boxes[i]!.id} overlaps ${boxes[j]!.id}`).toBe(false);
 }
 
 describe('MeshLayouter', () => {
@@ -85,7 +87,10 @@ describe('MeshLayouter', () => {
     expect(again.stats).toMatchObject({ elkRuns: 0, cachedGroups: 5 }); // 4 boxes + the top level
     expect(again.positions).toEqual(first.positions);
     // One call less in microsvc-sample: that box (and the top level) only.
-    const changed: LayoutInput = { nodes: input.nodes, edges: input.edges.filter((e) => !(e.source === 'ver:microsvc-sample/caller/v1' && e.target === 'svc:microsvc-sample/sample')) };
+    const changed: LayoutInput = {
+      nodes: input.nodes,
+      edges: input.edges.filter((e) => !(e.source === 'ver:microsvc-sample/caller/v1' && e.target === 'svc:microsvc-sample/sample')),
+    };
     const third = await layouter.layout(changed);
     // microsvc-sample again, and the top level unless that box kept its size.
     expect(third.stats.cachedGroups).toBeGreaterThanOrEqual(3);
@@ -147,12 +152,20 @@ describe('absolute rectangles from the layout', () => {
     expect(all.x + all.width).toBeLessThanOrEqual(r.width + 0.5);
     expect(all.y + all.height).toBeLessThanOrEqual(r.height + 0.5);
     const inBox = input.nodes.find((n) => n.parent && n.kind !== 'namespace')!;
-    const box = absoluteRect(input.nodes.find((n) => n.id === inBox.parent)!, r)!;
+    const box = absoluteRect(
+      input.nodes.find((n) => n.id === inBox.parent)!,
+      r,
+    )!;
     const b = boundsOf([absoluteRect(inBox, r)!])!;
     expect(b.x).toBeGreaterThan(box.x);
     expect(b.y).toBeGreaterThan(box.y);
     expect(boundsOf([])).toBeUndefined();
     // Without its box in the layout (namespace boxes hidden), a node is placed absolutely.
-    expect(absoluteRect({ id: 'x', kind: 'service', parent: 'ns:gone' }, { ...r, positions: { ...r.positions, x: { x: 5, y: 7 } } })).toEqual({ x: 5, y: 7, width: NODE_SIZE.service.width, height: NODE_SIZE.service.height });
+    expect(absoluteRect({ id: 'x', kind: 'service', parent: 'ns:gone' }, { ...r, positions: { ...r.positions, x: { x: 5, y: 7 } } })).toEqual({
+      x: 5,
+      y: 7,
+      width: NODE_SIZE.service.width,
+      height: NODE_SIZE.service.height,
+    });
   });
 });

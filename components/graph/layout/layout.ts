@@ -230,14 +230,22 @@ function unitEdges(edges: readonly LayoutEdge[], unitOf: ReadonlyMap<string, str
 /** Lays out mesh graphs; keeps the namespace layouts it computed (LRU) for the next call. */
 export class MeshLayouter {
   private readonly groupCache = new Map<string, GroupLayout>();
-  constructor(private readonly elk: ElkLike, private readonly cacheSize = 400) {}
+  constructor(
+    private readonly elk: ElkLike,
+    private readonly cacheSize = 400,
+  ) {}
 
   private remember(key: string, g: GroupLayout): void {
     this.groupCache.set(key, g);
     if (this.groupCache.size > this.cacheSize) this.groupCache.delete(this.groupCache.keys().next().value as string);
   }
 
-  private async layoutUnits(id: string, units: Unit[], edges: Array<[string, string]>, options: Record<string, string>): Promise<Map<string, XY> & { width?: number; height?: number }> {
+  private async layoutUnits(
+    id: string,
+    units: Unit[],
+    edges: Array<[string, string]>,
+    options: Record<string, string>,
+  ): Promise<Map<string, XY> & { width?: number; height?: number }> {
     const res = await this.elk.layout({
       id,
       layoutOptions: options,
@@ -379,7 +387,10 @@ export class MeshLayouter {
 export function quickLayout(input: LayoutInput): LayoutResult {
   const t0 = Date.now();
   const byId = new Map(input.nodes.map((n) => [n.id, n]));
-  const boxIds = input.nodes.filter((n) => n.kind === 'namespace').map((n) => n.id).sort();
+  const boxIds = input.nodes
+    .filter((n) => n.kind === 'namespace')
+    .map((n) => n.id)
+    .sort();
   const present = new Set(boxIds);
   const groups = new Map<string, LayoutNode[]>();
   for (const n of input.nodes) {
@@ -426,7 +437,10 @@ export function quickLayout(input: LayoutInput): LayoutResult {
       const p = g.at.get(u.id) ?? { x: 0, y: 0 };
       for (const o of u.offsets) positions[o.id] = { x: p.x + o.x + NS_PADDING.left, y: p.y + o.y + NS_PADDING.top };
     }
-    boxes[box] = { width: Math.max(EMPTY_BOX.width, g.width + NS_PADDING.left + NS_PADDING.right), height: Math.max(EMPTY_BOX.height, g.height + NS_PADDING.top + NS_PADDING.bottom) };
+    boxes[box] = {
+      width: Math.max(EMPTY_BOX.width, g.width + NS_PADDING.left + NS_PADDING.right),
+      height: Math.max(EMPTY_BOX.height, g.height + NS_PADDING.top + NS_PADDING.bottom),
+    };
   }
   const top = (groups.get('') ?? []).slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const { units: topUnits } = makeUnits(top, byId);
@@ -451,5 +465,11 @@ export function quickLayout(input: LayoutInput): LayoutResult {
     width = Math.max(width, x - 64);
     rowHeight = Math.max(rowHeight, it.height);
   }
-  return { positions, boxes, width, height: y + rowHeight, stats: { nodes: input.nodes.length, units: unitCount, groups: boxIds.length, elkRuns: 0, cachedGroups: 0, ms: Date.now() - t0 } };
+  return {
+    positions,
+    boxes,
+    width,
+    height: y + rowHeight,
+    stats: { nodes: input.nodes.length, units: unitCount, groups: boxIds.length, elkRuns: 0, cachedGroups: 0, ms: Date.now() - t0 },
+  };
 }

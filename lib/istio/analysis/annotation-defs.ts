@@ -16,7 +16,12 @@ export interface AnnotationDef {
 }
 
 const P = ['Pod'] as const;
-const A = (name: string, resources: readonly string[] = P, extra: Partial<AnnotationDef> = {}): AnnotationDef => ({ name, status: 'Alpha', resources, ...extra });
+const A = (name: string, resources: readonly string[] = P, extra: Partial<AnnotationDef> = {}): AnnotationDef => ({
+  name,
+  status: 'Alpha',
+  resources,
+  ...extra,
+});
 
 export const ANNOTATIONS: readonly AnnotationDef[] = [
   A('alpha.istio.io/canonical-serviceaccounts', ['Service'], { deprecated: true, hidden: true }),
@@ -144,8 +149,9 @@ export const ANNOTATION_VALIDATION: Readonly<Record<string, (v: string) => strin
   'readiness.status.sidecar.istio.io/periodSeconds': uint32,
   'readiness.status.sidecar.istio.io/failureThreshold': uint32,
   'readiness.status.sidecar.istio.io/applicationPorts': (v) => portList(v, false),
-  'status.sidecar.istio.io/port': (v) => (uint32(v) ?? (Number(v) > 65535 ? `port ${v} out of range` : undefined)),
-  'sidecar.istio.io/interceptionMode': (v) => (['REDIRECT', 'TPROXY', 'NONE'].includes(v) ? undefined : `interceptionMode: ${v} is not one of REDIRECT, TPROXY, NONE`),
+  'status.sidecar.istio.io/port': (v) => uint32(v) ?? (Number(v) > 65535 ? `port ${v} out of range` : undefined),
+  'sidecar.istio.io/interceptionMode': (v) =>
+    ['REDIRECT', 'TPROXY', 'NONE'].includes(v) ? undefined : `interceptionMode: ${v} is not one of REDIRECT, TPROXY, NONE`,
   'traffic.sidecar.istio.io/includeOutboundIPRanges': (v) => cidrList(v, true),
   'traffic.sidecar.istio.io/excludeOutboundIPRanges': (v) => cidrList(v, false),
   'traffic.sidecar.istio.io/includeInboundPorts': (v) => portList(v, true),

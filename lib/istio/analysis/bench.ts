@@ -41,7 +41,13 @@ export function runAnalysisBenchmark(options: BenchmarkOptions = {}): BenchmarkR
   const count = Math.max(1, options.runs ?? 5);
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
-    findings = analyze(objects, { onProgress: sample ? () => { peak = Math.max(peak, sample()); } : undefined });
+    findings = analyze(objects, {
+      onProgress: sample
+        ? () => {
+            peak = Math.max(peak, sample());
+          }
+        : undefined,
+    });
     runs.push(performance.now() - t0);
   }
   const sorted = [...runs].sort((a, b) => a - b);

@@ -102,7 +102,12 @@ function compare(name: string, actual: string[], expected: string[]): CaseResult
 
 describe('conformance with istioctl analyze', () => {
   it('has a message catalogue that matches messages.json', () => {
-    const messages = JSON.parse(readFileSync(path.join(dir, 'messages.json'), 'utf8')) as Array<{ code: string; name: string; level: string; template: string }>;
+    const messages = JSON.parse(readFileSync(path.join(dir, 'messages.json'), 'utf8')) as Array<{
+      code: string;
+      name: string;
+      level: string;
+      template: string;
+    }>;
     expect(Object.keys(IST_MESSAGES).length).toBe(messages.length);
     for (const m of messages) expect(IST_MESSAGES[m.code]).toEqual({ code: m.code, name: m.name, level: m.level, template: m.template });
   });
@@ -124,7 +129,9 @@ describe('conformance with istioctl analyze', () => {
     const precision = totalActual ? totalMatched / totalActual : 1;
     const lines = ['', 'case                                                          exp  got  ok  missing  unexpected'];
     for (const r of results) {
-      lines.push(`${r.name.slice(0, 60).padEnd(60)} ${String(r.expected).padStart(4)} ${String(r.actual).padStart(4)} ${String(r.matched).padStart(3)} ${String(r.missing.length).padStart(8)} ${String(r.unexpected.length).padStart(11)}`);
+      lines.push(
+        `${r.name.slice(0, 60).padEnd(60)} ${String(r.expected).padStart(4)} ${String(r.actual).padStart(4)} ${String(r.matched).padStart(3)} ${String(r.missing.length).padStart(8)} ${String(r.unexpected.length).padStart(11)}`,
+      );
       for (const m of r.missing) lines.push(`    missing:    ${m}`);
       for (const u of r.unexpected) lines.push(`    unexpected: ${u}`);
     }
@@ -149,7 +156,8 @@ describe('conformance with istioctl analyze', () => {
       const r = compare(c.name, actual, c.skipAll ? [] : expected);
       extra += r.unexpected.length;
       missed += c.skipAll ? 0 : r.missing.length;
-      if (r.unexpected.length) lines.push(`${c.name.slice(0, 60).padEnd(60)} +${r.unexpected.length}  (${[...new Set(r.unexpected.map((u) => u.split(' ')[0]))].join(', ')})`);
+      if (r.unexpected.length)
+        lines.push(`${c.name.slice(0, 60).padEnd(60)} +${r.unexpected.length}  (${[...new Set(r.unexpected.map((u) => u.split(' ')[0]))].join(', ')})`);
     }
     lines.push(`total extra findings: ${extra}; expected findings not reproduced in the combined run: ${missed}`);
     console.log(lines.join('\n'));

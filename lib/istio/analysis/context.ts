@@ -188,7 +188,12 @@ export class AnalysisContext {
 
   /** Real pods, by namespace. */
   get podsByNamespace(): Map<string, Workload[]> {
-    return this.cached('podsByNs', () => groupBy(this.workloads.filter((w) => w.isPod), (w) => w.namespace));
+    return this.cached('podsByNs', () =>
+      groupBy(
+        this.workloads.filter((w) => w.isPod),
+        (w) => w.namespace,
+      ),
+    );
   }
 
   get pods(): Workload[] {

@@ -76,7 +76,22 @@ const podSpec: Shape = { containers, initContainers: containers, hostNetwork: 'b
 const ref: Shape = { group: 'string', kind: 'string', name: 'string', namespace: 'string', sectionName: 'string', port: 'number', weight: 'number' };
 const routeSpec: Shape = { parentRefs: [ref], hostnames: strings, rules: [{ backendRefs: [ref], matches: ['any'], filters: ['any'] }] };
 const routeStatus: Shape = { parents: [{ parentRef: ref, controllerName: 'string', conditions: [condition] }] };
-const source = Object.fromEntries(['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks', 'serviceAccounts', 'notServiceAccounts'].map((f) => [f, strings]));
+const source = Object.fromEntries(
+  [
+    'principals',
+    'notPrincipals',
+    'requestPrincipals',
+    'notRequestPrincipals',
+    'namespaces',
+    'notNamespaces',
+    'ipBlocks',
+    'notIpBlocks',
+    'remoteIpBlocks',
+    'notRemoteIpBlocks',
+    'serviceAccounts',
+    'notServiceAccounts',
+  ].map((f) => [f, strings]),
+);
 const operation = Object.fromEntries(['hosts', 'notHosts', 'ports', 'notPorts', 'methods', 'notMethods', 'paths', 'notPaths'].map((f) => [f, strings]));
 
 /** What the models read, by "group/Kind". */
@@ -88,7 +103,16 @@ const SHAPE_SOURCE: Record<string, { spec?: Shape; status?: Shape }> = {
   'gateway.networking.k8s.io/Gateway': {
     spec: {
       gatewayClassName: 'string',
-      listeners: [{ name: 'string', hostname: 'string', port: 'number', protocol: 'string', tls: { mode: 'string', certificateRefs: [ref] }, allowedRoutes: { namespaces: { from: 'string', selector }, kinds: [{ group: 'string', kind: 'string' }] } }],
+      listeners: [
+        {
+          name: 'string',
+          hostname: 'string',
+          port: 'number',
+          protocol: 'string',
+          tls: { mode: 'string', certificateRefs: [ref] },
+          allowedRoutes: { namespaces: { from: 'string', selector }, kinds: [{ group: 'string', kind: 'string' }] },
+        },
+      ],
       addresses: [{ type: 'string', value: 'string' }],
     },
     status: { addresses: [{ type: 'string', value: 'string' }], conditions: [condition], listeners: ['any'] },
@@ -97,10 +121,16 @@ const SHAPE_SOURCE: Record<string, { spec?: Shape; status?: Shape }> = {
   'gateway.networking.k8s.io/GRPCRoute': { spec: routeSpec, status: routeStatus },
   'gateway.networking.k8s.io/TCPRoute': { spec: routeSpec, status: routeStatus },
   'gateway.networking.k8s.io/TLSRoute': { spec: routeSpec, status: routeStatus },
-  'gateway.networking.k8s.io/ReferenceGrant': { spec: { from: [{ group: 'string', kind: 'string', namespace: 'string' }], to: [{ group: 'string', kind: 'string', name: 'string' }] } },
+  'gateway.networking.k8s.io/ReferenceGrant': {
+    spec: { from: [{ group: 'string', kind: 'string', namespace: 'string' }], to: [{ group: 'string', kind: 'string', name: 'string' }] },
+  },
   'security.istio.io/AuthorizationPolicy': {
     spec: {
-      selector, action: 'string', provider: { name: 'string' }, targetRef: ref, targetRefs: [ref],
+      selector,
+      action: 'string',
+      provider: { name: 'string' },
+      targetRef: ref,
+      targetRefs: [ref],
       rules: [{ from: [{ source }], to: [{ operation }], when: [{ key: 'string', values: strings, notValues: strings }] }],
     },
   },

@@ -19,10 +19,13 @@ export interface Analyzer {
 
 /** MeshNetworks as Istio reads it (the meshNetworks ConfigMap key). */
 export interface MeshNetworks {
-  networks?: Record<string, {
-    endpoints?: Array<{ fromRegistry?: string; fromCidr?: string }>;
-    gateways?: Array<{ registryServiceName?: string; registry_service_name?: string; address?: string; port?: number }>;
-  }>;
+  networks?: Record<
+    string,
+    {
+      endpoints?: Array<{ fromRegistry?: string; fromCidr?: string }>;
+      gateways?: Array<{ registryServiceName?: string; registry_service_name?: string; address?: string; port?: number }>;
+    }
+  >;
 }
 
 export interface AnalyzeOptions {

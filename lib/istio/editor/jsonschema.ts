@@ -65,11 +65,19 @@ export function metadataSchema(namespaced: boolean): JsonSchema {
     description: 'Standard object metadata.',
     required: ['name'],
     properties: {
-      name: { type: 'string', maxLength: 253, pattern: DNS1123_SUBDOMAIN, description: 'Name of the resource: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit.' },
+      name: {
+        type: 'string',
+        maxLength: 253,
+        pattern: DNS1123_SUBDOMAIN,
+        description: 'Name of the resource: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit.',
+      },
       ...(namespaced ? { namespace: { type: 'string', pattern: DNS1123_LABEL, maxLength: 63, description: 'Namespace of the resource.' } } : {}),
       labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Labels: string keys and values.' },
       annotations: { type: 'object', additionalProperties: { type: 'string' }, description: 'Annotations: string keys and values.' },
-      resourceVersion: { type: 'string', description: 'The version of the resource your edit starts from; the server refuses the write when someone changed it meanwhile.' },
+      resourceVersion: {
+        type: 'string',
+        description: 'The version of the resource your edit starts from; the server refuses the write when someone changed it meanwhile.',
+      },
       generation: { type: 'integer' },
       uid: { type: 'string' },
       creationTimestamp: { type: ['string', 'null'] },
@@ -93,7 +101,11 @@ export function resourceJsonSchema(k: KindSchemaInput): JsonSchema {
     type: 'object',
     required: ['apiVersion', 'kind', 'metadata'],
     properties: {
-      apiVersion: { type: 'string', enum: k.served.map((v) => apiVersionOf(k.group, v)), description: `API version. Served: ${k.served.map((v) => apiVersionOf(k.group, v)).join(', ')}.` },
+      apiVersion: {
+        type: 'string',
+        enum: k.served.map((v) => apiVersionOf(k.group, v)),
+        description: `API version. Served: ${k.served.map((v) => apiVersionOf(k.group, v)).join(', ')}.`,
+      },
       kind: { type: 'string', enum: [k.kind], description: crd.description ?? k.kind },
       metadata: metadataSchema(k.namespaced),
       ...(props.spec ? { spec: props.spec } : {}),

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { threeWayMerge } from './merge';
 
-const vs = (rv: string, spec: unknown, labels?: Record<string, string>) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r', namespace: 'd', resourceVersion: rv, ...(labels ? { labels } : {}) }, spec });
+const vs = (rv: string, spec: unknown, labels?: Record<string, string>) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: 'r', namespace: 'd', resourceVersion: rv, ...(labels ? { labels } : {}) },
+  spec,
+});
 
 describe('three-way merge for conflicts', () => {
   it('carries my change onto a version where someone changed something else', () => {
@@ -24,9 +29,19 @@ describe('three-way merge for conflicts', () => {
     expect(merged.metadata.resourceVersion).toBe('2');
   });
   it('merges named lists item by item', () => {
-    const base = { subsets: [{ name: 'a', labels: { v: '1' } }, { name: 'b', labels: { v: '2' } }] };
+    const base = {
+      subsets: [
+        { name: 'a', labels: { v: '1' } },
+        { name: 'b', labels: { v: '2' } },
+      ],
+    };
     const current = { subsets: [...base.subsets, { name: 'c', labels: { v: '3' } }] };
-    const mine = { subsets: [{ name: 'a', labels: { v: '1' } }, { name: 'b', labels: { v: '22' } }] };
+    const mine = {
+      subsets: [
+        { name: 'a', labels: { v: '1' } },
+        { name: 'b', labels: { v: '22' } },
+      ],
+    };
     const { merged, conflicts } = threeWayMerge(base, current, mine);
     expect(conflicts).toEqual([]);
     expect(merged.subsets.map((s) => s.name)).toEqual(['a', 'b', 'c']);
@@ -42,18 +57,33 @@ import { editText } from './display';
 describe('edit text', () => {
   it('leaves out server-owned fields, status and the last-applied annotation', () => {
     const t = editText({
-      apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule',
-      metadata: { name: 'r', namespace: 'd', resourceVersion: '5', uid: 'u', generation: 2, creationTimestamp: 'x', managedFields: [{}], annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', keep: 'me' } },
-      spec: { host: 'r' }, status: { validationMessages: [] },
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: {
+        name: 'r',
+        namespace: 'd',
+        resourceVersion: '5',
+        uid: 'u',
+        generation: 2,
+        creationTimestamp: 'x',
+        managedFields: [{}],
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', keep: 'me' },
+      },
+      spec: { host: 'r' },
+      status: { validationMessages: [] },
     });
-    expect(t).toBe('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\n  namespace: d\n  annotations:\n    keep: me\nspec:\n  host: r\n');
+    expect(t).toBe(
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\n  namespace: d\n  annotations:\n    keep: me\nspec:\n  host: r\n',
+    );
   });
 });
 
 import { withApiVersion } from './validate';
 describe('apiVersion rewrite', () => {
   it('replaces only the top-level apiVersion line', () => {
-    expect(withApiVersion('# c\napiVersion: networking.istio.io/v1alpha3\nkind: X\nspec:\n  apiVersion: keep\n', 'networking.istio.io/v1')).toBe('# c\napiVersion: networking.istio.io/v1\nkind: X\nspec:\n  apiVersion: keep\n');
+    expect(withApiVersion('# c\napiVersion: networking.istio.io/v1alpha3\nkind: X\nspec:\n  apiVersion: keep\n', 'networking.istio.io/v1')).toBe(
+      '# c\napiVersion: networking.istio.io/v1\nkind: X\nspec:\n  apiVersion: keep\n',
+    );
     expect(withApiVersion('kind: X\n', 'v1')).toBe('apiVersion: v1\nkind: X\n');
   });
 });

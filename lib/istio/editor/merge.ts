@@ -38,7 +38,13 @@ function mergeValue(base: unknown, current: unknown, mine: unknown, path: FieldP
   return mine;
 }
 
-function mergeObject(base: Record<string, unknown>, current: Record<string, unknown>, mine: Record<string, unknown>, path: FieldPath, conflicts: MergeConflict[]): Record<string, unknown> {
+function mergeObject(
+  base: Record<string, unknown>,
+  current: Record<string, unknown>,
+  mine: Record<string, unknown>,
+  path: FieldPath,
+  conflicts: MergeConflict[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keys = new Set([...Object.keys(current), ...Object.keys(mine), ...Object.keys(base)]);
   for (const k of keys) {
@@ -57,7 +63,8 @@ function mergeObject(base: Record<string, unknown>, current: Record<string, unkn
  * ports) merge item by item; other lists merge as whole values.
  */
 function mergeNamedList(base: unknown[], current: unknown[], mine: unknown[], path: FieldPath, conflicts: MergeConflict[]): unknown[] | undefined {
-  const named = (l: unknown[]) => l.every((x) => isPlainObject(x) && typeof x.name === 'string') && new Set(l.map((x) => (x as { name: string }).name)).size === l.length;
+  const named = (l: unknown[]) =>
+    l.every((x) => isPlainObject(x) && typeof x.name === 'string') && new Set(l.map((x) => (x as { name: string }).name)).size === l.length;
   if (!named(base) || !named(current) || !named(mine)) return undefined;
   const byName = (l: unknown[]) => new Map(l.map((x) => [(x as { name: string }).name, x]));
   const b = byName(base);

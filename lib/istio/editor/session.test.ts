@@ -7,7 +7,17 @@ const vs = (rv: string, weight: number): K8sObject => ({
   apiVersion: 'networking.istio.io/v1',
   kind: 'VirtualService',
   metadata: { name: 'reviews', namespace: 'shop', resourceVersion: rv },
-  spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight }, { destination: { host: 'reviews', subset: 'v2' }, weight: 100 - weight }] }] },
+  spec: {
+    hosts: ['reviews'],
+    http: [
+      {
+        route: [
+          { destination: { host: 'reviews', subset: 'v1' }, weight },
+          { destination: { host: 'reviews', subset: 'v2' }, weight: 100 - weight },
+        ],
+      },
+    ],
+  },
 });
 const text = (o: K8sObject) => toYamlStream([o]);
 const parse = (t: string) => parseYamlDocuments(t).documents[0]?.value as K8sObject | undefined;
@@ -29,7 +39,12 @@ describe('the editor session', () => {
   });
 
   it('an apply stores the new base: the next save carries the resourceVersion the server returned', () => {
-    const s = run(start, { type: 'typed', text: text(vs('7', 50)) }, { type: 'apply-started' }, { type: 'applied', object: vs('8', 50), text: text(vs('8', 50)), notice: 'Applied.' });
+    const s = run(
+      start,
+      { type: 'typed', text: text(vs('7', 50)) },
+      { type: 'apply-started' },
+      { type: 'applied', object: vs('8', 50), text: text(vs('8', 50)), notice: 'Applied.' },
+    );
     expect(s.base).toEqual({ resourceVersion: '8', text: text(vs('8', 50)) });
     expect(s.text).toBe(s.base.text);
     expect([s.busy, s.notice, s.phase.kind, s.outcomeUnknown]).toEqual(['', 'Applied.', 'edit', false]);
@@ -58,10 +73,17 @@ describe('the editor session', () => {
   });
 
   it('server causes land on lines; an unanswered apply is unknown, not refused, and the base stays', () => {
-    const problems = [{ code: 'Invalid', severity: 'error' as const, message: 'bad', source: 'server' as const, startLine: 3, startColumn: 1, endLine: 3, endColumn: 4 }];
+    const problems = [
+      { code: 'Invalid', severity: 'error' as const, message: 'bad', source: 'server' as const, startLine: 3, startColumn: 1, endLine: 3, endColumn: 4 },
+    ];
     const invalid = run(start, { type: 'apply-started' }, { type: 'write-failed', step: 'apply', failure: { kind: 'invalid', problems, error: 'e' }, parse });
     expect([invalid.serverProblems, invalid.outcomeUnknown, invalid.phase.kind]).toEqual([problems, false, 'edit']);
-    const unknown = run(start, { type: 'typed', text: text(vs('7', 50)) }, { type: 'apply-started' }, { type: 'write-failed', step: 'apply', failure: { kind: 'unknown', error: 'e' }, parse });
+    const unknown = run(
+      start,
+      { type: 'typed', text: text(vs('7', 50)) },
+      { type: 'apply-started' },
+      { type: 'write-failed', step: 'apply', failure: { kind: 'unknown', error: 'e' }, parse },
+    );
     expect([unknown.outcomeUnknown, unknown.busy, unknown.base.resourceVersion, unknown.text]).toEqual([true, '', '7', text(vs('7', 50))]);
     // A dry run without an answer stored nothing: not an unknown outcome.
     const dry = run(start, { type: 'review-started' }, { type: 'write-failed', step: 'review', failure: { kind: 'unknown', error: 'e' }, parse });

@@ -15,7 +15,10 @@ export function templateFor(group: string, kind: string, version: string, namesp
     WorkloadGroup: { metadata: { labels: { app: 'vm-app' } }, template: { serviceAccount: 'default' } },
     PeerAuthentication: { mtls: { mode: 'STRICT' } },
     AuthorizationPolicy: { selector: { matchLabels: { app: 'reviews' } }, action: 'ALLOW', rules: [{ from: [{ source: { namespaces: [namespace] } }] }] },
-    RequestAuthentication: { selector: { matchLabels: { app: 'reviews' } }, jwtRules: [{ issuer: 'https://issuer.example.com', jwksUri: 'https://issuer.example.com/.well-known/jwks.json' }] },
+    RequestAuthentication: {
+      selector: { matchLabels: { app: 'reviews' } },
+      jwtRules: [{ issuer: 'https://issuer.example.com', jwksUri: 'https://issuer.example.com/.well-known/jwks.json' }],
+    },
     Telemetry: { accessLogging: [{ providers: [{ name: 'envoy' }] }] },
   };
   return { apiVersion, kind, metadata: meta, spec: specs[kind] ?? {} };

@@ -4,7 +4,15 @@ import { parseYamlDocuments } from '../yaml';
 import { serverErrorToProblems, validateEditorText, type Expectations } from './validate';
 
 const schemas = bundledSchemas();
-const edit: Expectations = { mode: 'edit', group: 'networking.istio.io', version: 'v1', kind: 'VirtualService', name: 'reviews', namespace: 'default', namespaced: true };
+const edit: Expectations = {
+  mode: 'edit',
+  group: 'networking.istio.io',
+  version: 'v1',
+  kind: 'VirtualService',
+  name: 'reviews',
+  namespace: 'default',
+  namespaced: true,
+};
 
 const vs = (extra = '', ns = 'default', name = 'reviews') => `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -59,7 +67,10 @@ describe('validateEditorText', () => {
   });
 
   it('a removed API is named with its replacement and offers the conversion', () => {
-    const r = validateEditorText(vs().replace('networking.istio.io/v1', 'authentication.istio.io/v1alpha1').replace('VirtualService', 'Policy'), schemas, { mode: 'create', namespace: 'default' });
+    const r = validateEditorText(vs().replace('networking.istio.io/v1', 'authentication.istio.io/v1alpha1').replace('VirtualService', 'Policy'), schemas, {
+      mode: 'create',
+      namespace: 'default',
+    });
     const p = r.problems.find((x) => x.code === 'MB0101');
     expect(p?.message).toMatch(/removed in Istio/);
     expect(r.blocking).toBe(true);
@@ -77,7 +88,11 @@ describe('validateEditorText', () => {
 describe('serverErrorToProblems', () => {
   it('maps a cause with a dotted field path to its line', () => {
     const text = vs('      weight: 200\n');
-    const problems = serverErrorToProblems(parseYamlDocuments(text), { reason: 'Invalid', message: 'refused', causes: [{ field: 'spec.http[0].route[0].weight', message: 'weight must be <= 100' }] });
+    const problems = serverErrorToProblems(parseYamlDocuments(text), {
+      reason: 'Invalid',
+      message: 'refused',
+      causes: [{ field: 'spec.http[0].route[0].weight', message: 'weight must be <= 100' }],
+    });
     expect(problems).toEqual([expect.objectContaining({ code: 'Invalid', message: 'weight must be <= 100', startLine: 13, source: 'server' })]);
   });
 

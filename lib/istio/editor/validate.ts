@@ -55,7 +55,10 @@ export interface EditorValidation {
 const sevFromLevel = (l: string): Severity => (l === 'Error' || l === 'error' ? 'error' : l === 'Warning' || l === 'warning' ? 'warning' : 'info');
 
 /** The marker layer: a finding-like record to a problem with the range of its path. */
-export function locate(parsed: ParseResult, p: { code: string; severity: Severity; message: string; path?: string; source: EditorProblem['source']; action?: EditorProblem['action'] }): EditorProblem {
+export function locate(
+  parsed: ParseResult,
+  p: { code: string; severity: Severity; message: string; path?: string; source: EditorProblem['source']; action?: EditorProblem['action'] },
+): EditorProblem {
   const doc = parsed.documents.find((d) => d.value !== null && d.value !== undefined) ?? parsed.documents[0];
   if (!doc) return { ...p, startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 };
   const r = rangeOfPath(doc.doc, parsed.lineCounter, p.path ?? '');
@@ -78,7 +81,13 @@ export function serverErrorToProblems(parsed: ParseResult, err: ServerRefusal): 
     const field = c.field?.replace(/^\.?/, '').replace(/^<nil>$/, '');
     const fromMessage = !field ? /(spec(?:\.[\w-]+|\[\d+\])+)/.exec(c.message ?? '')?.[1] : undefined;
     const raw = field || fromMessage;
-    return locate(parsed, { code: err.reason || 'ServerError', severity: 'error', message: c.message ?? err.message, path: raw ? formatPath(parsePath(raw)) : undefined, source: 'server' });
+    return locate(parsed, {
+      code: err.reason || 'ServerError',
+      severity: 'error',
+      message: c.message ?? err.message,
+      path: raw ? formatPath(parsePath(raw)) : undefined,
+      source: 'server',
+    });
   });
 }
 
@@ -89,12 +98,27 @@ export function validateEditorText(text: string, schemas: SchemaIndex, expect: E
   if (parsed.errors.length) return { problems, blocking: true, parsed };
   const docs = parsed.documents.filter((d) => d.value !== null && d.value !== undefined);
   if (docs.length === 0) {
-    problems.push({ code: 'MB-EMPTY', severity: 'error', message: 'The document is empty: write one resource (apiVersion, kind, metadata, spec).', source: 'envelope', startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 });
+    problems.push({
+      code: 'MB-EMPTY',
+      severity: 'error',
+      message: 'The document is empty: write one resource (apiVersion, kind, metadata, spec).',
+      source: 'envelope',
+      startLine: 1,
+      startColumn: 1,
+      endLine: 1,
+      endColumn: 2,
+    });
     return { problems, blocking: true, parsed };
   }
   if (docs.length > 1) {
     const second = docs[1]!;
-    problems.push({ code: 'MB-MULTIDOC', severity: 'error', message: 'The editor holds one resource; remove the other documents (after "---").', source: 'envelope', ...second.range });
+    problems.push({
+      code: 'MB-MULTIDOC',
+      severity: 'error',
+      message: 'The editor holds one resource; remove the other documents (after "---").',
+      source: 'envelope',
+      ...second.range,
+    });
   }
   const value = docs[0]!.value;
   const at = (path: string, code: string, severity: Severity, message: string, action?: EditorProblem['action']) =>
@@ -107,20 +131,47 @@ export function validateEditorText(text: string, schemas: SchemaIndex, expect: E
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
   const removed = apiVersion && typeof obj.kind === 'string' ? findRemovedApi(apiVersion, obj.kind) : undefined;
   if (removed) {
-    at('apiVersion', 'MB0101', 'error', `${apiVersion} ${obj.kind} was removed in Istio ${removed.removedIn}; the cluster cannot store it. Its replacement is ${removed.replacement}.${removed.convertible ? ' Use "Convert" to get the equivalent resource.' : ''}`, removed.convertible ? 'convert-legacy' : undefined);
+    at(
+      'apiVersion',
+      'MB0101',
+      'error',
+      `${apiVersion} ${obj.kind} was removed in Istio ${removed.removedIn}; the cluster cannot store it. Its replacement is ${removed.replacement}.${removed.convertible ? ' Use "Convert" to get the equivalent resource.' : ''}`,
+      removed.convertible ? 'convert-legacy' : undefined,
+    );
     return { object: obj, problems, blocking: true, parsed };
   }
   if (expect.mode === 'edit') {
     const { group } = parseApiVersion(apiVersion);
-    if (expect.kind && obj.kind !== expect.kind) at('kind', 'MB-KIND', 'error', `This page edits a ${expect.kind}; kind cannot change (create a new resource instead).`);
-    if (expect.group !== undefined && apiVersion && group !== expect.group) at('apiVersion', 'MB-GROUP', 'error', `apiVersion must stay in group ${expect.group}.`);
+    if (expect.kind && obj.kind !== expect.kind)
+      at('kind', 'MB-KIND', 'error', `This page edits a ${expect.kind}; kind cannot change (create a new resource instead).`);
+    if (expect.group !== undefined && apiVersion && group !== expect.group)
+      at('apiVersion', 'MB-GROUP', 'error', `apiVersion must stay in group ${expect.group}.`);
     else if (expect.version && apiVersion && parseApiVersion(apiVersion).version !== expect.version) {
-      at('apiVersion', 'MB-VERSION-CHANGE', 'error', `This page reads and saves ${expect.group ? `${expect.group}/` : ''}${expect.version}. To save in ${parseApiVersion(apiVersion).version}, open the resource in that version.`, 'use-preferred-version');
+      at(
+        'apiVersion',
+        'MB-VERSION-CHANGE',
+        'error',
+        `This page reads and saves ${expect.group ? `${expect.group}/` : ''}${expect.version}. To save in ${parseApiVersion(apiVersion).version}, open the resource in that version.`,
+        'use-preferred-version',
+      );
     }
-    if (expect.name && obj.metadata?.name !== undefined && obj.metadata.name !== expect.name) at('metadata/name', 'MB-NAME', 'error', `The name is ${expect.name}; renaming means creating a new resource and deleting this one.`);
+    if (expect.name && obj.metadata?.name !== undefined && obj.metadata.name !== expect.name)
+      at('metadata/name', 'MB-NAME', 'error', `The name is ${expect.name}; renaming means creating a new resource and deleting this one.`);
   }
-  if (expect.namespaced !== false && expect.namespace && obj.metadata && typeof obj.metadata === 'object' && obj.metadata.namespace !== undefined && obj.metadata.namespace !== expect.namespace) {
-    at('metadata/namespace', 'MB-NAMESPACE', 'error', `metadata.namespace is ${JSON.stringify(obj.metadata.namespace)} but this ${expect.mode === 'edit' ? 'resource lives' : 'page creates resources'} in namespace ${expect.namespace}.`);
+  if (
+    expect.namespaced !== false &&
+    expect.namespace &&
+    obj.metadata &&
+    typeof obj.metadata === 'object' &&
+    obj.metadata.namespace !== undefined &&
+    obj.metadata.namespace !== expect.namespace
+  ) {
+    at(
+      'metadata/namespace',
+      'MB-NAMESPACE',
+      'error',
+      `metadata.namespace is ${JSON.stringify(obj.metadata.namespace)} but this ${expect.mode === 'edit' ? 'resource lives' : 'page creates resources'} in namespace ${expect.namespace}.`,
+    );
   }
   for (const e of validateObject(obj, schemas)) {
     problems.push(locate(parsed, { code: e.code ?? 'IST0106', severity: e.severity ?? 'error', message: e.message, path: e.path, source: 'schema' }));
@@ -132,7 +183,13 @@ export function validateEditorText(text: string, schemas: SchemaIndex, expect: E
     const served = versions?.filter((v) => schemas.versions.get(`${group}/${obj.kind}/${v}`)?.served) ?? [];
     const pref = preferredVersion(served);
     if (pref && pref !== version && served.includes(version)) {
-      at('apiVersion', 'MB-VERSION', 'info', `${group}/${pref} is the current version of ${obj.kind}; this resource is written in ${version} and will be saved in ${version}.`, 'use-preferred-version');
+      at(
+        'apiVersion',
+        'MB-VERSION',
+        'info',
+        `${group}/${pref} is the current version of ${obj.kind}; this resource is written in ${version} and will be saved in ${version}.`,
+        'use-preferred-version',
+      );
     }
   }
   return { object: obj, problems, blocking: problems.some((p) => p.severity === 'error'), parsed };

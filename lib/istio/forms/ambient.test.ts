@@ -38,16 +38,22 @@ describe('Ambient form: a sidecar namespace moved to ambient, with a new waypoin
 
   it('starts from what the namespace is: not enrolled, no waypoint', () => {
     expect(init).toEqual({ namespace: 'shop', scope: 'namespace', service: '', enroll: false, waypoint: { mode: 'none', name: 'waypoint', for: 'service' } });
-    expect(buildAmbient(init, { resources: r }).errors).toEqual([{ path: 'enroll', message: 'Enroll in ambient, choose a waypoint, or both: as it is, the form changes nothing' }]);
+    expect(buildAmbient(init, { resources: r }).errors).toEqual([
+      { path: 'enroll', message: 'Enroll in ambient, choose a waypoint, or both: as it is, the form changes nothing' },
+    ]);
   });
 
   it('writes the waypoint istioctl would, then the namespace labels (injection removed, other labels kept)', () => {
     const s: AmbientState = { ...init, enroll: true, waypoint: { mode: 'new', name: 'waypoint', for: 'service' } };
     const res = buildAmbient(s, { resources: r });
     expect(res.errors).toEqual([]);
-    expect(res.writes.map((w) => [w.action, w.object.kind, w.object.metadata.name])).toEqual([['create', 'Gateway', 'waypoint'], ['replace', 'Namespace', 'shop']]);
+    expect(res.writes.map((w) => [w.action, w.object.kind, w.object.metadata.name])).toEqual([
+      ['create', 'Gateway', 'waypoint'],
+      ['replace', 'Namespace', 'shop'],
+    ]);
     expect(res.writes[0]!.object).toEqual({
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway',
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
       metadata: { name: 'waypoint', namespace: 'shop', labels: { 'istio.io/waypoint-for': 'service' } },
       spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
     });
@@ -79,20 +85,33 @@ describe('Ambient form: a sidecar namespace moved to ambient, with a new waypoin
     const res = buildAmbient(s, { resources: r2 });
     const d = res.writes.find((w) => w.object.kind === 'Deployment')!;
     expect(d.object.metadata.name).toBe('ratings-v1');
-    expect((d.object.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels).toEqual({ app: 'ratings', version: 'v1' });
+    expect((d.object.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels).toEqual({
+      app: 'ratings',
+      version: 'v1',
+    });
     expect(ambientWorkloadChanges(s, r2).find((c) => c.name === 'ratings-v1')!.restart).toBe('rollout');
     expect(res.warnings.map((w) => w.code)).toContain('AMBIENT_ROLLOUT');
   });
 
   it('one service of a sidecar namespace: its pod templates get dataplane-mode=ambient and opt out of injection; the Service names the waypoint', () => {
     const withWp = indexResources([...sidecarBookinfo(), waypointGateway('shop', 'waypoint', 'service') as K8sObject]);
-    const s: AmbientState = { ...getInitAmbient({ resources: withWp, namespace: 'shop', service: 'ratings' }), enroll: true, waypoint: { mode: 'existing', name: 'waypoint', for: 'service' } };
+    const s: AmbientState = {
+      ...getInitAmbient({ resources: withWp, namespace: 'shop', service: 'ratings' }),
+      enroll: true,
+      waypoint: { mode: 'existing', name: 'waypoint', for: 'service' },
+    };
     const res = buildAmbient(s, { resources: withWp });
     expect(res.errors).toEqual([]);
-    expect(res.writes.map((w) => [w.object.kind, w.object.metadata.name])).toEqual([['Service', 'ratings'], ['Deployment', 'ratings-v1']]);
+    expect(res.writes.map((w) => [w.object.kind, w.object.metadata.name])).toEqual([
+      ['Service', 'ratings'],
+      ['Deployment', 'ratings-v1'],
+    ]);
     expect(res.writes[0]!.object.metadata.labels).toEqual({ app: 'ratings', service: 'ratings', 'istio.io/use-waypoint': 'waypoint' });
     expect((res.writes[1]!.object.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels).toEqual({
-      app: 'ratings', version: 'v1', 'istio.io/dataplane-mode': 'ambient', 'sidecar.istio.io/inject': 'false',
+      app: 'ratings',
+      version: 'v1',
+      'istio.io/dataplane-mode': 'ambient',
+      'sidecar.istio.io/inject': 'false',
     });
     const after = withWrites(withWp, res.writes);
     expect(modeOf(after, 'shop', 'ratings-v1').expected).toBe('ambient');
@@ -106,7 +125,13 @@ describe('Ambient form on S5 (bookinfo: ambient, waypoint used by reviews and pr
 
   it('the namespace is ambient already and its waypoint is offered; changing nothing writes nothing', () => {
     const init = getInitAmbient({ resources: r, namespace: 'bookinfo' });
-    expect(init).toEqual({ namespace: 'bookinfo', scope: 'namespace', service: '', enroll: true, waypoint: { mode: 'none', name: 'waypoint', for: 'service' } });
+    expect(init).toEqual({
+      namespace: 'bookinfo',
+      scope: 'namespace',
+      service: '',
+      enroll: true,
+      waypoint: { mode: 'none', name: 'waypoint', for: 'service' },
+    });
     expect(buildAmbient(init, { resources: r })).toEqual({ writes: [], warnings: [], errors: [] });
     expect(ambientWorkloadChanges(init, r).every((c) => c.summary === 'already captured by ztunnel' && c.restart === 'none')).toBe(true);
   });
@@ -124,7 +149,11 @@ describe('Ambient form on S5 (bookinfo: ambient, waypoint used by reviews and pr
     const after = withWrites(r, res.writes);
     expect(dataPlaneModel(after).serviceWaypoint(after.services.find((x) => x.metadata.name === 'details')!)).toMatchObject({ state: 'bound', via: 'own' });
     // reviews already names it: the form reads that back.
-    expect(getInitAmbient({ resources: r, namespace: 'bookinfo', service: 'reviews' }).waypoint).toEqual({ mode: 'existing', name: 'waypoint', for: 'service' });
+    expect(getInitAmbient({ resources: r, namespace: 'bookinfo', service: 'reviews' }).waypoint).toEqual({
+      mode: 'existing',
+      name: 'waypoint',
+      for: 'service',
+    });
   });
 
   it('refuses what cannot work: a waypoint that does not exist, a name already taken, workload-only for a Service, an unknown namespace', () => {
@@ -132,9 +161,15 @@ describe('Ambient form on S5 (bookinfo: ambient, waypoint used by reviews and pr
     expect(buildAmbient({ ...base, waypoint: { mode: 'existing', name: 'nope', for: 'service' } }, { resources: r }).errors).toEqual([
       { path: 'waypoint.name', message: 'There is no waypoint nope (Gateway of class istio-waypoint) in bookinfo; choose one of the list or create it' },
     ]);
-    expect(buildAmbient({ ...base, waypoint: { mode: 'new', name: 'bookinfo-gateway', for: 'service' } }, { resources: r }).errors[0]!.path).toBe('waypoint.name');
-    expect(buildAmbient({ ...base, waypoint: { mode: 'new', name: 'wp2', for: 'workload' } }, { resources: r }).errors.map((e) => e.path)).toEqual(['waypoint.for']);
-    expect(buildAmbient({ ...base, waypoint: { mode: 'new', name: 'Bad_Name', for: 'service' } }, { resources: r }).errors.map((e) => e.path)).toEqual(['waypoint.name']);
+    expect(buildAmbient({ ...base, waypoint: { mode: 'new', name: 'bookinfo-gateway', for: 'service' } }, { resources: r }).errors[0]!.path).toBe(
+      'waypoint.name',
+    );
+    expect(buildAmbient({ ...base, waypoint: { mode: 'new', name: 'wp2', for: 'workload' } }, { resources: r }).errors.map((e) => e.path)).toEqual([
+      'waypoint.for',
+    ]);
+    expect(buildAmbient({ ...base, waypoint: { mode: 'new', name: 'Bad_Name', for: 'service' } }, { resources: r }).errors.map((e) => e.path)).toEqual([
+      'waypoint.name',
+    ]);
     const res = buildAmbient({ ...base, namespace: 'nowhere', scope: 'namespace' }, { resources: r });
     expect(res.writes).toEqual([]);
     expect(res.errors[0]!.path).toBe('namespace');

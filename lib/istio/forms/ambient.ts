@@ -31,8 +31,20 @@
  */
 import { z } from 'zod';
 import {
-  DATAPLANE_MODE_LABEL, dataPlaneModel, INJECTION_LABEL, MODE_TEXT, podMeta, REVISION_LABEL, SIDECAR_INJECT, templateMeta, USE_WAYPOINT,
-  USE_WAYPOINT_NAMESPACE, WAYPOINT_CLASS, WAYPOINT_FOR, type DataPlaneMode, type WaypointInfo,
+  DATAPLANE_MODE_LABEL,
+  dataPlaneModel,
+  INJECTION_LABEL,
+  MODE_TEXT,
+  podMeta,
+  REVISION_LABEL,
+  SIDECAR_INJECT,
+  templateMeta,
+  USE_WAYPOINT,
+  USE_WAYPOINT_NAMESPACE,
+  WAYPOINT_CLASS,
+  WAYPOINT_FOR,
+  type DataPlaneMode,
+  type WaypointInfo,
 } from '../dataplane';
 import type { K8sGateway } from '../gatewayapi/types';
 import { GATEWAY_API_GROUP } from '../kinds';
@@ -116,9 +128,12 @@ export function getInitAmbient(ctx: { resources: MeshResources; namespace: strin
   const scope = ctx.service ? 'service' : 'namespace';
   const svc = ctx.service ? findService(r, ctx.namespace, ctx.service) : undefined;
   const labels = scope === 'service' ? svc?.metadata.labels : findNamespace(r, ctx.namespace)?.metadata.labels;
-  const enrolled = scope === 'namespace'
-    ? model.namespace(ctx.namespace).mode === 'ambient'
-    : targetDeployments(r, { namespace: ctx.namespace, scope, service: ctx.service ?? '' }).some((d) => model.workload(ctx.namespace, templateMeta(d.spec?.template)).expected === 'ambient');
+  const enrolled =
+    scope === 'namespace'
+      ? model.namespace(ctx.namespace).mode === 'ambient'
+      : targetDeployments(r, { namespace: ctx.namespace, scope, service: ctx.service ?? '' }).some(
+          (d) => model.workload(ctx.namespace, templateMeta(d.spec?.template)).expected === 'ambient',
+        );
   const used = labels?.[USE_WAYPOINT];
   const usedNs = labels?.[USE_WAYPOINT_NAMESPACE] || ctx.namespace;
   const existing = namespaceWaypoints(r, ctx.namespace);
@@ -201,13 +216,24 @@ function buildDeployment(s: AmbientState, live: Deployment, nsInjects: boolean, 
 /** Field errors that need the live resources. */
 export function validateAmbientAgainst(s: AmbientState, r: MeshResources): FieldIssue[] {
   const out: FieldIssue[] = [];
-  if (!findNamespace(r, s.namespace)) out.push({ path: 'namespace', message: `There is no namespace ${s.namespace} in the cluster (or you may not read it). This form labels an existing namespace; it never creates one.` });
-  if (s.scope === 'service' && s.service && !findService(r, s.namespace, s.service)) out.push({ path: 'service', message: `There is no Service ${s.service} in namespace ${s.namespace}` });
+  if (!findNamespace(r, s.namespace))
+    out.push({
+      path: 'namespace',
+      message: `There is no namespace ${s.namespace} in the cluster (or you may not read it). This form labels an existing namespace; it never creates one.`,
+    });
+  if (s.scope === 'service' && s.service && !findService(r, s.namespace, s.service))
+    out.push({ path: 'service', message: `There is no Service ${s.service} in namespace ${s.namespace}` });
   if (s.waypoint.mode === 'existing' && !dataPlaneModel(r).waypoints.has(`${s.namespace}/${s.waypoint.name}`)) {
-    out.push({ path: 'waypoint.name', message: `There is no waypoint ${s.waypoint.name} (Gateway of class ${WAYPOINT_CLASS}) in ${s.namespace}; choose one of the list or create it` });
+    out.push({
+      path: 'waypoint.name',
+      message: `There is no waypoint ${s.waypoint.name} (Gateway of class ${WAYPOINT_CLASS}) in ${s.namespace}; choose one of the list or create it`,
+    });
   }
   if (s.waypoint.mode === 'new' && findK8sGateway(r, s.namespace, s.waypoint.name)) {
-    out.push({ path: 'waypoint.name', message: `A Gateway ${s.waypoint.name} already exists in ${s.namespace}; choose it as an existing waypoint (if it is one) or pick another name` });
+    out.push({
+      path: 'waypoint.name',
+      message: `A Gateway ${s.waypoint.name} already exists in ${s.namespace}; choose it as an existing waypoint (if it is one) or pick another name`,
+    });
   }
   return out;
 }
@@ -235,26 +261,50 @@ export function buildAmbient(input: AmbientState, ctx: AmbientContext): BuildRes
     });
   }
   const rolled = changes.filter((c) => c.restart === 'rollout');
-  if (rolled.length) warnings.push({ code: 'AMBIENT_ROLLOUT', message: `Changing the pod template of ${listInWords(rolled.map((c) => c.workload))} starts a rollout: ${rolled.length === 1 ? 'its' : 'their'} pods are replaced right away.` });
+  if (rolled.length)
+    warnings.push({
+      code: 'AMBIENT_ROLLOUT',
+      message: `Changing the pod template of ${listInWords(rolled.map((c) => c.workload))} starts a rollout: ${rolled.length === 1 ? 'its' : 'their'} pods are replaced right away.`,
+    });
   if (s.scope === 'service' && s.enroll && nsInjects) {
-    warnings.push({ code: 'AMBIENT_NAMESPACE_INJECTS', message: `Namespace ${s.namespace} still injects sidecars (${model.namespace(s.namespace).reason}); the pod templates of ${s.service}'s workloads opt out with ${SIDECAR_INJECT}="false".` });
+    warnings.push({
+      code: 'AMBIENT_NAMESPACE_INJECTS',
+      message: `Namespace ${s.namespace} still injects sidecars (${model.namespace(s.namespace).reason}); the pod templates of ${s.service}'s workloads opt out with ${SIDECAR_INJECT}="false".`,
+    });
   }
   const optedOut = changes.filter((c) => c.after === 'none' && c.before !== 'none');
-  for (const c of optedOut) warnings.push({ code: 'AMBIENT_NOT_CAPTURED', message: `${c.workload} will not be in the mesh after this change: ${c.afterReason}.` });
+  for (const c of optedOut)
+    warnings.push({ code: 'AMBIENT_NOT_CAPTURED', message: `${c.workload} will not be in the mesh after this change: ${c.afterReason}.` });
   if (s.scope === 'namespace' && s.enroll) {
     const optOut = changes.filter((c) => c.after === 'none' && c.afterReason.includes(`${DATAPLANE_MODE_LABEL}=none`));
-    if (optOut.length) warnings.push({ code: 'AMBIENT_POD_OPT_OUT', message: `${listInWords(optOut.map((c) => c.workload))} opt${optOut.length === 1 ? 's' : ''} out with ${DATAPLANE_MODE_LABEL}=none and stay${optOut.length === 1 ? 's' : ''} outside the mesh.` });
+    if (optOut.length)
+      warnings.push({
+        code: 'AMBIENT_POD_OPT_OUT',
+        message: `${listInWords(optOut.map((c) => c.workload))} opt${optOut.length === 1 ? 's' : ''} out with ${DATAPLANE_MODE_LABEL}=none and stay${optOut.length === 1 ? 's' : ''} outside the mesh.`,
+      });
   }
   if (s.waypoint.mode !== 'none') {
-    const svcs = s.scope === 'service' ? [findService(after, s.namespace, s.service)!] : after.services.filter((x) => (x.metadata.namespace || 'default') === s.namespace);
+    const svcs =
+      s.scope === 'service' ? [findService(after, s.namespace, s.service)!] : after.services.filter((x) => (x.metadata.namespace || 'default') === s.namespace);
     const am = dataPlaneModel(after);
     const notBound = svcs.filter((x) => am.serviceWaypoint(x).state !== 'bound' && x.metadata.labels?.[USE_WAYPOINT] !== 'none');
-    for (const x of notBound) warnings.push({ code: 'AMBIENT_WAYPOINT_NOT_USED', message: `Service ${s.namespace}/${x.metadata.name} will not use waypoint ${s.waypoint.name}: ${am.serviceWaypoint(x).reason}.` });
+    for (const x of notBound)
+      warnings.push({
+        code: 'AMBIENT_WAYPOINT_NOT_USED',
+        message: `Service ${s.namespace}/${x.metadata.name} will not use waypoint ${s.waypoint.name}: ${am.serviceWaypoint(x).reason}.`,
+      });
     const w = am.waypoints.get(`${s.namespace}/${s.waypoint.name}`);
-    if (w?.ready === false) warnings.push({ code: 'AMBIENT_WAYPOINT_NOT_READY', message: `${w.resource} is not Programmed yet: traffic sent to it fails until istiod has deployed it.` });
+    if (w?.ready === false)
+      warnings.push({
+        code: 'AMBIENT_WAYPOINT_NOT_READY',
+        message: `${w.resource} is not Programmed yet: traffic sent to it fails until istiod has deployed it.`,
+      });
   }
   if (model.ztunnelPods === 0 && s.enroll && writes.length) {
-    warnings.push({ code: 'AMBIENT_NO_ZTUNNEL', message: `No ztunnel pods were found in ${model.rootNamespace}: ambient needs Istio installed with the ambient profile (ztunnel and istio-cni) before the label has any effect.` });
+    warnings.push({
+      code: 'AMBIENT_NO_ZTUNNEL',
+      message: `No ztunnel pods were found in ${model.rootNamespace}: ambient needs Istio installed with the ambient profile (ztunnel and istio-cni) before the label has any effect.`,
+    });
   }
   return { writes, warnings, errors: [] };
 }
@@ -305,12 +355,21 @@ export function ambientWorkloadChanges(input: AmbientState, r: MeshResources): A
     const restart: AmbientWorkloadChange['restart'] = rollout ? 'rollout' : then.expected !== 'sidecar' && sidecarPods > 0 ? 'manual' : 'none';
     let summary: string;
     if (then.expected === now.mode && !sidecarPods) summary = now.mode === 'ambient' ? 'already captured by ztunnel' : `stays ${MODE_TEXT[now.mode]}`;
-    else if (then.expected === 'ambient' && sidecarPods) summary = `${sidecarPods} pod${sidecarPods === 1 ? '' : 's'} run${sidecarPods === 1 ? 's' : ''} a sidecar to remove: ${rollout ? 'the rollout this change starts replaces them' : 'restart them'}; new pods are captured by ztunnel`;
+    else if (then.expected === 'ambient' && sidecarPods)
+      summary = `${sidecarPods} pod${sidecarPods === 1 ? '' : 's'} run${sidecarPods === 1 ? 's' : ''} a sidecar to remove: ${rollout ? 'the rollout this change starts replaces them' : 'restart them'}; new pods are captured by ztunnel`;
     else if (then.expected === 'ambient') summary = pods.length ? 'running pods are captured by ztunnel without a restart' : 'new pods are captured by ztunnel';
     else summary = `${MODE_TEXT[now.mode]} -> ${MODE_TEXT[then.expected]} (${then.expectedReason})`;
     out.push({
-      workload: `Deployment ${ns}/${d.metadata.name}`, name: d.metadata.name, before: now.mode, beforeReason: now.reason, after: then.expected, afterReason: then.expectedReason,
-      sidecarPods, pods: pods.length, restart, summary,
+      workload: `Deployment ${ns}/${d.metadata.name}`,
+      name: d.metadata.name,
+      before: now.mode,
+      beforeReason: now.reason,
+      after: then.expected,
+      afterReason: then.expectedReason,
+      sidecarPods,
+      pods: pods.length,
+      restart,
+      summary,
     });
   }
   return out;

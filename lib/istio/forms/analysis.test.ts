@@ -20,10 +20,15 @@ const { loadObjects } = testkit((p) => readFileSync(new URL(`../${p}`, import.me
 
 const ingress: K8sObject[] = [
   {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
     spec: {
       selector: { matchLabels: { istio: 'ingressgateway' } },
-      template: { metadata: { labels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } }, spec: { serviceAccountName: 'istio-ingressgateway-service-account', containers: [{ name: 'istio-proxy' }] } },
+      template: {
+        metadata: { labels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } },
+        spec: { serviceAccountName: 'istio-ingressgateway-service-account', containers: [{ name: 'istio-proxy' }] },
+      },
     },
   },
 ];
@@ -50,52 +55,104 @@ describe('what the forms write passes analysis without new findings', () => {
   it('mTLS: workload policy with port-level modes and a client DestinationRule (S1)', () => {
     const { objects, r } = scenario(S1);
     const s = getInitMtls({ resources: r, scope: 'workload', namespace: 'sample', workload: { name: 'service-b-v1' } });
-    expectClean(objects, buildMtls({ ...s, mode: 'STRICT', portLevel: [{ port: 9090, mode: 'PERMISSIVE' }], clientTls: { enabled: true, host: 'service-b.sample.svc.cluster.local' } }, { resources: r }));
+    expectClean(
+      objects,
+      buildMtls(
+        { ...s, mode: 'STRICT', portLevel: [{ port: 9090, mode: 'PERMISSIVE' }], clientTls: { enabled: true, host: 'service-b.sample.svc.cluster.local' } },
+        { resources: r },
+      ),
+    );
   });
 
   it('expose: HTTP + HTTPS with redirect, prefix route with rewrite, timeout and retries on an existing gateway (S4)', () => {
     // The certificate lives where the ingress workload reads it (without it: IST0101, rightly).
     const { objects, r } = scenario(S4, { extra: [...ingress, ...loadObjects(TLS_SECRET)] });
     const init = getInitExpose({ resources: r, namespace: 'shop', service: 'user-service', gateway: { namespace: 'shop', name: 'app-gateway' } });
-    expectClean(objects, buildExpose({
-      ...init, hosts: ['users.example.com'], https: true, credentialName: 'users-cert', httpsRedirect: true,
-      routes: [{ prefix: '/api', rewrite: '/' }], timeout: '10s', retries: { attempts: 3, perTryTimeout: '2s', retryOn: '5xx,connect-failure' },
-    }, { resources: r }));
+    expectClean(
+      objects,
+      buildExpose(
+        {
+          ...init,
+          hosts: ['users.example.com'],
+          https: true,
+          credentialName: 'users-cert',
+          httpsRedirect: true,
+          routes: [{ prefix: '/api', rewrite: '/' }],
+          timeout: '10s',
+          retries: { attempts: 3, perTryTimeout: '2s', retryOn: '5xx,connect-failure' },
+        },
+        { resources: r },
+      ),
+    );
   });
 
   it('expose: a new gateway (S3 caller)', () => {
     const { objects, r } = scenario(S3, { extra: ingress });
     const init = getInitExpose({ resources: r, namespace: 'microsvc-sample', service: 'caller' });
-    expectClean(objects, buildExpose({ ...init, hosts: ['api.example.com'], gateway: { mode: 'new', namespace: 'microsvc-sample', name: 'api-gateway' }, virtualServiceName: 'caller-api' }, { resources: r }));
+    expectClean(
+      objects,
+      buildExpose(
+        { ...init, hosts: ['api.example.com'], gateway: { mode: 'new', namespace: 'microsvc-sample', name: 'api-gateway' }, virtualServiceName: 'caller-api' },
+        { resources: r },
+      ),
+    );
   });
 
   it('ServiceEntry: the MySQL entry, TCP MESH_EXTERNAL with its CIDR (S1)', () => {
     const { objects, r } = scenario(S1, { without: (o) => o.kind === 'ServiceEntry' });
-    expectClean(objects, buildServiceEntry({
-      ...getInitServiceEntry({ resources: r, namespace: 'sample', name: 'mysql' }),
-      hosts: ['rds.dev.example.local'], addresses: ['10.0.0.1/32'], ports: [{ number: 3306, protocol: 'TCP', name: 'mysql' }], resolution: 'STATIC', endpoints: [{ address: '10.0.0.1' }],
-    }, { resources: r }));
+    expectClean(
+      objects,
+      buildServiceEntry(
+        {
+          ...getInitServiceEntry({ resources: r, namespace: 'sample', name: 'mysql' }),
+          hosts: ['rds.dev.example.local'],
+          addresses: ['10.0.0.1/32'],
+          ports: [{ number: 3306, protocol: 'TCP', name: 'mysql' }],
+          resolution: 'STATIC',
+          endpoints: [{ address: '10.0.0.1' }],
+        },
+        { resources: r },
+      ),
+    );
   });
 
   it('ServiceEntry: an HTTPS API resolved by DNS, exported to its namespace', () => {
     const { objects, r } = scenario(S1);
-    expectClean(objects, buildServiceEntry({
-      ...getInitServiceEntry({ resources: r, namespace: 'sample', name: 'payments' }),
-      hosts: ['api.payments.example.com'], ports: [{ number: 443, protocol: 'HTTPS', name: '' }], resolution: 'DNS', exportTo: ['.'],
-    }, { resources: r }));
+    expectClean(
+      objects,
+      buildServiceEntry(
+        {
+          ...getInitServiceEntry({ resources: r, namespace: 'sample', name: 'payments' }),
+          hosts: ['api.payments.example.com'],
+          ports: [{ number: 443, protocol: 'HTTPS', name: '' }],
+          resolution: 'DNS',
+          exportTo: ['.'],
+        },
+        { resources: r },
+      ),
+    );
   });
 
   it('traffic shifting: 90/10 stable/canary with timeout, retries and fault injection (S4)', () => {
     const { objects, r } = scenario(S4);
     const init = getInitTrafficShifting({ resources: r, namespace: 'shop', service: 'user-service' });
-    const s = { ...applyCanaryStep(init, [90, 10], 'stable', 'canary'), timeout: '5s', retries: { attempts: 2 }, fault: { delay: { fixedDelay: '100ms', percentage: 5 } } };
+    const s = {
+      ...applyCanaryStep(init, [90, 10], 'stable', 'canary'),
+      timeout: '5s',
+      retries: { attempts: 2 },
+      fault: { delay: { fixedDelay: '100ms', percentage: 5 } },
+    };
     expectClean(objects, buildTrafficShifting(s, { resources: r }));
   });
 
   it('sidecar injection: namespace label and a workload override (S3)', () => {
     const { objects, r } = scenario(S3);
     const init = getInitInjection({ resources: r, namespace: 'microsvc-sample' });
-    const s = { ...init, namespaceInjection: 'enabled' as const, workloads: init.workloads.map((w) => (w.name === 'el-caller' ? { ...w, inject: 'false' as const } : { ...w, inject: 'default' as const })) };
+    const s = {
+      ...init,
+      namespaceInjection: 'enabled' as const,
+      workloads: init.workloads.map((w) => (w.name === 'el-caller' ? { ...w, inject: 'false' as const } : { ...w, inject: 'default' as const })),
+    };
     expectClean(objects, buildInjection(s, { resources: r }));
   });
 
@@ -108,6 +165,9 @@ describe('what the forms write passes analysis without new findings', () => {
   it('caller restrictions: editing to-sample to also admit the ingress gateway (S3)', () => {
     const { objects, r } = scenario(S3);
     const init = getInitCallers({ resources: r, namespace: 'microsvc-sample', workload: { name: 'sample' } });
-    expectClean(objects, buildCallers({ ...init, serviceAccounts: [{ namespace: 'istio-system', name: 'istio-ingressgateway-service-account' }] }, { resources: r }));
+    expectClean(
+      objects,
+      buildCallers({ ...init, serviceAccounts: [{ namespace: 'istio-system', name: 'istio-ingressgateway-service-account' }] }, { resources: r }),
+    );
   });
 });

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCallers, callerEnforcement, callersSchema, getInitCallers, previewCallers, sortCallerPreviews, type CallerPreview, type CallersState } from './callers';
+import {
+  buildCallers,
+  callerEnforcement,
+  callersSchema,
+  getInitCallers,
+  previewCallers,
+  sortCallerPreviews,
+  type CallerPreview,
+  type CallersState,
+} from './callers';
 import { withWrites } from './writes';
 import { s5Objects } from '../graph/test/fixtures';
 import { testkit, S1, S3 } from './testkit';
@@ -17,14 +26,32 @@ describe('caller restrictions on S3 (to-sample allows only namespace microsvc-sa
   const init = getInitCallers({ resources: r, namespace: 'microsvc-sample', workload: { name: 'sample' } });
 
   it('edits the existing policy: reads its sources', () => {
-    expect(init).toEqual({ namespace: 'microsvc-sample', workload: { name: 'sample', selector: { app: 'sample' } }, policyName: 'to-sample', namespaces: ['microsvc-sample'], serviceAccounts: [] });
+    expect(init).toEqual({
+      namespace: 'microsvc-sample',
+      workload: { name: 'sample', selector: { app: 'sample' } },
+      policyName: 'to-sample',
+      namespaces: ['microsvc-sample'],
+      serviceAccounts: [],
+    });
   });
 
   it('previews the known callers: caller allowed, el-caller (no sidecar) and the ingress gateway denied', () => {
     expect(summary(previewCallers(init, r))).toEqual([
-      ['workload microsvc-sample/caller', true, 'allowed: caller (cluster.local/ns/microsvc-sample/sa/default) matches rule 0 of ALLOW AuthorizationPolicy microsvc-sample/to-sample'],
-      ['workload microsvc-sample/el-caller', false, 'the connection fails: the client has no sidecar and sends plaintext, but the server requires mTLS (STRICT, from PeerAuthentication istio-system/default (mesh-wide))'],
-      ['ingress gateway istio-system/istio-ingressgateway', false, 'denied: istio-ingressgateway (cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account) matches no rule of ALLOW AuthorizationPolicy microsvc-sample/to-sample'],
+      [
+        'workload microsvc-sample/caller',
+        true,
+        'allowed: caller (cluster.local/ns/microsvc-sample/sa/default) matches rule 0 of ALLOW AuthorizationPolicy microsvc-sample/to-sample',
+      ],
+      [
+        'workload microsvc-sample/el-caller',
+        false,
+        'the connection fails: the client has no sidecar and sends plaintext, but the server requires mTLS (STRICT, from PeerAuthentication istio-system/default (mesh-wide))',
+      ],
+      [
+        'ingress gateway istio-system/istio-ingressgateway',
+        false,
+        'denied: istio-ingressgateway (cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account) matches no rule of ALLOW AuthorizationPolicy microsvc-sample/to-sample',
+      ],
     ]);
   });
 
@@ -34,7 +61,8 @@ describe('caller restrictions on S3 (to-sample allows only namespace microsvc-sa
     expect(res.warnings).toEqual([
       {
         code: 'AUTHZ_INGRESS_DENIED',
-        message: 'VirtualService microsvc-sample/sample routes requests from outside to sample, but the ingress gateway istio-system/istio-ingressgateway (namespace istio-system) is not allowed to call it: those requests will get "RBAC: access denied". Allow namespace istio-system or the gateway\'s service account if they should get through.',
+        message:
+          'VirtualService microsvc-sample/sample routes requests from outside to sample, but the ingress gateway istio-system/istio-ingressgateway (namespace istio-system) is not allowed to call it: those requests will get "RBAC: access denied". Allow namespace istio-system or the gateway\'s service account if they should get through.',
       },
     ]);
   });
@@ -47,54 +75,103 @@ describe('caller restrictions on S3 (to-sample allows only namespace microsvc-sa
         action: 'replace',
         base: live,
         object: {
-          apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'to-sample', namespace: 'microsvc-sample' },
+          apiVersion: 'security.istio.io/v1',
+          kind: 'AuthorizationPolicy',
+          metadata: { name: 'to-sample', namespace: 'microsvc-sample' },
           spec: {
             selector: { matchLabels: { app: 'sample' } },
-            rules: [{ from: [{ source: { namespaces: ['microsvc-sample'] } }, { source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }] }],
+            rules: [
+              {
+                from: [
+                  { source: { namespaces: ['microsvc-sample'] } },
+                  { source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } },
+                ],
+              },
+            ],
           },
         },
       },
     ]);
     expect(res.warnings).toEqual([]);
     expect(crdProblems(res.writes[0]!.object)).toEqual([]);
-    expect(previewCallers(s, r).find((p) => p.caller.kind === 'gateway')).toMatchObject({ allowed: true, connection: 'mtls', decision: 'allow', policy: 'AuthorizationPolicy microsvc-sample/to-sample' });
+    expect(previewCallers(s, r).find((p) => p.caller.kind === 'gateway')).toMatchObject({
+      allowed: true,
+      connection: 'mtls',
+      decision: 'allow',
+      policy: 'AuthorizationPolicy microsvc-sample/to-sample',
+    });
   });
 
   it('only service accounts: the namespace source goes away', () => {
     const s: CallersState = { ...init, namespaces: [], serviceAccounts: [{ namespace: 'microsvc-sample', name: 'default' }] };
     const res = buildCallers(s, { resources: r });
-    expect(res.writes[0]!.object.spec).toEqual({ selector: { matchLabels: { app: 'sample' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/microsvc-sample/sa/default'] } }] }] });
+    expect(res.writes[0]!.object.spec).toEqual({
+      selector: { matchLabels: { app: 'sample' } },
+      rules: [{ from: [{ source: { principals: ['cluster.local/ns/microsvc-sample/sa/default'] } }] }],
+    });
   });
 
   it('creates a policy for a workload that has none (selector of the workload, no default action written)', () => {
-    const s = { ...getInitCallers({ resources: r, namespace: 'microsvc-sample', workload: { name: 'caller' } }), namespaces: ['microsvc-sample', 'istio-system'] };
+    const s = {
+      ...getInitCallers({ resources: r, namespace: 'microsvc-sample', workload: { name: 'caller' } }),
+      namespaces: ['microsvc-sample', 'istio-system'],
+    };
     expect(s.policyName).toBe('caller-callers');
     const res = buildCallers(s, { resources: r });
     expect(res.writes).toEqual([
       {
         action: 'create',
         object: {
-          apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'caller-callers', namespace: 'microsvc-sample' },
+          apiVersion: 'security.istio.io/v1',
+          kind: 'AuthorizationPolicy',
+          metadata: { name: 'caller-callers', namespace: 'microsvc-sample' },
           spec: { selector: { matchLabels: { app: 'caller' } }, rules: [{ from: [{ source: { namespaces: ['microsvc-sample', 'istio-system'] } }] }] },
         },
       },
     ]);
     expect(res.warnings).toEqual([]);
     expect(summary(previewCallers(s, r))).toEqual([
-      ['workload microsvc-sample/sample', true, 'allowed: sample (cluster.local/ns/microsvc-sample/sa/default) matches rule 0 of ALLOW AuthorizationPolicy microsvc-sample/caller-callers'],
-      ['workload microsvc-sample/el-caller', false, 'the connection fails: the client has no sidecar and sends plaintext, but the server requires mTLS (STRICT, from PeerAuthentication istio-system/default (mesh-wide))'],
-      ['ingress gateway istio-system/istio-ingressgateway', true, 'allowed: istio-ingressgateway (cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account) matches rule 0 of ALLOW AuthorizationPolicy microsvc-sample/caller-callers'],
+      [
+        'workload microsvc-sample/sample',
+        true,
+        'allowed: sample (cluster.local/ns/microsvc-sample/sa/default) matches rule 0 of ALLOW AuthorizationPolicy microsvc-sample/caller-callers',
+      ],
+      [
+        'workload microsvc-sample/el-caller',
+        false,
+        'the connection fails: the client has no sidecar and sends plaintext, but the server requires mTLS (STRICT, from PeerAuthentication istio-system/default (mesh-wide))',
+      ],
+      [
+        'ingress gateway istio-system/istio-ingressgateway',
+        true,
+        'allowed: istio-ingressgateway (cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account) matches rule 0 of ALLOW AuthorizationPolicy microsvc-sample/caller-callers',
+      ],
     ]);
   });
 
   it('does not take over a policy with other conditions; warns that ALLOW policies add up', () => {
-    const broad: AuthorizationPolicy = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'health', namespace: 'microsvc-sample' }, spec: { selector: { matchLabels: { app: 'caller' } }, rules: [{ to: [{ operation: { paths: ['/health'] } }] }] } };
+    const broad: AuthorizationPolicy = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'health', namespace: 'microsvc-sample' },
+      spec: { selector: { matchLabels: { app: 'caller' } }, rules: [{ to: [{ operation: { paths: ['/health'] } }] }] },
+    };
     const r2 = { ...r, authorizationPolicies: [...r.authorizationPolicies, broad] };
     const s = { ...getInitCallers({ resources: r2, namespace: 'microsvc-sample', workload: { name: 'caller' } }), namespaces: ['microsvc-sample'] };
     const res = buildCallers(s, { resources: r2 });
     expect(res.writes[0]!.action).toBe('create');
-    expect(res.warnings).toEqual([{ code: 'AUTHZ_OTHER_ALLOW', message: 'AuthorizationPolicy microsvc-sample/health also applies to this workload; ALLOW policies add up, so callers it allows still get through.' }]);
-    expect(previewCallers(s, r2).find((p) => p.caller.kind === 'gateway')).toMatchObject({ allowed: true, certain: false, decision: 'conditional', policy: 'AuthorizationPolicy microsvc-sample/health' });
+    expect(res.warnings).toEqual([
+      {
+        code: 'AUTHZ_OTHER_ALLOW',
+        message: 'AuthorizationPolicy microsvc-sample/health also applies to this workload; ALLOW policies add up, so callers it allows still get through.',
+      },
+    ]);
+    expect(previewCallers(s, r2).find((p) => p.caller.kind === 'gateway')).toMatchObject({
+      allowed: true,
+      certain: false,
+      decision: 'conditional',
+      policy: 'AuthorizationPolicy microsvc-sample/health',
+    });
   });
 });
 
@@ -110,15 +187,28 @@ describe('caller restrictions on S1 (PERMISSIVE)', () => {
 
 describe('caller restrictions schema', () => {
   const issues = (s: unknown) => callersSchema.safeParse(s).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  const base: CallersState = { namespace: 'ns', workload: { name: 'w', selector: { app: 'w' } }, policyName: 'w-callers', namespaces: ['a'], serviceAccounts: [] };
+  const base: CallersState = {
+    namespace: 'ns',
+    workload: { name: 'w', selector: { app: 'w' } },
+    policyName: 'w-callers',
+    namespaces: ['a'],
+    serviceAccounts: [],
+  };
   it('refuses an empty allow list, bad names and duplicates; nothing is written', () => {
-    expect(issues({ ...base, namespaces: [] })).toEqual([{ path: 'namespaces', message: 'Choose at least one namespace or service account allowed to call w' }]);
+    expect(issues({ ...base, namespaces: [] })).toEqual([
+      { path: 'namespaces', message: 'Choose at least one namespace or service account allowed to call w' },
+    ]);
     expect(issues({ ...base, namespaces: ['A_b', 'a', 'a'], serviceAccounts: [{ namespace: '', name: 'x' }] })).toEqual([
-      { path: 'namespaces.0', message: 'The namespace "A_b" may only contain lowercase letters, digits and "-", and must start and end with a letter or digit' },
+      {
+        path: 'namespaces.0',
+        message: 'The namespace "A_b" may only contain lowercase letters, digits and "-", and must start and end with a letter or digit',
+      },
       { path: 'namespaces.2', message: 'The namespace a is listed twice' },
       { path: 'serviceAccounts.0.namespace', message: 'Enter a namespace' },
     ]);
-    expect(issues({ ...base, workload: { name: 'w', selector: {} } })).toEqual([{ path: 'workload.selector', message: 'Choose the workload to protect: the policy needs its pod labels' }]);
+    expect(issues({ ...base, workload: { name: 'w', selector: {} } })).toEqual([
+      { path: 'workload.selector', message: 'Choose the workload to protect: the policy needs its pod labels' },
+    ]);
     expect(buildCallers({ ...base, namespaces: [] }, { resources: indexResources([]) }).writes).toEqual([]);
   });
 });
@@ -126,9 +216,17 @@ describe('caller restrictions schema', () => {
 describe('the order of the caller preview', () => {
   const r = loadScenario(S3);
   const preview = (caller: { kind: 'workload' | 'gateway'; namespace: string; name: string }, allowed: boolean) =>
-    ({ caller: { ...caller, serviceAccount: 'default', hasSidecar: true, labels: {} }, label: `${caller.kind === 'gateway' ? 'ingress gateway' : 'workload'} ${caller.namespace}/${caller.name}`, allowed, certain: true, decision: allowed ? 'allow' : 'deny', connection: 'mtls', reason: '' }) as CallerPreview;
+    ({
+      caller: { ...caller, serviceAccount: 'default', hasSidecar: true, labels: {} },
+      label: `${caller.kind === 'gateway' ? 'ingress gateway' : 'workload'} ${caller.namespace}/${caller.name}`,
+      allowed,
+      certain: true,
+      decision: allowed ? 'allow' : 'deny',
+      connection: 'mtls',
+      reason: '',
+    }) as CallerPreview;
 
-  it('lists gateways first, then the workload\'s own namespace, then the allowed, then by name', () => {
+  it("lists gateways first, then the workload's own namespace, then the allowed, then by name", () => {
     const input = [
       preview({ kind: 'workload', namespace: 'other', name: 'b' }, true),
       preview({ kind: 'workload', namespace: 'shop', name: 'z' }, false),
@@ -168,13 +266,20 @@ describe('caller restrictions in ambient (S5)', () => {
     expect(init).toMatchObject({ attach: 'waypoint', service: 'reviews', policyName: 'reviews-callers', namespaces: [], serviceAccounts: [] });
     const res = buildCallers({ ...init, serviceAccounts: [{ namespace: 'bookinfo', name: 'bookinfo-productpage' }] }, { resources: r });
     expect(res.errors).toEqual([]);
-    expect(res.writes).toEqual([{
-      action: 'create',
-      object: {
-        apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'reviews-callers', namespace: 'bookinfo' },
-        spec: { targetRefs: [{ kind: 'Service', group: '', name: 'reviews' }], rules: [{ from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] } }] }] },
+    expect(res.writes).toEqual([
+      {
+        action: 'create',
+        object: {
+          apiVersion: 'security.istio.io/v1',
+          kind: 'AuthorizationPolicy',
+          metadata: { name: 'reviews-callers', namespace: 'bookinfo' },
+          spec: {
+            targetRefs: [{ kind: 'Service', group: '', name: 'reviews' }],
+            rules: [{ from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] } }] }],
+          },
+        },
       },
-    }]);
+    ]);
     expect(res.warnings.map((w) => w.code)).toContain('AUTHZ_ON_WAYPOINT');
     expect(res.warnings.map((w) => w.code)).not.toContain('AUTHZ_NEEDS_MTLS');
     // Read back: the written policy is the one the form edits next time, in place.

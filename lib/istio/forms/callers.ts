@@ -66,7 +66,12 @@ export const callersSchema = z
       const ps = dns1123SubdomainProblem(sa.name, 'service account name');
       if (ps) add(['serviceAccounts', i, 'name'], ps);
     });
-    addDuplicateIssues(ctx, s.serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`), ['serviceAccounts'], (x) => `The service account ${x} is listed twice`);
+    addDuplicateIssues(
+      ctx,
+      s.serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`),
+      ['serviceAccounts'],
+      (x) => `The service account ${x} is listed twice`,
+    );
     if (s.attach === 'waypoint' && !s.service) add(['service'], 'Choose the Service whose waypoint enforces the policy');
   });
 
@@ -111,20 +116,30 @@ function isCallerList(p: AuthorizationPolicy, attach: 'selector' | 'waypoint' = 
 export function findOwningAuthorizationPolicy(r: MeshResources, namespace: string, selector: Record<string, string>): AuthorizationPolicy | undefined {
   return r.authorizationPolicies
     .filter((p) => p.metadata.namespace === namespace && Object.keys(policySelector(p)).length > 0 && deepEqual(policySelector(p), selector) && isCallerList(p))
-    .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name))[0];
+    .sort(
+      (a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name),
+    )[0];
 }
 
 /** targetRefs naming exactly the Service ns/name (group "", kind Service). */
 function targetsOnlyService(p: AuthorizationPolicy, service: string): boolean {
   const refs = (p.spec?.targetRefs ?? []) as Array<{ group?: string; kind?: string; name?: string; namespace?: string }>;
-  return refs.length === 1 && refs[0]!.kind === 'Service' && !refs[0]!.group && refs[0]!.name === service && (!refs[0]!.namespace || refs[0]!.namespace === p.metadata.namespace);
+  return (
+    refs.length === 1 &&
+    refs[0]!.kind === 'Service' &&
+    !refs[0]!.group &&
+    refs[0]!.name === service &&
+    (!refs[0]!.namespace || refs[0]!.namespace === p.metadata.namespace)
+  );
 }
 
 /** The caller-list policy a waypoint enforces for the Service: targetRefs exactly that Service. */
 export function findOwningWaypointPolicy(r: MeshResources, namespace: string, service: string): AuthorizationPolicy | undefined {
   return r.authorizationPolicies
     .filter((p) => p.metadata.namespace === namespace && targetsOnlyService(p, service) && isCallerList(p, 'waypoint'))
-    .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name))[0];
+    .sort(
+      (a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name),
+    )[0];
 }
 
 /** Who enforces a policy for the workload: its sidecar, ztunnel (ambient, L4 only), or its Service's waypoint. */
@@ -140,7 +155,9 @@ function workloadMode(r: MeshResources, w: Workload): WorkloadDataPlane {
   const model = dataPlaneModel(r);
   if (w.kind === 'Pod') return model.workload(w.namespace, podMeta(w.object as Pod), [podMeta(w.object as Pod)]);
   const d = w.object as Deployment;
-  const pods = r.pods.filter((p) => p.metadata.namespace === w.namespace && !!d.spec?.selector && matchesSelector(d.spec.selector, p.metadata.labels)).map(podMeta);
+  const pods = r.pods
+    .filter((p) => p.metadata.namespace === w.namespace && !!d.spec?.selector && matchesSelector(d.spec.selector, p.metadata.labels))
+    .map(podMeta);
   return model.workload(w.namespace, templateMeta(d.spec?.template), pods);
 }
 
@@ -148,7 +165,9 @@ export function callerEnforcement(r: MeshResources, namespace: string, selector:
   const targets = Object.keys(selector).length ? listWorkloads(r, namespace).filter((w) => matchesLabels(selector, w.labels)) : [];
   const modes = targets.map((w) => workloadMode(r, w));
   if (!modes.some((m) => m.mode === 'ambient')) {
-    return modes.some((m) => m.mode === 'sidecar') || !modes.length ? { kind: 'sidecar', reason: 'the sidecar of each pod enforces the policy' } : { kind: 'none', reason: 'the pods have no sidecar and are not in ambient: nothing enforces the policy' };
+    return modes.some((m) => m.mode === 'sidecar') || !modes.length
+      ? { kind: 'sidecar', reason: 'the sidecar of each pod enforces the policy' }
+      : { kind: 'none', reason: 'the pods have no sidecar and are not in ambient: nothing enforces the policy' };
   }
   const model = dataPlaneModel(r);
   const labels = targets[0]!.labels;
@@ -156,7 +175,12 @@ export function callerEnforcement(r: MeshResources, namespace: string, selector:
   for (const svc of svcs) {
     const b = model.serviceWaypoint(svc);
     if (b.state === 'bound' && b.waypoint) {
-      return { kind: 'waypoint', service: svc.metadata.name, waypoint: b.waypoint, reason: `Service ${namespace}/${svc.metadata.name} uses waypoint ${b.waypoint.resource} (${b.reason}): the policy targets the Service and the waypoint enforces it, with L7 attributes available` };
+      return {
+        kind: 'waypoint',
+        service: svc.metadata.name,
+        waypoint: b.waypoint,
+        reason: `Service ${namespace}/${svc.metadata.name} uses waypoint ${b.waypoint.resource} (${b.reason}): the policy targets the Service and the waypoint enforces it, with L7 attributes available`,
+      };
     }
   }
   return {
@@ -178,7 +202,11 @@ function workloadSelectorFor(r: MeshResources, namespace: string, name: string):
   return d?.spec?.selector?.matchLabels ?? d?.spec?.template?.metadata?.labels;
 }
 
-export function getInitCallers(ctx: { resources: MeshResources; namespace: string; workload: { name: string; selector?: Record<string, string> } }): CallersState {
+export function getInitCallers(ctx: {
+  resources: MeshResources;
+  namespace: string;
+  workload: { name: string; selector?: Record<string, string> };
+}): CallersState {
   const r = ctx.resources;
   const selector = ctx.workload.selector ?? workloadSelectorFor(r, ctx.namespace, ctx.workload.name) ?? {};
   const enforcement = callerEnforcement(r, ctx.namespace, selector);
@@ -216,10 +244,18 @@ export function proposedPolicy(s: CallersState, r: MeshResources): { live?: Auth
     return { live, next };
   }
   if (onWaypoint) {
-    return { next: newObject<AuthorizationPolicy>(SEC_API, 'AuthorizationPolicy', s.policyName, s.namespace, { targetRefs: [{ kind: 'Service', group: '', name: s.service }], rules: stateRules(s, td) }) };
+    return {
+      next: newObject<AuthorizationPolicy>(SEC_API, 'AuthorizationPolicy', s.policyName, s.namespace, {
+        targetRefs: [{ kind: 'Service', group: '', name: s.service }],
+        rules: stateRules(s, td),
+      }),
+    };
   }
   return {
-    next: newObject<AuthorizationPolicy>(SEC_API, 'AuthorizationPolicy', s.policyName, s.namespace, { selector: { matchLabels: { ...s.workload.selector } }, rules: stateRules(s, td) }),
+    next: newObject<AuthorizationPolicy>(SEC_API, 'AuthorizationPolicy', s.policyName, s.namespace, {
+      selector: { matchLabels: { ...s.workload.selector } },
+      rules: stateRules(s, td),
+    }),
   };
 }
 
@@ -260,13 +296,28 @@ export function knownCallers(r: MeshResources, target?: { namespace: string; nam
     .filter((w) => !(target && w.namespace === target.namespace && w.name === target.name))
     .map((w) => {
       const dp = workloadMode(r, w);
-      const mode = dp.proxy || w.gateway ? 'proxy' as const : dp.mode;
-      return { kind: w.gateway || dp.proxy === 'gateway' ? 'gateway' as const : 'workload' as const, name: w.name, namespace: w.namespace, serviceAccount: w.serviceAccount, hasSidecar: w.hasSidecar || dp.inMesh, labels: w.labels, mode };
+      const mode = dp.proxy || w.gateway ? ('proxy' as const) : dp.mode;
+      return {
+        kind: w.gateway || dp.proxy === 'gateway' ? ('gateway' as const) : ('workload' as const),
+        name: w.name,
+        namespace: w.namespace,
+        serviceAccount: w.serviceAccount,
+        hasSidecar: w.hasSidecar || dp.inMesh,
+        labels: w.labels,
+        mode,
+      };
     })
     // Waypoints and ztunnel are not callers of their own.
     .filter((c) => !(c.mode === 'proxy' && c.kind !== 'gateway'));
   if (!out.some((c) => c.kind === 'gateway' && c.name.includes('ingress'))) {
-    out.push({ kind: 'gateway', name: 'istio-ingressgateway', namespace: rootNamespace(r), serviceAccount: 'istio-ingressgateway-service-account', hasSidecar: true, labels: { istio: 'ingressgateway' } });
+    out.push({
+      kind: 'gateway',
+      name: 'istio-ingressgateway',
+      namespace: rootNamespace(r),
+      serviceAccount: 'istio-ingressgateway-service-account',
+      hasSidecar: true,
+      labels: { istio: 'ingressgateway' },
+    });
   }
   return out;
 }
@@ -285,11 +336,19 @@ function previewTarget(s: Pick<CallersState, 'namespace' | 'workload'>, r: MeshR
     const wport = wsvc?.spec?.ports?.[0];
     const wl = typeof wport?.targetPort === 'number' ? wport.targetPort : wport?.port;
     return {
-      namespace: s.namespace, labels, inMesh: true, mode: 'ambient',
+      namespace: s.namespace,
+      labels,
+      inMesh: true,
+      mode: 'ambient',
       host: wsvc ? fqdn(wsvc.metadata.name, s.namespace) : '',
       ...(wport ? { port: wport.port } : {}),
       ...(wl !== undefined ? { request: { port: wl } } : {}),
-      ...(enf.kind === 'waypoint' && enf.waypoint ? { waypoint: { namespace: enf.waypoint.namespace, name: enf.waypoint.name, className: 'istio-waypoint', serviceAccount: enf.waypoint.serviceAccount }, service: { namespace: s.namespace, name: enf.service! } } : {}),
+      ...(enf.kind === 'waypoint' && enf.waypoint
+        ? {
+            waypoint: { namespace: enf.waypoint.namespace, name: enf.waypoint.name, className: 'istio-waypoint', serviceAccount: enf.waypoint.serviceAccount },
+            service: { namespace: s.namespace, name: enf.service! },
+          }
+        : {}),
     };
   }
   return {
@@ -308,7 +367,18 @@ export function previewCallers(state: CallersState, r: MeshResources): CallerPre
   const draft: MeshResources = { ...r, authorizationPolicies: [...r.authorizationPolicies.filter((p) => p !== live), next] };
   const target = previewTarget(state, draft);
   return knownCallers(r, { namespace: state.namespace, name: state.workload.name }).map((caller) => {
-    const { connection, decision } = previewCaller(draft, { namespace: caller.namespace, serviceAccount: caller.serviceAccount, labels: caller.labels, inMesh: caller.hasSidecar, name: caller.name, ...(caller.mode ? { mode: caller.mode } : {}) }, target);
+    const { connection, decision } = previewCaller(
+      draft,
+      {
+        namespace: caller.namespace,
+        serviceAccount: caller.serviceAccount,
+        labels: caller.labels,
+        inMesh: caller.hasSidecar,
+        name: caller.name,
+        ...(caller.mode ? { mode: caller.mode } : {}),
+      },
+      target,
+    );
     const refused = connection.state === 'conflict';
     return {
       caller,
@@ -352,39 +422,64 @@ export function buildCallers(input: CallersState, ctx: CallersContext): BuildRes
 
   const labels = s.workload.selector;
   const targets = listWorkloads(r, s.namespace).filter((w) => matchesLabels(labels, w.labels));
-  if (!targets.length) warnings.push({ code: 'AUTHZ_NO_WORKLOAD', message: `No workload in ${s.namespace} has the labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ')}; the policy would protect nothing.` });
+  if (!targets.length)
+    warnings.push({
+      code: 'AUTHZ_NO_WORKLOAD',
+      message: `No workload in ${s.namespace} has the labels ${Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}; the policy would protect nothing.`,
+    });
 
   const root = rootNamespace(r);
   const enforcement = callerEnforcement(r, s.namespace, labels);
   const onWaypoint = s.attach === 'waypoint' && !!s.service;
   if (onWaypoint && (enforcement.kind !== 'waypoint' || enforcement.service !== s.service)) {
-    warnings.push({ code: 'AUTHZ_NO_WAYPOINT', message: `The policy targets Service ${s.namespace}/${s.service}, but no waypoint serves it now (${enforcement.reason}): nothing would enforce it.` });
+    warnings.push({
+      code: 'AUTHZ_NO_WAYPOINT',
+      message: `The policy targets Service ${s.namespace}/${s.service}, but no waypoint serves it now (${enforcement.reason}): nothing would enforce it.`,
+    });
   } else if (onWaypoint) {
-    warnings.push({ code: 'AUTHZ_ON_WAYPOINT', message: `Enforced by ${enforcement.waypoint!.resource} for requests addressed to Service ${s.service}; callers that address the pods directly bypass it.` });
+    warnings.push({
+      code: 'AUTHZ_ON_WAYPOINT',
+      message: `Enforced by ${enforcement.waypoint!.resource} for requests addressed to Service ${s.service}; callers that address the pods directly bypass it.`,
+    });
   } else if (enforcement.kind === 'ztunnel') {
     warnings.push({ code: 'AUTHZ_L4_ONLY', message: `ztunnel enforces this policy: ${enforcement.reason}` });
   }
   const otherAllows = r.authorizationPolicies.filter(
-    (p) => p !== live && (p.spec?.action ?? 'ALLOW') === 'ALLOW' &&
+    (p) =>
+      p !== live &&
+      (p.spec?.action ?? 'ALLOW') === 'ALLOW' &&
       (onWaypoint
         ? p.metadata.namespace === s.namespace && targetsOnlyService(p, s.service!)
-        : !p.spec?.targetRef && !p.spec?.targetRefs && (p.metadata.namespace === s.namespace || p.metadata.namespace === root) && matchesLabels(p.spec?.selector?.matchLabels, targets[0]?.labels ?? labels)),
+        : !p.spec?.targetRef &&
+          !p.spec?.targetRefs &&
+          (p.metadata.namespace === s.namespace || p.metadata.namespace === root) &&
+          matchesLabels(p.spec?.selector?.matchLabels, targets[0]?.labels ?? labels)),
   );
   if (otherAllows.length) {
-    warnings.push({ code: 'AUTHZ_OTHER_ALLOW', message: `${listInWords(otherAllows.map(friendlyName))} also ${otherAllows.length === 1 ? 'applies' : 'apply'} to this workload; ALLOW policies add up, so callers ${otherAllows.length === 1 ? 'it allows' : 'they allow'} still get through.` });
+    warnings.push({
+      code: 'AUTHZ_OTHER_ALLOW',
+      message: `${listInWords(otherAllows.map(friendlyName))} also ${otherAllows.length === 1 ? 'applies' : 'apply'} to this workload; ALLOW policies add up, so callers ${otherAllows.length === 1 ? 'it allows' : 'they allow'} still get through.`,
+    });
   }
 
   const mtls = effectiveMtls(r, { namespace: s.namespace, labels: targets[0]?.labels ?? labels });
   // Between ambient workloads ztunnel always speaks mTLS (HBONE): identities are known whatever the mode.
   if (mtls.mode !== 'STRICT' && enforcement.kind === 'sidecar') {
-    warnings.push({ code: 'AUTHZ_NEEDS_MTLS', message: `Namespaces and service accounts are read from the caller's mTLS certificate. mTLS here is ${mtls.reason}, so callers without a sidecar have no identity and will be denied.` });
+    warnings.push({
+      code: 'AUTHZ_NEEDS_MTLS',
+      message: `Namespaces and service accounts are read from the caller's mTLS certificate. mTLS here is ${mtls.reason}, so callers without a sidecar have no identity and will be denied.`,
+    });
   }
 
   // The ingress gateway routes to this workload but would be refused: external requests get "RBAC: access denied".
   const preview = previewCallers(s, r);
   const hosts = new Set(targets.flatMap((w) => servicesOfWorkload(r, w.namespace, w.labels)).map((svc) => fqdn(svc.metadata.name, svc.metadata.namespace)));
   const exposing = r.virtualServices.filter(
-    (vs) => (vs.spec?.gateways ?? []).some((g) => g !== 'mesh') && (vs.spec?.http ?? []).some((rt) => (rt.route ?? []).some((d) => d.destination?.host && hosts.has(fqdn(d.destination.host, vs.metadata.namespace)))),
+    (vs) =>
+      (vs.spec?.gateways ?? []).some((g) => g !== 'mesh') &&
+      (vs.spec?.http ?? []).some((rt) => (rt.route ?? []).some((d) => d.destination?.host && hosts.has(fqdn(d.destination.host, vs.metadata.namespace)))),
   );
   const gatewayDenied = preview.filter((p) => p.caller.kind === 'gateway' && !p.allowed && p.certain);
   if (exposing.length && gatewayDenied.length) {

@@ -23,7 +23,9 @@ interface Schema {
 function loadSchemas(text: string): Map<string, Schema> {
   const schemas = new Map<string, Schema>();
   for (const chunk of text.split(/^---\s*$/m)) {
-    const crd = parse(chunk) as { spec?: { group: string; names: { kind: string }; versions: Array<{ name: string; schema?: { openAPIV3Schema?: Schema } }> } } | null;
+    const crd = parse(chunk) as {
+      spec?: { group: string; names: { kind: string }; versions: Array<{ name: string; schema?: { openAPIV3Schema?: Schema } }> };
+    } | null;
     if (!crd?.spec) continue;
     for (const v of crd.spec.versions) {
       const s = v.schema?.openAPIV3Schema?.properties?.spec;
@@ -40,16 +42,30 @@ function check(value: unknown, s: Schema, path: string, out: string[]): void {
     return;
   }
   switch (s.type) {
-    case 'string': if (typeof value !== 'string') out.push(`${path}: expected string, got ${JSON.stringify(value)}`); break;
-    case 'integer': if (!Number.isInteger(value)) out.push(`${path}: expected integer, got ${JSON.stringify(value)}`); break;
-    case 'number': if (typeof value !== 'number') out.push(`${path}: expected number`); break;
-    case 'boolean': if (typeof value !== 'boolean') out.push(`${path}: expected boolean`); break;
+    case 'string':
+      if (typeof value !== 'string') out.push(`${path}: expected string, got ${JSON.stringify(value)}`);
+      break;
+    case 'integer':
+      if (!Number.isInteger(value)) out.push(`${path}: expected integer, got ${JSON.stringify(value)}`);
+      break;
+    case 'number':
+      if (typeof value !== 'number') out.push(`${path}: expected number`);
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') out.push(`${path}: expected boolean`);
+      break;
     case 'array':
-      if (!Array.isArray(value)) { out.push(`${path}: expected array`); return; }
+      if (!Array.isArray(value)) {
+        out.push(`${path}: expected array`);
+        return;
+      }
       if (s.items) value.forEach((x, i) => check(x, s.items as Schema, `${path}[${i}]`, out));
       break;
     case 'object': {
-      if (!value || typeof value !== 'object' || Array.isArray(value)) { out.push(`${path}: expected object`); return; }
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        out.push(`${path}: expected object`);
+        return;
+      }
       const o = value as Record<string, unknown>;
       for (const r of s.required ?? []) if (o[r] === undefined) out.push(`${path}/${r}: required`);
       if (s.minProperties !== undefined && Object.keys(o).length < s.minProperties) out.push(`${path}: at least ${s.minProperties} entries`);

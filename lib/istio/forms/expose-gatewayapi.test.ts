@@ -23,12 +23,22 @@ function attachment(after: MeshResources, name: string, gw = 'bookinfo/bookinfo-
 
 describe('default mode of the expose form: what the mesh already uses', () => {
   it('S5: Gateway API (HTTPRoute attached to a Gateway, or ambient namespace, or Gateways of class istio)', () => {
-    expect(defaultExposeApi(r, 'bookinfo', 'productpage')).toEqual({ api: 'gateway-api', reason: 'HTTPRoute bookinfo/bookinfo already attaches productpage to a Gateway' });
+    expect(defaultExposeApi(r, 'bookinfo', 'productpage')).toEqual({
+      api: 'gateway-api',
+      reason: 'HTTPRoute bookinfo/bookinfo already attaches productpage to a Gateway',
+    });
     expect(defaultExposeApi(r, 'bookinfo', 'details').api).toBe('gateway-api');
     expect(defaultExposeApi(r, 'bookinfo', 'details').reason).toMatch(/^namespace bookinfo is ambient/);
     // Not ambient, but the mesh has a Gateway of class istio.
-    const gwOnly = indexResources(s5Objects({ live: true }).map((o) => (o.kind === 'Namespace' ? { ...o, metadata: { name: o.metadata.name } } : o)).filter((o) => !(o.kind === 'HTTPRoute' && o.metadata.name === 'bookinfo')));
-    expect(defaultExposeApi(gwOnly, 'bookinfo', 'details')).toEqual({ api: 'gateway-api', reason: 'the mesh already has Gateway API Gateways of class istio (bookinfo/bookinfo-gateway)' });
+    const gwOnly = indexResources(
+      s5Objects({ live: true })
+        .map((o) => (o.kind === 'Namespace' ? { ...o, metadata: { name: o.metadata.name } } : o))
+        .filter((o) => !(o.kind === 'HTTPRoute' && o.metadata.name === 'bookinfo')),
+    );
+    expect(defaultExposeApi(gwOnly, 'bookinfo', 'details')).toEqual({
+      api: 'gateway-api',
+      reason: 'the mesh already has Gateway API Gateways of class istio (bookinfo/bookinfo-gateway)',
+    });
   });
 
   it('sidecar meshes with Istio Gateways: Istio, and the state is what it was before the mode existed', () => {
@@ -40,7 +50,10 @@ describe('default mode of the expose form: what the mesh already uses', () => {
 
   it("what already exposes the service, or the namespace's own Istio Gateway, wins over a Gateway API ingress elsewhere in the mesh", () => {
     const s1 = loadScenario(S1);
-    expect(defaultExposeApi(s1, 'sample', 'service-a')).toEqual({ api: 'istio', reason: 'VirtualService sample/english already exposes service-a through an Istio Gateway' });
+    expect(defaultExposeApi(s1, 'sample', 'service-a')).toEqual({
+      api: 'istio',
+      reason: 'VirtualService sample/english already exposes service-a through an Istio Gateway',
+    });
     // S4 (sidecars, Istio Gateway app-gateway in shop) in the same mesh as S5 (as the demo cluster holds them).
     const mixed = indexResources([...loadObjects(S4), ...s5Objects({ live: true })]);
     expect(defaultExposeApi(mixed, 'shop', 'user-service')).toEqual({ api: 'istio', reason: 'namespace shop has the Istio Gateway app-gateway' });
@@ -48,15 +61,37 @@ describe('default mode of the expose form: what the mesh already uses', () => {
     // A namespace without a gateway of its own: the mesh's Gateway API ingress.
     const plain: K8sObject[] = [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'site', namespace: 'web' }, spec: { selector: { app: 'site' }, ports: [{ name: 'http', port: 8080 }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'site', namespace: 'web' },
+        spec: { selector: { app: 'site' }, ports: [{ name: 'http', port: 8080 }] },
+      },
     ];
     const withPlain = indexResources([...loadObjects(S4), ...s5Objects({ live: true }), ...plain]);
-    expect(defaultExposeApi(withPlain, 'web', 'site')).toEqual({ api: 'gateway-api', reason: 'the mesh already has Gateway API Gateways of class istio (bookinfo/bookinfo-gateway)' });
-    expect(getInitExpose({ resources: withPlain, namespace: 'web', service: 'site' })).toMatchObject({ api: 'gateway-api', gateway: { mode: 'existing', namespace: 'bookinfo', name: 'bookinfo-gateway' }, httpRouteName: 'site', port: 8080 });
+    expect(defaultExposeApi(withPlain, 'web', 'site')).toEqual({
+      api: 'gateway-api',
+      reason: 'the mesh already has Gateway API Gateways of class istio (bookinfo/bookinfo-gateway)',
+    });
+    expect(getInitExpose({ resources: withPlain, namespace: 'web', service: 'site' })).toMatchObject({
+      api: 'gateway-api',
+      gateway: { mode: 'existing', namespace: 'bookinfo', name: 'bookinfo-gateway' },
+      httpRouteName: 'site',
+      port: 8080,
+    });
   });
 
   it('a waypoint (class istio-waypoint) is not an ingress Gateway', () => {
-    const waypointOnly = indexResources(s5Objects({ live: true }).filter((o) => !(o.kind === 'Namespace' || (o.kind === 'Gateway' && o.metadata.name === 'bookinfo-gateway') || (o.kind === 'HTTPRoute' && o.metadata.name === 'bookinfo'))));
+    const waypointOnly = indexResources(
+      s5Objects({ live: true }).filter(
+        (o) =>
+          !(
+            o.kind === 'Namespace' ||
+            (o.kind === 'Gateway' && o.metadata.name === 'bookinfo-gateway') ||
+            (o.kind === 'HTTPRoute' && o.metadata.name === 'bookinfo')
+          ),
+      ),
+    );
     expect(defaultExposeApi(waypointOnly, 'bookinfo', 'details').api).toBe('istio');
   });
 });
@@ -65,7 +100,16 @@ describe('expose details on S5 through the Gateway API', () => {
   const init = getInitExpose({ resources: r, namespace: 'bookinfo', service: 'details' });
 
   it('starts on the existing bookinfo Gateway with a new HTTPRoute details', () => {
-    expect(init).toMatchObject({ api: 'gateway-api', gateway: { mode: 'existing', namespace: 'bookinfo', name: 'bookinfo-gateway' }, httpRouteName: 'details', port: 9080, hosts: [], http: true, https: false, routes: [{ prefix: '/' }] });
+    expect(init).toMatchObject({
+      api: 'gateway-api',
+      gateway: { mode: 'existing', namespace: 'bookinfo', name: 'bookinfo-gateway' },
+      httpRouteName: 'details',
+      port: 9080,
+      hosts: [],
+      http: true,
+      https: false,
+      routes: [{ prefix: '/' }],
+    });
   });
 
   it('writes an HTTPRoute the bookinfo Gateway takes; nothing else', () => {
@@ -76,7 +120,9 @@ describe('expose details on S5 through the Gateway API', () => {
       {
         action: 'create',
         object: {
-          apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'details', namespace: 'bookinfo' },
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name: 'details', namespace: 'bookinfo' },
           spec: {
             parentRefs: [{ name: 'bookinfo-gateway' }],
             hostnames: ['details.example.com'],
@@ -94,51 +140,106 @@ describe('expose details on S5 through the Gateway API', () => {
   });
 
   it('rewrite, exact path and timeout become URLRewrite filters and timeouts.request', () => {
-    const res = buildExpose({ ...init, routes: [{ prefix: '/d', rewrite: '/details' }, { prefix: '/health', match: 'Exact', rewrite: '/details/0' }], timeout: '5s' }, { resources: r });
+    const res = buildExpose(
+      {
+        ...init,
+        routes: [
+          { prefix: '/d', rewrite: '/details' },
+          { prefix: '/health', match: 'Exact', rewrite: '/details/0' },
+        ],
+        timeout: '5s',
+      },
+      { resources: r },
+    );
     expect(res.errors).toEqual([]);
     expect(specOf(res.writes[0]!.object)?.rules).toEqual([
-      { matches: [{ path: { type: 'Exact', value: '/health' } }], filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: '/details/0' } } }], backendRefs: [{ name: 'details', port: 9080 }], timeouts: { request: '5s' } },
-      { matches: [{ path: { type: 'PathPrefix', value: '/d' } }], filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/details' } } }], backendRefs: [{ name: 'details', port: 9080 }], timeouts: { request: '5s' } },
+      {
+        matches: [{ path: { type: 'Exact', value: '/health' } }],
+        filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: '/details/0' } } }],
+        backendRefs: [{ name: 'details', port: 9080 }],
+        timeouts: { request: '5s' },
+      },
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/d' } }],
+        filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/details' } } }],
+        backendRefs: [{ name: 'details', port: 9080 }],
+        timeouts: { request: '5s' },
+      },
     ]);
     expect(attachment(withWrites(r, res.writes), 'details')?.accepted).toBe(true);
   });
 
   it('a new Gateway with HTTP and HTTPS (Terminate, certificateRefs), the HTTP->HTTPS redirect on its own route', () => {
-    const s: ExposeState = { ...init, hosts: ['details.example.com'], gateway: { mode: 'new', namespace: 'bookinfo', name: 'details-gateway' }, https: true, credentialName: 'details-cert', httpsRedirect: true };
+    const s: ExposeState = {
+      ...init,
+      hosts: ['details.example.com'],
+      gateway: { mode: 'new', namespace: 'bookinfo', name: 'details-gateway' },
+      https: true,
+      credentialName: 'details-cert',
+      httpsRedirect: true,
+    };
     const res = buildExpose(s, { resources: r });
     expect(res.errors).toEqual([]);
     expect(res.warnings).toEqual([]);
-    expect(res.writes.map((w) => [w.action, w.object.kind, w.object.metadata.name])).toEqual([['create', 'Gateway', 'details-gateway'], ['create', 'HTTPRoute', 'details'], ['create', 'HTTPRoute', 'details-redirect']]);
+    expect(res.writes.map((w) => [w.action, w.object.kind, w.object.metadata.name])).toEqual([
+      ['create', 'Gateway', 'details-gateway'],
+      ['create', 'HTTPRoute', 'details'],
+      ['create', 'HTTPRoute', 'details-redirect'],
+    ]);
     expect(res.writes[0]!.object.spec).toEqual({
       gatewayClassName: 'istio',
       listeners: [
         { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } },
-        { name: 'https', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'details-cert' }] }, allowedRoutes: { namespaces: { from: 'Same' } } },
+        {
+          name: 'https',
+          port: 443,
+          protocol: 'HTTPS',
+          tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'details-cert' }] },
+          allowedRoutes: { namespaces: { from: 'Same' } },
+        },
       ],
     });
     expect(specOf(res.writes[1]!.object)?.parentRefs).toEqual([{ name: 'details-gateway', sectionName: 'https' }]);
     expect(res.writes[2]!.object.spec).toEqual({
-      parentRefs: [{ name: 'details-gateway', sectionName: 'http' }], hostnames: ['details.example.com'],
+      parentRefs: [{ name: 'details-gateway', sectionName: 'http' }],
+      hostnames: ['details.example.com'],
       rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
     });
     const after = withWrites(r, res.writes);
-    expect([attachment(after, 'details', 'bookinfo/details-gateway')?.accepted, attachment(after, 'details', 'bookinfo/details-gateway')?.listeners]).toEqual([true, ['https']]);
+    expect([attachment(after, 'details', 'bookinfo/details-gateway')?.accepted, attachment(after, 'details', 'bookinfo/details-gateway')?.listeners]).toEqual([
+      true,
+      ['https'],
+    ]);
     expect(attachment(after, 'details-redirect', 'bookinfo/details-gateway')?.listeners).toEqual(['http']);
     expect(gatewayApiModel(after).gatewayByKey.get('bookinfo/details-gateway')?.istio).toBe('ingress');
     // Read back: the same state (redirect, HTTPS, secret), nothing to write.
     const back = getInitExpose({ resources: after, namespace: 'bookinfo', service: 'details', gateway: { namespace: 'bookinfo', name: 'details-gateway' } });
-    expect(back).toMatchObject({ https: true, http: true, httpsRedirect: true, credentialName: 'details-cert', gateway: { mode: 'existing', name: 'details-gateway' } });
+    expect(back).toMatchObject({
+      https: true,
+      http: true,
+      httpsRedirect: true,
+      credentialName: 'details-cert',
+      gateway: { mode: 'existing', name: 'details-gateway' },
+    });
     expect(buildExpose(back, { resources: after }).writes).toEqual([]);
   });
 
   it('a new Gateway in another namespace admits the route namespace as the user chooses (Selector or All)', () => {
     const base: ExposeState = { ...init, gateway: { mode: 'new', namespace: 'istio-ingress', name: 'edge' } };
     const sel = buildExpose(base, { resources: r });
-    expect((sel.writes[0]!.object as K8sGateway).spec?.listeners?.[0]?.allowedRoutes).toEqual({ namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'bookinfo' } } } });
+    expect((sel.writes[0]!.object as K8sGateway).spec?.listeners?.[0]?.allowedRoutes).toEqual({
+      namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'bookinfo' } } },
+    });
     expect(specOf(sel.writes[1]!.object)?.parentRefs).toEqual([{ name: 'edge', namespace: 'istio-ingress' }]);
     const withNs = indexResources([...s5Objects({ live: true }), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-ingress' } }]);
     // The Selector reads the namespace's kubernetes.io/metadata.name label, which the API server sets.
-    const labelled = indexResources([...s5Objects({ live: true }).map((o) => (o.kind === 'Namespace' && o.metadata.name === 'bookinfo' ? { ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, 'kubernetes.io/metadata.name': 'bookinfo' } } } : o))]);
+    const labelled = indexResources([
+      ...s5Objects({ live: true }).map((o) =>
+        o.kind === 'Namespace' && o.metadata.name === 'bookinfo'
+          ? { ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, 'kubernetes.io/metadata.name': 'bookinfo' } } }
+          : o,
+      ),
+    ]);
     expect(attachment(withWrites(labelled, sel.writes), 'details', 'istio-ingress/edge')?.accepted).toBe(true);
     const all = buildExpose({ ...base, allowedFrom: 'All' }, { resources: withNs });
     expect((all.writes[0]!.object as K8sGateway).spec?.listeners?.[0]?.allowedRoutes).toEqual({ namespaces: { from: 'All' } });
@@ -152,14 +253,28 @@ describe('expose on S5: the existing HTTPRoute bookinfo is edited in place', () 
   it('productpage: reads the route (five paths, any host); unchanged state writes nothing', () => {
     const init = getInitExpose({ resources: r, namespace: 'bookinfo', service: 'productpage' });
     expect(init).toMatchObject({
-      api: 'gateway-api', httpRouteName: 'bookinfo', gateway: { mode: 'existing', namespace: 'bookinfo', name: 'bookinfo-gateway' }, hosts: [], port: 9080,
-      routes: [{ prefix: '/productpage', match: 'Exact' }, { prefix: '/static' }, { prefix: '/login', match: 'Exact' }, { prefix: '/logout', match: 'Exact' }, { prefix: '/api/v1/products' }],
+      api: 'gateway-api',
+      httpRouteName: 'bookinfo',
+      gateway: { mode: 'existing', namespace: 'bookinfo', name: 'bookinfo-gateway' },
+      hosts: [],
+      port: 9080,
+      routes: [
+        { prefix: '/productpage', match: 'Exact' },
+        { prefix: '/static' },
+        { prefix: '/login', match: 'Exact' },
+        { prefix: '/logout', match: 'Exact' },
+        { prefix: '/api/v1/products' },
+      ],
     });
     expect(buildExpose(init, { resources: r })).toEqual({ writes: [], warnings: [], errors: [] });
     // A timeout on the route: the same rule, same name and resourceVersion, timeouts.request added.
     const res = buildExpose({ ...init, timeout: '10s' }, { resources: r });
     expect(res.writes).toHaveLength(1);
-    expect([res.writes[0]!.action, res.writes[0]!.object.metadata.name, res.writes[0]!.object.metadata.resourceVersion]).toEqual(['replace', 'bookinfo', live.metadata.resourceVersion]);
+    expect([res.writes[0]!.action, res.writes[0]!.object.metadata.name, res.writes[0]!.object.metadata.resourceVersion]).toEqual([
+      'replace',
+      'bookinfo',
+      live.metadata.resourceVersion,
+    ]);
     expect(specOf(res.writes[0]!.object)?.rules).toEqual([{ ...live.spec!.rules![0]!, timeouts: { request: '10s' } }]);
   });
 
@@ -176,14 +291,25 @@ describe('expose on S5: the existing HTTPRoute bookinfo is edited in place', () 
     });
     const after = withWrites(r, res.writes);
     expect(attachment(after, 'bookinfo')?.accepted).toBe(true);
-    expect(gatewayApiModel(after).routes.find((x) => x.name === 'bookinfo')!.backends.map((b) => [b.name, b.problem])).toEqual([['productpage', undefined], ['details', undefined]]);
+    expect(
+      gatewayApiModel(after)
+        .routes.find((x) => x.name === 'bookinfo')!
+        .backends.map((b) => [b.name, b.problem]),
+    ).toEqual([
+      ['productpage', undefined],
+      ['details', undefined],
+    ]);
   });
 
   it('host names on the shared HTTPRoute bookinfo would narrow the productpage rule too: a warning says so', () => {
     const init = getInitExpose({ resources: r, namespace: 'bookinfo', service: 'details' });
     const res = buildExpose({ ...init, httpRouteName: 'bookinfo', hosts: ['details.example.com'], routes: [{ prefix: '/details' }] }, { resources: r });
     expect(res.warnings).toEqual([
-      { code: 'EXPOSE_HOSTNAMES_SHARED', message: 'The hostnames of HTTPRoute bookinfo/bookinfo apply to its 1 other rule too (now details.example.com, before any host); to give details host names of its own, use an HTTPRoute of its own.' },
+      {
+        code: 'EXPOSE_HOSTNAMES_SHARED',
+        message:
+          'The hostnames of HTTPRoute bookinfo/bookinfo apply to its 1 other rule too (now details.example.com, before any host); to give details host names of its own, use an HTTPRoute of its own.',
+      },
     ]);
   });
 });
@@ -197,16 +323,25 @@ describe('expose through the Gateway API: refusals', () => {
     expect(bad.errors.map((e) => e.path)).toEqual(['hosts.0', 'hosts.1']);
     expect(bad.errors[1]!.message).toBe('A host name cannot be just "*"; name the host, or use a wildcard such as *.example.com');
     expect(buildExpose({ ...init, retries: { attempts: 3 } }, { resources: r }).errors.map((e) => e.path)).toEqual(['retries']);
-    expect(buildExpose({ ...init, httpRouteName: '' }, { resources: r }).errors).toEqual([{ path: 'httpRouteName', message: 'Enter the name of the HTTPRoute' }]);
-    expect(buildExpose({ ...init, gateway: { mode: 'existing', namespace: 'bookinfo', name: 'waypoint' } }, { resources: r }).errors).toEqual([
-      { path: 'gateway.name', message: 'Gateway bookinfo/waypoint has class istio-waypoint, which is not an Istio ingress class; choose a Gateway of class istio' },
+    expect(buildExpose({ ...init, httpRouteName: '' }, { resources: r }).errors).toEqual([
+      { path: 'httpRouteName', message: 'Enter the name of the HTTPRoute' },
     ]);
-    expect(buildExpose({ ...init, gateway: { mode: 'new', namespace: 'bookinfo', name: 'bookinfo-gateway' } }, { resources: r }).errors.map((e) => e.path)).toEqual(['gateway.name']);
+    expect(buildExpose({ ...init, gateway: { mode: 'existing', namespace: 'bookinfo', name: 'waypoint' } }, { resources: r }).errors).toEqual([
+      {
+        path: 'gateway.name',
+        message: 'Gateway bookinfo/waypoint has class istio-waypoint, which is not an Istio ingress class; choose a Gateway of class istio',
+      },
+    ]);
+    expect(
+      buildExpose({ ...init, gateway: { mode: 'new', namespace: 'bookinfo', name: 'bookinfo-gateway' } }, { resources: r }).errors.map((e) => e.path),
+    ).toEqual(['gateway.name']);
   });
 
   it('a listener that does not admit the route namespace: a warning with the fix', () => {
     const edge: K8sObject = {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'istio-ingress' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'edge', namespace: 'istio-ingress' },
       spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }] },
     };
     const rr = indexResources([...s5Objects({ live: true }), edge]);
@@ -215,7 +350,8 @@ describe('expose through the Gateway API: refusals', () => {
     expect(res.warnings).toEqual([
       {
         code: 'EXPOSE_ROUTE_NOT_ATTACHED',
-        message: 'Gateway istio-ingress/edge will not take HTTPRoute bookinfo/details: the listeners of Gateway istio-ingress/edge do not admit routes from namespace bookinfo (allowedRoutes.namespaces.from: Same). Let the listeners of Gateway istio-ingress/edge admit routes from bookinfo: set allowedRoutes.namespaces.from to All, or to Selector with matchLabels kubernetes.io/metadata.name: bookinfo; or expose through a Gateway in bookinfo.',
+        message:
+          'Gateway istio-ingress/edge will not take HTTPRoute bookinfo/details: the listeners of Gateway istio-ingress/edge do not admit routes from namespace bookinfo (allowedRoutes.namespaces.from: Same). Let the listeners of Gateway istio-ingress/edge admit routes from bookinfo: set allowedRoutes.namespaces.from to All, or to Selector with matchLabels kubernetes.io/metadata.name: bookinfo; or expose through a Gateway in bookinfo.',
       },
     ]);
     expect(attachment(withWrites(rr, res.writes), 'details', 'istio-ingress/edge')?.accepted).toBe(false);
@@ -223,13 +359,17 @@ describe('expose through the Gateway API: refusals', () => {
 
   it('a host the listener does not serve, HTTPS on a Gateway without an HTTPS listener: warnings', () => {
     const narrow: K8sObject = {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'shop', namespace: 'bookinfo' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'shop', namespace: 'bookinfo' },
       spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', hostname: '*.shop.example.com' }] },
     };
     const rr = indexResources([...s5Objects({ live: true }), narrow]);
     const res = buildExpose({ ...init, gateway: { mode: 'existing', namespace: 'bookinfo', name: 'shop' }, hosts: ['details.example.com'] }, { resources: rr });
     expect(res.warnings.map((w) => w.code)).toEqual(['EXPOSE_NO_HTTP_LISTENER', 'EXPOSE_ROUTE_NOT_ATTACHED']);
-    expect(res.warnings[1]!.message).toContain('no hostname of the route (details.example.com) matches the listener hostname of Gateway bookinfo/shop (*.shop.example.com)');
+    expect(res.warnings[1]!.message).toContain(
+      'no hostname of the route (details.example.com) matches the listener hostname of Gateway bookinfo/shop (*.shop.example.com)',
+    );
     const tls = buildExpose({ ...init, hosts: ['details.example.com'], https: true, credentialName: 'c' }, { resources: r });
     expect(tls.warnings.map((w) => w.code)).toEqual(['EXPOSE_NO_HTTPS_LISTENER']);
   });
@@ -241,8 +381,29 @@ describe('what the Gateway API mode writes passes the Gateway API CRD schemas an
   const objects = s5Objects({ live: true });
   const init = getInitExpose({ resources: r, namespace: 'bookinfo', service: 'details' });
   const cases: Array<[string, ExposeState]> = [
-    ['existing Gateway, rewrite, exact path, timeout', { ...init, hosts: ['details.example.com'], routes: [{ prefix: '/d', rewrite: '/details' }, { prefix: '/x', match: 'Exact' }], timeout: '5s' }],
-    ['new Gateway with HTTPS and redirect', { ...init, hosts: ['details.example.com'], gateway: { mode: 'new', namespace: 'bookinfo', name: 'details-gateway' }, https: true, credentialName: 'details-cert', httpsRedirect: true }],
+    [
+      'existing Gateway, rewrite, exact path, timeout',
+      {
+        ...init,
+        hosts: ['details.example.com'],
+        routes: [
+          { prefix: '/d', rewrite: '/details' },
+          { prefix: '/x', match: 'Exact' },
+        ],
+        timeout: '5s',
+      },
+    ],
+    [
+      'new Gateway with HTTPS and redirect',
+      {
+        ...init,
+        hosts: ['details.example.com'],
+        gateway: { mode: 'new', namespace: 'bookinfo', name: 'details-gateway' },
+        https: true,
+        credentialName: 'details-cert',
+        httpsRedirect: true,
+      },
+    ],
     ['edit of the HTTPRoute bookinfo', { ...init, httpRouteName: 'bookinfo', routes: [{ prefix: '/details' }] }],
   ];
   it.each(cases)('%s', (_, s) => {
@@ -253,6 +414,8 @@ describe('what the Gateway API mode writes passes the Gateway API CRD schemas an
     expect(newFindings(objects, res.writes).written).toEqual([]);
   });
   it('the schema check does see a wrong field', () => {
-    expect(check({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'x' }, spec: { rules: [{ timeouts: { requestt: '1s' } }] } })).not.toEqual([]);
+    expect(
+      check({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'x' }, spec: { rules: [{ timeouts: { requestt: '1s' } }] } }),
+    ).not.toEqual([]);
   });
 });

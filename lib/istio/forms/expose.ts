@@ -25,9 +25,7 @@ import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWri
 import { buildExposeGatewayApi, gatewayRoutesForService, getInitExposeGatewayApi, istioIngressGateways, type ExposeApi } from './exposeGatewayApi';
 import { namespaceDataPlane } from '../dataplane';
 import { applyRouteOptions, readRouteOptions, retriesField, timeoutField } from './routeOptions';
-import {
-  addDuplicateIssues, dns1123SubdomainProblem, dnsLabelSchema, hostProblem, portSchema, resourceNameSchema, type FieldIssue,
-} from './validators';
+import { addDuplicateIssues, dns1123SubdomainProblem, dnsLabelSchema, hostProblem, portSchema, resourceNameSchema, type FieldIssue } from './validators';
 
 export const INGRESS_SELECTOR = { istio: 'ingressgateway' } as const;
 
@@ -51,7 +49,13 @@ export const exposeSchema = z
       name: resourceNameSchema('gateway name'),
     }),
     virtualServiceName: resourceNameSchema('VirtualService name'),
-    routes: z.array(z.object({ prefix: z.string(), rewrite: z.string().optional(), /** Gateway API only: Exact instead of PathPrefix. */ match: z.enum(['PathPrefix', 'Exact']).optional() })),
+    routes: z.array(
+      z.object({
+        prefix: z.string(),
+        rewrite: z.string().optional(),
+        /** Gateway API only: Exact instead of PathPrefix. */ match: z.enum(['PathPrefix', 'Exact']).optional(),
+      }),
+    ),
     timeout: timeoutField,
     retries: retriesField,
     /** What to write: Istio Gateway + VirtualService (absent: that), or Gateway API Gateway + HTTPRoute. */
@@ -84,9 +88,15 @@ export const exposeSchema = z
     s.routes.forEach((r, i) => {
       if (!r.prefix.startsWith('/')) add(['routes', i, 'prefix'], `The path "${r.prefix}" must start with "/"`);
       else if (/\s/.test(r.prefix)) add(['routes', i, 'prefix'], `The path "${r.prefix}" contains spaces`);
-      if (r.rewrite !== undefined && r.rewrite !== '' && !r.rewrite.startsWith('/')) add(['routes', i, 'rewrite'], `The rewritten path "${r.rewrite}" must start with "/"`);
+      if (r.rewrite !== undefined && r.rewrite !== '' && !r.rewrite.startsWith('/'))
+        add(['routes', i, 'rewrite'], `The rewritten path "${r.rewrite}" must start with "/"`);
     });
-    addDuplicateIssues(ctx, s.routes.map((r) => `${r.match ?? 'PathPrefix'} ${r.prefix}`), ['routes'], (p) => `The path ${p.replace(/^\S+ /, '')} is listed twice`);
+    addDuplicateIssues(
+      ctx,
+      s.routes.map((r) => `${r.match ?? 'PathPrefix'} ${r.prefix}`),
+      ['routes'],
+      (p) => `The path ${p.replace(/^\S+ /, '')} is listed twice`,
+    );
     if (gwApi) {
       if (s.retries) add(['retries'], "An HTTPRoute of the Gateway API's standard channel has no retries: remove them here (the request timeout is supported)");
       const p = s.httpRouteName ? dns1123SubdomainProblem(s.httpRouteName, 'HTTPRoute name') : 'Enter the name of the HTTPRoute';
@@ -161,7 +171,11 @@ export function listGatewayChoices(r: MeshResources): GatewayChoice[] {
  */
 export function credentialNamespaceOf(s: Pick<ExposeState, 'gateway'>, r: MeshResources): string {
   const live = s.gateway.mode === 'existing' ? findGateway(r, s.gateway.namespace, s.gateway.name) : undefined;
-  const workloads = live ? gatewayWorkloads(r, live) : s.gateway.mode === 'new' ? listWorkloads(r).filter((w) => matchesLabels(INGRESS_SELECTOR, w.labels)) : [];
+  const workloads = live
+    ? gatewayWorkloads(r, live)
+    : s.gateway.mode === 'new'
+      ? listWorkloads(r).filter((w) => matchesLabels(INGRESS_SELECTOR, w.labels))
+      : [];
   const namespaces = [...new Set(workloads.map((w) => w.namespace))].sort();
   const root = rootNamespace(r);
   return namespaces.find((n) => n === s.gateway.namespace) ?? namespaces.find((n) => n === root) ?? namespaces[0] ?? 'istio-system';
@@ -169,7 +183,11 @@ export function credentialNamespaceOf(s: Pick<ExposeState, 'gateway'>, r: MeshRe
 
 /** Ports of the Service, for the port picker ("http 8080"). */
 export function servicePortChoices(r: MeshResources, namespace: string, service: string): Array<{ port: number; name?: string; appProtocol?: string }> {
-  return (findService(r, namespace, service)?.spec?.ports ?? []).map((p) => ({ port: p.port, ...(p.name ? { name: p.name } : {}), ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) }));
+  return (findService(r, namespace, service)?.spec?.ports ?? []).map((p) => ({
+    port: p.port,
+    ...(p.name ? { name: p.name } : {}),
+    ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+  }));
 }
 
 /** Names of TLS secrets in `namespace` (type kubernetes.io/tls, or holding tls.crt / cert). */
@@ -193,8 +211,9 @@ export function findGateway(r: MeshResources, namespace: string, name: string): 
 /** Does a server host ("app.example.com", "*.example.com", "ns/app.example.com", "./x") admit `host` from a VirtualService in `vsNamespace`? */
 function serverHostAdmits(serverHost: string, host: string, vsNamespace: string, gatewayNamespace: string): boolean {
   const { namespace, host: h } = splitGatewayHost(serverHost);
-  if (namespace === '.') { if (vsNamespace !== gatewayNamespace) return false; }
-  else if (namespace !== undefined && namespace !== vsNamespace) return false;
+  if (namespace === '.') {
+    if (vsNamespace !== gatewayNamespace) return false;
+  } else if (namespace !== undefined && namespace !== vsNamespace) return false;
   return hostMatches(h, host);
 }
 
@@ -216,7 +235,11 @@ function freePortName(base: string, servers: GatewayServer[]): string {
 }
 
 function hostSlug(hosts: string[]): string {
-  return (hosts[0] ?? 'host').replace(/^\*\./, 'wildcard-').replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  return (hosts[0] ?? 'host')
+    .replace(/^\*\./, 'wildcard-')
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
 }
 
 /** Remove `hosts` written exactly in `server` (not wildcards covering them). */
@@ -258,7 +281,10 @@ function ensureServers(gw: Gateway, s: ExposeState, warnings: FormWarning[]): vo
       }
       const rest = withoutHosts(covering, s.hosts);
       if (rest.length === (covering.hosts ?? []).length) {
-        warnings.push({ code: 'EXPOSE_SERVER_SHARED', message: `Gateway ${gwNs}/${gw.metadata.name} serves ${listInWords(s.hosts)} through a wildcard on port ${covering.port?.number} together with other hosts; its settings there stay as they are.` });
+        warnings.push({
+          code: 'EXPOSE_SERVER_SHARED',
+          message: `Gateway ${gwNs}/${gw.metadata.name} serves ${listInWords(s.hosts)} through a wildcard on port ${covering.port?.number} together with other hosts; its settings there stay as they are.`,
+        });
         return;
       }
       // Shared with other hosts: move ours to a server of their own.
@@ -273,7 +299,10 @@ function ensureServers(gw: Gateway, s: ExposeState, warnings: FormWarning[]): vo
     }
     const base = w.protocol.toLowerCase();
     const taken = servers.some((x) => x.port?.name === base);
-    const fresh = w.retune({ port: { number: w.port, name: freePortName(taken ? `${base}-${hostSlug(s.hosts)}` : base, servers), protocol: w.protocol }, hosts: [...s.hosts] });
+    const fresh = w.retune({
+      port: { number: w.port, name: freePortName(taken ? `${base}-${hostSlug(s.hosts)}` : base, servers), protocol: w.protocol },
+      hosts: [...s.hosts],
+    });
     servers.push(fresh);
   };
 
@@ -311,8 +340,10 @@ function ensureServers(gw: Gateway, s: ExposeState, warnings: FormWarning[]): vo
 function newGateway(s: ExposeState): Gateway {
   const gw = newObject<Gateway>(NET_API, 'Gateway', s.gateway.name, s.gateway.namespace, { selector: { ...INGRESS_SELECTOR }, servers: [] });
   const servers: GatewayServer[] = [];
-  if (s.http) servers.push({ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [...s.hosts], ...(s.httpsRedirect ? { tls: { httpsRedirect: true } } : {}) });
-  if (s.https) servers.push({ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: [...s.hosts], tls: { mode: 'SIMPLE', credentialName: s.credentialName } });
+  if (s.http)
+    servers.push({ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [...s.hosts], ...(s.httpsRedirect ? { tls: { httpsRedirect: true } } : {}) });
+  if (s.https)
+    servers.push({ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: [...s.hosts], tls: { mode: 'SIMPLE', credentialName: s.credentialName } });
   gw.spec!.servers = servers;
   return gw;
 }
@@ -361,7 +392,9 @@ function buildRoutes(s: ExposeState, owned: ReturnType<typeof ownedRoutes>): HTT
     const prior = owned.find((o) => o.prefix === r.prefix)?.route;
     const route: HTTPRoute = prior ? clone(prior) : r.prefix === '/' ? {} : { match: [{ uri: { prefix: r.prefix } }] };
     const dests = route.route ?? [];
-    route.route = dests.length ? dests.map((d) => ({ ...d, destination: { ...d.destination, port: { number: s.port } } })) : [{ destination: { host, port: { number: s.port } } }];
+    route.route = dests.length
+      ? dests.map((d) => ({ ...d, destination: { ...d.destination, port: { number: s.port } } }))
+      : [{ destination: { host, port: { number: s.port } } }];
     if (r.rewrite) route.rewrite = { ...(route.rewrite ?? {}), uri: r.rewrite };
     else if (route.rewrite) {
       const rest = { ...route.rewrite };
@@ -384,7 +417,12 @@ function orderKeys<T extends object>(o: T, order: string[]): T {
 /* ---- init ---- */
 
 /** The VirtualService that already exposes the service through a gateway, if any. */
-export function findExposingVirtualService(r: MeshResources, namespace: string, service: string, gateway?: { namespace: string; name: string }): VirtualService | undefined {
+export function findExposingVirtualService(
+  r: MeshResources,
+  namespace: string,
+  service: string,
+  gateway?: { namespace: string; name: string },
+): VirtualService | undefined {
   const host = fqdn(service, namespace);
   return r.virtualServices.find((vs) => {
     if (vs.metadata.namespace !== namespace) return false;
@@ -409,15 +447,28 @@ export function findExposingVirtualService(r: MeshResources, namespace: string, 
  */
 export function defaultExposeApi(r: MeshResources, namespace: string, service: string): { api: ExposeApi; reason: string } {
   const routes = gatewayRoutesForService(r, namespace, service);
-  if (routes.length) return { api: 'gateway-api', reason: `${listInWords(routes.map((x) => x.resource))} already ${routes.length === 1 ? 'attaches' : 'attach'} ${service} to a Gateway` };
+  if (routes.length)
+    return {
+      api: 'gateway-api',
+      reason: `${listInWords(routes.map((x) => x.resource))} already ${routes.length === 1 ? 'attaches' : 'attach'} ${service} to a Gateway`,
+    };
   const vs = findExposingVirtualService(r, namespace, service);
   if (vs) return { api: 'istio', reason: `${friendlyName(vs)} already exposes ${service} through an Istio Gateway` };
   const dp = namespaceDataPlane(namespace, r.namespaces.find((n) => n.metadata.name === namespace)?.metadata.labels);
-  if (dp.mode === 'ambient') return { api: 'gateway-api', reason: `namespace ${namespace} is ambient (${dp.reason}); Istio's ambient ingress is the Gateway API` };
+  if (dp.mode === 'ambient')
+    return { api: 'gateway-api', reason: `namespace ${namespace} is ambient (${dp.reason}); Istio's ambient ingress is the Gateway API` };
   const local = r.gateways.filter((g) => g.metadata.namespace === namespace);
-  if (local.length) return { api: 'istio', reason: `namespace ${namespace} has the Istio Gateway${local.length > 1 ? 's' : ''} ${listInWords(local.map((g) => g.metadata.name))}` };
+  if (local.length)
+    return {
+      api: 'istio',
+      reason: `namespace ${namespace} has the Istio Gateway${local.length > 1 ? 's' : ''} ${listInWords(local.map((g) => g.metadata.name))}`,
+    };
   const gws = istioIngressGateways(r);
-  if (gws.length) return { api: 'gateway-api', reason: `the mesh already has Gateway API Gateways of class istio (${listInWords(gws.map((g) => `${g.namespace}/${g.name}`))})` };
+  if (gws.length)
+    return {
+      api: 'gateway-api',
+      reason: `the mesh already has Gateway API Gateways of class istio (${listInWords(gws.map((g) => `${g.namespace}/${g.name}`))})`,
+    };
   return { api: 'istio', reason: 'the mesh has no Gateway API Gateway of class istio and the namespace is not ambient' };
 }
 
@@ -437,18 +488,32 @@ function getInitExposeIstio(ctx: ExposeInitContext): ExposeState {
   let gateway: ExposeState['gateway'];
   const ref = (vs?.spec?.gateways ?? []).find((g) => g !== 'mesh' && (!ctx.gateway || refersTo(g, ctx.namespace, ctx.gateway.namespace, ctx.gateway.name)));
   const resolved = ref ? resolveGatewayRef(ref, ctx.namespace) : undefined;
-  if (resolved && resolved !== 'mesh') gateway = { mode: findGateway(r, resolved.namespace, resolved.name) ? 'existing' : 'new', namespace: resolved.namespace, name: resolved.name };
+  if (resolved && resolved !== 'mesh')
+    gateway = { mode: findGateway(r, resolved.namespace, resolved.name) ? 'existing' : 'new', namespace: resolved.namespace, name: resolved.name };
   else if (ctx.gateway) gateway = { mode: findGateway(r, ctx.gateway.namespace, ctx.gateway.name) ? 'existing' : 'new', ...ctx.gateway };
   else {
     const local = r.gateways.find((g) => g.metadata.namespace === ctx.namespace);
-    gateway = local ? { mode: 'existing', namespace: ctx.namespace, name: local.metadata.name } : { mode: 'new', namespace: ctx.namespace, name: freeName(`${ctx.service}-gateway`, r.gateways, ctx.namespace) };
+    gateway = local
+      ? { mode: 'existing', namespace: ctx.namespace, name: local.metadata.name }
+      : { mode: 'new', namespace: ctx.namespace, name: freeName(`${ctx.service}-gateway`, r.gateways, ctx.namespace) };
   }
 
   if (!vs) {
-    const vsName = r.virtualServices.some((v) => v.metadata.namespace === ctx.namespace && v.metadata.name === ctx.service) ? freeName(`${ctx.service}-ingress`, r.virtualServices, ctx.namespace) : ctx.service;
+    const vsName = r.virtualServices.some((v) => v.metadata.namespace === ctx.namespace && v.metadata.name === ctx.service)
+      ? freeName(`${ctx.service}-ingress`, r.virtualServices, ctx.namespace)
+      : ctx.service;
     return {
-      namespace: ctx.namespace, service: ctx.service, port: firstPort, hosts: [], http: true, https: false, credentialName: '', httpsRedirect: false,
-      gateway, virtualServiceName: vsName, routes: [{ prefix: '/' }],
+      namespace: ctx.namespace,
+      service: ctx.service,
+      port: firstPort,
+      hosts: [],
+      http: true,
+      https: false,
+      credentialName: '',
+      httpsRedirect: false,
+      gateway,
+      virtualServiceName: vsName,
+      routes: [{ prefix: '/' }],
     };
   }
 
@@ -487,7 +552,10 @@ export function validateExposeAgainst(s: ExposeState, r: MeshResources): FieldIs
     out.push({ path: 'gateway.name', message: `There is no Gateway ${s.gateway.name} in namespace ${s.gateway.namespace}; choose another one or create it` });
   }
   if (s.gateway.mode === 'new' && findGateway(r, s.gateway.namespace, s.gateway.name)) {
-    out.push({ path: 'gateway.name', message: `A Gateway ${s.gateway.name} already exists in ${s.gateway.namespace}; choose it as an existing gateway or pick another name` });
+    out.push({
+      path: 'gateway.name',
+      message: `A Gateway ${s.gateway.name} already exists in ${s.gateway.namespace}; choose it as an existing gateway or pick another name`,
+    });
   }
   return out;
 }
@@ -534,7 +602,10 @@ export function buildExpose(input: ExposeState, ctx: ExposeContext): BuildResult
   // Warnings
   const shadowing = before.filter((rt) => !rt.match || rt.match.length === 0 || rt.match.some((m) => m.uri?.prefix === '/'));
   if (shadowing.length) {
-    warnings.push({ code: 'EXPOSE_ROUTE_SHADOWED', message: `${friendlyName(vs)} has a catch-all route before the routes to ${s.service}; requests will never reach them. Move that route to the end.` });
+    warnings.push({
+      code: 'EXPOSE_ROUTE_SHADOWED',
+      message: `${friendlyName(vs)} has a catch-all route before the routes to ${s.service}; requests will never reach them. Move that route to the end.`,
+    });
   }
   for (const other of r.virtualServices) {
     if (other === liveVs) continue;
@@ -542,23 +613,41 @@ export function buildExpose(input: ExposeState, ctx: ExposeContext): BuildResult
     if (!(other.spec?.gateways ?? []).some((g) => refersTo(g, ons, s.gateway.namespace, s.gateway.name))) continue;
     const shared = (other.spec?.hosts ?? []).filter((h) => s.hosts.some((mine) => hostsOverlap(h, mine)));
     if (shared.length) {
-      warnings.push({ code: 'EXPOSE_HOST_CLAIMED', message: `${friendlyName(other)} already claims ${listInWords(shared)} on gateway ${s.gateway.namespace}/${s.gateway.name}; two VirtualServices for one host on a gateway are merged in an undefined order. Edit that VirtualService instead, or use another host.` });
+      warnings.push({
+        code: 'EXPOSE_HOST_CLAIMED',
+        message: `${friendlyName(other)} already claims ${listInWords(shared)} on gateway ${s.gateway.namespace}/${s.gateway.name}; two VirtualServices for one host on a gateway are merged in an undefined order. Edit that VirtualService instead, or use another host.`,
+      });
     }
   }
   // Exposed already through the Gateway API: this form writes Istio's Gateway + VirtualService only (say so, not silently add a second way in).
-  const gwApiRoutes = gatewayApiModel(r).routes.filter((rt) => rt.parents.some((p) => p.accepted && p.gateway) && rt.backends.some((b) => b.service && b.namespace === s.namespace && b.name === s.service));
+  const gwApiRoutes = gatewayApiModel(r).routes.filter(
+    (rt) => rt.parents.some((p) => p.accepted && p.gateway) && rt.backends.some((b) => b.service && b.namespace === s.namespace && b.name === s.service),
+  );
   if (gwApiRoutes.length) {
-    warnings.push({ code: 'EXPOSE_GATEWAY_API_ROUTE', message: `${listInWords(gwApiRoutes.map((x) => x.resource))} already ${gwApiRoutes.length === 1 ? 'exposes' : 'expose'} ${s.service} through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To edit the existing route instead, choose "Gateway API Gateway + HTTPRoute".` });
+    warnings.push({
+      code: 'EXPOSE_GATEWAY_API_ROUTE',
+      message: `${listInWords(gwApiRoutes.map((x) => x.resource))} already ${gwApiRoutes.length === 1 ? 'exposes' : 'expose'} ${s.service} through a Gateway API Gateway; this form writes an Istio Gateway and VirtualService, a second way in. To edit the existing route instead, choose "Gateway API Gateway + HTTPRoute".`,
+    });
   }
   const selected = gatewayWorkloads(r, gw);
   if (s.https && ctx.secrets) {
     const namespaces = selected.length ? [...new Set(selected.map((w) => w.namespace))] : ['istio-system'];
     if (!namespaces.some((ns) => tlsSecretNames(ctx.secrets ?? [], ns).includes(s.credentialName))) {
-      warnings.push({ code: 'EXPOSE_SECRET_NOT_FOUND', message: `There is no TLS secret ${s.credentialName} in ${listInWords(namespaces)}, where the gateway workload reads its certificates; HTTPS for ${listInWords(s.hosts)} will fail until it exists.` });
+      warnings.push({
+        code: 'EXPOSE_SECRET_NOT_FOUND',
+        message: `There is no TLS secret ${s.credentialName} in ${listInWords(namespaces)}, where the gateway workload reads its certificates; HTTPS for ${listInWords(s.hosts)} will fail until it exists.`,
+      });
     }
   }
   if (!selected.length) {
-    warnings.push({ code: 'EXPOSE_NO_INGRESS_WORKLOAD', message: `No known workload has the labels ${Object.entries(gw.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)'} of Gateway ${s.gateway.namespace}/${s.gateway.name}; make sure an ingress gateway is deployed.` });
+    warnings.push({
+      code: 'EXPOSE_NO_INGRESS_WORKLOAD',
+      message: `No known workload has the labels ${
+        Object.entries(gw.spec?.selector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ') || '(none)'
+      } of Gateway ${s.gateway.namespace}/${s.gateway.name}; make sure an ingress gateway is deployed.`,
+    });
   }
   if (!liveGw) {
     for (const other of r.gateways) {
@@ -568,7 +657,10 @@ export function buildExpose(input: ExposeState, ctx: ExposeContext): BuildResult
         if (!mine) continue;
         const clash = (srv.hosts ?? []).map((h) => splitGatewayHost(h).host).filter((h) => s.hosts.some((m) => hostsOverlap(h, m)));
         if (clash.length) {
-          warnings.push({ code: 'EXPOSE_GATEWAY_CONFLICT', message: `${friendlyName(other)} already serves ${listInWords(clash)} on port ${srv.port?.number} of the same ingress workloads; a second gateway for the same host and port conflicts. Choose that gateway instead.` });
+          warnings.push({
+            code: 'EXPOSE_GATEWAY_CONFLICT',
+            message: `${friendlyName(other)} already serves ${listInWords(clash)} on port ${srv.port?.number} of the same ingress workloads; a second gateway for the same host and port conflicts. Choose that gateway instead.`,
+          });
         }
       }
     }

@@ -39,7 +39,10 @@ export type ExposeApi = 'istio' | 'gateway-api';
 /** Routes (HTTPRoute) attached (accepted) to a Gateway with a backend that is the service. */
 export function gatewayRoutesForService(r: MeshResources, namespace: string, service: string) {
   return gatewayApiModel(r).routes.filter(
-    (rt) => rt.kind === 'HTTPRoute' && rt.parents.some((p) => p.accepted && p.gateway) && rt.backends.some((b) => b.kind === 'Service' && !b.group && b.namespace === namespace && b.name === service),
+    (rt) =>
+      rt.kind === 'HTTPRoute' &&
+      rt.parents.some((p) => p.accepted && p.gateway) &&
+      rt.backends.some((b) => b.kind === 'Service' && !b.group && b.namespace === namespace && b.name === service),
   );
 }
 
@@ -54,7 +57,11 @@ export function istioIngressGateways(r: MeshResources): GatewayInfo[] {
 function ownedRules(route: HTTPRouteV1, namespace: string, service: string): number[] {
   return (route.spec?.rules ?? []).flatMap((rule, i) => {
     const bs = rule.backendRefs ?? [];
-    if (!bs.length || !bs.every((b) => (b.group ?? '') === '' && (b.kind ?? 'Service') === 'Service' && (b.namespace || namespace) === namespace && b.name === service)) return [];
+    if (
+      !bs.length ||
+      !bs.every((b) => (b.group ?? '') === '' && (b.kind ?? 'Service') === 'Service' && (b.namespace || namespace) === namespace && b.name === service)
+    )
+      return [];
     if (!(rule.matches ?? []).every(pathOnly)) return [];
     if ((rule.filters ?? []).some((f) => f.type === 'RequestRedirect')) return [];
     return [i];
@@ -75,34 +82,66 @@ function rewriteOf(rule: HTTPRouteRule): string | undefined {
 function ruleEntries(rule: HTTPRouteRule): ExposeState['routes'] {
   const ms = rule.matches?.length ? rule.matches : [{ path: { type: 'PathPrefix', value: '/' } }];
   const rewrite = rewriteOf(rule);
-  return ms.map((m) => ({ prefix: m.path?.value ?? '/', ...(rewrite ? { rewrite } : {}), ...((m.path?.type ?? 'PathPrefix') === 'Exact' ? { match: 'Exact' as const } : {}) }));
+  return ms.map((m) => ({
+    prefix: m.path?.value ?? '/',
+    ...(rewrite ? { rewrite } : {}),
+    ...((m.path?.type ?? 'PathPrefix') === 'Exact' ? { match: 'Exact' as const } : {}),
+  }));
 }
 
 function refersToGateway(ref: ParentReference, routeNs: string, gw: { namespace: string; name: string }): boolean {
-  return (ref.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && (ref.kind ?? 'Gateway') === 'Gateway' && (ref.namespace || routeNs) === gw.namespace && ref.name === gw.name;
+  return (
+    (ref.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' &&
+    (ref.kind ?? 'Gateway') === 'Gateway' &&
+    (ref.namespace || routeNs) === gw.namespace &&
+    ref.name === gw.name
+  );
 }
 
 function isRedirectRoute(route: HTTPRouteV1): boolean {
   const rules = route.spec?.rules ?? [];
-  return rules.length === 1 && !(rules[0]!.backendRefs ?? []).length && (rules[0]!.filters ?? []).some((f) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https');
+  return (
+    rules.length === 1 &&
+    !(rules[0]!.backendRefs ?? []).length &&
+    (rules[0]!.filters ?? []).some((f) => f.type === 'RequestRedirect' && f.requestRedirect?.scheme === 'https')
+  );
 }
 
 /** Initial state in Gateway API mode, from the HTTPRoute already exposing the service (if any). */
 export function getInitExposeGatewayApi(ctx: ExposeInitContext, base: ExposeState): ExposeState {
   const r = ctx.resources;
   const ns = ctx.namespace;
-  const routes = gatewayRoutesForService(r, ns, ctx.service).filter((rt) => rt.namespace === ns && (!ctx.gateway || rt.parents.some((p) => p.accepted && p.gateway?.namespace === ctx.gateway!.namespace && p.gateway.name === ctx.gateway!.name)));
+  const routes = gatewayRoutesForService(r, ns, ctx.service).filter(
+    (rt) =>
+      rt.namespace === ns &&
+      (!ctx.gateway || rt.parents.some((p) => p.accepted && p.gateway?.namespace === ctx.gateway!.namespace && p.gateway.name === ctx.gateway!.name)),
+  );
   const found = routes[0];
   const gws = istioIngressGateways(r);
-  const parent = found?.parents.find((p) => p.accepted && p.gateway && (!ctx.gateway || (p.gateway.namespace === ctx.gateway.namespace && p.gateway.name === ctx.gateway.name)));
+  const parent = found?.parents.find(
+    (p) => p.accepted && p.gateway && (!ctx.gateway || (p.gateway.namespace === ctx.gateway.namespace && p.gateway.name === ctx.gateway.name)),
+  );
   let gateway: ExposeState['gateway'];
   if (parent?.gateway) gateway = { mode: 'existing', namespace: parent.gateway.namespace, name: parent.gateway.name };
-  else if (ctx.gateway) gateway = { mode: gws.some((g) => g.namespace === ctx.gateway!.namespace && g.name === ctx.gateway!.name) ? 'existing' : 'new', ...ctx.gateway };
+  else if (ctx.gateway)
+    gateway = { mode: gws.some((g) => g.namespace === ctx.gateway!.namespace && g.name === ctx.gateway!.name) ? 'existing' : 'new', ...ctx.gateway };
   else {
     const pick = gws.find((g) => g.namespace === ns) ?? gws[0];
-    gateway = pick ? { mode: 'existing', namespace: pick.namespace, name: pick.name } : { mode: 'new', namespace: ns, name: freeName(`${ctx.service}-gateway`, r.k8sGateways, ns) };
+    gateway = pick
+      ? { mode: 'existing', namespace: pick.namespace, name: pick.name }
+      : { mode: 'new', namespace: ns, name: freeName(`${ctx.service}-gateway`, r.k8sGateways, ns) };
   }
-  const out: ExposeState = { ...base, api: 'gateway-api', gateway, hosts: [], http: true, https: false, credentialName: '', httpsRedirect: false, routes: [{ prefix: '/' }] };
+  const out: ExposeState = {
+    ...base,
+    api: 'gateway-api',
+    gateway,
+    hosts: [],
+    http: true,
+    https: false,
+    credentialName: '',
+    httpsRedirect: false,
+    routes: [{ prefix: '/' }],
+  };
   delete out.timeout;
   delete out.retries;
   if (!found) return { ...out, httpRouteName: freeName(ctx.service, r.httpRoutes, ns) };
@@ -115,7 +154,9 @@ export function getInitExposeGatewayApi(ctx: ExposeInitContext, base: ExposeStat
   const info = gatewayApiModel(r).gatewayByKey.get(`${gateway.namespace}/${gateway.name}`);
   const listeners = parent?.listeners ?? [];
   const protocols = new Set((info?.listeners ?? []).filter((l) => listeners.includes(l.name)).map((l) => l.protocol));
-  const redirect = r.httpRoutes.find((x) => (x.metadata.namespace ?? 'default') === ns && x.metadata.name === `${route.metadata.name}-redirect` && isRedirectRoute(x));
+  const redirect = r.httpRoutes.find(
+    (x) => (x.metadata.namespace ?? 'default') === ns && x.metadata.name === `${route.metadata.name}-redirect` && isRedirectRoute(x),
+  );
   const https = protocols.has('HTTPS');
   const tlsListener = info?.listeners.find((l) => listeners.includes(l.name) && l.protocol === 'HTTPS');
   return {
@@ -139,15 +180,30 @@ export function validateExposeGatewayApi(s: ExposeState, r: MeshResources): Fiel
   const m = gatewayApiModel(r);
   const info = m.gatewayByKey.get(`${s.gateway.namespace}/${s.gateway.name}`);
   if (s.gateway.mode === 'existing') {
-    if (!info) out.push({ path: 'gateway.name', message: `There is no Gateway API Gateway ${s.gateway.name} in namespace ${s.gateway.namespace}; choose another one or create it` });
-    else if (info.istio !== 'ingress') out.push({ path: 'gateway.name', message: `${info.resource} has class ${info.className || '(none)'}, which is not an Istio ingress class; choose a Gateway of class istio` });
+    if (!info)
+      out.push({
+        path: 'gateway.name',
+        message: `There is no Gateway API Gateway ${s.gateway.name} in namespace ${s.gateway.namespace}; choose another one or create it`,
+      });
+    else if (info.istio !== 'ingress')
+      out.push({
+        path: 'gateway.name',
+        message: `${info.resource} has class ${info.className || '(none)'}, which is not an Istio ingress class; choose a Gateway of class istio`,
+      });
   } else if (info) {
-    out.push({ path: 'gateway.name', message: `A Gateway API Gateway ${s.gateway.name} already exists in ${s.gateway.namespace}; choose it as an existing gateway or pick another name` });
+    out.push({
+      path: 'gateway.name',
+      message: `A Gateway API Gateway ${s.gateway.name} already exists in ${s.gateway.namespace}; choose it as an existing gateway or pick another name`,
+    });
   }
   const name = s.httpRouteName ?? '';
   const redirectName = `${name}-redirect`;
   const live = r.httpRoutes.find((x) => (x.metadata.namespace ?? 'default') === s.namespace && x.metadata.name === redirectName);
-  if (s.httpsRedirect && live && !isRedirectRoute(live)) out.push({ path: 'httpsRedirect', message: `HTTPRoute ${s.namespace}/${redirectName}, where the redirect would go, exists and does something else; rename the HTTPRoute` });
+  if (s.httpsRedirect && live && !isRedirectRoute(live))
+    out.push({
+      path: 'httpsRedirect',
+      message: `HTTPRoute ${s.namespace}/${redirectName}, where the redirect would go, exists and does something else; rename the HTTPRoute`,
+    });
   return out;
 }
 
@@ -162,13 +218,21 @@ function newGatewayObject(s: ExposeState): K8sGateway {
       ? { namespaces: { from: 'All' } }
       : { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } } } };
   if (s.http) listeners.push({ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes });
-  if (s.https) listeners.push({ name: 'https', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: s.credentialName }] }, allowedRoutes });
+  if (s.https)
+    listeners.push({
+      name: 'https',
+      port: 443,
+      protocol: 'HTTPS',
+      tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: s.credentialName }] },
+      allowedRoutes,
+    });
   return newObject<K8sGateway>(GW_API, 'Gateway', s.gateway.name, s.gateway.namespace, { gatewayClassName: ISTIO_GATEWAY_CLASS, listeners });
 }
 
 /** Listener of the gateway for a protocol whose hostname intersects the route's (undefined: none). */
 function listenerFor(info: GatewayInfo | undefined, gw: K8sGateway, protocol: 'HTTP' | 'HTTPS', hosts: string[]): string | undefined {
-  const ls: Array<Pick<ListenerInfo, 'name' | 'protocol' | 'hostname'>> = info?.listeners ?? (gw.spec?.listeners ?? []).map((l, i) => ({ name: l.name ?? `listener-${i}`, protocol: l.protocol ?? '', hostname: l.hostname }));
+  const ls: Array<Pick<ListenerInfo, 'name' | 'protocol' | 'hostname'>> =
+    info?.listeners ?? (gw.spec?.listeners ?? []).map((l, i) => ({ name: l.name ?? `listener-${i}`, protocol: l.protocol ?? '', hostname: l.hostname }));
   return ls.find((l) => l.protocol === protocol && intersectHostnames(l.hostname, hosts).matched)?.name;
 }
 
@@ -186,7 +250,10 @@ function newRule(s: ExposeState, e: ExposeState['routes'][number]): HTTPRouteRul
 }
 
 function rewriteFilter(type: string, to: string): HTTPRouteFilter {
-  return { type: 'URLRewrite', urlRewrite: { path: type === 'Exact' ? { type: 'ReplaceFullPath', replaceFullPath: to } : { type: 'ReplacePrefixMatch', replacePrefixMatch: to } } };
+  return {
+    type: 'URLRewrite',
+    urlRewrite: { path: type === 'Exact' ? { type: 'ReplaceFullPath', replaceFullPath: to } : { type: 'ReplacePrefixMatch', replacePrefixMatch: to } },
+  };
 }
 
 /** The rules of the route: owned rules kept in place where their paths stay, new rules for the rest, others untouched. */
@@ -262,8 +329,16 @@ export function buildExposeGatewayApi(s: ExposeState, r: MeshResources): BuildRe
   const httpL = listenerFor(info, gw, 'HTTP', s.hosts);
   const httpsL = listenerFor(info, gw, 'HTTPS', s.hosts);
   const gwName = `Gateway ${gwKey}`;
-  if (s.http && !httpL && info) warnings.push({ code: 'EXPOSE_NO_HTTP_LISTENER', message: `${gwName} has no HTTP listener for ${s.hosts.length ? listInWords(s.hosts) : 'any host'}; add one (port 80, protocol HTTP) or create a new Gateway.` });
-  if (s.https && !httpsL && info) warnings.push({ code: 'EXPOSE_NO_HTTPS_LISTENER', message: `${gwName} has no HTTPS listener for ${s.hosts.length ? listInWords(s.hosts) : 'any host'}; add one (port 443, protocol HTTPS, tls.mode Terminate with certificateRefs to the Secret ${s.credentialName}) or create a new Gateway.` });
+  if (s.http && !httpL && info)
+    warnings.push({
+      code: 'EXPOSE_NO_HTTP_LISTENER',
+      message: `${gwName} has no HTTP listener for ${s.hosts.length ? listInWords(s.hosts) : 'any host'}; add one (port 80, protocol HTTP) or create a new Gateway.`,
+    });
+  if (s.https && !httpsL && info)
+    warnings.push({
+      code: 'EXPOSE_NO_HTTPS_LISTENER',
+      message: `${gwName} has no HTTPS listener for ${s.hosts.length ? listInWords(s.hosts) : 'any host'}; add one (port 443, protocol HTTPS, tls.mode Terminate with certificateRefs to the Secret ${s.credentialName}) or create a new Gateway.`,
+    });
   const listenerCount = info ? info.listeners.length : (gw.spec?.listeners ?? []).length;
   let section: string | undefined;
   if (s.httpsRedirect) section = httpsL;
@@ -278,7 +353,10 @@ export function buildExposeGatewayApi(s: ExposeState, r: MeshResources): BuildRe
   applyHostnames(route, s.hosts);
   const others = live ? (live.spec?.rules ?? []).length - ownedRules(live, s.namespace, s.service).length : 0;
   if (others > 0 && JSON.stringify(hostsBefore) !== JSON.stringify(route.spec?.hostnames ?? [])) {
-    warnings.push({ code: 'EXPOSE_HOSTNAMES_SHARED', message: `The hostnames of HTTPRoute ${s.namespace}/${name} apply to its ${others} other rule${others > 1 ? 's' : ''} too (now ${s.hosts.length ? listInWords(s.hosts) : 'any host'}, before ${hostsBefore.length ? listInWords(hostsBefore) : 'any host'}); to give ${s.service} host names of its own, use an HTTPRoute of its own.` });
+    warnings.push({
+      code: 'EXPOSE_HOSTNAMES_SHARED',
+      message: `The hostnames of HTTPRoute ${s.namespace}/${name} apply to its ${others} other rule${others > 1 ? 's' : ''} too (now ${s.hosts.length ? listInWords(s.hosts) : 'any host'}, before ${hostsBefore.length ? listInWords(hostsBefore) : 'any host'}); to give ${s.service} host names of its own, use an HTTPRoute of its own.`,
+    });
   }
   const rules = route.spec?.rules ?? [];
   route.spec!.rules = mergeRules(s, rules, live ? ownedRules(route, s.namespace, s.service) : []);
@@ -297,7 +375,10 @@ export function buildExposeGatewayApi(s: ExposeState, r: MeshResources): BuildRe
     if (!liveRedirect) red.spec = { parentRefs: spec.parentRefs, ...(s.hosts.length ? { hostnames: [...s.hosts] } : {}), rules: spec.rules };
     pushWrite(writes, red, liveRedirect);
   } else if (liveRedirect && isRedirectRoute(liveRedirect)) {
-    warnings.push({ code: 'EXPOSE_REDIRECT_LEFT', message: `HTTPRoute ${s.namespace}/${redirectName} still redirects HTTP to HTTPS; delete it in the editor to serve plain HTTP.` });
+    warnings.push({
+      code: 'EXPOSE_REDIRECT_LEFT',
+      message: `HTTPRoute ${s.namespace}/${redirectName} still redirects HTTP to HTTPS; delete it in the editor to serve plain HTTP.`,
+    });
   }
 
   // Does the gateway take the route? Ask the attachment model about the mesh after the writes.
@@ -319,12 +400,26 @@ export function buildExposeGatewayApi(s: ExposeState, r: MeshResources): BuildRe
     const l = info.obj.spec?.listeners?.find((x) => x.name === httpsL);
     const refs = (l?.tls?.certificateRefs ?? []).flatMap((c) => (c.name ? [c.name] : []));
     if (s.credentialName && !refs.includes(s.credentialName)) {
-      warnings.push({ code: 'EXPOSE_CERTIFICATE_DIFFERS', message: `Listener ${httpsL} of ${gwName} serves the certificate ${listInWords(refs) || '(none)'}, not ${s.credentialName}; the form does not change an existing Gateway's listeners.` });
+      warnings.push({
+        code: 'EXPOSE_CERTIFICATE_DIFFERS',
+        message: `Listener ${httpsL} of ${gwName} serves the certificate ${listInWords(refs) || '(none)'}, not ${s.credentialName}; the form does not change an existing Gateway's listeners.`,
+      });
     }
   }
   // Routes of the other API for the same service (a second way in).
-  const vss = r.virtualServices.filter((v) => v.metadata.namespace === s.namespace && (v.spec?.gateways ?? []).some((g) => g !== 'mesh') && (v.spec?.http ?? []).some((h) => (h.route ?? []).some((d) => d.destination?.host === s.service || d.destination?.host?.startsWith(`${s.service}.${s.namespace}.`))));
-  if (vss.length) warnings.push({ code: 'EXPOSE_ISTIO_ROUTE', message: `${listInWords(vss.map((v) => `VirtualService ${s.namespace}/${v.metadata.name}`))} already ${vss.length === 1 ? 'exposes' : 'expose'} ${s.service} through an Istio Gateway; this writes a Gateway API route as well, a second way in.` });
+  const vss = r.virtualServices.filter(
+    (v) =>
+      v.metadata.namespace === s.namespace &&
+      (v.spec?.gateways ?? []).some((g) => g !== 'mesh') &&
+      (v.spec?.http ?? []).some((h) =>
+        (h.route ?? []).some((d) => d.destination?.host === s.service || d.destination?.host?.startsWith(`${s.service}.${s.namespace}.`)),
+      ),
+  );
+  if (vss.length)
+    warnings.push({
+      code: 'EXPOSE_ISTIO_ROUTE',
+      message: `${listInWords(vss.map((v) => `VirtualService ${s.namespace}/${v.metadata.name}`))} already ${vss.length === 1 ? 'exposes' : 'expose'} ${s.service} through an Istio Gateway; this writes a Gateway API route as well, a second way in.`,
+    });
   return { writes, warnings, errors: [] };
 }
 

@@ -16,7 +16,16 @@ import { matchesSelector } from '../labels';
 import type { MeshResources } from '../resources';
 import { friendlyName } from '../resources';
 import type { Deployment, Namespace, Pod } from '../types';
-import { findNamespace, INJECT_OVERRIDE, INJECTION_LABEL, namespaceInjection, podInjectOverride, REVISION_LABEL, rootNamespace, type NamespaceInjection } from './mesh';
+import {
+  findNamespace,
+  INJECT_OVERRIDE,
+  INJECTION_LABEL,
+  namespaceInjection,
+  podInjectOverride,
+  REVISION_LABEL,
+  rootNamespace,
+  type NamespaceInjection,
+} from './mesh';
 import { listInWords, startFrom } from './objects';
 import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import { addDuplicateIssues, dns1123SubdomainProblem, dnsLabelSchema, labelValueProblem } from './validators';
@@ -39,7 +48,12 @@ export const injectionSchema = z
       const p = dns1123SubdomainProblem(w.name, 'workload name');
       if (p) ctx.addIssue({ code: 'custom', path: ['workloads', i, 'name'], message: p });
     });
-    addDuplicateIssues(ctx, s.workloads.map((w) => w.name), ['workloads'], (n) => `${n} is listed twice`);
+    addDuplicateIssues(
+      ctx,
+      s.workloads.map((w) => w.name),
+      ['workloads'],
+      (n) => `${n} is listed twice`,
+    );
   });
 
 export type InjectionState = z.infer<typeof injectionSchema>;
@@ -84,7 +98,10 @@ function buildNamespace(s: InjectionState, live: Namespace): Namespace {
 }
 
 /** A pod's labels and annotations with the override the form writes (the label; the older annotation removed). */
-function podOverrideLabels(meta: { labels?: Record<string, string>; annotations?: Record<string, string> }, inject: WorkloadOverride): { labels: Record<string, string>; annotations: Record<string, string> } {
+function podOverrideLabels(
+  meta: { labels?: Record<string, string>; annotations?: Record<string, string> },
+  inject: WorkloadOverride,
+): { labels: Record<string, string>; annotations: Record<string, string> } {
   const labels = { ...(meta.labels ?? {}) };
   const annotations = { ...(meta.annotations ?? {}) };
   delete annotations[INJECT_OVERRIDE];
@@ -121,7 +138,9 @@ export interface PodRestart {
 }
 
 function ownerOf(r: MeshResources, pod: Pod): Deployment | undefined {
-  return r.deployments.find((d) => d.metadata.namespace === pod.metadata.namespace && d.spec?.selector && matchesSelector(d.spec.selector, pod.metadata.labels));
+  return r.deployments.find(
+    (d) => d.metadata.namespace === pod.metadata.namespace && d.spec?.selector && matchesSelector(d.spec.selector, pod.metadata.labels),
+  );
 }
 
 /**
@@ -142,7 +161,14 @@ export function podsNeedingRestart(s: InjectionState, r: MeshResources): PodRest
     const next = changedOwner ? { ...meta, ...podOverrideLabels(meta, wanted.inject) } : meta;
     const wants = injectionDecision(nsLabels, next).inject;
     const has = observePod(nsLabels, meta).mode === 'sidecar';
-    const base = { name: pod.metadata.name, namespace: s.namespace, ...(owner ? { owner: owner.metadata.name } : {}), hasSidecar: has, wantsSidecar: wants, restart: changedOwner ? ('rollout' as const) : ('manual' as const) };
+    const base = {
+      name: pod.metadata.name,
+      namespace: s.namespace,
+      ...(owner ? { owner: owner.metadata.name } : {}),
+      hasSidecar: has,
+      wantsSidecar: wants,
+      restart: changedOwner ? ('rollout' as const) : ('manual' as const),
+    };
     if (has !== wants) {
       out.push({ ...base, reason: wants ? 'runs without a sidecar but should get one' : 'runs a sidecar it should no longer have' });
       continue;
@@ -159,7 +185,9 @@ export function podsNeedingRestart(s: InjectionState, r: MeshResources): PodRest
 
 function knownRevisions(r: MeshResources): string[] {
   const root = rootNamespace(r);
-  const istiods = r.deployments.filter((d) => d.metadata.namespace === root && (d.spec?.template?.metadata?.labels?.app === 'istiod' || d.metadata.name.startsWith('istiod')));
+  const istiods = r.deployments.filter(
+    (d) => d.metadata.namespace === root && (d.spec?.template?.metadata?.labels?.app === 'istiod' || d.metadata.name.startsWith('istiod')),
+  );
   return [...new Set(istiods.map((d) => d.spec?.template?.metadata?.labels?.[REVISION_LABEL] ?? d.metadata.labels?.[REVISION_LABEL] ?? 'default'))];
 }
 
@@ -195,17 +223,26 @@ export function buildInjection(input: InjectionState, ctx: InjectionContext): Bu
   }
   for (const w of s.workloads) {
     if (w.inject === 'true' && s.namespaceInjection === 'disabled') {
-      warnings.push({ code: 'INJECTION_OVERRIDE_IGNORED', message: `Deployment ${s.namespace}/${w.name} asks for a sidecar, but the namespace label istio-injection=disabled wins: its pods will not get one.` });
+      warnings.push({
+        code: 'INJECTION_OVERRIDE_IGNORED',
+        message: `Deployment ${s.namespace}/${w.name} asks for a sidecar, but the namespace label istio-injection=disabled wins: its pods will not get one.`,
+      });
     }
   }
   if (rolled.length) {
-    warnings.push({ code: 'INJECTION_ROLLOUT', message: `Changing the pod template of ${listInWords(rolled)} starts a rollout: ${rolled.length === 1 ? 'its' : 'their'} pods are replaced right away.` });
+    warnings.push({
+      code: 'INJECTION_ROLLOUT',
+      message: `Changing the pod template of ${listInWords(rolled)} starts a rollout: ${rolled.length === 1 ? 'its' : 'their'} pods are replaced right away.`,
+    });
   }
 
   if (s.namespaceInjection === 'revision') {
     const revs = knownRevisions(r);
     if (revs.length && !revs.includes(s.revision)) {
-      warnings.push({ code: 'INJECTION_UNKNOWN_REVISION', message: `No control plane with revision ${s.revision} is known (found ${listInWords(revs)}); pods created in ${s.namespace} would not be injected, or could not start if the webhook fails closed.` });
+      warnings.push({
+        code: 'INJECTION_UNKNOWN_REVISION',
+        message: `No control plane with revision ${s.revision} is known (found ${listInWords(revs)}); pods created in ${s.namespace} would not be injected, or could not start if the webhook fails closed.`,
+      });
     }
   }
 

@@ -39,7 +39,8 @@ export function exposedServiceIssues(s: { namespace: string; service: string; po
   const svc = findService(r, s.namespace, s.service);
   if (!svc) return [{ path: 'service', message: `There is no Service ${s.service} in namespace ${s.namespace}` }];
   const ports = (svc.spec?.ports ?? []).map((p) => p.port);
-  if (ports.length && !ports.includes(s.port)) return [{ path: 'port', message: `${s.service} has no port ${s.port}; choose ${ports.length === 1 ? '' : 'one of '}${listInWords(ports.map(String))}` }];
+  if (ports.length && !ports.includes(s.port))
+    return [{ path: 'port', message: `${s.service} has no port ${s.port}; choose ${ports.length === 1 ? '' : 'one of '}${listInWords(ports.map(String))}` }];
   return [];
 }
 
@@ -99,7 +100,10 @@ export function listWorkloads(r: MeshResources, namespace?: string): Workload[] 
     const ns = d.metadata.namespace ?? 'default';
     const labels = d.spec?.template?.metadata?.labels ?? {};
     const pods = r.pods.filter((p) => p.metadata.namespace === ns && d.spec?.selector && matchesSelector(d.spec.selector, p.metadata.labels));
-    const plane = workloadDataPlane(findNamespace(r, ns)?.metadata.labels, templateMeta(d.spec?.template), pods.map(podMeta), { namespace: ns, rootNamespace: rootNamespace(r) });
+    const plane = workloadDataPlane(findNamespace(r, ns)?.metadata.labels, templateMeta(d.spec?.template), pods.map(podMeta), {
+      namespace: ns,
+      rootNamespace: rootNamespace(r),
+    });
     const gateway = plane.proxy !== undefined;
     out.push({
       kind: 'Deployment',
@@ -154,7 +158,9 @@ export function workloadsOfService(r: MeshResources, svc: Service): Workload[] {
 
 /** Services of `namespace` that select a workload with `labels`. */
 export function servicesOfWorkload(r: MeshResources, namespace: string, labels: Record<string, string>): Service[] {
-  return r.services.filter((s) => s.metadata.namespace === namespace && s.spec?.selector && Object.keys(s.spec.selector).length > 0 && matchesLabels(s.spec.selector, labels));
+  return r.services.filter(
+    (s) => s.metadata.namespace === namespace && s.spec?.selector && Object.keys(s.spec.selector).length > 0 && matchesLabels(s.spec.selector, labels),
+  );
 }
 
 export function workloadLabel(w: Workload): string {

@@ -18,7 +18,10 @@ describe('traffic shifting on S5: the HTTPRoute reviews (Service parentRef, 90/1
   const live = r.httpRoutes.find((x) => x.metadata.name === 'reviews')!;
 
   it('reads the route: backend Services and their weights, the versions with a Service of their own', () => {
-    expect(trafficApiFor(r, 'bookinfo', 'reviews')).toEqual({ api: 'HTTPRoute', reason: 'HTTPRoute bookinfo/reviews already routes reviews (Gateway API, Service parentRef)' });
+    expect(trafficApiFor(r, 'bookinfo', 'reviews')).toEqual({
+      api: 'HTTPRoute',
+      reason: 'HTTPRoute bookinfo/reviews already routes reviews (Gateway API, Service parentRef)',
+    });
     expect(init).toMatchObject({ api: 'HTTPRoute', httpRouteName: 'reviews', versionLabel: 'version' });
     expect(init.subsets).toEqual([
       { name: 'reviews-v1', labels: { version: 'v1' }, weight: 90 },
@@ -37,16 +40,32 @@ describe('traffic shifting on S5: the HTTPRoute reviews (Service parentRef, 90/1
     expect(w.object.metadata.resourceVersion).toBe(live.metadata.resourceVersion);
     expect(w.object.spec).toEqual({
       parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 9080 }],
-      rules: [{ backendRefs: [{ name: 'reviews-v1', port: 9080, weight: 50 }, { name: 'reviews-v2', port: 9080, weight: 50 }] }],
+      rules: [
+        {
+          backendRefs: [
+            { name: 'reviews-v1', port: 9080, weight: 50 },
+            { name: 'reviews-v2', port: 9080, weight: 50 },
+          ],
+        },
+      ],
     });
     const after = withWrites(r, res.writes);
-    expect(gatewayApiModel(after).meshRoutesByService.get('bookinfo/reviews')![0]!.route.backends.map((b) => [b.name, b.weight, b.problem])).toEqual([['reviews-v1', 50, undefined], ['reviews-v2', 50, undefined]]);
+    expect(
+      gatewayApiModel(after)
+        .meshRoutesByService.get('bookinfo/reviews')![0]!
+        .route.backends.map((b) => [b.name, b.weight, b.problem]),
+    ).toEqual([
+      ['reviews-v1', 50, undefined],
+      ['reviews-v2', 50, undefined],
+    ]);
   });
 
   it('all to v3 with a timeout: one backendRef without weight, its port from the Service, timeouts.request', () => {
     const s = { ...init, subsets: init.subsets.map((x) => ({ ...x, weight: x.name === 'reviews-v3' ? 100 : 0 })), timeout: '3s' };
     const res = buildTrafficShifting(s, { resources: r });
-    expect((res.writes[0]!.object.spec as { rules: unknown[] }).rules).toEqual([{ backendRefs: [{ name: 'reviews-v3', port: 9080 }], timeouts: { request: '3s' } }]);
+    expect((res.writes[0]!.object.spec as { rules: unknown[] }).rules).toEqual([
+      { backendRefs: [{ name: 'reviews-v3', port: 9080 }], timeouts: { request: '3s' } },
+    ]);
   });
 
   it('refuses what an HTTPRoute cannot do: fault injection, retries, a backend that is not a Service', () => {
@@ -54,10 +73,20 @@ describe('traffic shifting on S5: the HTTPRoute reviews (Service parentRef, 90/1
     expect(fault.writes).toEqual([]);
     expect(fault.errors.map((e) => e.path)).toEqual(['fault']);
     expect(buildTrafficShifting({ ...init, retries: { attempts: 2 } }, { resources: r }).errors.map((e) => e.path)).toEqual(['retries']);
-    const ghost = buildTrafficShifting({ ...init, subsets: [...init.subsets.map((x) => ({ ...x, weight: 0 })), { name: 'reviews-v9', labels: { version: 'v9' }, weight: 100 }] }, { resources: r });
+    const ghost = buildTrafficShifting(
+      { ...init, subsets: [...init.subsets.map((x) => ({ ...x, weight: 0 })), { name: 'reviews-v9', labels: { version: 'v9' }, weight: 100 }] },
+      { resources: r },
+    );
     expect(ghost.writes).toEqual([]);
-    expect(ghost.errors).toEqual([{ path: 'subsets.3.name', message: 'There is no Service reviews-v9 in bookinfo: the backends of an HTTPRoute are Services (one per version, selecting its pods)' }]);
-    expect(buildTrafficShifting({ ...init, subsets: init.subsets.map((x) => ({ ...x, weight: 10 })) }, { resources: r }).errors.map((e) => e.path)).toEqual(['subsets']);
+    expect(ghost.errors).toEqual([
+      {
+        path: 'subsets.3.name',
+        message: 'There is no Service reviews-v9 in bookinfo: the backends of an HTTPRoute are Services (one per version, selecting its pods)',
+      },
+    ]);
+    expect(buildTrafficShifting({ ...init, subsets: init.subsets.map((x) => ({ ...x, weight: 10 })) }, { resources: r }).errors.map((e) => e.path)).toEqual([
+      'subsets',
+    ]);
   });
 
   it('ratings (ambient, no waypoint): the form says no waypoint applies the route it edits', () => {
@@ -76,15 +105,33 @@ describe('traffic shifting: which API', () => {
     const r = indexResources(objs);
     const s = getInitTrafficShifting({ resources: r, namespace: 'bookinfo', service: 'reviews' });
     expect(s.api).toBe('HTTPRoute');
-    expect(s.subsets.map((x) => [x.name, x.weight])).toEqual([['reviews-v1', 0], ['reviews-v2', 0], ['reviews-v3', 0]]);
+    expect(s.subsets.map((x) => [x.name, x.weight])).toEqual([
+      ['reviews-v1', 0],
+      ['reviews-v2', 0],
+      ['reviews-v3', 0],
+    ]);
     const res = buildTrafficShifting(applyCanaryStep(s, [90, 10], 'reviews-v1', 'reviews-v2'), { resources: r });
-    expect(res.writes).toEqual([{
-      action: 'create',
-      object: {
-        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'reviews', namespace: 'bookinfo' },
-        spec: { parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 9080 }], rules: [{ backendRefs: [{ name: 'reviews-v1', port: 9080, weight: 90 }, { name: 'reviews-v2', port: 9080, weight: 10 }] }] },
+    expect(res.writes).toEqual([
+      {
+        action: 'create',
+        object: {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name: 'reviews', namespace: 'bookinfo' },
+          spec: {
+            parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 9080 }],
+            rules: [
+              {
+                backendRefs: [
+                  { name: 'reviews-v1', port: 9080, weight: 90 },
+                  { name: 'reviews-v2', port: 9080, weight: 10 },
+                ],
+              },
+            ],
+          },
+        },
       },
-    }]);
+    ]);
     expect(findMeshHttpRoutes(withWrites(r, res.writes), 'bookinfo', 'reviews').map((x) => x.metadata.name)).toEqual(['reviews']);
   });
 
@@ -95,7 +142,9 @@ describe('traffic shifting: which API', () => {
     const app = loadObjects(BOOKINFO, 'web');
     const r2 = indexResources([ns, ...app, ...(app.filter((o) => o.kind === 'Deployment').flatMap((d) => podsFor(d as never, ns as never)) as K8sObject[])]);
     expect(trafficApiFor(r2, 'web', 'reviews').api).toBe('VirtualService');
-    const res = buildTrafficShifting(applyCanaryStep(getInitTrafficShifting({ resources: r2, namespace: 'web', service: 'reviews' }), [90, 10], 'v1', 'v2'), { resources: r2 });
+    const res = buildTrafficShifting(applyCanaryStep(getInitTrafficShifting({ resources: r2, namespace: 'web', service: 'reviews' }), [90, 10], 'v1', 'v2'), {
+      resources: r2,
+    });
     expect(res.writes.map((w) => w.object.kind)).toEqual(['DestinationRule', 'VirtualService']);
   });
 });

@@ -23,7 +23,14 @@ import { findService } from './mesh';
 import { clone, freeName, listInWords, newObject, startFrom } from './objects';
 import { pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import type { FieldIssue } from './validators';
-import { detectVersionLabel, findRoutingVirtualServices, versionsOf, type SubsetWeight, type TrafficShiftingInitContext, type TrafficShiftingState } from './trafficShifting';
+import {
+  detectVersionLabel,
+  findRoutingVirtualServices,
+  versionsOf,
+  type SubsetWeight,
+  type TrafficShiftingInitContext,
+  type TrafficShiftingState,
+} from './trafficShifting';
 
 const GW_API = `${GATEWAY_API_GROUP}/v1`;
 
@@ -46,7 +53,11 @@ export function trafficApiFor(r: MeshResources, namespace: string, service: stri
   const vs = findRoutingVirtualServices(r, namespace, service)[0];
   if (vs) return { api: 'VirtualService', reason: `${friendlyName(vs)} already routes ${service}` };
   const ns = dataPlaneModel(r).namespace(namespace);
-  if (ns.mode === 'ambient') return { api: 'HTTPRoute', reason: `namespace ${namespace} is ambient (${ns.reason}): mesh routing there is an HTTPRoute applied by the waypoint; the VirtualService is alpha` };
+  if (ns.mode === 'ambient')
+    return {
+      api: 'HTTPRoute',
+      reason: `namespace ${namespace} is ambient (${ns.reason}): mesh routing there is an HTTPRoute applied by the waypoint; the VirtualService is alpha`,
+    };
   return { api: 'VirtualService', reason: `nothing routes ${service} yet; sidecars apply VirtualServices` };
 }
 
@@ -150,7 +161,10 @@ export function buildMeshRoute(s: TrafficShiftingState, r: MeshResources): Build
   if (!svc) errors.push({ path: 'service', message: `There is no Service ${s.service} in namespace ${s.namespace}: an HTTPRoute's parentRef must name one` });
   s.subsets.forEach((x, i) => {
     if (x.weight > 0 && !findService(r, s.namespace, x.name)) {
-      errors.push({ path: `subsets.${i}.name`, message: `There is no Service ${x.name} in ${s.namespace}: the backends of an HTTPRoute are Services (one per version, selecting its pods)` });
+      errors.push({
+        path: `subsets.${i}.name`,
+        message: `There is no Service ${x.name} in ${s.namespace}: the backends of an HTTPRoute are Services (one per version, selecting its pods)`,
+      });
     }
   });
   if (errors.length) return { writes: [], warnings: [], errors };
@@ -173,7 +187,12 @@ export function buildMeshRoute(s: TrafficShiftingState, r: MeshResources): Build
   const used = s.subsets.filter((x) => x.weight > 0);
   rule.backendRefs = used.map((x) => {
     const prior = before.find((b) => b.name === x.name && (b.kind ?? 'Service') === 'Service' && !b.group);
-    const ref: BackendRef = prior ? clone(prior) : { name: x.name, ...(portFor(findService(r, s.namespace, x.name), refPort) !== undefined ? { port: portFor(findService(r, s.namespace, x.name), refPort) } : {}) };
+    const ref: BackendRef = prior
+      ? clone(prior)
+      : {
+          name: x.name,
+          ...(portFor(findService(r, s.namespace, x.name), refPort) !== undefined ? { port: portFor(findService(r, s.namespace, x.name), refPort) } : {}),
+        };
     if (used.length === 1) delete ref.weight;
     else ref.weight = x.weight;
     return ref;
@@ -189,22 +208,34 @@ export function buildMeshRoute(s: TrafficShiftingState, r: MeshResources): Build
   pushWrite(writes, route, live);
 
   if (routing.length > 1) {
-    warnings.push({ code: 'TS_SEVERAL_HTTP_ROUTES', message: `${listInWords(routing.map(friendlyName))} all route ${s.service}; only ${friendlyName(routing[0]!)} is changed.` });
+    warnings.push({
+      code: 'TS_SEVERAL_HTTP_ROUTES',
+      message: `${listInWords(routing.map(friendlyName))} all route ${s.service}; only ${friendlyName(routing[0]!)} is changed.`,
+    });
   }
   const vss = findRoutingVirtualServices(r, s.namespace, s.service);
   if (vss.length) {
-    warnings.push({ code: 'TS_VIRTUAL_SERVICE_TOO', message: `${listInWords(vss.map(friendlyName))} also ${vss.length === 1 ? 'routes' : 'route'} ${s.service}; two sets of routing rules for one host are confusing at best: keep one of them.` });
+    warnings.push({
+      code: 'TS_VIRTUAL_SERVICE_TOO',
+      message: `${listInWords(vss.map(friendlyName))} also ${vss.length === 1 ? 'routes' : 'route'} ${s.service}; two sets of routing rules for one host are confusing at best: keep one of them.`,
+    });
   }
   const model = dataPlaneModel(r);
   if (model.namespace(s.namespace).mode === 'ambient') {
     const wp = model.serviceWaypoint(svc!);
     if (wp.state !== 'bound') {
-      warnings.push({ code: 'TS_NO_WAYPOINT', message: `${s.service} has no waypoint (${wp.reason}): in ambient mode only a waypoint applies an HTTPRoute, so nothing will split its traffic. Give it one with the Ambient form.` });
+      warnings.push({
+        code: 'TS_NO_WAYPOINT',
+        message: `${s.service} has no waypoint (${wp.reason}): in ambient mode only a waypoint applies an HTTPRoute, so nothing will split its traffic. Give it one with the Ambient form.`,
+      });
     }
   }
   const missing = versionsWithoutService(r, s);
   if (missing.length) {
-    warnings.push({ code: 'TS_VERSION_NO_SERVICE', message: `Version${missing.length > 1 ? 's' : ''} ${listInWords(missing)} of ${s.service} ${missing.length > 1 ? 'have' : 'has'} no Service of ${missing.length > 1 ? 'their' : 'its'} own (selecting ${s.versionLabel}=…): an HTTPRoute can only send traffic to Services.` });
+    warnings.push({
+      code: 'TS_VERSION_NO_SERVICE',
+      message: `Version${missing.length > 1 ? 's' : ''} ${listInWords(missing)} of ${s.service} ${missing.length > 1 ? 'have' : 'has'} no Service of ${missing.length > 1 ? 'their' : 'its'} own (selecting ${s.versionLabel}=…): an HTTPRoute can only send traffic to Services.`,
+    });
   }
   return { writes, warnings, errors: [] };
 }

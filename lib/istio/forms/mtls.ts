@@ -47,15 +47,32 @@ export const mtlsSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.scope === 'workload' && (!s.workload || Object.keys(s.workload.selector).length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['workload', 'selector'], message: 'Choose the workload: a workload policy needs at least one pod label to select it' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workload', 'selector'],
+        message: 'Choose the workload: a workload policy needs at least one pod label to select it',
+      });
     }
     if (s.scope !== 'workload' && s.portLevel.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['portLevel'], message: 'Port settings apply to a workload only: Istio ignores port-level mTLS in a policy without a workload selector' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['portLevel'],
+        message: 'Port settings apply to a workload only: Istio ignores port-level mTLS in a policy without a workload selector',
+      });
     }
-    addDuplicateIssues(ctx, s.portLevel.map((p) => String(p.port)), ['portLevel'], (p) => `Port ${p} is listed twice`);
+    addDuplicateIssues(
+      ctx,
+      s.portLevel.map((p) => String(p.port)),
+      ['portLevel'],
+      (p) => `Port ${p} is listed twice`,
+    );
     if (s.clientTls.enabled) {
       if (s.mode === 'DISABLE') {
-        ctx.addIssue({ code: 'custom', path: ['clientTls', 'enabled'], message: 'Clients cannot use Istio mTLS towards a server whose mTLS is disabled; choose STRICT or PERMISSIVE, or turn the client setting off' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clientTls', 'enabled'],
+          message: 'Clients cannot use Istio mTLS towards a server whose mTLS is disabled; choose STRICT or PERMISSIVE, or turn the client setting off',
+        });
       }
       const problem = hostProblem(s.clientTls.host);
       if (problem) ctx.addIssue({ code: 'custom', path: ['clientTls', 'host'], message: problem });
@@ -198,16 +215,14 @@ function buildPeerAuthentication(s: MtlsState, owner: PeerAuthentication | undef
 function tlsSettings(tp: TrafficPolicy | undefined, where: string): Array<{ mode: string; where: string }> {
   const out: Array<{ mode: string; where: string }> = [];
   if (tp?.tls?.mode) out.push({ mode: tp.tls.mode, where });
-  for (const pl of tp?.portLevelSettings ?? []) if (pl.tls?.mode) out.push({ mode: pl.tls.mode, where: `${where ? `${where}, ` : ''}port ${pl.port?.number ?? '?'}` });
+  for (const pl of tp?.portLevelSettings ?? [])
+    if (pl.tls?.mode) out.push({ mode: pl.tls.mode, where: `${where ? `${where}, ` : ''}port ${pl.port?.number ?? '?'}` });
   return out;
 }
 
 /** Every TLS mode a DestinationRule sets, with where it is set ("", "port 80", "subset v1"). */
 function ruleTlsSettings(dr: DestinationRule): Array<{ mode: string; where: string }> {
-  return [
-    ...tlsSettings(dr.spec?.trafficPolicy, ''),
-    ...(dr.spec?.subsets ?? []).flatMap((ss) => tlsSettings(ss.trafficPolicy, `subset ${ss.name ?? '?'}`)),
-  ];
+  return [...tlsSettings(dr.spec?.trafficPolicy, ''), ...(dr.spec?.subsets ?? []).flatMap((ss) => tlsSettings(ss.trafficPolicy, `subset ${ss.name ?? '?'}`))];
 }
 
 function describeWhere(where: string): string {
@@ -227,7 +242,10 @@ function buildClientRule(s: MtlsState, r: MeshResources, warnings: FormWarning[]
     const before = tp.tls;
     if (before?.mode !== 'ISTIO_MUTUAL') {
       if (before && Object.keys(before).length) {
-        warnings.push({ code: 'MTLS_CLIENT_TLS_REPLACED', message: `${friendlyName(live)} set client TLS mode ${before.mode ?? '(none)'}; it will use ISTIO_MUTUAL instead.` });
+        warnings.push({
+          code: 'MTLS_CLIENT_TLS_REPLACED',
+          message: `${friendlyName(live)} set client TLS mode ${before.mode ?? '(none)'}; it will use ISTIO_MUTUAL instead.`,
+        });
       }
       tp.tls = { mode: 'ISTIO_MUTUAL' };
     }
@@ -241,7 +259,10 @@ function buildClientRule(s: MtlsState, r: MeshResources, warnings: FormWarning[]
   // Subset or port settings of this very rule win over its top-level tls.
   for (const t of ruleTlsSettings(next)) {
     if (t.where && t.mode !== 'ISTIO_MUTUAL') {
-      warnings.push({ code: 'DR_TLS_OVERRIDE', message: `${friendlyName(next)} sets its own client TLS mode ${t.mode}${describeWhere(t.where)}, which overrides the ISTIO_MUTUAL you are adding for that traffic.` });
+      warnings.push({
+        code: 'DR_TLS_OVERRIDE',
+        message: `${friendlyName(next)} sets its own client TLS mode ${t.mode}${describeWhere(t.where)}, which overrides the ISTIO_MUTUAL you are adding for that traffic.`,
+      });
     }
   }
   // A rule for a more specific host takes precedence for that host.
@@ -254,7 +275,10 @@ function buildClientRule(s: MtlsState, r: MeshResources, warnings: FormWarning[]
     if (ofq === want || !hostMatches(want, ofq)) continue;
     const own = ruleTlsSettings(other).filter((t) => t.mode !== 'ISTIO_MUTUAL');
     for (const t of own) {
-      warnings.push({ code: 'DR_TLS_OVERRIDE', message: `${friendlyName(other)} for host ${oh} sets its own client TLS mode ${t.mode}${describeWhere(t.where)}; for that host it takes precedence over the ISTIO_MUTUAL you are adding for ${host}.` });
+      warnings.push({
+        code: 'DR_TLS_OVERRIDE',
+        message: `${friendlyName(other)} for host ${oh} sets its own client TLS mode ${t.mode}${describeWhere(t.where)}; for that host it takes precedence over the ISTIO_MUTUAL you are adding for ${host}.`,
+      });
     }
   }
   return { live, next };
@@ -294,7 +318,9 @@ function strictWarnings(s: MtlsState, ctx: MtlsContext, warnings: FormWarning[])
   const hosts = hostsOf(r, servers);
   // Port-level modes only matter on ports the services send traffic to (their target ports).
   const served = new Set(
-    servers.flatMap((w) => servicesOfWorkload(r, w.namespace, w.labels)).flatMap((svc) => (svc.spec?.ports ?? []).map((p) => (typeof p.targetPort === 'number' ? p.targetPort : p.port))),
+    servers
+      .flatMap((w) => servicesOfWorkload(r, w.namespace, w.labels))
+      .flatMap((svc) => (svc.spec?.ports ?? []).map((p) => (typeof p.targetPort === 'number' ? p.targetPort : p.port))),
   );
   const strict = s.mode === 'STRICT' || s.portLevel.some((p) => p.mode === 'STRICT' && served.has(p.port));
   const disable = s.mode === 'DISABLE' || s.portLevel.some((p) => p.mode === 'DISABLE' && served.has(p.port));
@@ -366,14 +392,25 @@ export function buildMtls(input: MtlsState, ctx: MtlsContext): BuildResult {
   }
   if (s.scope === 'workload' && s.workload) {
     const overlapping = r.peerAuthentications.filter(
-      (p) => p !== owner && p.metadata.namespace === s.namespace && Object.keys(selectorOf(p)).length > 0 && !deepEqual(selectorOf(p), s.workload?.selector) &&
+      (p) =>
+        p !== owner &&
+        p.metadata.namespace === s.namespace &&
+        Object.keys(selectorOf(p)).length > 0 &&
+        !deepEqual(selectorOf(p), s.workload?.selector) &&
         listWorkloads(r, s.namespace).some((w) => matchesLabels(s.workload?.selector, w.labels) && matchesLabels(selectorOf(p), w.labels)),
     );
     for (const p of overlapping) {
-      warnings.push({ code: 'MTLS_COMPETING_POLICIES', message: `${friendlyName(p)} also selects this workload; when two workload policies match, Istio uses the oldest.` });
+      warnings.push({
+        code: 'MTLS_COMPETING_POLICIES',
+        message: `${friendlyName(p)} also selects this workload; when two workload policies match, Istio uses the oldest.`,
+      });
     }
     const matched = listWorkloads(r, s.namespace).filter((w) => matchesLabels(s.workload?.selector, w.labels));
-    if (!matched.length) warnings.push({ code: 'MTLS_NO_WORKLOAD', message: `No workload in ${s.namespace} has the labels ${JSON.stringify(s.workload.selector)}; the policy would have no effect.` });
+    if (!matched.length)
+      warnings.push({
+        code: 'MTLS_NO_WORKLOAD',
+        message: `No workload in ${s.namespace} has the labels ${JSON.stringify(s.workload.selector)}; the policy would have no effect.`,
+      });
   }
 
   const pa = buildPeerAuthentication(s, owner);

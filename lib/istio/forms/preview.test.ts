@@ -9,9 +9,17 @@ const { loadScenario } = testkit((p) => readFileSync(new URL(`../${p}`, import.m
 describe('preview of a form result', () => {
   it('shows the YAML to send, the live YAML and the changed paths', () => {
     const r = loadScenario(S4);
-    const res = buildTrafficShifting(applyCanaryStep(getInitTrafficShifting({ resources: r, namespace: 'shop', service: 'user-service' }), [90, 10], 'stable', 'canary'), { resources: r });
+    const res = buildTrafficShifting(
+      applyCanaryStep(getInitTrafficShifting({ resources: r, namespace: 'shop', service: 'user-service' }), [90, 10], 'stable', 'canary'),
+      { resources: r },
+    );
     const [p] = previewWrites(res);
-    expect(p).toMatchObject({ id: 'networking.istio.io/VirtualService/shop/user-service-vs', title: 'VirtualService shop/user-service-vs', action: 'replace', changed: ['spec/http[0]/route'] });
+    expect(p).toMatchObject({
+      id: 'networking.istio.io/VirtualService/shop/user-service-vs',
+      title: 'VirtualService shop/user-service-vs',
+      action: 'replace',
+      changed: ['spec/http[0]/route'],
+    });
     expect(p!.before).toContain('subset: stable');
     expect(p!.after).toBe(
       [
@@ -37,6 +45,9 @@ describe('preview of a form result', () => {
       ].join('\n'),
     );
     expect(previewYaml(res)).toBe(p!.after);
-    expect(previewWrites({ writes: [{ action: 'create', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } } }] })[0]).toMatchObject({ changed: ['/'], action: 'create' });
+    expect(previewWrites({ writes: [{ action: 'create', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } } }] })[0]).toMatchObject({
+      changed: ['/'],
+      action: 'create',
+    });
   });
 });

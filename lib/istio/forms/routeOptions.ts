@@ -9,15 +9,29 @@ import { durationProblem, percentProblem } from './validators';
 
 /** Envoy retry conditions Istio accepts in retryOn, besides HTTP status codes. */
 export const RETRY_ON = [
-  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited', 'retriable-4xx', 'refused-stream',
-  'retriable-status-codes', 'retriable-headers', 'http3-post-connect-failure',
-  'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
+  '5xx',
+  'gateway-error',
+  'reset',
+  'reset-before-request',
+  'connect-failure',
+  'envoy-ratelimited',
+  'retriable-4xx',
+  'refused-stream',
+  'retriable-status-codes',
+  'retriable-headers',
+  'http3-post-connect-failure',
+  'cancelled',
+  'deadline-exceeded',
+  'internal',
+  'resource-exhausted',
+  'unavailable',
 ] as const;
 
 function retryOnProblem(v: string): string | undefined {
   const parts = v.split(',').map((p) => p.trim());
   const bad = parts.filter((p) => !(RETRY_ON as readonly string[]).includes(p) && !/^[1-5]\d\d$/.test(p));
-  if (bad.length) return `Unknown retry condition${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}: use a comma-separated list such as 5xx,connect-failure,reset or HTTP status codes such as 503`;
+  if (bad.length)
+    return `Unknown retry condition${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}: use a comma-separated list such as 5xx,connect-failure,reset or HTTP status codes such as 503`;
   return undefined;
 }
 
@@ -101,8 +115,12 @@ export function readRouteOptions(route: HTTPRoute | undefined): RouteOptions {
   const f = route.fault;
   if (f?.delay?.fixedDelay || f?.abort?.httpStatus !== undefined) {
     out.fault = {
-      ...(f.delay?.fixedDelay ? { delay: { fixedDelay: f.delay.fixedDelay, ...(f.delay.percentage?.value !== undefined ? { percentage: f.delay.percentage.value } : {}) } } : {}),
-      ...(f.abort?.httpStatus !== undefined ? { abort: { httpStatus: f.abort.httpStatus, ...(f.abort.percentage?.value !== undefined ? { percentage: f.abort.percentage.value } : {}) } } : {}),
+      ...(f.delay?.fixedDelay
+        ? { delay: { fixedDelay: f.delay.fixedDelay, ...(f.delay.percentage?.value !== undefined ? { percentage: f.delay.percentage.value } : {}) } }
+        : {}),
+      ...(f.abort?.httpStatus !== undefined
+        ? { abort: { httpStatus: f.abort.httpStatus, ...(f.abort.percentage?.value !== undefined ? { percentage: f.abort.percentage.value } : {}) } }
+        : {}),
     };
   }
   return out;

@@ -18,9 +18,7 @@ import { friendlyName } from '../resources';
 import type { ServiceEntry, WorkloadEntrySpec } from '../types';
 import { listInWords, newObject, startFrom } from './objects';
 import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
-import {
-  addDuplicateIssues, addressProblem, dns1123LabelProblem, dnsLabelSchema, hostProblem, isIP, portProblem, resourceNameSchema,
-} from './validators';
+import { addDuplicateIssues, addressProblem, dns1123LabelProblem, dnsLabelSchema, hostProblem, isIP, portProblem, resourceNameSchema } from './validators';
 
 export const SE_PROTOCOLS = ['HTTP', 'HTTPS', 'TLS', 'TCP', 'GRPC', 'HTTP2', 'MONGO'] as const;
 export type SeProtocol = (typeof SE_PROTOCOLS)[number];
@@ -84,15 +82,25 @@ export const serviceEntrySchema = z
         if (tp) add(['ports', i, 'targetPort'], tp);
       }
     });
-    addDuplicateIssues(ctx, s.ports.map((p) => String(p.number)), ['ports'], (n) => `Port ${n} is listed twice`);
+    addDuplicateIssues(
+      ctx,
+      s.ports.map((p) => String(p.number)),
+      ['ports'],
+      (n) => `Port ${n} is listed twice`,
+    );
     const names = effectivePortNames(s.ports);
     addDuplicateIssues(ctx, names, ['ports'], (n) => `Two ports are named ${n}; give each port its own name`);
 
     if (s.resolution === 'STATIC' && s.endpoints.length === 0) add(['endpoints'], 'STATIC resolution needs the IP address of at least one endpoint');
-    if (s.resolution === 'NONE' && s.endpoints.length > 0) add(['endpoints'], 'With resolution NONE traffic goes to the address the caller asked for; remove the endpoints or choose STATIC');
+    if (s.resolution === 'NONE' && s.endpoints.length > 0)
+      add(['endpoints'], 'With resolution NONE traffic goes to the address the caller asked for; remove the endpoints or choose STATIC');
     if (s.resolution === 'DNS' && s.endpoints.length === 0) {
       s.hosts.forEach((h, i) => {
-        if (h.startsWith('*')) add(['hosts', i], `With DNS resolution and no endpoints Istio looks up the host names themselves, so ${h} cannot be a wildcard; list endpoints or choose NONE`);
+        if (h.startsWith('*'))
+          add(
+            ['hosts', i],
+            `With DNS resolution and no endpoints Istio looks up the host names themselves, so ${h} cannot be a wildcard; list endpoints or choose NONE`,
+          );
       });
     }
     s.endpoints.forEach((e, i) => {
@@ -110,7 +118,8 @@ export const serviceEntrySchema = z
     });
 
     s.exportTo.forEach((e, i) => {
-      if (e !== '.' && e !== '*' && dns1123LabelProblem(e, 'namespace')) add(['exportTo', i], `Export to "." (this namespace), "*" (every namespace) or a namespace name; "${e}" is none of these`);
+      if (e !== '.' && e !== '*' && dns1123LabelProblem(e, 'namespace'))
+        add(['exportTo', i], `Export to "." (this namespace), "*" (every namespace) or a namespace name; "${e}" is none of these`);
     });
     addDuplicateIssues(ctx, s.exportTo, ['exportTo'], (e) => `${e} is listed twice`);
   });
@@ -165,13 +174,20 @@ export function getInitServiceEntry(ctx: ServiceEntryInitContext): ServiceEntryS
     const up = (p ?? 'TCP').toUpperCase();
     return (SE_PROTOCOLS as readonly string[]).includes(up) ? (up as SeProtocol) : 'TCP';
   };
-  const resolution = (SE_RESOLUTIONS as readonly string[]).includes(spec.resolution ?? 'NONE') ? ((spec.resolution ?? 'NONE') as ServiceEntryState['resolution']) : 'DNS';
+  const resolution = (SE_RESOLUTIONS as readonly string[]).includes(spec.resolution ?? 'NONE')
+    ? ((spec.resolution ?? 'NONE') as ServiceEntryState['resolution'])
+    : 'DNS';
   return {
     name: se.metadata.name,
     namespace: ctx.namespace,
     hosts: [...(spec.hosts ?? [])],
     addresses: [...(spec.addresses ?? [])],
-    ports: (spec.ports ?? []).map((p) => ({ number: p.number ?? 0, protocol: protocol(p.protocol), name: p.name ?? '', ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) })),
+    ports: (spec.ports ?? []).map((p) => ({
+      number: p.number ?? 0,
+      protocol: protocol(p.protocol),
+      name: p.name ?? '',
+      ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
+    })),
     location: spec.location === 'MESH_INTERNAL' ? 'MESH_INTERNAL' : 'MESH_EXTERNAL',
     resolution,
     endpoints: (spec.endpoints ?? []).map((e) => ({ address: e.address ?? '', ...(e.ports ? { ports: { ...e.ports } } : {}) })),
@@ -205,7 +221,12 @@ function buildSpec(s: ServiceEntryState, live: ServiceEntry | undefined): Servic
   spec.hosts = [...s.hosts];
   if (s.addresses.length) spec.addresses = [...s.addresses];
   else delete spec.addresses;
-  spec.ports = s.ports.map((p, i) => ({ number: p.number, name: names[i], protocol: p.protocol, ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) }));
+  spec.ports = s.ports.map((p, i) => ({
+    number: p.number,
+    name: names[i],
+    protocol: p.protocol,
+    ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
+  }));
   spec.location = s.location;
   spec.resolution = s.resolution;
   if (endpoints.length) spec.endpoints = endpoints;
@@ -232,7 +253,10 @@ export function buildServiceEntry(input: ServiceEntryState, ctx: { resources: Me
   const next: ServiceEntry = live ? startFrom(live) : newObject<ServiceEntry>(SE_API, 'ServiceEntry', s.name, s.namespace);
   next.spec = buildSpec(s, live);
   if (live?.spec?.workloadSelector && s.endpoints.length) {
-    warnings.push({ code: 'SE_SELECTOR_AND_ENDPOINTS', message: `${friendlyName(live)} selects workloads with workloadSelector; a ServiceEntry may have either that or endpoints, not both. Remove the endpoints or the selector.` });
+    warnings.push({
+      code: 'SE_SELECTOR_AND_ENDPOINTS',
+      message: `${friendlyName(live)} selects workloads with workloadSelector; a ServiceEntry may have either that or endpoints, not both. Remove the endpoints or the selector.`,
+    });
   }
   pushWrite(writes, next, live);
 
@@ -243,11 +267,19 @@ export function buildServiceEntry(input: ServiceEntryState, ctx: { resources: Me
     if (other === live) continue;
     const shared = (other.spec?.hosts ?? []).filter((h) => s.hosts.some((mine) => hostsOverlap(h, mine)));
     if (!shared.length) continue;
-    const conflicting = (other.spec?.ports ?? []).filter((op) => s.ports.some((p) => p.number === op.number && op.protocol && op.protocol.toUpperCase() !== p.protocol));
+    const conflicting = (other.spec?.ports ?? []).filter((op) =>
+      s.ports.some((p) => p.number === op.number && op.protocol && op.protocol.toUpperCase() !== p.protocol),
+    );
     if (conflicting.length) {
-      warnings.push({ code: 'SE_CONFLICTING_PROTOCOL', message: `${friendlyName(other)} also defines ${listInWords(shared)} on port ${listInWords(conflicting.map((p) => `${p.number} as ${p.protocol}`))}; two entries with different protocols for the same host and port conflict.` });
+      warnings.push({
+        code: 'SE_CONFLICTING_PROTOCOL',
+        message: `${friendlyName(other)} also defines ${listInWords(shared)} on port ${listInWords(conflicting.map((p) => `${p.number} as ${p.protocol}`))}; two entries with different protocols for the same host and port conflict.`,
+      });
     } else {
-      warnings.push({ code: 'SE_HOST_DEFINED_ELSEWHERE', message: `${friendlyName(other)} already defines ${listInWords(shared)}; consider editing that entry instead of adding another one.` });
+      warnings.push({
+        code: 'SE_HOST_DEFINED_ELSEWHERE',
+        message: `${friendlyName(other)} already defines ${listInWords(shared)}; consider editing that entry instead of adding another one.`,
+      });
     }
   }
   return { writes, warnings, errors: [] };

@@ -80,7 +80,11 @@ const findingKey = (f: Finding) => `${f.code}|${f.resource}|${f.path ?? ''}|${f.
  * check that a form writes resources that pass analysis. `written` holds the new
  * findings about the written resources, `elsewhere` those about other resources.
  */
-export function newFindings(objects: readonly K8sObject[], writes: readonly FormWrite[], meshConfig?: MeshConfig): { written: Finding[]; elsewhere: Finding[] } {
+export function newFindings(
+  objects: readonly K8sObject[],
+  writes: readonly FormWrite[],
+  meshConfig?: MeshConfig,
+): { written: Finding[]; elsewhere: Finding[] } {
   const before = new Set(analyze([...objects], { meshConfig }).map(findingKey));
   const after = analyze(applyWritesTo(objects, writes), { meshConfig }).filter((f) => !before.has(findingKey(f)));
   const names = new Set(writes.map((w) => friendlyName(w.object)));

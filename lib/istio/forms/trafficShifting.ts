@@ -33,7 +33,15 @@ import { clone, freeName, listInWords, newObject, startFrom } from './objects';
 import { checkState, pushWrite, type BuildResult, type FormWarning, type FormWrite } from './writes';
 import { buildMeshRoute, getInitMeshRoute, trafficApiFor } from './meshRoute';
 import { applyRouteOptions, faultField, readRouteOptions, retriesField, timeoutField } from './routeOptions';
-import { addDuplicateIssues, dns1123LabelProblem, dns1123SubdomainProblem, dnsLabelSchema, labelsSchema, resourceNameSchema, weightsProblem } from './validators';
+import {
+  addDuplicateIssues,
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  dnsLabelSchema,
+  labelsSchema,
+  resourceNameSchema,
+  weightsProblem,
+} from './validators';
 
 export const trafficShiftingSchema = z
   .object({
@@ -61,23 +69,43 @@ export const trafficShiftingSchema = z
         const p = dns1123LabelProblem(ss.name, 'backend Service name');
         if (p) add(['subsets', i, 'name'], p);
       });
-      addDuplicateIssues(ctx, s.subsets.map((x) => x.name), ['subsets'], (n) => `The backend Service ${n} is listed twice`);
+      addDuplicateIssues(
+        ctx,
+        s.subsets.map((x) => x.name),
+        ['subsets'],
+        (n) => `The backend Service ${n} is listed twice`,
+      );
       const w = weightsProblem(s.subsets.map((x) => x.weight));
       if (w) add(['subsets'], w);
       const name = s.httpRouteName ?? '';
       const np = dns1123SubdomainProblem(name, 'HTTPRoute name');
       if (np) add(['httpRouteName'], np);
-      if (s.fault?.delay || s.fault?.abort) add(['fault'], "An HTTPRoute has no fault injection (the Gateway API's standard channel does not define it): remove the delay and abort, or route this service with a VirtualService");
+      if (s.fault?.delay || s.fault?.abort)
+        add(
+          ['fault'],
+          "An HTTPRoute has no fault injection (the Gateway API's standard channel does not define it): remove the delay and abort, or route this service with a VirtualService",
+        );
       if (s.retries) add(['retries'], "An HTTPRoute of the Gateway API's standard channel has no retries: remove them here (the request timeout is supported)");
       return;
     }
-    if (s.subsets.length === 0) ctx.addIssue({ code: 'custom', path: ['subsets'], message: 'Add at least one subset (a version of the service) to send traffic to' });
+    if (s.subsets.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['subsets'], message: 'Add at least one subset (a version of the service) to send traffic to' });
     s.subsets.forEach((ss, i) => {
       const p = dns1123LabelProblem(ss.name, 'subset name');
       if (p) ctx.addIssue({ code: 'custom', path: ['subsets', i, 'name'], message: p });
-      if (Object.keys(ss.labels).length === 0) ctx.addIssue({ code: 'custom', path: ['subsets', i, 'labels'], message: `Give subset ${ss.name || i + 1} the labels that pick its pods, such as version: v2` });
+      if (Object.keys(ss.labels).length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['subsets', i, 'labels'],
+          message: `Give subset ${ss.name || i + 1} the labels that pick its pods, such as version: v2`,
+        });
     });
-    addDuplicateIssues(ctx, s.subsets.map((x) => x.name), ['subsets'], (n) => `There are two subsets named ${n}`);
+    addDuplicateIssues(
+      ctx,
+      s.subsets.map((x) => x.name),
+      ['subsets'],
+      (n) => `There are two subsets named ${n}`,
+    );
     const w = weightsProblem(s.subsets.map((x) => x.weight));
     if (w) ctx.addIssue({ code: 'custom', path: ['subsets'], message: w });
   });
@@ -101,7 +129,11 @@ const NET_API = 'networking.istio.io/v1';
 
 /* ---- canary steps ---- */
 
-export const canarySteps: ReadonlyArray<readonly [number, number]> = [[90, 10], [50, 50], [0, 100]];
+export const canarySteps: ReadonlyArray<readonly [number, number]> = [
+  [90, 10],
+  [50, 50],
+  [0, 100],
+];
 
 /** Set `from` and `to` to the weights of `step`; every other subset gets 0. */
 export function applyCanaryStep(state: TrafficShiftingState, step: readonly [number, number], from: string, to: string): TrafficShiftingState {
@@ -148,7 +180,13 @@ const VERSION_ORDER = new Intl.Collator('en', { numeric: true });
  * (v2 before v10): not in the order the cluster happened to list or create them.
  */
 export function versionsOf(r: MeshResources, svc: Service, key: string): string[] {
-  return [...new Set(workloadsOfService(r, svc).map((w) => w.labels[key]).filter((v): v is string => !!v))].sort(VERSION_ORDER.compare);
+  return [
+    ...new Set(
+      workloadsOfService(r, svc)
+        .map((w) => w.labels[key])
+        .filter((v): v is string => !!v),
+    ),
+  ].sort(VERSION_ORDER.compare);
 }
 
 function isMeshVirtualService(vs: VirtualService): boolean {
@@ -165,7 +203,9 @@ export function findRoutingVirtualServices(r: MeshResources, namespace: string, 
 
 export function findDestinationRule(r: MeshResources, namespace: string, service: string): DestinationRule | undefined {
   const host = fqdn(service, namespace);
-  return r.destinationRules.find((d) => d.metadata.namespace === namespace && !d.spec?.workloadSelector && !!d.spec?.host && fqdn(d.spec.host, namespace) === host);
+  return r.destinationRules.find(
+    (d) => d.metadata.namespace === namespace && !d.spec?.workloadSelector && !!d.spec?.host && fqdn(d.spec.host, namespace) === host,
+  );
 }
 
 function routesToService(route: HTTPRoute, vsNamespace: string | undefined, host: string): boolean {
@@ -185,7 +225,10 @@ export function ownedRouteIndex(vs: VirtualService, host: string): number {
 /* ---- init ---- */
 
 function sanitizeName(v: string): string {
-  const s = v.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const s = v
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return s.slice(0, 63) || 'subset';
 }
 
@@ -207,7 +250,9 @@ export function getInitTrafficShifting(ctx: TrafficShiftingInitContext): Traffic
     return hits.reduce((a, d) => a + (d.weight ?? 0), 0);
   };
 
-  const subsets: SubsetWeight[] = (dr?.spec?.subsets ?? []).filter((s) => s.name).map((s) => ({ name: s.name as string, labels: { ...(s.labels ?? {}) }, weight: weightOf(s.name as string) }));
+  const subsets: SubsetWeight[] = (dr?.spec?.subsets ?? [])
+    .filter((s) => s.name)
+    .map((s) => ({ name: s.name as string, labels: { ...(s.labels ?? {}) }, weight: weightOf(s.name as string) }));
   if (svc) {
     for (const v of versionsOf(r, svc, versionLabel)) {
       if (subsets.some((s) => s.labels[versionLabel] === v)) continue;
@@ -239,7 +284,9 @@ function buildDestinations(s: TrafficShiftingState, before: RouteDestination[], 
   const used = s.subsets.filter((x) => x.weight > 0);
   return used.map((x) => {
     const prior = before.find((d) => d.destination?.subset === x.name);
-    const dest: RouteDestination = prior ? clone(prior) : { destination: { host: hostSpelling, subset: x.name, ...(port !== undefined ? { port: { number: port } } : {}) } };
+    const dest: RouteDestination = prior
+      ? clone(prior)
+      : { destination: { host: hostSpelling, subset: x.name, ...(port !== undefined ? { port: { number: port } } : {}) } };
     if (used.length === 1) delete dest.weight;
     else dest.weight = x.weight;
     return dest;
@@ -247,7 +294,9 @@ function buildDestinations(s: TrafficShiftingState, before: RouteDestination[], 
 }
 
 function buildRule(s: TrafficShiftingState, live: DestinationRule | undefined): DestinationRule {
-  const dr: DestinationRule = live ? startFrom(live) : newObject<DestinationRule>(NET_API, 'DestinationRule', s.destinationRuleName, s.namespace, { host: s.service });
+  const dr: DestinationRule = live
+    ? startFrom(live)
+    : newObject<DestinationRule>(NET_API, 'DestinationRule', s.destinationRuleName, s.namespace, { host: s.service });
   const spec = (dr.spec ??= {});
   const subsets: Subset[] = spec.subsets ? [...spec.subsets] : [];
   for (const x of s.subsets) {
@@ -265,7 +314,9 @@ function buildRule(s: TrafficShiftingState, live: DestinationRule | undefined): 
 
 function buildVirtualService(s: TrafficShiftingState, live: VirtualService | undefined, warnings: FormWarning[]): VirtualService {
   const host = fqdn(s.service, s.namespace);
-  const vs: VirtualService = live ? startFrom(live) : newObject<VirtualService>(NET_API, 'VirtualService', s.virtualServiceName, s.namespace, { hosts: [s.service] });
+  const vs: VirtualService = live
+    ? startFrom(live)
+    : newObject<VirtualService>(NET_API, 'VirtualService', s.virtualServiceName, s.namespace, { hosts: [s.service] });
   const spec = (vs.spec ??= {});
   const http = spec.http ? [...spec.http] : [];
   const idx = ownedRouteIndex(vs, host);
@@ -279,13 +330,23 @@ function buildVirtualService(s: TrafficShiftingState, live: VirtualService | und
   else http.push(route);
   spec.http = http;
 
-  const others = http.filter((r, i) => i !== (idx >= 0 ? idx : http.length - 1) && (r.route ?? []).some((d) => d.destination?.host && fqdn(d.destination.host, vs.metadata.namespace) === host));
+  const others = http.filter(
+    (r, i) =>
+      i !== (idx >= 0 ? idx : http.length - 1) && (r.route ?? []).some((d) => d.destination?.host && fqdn(d.destination.host, vs.metadata.namespace) === host),
+  );
   if (others.length) {
-    warnings.push({ code: 'TS_OTHER_ROUTES', message: `${friendlyName(vs)} has ${others.length} more route${others.length > 1 ? 's' : ''} to ${s.service} (with their own matches); ${others.length > 1 ? 'they are' : 'it is'} left as ${others.length > 1 ? 'they are' : 'it is'}.` });
+    warnings.push({
+      code: 'TS_OTHER_ROUTES',
+      message: `${friendlyName(vs)} has ${others.length} more route${others.length > 1 ? 's' : ''} to ${s.service} (with their own matches); ${others.length > 1 ? 'they are' : 'it is'} left as ${others.length > 1 ? 'they are' : 'it is'}.`,
+    });
   }
   if (idx < 0 && http.length > 1) {
     const shadow = http.slice(0, -1).some((r) => !r.match || r.match.length === 0);
-    if (shadow) warnings.push({ code: 'TS_ROUTE_SHADOWED', message: `${friendlyName(vs)} already has a route without match before the new one; the new route to ${s.service} would never be used.` });
+    if (shadow)
+      warnings.push({
+        code: 'TS_ROUTE_SHADOWED',
+        message: `${friendlyName(vs)} already has a route without match before the new one; the new route to ${s.service} would never be used.`,
+      });
   }
   return vs;
 }
@@ -309,11 +370,17 @@ export function buildTrafficShifting(input: TrafficShiftingState, ctx: TrafficSh
   const vs = buildVirtualService(s, liveVs, warnings);
   pushWrite(writes, vs, liveVs);
   if (routing.length > 1) {
-    warnings.push({ code: 'TS_SEVERAL_VIRTUAL_SERVICES', message: `${listInWords(routing.map(friendlyName))} all route ${s.service}; only ${friendlyName(routing[0]!)} is changed. Merge them: Istio's behaviour with several VirtualServices for one host is undefined.` });
+    warnings.push({
+      code: 'TS_SEVERAL_VIRTUAL_SERVICES',
+      message: `${listInWords(routing.map(friendlyName))} all route ${s.service}; only ${friendlyName(routing[0]!)} is changed. Merge them: Istio's behaviour with several VirtualServices for one host is undefined.`,
+    });
   }
 
   if (!svc) {
-    warnings.push({ code: 'TS_NO_SERVICE', message: `There is no Service ${s.namespace}/${s.service}; the rules will not match any workload until it exists.` });
+    warnings.push({
+      code: 'TS_NO_SERVICE',
+      message: `There is no Service ${s.namespace}/${s.service}; the rules will not match any workload until it exists.`,
+    });
   } else {
     const pods: Workload[] = workloadsOfService(r, svc);
     for (const x of s.subsets) {
@@ -322,14 +389,19 @@ export function buildTrafficShifting(input: TrafficShiftingState, ctx: TrafficSh
       if (!pods.some((w) => matchesLabels(x.labels, w.labels))) {
         warnings.push({
           code: 'TS_SUBSET_NO_WORKLOAD',
-          message: `Subset ${x.name} (${Object.entries(x.labels).map(([k, v]) => `${k}=${v}`).join(', ')}) matches no workload of ${s.service}${x.weight > 0 ? `; the ${x.weight}% sent to it will fail with "no healthy upstream"` : ''}.`,
+          message: `Subset ${x.name} (${Object.entries(x.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}) matches no workload of ${s.service}${x.weight > 0 ? `; the ${x.weight}% sent to it will fail with "no healthy upstream"` : ''}.`,
         });
       }
     }
     const ports = svc.spec?.ports ?? [];
     const routeDests = (vs.spec?.http ?? [])[ownedRouteIndex(vs, fqdn(s.service, s.namespace))]?.route ?? [];
     if (ports.length > 1 && routeDests.some((d) => d.destination?.port?.number === undefined)) {
-      warnings.push({ code: 'TS_PORT_REQUIRED', message: `${s.service} has ${ports.length} ports; the route must name the destination port (one of ${listInWords(ports.map((p) => String(p.port)))}).` });
+      warnings.push({
+        code: 'TS_PORT_REQUIRED',
+        message: `${s.service} has ${ports.length} ports; the route must name the destination port (one of ${listInWords(ports.map((p) => String(p.port)))}).`,
+      });
     }
   }
   return { writes, warnings, errors: [] };

@@ -76,7 +76,6 @@ export function addressProblem(s: string): string | undefined {
 
 /* ---- names ---- */
 
-
 /** Kubernetes object and port names: lowercase letters, digits and "-", at most 63 characters. */
 export function dns1123LabelProblem(s: string, what = 'name'): string | undefined {
   if (!s) return `Enter a ${what}`;
@@ -138,7 +137,7 @@ export function portProblem(n: unknown, what = 'port'): string | undefined {
   return undefined;
 }
 
-const DURATION_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
+const DURATION_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
 
 /**
  * Milliseconds in a Go-style duration ("5s", "250ms", "1m30s", "1.5s"), the format the
@@ -235,12 +234,7 @@ export const labelsSchema = z.record(z.string(), z.string()).superRefine((labels
 });
 
 /** Report the first duplicate among `values` at `path[index]`. */
-export function addDuplicateIssues(
-  ctx: z.RefinementCtx,
-  values: readonly string[],
-  path: (string | number)[],
-  describe: (v: string) => string,
-): void {
+export function addDuplicateIssues(ctx: z.RefinementCtx, values: readonly string[], path: (string | number)[], describe: (v: string) => string): void {
   const seen = new Set<string>();
   values.forEach((v, i) => {
     if (seen.has(v)) ctx.addIssue({ code: 'custom', path: [...path, i], message: describe(v) });

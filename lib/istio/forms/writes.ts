@@ -39,7 +39,6 @@ export function checkState<S>(schema: z.ZodType<S>, state: unknown): { ok: true;
   return { ok: false, result: { writes: [], warnings: [], errors: toFieldIssues(parsed.error) } };
 }
 
-
 /**
  * Add a write for `next`: a create when there is no live object, a replace when the
  * live object differs, nothing when the edit changes nothing.
@@ -56,9 +55,25 @@ export function pushWrite(writes: FormWrite[], next: AnyK8sObject, live: AnyK8sO
 /** Every object of a MeshResources, in kind order. */
 export function allObjects(r: MeshResources): AnyK8sObject[] {
   return [
-    ...r.namespaces, ...r.services, ...r.deployments, ...r.pods, ...r.virtualServices, ...r.destinationRules, ...r.gateways,
-    ...r.serviceEntries, ...r.sidecars, ...r.peerAuthentications, ...r.authorizationPolicies,
-    ...r.gatewayClasses, ...r.k8sGateways, ...r.httpRoutes, ...r.grpcRoutes, ...r.tcpRoutes, ...r.tlsRoutes, ...r.referenceGrants, ...r.others,
+    ...r.namespaces,
+    ...r.services,
+    ...r.deployments,
+    ...r.pods,
+    ...r.virtualServices,
+    ...r.destinationRules,
+    ...r.gateways,
+    ...r.serviceEntries,
+    ...r.sidecars,
+    ...r.peerAuthentications,
+    ...r.authorizationPolicies,
+    ...r.gatewayClasses,
+    ...r.k8sGateways,
+    ...r.httpRoutes,
+    ...r.grpcRoutes,
+    ...r.tcpRoutes,
+    ...r.tlsRoutes,
+    ...r.referenceGrants,
+    ...r.others,
   ] as AnyK8sObject[];
 }
 

@@ -27,8 +27,18 @@ import type { MeshResources } from '../resources';
 import type { Service, ServiceEntry } from '../types';
 import { intersectHostnames } from './hostnames';
 import {
-  ISTIO_CONTROLLERS, ISTIO_DEFAULT_CLASSES, ISTIO_GATEWAY_CONTROLLER, ISTIO_MESH_CONTROLLER,
-  type AnyRoute, type BackendRef, type Condition, type GatewayClass, type K8sGateway, type Listener, type ParentReference, type RouteKind,
+  ISTIO_CONTROLLERS,
+  ISTIO_DEFAULT_CLASSES,
+  ISTIO_GATEWAY_CONTROLLER,
+  ISTIO_MESH_CONTROLLER,
+  type AnyRoute,
+  type BackendRef,
+  type Condition,
+  type GatewayClass,
+  type K8sGateway,
+  type Listener,
+  type ParentReference,
+  type RouteKind,
 } from './types';
 
 export type IstioGatewayRole = 'ingress' | 'waypoint' | 'east-west' | 'remote';
@@ -194,9 +204,16 @@ function gatewayInfo(g: K8sGateway, classes: ReadonlyMap<string, GatewayClass>):
     const from = l.allowedRoutes?.namespaces?.from;
     const { kinds, invalid } = listenerKinds(l);
     return {
-      index, name: l.name ?? `listener-${index}`, port: l.port, protocol: l.protocol ?? '', hostname: l.hostname, tls: l.tls,
+      index,
+      name: l.name ?? `listener-${index}`,
+      port: l.port,
+      protocol: l.protocol ?? '',
+      hostname: l.hostname,
+      tls: l.tls,
       allowedFrom: (from === 'All' || from === 'Selector' || from === 'None' ? from : 'Same') as ListenerInfo['allowedFrom'],
-      allowedKinds: kinds, invalidKinds: invalid, attachedRoutes: 0,
+      allowedKinds: kinds,
+      invalidKinds: invalid,
+      attachedRoutes: 0,
     };
   });
   const conflicts: GatewayInfo['conflicts'] = [];
@@ -207,7 +224,10 @@ function gatewayInfo(g: K8sGateway, classes: ReadonlyMap<string, GatewayClass>):
     const family = (p: string) => (p === 'HTTP' ? 'http' : p === 'HTTPS' || p === 'TLS' ? 'tls' : p.toLowerCase());
     const fams = new Set(ls.map((l) => family(l.protocol)));
     if (fams.size > 1) {
-      conflicts.push({ listeners: ls.map((l) => l.name), reason: `port ${port} is used with incompatible protocols (${[...new Set(ls.map((l) => l.protocol))].join(', ')})` });
+      conflicts.push({
+        listeners: ls.map((l) => l.name),
+        reason: `port ${port} is used with incompatible protocols (${[...new Set(ls.map((l) => l.protocol))].join(', ')})`,
+      });
       continue;
     }
     const seen = new Map<string, string>();
@@ -221,9 +241,19 @@ function gatewayInfo(g: K8sGateway, classes: ReadonlyMap<string, GatewayClass>):
   const addresses = [...(g.spec?.addresses ?? []), ...(g.status?.addresses ?? [])].map((a) => a.value ?? '').filter(Boolean);
   const disableSuffix = istio === 'waypoint' || istio === 'east-west';
   return {
-    obj: g, namespace: ns, name: g.metadata.name, resource: `Gateway ${ns}/${g.metadata.name}`, className, class: cls, controller, istio, listeners,
-    deploymentName: disableSuffix ? g.metadata.name : `${g.metadata.name}-${className}`, addresses: [...new Set(addresses)],
-    conditions: g.status?.conditions ?? [], conflicts,
+    obj: g,
+    namespace: ns,
+    name: g.metadata.name,
+    resource: `Gateway ${ns}/${g.metadata.name}`,
+    className,
+    class: cls,
+    controller,
+    istio,
+    listeners,
+    deploymentName: disableSuffix ? g.metadata.name : `${g.metadata.name}-${className}`,
+    addresses: [...new Set(addresses)],
+    conditions: g.status?.conditions ?? [],
+    conflicts,
   };
 }
 
@@ -276,21 +306,47 @@ function attachToGateway(
   let candidates = gw.listeners;
   if (ref.sectionName) {
     candidates = candidates.filter((l) => l.name === ref.sectionName);
-    if (!candidates.length) return { accepted: false, refusal: 'NoMatchingParent', reason: `${gw.resource} has no listener named "${ref.sectionName}"`, listeners: [], hostnames: [] };
+    if (!candidates.length)
+      return {
+        accepted: false,
+        refusal: 'NoMatchingParent',
+        reason: `${gw.resource} has no listener named "${ref.sectionName}"`,
+        listeners: [],
+        hostnames: [],
+      };
   }
   if (ref.port !== undefined) {
     candidates = candidates.filter((l) => l.port === ref.port);
-    if (!candidates.length) return { accepted: false, refusal: 'NoMatchingParent', reason: `${gw.resource} has no listener on port ${ref.port}${ref.sectionName ? ` named "${ref.sectionName}"` : ''}`, listeners: [], hostnames: [] };
+    if (!candidates.length)
+      return {
+        accepted: false,
+        refusal: 'NoMatchingParent',
+        reason: `${gw.resource} has no listener on port ${ref.port}${ref.sectionName ? ` named "${ref.sectionName}"` : ''}`,
+        listeners: [],
+        hostnames: [],
+      };
   }
   const raw = (l: ListenerInfo) => gw.obj.spec?.listeners?.[l.index];
   const byNamespace = candidates.filter((l) => admitsNamespace(l, raw(l), gw.namespace, routeNs, nsLabels));
   if (!byNamespace.length) {
     const how = [...new Set(candidates.map((l) => l.allowedFrom))].join('/');
-    return { accepted: false, refusal: 'NotAllowedByListeners', reason: `the listeners of ${gw.resource} do not admit routes from namespace ${routeNs} (allowedRoutes.namespaces.from: ${how})`, listeners: [], hostnames: [] };
+    return {
+      accepted: false,
+      refusal: 'NotAllowedByListeners',
+      reason: `the listeners of ${gw.resource} do not admit routes from namespace ${routeNs} (allowedRoutes.namespaces.from: ${how})`,
+      listeners: [],
+      hostnames: [],
+    };
   }
   const byKind = byNamespace.filter((l) => l.allowedKinds.some((k) => k.kind === kind));
   if (!byKind.length) {
-    return { accepted: false, refusal: 'NotAllowedByListeners', reason: `the listeners of ${gw.resource} do not take ${kind} (they take ${[...new Set(byNamespace.flatMap((l) => l.allowedKinds.map((k) => k.kind)))].join(', ') || 'no routes'})`, listeners: [], hostnames: [] };
+    return {
+      accepted: false,
+      refusal: 'NotAllowedByListeners',
+      reason: `the listeners of ${gw.resource} do not take ${kind} (they take ${[...new Set(byNamespace.flatMap((l) => l.allowedKinds.map((k) => k.kind)))].join(', ') || 'no routes'})`,
+      listeners: [],
+      hostnames: [],
+    };
   }
   const listeners: string[] = [];
   const hostnames = new Set<string>();
@@ -303,10 +359,24 @@ function attachToGateway(
     for (const h of x.hosts) hostnames.add(h);
   }
   if (!listeners.length) {
-    const hs = byKind.map((l) => l.hostname).filter(Boolean).join(', ');
-    return { accepted: false, refusal: 'NoMatchingListenerHostname', reason: `no hostname of the route (${(route.spec?.hostnames ?? []).join(', ')}) matches the listener hostname${byKind.length > 1 ? 's' : ''} of ${gw.resource} (${hs})`, listeners: [], hostnames: [] };
+    const hs = byKind
+      .map((l) => l.hostname)
+      .filter(Boolean)
+      .join(', ');
+    return {
+      accepted: false,
+      refusal: 'NoMatchingListenerHostname',
+      reason: `no hostname of the route (${(route.spec?.hostnames ?? []).join(', ')}) matches the listener hostname${byKind.length > 1 ? 's' : ''} of ${gw.resource} (${hs})`,
+      listeners: [],
+      hostnames: [],
+    };
   }
-  return { accepted: true, reason: `attached to ${gw.resource} listener${listeners.length > 1 ? 's' : ''} ${listeners.join(', ')}`, listeners, hostnames: any ? [] : [...hostnames] };
+  return {
+    accepted: true,
+    reason: `attached to ${gw.resource} listener${listeners.length > 1 ? 's' : ''} ${listeners.join(', ')}`,
+    listeners,
+    hostnames: any ? [] : [...hostnames],
+  };
 }
 
 export function buildGatewayApiModel(r: MeshResources): GatewayApiModel {
@@ -338,14 +408,25 @@ export function buildGatewayApiModel(r: MeshResources): GatewayApiModel {
           if (!svc) a = { ...base, accepted: false, refusal: 'NoMatchingParent', reason: `Service ${p.namespace}/${p.name} does not exist` };
           else if (ref.port !== undefined && !(svc.spec?.ports ?? []).some((sp) => sp.port === ref.port)) {
             a = { ...base, service: svc, accepted: false, refusal: 'NoMatchingParent', reason: `Service ${p.namespace}/${p.name} has no port ${ref.port}` };
-          } else a = { ...base, service: svc, accepted: true, reason: `routes mesh traffic to Service ${p.namespace}/${p.name}${ref.port !== undefined ? ` port ${ref.port}` : ''}` };
+          } else
+            a = {
+              ...base,
+              service: svc,
+              accepted: true,
+              reason: `routes mesh traffic to Service ${p.namespace}/${p.name}${ref.port !== undefined ? ` port ${ref.port}` : ''}`,
+            };
         } else if (p.kind === 'ServiceEntry') {
           const se = serviceEntries.get(`${p.namespace}/${p.name}`);
           a = se
             ? { ...base, serviceEntry: se, accepted: true, reason: `routes mesh traffic to ServiceEntry ${p.namespace}/${p.name}` }
             : { ...base, accepted: false, refusal: 'NoMatchingParent', reason: `ServiceEntry ${p.namespace}/${p.name} does not exist` };
         } else {
-          a = { ...base, accepted: false, refusal: 'UnsupportedValue', reason: `parentRef kind ${ref.kind}${p.group ? `.${p.group}` : ''} is not a Gateway or Service` };
+          a = {
+            ...base,
+            accepted: false,
+            refusal: 'UnsupportedValue',
+            reason: `parentRef kind ${ref.kind}${p.group ? `.${p.group}` : ''} is not a Gateway or Service`,
+          };
         }
         info.parents.push(a);
         if (!a.accepted) return;
@@ -370,7 +451,12 @@ export function buildGatewayApiModel(r: MeshResources): GatewayApiModel {
   }
 
   return {
-    gateways, gatewayByKey, classes, routes, meshRoutesByService, routesByGateway,
+    gateways,
+    gatewayByKey,
+    classes,
+    routes,
+    meshRoutesByService,
+    routesByGateway,
     classController(className) {
       const cls = classes.get(className);
       const controller = cls?.spec?.controllerName ?? (cls ? undefined : ISTIO_DEFAULT_CLASSES[className]);
@@ -393,13 +479,28 @@ function resolveBackend(
   const kind = b.kind ?? 'Service';
   const namespace = b.namespace || routeNs;
   const name = b.name ?? '';
-  const out: BackendInfo = { rule, index, path: `spec/rules[${rule}]/backendRefs[${index}]`, ref: b, kind, group, namespace, name, port: b.port, weight: b.weight ?? 1 };
+  const out: BackendInfo = {
+    rule,
+    index,
+    path: `spec/rules[${rule}]/backendRefs[${index}]`,
+    ref: b,
+    kind,
+    group,
+    namespace,
+    name,
+    port: b.port,
+    weight: b.weight ?? 1,
+  };
   const where = `${kind === 'Service' && !group ? 'Service' : `${kind}${group ? `.${group}` : ''}`} ${namespace}/${name}`;
   if (!(group === '' && kind === 'Service') && !(group === 'networking.istio.io' && (kind === 'ServiceEntry' || kind === 'Hostname'))) {
     return { ...out, problem: 'kind', reason: `backendRef kind ${where} is not supported (Service, or Istio's ServiceEntry and Hostname)` };
   }
   if (namespace !== routeNs && !referenceGranted(r, { group: GATEWAY_API_GROUP, kind: routeKind, namespace: routeNs }, { group, kind, namespace, name })) {
-    return { ...out, problem: 'not-permitted', reason: `${where} is in another namespace and no ReferenceGrant in ${namespace} allows ${routeKind}s from ${routeNs} to refer to it` };
+    return {
+      ...out,
+      problem: 'not-permitted',
+      reason: `${where} is in another namespace and no ReferenceGrant in ${namespace} allows ${routeKind}s from ${routeNs} to refer to it`,
+    };
   }
   if (kind === 'Hostname') return out;
   if (kind === 'ServiceEntry') {
@@ -411,7 +512,12 @@ function resolveBackend(
   if (!svc) return { ...out, problem: 'missing', reason: `${where} does not exist` };
   if (b.port === undefined) return { ...out, service: svc, problem: 'no-port', reason: `backendRef to ${where} has no port (required for Services)` };
   if (!(svc.spec?.ports ?? []).some((p) => p.port === b.port)) {
-    return { ...out, service: svc, problem: 'port', reason: `${where} has no port ${b.port} (it has ${(svc.spec?.ports ?? []).map((p) => p.port).join(', ') || 'none'})` };
+    return {
+      ...out,
+      service: svc,
+      problem: 'port',
+      reason: `${where} has no port ${b.port} (it has ${(svc.spec?.ports ?? []).map((p) => p.port).join(', ') || 'none'})`,
+    };
   }
   return { ...out, service: svc };
 }
@@ -420,8 +526,26 @@ const cache = new WeakMap<MeshResources, { fp: unknown[]; model: GatewayApiModel
 
 /** The model, cached per MeshResources (rebuilt when one of the arrays it reads is replaced or changes length). */
 export function gatewayApiModel(r: MeshResources): GatewayApiModel {
-  const fp = [r.k8sGateways, r.k8sGateways.length, r.gatewayClasses, r.gatewayClasses.length, r.httpRoutes, r.httpRoutes.length, r.grpcRoutes, r.grpcRoutes.length,
-    r.tcpRoutes, r.tcpRoutes.length, r.tlsRoutes, r.tlsRoutes.length, r.referenceGrants, r.referenceGrants.length, r.services, r.services.length, r.serviceEntries, r.namespaces];
+  const fp = [
+    r.k8sGateways,
+    r.k8sGateways.length,
+    r.gatewayClasses,
+    r.gatewayClasses.length,
+    r.httpRoutes,
+    r.httpRoutes.length,
+    r.grpcRoutes,
+    r.grpcRoutes.length,
+    r.tcpRoutes,
+    r.tcpRoutes.length,
+    r.tlsRoutes,
+    r.tlsRoutes.length,
+    r.referenceGrants,
+    r.referenceGrants.length,
+    r.services,
+    r.services.length,
+    r.serviceEntries,
+    r.namespaces,
+  ];
   const hit = cache.get(r);
   if (hit && hit.fp.every((v, i) => v === fp[i])) return hit.model;
   const model = buildGatewayApiModel(r);

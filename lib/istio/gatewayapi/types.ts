@@ -127,7 +127,11 @@ export interface Listener {
   hostname?: string;
   port?: number;
   protocol?: 'HTTP' | 'HTTPS' | 'TLS' | 'TCP' | 'UDP' | 'HBONE' | string;
-  tls?: { mode?: 'Terminate' | 'Passthrough' | string; certificateRefs?: Array<{ group?: string; kind?: string; name?: string; namespace?: string }>; options?: Record<string, string> };
+  tls?: {
+    mode?: 'Terminate' | 'Passthrough' | string;
+    certificateRefs?: Array<{ group?: string; kind?: string; name?: string; namespace?: string }>;
+    options?: Record<string, string>;
+  };
   allowedRoutes?: AllowedRoutes;
 }
 

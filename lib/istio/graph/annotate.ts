@@ -26,7 +26,17 @@ import { authorizePath, type AuthzDecision, type WaypointRef } from '../security
 import { rootNamespaceOf } from '../security/common';
 import { edgeSecurity, findDestinationRule, type EdgeSecurity, type EdgeSecurityState, type PeerDataPlane } from '../security/mtls';
 import type {
-  EdgeAuthzInfo, EdgeSecurityInfo, ExternalNode, GatewayNode, GraphEdge, GraphNode, NamespaceNode, ServiceNode, VersionNode, WaypointNode, WorkloadNode,
+  EdgeAuthzInfo,
+  EdgeSecurityInfo,
+  ExternalNode,
+  GatewayNode,
+  GraphEdge,
+  GraphNode,
+  NamespaceNode,
+  ServiceNode,
+  VersionNode,
+  WaypointNode,
+  WorkloadNode,
 } from './types';
 
 type WorkloadLike = VersionNode | WorkloadNode;
@@ -90,13 +100,25 @@ export function createAnnotator(resources: MeshResources, nodes: ReadonlyMap<str
     switch (n.kind) {
       case 'gateway': {
         const g = n as GatewayNode;
-        return { namespace: g.identity.namespace, labels: g.selector, serviceAccount: g.identity.serviceAccount, inMesh: true, external: false, mode: 'proxy', ingress: g.role === 'ingress' };
+        return {
+          namespace: g.identity.namespace,
+          labels: g.selector,
+          serviceAccount: g.identity.serviceAccount,
+          inMesh: true,
+          external: false,
+          mode: 'proxy',
+          ingress: g.role === 'ingress',
+        };
       }
       case 'version':
       case 'workload':
         return {
-          namespace: n.namespace, labels: n.labels, serviceAccount: n.serviceAccounts.length === 1 ? n.serviceAccounts[0] : undefined,
-          inMesh: n.inMesh, external: false, mode: n.dataPlane.mode,
+          namespace: n.namespace,
+          labels: n.labels,
+          serviceAccount: n.serviceAccounts.length === 1 ? n.serviceAccounts[0] : undefined,
+          inMesh: n.inMesh,
+          external: false,
+          mode: n.dataPlane.mode,
         };
       case 'service': {
         // A 'route' edge has no single caller: a mesh client of the service's namespace.
@@ -147,7 +169,11 @@ export function createAnnotator(resources: MeshResources, nodes: ReadonlyMap<str
       // No workload known: judge by the namespace's data-plane mode.
       const nsNode = nodes.get(`ns:${t.namespace}`) as NamespaceNode | undefined;
       const mode = nsNode?.dataPlane.mode ?? 'none';
-      return { servers: [{ key: t.id, label: t.label, namespace: t.namespace, labels: t.selector ?? {}, inMesh: mode !== 'none', mode, port }], host: t.host, svc: t };
+      return {
+        servers: [{ key: t.id, label: t.label, namespace: t.namespace, labels: t.selector ?? {}, inMesh: mode !== 'none', mode, port }],
+        host: t.host,
+        svc: t,
+      };
     }
     return undefined;
   }
@@ -243,13 +269,20 @@ export function createAnnotator(resources: MeshResources, nodes: ReadonlyMap<str
     const first = decisions[0]!;
     let authz: EdgeAuthzInfo;
     const where = (d: AuthzDecision): Partial<EdgeAuthzInfo> => ({
-      ...(d.enforcedBy ? { enforcedBy: d.enforcedBy } : {}), ...(d.enforcer ? { enforcer: d.enforcer } : {}),
-      ...(d.steps ? { steps: d.steps } : {}), ...(d.notes?.length ? { notes: d.notes } : {}),
+      ...(d.enforcedBy ? { enforcedBy: d.enforcedBy } : {}),
+      ...(d.enforcer ? { enforcer: d.enforcer } : {}),
+      ...(d.steps ? { steps: d.steps } : {}),
+      ...(d.notes?.length ? { notes: d.notes } : {}),
     });
     if (decisions.every((d) => d.authz.decision === first.authz.decision && d.authz.policy === first.authz.policy)) {
       authz = { decision: first.authz.decision, policy: first.authz.policy, reason: first.authz.reason, ...where(first.authz) };
     } else if (decisions.every((d) => d.authz.decision === first.authz.decision)) {
-      authz = { decision: first.authz.decision, policy: first.authz.policy, reason: decisions.map((d) => `${d.server.label}: ${d.authz.reason}`).join('; '), ...where(first.authz) };
+      authz = {
+        decision: first.authz.decision,
+        policy: first.authz.policy,
+        reason: decisions.map((d) => `${d.server.label}: ${d.authz.reason}`).join('; '),
+        ...where(first.authz),
+      };
     } else {
       const deciding = decisions.find((d) => d.authz.decision !== 'allow') ?? first;
       authz = {

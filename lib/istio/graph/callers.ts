@@ -24,7 +24,14 @@ export function callerOf(n: GraphNode): AuthzCaller | undefined {
       return { namespace: n.identity.namespace, serviceAccount: n.identity.serviceAccount, labels: n.selector, inMesh: true, name: n.label, mode: 'proxy' };
     case 'version':
     case 'workload':
-      return { namespace: n.namespace, serviceAccount: n.serviceAccounts.length === 1 ? n.serviceAccounts[0] : undefined, labels: n.labels, inMesh: n.inMesh, name: n.label, mode: n.dataPlane.mode };
+      return {
+        namespace: n.namespace,
+        serviceAccount: n.serviceAccounts.length === 1 ? n.serviceAccounts[0] : undefined,
+        labels: n.labels,
+        inMesh: n.inMesh,
+        name: n.label,
+        mode: n.dataPlane.mode,
+      };
     case 'unknown':
       return { external: true, name: 'caller outside the mesh' };
     default:
@@ -65,9 +72,10 @@ export interface PreviewTarget {
 export function previewCaller(resources: MeshResources, caller: AuthzCaller, target: PreviewTarget): { connection: EdgeSecurity; decision: AuthzDecision } {
   const inMesh = target.inMesh ?? true;
   const mode = target.mode ?? (inMesh ? 'sidecar' : 'none');
-  const client = 'external' in caller
-    ? { namespace: target.namespace, inMesh: false, mode: 'none' as const }
-    : { namespace: caller.namespace ?? target.namespace, labels: caller.labels, inMesh: caller.inMesh, mode: caller.mode };
+  const client =
+    'external' in caller
+      ? { namespace: target.namespace, inMesh: false, mode: 'none' as const }
+      : { namespace: caller.namespace ?? target.namespace, labels: caller.labels, inMesh: caller.inMesh, mode: caller.mode };
   const connection = edgeSecurity(resources, {
     client,
     destination: { host: target.host ?? '', port: target.port },
@@ -92,8 +100,12 @@ export function previewCallers(resources: MeshResources, graph: MeshGraph, targe
   for (const n of nodes) {
     const caller = callerOf(n);
     if (!caller) continue;
-    const isSelf = (n.kind === 'version' || n.kind === 'workload') && n.namespace === target.namespace && target.labels &&
-      Object.entries(target.labels).every(([k, v]) => n.labels[k] === v) && Object.keys(target.labels).length > 0;
+    const isSelf =
+      (n.kind === 'version' || n.kind === 'workload') &&
+      n.namespace === target.namespace &&
+      target.labels &&
+      Object.entries(target.labels).every(([k, v]) => n.labels[k] === v) &&
+      Object.keys(target.labels).length > 0;
     if (isSelf) continue;
     const { connection, decision } = previewCaller(resources, caller, target);
     out.push({ caller: n.id, label: n.label, connection: connection.state, decision });

@@ -8,7 +8,6 @@ import type { HTTPMatchRequest, HTTPRoute, L4MatchAttributes, ServiceEntry, Serv
 import type { EffectiveMtls } from '../security/mtls';
 import type { EdgeBadge, ExternalNode, MtlsSummary, Protocol } from './types';
 
-
 export const PROTOCOLS = new Set<Protocol>(['http', 'http2', 'grpc', 'tcp', 'tls', 'https', 'mongo', 'mysql', 'redis']);
 
 /** Istio protocol selection: appProtocol, else the port name prefix ("http-api", "grpc"). */
@@ -47,7 +46,9 @@ function stringMatch(m: { exact?: string; prefix?: string; regex?: string } | un
 }
 
 function labelsText(l: Record<string, string>): string {
-  return Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(l)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 /** One line per match block, joined by " | " (the blocks are ORed). */
@@ -80,8 +81,11 @@ export function routeBadges(r: HTTPRoute): EdgeBadge[] {
   if (r.timeout) out.push({ kind: 'timeout', label: `timeout ${r.timeout}`, value: r.timeout });
   if (r.retries && (r.retries.attempts ?? 0) > 0) {
     out.push({
-      kind: 'retries', label: `retries ${r.retries.attempts}${r.retries.perTryTimeout ? ` × ${r.retries.perTryTimeout}` : ''}`,
-      attempts: r.retries.attempts, perTryTimeout: r.retries.perTryTimeout, retryOn: r.retries.retryOn,
+      kind: 'retries',
+      label: `retries ${r.retries.attempts}${r.retries.perTryTimeout ? ` × ${r.retries.perTryTimeout}` : ''}`,
+      attempts: r.retries.attempts,
+      perTryTimeout: r.retries.perTryTimeout,
+      retryOn: r.retries.retryOn,
     });
   }
   const d = r.fault?.delay;
@@ -98,7 +102,8 @@ export function routeBadges(r: HTTPRoute): EdgeBadge[] {
   const mirrors: Array<{ host?: string; percent?: number }> = [];
   if (r.mirror) mirrors.push({ host: r.mirror.host, percent: r.mirrorPercentage?.value });
   for (const m of r.mirrors ?? []) mirrors.push({ host: m.destination?.host, percent: m.percentage?.value });
-  for (const m of mirrors) out.push({ kind: 'mirror', label: `mirror ${m.host ?? '?'}${m.percent !== undefined ? ` (${m.percent}%)` : ''}`, host: m.host, percent: m.percent });
+  for (const m of mirrors)
+    out.push({ kind: 'mirror', label: `mirror ${m.host ?? '?'}${m.percent !== undefined ? ` (${m.percent}%)` : ''}`, host: m.host, percent: m.percent });
   return out;
 }
 
@@ -143,7 +148,6 @@ export function envTargets(name: string, value: string | undefined): Array<{ hos
   return out;
 }
 
-
 /* ---- Gateway API ---- */
 
 function pathMatch(m: HTTPRouteMatch['path']): string | undefined {
@@ -187,9 +191,15 @@ function headerChanges(f: HTTPRouteFilter['requestHeaderModifier']): string[] {
 export function gatewayApiBadges(rule: Pick<HTTPRouteRule, 'filters' | 'timeouts' | 'retry'>): EdgeBadge[] {
   const out: EdgeBadge[] = [];
   if (rule.timeouts?.request) out.push({ kind: 'timeout', label: `timeout ${rule.timeouts.request}`, value: rule.timeouts.request });
-  else if (rule.timeouts?.backendRequest) out.push({ kind: 'timeout', label: `backend timeout ${rule.timeouts.backendRequest}`, value: rule.timeouts.backendRequest });
+  else if (rule.timeouts?.backendRequest)
+    out.push({ kind: 'timeout', label: `backend timeout ${rule.timeouts.backendRequest}`, value: rule.timeouts.backendRequest });
   if (rule.retry && (rule.retry.attempts ?? 0) > 0) {
-    out.push({ kind: 'retries', label: `retries ${rule.retry.attempts}${rule.retry.backoff ? ` (backoff ${rule.retry.backoff})` : ''}`, attempts: rule.retry.attempts, retryOn: rule.retry.codes?.join(',') });
+    out.push({
+      kind: 'retries',
+      label: `retries ${rule.retry.attempts}${rule.retry.backoff ? ` (backoff ${rule.retry.backoff})` : ''}`,
+      attempts: rule.retry.attempts,
+      retryOn: rule.retry.codes?.join(','),
+    });
   }
   for (const f of rule.filters ?? []) {
     switch (f.type) {
@@ -197,24 +207,43 @@ export function gatewayApiBadges(rule: Pick<HTTPRouteRule, 'filters' | 'timeouts
       case 'ResponseHeaderModifier': {
         const req = headerChanges(f.requestHeaderModifier);
         const res = headerChanges(f.responseHeaderModifier);
-        out.push({ kind: 'headers', label: `${f.type === 'RequestHeaderModifier' ? 'request' : 'response'} headers: ${[...req, ...res].join(', ')}`, request: req, response: res });
+        out.push({
+          kind: 'headers',
+          label: `${f.type === 'RequestHeaderModifier' ? 'request' : 'response'} headers: ${[...req, ...res].join(', ')}`,
+          request: req,
+          response: res,
+        });
         break;
       }
       case 'URLRewrite': {
         const p = f.urlRewrite?.path;
         const path = p?.replaceFullPath ?? p?.replacePrefixMatch;
-        out.push({ kind: 'rewrite', label: `rewrite ${[path ? `path ${path}` : '', f.urlRewrite?.hostname ? `host ${f.urlRewrite.hostname}` : ''].filter(Boolean).join(', ')}`, path, hostname: f.urlRewrite?.hostname });
+        out.push({
+          kind: 'rewrite',
+          label: `rewrite ${[path ? `path ${path}` : '', f.urlRewrite?.hostname ? `host ${f.urlRewrite.hostname}` : ''].filter(Boolean).join(', ')}`,
+          path,
+          hostname: f.urlRewrite?.hostname,
+        });
         break;
       }
       case 'RequestRedirect': {
         const r = f.requestRedirect ?? {};
-        const to = [r.scheme ? `${r.scheme}://` : '', r.hostname ?? '', r.port ? `:${r.port}` : '', r.path?.replaceFullPath ?? r.path?.replacePrefixMatch ?? ''].join('');
+        const to = [
+          r.scheme ? `${r.scheme}://` : '',
+          r.hostname ?? '',
+          r.port ? `:${r.port}` : '',
+          r.path?.replaceFullPath ?? r.path?.replacePrefixMatch ?? '',
+        ].join('');
         out.push({ kind: 'redirect', label: `redirect ${r.statusCode ?? 302}${to ? ` to ${to}` : ''}`, statusCode: r.statusCode ?? 302, to: to || undefined });
         break;
       }
       case 'RequestMirror': {
         const b = f.requestMirror?.backendRef;
-        const pct = f.requestMirror?.percent ?? (f.requestMirror?.fraction ? Math.round(((f.requestMirror.fraction.numerator ?? 0) / (f.requestMirror.fraction.denominator ?? 100)) * 100) : undefined);
+        const pct =
+          f.requestMirror?.percent ??
+          (f.requestMirror?.fraction
+            ? Math.round(((f.requestMirror.fraction.numerator ?? 0) / (f.requestMirror.fraction.denominator ?? 100)) * 100)
+            : undefined);
         out.push({ kind: 'mirror', label: `mirror ${b?.name ?? '?'}${pct !== undefined ? ` (${pct}%)` : ''}`, host: b?.name, percent: pct });
         break;
       }

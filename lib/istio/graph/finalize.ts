@@ -13,9 +13,17 @@ export function namespaceNode(resources: MeshResources | undefined, ns: string):
   const m = resources ? effectiveMtls(resources, { namespace: ns, labels: {} }) : undefined;
   const dp = namespaceDataPlane(ns, labels);
   return {
-    id: `ns:${ns}`, kind: 'namespace', label: ns, namespace: ns, labels, injection: dp.injection, declared: !!obj,
+    id: `ns:${ns}`,
+    kind: 'namespace',
+    label: ns,
+    namespace: ns,
+    labels,
+    injection: dp.injection,
+    declared: !!obj,
     dataPlane: { mode: dp.mode, reason: dp.reason, ...(dp.conflict ? { conflict: dp.conflict } : {}) },
-    mtls: m ? { mode: m.mode, level: m.source.level, resource: m.source.resource, reason: m.reason } : { mode: 'PERMISSIVE', level: 'default', reason: 'unknown (no resources given)' },
+    mtls: m
+      ? { mode: m.mode, level: m.source.level, resource: m.source.resource, reason: m.reason }
+      : { mode: 'PERMISSIVE', level: 'default', reason: 'unknown (no resources given)' },
     refs: obj ? [{ resource: `Namespace ${ns}` }] : [],
   };
 }

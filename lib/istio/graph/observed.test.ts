@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { indexResources } from '../resources';
 import { buildGraph } from './build';
 import {
-  buildObservedQueries, GraphQueryError, mergeObserved, observedFromPrometheus, parsePrometheusVector, PrometheusResponseError, validateWindow,
+  buildObservedQueries,
+  GraphQueryError,
+  mergeObserved,
+  observedFromPrometheus,
+  parsePrometheusVector,
+  PrometheusResponseError,
+  validateWindow,
   type ObservedTraffic,
 } from './observed';
 import { parseGraphParams } from './params';
@@ -14,8 +20,13 @@ const vector = (result: Array<{ metric: Record<string, string>; value: string }>
 });
 
 const edge = (src: string, srcNs: string, svc: string, wl: string, wlNs: string, extra: Record<string, string> = {}) => ({
-  source_workload: src, source_workload_namespace: srcNs, destination_service: svc, destination_service_namespace: wlNs,
-  destination_workload: wl, destination_workload_namespace: wlNs, ...extra,
+  source_workload: src,
+  source_workload_namespace: srcNs,
+  destination_service: svc,
+  destination_service_namespace: wlNs,
+  destination_workload: wl,
+  destination_workload_namespace: wlNs,
+  ...extra,
 });
 
 describe('PromQL', () => {
@@ -34,7 +45,9 @@ describe('PromQL', () => {
 
   it('selects traffic into or out of the namespaces', () => {
     const q = buildObservedQueries({ window: '1h', namespaces: ['shop', 'default'] });
-    expect(q.tcp).toContain('(rate(istio_tcp_sent_bytes_total{destination_service_namespace=~"shop|default"}[1h]) or rate(istio_tcp_sent_bytes_total{source_workload_namespace=~"shop|default"}[1h]))');
+    expect(q.tcp).toContain(
+      '(rate(istio_tcp_sent_bytes_total{destination_service_namespace=~"shop|default"}[1h]) or rate(istio_tcp_sent_bytes_total{source_workload_namespace=~"shop|default"}[1h]))',
+    );
   });
 
   it('rejects windows and namespaces that would break the query', () => {
@@ -52,7 +65,14 @@ describe('PromQL', () => {
 
 describe('parsing Prometheus responses', () => {
   it('reads instant vectors and drops NaN', () => {
-    expect(parsePrometheusVector(vector([{ metric: { a: 'b' }, value: '1.5' }, { metric: {}, value: 'NaN' }]))).toEqual([{ metric: { a: 'b' }, value: 1.5 }]);
+    expect(
+      parsePrometheusVector(
+        vector([
+          { metric: { a: 'b' }, value: '1.5' },
+          { metric: {}, value: 'NaN' },
+        ]),
+      ),
+    ).toEqual([{ metric: { a: 'b' }, value: 1.5 }]);
   });
 
   it('throws typed errors on failures', () => {
@@ -69,10 +89,33 @@ describe('parsing Prometheus responses', () => {
       // The source reporter's view of the same edge is ignored.
       { metric: { ...edge('web-v1', 'shop', svcA, 'a-v1', 'shop', { reporter: 'source', response_code: '200', request_protocol: 'http' }) }, value: '100' },
       // Only the source reported this one (no sidecar at the destination).
-      { metric: { ...edge('web-v1', 'shop', 'api.partner.com', 'unknown', 'unknown', { reporter: 'source', response_code: '200', request_protocol: 'http' }) }, value: '2' },
+      {
+        metric: { ...edge('web-v1', 'shop', 'api.partner.com', 'unknown', 'unknown', { reporter: 'source', response_code: '200', request_protocol: 'http' }) },
+        value: '2',
+      },
       // gRPC failures with HTTP 200.
-      { metric: { ...edge('web-v1', 'shop', 'g.shop.svc.cluster.local', 'g-v1', 'shop', { reporter: 'destination', response_code: '200', request_protocol: 'grpc', grpc_response_status: '14' }) }, value: '0.5' },
-      { metric: { ...edge('web-v1', 'shop', 'g.shop.svc.cluster.local', 'g-v1', 'shop', { reporter: 'destination', response_code: '200', request_protocol: 'grpc', grpc_response_status: '0' }) }, value: '1.5' },
+      {
+        metric: {
+          ...edge('web-v1', 'shop', 'g.shop.svc.cluster.local', 'g-v1', 'shop', {
+            reporter: 'destination',
+            response_code: '200',
+            request_protocol: 'grpc',
+            grpc_response_status: '14',
+          }),
+        },
+        value: '0.5',
+      },
+      {
+        metric: {
+          ...edge('web-v1', 'shop', 'g.shop.svc.cluster.local', 'g-v1', 'shop', {
+            reporter: 'destination',
+            response_code: '200',
+            request_protocol: 'grpc',
+            grpc_response_status: '0',
+          }),
+        },
+        value: '1.5',
+      },
     ]);
     const latency = vector([{ metric: { ...edge('web-v1', 'shop', svcA, 'a-v1', 'shop', { reporter: 'destination' }) }, value: '87.5' }]);
     const tcp = vector([{ metric: { ...edge('a-v1', 'shop', 'db.example.com', 'unknown', 'unknown', { reporter: 'source' }) }, value: '4096' }]);
@@ -82,7 +125,10 @@ describe('parsing Prometheus responses', () => {
     expect(find(svcA)).toEqual({
       source: { workload: 'web-v1', namespace: 'shop' },
       destination: { service: svcA, serviceNamespace: 'shop', workload: 'a-v1', namespace: 'shop', version: undefined },
-      protocol: 'http', rps: 10, errorRps: 1, p95Ms: 87.5,
+      protocol: 'http',
+      rps: 10,
+      errorRps: 1,
+      p95Ms: 87.5,
     });
     expect(find('api.partner.com')).toMatchObject({ rps: 2, errorRps: 0, destination: { workload: undefined } });
     expect(find('g.shop.svc.cluster.local')).toMatchObject({ protocol: 'grpc', rps: 2, errorRps: 0.5 });
@@ -104,24 +150,64 @@ describe('merging observed traffic', () => {
     window: '10m',
     samples: [
       // Declared says reviews -> v3 only; reality still sends some to v1.
-      { source: { workload: 'productpage-v1', namespace: 'default' }, destination: { service: h('reviews'), workload: 'reviews-v3', namespace: 'default' }, protocol: 'http', rps: 8, errorRps: 0, p95Ms: 30 },
-      { source: { workload: 'productpage-v1', namespace: 'default' }, destination: { service: h('reviews'), workload: 'reviews-v1', namespace: 'default' }, protocol: 'http', rps: 2, errorRps: 1, p95Ms: 120 },
-      { source: { workload: 'reviews-v3', namespace: 'default' }, destination: { service: h('ratings'), workload: 'ratings-v1', namespace: 'default' }, protocol: 'http', rps: 4, errorRps: 0 },
-      { source: { workload: 'batch', namespace: 'jobs' }, destination: { service: h('details'), workload: 'details-v1', namespace: 'default' }, protocol: 'http', rps: 1 },
+      {
+        source: { workload: 'productpage-v1', namespace: 'default' },
+        destination: { service: h('reviews'), workload: 'reviews-v3', namespace: 'default' },
+        protocol: 'http',
+        rps: 8,
+        errorRps: 0,
+        p95Ms: 30,
+      },
+      {
+        source: { workload: 'productpage-v1', namespace: 'default' },
+        destination: { service: h('reviews'), workload: 'reviews-v1', namespace: 'default' },
+        protocol: 'http',
+        rps: 2,
+        errorRps: 1,
+        p95Ms: 120,
+      },
+      {
+        source: { workload: 'reviews-v3', namespace: 'default' },
+        destination: { service: h('ratings'), workload: 'ratings-v1', namespace: 'default' },
+        protocol: 'http',
+        rps: 4,
+        errorRps: 0,
+      },
+      {
+        source: { workload: 'batch', namespace: 'jobs' },
+        destination: { service: h('details'), workload: 'details-v1', namespace: 'default' },
+        protocol: 'http',
+        rps: 1,
+      },
       { source: { workload: 'ratings-v1', namespace: 'default' }, destination: { service: 'PassthroughCluster' }, protocol: 'tcp', tcpBytesPerSec: 10 },
-      { source: { workload: 'ratings-v1', namespace: 'default' }, destination: { service: 'ghost.default.svc.cluster.local', workload: 'ghost-v1', namespace: 'default' }, protocol: 'http', rps: 1 },
+      {
+        source: { workload: 'ratings-v1', namespace: 'default' },
+        destination: { service: 'ghost.default.svc.cluster.local', workload: 'ghost-v1', namespace: 'default' },
+        protocol: 'http',
+        rps: 1,
+      },
     ],
   };
   const g = mergeObserved(declared, traffic, resources);
   const find = (source: string, target: string) => g.edges.filter((e) => e.source === source && e.target === target);
 
   it('marks declared edges observed and adds what the configuration does not declare', () => {
-    expect(find('svc:default/reviews', 'ver:default/reviews/v3')).toEqual([expect.objectContaining({ kind: 'route', declared: true, observed: true, metrics: { rps: 8, errorRatio: 0, p95Ms: 30 } })]);
+    expect(find('svc:default/reviews', 'ver:default/reviews/v3')).toEqual([
+      expect.objectContaining({ kind: 'route', declared: true, observed: true, metrics: { rps: 8, errorRatio: 0, p95Ms: 30 } }),
+    ]);
     expect(find('svc:default/reviews', 'ver:default/reviews/v1')).toEqual([
-      expect.objectContaining({ id: 'observed:svc:default/reviews->ver:default/reviews/v1', kind: 'observed', declared: false, observed: true, metrics: { rps: 2, errorRatio: 0.5, p95Ms: 120 } }),
+      expect.objectContaining({
+        id: 'observed:svc:default/reviews->ver:default/reviews/v1',
+        kind: 'observed',
+        declared: false,
+        observed: true,
+        metrics: { rps: 2, errorRatio: 0.5, p95Ms: 120 },
+      }),
     ]);
     // The caller edge aggregates over destination versions: rates add up, p95 is the largest.
-    expect(find('ver:default/productpage/v1', 'svc:default/reviews')).toEqual([expect.objectContaining({ kind: 'observed', metrics: { rps: 10, errorRatio: 0.1, p95Ms: 120 } })]);
+    expect(find('ver:default/productpage/v1', 'svc:default/reviews')).toEqual([
+      expect.objectContaining({ kind: 'observed', metrics: { rps: 10, errorRatio: 0.1, p95Ms: 120 } }),
+    ]);
     // Declared implicit route for ratings is now observed too.
     expect(find('svc:default/ratings', 'ver:default/ratings/v1')[0]).toMatchObject({ declared: true, observed: true, implicit: true });
   });
@@ -154,9 +240,22 @@ describe('merging observed traffic', () => {
 describe('observed traffic in ambient (S5)', () => {
   const r = indexResources(s5Objects({ live: true }));
   const sample = (workload: string, service: string, dest: string, rps: number) => ({
-    source: { workload, namespace: 'bookinfo' }, destination: { service: `${service}.bookinfo.svc.cluster.local`, serviceNamespace: 'bookinfo', workload: dest, namespace: 'bookinfo' }, protocol: 'http' as const, rps,
+    source: { workload, namespace: 'bookinfo' },
+    destination: { service: `${service}.bookinfo.svc.cluster.local`, serviceNamespace: 'bookinfo', workload: dest, namespace: 'bookinfo' },
+    protocol: 'http' as const,
+    rps,
   });
-  const g = buildGraph(r, { namespaces: ['bookinfo'], observed: { window: '5m', samples: [sample('productpage-v1', 'reviews', 'reviews-v1', 9), sample('productpage-v1', 'reviews', 'reviews-v2', 1), sample('bookinfo-gateway-istio', 'productpage', 'productpage-v1', 10)] } });
+  const g = buildGraph(r, {
+    namespaces: ['bookinfo'],
+    observed: {
+      window: '5m',
+      samples: [
+        sample('productpage-v1', 'reviews', 'reviews-v1', 9),
+        sample('productpage-v1', 'reviews', 'reviews-v2', 1),
+        sample('bookinfo-gateway-istio', 'productpage', 'productpage-v1', 10),
+      ],
+    },
+  });
   const edge = (id: string) => g.edges.find((e) => e.id === id);
 
   it('follows the declared route reviews -> reviews-v1 / reviews-v2 with the waypoint-reported traffic', () => {
@@ -174,10 +273,20 @@ describe('observed traffic in ambient (S5)', () => {
 describe('GET /api/graph parameters', () => {
   it('parses namespaces, window and version label pairs', () => {
     expect(parseGraphParams(new URLSearchParams('namespaces=a,b,a&window=15m&versionLabels=component:release,app:version'))).toEqual({
-      namespaces: ['a', 'b'], window: '15m', versionLabels: [['component', 'release'], ['app', 'version']],
+      namespaces: ['a', 'b'],
+      window: '15m',
+      versionLabels: [
+        ['component', 'release'],
+        ['app', 'version'],
+      ],
     });
     expect(parseGraphParams({})).toEqual({
-      namespaces: [], window: '5m', versionLabels: [['app', 'version'], ['app.kubernetes.io/name', 'app.kubernetes.io/version']],
+      namespaces: [],
+      window: '5m',
+      versionLabels: [
+        ['app', 'version'],
+        ['app.kubernetes.io/name', 'app.kubernetes.io/version'],
+      ],
     });
   });
 

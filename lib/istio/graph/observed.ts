@@ -48,7 +48,10 @@ export class GraphQueryError extends Error {
 
 export class PrometheusResponseError extends Error {
   override name = 'PrometheusResponseError';
-  constructor(message: string, readonly errorType?: string) {
+  constructor(
+    message: string,
+    readonly errorType?: string,
+  ) {
     super(message);
   }
 }
@@ -79,8 +82,13 @@ export interface ObservedQueries {
 }
 
 const EDGE_LABELS = [
-  'reporter', 'source_workload', 'source_workload_namespace', 'destination_service', 'destination_service_namespace',
-  'destination_workload', 'destination_workload_namespace',
+  'reporter',
+  'source_workload',
+  'source_workload_namespace',
+  'destination_service',
+  'destination_service_namespace',
+  'destination_workload',
+  'destination_workload_namespace',
 ];
 
 function selectors(namespaces: readonly string[] | undefined): string[] {
@@ -117,7 +125,10 @@ export function parsePrometheusVector(json: unknown): PromSample[] {
   if (!json || typeof json !== 'object') throw new PrometheusResponseError('Prometheus response is not a JSON object');
   const o = json as { status?: unknown; error?: unknown; errorType?: unknown; data?: { resultType?: unknown; result?: unknown } };
   if (o.status !== 'success') {
-    throw new PrometheusResponseError(typeof o.error === 'string' ? o.error : 'Prometheus query failed', typeof o.errorType === 'string' ? o.errorType : undefined);
+    throw new PrometheusResponseError(
+      typeof o.error === 'string' ? o.error : 'Prometheus query failed',
+      typeof o.errorType === 'string' ? o.errorType : undefined,
+    );
   }
   if (o.data?.resultType !== 'vector' || !Array.isArray(o.data.result)) {
     throw new PrometheusResponseError(`expected an instant vector, got ${String(o.data?.resultType)}`);
@@ -153,7 +164,9 @@ export interface ObservedTraffic {
 const missing = (v: string | undefined) => !v || v === 'unknown';
 
 function edgeKey(m: Record<string, string>): string {
-  return [m.source_workload_namespace, m.source_workload, m.destination_service, m.destination_workload_namespace, m.destination_workload].map((x) => x ?? '').join('|');
+  return [m.source_workload_namespace, m.source_workload, m.destination_service, m.destination_workload_namespace, m.destination_workload]
+    .map((x) => x ?? '')
+    .join('|');
 }
 
 /** Keep, per edge key, the samples of the preferred reporter (destination, else source). */
@@ -271,11 +284,26 @@ export function mergeObserved(graph: MeshGraph, traffic: ObservedTraffic, resour
     const known = byWorkload.get(`${ns}/${name}`);
     if (known) return known;
     const n: WorkloadNode = {
-      id: `wl:${ns}/${name}`, kind: 'workload', label: name, name, namespace: ns, workloads: [], labels: {}, serviceAccounts: [],
-      inMesh: true, sidecar: { injected: true, reason: 'seen in telemetry with a workload identity' },
-      dataPlane: { mode: 'sidecar', reason: 'seen in telemetry with a workload identity (the workload is not among the resources read)', expected: 'sidecar', restartNeeded: false },
+      id: `wl:${ns}/${name}`,
+      kind: 'workload',
+      label: name,
+      name,
+      namespace: ns,
+      workloads: [],
+      labels: {},
+      serviceAccounts: [],
+      inMesh: true,
+      sidecar: { injected: true, reason: 'seen in telemetry with a workload identity' },
+      dataPlane: {
+        mode: 'sidecar',
+        reason: 'seen in telemetry with a workload identity (the workload is not among the resources read)',
+        expected: 'sidecar',
+        restartNeeded: false,
+      },
       mtls: { mode: 'PERMISSIVE', level: 'default', reason: 'unknown: the workload is not among the resources read' },
-      services: [], refs: [], observedOnly: true,
+      services: [],
+      refs: [],
+      observedOnly: true,
     };
     return ensure(n);
   };
@@ -299,17 +327,35 @@ export function mergeObserved(graph: MeshGraph, traffic: ObservedTraffic, resour
     const parsed = parseServiceFqdn(host);
     if (parsed) {
       const n: ServiceNode = {
-        id: `svc:${parsed.namespace}/${parsed.name}`, kind: 'service', label: parsed.name, namespace: parsed.namespace, name: parsed.name, host,
-        ports: [], versions: [], refs: [], observedOnly: true,
+        id: `svc:${parsed.namespace}/${parsed.name}`,
+        kind: 'service',
+        label: parsed.name,
+        namespace: parsed.namespace,
+        name: parsed.name,
+        host,
+        ports: [],
+        versions: [],
+        refs: [],
+        observedOnly: true,
       };
       svcByHost.set(host, n.id);
       return ensure(n);
     }
     const label = SPECIAL_DESTINATIONS.has(raw) ? raw : host;
     const n: ExternalNode = {
-      id: `ext:host/${label}`, kind: 'external', label, hosts: [label], addresses: [], ports: [], protocol: 'unknown', location: 'MESH_EXTERNAL',
-      refs: [], observedOnly: true,
-      warnings: SPECIAL_DESTINATIONS.has(raw) ? [`traffic to ${raw}: no ServiceEntry or Service matched the destination`] : ['no ServiceEntry declares this host'],
+      id: `ext:host/${label}`,
+      kind: 'external',
+      label,
+      hosts: [label],
+      addresses: [],
+      ports: [],
+      protocol: 'unknown',
+      location: 'MESH_EXTERNAL',
+      refs: [],
+      observedOnly: true,
+      warnings: SPECIAL_DESTINATIONS.has(raw)
+        ? [`traffic to ${raw}: no ServiceEntry or Service matched the destination`]
+        : ['no ServiceEntry declares this host'],
     };
     return ensure(n);
   };
@@ -393,8 +439,17 @@ export function mergeObserved(graph: MeshGraph, traffic: ObservedTraffic, resour
     }
     const protocol: Protocol = p.acc.protocol;
     const e: GraphEdge = {
-      id: `observed:${p.source}->${p.target}`, kind: 'observed', source: p.source, target: p.target, protocol, badges: [],
-      declared: false, observed: true, evidence: [`Prometheus, window ${traffic.window}`], metrics, refs: [],
+      id: `observed:${p.source}->${p.target}`,
+      kind: 'observed',
+      source: p.source,
+      target: p.target,
+      protocol,
+      badges: [],
+      declared: false,
+      observed: true,
+      evidence: [`Prometheus, window ${traffic.window}`],
+      metrics,
+      refs: [],
     };
     annotator?.annotate(e);
     edges.push(e);

@@ -37,8 +37,12 @@ export function parseVersionLabels(raw: string): Array<[string, string]> {
 }
 
 export function parseGraphParams(params: URLSearchParams | Record<string, string | undefined>): GraphParams {
-  const get = (k: string) => (params instanceof URLSearchParams ? params.get(k) ?? undefined : params[k]);
-  const namespaces = (get('namespaces') ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(validateNamespace);
+  const get = (k: string) => (params instanceof URLSearchParams ? (params.get(k) ?? undefined) : params[k]);
+  const namespaces = (get('namespaces') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(validateNamespace);
   const window = validateWindow(get('window')?.trim() || '5m');
   const vl = get('versionLabels');
   const versionLabels = vl ? parseVersionLabels(vl) : DEFAULT_VERSION_LABELS.map(([a, v]) => [a, v] as [string, string]);

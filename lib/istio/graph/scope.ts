@@ -4,7 +4,11 @@
  */
 import type { MeshGraph } from './types';
 
-export function scopeToNamespaces(graph: MeshGraph, namespaces: readonly string[] | undefined, gatewayNamespaces: ReadonlyMap<string, ReadonlySet<string>>): MeshGraph {
+export function scopeToNamespaces(
+  graph: MeshGraph,
+  namespaces: readonly string[] | undefined,
+  gatewayNamespaces: ReadonlyMap<string, ReadonlySet<string>>,
+): MeshGraph {
   if (!namespaces || !namespaces.length) return graph;
   const wanted = new Set(namespaces);
   // Nodes of the namespaces asked for; edges touching them bring their other end along.

@@ -16,9 +16,14 @@ import { workloadGroups } from './stages/workloads';
 import { s5Objects } from './test/fixtures';
 import { DEFAULT_VERSION_LABELS } from './workloads';
 
-const fresh = (): BuildContext => createContext(indexResources(s5Objects({ live: true })), DEFAULT_VERSION_LABELS.map(([a, v]) => [a, v] as [string, string]));
+const fresh = (): BuildContext =>
+  createContext(
+    indexResources(s5Objects({ live: true })),
+    DEFAULT_VERSION_LABELS.map(([a, v]) => [a, v] as [string, string]),
+  );
 const nodeIds = (ctx: BuildContext, prefix: string) => [...ctx.nodes.keys()].filter((k) => k.startsWith(prefix)).sort();
-const edgeList = (ctx: BuildContext, kind?: string) => [...ctx.edges.values()].filter((e) => !kind || e.kind === kind).map((e) => `${e.source}->${e.target}${e.weight !== undefined ? ` ${e.weight}` : ''}`);
+const edgeList = (ctx: BuildContext, kind?: string) =>
+  [...ctx.edges.values()].filter((e) => !kind || e.kind === kind).map((e) => `${e.source}->${e.target}${e.weight !== undefined ? ` ${e.weight}` : ''}`);
 
 describe('graph stages on S5', () => {
   it('gateways: the Gateway API gateway of class istio is an ingress node; no edges yet', () => {
@@ -35,7 +40,15 @@ describe('graph stages on S5', () => {
     waypointNodes(ctx);
     expect(nodeIds(ctx, 'wp:')).toEqual(['wp:bookinfo/waypoint']);
     workloadGroups(ctx);
-    expect(nodeIds(ctx, 'ver:')).toEqual(['ver:bookinfo/curl', 'ver:bookinfo/details/v1', 'ver:bookinfo/productpage/v1', 'ver:bookinfo/ratings/v1', 'ver:bookinfo/reviews/v1', 'ver:bookinfo/reviews/v2', 'ver:bookinfo/reviews/v3']);
+    expect(nodeIds(ctx, 'ver:')).toEqual([
+      'ver:bookinfo/curl',
+      'ver:bookinfo/details/v1',
+      'ver:bookinfo/productpage/v1',
+      'ver:bookinfo/ratings/v1',
+      'ver:bookinfo/reviews/v1',
+      'ver:bookinfo/reviews/v2',
+      'ver:bookinfo/reviews/v3',
+    ]);
     expect(nodeIds(ctx, 'ver:').some((id) => id.includes('waypoint') || id.includes('gateway'))).toBe(false);
   });
 
@@ -60,7 +73,13 @@ describe('graph stages on S5', () => {
     const before = edgeList(ctx);
     for (const s of gatewayApiRoutes(ctx)) routed.add(s);
     const byGatewayApi = edgeList(ctx).filter((e) => !before.includes(e));
-    expect(byGatewayApi).toEqual(expect.arrayContaining(['gw:bookinfo/bookinfo-gateway-istio->svc:bookinfo/productpage 100', 'svc:bookinfo/reviews->svc:bookinfo/reviews-v1 90', 'svc:bookinfo/reviews->svc:bookinfo/reviews-v2 10']));
+    expect(byGatewayApi).toEqual(
+      expect.arrayContaining([
+        'gw:bookinfo/bookinfo-gateway-istio->svc:bookinfo/productpage 100',
+        'svc:bookinfo/reviews->svc:bookinfo/reviews-v1 90',
+        'svc:bookinfo/reviews->svc:bookinfo/reviews-v2 10',
+      ]),
+    );
     implicitRoutes(ctx, routed);
     // reviews is routed by its HTTPRoute: no implicit edge from it to a version.
     expect(edgeList(ctx, 'route').filter((e) => e.startsWith('svc:bookinfo/reviews->ver:'))).toEqual([]);

@@ -9,15 +9,25 @@ import type { MeshGraph } from './types';
 const s3 = buildGraph(indexResources([...loadFixture('scenarios/s3-microsvc-mtls-authz.yaml'), ...ingressGatewayObjects()]), {
   observed: {
     window: '5m',
-    samples: [{ source: { workload: 'caller', namespace: 'microsvc-sample' }, destination: { service: 'sample.microsvc-sample.svc.cluster.local', workload: 'sample', namespace: 'microsvc-sample' }, protocol: 'http', rps: 3, errorRps: 0 }],
+    samples: [
+      {
+        source: { workload: 'caller', namespace: 'microsvc-sample' },
+        destination: { service: 'sample.microsvc-sample.svc.cluster.local', workload: 'sample', namespace: 'microsvc-sample' },
+        protocol: 'http',
+        rps: 3,
+        errorRps: 0,
+      },
+    ],
   },
 });
-const bookinfo = buildGraph(indexResources([
-  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: { 'istio-injection': 'enabled' } } },
-  ...loadFixture('istio/bookinfo.yaml', 'default'),
-  ...loadFixture('istio/destination-rule-all.yaml', 'default'),
-  ...loadFixture('istio/virtual-service-reviews-50-v3.yaml', 'default'),
-]));
+const bookinfo = buildGraph(
+  indexResources([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: { 'istio-injection': 'enabled' } } },
+    ...loadFixture('istio/bookinfo.yaml', 'default'),
+    ...loadFixture('istio/destination-rule-all.yaml', 'default'),
+    ...loadFixture('istio/virtual-service-reviews-50-v3.yaml', 'default'),
+  ]),
+);
 const nodeIds = (g: MeshGraph) => g.nodes.map((n) => n.id);
 
 describe('filterGraph', () => {
@@ -70,7 +80,14 @@ describe('findNodes and neighborhood', () => {
 
   it('focuses on the nodes around a selection', () => {
     const n = neighborhood(s3, ['svc:microsvc-sample/sample'], 1);
-    expect(nodeIds(n)).toEqual(['gw:istio-system/istio-ingressgateway', 'ns:istio-system', 'ns:microsvc-sample', 'svc:microsvc-sample/sample', 'ver:microsvc-sample/caller/v1', 'ver:microsvc-sample/sample/v1']);
+    expect(nodeIds(n)).toEqual([
+      'gw:istio-system/istio-ingressgateway',
+      'ns:istio-system',
+      'ns:microsvc-sample',
+      'svc:microsvc-sample/sample',
+      'ver:microsvc-sample/caller/v1',
+      'ver:microsvc-sample/sample/v1',
+    ]);
     expect(n.edges).toHaveLength(3);
     expect(nodeIds(neighborhood(s3, ['svc:microsvc-sample/sample'], 0))).toEqual(['ns:microsvc-sample', 'svc:microsvc-sample/sample']);
   });
@@ -93,7 +110,12 @@ describe('collapseVersions', () => {
   it('drops service -> own version routes (Bookinfo reviews 50/50)', () => {
     const c = collapseVersions(bookinfo);
     expect(c.edges).toEqual([]);
-    expect(c.nodes.filter((n) => n.kind === 'service').map((n) => n.id)).toEqual(['svc:default/details', 'svc:default/productpage', 'svc:default/ratings', 'svc:default/reviews']);
+    expect(c.nodes.filter((n) => n.kind === 'service').map((n) => n.id)).toEqual([
+      'svc:default/details',
+      'svc:default/productpage',
+      'svc:default/ratings',
+      'svc:default/reviews',
+    ]);
   });
 });
 
@@ -117,7 +139,13 @@ describe('graphHash', () => {
 
 describe('attachFindings', () => {
   const findings: Finding[] = [
-    { code: 'IST0101', level: 'Error', message: 'subset missing', resource: 'VirtualService default/reviews', path: 'spec/http[0]/route[1]/destination/subset' },
+    {
+      code: 'IST0101',
+      level: 'Error',
+      message: 'subset missing',
+      resource: 'VirtualService default/reviews',
+      path: 'spec/http[0]/route[1]/destination/subset',
+    },
     { code: 'MB0001', level: 'Info', message: 'hosts note', resource: 'VirtualService default/reviews', path: 'spec/hosts' },
     { code: 'MB0002', level: 'Warning', message: 'dr', resource: 'DestinationRule default/reviews' },
     { code: 'MB0003', level: 'Warning', message: 'deployment', resource: 'Deployment default/reviews-v3' },
@@ -140,7 +168,10 @@ describe('attachFindings', () => {
   });
 
   it('attaches security and authorization resources to the edges they decide', () => {
-    const withAp = attachFindings(s3, [{ code: 'X', level: 'Warning', message: 'policy', resource: 'AuthorizationPolicy microsvc-sample/to-sample' }, { code: 'Y', level: 'Info', message: 'mesh mtls', resource: 'PeerAuthentication istio-system/default' }]);
+    const withAp = attachFindings(s3, [
+      { code: 'X', level: 'Warning', message: 'policy', resource: 'AuthorizationPolicy microsvc-sample/to-sample' },
+      { code: 'Y', level: 'Info', message: 'mesh mtls', resource: 'PeerAuthentication istio-system/default' },
+    ]);
     const denied = withAp.edges.find((e) => e.id.startsWith('gateway-route:') && e.target === 'svc:microsvc-sample/sample')!;
     expect(denied.findings?.map((f) => f.code)).toEqual(['X', 'Y']);
     const toCaller = withAp.edges.find((e) => e.id.startsWith('gateway-route:') && e.target === 'svc:microsvc-sample/caller')!;

@@ -175,7 +175,11 @@ export function collapseVersions(graph: MeshGraph): MeshGraph {
     prev.metrics = sumMetrics(prev.metrics, e.metrics);
     if (e.security && (!prev.security || SEC_ORDER[e.security.state] > SEC_ORDER[prev.security.state])) prev.security = e.security;
     if (e.authz && prev.authz && e.authz.decision !== prev.authz.decision) {
-      prev.authz = { decision: 'conditional', policy: prev.authz.policy ?? e.authz.policy, reason: `differs by version: ${prev.authz.reason}; ${e.authz.reason}` };
+      prev.authz = {
+        decision: 'conditional',
+        policy: prev.authz.policy ?? e.authz.policy,
+        reason: `differs by version: ${prev.authz.reason}; ${e.authz.reason}`,
+      };
     } else if (e.authz && !prev.authz) prev.authz = e.authz;
     for (const r of e.refs) if (!prev.refs.some((x) => x.resource === r.resource && x.path === r.path)) prev.refs.push(r);
     for (const ev of e.evidence) if (!prev.evidence.includes(ev)) prev.evidence.push(ev);

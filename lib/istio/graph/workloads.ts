@@ -61,17 +61,26 @@ export function collectWorkloads(r: MeshResources): Workload[] {
     const tpl = d.spec?.template;
     const labels = { ...(tpl?.metadata?.labels ?? {}) };
     const selector = d.spec?.selector;
-    const pods = selector && (selector.matchLabels || selector.matchExpressions)
-      ? (podsByNs.get(ns) ?? []).filter((p) => !owned.has(p) && matchesSelector(selector, p.metadata.labels))
-      : [];
+    const pods =
+      selector && (selector.matchLabels || selector.matchExpressions)
+        ? (podsByNs.get(ns) ?? []).filter((p) => !owned.has(p) && matchesSelector(selector, p.metadata.labels))
+        : [];
     for (const p of pods) owned.add(p);
     const annotations = { ...(tpl?.metadata?.annotations ?? {}) };
     const containers = tpl?.spec?.containers ?? [];
     const dataPlane = model.workload(ns, templateMeta(tpl), pods.map(podMeta));
     out.push({
-      kind: 'Deployment', name: d.metadata.name, namespace: ns, labels, annotations,
+      kind: 'Deployment',
+      name: d.metadata.name,
+      namespace: ns,
+      labels,
+      annotations,
       serviceAccount: tpl?.spec?.serviceAccountName || tpl?.spec?.serviceAccount || 'default',
-      containers, replicas: d.spec?.replicas ?? 1, pods, dataPlane, sidecar: sidecarInfo(dataPlane),
+      containers,
+      replicas: d.spec?.replicas ?? 1,
+      pods,
+      dataPlane,
+      sidecar: sidecarInfo(dataPlane),
     });
   }
   for (const p of [...r.pods].sort(oldestFirst)) {
@@ -82,15 +91,25 @@ export function collectWorkloads(r: MeshResources): Workload[] {
     const dataPlane = model.workload(ns, podMeta(p), [podMeta(p)]);
     const containers = (p.spec?.containers ?? []).filter((c) => c.name !== 'istio-proxy' || dataPlane.proxy);
     out.push({
-      kind: 'Pod', name: p.metadata.name, namespace: ns, labels, annotations,
+      kind: 'Pod',
+      name: p.metadata.name,
+      namespace: ns,
+      labels,
+      annotations,
       serviceAccount: p.spec?.serviceAccountName || p.spec?.serviceAccount || 'default',
-      containers, pods: [p], dataPlane, sidecar: sidecarInfo(dataPlane),
+      containers,
+      pods: [p],
+      dataPlane,
+      sidecar: sidecarInfo(dataPlane),
     });
   }
   return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
 }
 
-export function versionKey(labels: Record<string, string>, versionLabels: ReadonlyArray<readonly [string, string]>): { app: string; version?: string; keys: [string, string] } | undefined {
+export function versionKey(
+  labels: Record<string, string>,
+  versionLabels: ReadonlyArray<readonly [string, string]>,
+): { app: string; version?: string; keys: [string, string] } | undefined {
   for (const [appKey, versionKeyName] of versionLabels) {
     const app = labels[appKey];
     if (app) return { app, version: labels[versionKeyName] || undefined, keys: [appKey, versionKeyName] };

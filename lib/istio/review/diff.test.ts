@@ -6,7 +6,10 @@ import { reviewChange } from './diff';
 import { reviewMarkdown } from './report';
 import { graphDiffSvg } from './svg';
 
-const S4_LABELS: Array<[string, string]> = [['app', 'version'], ['component', 'release']];
+const S4_LABELS: Array<[string, string]> = [
+  ['app', 'version'],
+  ['component', 'release'],
+];
 
 function s4Canary(objects: K8sObject[], stable: number, canary: number, canarySubset = 'canary'): K8sObject[] {
   return objects.map((o) => {

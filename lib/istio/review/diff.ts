@@ -108,7 +108,8 @@ export function diffResources(base: readonly K8sObject[], head: readonly K8sObje
   for (const [id, after] of h) {
     const before = b.get(id);
     if (!before) out.push({ id, ...ref(after), action: 'create', after: editText(after) });
-    else if (!deepEqual(comparable(before), comparable(after))) out.push({ id, ...ref(after), action: 'update', before: editText(before), after: editText(after) });
+    else if (!deepEqual(comparable(before), comparable(after)))
+      out.push({ id, ...ref(after), action: 'update', before: editText(before), after: editText(after) });
   }
   for (const [id, before] of b) if (!h.has(id)) out.push({ id, ...ref(before), action: 'delete', before: editText(before) });
   return out.sort((x, y) => cmp(x.namespace ?? '', y.namespace ?? '') || cmp(x.kind, y.kind) || cmp(x.name, y.name));
@@ -154,7 +155,10 @@ function edgeGroupKey(e: GraphEdge): string {
 }
 
 /** Pair edges of two graphs: same id first, then same kind/source/target/subset when that is unique on both sides. */
-function pairEdges(before: readonly GraphEdge[], after: readonly GraphEdge[]): { pairs: Array<[GraphEdge, GraphEdge]>; removed: GraphEdge[]; added: GraphEdge[] } {
+function pairEdges(
+  before: readonly GraphEdge[],
+  after: readonly GraphEdge[],
+): { pairs: Array<[GraphEdge, GraphEdge]>; removed: GraphEdge[]; added: GraphEdge[] } {
   const afterById = new Map(after.map((e) => [e.id, e]));
   const pairs: Array<[GraphEdge, GraphEdge]> = [];
   const restB: GraphEdge[] = [];
@@ -195,15 +199,23 @@ export function diffGraphs(before: MeshGraph, after: MeshGraph): GraphDiff {
   const nodeRef = (n: GraphNode): NodeChange => ({ id: n.id, label: n.label, kind: n.kind });
   const edgeLabel = (e: GraphEdge) => `${labelOf.get(e.source) ?? e.source} -> ${labelOf.get(e.target) ?? e.target}`;
   const base = (e: GraphEdge) => ({
-    id: e.id, kind: e.kind, source: e.source, target: e.target, label: edgeLabel(e),
-    sourceLabel: labelOf.get(e.source) ?? e.source, targetLabel: labelOf.get(e.target) ?? e.target, weight: e.weight,
+    id: e.id,
+    kind: e.kind,
+    source: e.source,
+    target: e.target,
+    label: edgeLabel(e),
+    sourceLabel: labelOf.get(e.source) ?? e.source,
+    targetLabel: labelOf.get(e.target) ?? e.target,
+    weight: e.weight,
   });
   const { pairs, removed, added } = pairEdges(before.edges, after.edges);
   const edges: EdgeChange[] = [];
   for (const [b, a] of pairs) {
     const changes: EdgeFieldChange[] = [];
-    if ((b.weight ?? undefined) !== (a.weight ?? undefined)) changes.push({ field: 'weight', before: String(b.weight ?? 'none'), after: String(a.weight ?? 'none') });
-    if (describeSecurity(b.security) !== describeSecurity(a.security)) changes.push({ field: 'mtls', before: describeSecurity(b.security), after: describeSecurity(a.security) });
+    if ((b.weight ?? undefined) !== (a.weight ?? undefined))
+      changes.push({ field: 'weight', before: String(b.weight ?? 'none'), after: String(a.weight ?? 'none') });
+    if (describeSecurity(b.security) !== describeSecurity(a.security))
+      changes.push({ field: 'mtls', before: describeSecurity(b.security), after: describeSecurity(a.security) });
     if (describeAuthz(b.authz) !== describeAuthz(a.authz)) changes.push({ field: 'authz', before: describeAuthz(b.authz), after: describeAuthz(a.authz) });
     if (changes.length) edges.push({ ...base(a), status: 'changed', changes });
   }

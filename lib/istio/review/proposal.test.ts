@@ -5,7 +5,8 @@ import type { K8sObject } from '../types';
 import { exportFiles, exportKustomize, exportUnifiedDiff, makeChange, rebaseChange, staleChanges, stateAfterReviews, upsertChange } from './proposal';
 
 const vs = (rv: string, weight: number, extra: Record<string, unknown> = {}): K8sObject => ({
-  apiVersion: 'networking.istio.io/v1', kind: 'VirtualService',
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
   metadata: { name: 'user-service-vs', namespace: 'shop', resourceVersion: rv, managedFields: [{ manager: 'kubectl' }] },
   spec: { hosts: ['user-service'], http: [{ route: [{ destination: { host: 'user-service', subset: 'stable' }, weight }] }], ...extra },
   status: { x: 1 },
@@ -33,8 +34,18 @@ describe('changes', () => {
   it('the latest verdict per reviewer counts and a request for changes wins', () => {
     expect(stateAfterReviews([])).toBe('open');
     expect(stateAfterReviews([{ author: 'bob', at: '', verdict: 'approve' }])).toBe('approved');
-    expect(stateAfterReviews([{ author: 'bob', at: '', verdict: 'approve' }, { author: 'carol', at: '', verdict: 'request-changes' }])).toBe('changes-requested');
-    expect(stateAfterReviews([{ author: 'bob', at: '', verdict: 'request-changes' }, { author: 'bob', at: '', verdict: 'approve' }])).toBe('approved');
+    expect(
+      stateAfterReviews([
+        { author: 'bob', at: '', verdict: 'approve' },
+        { author: 'carol', at: '', verdict: 'request-changes' },
+      ]),
+    ).toBe('changes-requested');
+    expect(
+      stateAfterReviews([
+        { author: 'bob', at: '', verdict: 'request-changes' },
+        { author: 'bob', at: '', verdict: 'approve' },
+      ]),
+    ).toBe('approved');
   });
 });
 
@@ -43,7 +54,10 @@ describe('stale and rebase', () => {
 
   it('is stale when the live resourceVersion moved or the object went', () => {
     expect(staleChanges([change], () => vs('10', 100))).toEqual([]);
-    expect(staleChanges([change], () => vs('15', 100))[0]).toMatchObject({ resource: 'VirtualService shop/user-service-vs', reason: 'changed since (resourceVersion 10 -> 15)' });
+    expect(staleChanges([change], () => vs('15', 100))[0]).toMatchObject({
+      resource: 'VirtualService shop/user-service-vs',
+      reason: 'changed since (resourceVersion 10 -> 15)',
+    });
     expect(staleChanges([change], () => undefined)[0]?.reason).toBe('deleted since');
   });
 
@@ -64,7 +78,14 @@ describe('stale and rebase', () => {
 });
 
 describe('exports', () => {
-  const changes = [makeChange('update', vs('10', 90), vs('10', 100)), makeChange('create', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny-all', namespace: 'shop' }, spec: {} }, undefined)];
+  const changes = [
+    makeChange('update', vs('10', 90), vs('10', 100)),
+    makeChange(
+      'create',
+      { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny-all', namespace: 'shop' }, spec: {} },
+      undefined,
+    ),
+  ];
 
   it('writes one file per resource without server-owned fields', () => {
     const files = exportFiles(changes);
@@ -87,7 +108,12 @@ describe('exports', () => {
     const files = exportKustomize(changes);
     const k = parse(files[0]!.text) as { resources: string[]; patches: Array<{ path: string; target: Record<string, string> }> };
     expect(k.resources).toEqual(['../base', 'shop-authorizationpolicy-deny-all.yaml']);
-    expect(k.patches).toEqual([{ path: 'patches/shop-virtualservice-user-service-vs.yaml', target: { kind: 'VirtualService', name: 'user-service-vs', namespace: 'shop', group: 'networking.istio.io', version: 'v1' } }]);
+    expect(k.patches).toEqual([
+      {
+        path: 'patches/shop-virtualservice-user-service-vs.yaml',
+        target: { kind: 'VirtualService', name: 'user-service-vs', namespace: 'shop', group: 'networking.istio.io', version: 'v1' },
+      },
+    ]);
     expect(files.map((f) => f.path)).toContain('patches/shop-virtualservice-user-service-vs.yaml');
   });
 });
@@ -107,7 +133,10 @@ describe('rebase of S4 90/10 over a teammate timeout on the same route', () => {
     const { change, conflicts } = rebaseChange(makeChange('update', mine, base), current);
     expect(conflicts).toEqual([]);
     expect((change.object!.spec as { http: unknown[] }).http[0]).toEqual({
-      route: [{ destination: { host: 'user-service', subset: 'stable' }, weight: 90 }, { destination: { host: 'user-service', subset: 'canary' }, weight: 10 }],
+      route: [
+        { destination: { host: 'user-service', subset: 'stable' }, weight: 90 },
+        { destination: { host: 'user-service', subset: 'canary' }, weight: 10 },
+      ],
       timeout: '7s',
     });
   });

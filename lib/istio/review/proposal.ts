@@ -34,8 +34,17 @@ export interface ProposalChange {
   object?: K8sObject;
 }
 
-export interface ProposalComment { author: string; at: string; text: string }
-export interface ProposalReview { author: string; at: string; verdict: Verdict; text?: string }
+export interface ProposalComment {
+  author: string;
+  at: string;
+  text: string;
+}
+export interface ProposalReview {
+  author: string;
+  at: string;
+  verdict: Verdict;
+  text?: string;
+}
 export interface WriteResult {
   resource: string;
   action: ChangeAction;
@@ -80,8 +89,10 @@ export function specOf(p: ChangeProposal): ProposalSpec {
   return { ...s, changes: s.changes ?? [], comments: s.comments ?? [], reviews: s.reviews ?? [] };
 }
 
-export const changeId = (c: Pick<ProposalChange, 'apiVersion' | 'kind' | 'namespace' | 'name'>) => resourceId({ apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.namespace } });
-export const changeResource = (c: Pick<ProposalChange, 'kind' | 'namespace' | 'name'>) => friendlyName({ kind: c.kind, metadata: { name: c.name, namespace: c.namespace } });
+export const changeId = (c: Pick<ProposalChange, 'apiVersion' | 'kind' | 'namespace' | 'name'>) =>
+  resourceId({ apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.namespace } });
+export const changeResource = (c: Pick<ProposalChange, 'kind' | 'namespace' | 'name'>) =>
+  friendlyName({ kind: c.kind, metadata: { name: c.name, namespace: c.namespace } });
 
 export function isOpen(s: ProposalState): boolean {
   return s === 'open' || s === 'approved' || s === 'changes-requested';
@@ -236,7 +247,11 @@ function fileText(o: K8sObject | undefined): string {
   return o ? editText(o) : '';
 }
 
-export interface ExportFile { path: string; text: string; action: ChangeAction }
+export interface ExportFile {
+  path: string;
+  text: string;
+  action: ChangeAction;
+}
 
 /** One file per created or updated resource (deletes: listed with empty text). */
 export function exportFiles(changes: readonly ProposalChange[]): ExportFile[] {
@@ -249,8 +264,18 @@ export function exportUnifiedDiff(changes: readonly ProposalChange[]): string {
       const p = exportPath(c);
       const before = c.action === 'create' ? '' : fileText(c.base);
       const after = c.action === 'delete' ? '' : fileText(c.object);
-      return createTwoFilesPatch(c.action === 'create' ? '/dev/null' : `a/${p}`, c.action === 'delete' ? '/dev/null' : `b/${p}`, before, after, undefined, undefined, { context: 3 })
-        .split('\n').filter((l) => !l.startsWith('====')).join('\n');
+      return createTwoFilesPatch(
+        c.action === 'create' ? '/dev/null' : `a/${p}`,
+        c.action === 'delete' ? '/dev/null' : `b/${p}`,
+        before,
+        after,
+        undefined,
+        undefined,
+        { context: 3 },
+      )
+        .split('\n')
+        .filter((l) => !l.startsWith('===='))
+        .join('\n');
     })
     .join('');
 }
@@ -280,7 +305,16 @@ export function exportKustomize(changes: readonly ProposalChange[], baseDir = '.
     } else {
       const patchPath = `patches/delete-${p}`;
       patches.push({ path: patchPath, target });
-      files.push({ path: patchPath, action: c.action, text: toYaml({ $patch: 'delete', apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, ...(c.namespace ? { namespace: c.namespace } : {}) } }) });
+      files.push({
+        path: patchPath,
+        action: c.action,
+        text: toYaml({
+          $patch: 'delete',
+          apiVersion: c.apiVersion,
+          kind: c.kind,
+          metadata: { name: c.name, ...(c.namespace ? { namespace: c.namespace } : {}) },
+        }),
+      });
     }
   }
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources, ...(patches.length ? { patches } : {}) };
@@ -288,7 +322,10 @@ export function exportKustomize(changes: readonly ProposalChange[], baseDir = '.
 }
 
 export class ProposalError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'ProposalError';
   }

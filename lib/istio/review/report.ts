@@ -48,10 +48,14 @@ export function reviewMarkdown(r: MeshReview, opts: MarkdownOptions = {}): strin
     return out.join('\n');
   }
   const counts = (['create', 'update', 'delete'] as const).map((a) => [a, r.resources.filter((c) => c.action === a).length] as const).filter(([, n]) => n);
-  out.push(`${r.resources.length} resource${r.resources.length === 1 ? '' : 's'} (${counts.map(([a, n]) => `${n} ${VERB[a]}`).join(', ')}) in ${r.namespaces.length ? r.namespaces.join(', ') : 'cluster scope'}; findings: ${r.findings.introduced.length} introduced, ${r.findings.resolved.length} resolved, ${r.findings.left.length} left.`, '');
+  out.push(
+    `${r.resources.length} resource${r.resources.length === 1 ? '' : 's'} (${counts.map(([a, n]) => `${n} ${VERB[a]}`).join(', ')}) in ${r.namespaces.length ? r.namespaces.join(', ') : 'cluster scope'}; findings: ${r.findings.introduced.length} introduced, ${r.findings.resolved.length} resolved, ${r.findings.left.length} left.`,
+    '',
+  );
   if (introducesError(r)) out.push('**This change introduces an Error finding.**', '');
   out.push('### Resources', '');
-  for (const c of r.resources) out.push(`- ${VERB[c.action]}: ${c.resource}${c.findings.length ? ` (${c.findings.length} finding${c.findings.length === 1 ? '' : 's'})` : ''}`);
+  for (const c of r.resources)
+    out.push(`- ${VERB[c.action]}: ${c.resource}${c.findings.length ? ` (${c.findings.length} finding${c.findings.length === 1 ? '' : 's'})` : ''}`);
   out.push('');
   out.push('### Findings introduced', '', ...(r.findings.introduced.length ? r.findings.introduced.map(finding) : ['None.']), '');
   out.push('### Findings resolved', '', ...(r.findings.resolved.length ? r.findings.resolved.map(finding) : ['None.']), '');

@@ -28,8 +28,14 @@ export function graphDiffSvg(diff: GraphDiff): string | undefined {
   const edges = diff.edges;
   const nodeStatus = new Map<string, 'added' | 'removed' | undefined>();
   const label = new Map<string, string>();
-  for (const n of diff.nodesAdded) { nodeStatus.set(n.id, 'added'); label.set(n.id, n.label); }
-  for (const n of diff.nodesRemoved) { nodeStatus.set(n.id, 'removed'); label.set(n.id, n.label); }
+  for (const n of diff.nodesAdded) {
+    nodeStatus.set(n.id, 'added');
+    label.set(n.id, n.label);
+  }
+  for (const n of diff.nodesRemoved) {
+    nodeStatus.set(n.id, 'removed');
+    label.set(n.id, n.label);
+  }
   for (const e of edges) for (const id of [e.source, e.target]) if (!nodeStatus.has(id)) nodeStatus.set(id, undefined);
   for (const e of edges) {
     if (!label.has(e.source)) label.set(e.source, e.sourceLabel);
@@ -48,7 +54,10 @@ export function graphDiffSvg(diff: GraphDiff): string | undefined {
       const s = layer.get(e.source);
       const t = layer.get(e.target);
       if (s === undefined || t === undefined || e.source === e.target) continue;
-      if (t < s + 1 && s + 1 < ids.length) { layer.set(e.target, s + 1); moved = true; }
+      if (t < s + 1 && s + 1 < ids.length) {
+        layer.set(e.target, s + 1);
+        moved = true;
+      }
     }
     if (!moved) break;
   }
@@ -64,9 +73,14 @@ export function graphDiffSvg(diff: GraphDiff): string | undefined {
   const height = PAD * 2 + maxRows * NODE_H + (maxRows - 1) * ROW_GAP + 16;
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push('<defs>');
-  for (const [k, c] of Object.entries(COLORS)) parts.push(`<marker id="arrow-${k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${c}"/></marker>`);
+  for (const [k, c] of Object.entries(COLORS))
+    parts.push(
+      `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${c}"/></marker>`,
+    );
   parts.push('</defs>');
   for (const e of edges) {
     const s = pos.get(e.source);
@@ -78,7 +92,9 @@ export function graphDiffSvg(diff: GraphDiff): string | undefined {
     const y2 = t.y + NODE_H / 2;
     const c = COLORS[e.status];
     const dash = e.status === 'removed' ? ' stroke-dasharray="6 4"' : '';
-    parts.push(`<g class="edge ${e.status}" data-edge="${esc(e.id)}"><line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${c}" stroke-width="2"${dash} marker-end="url(#arrow-${e.status})"/>`);
+    parts.push(
+      `<g class="edge ${e.status}" data-edge="${esc(e.id)}"><line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${c}" stroke-width="2"${dash} marker-end="url(#arrow-${e.status})"/>`,
+    );
     parts.push(`<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 6}" text-anchor="middle" fill="${c}">${esc(edgeText(e))}</text></g>`);
   }
   for (const id of ids) {
@@ -87,8 +103,12 @@ export function graphDiffSvg(diff: GraphDiff): string | undefined {
     const stroke = st ? COLORS[st] : '#57606a';
     const dash = st === 'removed' ? ' stroke-dasharray="6 4"' : '';
     const text = label.get(id) ?? id;
-    parts.push(`<g class="node${st ? ` ${st}` : ''}" data-node="${esc(id)}"><rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="6" fill="#ffffff" stroke="${stroke}" stroke-width="2"${dash}/>`);
-    parts.push(`<text x="${p.x + NODE_W / 2}" y="${p.y + NODE_H / 2 + 4}" text-anchor="middle" fill="#1f2328">${esc(text.length > 26 ? `${text.slice(0, 25)}…` : text)}</text></g>`);
+    parts.push(
+      `<g class="node${st ? ` ${st}` : ''}" data-node="${esc(id)}"><rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="6" fill="#ffffff" stroke="${stroke}" stroke-width="2"${dash}/>`,
+    );
+    parts.push(
+      `<text x="${p.x + NODE_W / 2}" y="${p.y + NODE_H / 2 + 4}" text-anchor="middle" fill="#1f2328">${esc(text.length > 26 ? `${text.slice(0, 25)}…` : text)}</text></g>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('\n');

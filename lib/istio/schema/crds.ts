@@ -56,9 +56,7 @@ export function addCrd(index: SchemaIndex, crd: unknown): boolean {
 
 /** The index of every CRD among `objects` (anything else is ignored). */
 export function schemasFromCrds(objects: readonly unknown[], base?: SchemaIndex): SchemaIndex {
-  const index: SchemaIndex = base
-    ? { versions: new Map(base.versions), kinds: new Map(base.kinds), groups: new Set(base.groups) }
-    : emptySchemaIndex();
+  const index: SchemaIndex = base ? { versions: new Map(base.versions), kinds: new Map(base.kinds), groups: new Set(base.groups) } : emptySchemaIndex();
   for (const o of objects) addCrd(index, o);
   return index;
 }

@@ -63,7 +63,12 @@ describe('validateObject', () => {
   });
 
   it('checks enums', () => {
-    const dr = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'd' }, spec: { host: 'r', trafficPolicy: { tls: { mode: 'STRICT' } } } };
+    const dr = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'd' },
+      spec: { host: 'r', trafficPolicy: { tls: { mode: 'STRICT' } } },
+    };
     const errs = validateObject(dr, schemas);
     expect(errs).toHaveLength(1);
     expect(errs[0]?.path).toBe('spec/trafficPolicy/tls/mode');
@@ -71,7 +76,10 @@ describe('validateObject', () => {
   });
 
   it('enforces oneOf as the CRDs use it (only one of exact, prefix, regex)', () => {
-    const errs = validateObject(vs({ hosts: ['r'], http: [{ match: [{ uri: { exact: '/a', prefix: '/b' } }], route: [{ destination: { host: 'r' } }] }] }), schemas);
+    const errs = validateObject(
+      vs({ hosts: ['r'], http: [{ match: [{ uri: { exact: '/a', prefix: '/b' } }], route: [{ destination: { host: 'r' } }] }] }),
+      schemas,
+    );
     expect(errs).toEqual([expect.objectContaining({ path: 'spec/http[0]/match[0]/uri', message: 'only one of exact, prefix, regex may be set' })]);
   });
 
@@ -80,17 +88,26 @@ describe('validateObject', () => {
       apiVersion: 'networking.istio.io/v1alpha3',
       kind: 'EnvoyFilter',
       metadata: { name: 'e', namespace: 'x' },
-      spec: { configPatches: [{ applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.lua', typed_config: { anything: { goes: [1, 2] } } } } }] },
+      spec: {
+        configPatches: [
+          { applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_BEFORE', value: { name: 'envoy.lua', typed_config: { anything: { goes: [1, 2] } } } } },
+        ],
+      },
     };
     expect(validateObject(ef, schemas)).toEqual([]);
   });
 
   it('checks the envelope: served version, known kind, DNS-1123 names', () => {
     expect(validateObject({ ...vs({ hosts: ['r'] }), apiVersion: 'networking.istio.io/v1alpha9' }, schemas)[0]).toMatchObject({ path: 'apiVersion' });
-    expect(validateObject({ ...vs({ hosts: ['r'] }), kind: 'VirtualServce' }, schemas)[0]).toMatchObject({ path: 'kind', message: 'kind VirtualServce is not served by networking.istio.io' });
+    expect(validateObject({ ...vs({ hosts: ['r'] }), kind: 'VirtualServce' }, schemas)[0]).toMatchObject({
+      path: 'kind',
+      message: 'kind VirtualServce is not served by networking.istio.io',
+    });
     expect(validateObject({ ...vs({ hosts: ['r'] }), metadata: { name: 'Reviews_V1' } }, schemas)[0]).toMatchObject({ path: 'metadata/name' });
     expect(validateObject({ ...vs({ hosts: ['r'] }), metadata: {} }, schemas)[0]).toMatchObject({ path: 'metadata/name', message: 'Required value' });
-    expect(validateObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { port: 80 } } }, schemas)[0]).toMatchObject({ path: 'metadata/labels' });
+    expect(validateObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { port: 80 } } }, schemas)[0]).toMatchObject({
+      path: 'metadata/labels',
+    });
     expect(validateObject('nope', schemas)).toHaveLength(1);
   });
 
@@ -112,7 +129,9 @@ describe('validateAgainstSchema', () => {
     },
   };
   it('accepts a valid value', () => {
-    expect(validateAgainstSchema(schema, { port: 'http', list: [1, 2], name: 'abc', labels: { a: 'b' }, free: { x: 1 }, when: '2024-01-02T03:04:05Z' })).toEqual([]);
+    expect(
+      validateAgainstSchema(schema, { port: 'http', list: [1, 2], name: 'abc', labels: { a: 'b' }, free: { x: 1 }, when: '2024-01-02T03:04:05Z' }),
+    ).toEqual([]);
     expect(validateAgainstSchema(schema, { port: 8080 })).toEqual([]);
   });
   it('reports every kind of violation with a path', () => {

@@ -34,7 +34,7 @@ function typeName(v: unknown): string {
 }
 
 function show(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
@@ -117,11 +117,7 @@ function validateValue(s: JSONSchemaProps, v: unknown, path: Seg[], ctx: Ctx): v
     }
   } else if (s.type) {
     const t = typeName(v);
-    const ok =
-      s.type === t ||
-      (s.type === 'number' && t === 'integer') ||
-      (s.type === 'object' && t === 'object') ||
-      (s.type === 'array' && t === 'array');
+    const ok = s.type === t || (s.type === 'number' && t === 'integer') || (s.type === 'object' && t === 'object') || (s.type === 'array' && t === 'array');
     if (!ok) {
       push(ctx, path, `must be of type ${s.type}, not ${t} (${show(v)})`);
       return;
@@ -139,8 +135,10 @@ function validateValue(s: JSONSchemaProps, v: unknown, path: Seg[], ctx: Ctx): v
     }
   }
   if (typeof v === 'number') {
-    if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) push(ctx, path, `must be ${s.exclusiveMinimum ? 'greater than' : 'at least'} ${s.minimum}`);
-    if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) push(ctx, path, `must be ${s.exclusiveMaximum ? 'less than' : 'at most'} ${s.maximum}`);
+    if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum))
+      push(ctx, path, `must be ${s.exclusiveMinimum ? 'greater than' : 'at least'} ${s.minimum}`);
+    if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum))
+      push(ctx, path, `must be ${s.exclusiveMaximum ? 'less than' : 'at most'} ${s.maximum}`);
   }
   if (s.format) {
     const f = checkFormat(s.format, v);
@@ -168,8 +166,10 @@ function validateValue(s: JSONSchemaProps, v: unknown, path: Seg[], ctx: Ctx): v
   } else if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     const keys = Object.keys(o);
-    if (s.minProperties !== undefined && keys.length < s.minProperties) push(ctx, path, `must have at least ${s.minProperties} field${s.minProperties === 1 ? '' : 's'}`);
-    if (s.maxProperties !== undefined && keys.length > s.maxProperties) push(ctx, path, `must have at most ${s.maxProperties} field${s.maxProperties === 1 ? '' : 's'}`);
+    if (s.minProperties !== undefined && keys.length < s.minProperties)
+      push(ctx, path, `must have at least ${s.minProperties} field${s.minProperties === 1 ? '' : 's'}`);
+    if (s.maxProperties !== undefined && keys.length > s.maxProperties)
+      push(ctx, path, `must have at most ${s.maxProperties} field${s.maxProperties === 1 ? '' : 's'}`);
     if (s.required) for (const r of s.required) if (o[r] === undefined) push(ctx, [...path, r], 'Required value');
     const props = s.properties;
     const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;

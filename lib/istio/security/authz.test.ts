@@ -52,7 +52,10 @@ describe('authorize: CUSTOM, DENY, ALLOW ordering', () => {
   it('DENY wins over ALLOW', () => {
     const denyWeb = ap('app', 'deny-web', { action: 'DENY', rules: [{ from: [{ source: { principals: ['cluster.local/ns/app/sa/web'] } }] }] });
     expect(authorize(res([onlyOwnNs, denyWeb]), { caller: same, target })).toMatchObject({ decision: 'deny', policy: 'AuthorizationPolicy app/deny-web' });
-    expect(authorize(res([onlyOwnNs, denyWeb]), { caller: { ...same, serviceAccount: 'api' }, target })).toMatchObject({ decision: 'allow', policy: 'AuthorizationPolicy app/own-ns' });
+    expect(authorize(res([onlyOwnNs, denyWeb]), { caller: { ...same, serviceAccount: 'api' }, target })).toMatchObject({
+      decision: 'allow',
+      policy: 'AuthorizationPolicy app/own-ns',
+    });
   });
 
   it('CUSTOM makes the result depend on the external authorizer, but a matching DENY still denies', () => {
@@ -64,7 +67,10 @@ describe('authorize: CUSTOM, DENY, ALLOW ordering', () => {
     const denyAll = ap('app', 'deny-other', { action: 'DENY', rules: [{ from: [{ source: { notNamespaces: ['app'] } }] }] });
     expect(authorize(res([custom, denyAll]), { caller: other, target })).toMatchObject({ decision: 'deny', policy: 'AuthorizationPolicy app/deny-other' });
     expect(authorize(res([custom, denyAll]), { caller: same, target }).decision).toBe('conditional');
-    expect(authorize(res([custom, denyAll]), { caller: other, target }).applicable).toEqual(['AuthorizationPolicy app/ext', 'AuthorizationPolicy app/deny-other']);
+    expect(authorize(res([custom, denyAll]), { caller: other, target }).applicable).toEqual([
+      'AuthorizationPolicy app/ext',
+      'AuthorizationPolicy app/deny-other',
+    ]);
   });
 
   it('an ALLOW policy without rules denies everything; an empty rule allows everything', () => {
@@ -111,7 +117,9 @@ describe('authorize: identity', () => {
 });
 
 describe('authorize: request attributes', () => {
-  const getOnly = ap('app', 'get-only', { rules: [{ from: [{ source: { namespaces: ['app'] } }], to: [{ operation: { methods: ['GET'], paths: ['/api/*'] } }] }] });
+  const getOnly = ap('app', 'get-only', {
+    rules: [{ from: [{ source: { namespaces: ['app'] } }], to: [{ operation: { methods: ['GET'], paths: ['/api/*'] } }] }],
+  });
 
   it('is conditional on operations unless the request is given', () => {
     const d = authorize(res([getOnly]), { caller: same, target });
@@ -131,10 +139,15 @@ describe('authorize: request attributes', () => {
 
   it('evaluates ports, hosts, headers, JWT principals, IP blocks and when-conditions', () => {
     const p = ap('app', 'mixed', {
-      rules: [{
-        to: [{ operation: { ports: ['8080'], hosts: ['*.example.com'] } }],
-        when: [{ key: 'request.headers[x-team]', values: ['blue'] }, { key: 'source.namespace', values: ['app', 'other'] }],
-      }],
+      rules: [
+        {
+          to: [{ operation: { ports: ['8080'], hosts: ['*.example.com'] } }],
+          when: [
+            { key: 'request.headers[x-team]', values: ['blue'] },
+            { key: 'source.namespace', values: ['app', 'other'] },
+          ],
+        },
+      ],
     });
     const r = res([p]);
     expect(authorize(r, { caller: same, target, request: { port: 8080, host: 'API.example.com', headers: { 'X-Team': 'blue' } } }).decision).toBe('allow');

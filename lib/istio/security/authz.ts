@@ -155,7 +155,6 @@ function or(values: Iterable<Tri>): Tri {
   return out;
 }
 
-
 /** A positive list: the value must match one entry. Unknown value -> maybe. Empty/absent list -> yes. */
 function list(patterns: readonly string[] | undefined, value: string | undefined | null, match: (p: string, v: string) => boolean): Tri {
   if (!patterns || patterns.length === 0) return 'yes';
@@ -203,8 +202,14 @@ function principalMatch(patterns: readonly string[] | undefined, id: Identity, n
   let anyPossible = false;
   for (const p of patterns) {
     if (p === '*') return negate ? 'no' : 'yes';
-    if (!known) { anyPossible = true; continue; }
-    if (p.startsWith('*')) { anyPossible = true; continue; }
+    if (!known) {
+      anyPossible = true;
+      continue;
+    }
+    if (p.startsWith('*')) {
+      anyPossible = true;
+      continue;
+    }
     const fixed = p.endsWith('*') ? p.slice(0, -1) : p;
     if (fixed.startsWith(known) || known.startsWith(fixed)) anyPossible = true;
   }
@@ -246,7 +251,13 @@ const ci = (p: string, v: string) => wildcardMatch(p.toLowerCase(), v.toLowerCas
 function pathMatch(p: string, v: string): boolean {
   if (p.includes('{')) {
     // Path templates: {*} one segment, {**} any suffix.
-    const re = '^' + p.split(/(\{\*\*\}|\{\*\})/).map((s) => (s === '{**}' ? '.*' : s === '{*}' ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('') + '$';
+    const re =
+      '^' +
+      p
+        .split(/(\{\*\*\}|\{\*\})/)
+        .map((s) => (s === '{**}' ? '.*' : s === '{*}' ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('') +
+      '$';
     return new RegExp(re).test(v);
   }
   return wildcardMatch(p, v);
@@ -284,7 +295,11 @@ function operationMatch(o: AuthzOperation | undefined, req: AuthzRequest | undef
   ]);
 }
 
-function conditionValue(key: string, id: Identity, req: AuthzRequest | undefined): { value: string | null | undefined; match: (p: string, v: string) => boolean } {
+function conditionValue(
+  key: string,
+  id: Identity,
+  req: AuthzRequest | undefined,
+): { value: string | null | undefined; match: (p: string, v: string) => boolean } {
   if (key === 'source.namespace') return { value: id.namespace, match: wildcardMatch };
   if (key === 'source.principal') return { value: id.principal, match: wildcardMatch };
   if (key === 'source.ip') return { value: req?.sourceIp, match: ipInBlock };
@@ -366,7 +381,12 @@ function callerText(caller: AuthzCaller, id: Identity): string {
 
 export function authorize(resources: MeshResources, q: AuthzQuery): AuthzDecision {
   if (q.target.inMesh === false || q.target.mode === 'none') {
-    return { decision: 'allow', reason: 'the target has no sidecar and is not captured by ztunnel, so no AuthorizationPolicy is enforced', applicable: [], enforcedBy: 'none' };
+    return {
+      decision: 'allow',
+      reason: 'the target has no sidecar and is not captured by ztunnel, so no AuthorizationPolicy is enforced',
+      applicable: [],
+      enforcedBy: 'none',
+    };
   }
   const policies = applicableAuthorizationPolicies(resources, q.target);
   if (q.target.mode === 'ambient') {
@@ -384,7 +404,12 @@ export function authorize(resources: MeshResources, q: AuthzQuery): AuthzDecisio
 
 function decide(resources: MeshResources, policies: readonly AuthorizationPolicy[], q: AuthzQuery): AuthzDecision {
   const idx = securityIndex(resources);
-  const byAction = { CUSTOM: [] as AuthorizationPolicy[], DENY: [] as AuthorizationPolicy[], ALLOW: [] as AuthorizationPolicy[], AUDIT: [] as AuthorizationPolicy[] };
+  const byAction = {
+    CUSTOM: [] as AuthorizationPolicy[],
+    DENY: [] as AuthorizationPolicy[],
+    ALLOW: [] as AuthorizationPolicy[],
+    AUDIT: [] as AuthorizationPolicy[],
+  };
   for (const p of policies) byAction[actionOf(p)].push(p);
   const applicable = [...byAction.CUSTOM, ...byAction.DENY, ...byAction.ALLOW, ...byAction.AUDIT].map(refOf);
   const id = identityOf(q.caller, idx.trustDomain);
@@ -400,7 +425,13 @@ function decide(resources: MeshResources, policies: readonly AuthorizationPolicy
 
   const denyYes = firstWith(byAction.DENY, 'yes');
   if (denyYes) {
-    return { decision: 'deny', policy: refOf(denyYes.p), rule: denyYes.rule, reason: `denied: ${who} matches rule ${denyYes.rule} of DENY ${refOf(denyYes.p)}`, applicable };
+    return {
+      decision: 'deny',
+      policy: refOf(denyYes.p),
+      rule: denyYes.rule,
+      reason: `denied: ${who} matches rule ${denyYes.rule} of DENY ${refOf(denyYes.p)}`,
+      applicable,
+    };
   }
   let allowYes: { p: AuthorizationPolicy; rule?: number } | undefined;
   let allowMaybe: { p: AuthorizationPolicy; rule?: number } | undefined;
@@ -411,9 +442,10 @@ function decide(resources: MeshResources, policies: readonly AuthorizationPolicy
       if (!allowMaybe) {
         const first = byAction.ALLOW[0] as AuthorizationPolicy;
         const names = byAction.ALLOW.map(refOf).join(', ');
-        const empty = byAction.ALLOW.every((p) => !(p.spec?.rules?.length));
+        const empty = byAction.ALLOW.every((p) => !p.spec?.rules?.length);
         return {
-          decision: 'deny', policy: refOf(first),
+          decision: 'deny',
+          policy: refOf(first),
           reason: empty ? `denied: ${names} has no rules (allow nothing)` : `denied: ${who} matches no rule of ALLOW ${names}`,
           applicable,
         };
@@ -423,17 +455,41 @@ function decide(resources: MeshResources, policies: readonly AuthorizationPolicy
   const custom = firstWith(byAction.CUSTOM, 'yes') ?? firstWith(byAction.CUSTOM, 'maybe');
   if (custom) {
     const provider = custom.p.spec?.provider?.name ?? 'an unnamed provider';
-    return { decision: 'conditional', policy: refOf(custom.p), rule: custom.rule, reason: `decided by the external authorizer ${provider} (CUSTOM ${refOf(custom.p)})`, applicable };
+    return {
+      decision: 'conditional',
+      policy: refOf(custom.p),
+      rule: custom.rule,
+      reason: `decided by the external authorizer ${provider} (CUSTOM ${refOf(custom.p)})`,
+      applicable,
+    };
   }
   const denyMaybe = firstWith(byAction.DENY, 'maybe');
   if (denyMaybe) {
-    return { decision: 'conditional', policy: refOf(denyMaybe.p), rule: denyMaybe.rule, reason: `denied by DENY ${refOf(denyMaybe.p)} rule ${denyMaybe.rule} for some requests (depends on request attributes)`, applicable };
+    return {
+      decision: 'conditional',
+      policy: refOf(denyMaybe.p),
+      rule: denyMaybe.rule,
+      reason: `denied by DENY ${refOf(denyMaybe.p)} rule ${denyMaybe.rule} for some requests (depends on request attributes)`,
+      applicable,
+    };
   }
   if (allowMaybe) {
-    return { decision: 'conditional', policy: refOf(allowMaybe.p), rule: allowMaybe.rule, reason: `allowed by ALLOW ${refOf(allowMaybe.p)} rule ${allowMaybe.rule} only for some requests (depends on request attributes); others are denied`, applicable };
+    return {
+      decision: 'conditional',
+      policy: refOf(allowMaybe.p),
+      rule: allowMaybe.rule,
+      reason: `allowed by ALLOW ${refOf(allowMaybe.p)} rule ${allowMaybe.rule} only for some requests (depends on request attributes); others are denied`,
+      applicable,
+    };
   }
   if (allowYes) {
-    return { decision: 'allow', policy: refOf(allowYes.p), rule: allowYes.rule, reason: `allowed: ${who} matches rule ${allowYes.rule} of ALLOW ${refOf(allowYes.p)}`, applicable };
+    return {
+      decision: 'allow',
+      policy: refOf(allowYes.p),
+      rule: allowYes.rule,
+      reason: `allowed: ${who} matches rule ${allowYes.rule} of ALLOW ${refOf(allowYes.p)}`,
+      applicable,
+    };
   }
   return {
     decision: 'allow',
@@ -559,7 +615,10 @@ export function waypointPolicies(resources: MeshResources, waypoint: WaypointRef
       if (targetRefsOf(p).some(match) && !out.includes(p)) out.push(p);
     }
   };
-  consider(idx.rootNamespace, (t) => t.group === 'gateway.networking.k8s.io' && t.kind === 'GatewayClass' && t.name === (waypoint.className ?? 'istio-waypoint'));
+  consider(
+    idx.rootNamespace,
+    (t) => t.group === 'gateway.networking.k8s.io' && t.kind === 'GatewayClass' && t.name === (waypoint.className ?? 'istio-waypoint'),
+  );
   consider(waypoint.namespace, (t) => t.group === 'gateway.networking.k8s.io' && t.kind === 'Gateway' && t.name === waypoint.name);
   if (service) consider(service.namespace, (t) => t.group === '' && t.kind === 'Service' && t.name === service.name);
   return out;
@@ -591,23 +650,56 @@ export function authorizePath(resources: MeshResources, q: PathQuery): AuthzDeci
   const enforcer = `Gateway ${w.namespace}/${w.name}`;
   const wpPolicies = waypointPolicies(resources, w, q.service);
   const atWaypoint: AuthzDecision = { ...decide(resources, wpPolicies, q), enforcedBy: 'waypoint', enforcer };
-  if (!wpPolicies.length) atWaypoint.reason = `no AuthorizationPolicy is attached to waypoint ${w.namespace}/${w.name}${q.service ? ` or Service ${q.service.namespace}/${q.service.name}` : ''} (targetRefs)`;
-  const wpCaller: AuthzCaller = { namespace: w.namespace, serviceAccount: w.serviceAccount, inMesh: true, mtls: true, name: `waypoint ${w.namespace}/${w.name}` };
+  if (!wpPolicies.length)
+    atWaypoint.reason = `no AuthorizationPolicy is attached to waypoint ${w.namespace}/${w.name}${q.service ? ` or Service ${q.service.namespace}/${q.service.name}` : ''} (targetRefs)`;
+  const wpCaller: AuthzCaller = {
+    namespace: w.namespace,
+    serviceAccount: w.serviceAccount,
+    inMesh: true,
+    mtls: true,
+    name: `waypoint ${w.namespace}/${w.name}`,
+  };
   const atDestination = authorize(resources, { caller: wpCaller, target: q.target, request: { port: q.request?.port } });
   const steps: AuthzStep[] = [
-    { at: 'waypoint', enforcer, caller: callerName(q.caller, idx.trustDomain), decision: atWaypoint.decision, policy: atWaypoint.policy, reason: atWaypoint.reason },
-    { at: atDestination.enforcedBy ?? 'ztunnel', caller: `${idx.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount} (the waypoint forwards with its own identity)`, decision: atDestination.decision, policy: atDestination.policy, reason: atDestination.reason },
+    {
+      at: 'waypoint',
+      enforcer,
+      caller: callerName(q.caller, idx.trustDomain),
+      decision: atWaypoint.decision,
+      policy: atWaypoint.policy,
+      reason: atWaypoint.reason,
+    },
+    {
+      at: atDestination.enforcedBy ?? 'ztunnel',
+      caller: `${idx.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount} (the waypoint forwards with its own identity)`,
+      decision: atDestination.decision,
+      policy: atDestination.policy,
+      reason: atDestination.reason,
+    },
   ];
   const notes = [...(atWaypoint.notes ?? []), ...(atDestination.notes ?? [])];
   const applicable = [...atWaypoint.applicable, ...atDestination.applicable];
   const pick = (d: AuthzDecision, at: AuthzStep): AuthzDecision => ({
-    decision: d.decision, policy: d.policy, rule: d.rule, applicable, steps, enforcedBy: at.at, ...(at.enforcer ? { enforcer: at.enforcer } : {}), ...(notes.length ? { notes } : {}),
-    reason: at === steps[1] ? `at the destination ${at.at}, which sees the waypoint's identity ${idx.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}: ${d.reason}` : `at waypoint ${w.namespace}/${w.name}: ${d.reason}`,
+    decision: d.decision,
+    policy: d.policy,
+    rule: d.rule,
+    applicable,
+    steps,
+    enforcedBy: at.at,
+    ...(at.enforcer ? { enforcer: at.enforcer } : {}),
+    ...(notes.length ? { notes } : {}),
+    reason:
+      at === steps[1]
+        ? `at the destination ${at.at}, which sees the waypoint's identity ${idx.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}: ${d.reason}`
+        : `at waypoint ${w.namespace}/${w.name}: ${d.reason}`,
   });
   if (atWaypoint.decision === 'deny') return pick(atWaypoint, steps[0]!);
   if (atDestination.decision === 'deny') return pick(atDestination, steps[1]!);
   if (atWaypoint.decision === 'conditional') return pick(atWaypoint, steps[0]!);
   if (atDestination.decision === 'conditional') return pick(atDestination, steps[1]!);
   const decidedBy = atWaypoint.policy ? steps[0]! : atDestination.policy ? steps[1]! : steps[0]!;
-  return { ...pick(decidedBy === steps[1] ? atDestination : atWaypoint, decidedBy), reason: `allowed at waypoint ${w.namespace}/${w.name} (${atWaypoint.reason}) and at the destination ${steps[1]!.at} (${atDestination.reason})` };
+  return {
+    ...pick(decidedBy === steps[1] ? atDestination : atWaypoint, decidedBy),
+    reason: `allowed at waypoint ${w.namespace}/${w.name} (${atWaypoint.reason}) and at the destination ${steps[1]!.at} (${atDestination.reason})`,
+  };
 }

@@ -11,8 +11,13 @@
 import { fqdn, parseServiceFqdn } from '../hosts';
 import type { MeshResources } from '../resources';
 import {
-  DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN,
-  type AuthorizationPolicy, type DestinationRule, type K8sObject, type PeerAuthentication, type ServiceEntry,
+  DEFAULT_ROOT_NAMESPACE,
+  DEFAULT_TRUST_DOMAIN,
+  type AuthorizationPolicy,
+  type DestinationRule,
+  type K8sObject,
+  type PeerAuthentication,
+  type ServiceEntry,
 } from '../types';
 
 /** Namespace of a namespaced object ("default" when the manifest leaves it out, as kubectl does). */
@@ -156,10 +161,14 @@ function buildIndex(r: MeshResources): SecurityIndex {
 
 function fingerprint(r: MeshResources): unknown[] {
   return [
-    r.peerAuthentications, r.peerAuthentications.length,
-    r.destinationRules, r.destinationRules.length,
-    r.authorizationPolicies, r.authorizationPolicies.length,
-    r.serviceEntries, r.serviceEntries.length,
+    r.peerAuthentications,
+    r.peerAuthentications.length,
+    r.destinationRules,
+    r.destinationRules.length,
+    r.authorizationPolicies,
+    r.authorizationPolicies.length,
+    r.serviceEntries,
+    r.serviceEntries.length,
     r.meshConfig,
   ];
 }

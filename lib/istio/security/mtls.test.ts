@@ -14,7 +14,11 @@ const res = (objs: K8sObject[], mc?: MeshConfig) => indexResources(objs, mc);
 describe('effectiveMtls precedence', () => {
   const mesh = pa('istio-system', 'default', { mtls: { mode: 'STRICT' } });
   const nsPermissive = pa('shop', 'default', { mtls: { mode: 'PERMISSIVE' } });
-  const wlDisable = pa('shop', 'legacy', { selector: { matchLabels: { app: 'legacy' } }, mtls: { mode: 'DISABLE' }, portLevelMtls: { '8080': { mode: 'STRICT' }, '9090': { mode: 'UNSET' } } });
+  const wlDisable = pa('shop', 'legacy', {
+    selector: { matchLabels: { app: 'legacy' } },
+    mtls: { mode: 'DISABLE' },
+    portLevelMtls: { '8080': { mode: 'STRICT' }, '9090': { mode: 'UNSET' } },
+  });
 
   it('defaults to PERMISSIVE with no policy', () => {
     const r = effectiveMtls(res([]), { namespace: 'shop', labels: { app: 'x' } });
@@ -39,9 +43,18 @@ describe('effectiveMtls precedence', () => {
 
   it('namespace beats mesh, workload beats namespace, port beats workload', () => {
     const r = res([mesh, nsPermissive, wlDisable]);
-    expect(effectiveMtls(r, { namespace: 'shop', labels: { app: 'web' } })).toMatchObject({ mode: 'PERMISSIVE', source: { level: 'namespace', resource: 'PeerAuthentication shop/default' } });
-    expect(effectiveMtls(r, { namespace: 'shop', labels: { app: 'legacy' } })).toMatchObject({ mode: 'DISABLE', source: { level: 'workload', resource: 'PeerAuthentication shop/legacy' } });
-    expect(effectiveMtls(r, { namespace: 'shop', labels: { app: 'legacy' }, port: 8080 })).toMatchObject({ mode: 'STRICT', source: { level: 'port', resource: 'PeerAuthentication shop/legacy', path: 'spec/portLevelMtls/8080/mode' } });
+    expect(effectiveMtls(r, { namespace: 'shop', labels: { app: 'web' } })).toMatchObject({
+      mode: 'PERMISSIVE',
+      source: { level: 'namespace', resource: 'PeerAuthentication shop/default' },
+    });
+    expect(effectiveMtls(r, { namespace: 'shop', labels: { app: 'legacy' } })).toMatchObject({
+      mode: 'DISABLE',
+      source: { level: 'workload', resource: 'PeerAuthentication shop/legacy' },
+    });
+    expect(effectiveMtls(r, { namespace: 'shop', labels: { app: 'legacy' }, port: 8080 })).toMatchObject({
+      mode: 'STRICT',
+      source: { level: 'port', resource: 'PeerAuthentication shop/legacy', path: 'spec/portLevelMtls/8080/mode' },
+    });
     // UNSET at port level inherits the workload mode.
     const unset = effectiveMtls(r, { namespace: 'shop', labels: { app: 'legacy' }, port: 9090 });
     expect(unset).toMatchObject({ mode: 'DISABLE', source: { level: 'workload' } });
@@ -71,7 +84,10 @@ describe('effectiveMtls precedence', () => {
   it('a selector policy in the root namespace only selects root-namespace workloads', () => {
     const rootSel = pa('istio-system', 'gw', { selector: { matchLabels: { app: 'a' } }, mtls: { mode: 'DISABLE' } });
     expect(effectiveMtls(res([mesh, rootSel]), { namespace: 'shop', labels: { app: 'a' } }).mode).toBe('STRICT');
-    expect(effectiveMtls(res([mesh, rootSel]), { namespace: 'istio-system', labels: { app: 'a' } })).toMatchObject({ mode: 'DISABLE', source: { level: 'workload' } });
+    expect(effectiveMtls(res([mesh, rootSel]), { namespace: 'istio-system', labels: { app: 'a' } })).toMatchObject({
+      mode: 'DISABLE',
+      source: { level: 'workload' },
+    });
   });
 
   it('ignores portLevelMtls when no port is given and when the policy has no selector', () => {
@@ -92,7 +108,11 @@ describe('findDestinationRule and clientTls', () => {
     expect(findDestinationRule(res([inClient, inHost, inRoot]), q)).toMatchObject({ resource: 'DestinationRule client/c', via: 'client-namespace' });
     expect(findDestinationRule(res([inHost, inRoot]), q)).toMatchObject({ resource: 'DestinationRule prod/h', via: 'host-namespace' });
     expect(findDestinationRule(res([inRoot]), q)).toMatchObject({ resource: 'DestinationRule istio-system/r', via: 'root-namespace' });
-    expect(clientTls(res([inHost, inRoot]), q)).toMatchObject({ mode: 'ISTIO_MUTUAL', auto: false, source: { level: 'destination-rule', resource: 'DestinationRule prod/h', path: 'spec/trafficPolicy/tls' } });
+    expect(clientTls(res([inHost, inRoot]), q)).toMatchObject({
+      mode: 'ISTIO_MUTUAL',
+      auto: false,
+      source: { level: 'destination-rule', resource: 'DestinationRule prod/h', path: 'spec/trafficPolicy/tls' },
+    });
   });
 
   it('honours exportTo outside the owner namespace but not inside it', () => {
@@ -127,21 +147,42 @@ describe('findDestinationRule and clientTls', () => {
   it('port-level and subset settings override, and port-level settings do not inherit', () => {
     const d = dr('prod', 'reviews', {
       host: 'reviews',
-      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' }, portLevelSettings: [{ port: { number: 9080 }, tls: { mode: 'DISABLE' } }, { port: { number: 9443 }, loadBalancer: { simple: 'ROUND_ROBIN' } }] },
+      trafficPolicy: {
+        tls: { mode: 'ISTIO_MUTUAL' },
+        portLevelSettings: [
+          { port: { number: 9080 }, tls: { mode: 'DISABLE' } },
+          { port: { number: 9443 }, loadBalancer: { simple: 'ROUND_ROBIN' } },
+        ],
+      },
       subsets: [
         { name: 'v1', labels: { version: 'v1' } },
-        { name: 'v2', labels: { version: 'v2' }, trafficPolicy: { tls: { mode: 'SIMPLE' }, portLevelSettings: [{ port: { number: 9080 }, tls: { mode: 'MUTUAL' } }] } },
+        {
+          name: 'v2',
+          labels: { version: 'v2' },
+          trafficPolicy: { tls: { mode: 'SIMPLE' }, portLevelSettings: [{ port: { number: 9080 }, tls: { mode: 'MUTUAL' } }] },
+        },
       ],
     });
     const r = res([d]);
     const base = { fromNamespace: 'prod', host: 'reviews' };
     expect(clientTls(r, base)).toMatchObject({ mode: 'ISTIO_MUTUAL', source: { level: 'destination-rule' } });
-    expect(clientTls(r, { ...base, port: 9080 })).toMatchObject({ mode: 'DISABLE', source: { level: 'port', path: 'spec/trafficPolicy/portLevelSettings[0]/tls' } });
+    expect(clientTls(r, { ...base, port: 9080 })).toMatchObject({
+      mode: 'DISABLE',
+      source: { level: 'port', path: 'spec/trafficPolicy/portLevelSettings[0]/tls' },
+    });
     // A port-level entry without tls resets TLS to the auto default.
-    expect(clientTls(r, { ...base, port: 9443 })).toMatchObject({ mode: 'ISTIO_MUTUAL', auto: true, source: { level: 'auto' }, destinationRule: 'DestinationRule prod/reviews' });
+    expect(clientTls(r, { ...base, port: 9443 })).toMatchObject({
+      mode: 'ISTIO_MUTUAL',
+      auto: true,
+      source: { level: 'auto' },
+      destinationRule: 'DestinationRule prod/reviews',
+    });
     expect(clientTls(r, { ...base, subset: 'v1', port: 9080 })).toMatchObject({ mode: 'DISABLE', source: { level: 'port' } });
     expect(clientTls(r, { ...base, subset: 'v2' })).toMatchObject({ mode: 'SIMPLE', source: { level: 'subset', path: 'spec/subsets[1]/trafficPolicy/tls' } });
-    expect(clientTls(r, { ...base, subset: 'v2', port: 9080 })).toMatchObject({ mode: 'MUTUAL', source: { level: 'subset-port', path: 'spec/subsets[1]/trafficPolicy/portLevelSettings[0]/tls' } });
+    expect(clientTls(r, { ...base, subset: 'v2', port: 9080 })).toMatchObject({
+      mode: 'MUTUAL',
+      source: { level: 'subset-port', path: 'spec/subsets[1]/trafficPolicy/portLevelSettings[0]/tls' },
+    });
     expect(clientTls(r, { ...base, subset: 'v9' }).reason).toContain('subset "v9" is not defined');
   });
 
@@ -153,7 +194,11 @@ describe('findDestinationRule and clientTls', () => {
     expect(clientTls(r, { ...q, server: { inMesh: false } })).toMatchObject({ mode: 'DISABLE', auto: true });
     expect(clientTls(r, { ...q, server: { inMesh: true, mode: 'DISABLE' } })).toMatchObject({ mode: 'DISABLE', auto: true });
     expect(clientTls(r, { ...q, server: { inMesh: false, external: true } })).toMatchObject({ mode: 'DISABLE', auto: true });
-    expect(clientTls(res([], { enableAutoMtls: false }), { ...q, server: { inMesh: true } })).toMatchObject({ mode: 'DISABLE', auto: false, source: { level: 'default' } });
+    expect(clientTls(res([], { enableAutoMtls: false }), { ...q, server: { inMesh: true } })).toMatchObject({
+      mode: 'DISABLE',
+      auto: false,
+      source: { level: 'default' },
+    });
     expect(clientTls(r, { ...q, clientInMesh: false })).toMatchObject({ mode: 'DISABLE', source: { level: 'no-sidecar' } });
   });
 
@@ -199,7 +244,9 @@ describe('edgeSecurity', () => {
 
   it('flags explicit ISTIO_MUTUAL towards a server without sidecar or a DISABLE server', () => {
     const mutual = dr('shop', 'mutual', { host: 'api', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
-    expect(edgeSecurity(res([mutual]), { client: { namespace: 'shop', inMesh: true }, destination: dest, server: { ...server, inMesh: false } }).state).toBe('conflict');
+    expect(edgeSecurity(res([mutual]), { client: { namespace: 'shop', inMesh: true }, destination: dest, server: { ...server, inMesh: false } }).state).toBe(
+      'conflict',
+    );
     const off = pa('shop', 'off', { selector: { matchLabels: { app: 'api' } }, mtls: { mode: 'DISABLE' } });
     expect(edgeSecurity(res([mutual, off]), { client: { namespace: 'shop', inMesh: true }, destination: dest, server }).state).toBe('conflict');
     // Auto mTLS adapts to the DISABLE server instead.
@@ -210,7 +257,9 @@ describe('edgeSecurity', () => {
     const ext = { external: true as const, protocol: 'TCP' };
     const extDest = { host: 'db.example.com', port: 3306 };
     expect(edgeSecurity(res([]), { client: { namespace: 'shop', inMesh: true }, destination: extDest, server: ext }).state).toBe('plaintext');
-    expect(edgeSecurity(res([]), { client: { namespace: 'shop', inMesh: true }, destination: extDest, server: { external: true, protocol: 'HTTPS' } }).state).toBe('tls');
+    expect(
+      edgeSecurity(res([]), { client: { namespace: 'shop', inMesh: true }, destination: extDest, server: { external: true, protocol: 'HTTPS' } }).state,
+    ).toBe('tls');
     const orig = dr('shop', 'orig', { host: 'db.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } });
     const o = edgeSecurity(res([orig]), { client: { namespace: 'shop', inMesh: true }, destination: extDest, server: ext });
     expect(o.state).toBe('tls');

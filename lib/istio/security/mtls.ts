@@ -122,7 +122,11 @@ export function effectiveMtls(resources: MeshResources, target: MtlsTarget): Eff
   let mode: PeerMode = 'PERMISSIVE';
   let source: MtlsSource = { level: 'default' };
   const inherited: string[] = [];
-  const levels: Array<[MtlsLevel, PeerAuthentication | undefined]> = [['mesh', mesh], ['namespace', namespace], ['workload', workload]];
+  const levels: Array<[MtlsLevel, PeerAuthentication | undefined]> = [
+    ['mesh', mesh],
+    ['namespace', namespace],
+    ['workload', workload],
+  ];
   for (const [level, pa] of levels) {
     if (!pa) continue;
     const m = concreteMode(pa.spec?.mtls?.mode);
@@ -253,7 +257,12 @@ function portIndex(tp: TrafficPolicy | undefined, port: number | undefined): num
 export function clientTls(resources: MeshResources, q: ClientTlsQuery): ClientTls {
   const idx = securityIndex(resources);
   if (q.clientInMesh === false) {
-    return { mode: 'DISABLE', auto: false, source: { level: 'no-sidecar' }, reason: 'client has no sidecar: no DestinationRule applies, traffic leaves as the application sends it (plaintext)' };
+    return {
+      mode: 'DISABLE',
+      auto: false,
+      source: { level: 'no-sidecar' },
+      reason: 'client has no sidecar: no DestinationRule applies, traffic leaves as the application sends it (plaintext)',
+    };
   }
   const match = findDr(idx, q);
   let tls: ClientTLSSettings | undefined;
@@ -298,20 +307,47 @@ export function clientTls(resources: MeshResources, q: ClientTlsQuery): ClientTl
   }
   const suffix = (drName ? `; ${drName} sets no TLS` : '') + (notes.length ? `; ${notes.join('; ')}` : '');
   if (!idx.autoMtls) {
-    return { mode: 'DISABLE', auto: false, source: { level: 'default' }, destinationRule: drName, reason: `DISABLE: auto mTLS is off in the mesh config and no DestinationRule sets TLS${suffix}` };
+    return {
+      mode: 'DISABLE',
+      auto: false,
+      source: { level: 'default' },
+      destinationRule: drName,
+      reason: `DISABLE: auto mTLS is off in the mesh config and no DestinationRule sets TLS${suffix}`,
+    };
   }
   const server = q.server;
   if (server?.external) {
-    return { mode: 'DISABLE', auto: true, source: { level: 'auto' }, destinationRule: drName, reason: `plaintext: auto mTLS never applies to mesh-external hosts${suffix}` };
+    return {
+      mode: 'DISABLE',
+      auto: true,
+      source: { level: 'auto' },
+      destinationRule: drName,
+      reason: `plaintext: auto mTLS never applies to mesh-external hosts${suffix}`,
+    };
   }
   if (server && !server.inMesh) {
-    return { mode: 'DISABLE', auto: true, source: { level: 'auto' }, destinationRule: drName, reason: `plaintext: auto mTLS, the server has no sidecar${suffix}` };
+    return {
+      mode: 'DISABLE',
+      auto: true,
+      source: { level: 'auto' },
+      destinationRule: drName,
+      reason: `plaintext: auto mTLS, the server has no sidecar${suffix}`,
+    };
   }
   if (server?.mode === 'DISABLE') {
-    return { mode: 'DISABLE', auto: true, source: { level: 'auto' }, destinationRule: drName, reason: `plaintext: auto mTLS, the server disables mTLS${suffix}` };
+    return {
+      mode: 'DISABLE',
+      auto: true,
+      source: { level: 'auto' },
+      destinationRule: drName,
+      reason: `plaintext: auto mTLS, the server disables mTLS${suffix}`,
+    };
   }
   return {
-    mode: 'ISTIO_MUTUAL', auto: true, source: { level: 'auto' }, destinationRule: drName,
+    mode: 'ISTIO_MUTUAL',
+    auto: true,
+    source: { level: 'auto' },
+    destinationRule: drName,
     reason: `ISTIO_MUTUAL: auto mTLS${server ? '' : ' (assuming the server has a sidecar)'}${suffix}`,
   };
 }
@@ -341,7 +377,11 @@ export interface EdgeSecurityQuery {
 
 /** The mode a server's ztunnel enforces: DISABLE is not supported in ambient mode and reads as PERMISSIVE. */
 export function ambientPeerMode(m: EffectiveMtls): { mode: 'STRICT' | 'PERMISSIVE'; reason: string } {
-  if (m.mode === 'DISABLE') return { mode: 'PERMISSIVE', reason: `${m.reason}; DISABLE is not supported in ambient mode and is ignored, so ztunnel accepts plaintext as with PERMISSIVE` };
+  if (m.mode === 'DISABLE')
+    return {
+      mode: 'PERMISSIVE',
+      reason: `${m.reason}; DISABLE is not supported in ambient mode and is ignored, so ztunnel accepts plaintext as with PERMISSIVE`,
+    };
   return { mode: m.mode, reason: m.reason };
 }
 
@@ -351,18 +391,30 @@ export function edgeSecurity(resources: MeshResources, q: EdgeSecurityQuery): Ed
   const clientMode: PeerDataPlane = q.client.mode ?? (q.client.inMesh ? 'sidecar' : 'none');
   if ('external' in q.server) {
     if (clientMode === 'ambient') {
-      const client: ClientTls = { mode: 'DISABLE', auto: false, source: { level: 'no-sidecar' }, reason: 'the client is ambient: ztunnel does not originate TLS to hosts outside the mesh (no DestinationRule applies without a waypoint)' };
+      const client: ClientTls = {
+        mode: 'DISABLE',
+        auto: false,
+        source: { level: 'no-sidecar' },
+        reason: 'the client is ambient: ztunnel does not originate TLS to hosts outside the mesh (no DestinationRule applies without a waypoint)',
+      };
       const appTls = TLS_PROTOCOLS.has((q.server.protocol ?? '').toUpperCase());
       if (appTls) return { state: 'tls', client, reason: `TLS by the application (port protocol ${q.server.protocol})` };
       return { state: 'plaintext', client, reason: `plaintext to an external host (${client.reason})` };
     }
     const client = clientTls(resources, {
-      fromNamespace: q.client.namespace, fromLabels: q.client.labels, host: q.destination.host,
-      subset: q.destination.subset, port: q.destination.port, server: { inMesh: false, external: true }, clientInMesh: q.client.inMesh,
+      fromNamespace: q.client.namespace,
+      fromLabels: q.client.labels,
+      host: q.destination.host,
+      subset: q.destination.subset,
+      port: q.destination.port,
+      server: { inMesh: false, external: true },
+      clientInMesh: q.client.inMesh,
     });
     const appTls = TLS_PROTOCOLS.has((q.server.protocol ?? '').toUpperCase());
-    if (client.mode === 'ISTIO_MUTUAL') return { state: 'conflict', client, reason: `client sends Istio mTLS (${client.reason}) to an external host that cannot terminate it` };
-    if (client.mode === 'SIMPLE' || client.mode === 'MUTUAL') return { state: 'tls', client, reason: `TLS originated by the sidecar (${client.mode}, ${client.source.resource})` };
+    if (client.mode === 'ISTIO_MUTUAL')
+      return { state: 'conflict', client, reason: `client sends Istio mTLS (${client.reason}) to an external host that cannot terminate it` };
+    if (client.mode === 'SIMPLE' || client.mode === 'MUTUAL')
+      return { state: 'tls', client, reason: `TLS originated by the sidecar (${client.mode}, ${client.source.resource})` };
     if (appTls) return { state: 'tls', client, reason: `TLS by the application (port protocol ${q.server.protocol})` };
     return { state: 'plaintext', client, reason: `plaintext to an external host (${client.reason})` };
   }
@@ -372,13 +424,19 @@ export function edgeSecurity(resources: MeshResources, q: EdgeSecurityQuery): Ed
   const mtls = effectiveMtls(resources, { namespace: srv.namespace, labels: srv.labels, port: srv.port });
   const server = { ...mtls, inMesh: srv.inMesh };
   const client = clientTls(resources, {
-    fromNamespace: q.client.namespace, fromLabels: q.client.labels, host: q.destination.host,
-    subset: q.destination.subset, port: q.destination.port, server: { inMesh: srv.inMesh, mode: mtls.mode }, clientInMesh: q.client.inMesh,
+    fromNamespace: q.client.namespace,
+    fromLabels: q.client.labels,
+    host: q.destination.host,
+    subset: q.destination.subset,
+    port: q.destination.port,
+    server: { inMesh: srv.inMesh, mode: mtls.mode },
+    clientInMesh: q.client.inMesh,
   });
   const r = (state: EdgeSecurityState, reason: string): EdgeSecurity => ({ state, reason, server, client });
   if (!srv.inMesh) {
     if (client.mode === 'ISTIO_MUTUAL') return r('conflict', `client sends Istio mTLS (${client.reason}) but the server has no sidecar to terminate it`);
-    if (client.mode === 'SIMPLE' || client.mode === 'MUTUAL') return r('tls', `TLS originated by the client sidecar (${client.mode}); the server has no sidecar`);
+    if (client.mode === 'SIMPLE' || client.mode === 'MUTUAL')
+      return r('tls', `TLS originated by the client sidecar (${client.mode}); the server has no sidecar`);
     return r('plaintext', `plaintext: the server has no sidecar, so PeerAuthentication is not enforced (${client.reason})`);
   }
   if (!q.client.inMesh) {
@@ -393,7 +451,8 @@ export function edgeSecurity(resources: MeshResources, q: EdgeSecurityQuery): Ed
       if (mtls.mode === 'STRICT') return r('conflict', `client sends plaintext (${client.reason}) but the server requires mTLS (${mtls.reason})`);
       return r('plaintext', `plaintext: client ${client.reason}; server ${mtls.reason}`);
     default:
-      if (mtls.mode === 'STRICT') return r('conflict', `client originates its own TLS (${client.mode}, ${client.source.resource}) but the server requires Istio mTLS (${mtls.reason})`);
+      if (mtls.mode === 'STRICT')
+        return r('conflict', `client originates its own TLS (${client.mode}, ${client.source.resource}) but the server requires Istio mTLS (${mtls.reason})`);
       return r('tls', `TLS originated by the client sidecar (${client.mode}, ${client.source.resource}); server ${mtls.reason}`);
   }
 }
@@ -414,26 +473,60 @@ function ambientEdge(
   const r = (state: EdgeSecurityState, reason: string, client: ClientTls, hbone = state === 'mtls'): EdgeSecurity => ({ state, reason, server, client, hbone });
   if (serverMode === 'ambient') {
     const z = ambientPeerMode(mtls);
-    if (clientMode === 'ambient') return r('mtls', `mTLS: HBONE between the client's and the server's ztunnel (${HBONE_DR_NOTE}); server ${z.reason}`, hboneClient('HBONE from ztunnel'));
-    if (clientMode === 'proxy') return r('mtls', `mTLS: the Istio proxy sends HBONE to the server's ztunnel; server ${z.reason}`, hboneClient('HBONE from the Istio proxy'));
+    if (clientMode === 'ambient')
+      return r('mtls', `mTLS: HBONE between the client's and the server's ztunnel (${HBONE_DR_NOTE}); server ${z.reason}`, hboneClient('HBONE from ztunnel'));
+    if (clientMode === 'proxy')
+      return r('mtls', `mTLS: the Istio proxy sends HBONE to the server's ztunnel; server ${z.reason}`, hboneClient('HBONE from the Istio proxy'));
     if (clientMode === 'none') {
-      const client: ClientTls = { mode: 'DISABLE', auto: false, source: { level: 'no-sidecar' }, reason: 'the client is outside the mesh and sends what the application sends (plaintext)' };
-      if (z.mode === 'STRICT') return r('conflict', `the client is outside the mesh and sends plaintext, but the server's ztunnel requires mTLS (${z.reason})`, client);
+      const client: ClientTls = {
+        mode: 'DISABLE',
+        auto: false,
+        source: { level: 'no-sidecar' },
+        reason: 'the client is outside the mesh and sends what the application sends (plaintext)',
+      };
+      if (z.mode === 'STRICT')
+        return r('conflict', `the client is outside the mesh and sends plaintext, but the server's ztunnel requires mTLS (${z.reason})`, client);
       return r('plaintext', `plaintext: the client is outside the mesh; the server's ztunnel accepts it (${z.reason})`, client);
     }
     // A sidecar client applies its DestinationRule; auto mTLS sends HBONE to the captured server.
     const client = clientTls(resources, {
-      fromNamespace: q.client.namespace, fromLabels: q.client.labels, host: q.destination.host,
-      subset: q.destination.subset, port: q.destination.port, server: { inMesh: true, mode: z.mode }, clientInMesh: true,
+      fromNamespace: q.client.namespace,
+      fromLabels: q.client.labels,
+      host: q.destination.host,
+      subset: q.destination.subset,
+      port: q.destination.port,
+      server: { inMesh: true, mode: z.mode },
+      clientInMesh: true,
     });
-    if (client.mode === 'ISTIO_MUTUAL') return r('mtls', `mTLS: the client sidecar sends HBONE to the server's ztunnel (${client.reason}); server ${z.reason}`, client);
-    if (z.mode === 'STRICT') return r('conflict', `the client sidecar sends ${client.mode === 'DISABLE' ? 'plaintext' : `its own TLS (${client.mode})`} (${client.reason}), but the server's ztunnel requires mTLS (${z.reason})`, client, false);
-    return r(client.mode === 'DISABLE' ? 'plaintext' : 'tls', `${client.mode === 'DISABLE' ? 'plaintext' : `TLS originated by the client sidecar (${client.mode})`}: ${client.reason}; the server's ztunnel accepts it (${z.reason})`, client, false);
+    if (client.mode === 'ISTIO_MUTUAL')
+      return r('mtls', `mTLS: the client sidecar sends HBONE to the server's ztunnel (${client.reason}); server ${z.reason}`, client);
+    if (z.mode === 'STRICT')
+      return r(
+        'conflict',
+        `the client sidecar sends ${client.mode === 'DISABLE' ? 'plaintext' : `its own TLS (${client.mode})`} (${client.reason}), but the server's ztunnel requires mTLS (${z.reason})`,
+        client,
+        false,
+      );
+    return r(
+      client.mode === 'DISABLE' ? 'plaintext' : 'tls',
+      `${client.mode === 'DISABLE' ? 'plaintext' : `TLS originated by the client sidecar (${client.mode})`}: ${client.reason}; the server's ztunnel accepts it (${z.reason})`,
+      client,
+      false,
+    );
   }
   // The client is ambient, the server is not.
   if (serverMode === 'none') {
     const client: ClientTls = { mode: 'DISABLE', auto: true, source: { level: 'auto' }, reason: 'ztunnel sends plaintext to a destination outside the mesh' };
-    return r('plaintext', 'plaintext: the client is ambient, the server has no sidecar and is not captured by ztunnel, so ztunnel sends plaintext', client, false);
+    return r(
+      'plaintext',
+      'plaintext: the client is ambient, the server has no sidecar and is not captured by ztunnel, so ztunnel sends plaintext',
+      client,
+      false,
+    );
   }
-  return r('mtls', `mTLS: the client's ztunnel sends HBONE to the server's ${serverMode === 'proxy' ? 'Istio proxy' : 'sidecar'} (${HBONE_DR_NOTE})`, hboneClient('HBONE from ztunnel'));
+  return r(
+    'mtls',
+    `mTLS: the client's ztunnel sends HBONE to the server's ${serverMode === 'proxy' ? 'Istio proxy' : 'sidecar'} (${HBONE_DR_NOTE})`,
+    hboneClient('HBONE from ztunnel'),
+  );
 }

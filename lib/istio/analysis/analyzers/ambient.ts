@@ -31,7 +31,16 @@ import { groupOfSegment } from '../../address';
 import type { Finding } from '../../findings';
 import { ambientDecision, INJECTION_LABEL, REVISION_LABEL, USE_WAYPOINT, type WaypointBinding, type WaypointInfo } from '../../dataplane';
 import { GATEWAY_API_GROUP } from '../../kinds';
-import { applicableAuthorizationPolicies, authorize, l7Attributes, refOf, targetRefsOf, trustDomainOf, ztunnelView, type PolicyTargetRef } from '../../security';
+import {
+  applicableAuthorizationPolicies,
+  authorize,
+  l7Attributes,
+  refOf,
+  targetRefsOf,
+  trustDomainOf,
+  ztunnelView,
+  type PolicyTargetRef,
+} from '../../security';
 import type { AuthorizationPolicy, AuthzRule, K8sObject, Service } from '../../types';
 import { asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext, type Workload } from '../context';
 import { hostRegistry, stringList } from '../host-registry';
@@ -53,7 +62,9 @@ function describeWorkloads(ctx: AnalysisContext, ws: readonly Workload[], fromNs
     for (const { svc: s, selector } of servicesOf(ctx, w)) found.set(nsOf(s) === fromNs ? s.metadata.name : `${nsOf(s)}/${s.metadata.name}`, selector);
   }
   const sels = [...found.values()];
-  const names = [...found].filter(([, sel]) => !sels.some((o) => o !== sel && Object.keys(o).length < Object.keys(sel).length && containsLabels(sel, o))).map(([n]) => n);
+  const names = [...found]
+    .filter(([, sel]) => !sels.some((o) => o !== sel && Object.keys(o).length < Object.keys(sel).length && containsLabels(sel, o)))
+    .map(([n]) => n);
   if (!names.length) for (const w of ws) names.push(`${w.namespace === fromNs ? '' : `${w.namespace}/`}${w.labels.app ?? w.name}`);
   return [...new Set(names)].sort().join(', ');
 }
@@ -94,7 +105,14 @@ export const ambientRouteAnalyzer: Analyzer = {
         const b = dp.serviceWaypoint(p.service);
         if (b.state === 'bound') continue;
         const quote = b.state === 'none' && !labelledForWaypoint(ctx, p.service) ? ` istiod reports on the route: "${WAYPOINT_STATUS_MESSAGE}".` : '';
-        out.push(ctx.finding('MB0015', route.obj as unknown as K8sObject, [route.resource, `Service ${p.namespace}/${p.name}`, noWaypointText(p.name, b), quote, waypointAdvice(ctx, p.service, b)], p.path));
+        out.push(
+          ctx.finding(
+            'MB0015',
+            route.obj as unknown as K8sObject,
+            [route.resource, `Service ${p.namespace}/${p.name}`, noWaypointText(p.name, b), quote, waypointAdvice(ctx, p.service, b)],
+            p.path,
+          ),
+        );
       }
     }
     return out;
@@ -108,7 +126,10 @@ const TARGETABLE = ['AuthorizationPolicy', 'RequestAuthentication', 'Telemetry',
 /** targetRefs with their field paths (lib/istio/security lists spec.targetRef first, then spec.targetRefs). */
 function targetRefsWithPaths(p: K8sObject): Array<{ ref: PolicyTargetRef; path: string }> {
   const single = !!asRecord(specOf(p).targetRef).kind;
-  return targetRefsOf(p as { spec?: { targetRef?: unknown; targetRefs?: unknown[] } }).map((ref, i) => ({ ref, path: single && i === 0 ? 'spec/targetRef' : `spec/targetRefs[${single ? i - 1 : i}]` }));
+  return targetRefsOf(p as { spec?: { targetRef?: unknown; targetRefs?: unknown[] } }).map((ref, i) => ({
+    ref,
+    path: single && i === 0 ? 'spec/targetRef' : `spec/targetRefs[${single ? i - 1 : i}]`,
+  }));
 }
 
 export const policyTargetAnalyzer: Analyzer = {
@@ -127,7 +148,14 @@ export const policyTargetAnalyzer: Analyzer = {
           if (groupOfSegment(group) === '' && tkind === 'Service') {
             const svc = ctx.find('', 'Service', ns, name) as Service | undefined;
             if (!svc) {
-              out.push(ctx.finding('MB0016', p, [`This ${kind}`, `Service ${ns}/${name}`, 'that Service does not exist', 'Fix the name, or create the Service and give it a waypoint.'], path));
+              out.push(
+                ctx.finding(
+                  'MB0016',
+                  p,
+                  [`This ${kind}`, `Service ${ns}/${name}`, 'that Service does not exist', 'Fix the name, or create the Service and give it a waypoint.'],
+                  path,
+                ),
+              );
               continue;
             }
             const b = dp.serviceWaypoint(svc);
@@ -135,7 +163,19 @@ export const policyTargetAnalyzer: Analyzer = {
             out.push(ctx.finding('MB0016', p, [`This ${kind}`, `Service ${ns}/${name}`, noWaypointText(name, b), waypointAdvice(ctx, svc, b)], path));
           } else if (group === GATEWAY_API_GROUP && tkind === 'Gateway') {
             if (gwModel.gatewayByKey.has(`${ns}/${name}`)) continue;
-            out.push(ctx.finding('MB0016', p, [`This ${kind}`, `Gateway ${ns}/${name}`, 'that Gateway does not exist (a waypoint is a Gateway of class istio-waypoint)', 'Fix the name, or deploy the waypoint (istioctl waypoint apply).'], path));
+            out.push(
+              ctx.finding(
+                'MB0016',
+                p,
+                [
+                  `This ${kind}`,
+                  `Gateway ${ns}/${name}`,
+                  'that Gateway does not exist (a waypoint is a Gateway of class istio-waypoint)',
+                  'Fix the name, or deploy the waypoint (istioctl waypoint apply).',
+                ],
+                path,
+              ),
+            );
           }
         }
       }
@@ -149,8 +189,10 @@ export const policyTargetAnalyzer: Analyzer = {
 /** Field path of the first HTTP attribute of `rule` (index `i`), as lib/istio/security's l7Attributes names them. */
 function l7Path(rule: AuthzRule, i: number): string {
   const found = new Set(l7Attributes(rule));
-  for (const [j, t] of (rule.to ?? []).entries()) for (const f of Object.keys(t.operation ?? {})) if (found.has(f)) return `spec/rules[${i}]/to[${j}]/operation/${f}`;
-  for (const [j, fr] of (rule.from ?? []).entries()) for (const f of Object.keys(fr.source ?? {})) if (found.has(f)) return `spec/rules[${i}]/from[${j}]/source/${f}`;
+  for (const [j, t] of (rule.to ?? []).entries())
+    for (const f of Object.keys(t.operation ?? {})) if (found.has(f)) return `spec/rules[${i}]/to[${j}]/operation/${f}`;
+  for (const [j, fr] of (rule.from ?? []).entries())
+    for (const f of Object.keys(fr.source ?? {})) if (found.has(f)) return `spec/rules[${i}]/from[${j}]/source/${f}`;
   for (const [j, w] of (rule.when ?? []).entries()) if (w.key && found.has(w.key)) return `spec/rules[${i}]/when[${j}]/key`;
   return `spec/rules[${i}]`;
 }
@@ -213,7 +255,9 @@ export const ztunnelPolicyAnalyzer: Analyzer = {
         const kept = view.policy.spec?.rules ?? [];
         const parts = view.stripped.map((i) => {
           const l4 = l4Parts(kept[i]);
-          return l4.length ? `${ruleList([i])} denies on its L4 parts alone (${l4.join('; ')})` : `${ruleList([i])} has no L4 part left, so it denies every connection to ${who}`;
+          return l4.length
+            ? `${ruleList([i])} denies on its L4 parts alone (${l4.join('; ')})`
+            : `${ruleList([i])} has no L4 part left, so it denies every connection to ${who}`;
         });
         effect = `istiod sends it to ztunnel without the HTTP rules ("DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested."): ${parts.join('; ')}.`;
       } else {
@@ -226,7 +270,9 @@ export const ztunnelPolicyAnalyzer: Analyzer = {
               if (q !== p && actionOf(q) === 'ALLOW' && (ztunnelView(q).policy?.spec?.rules ?? []).length) others.add(refOf(q));
             }
           }
-          const denied = others.size ? `connections to ${who} are allowed only by ${[...others].sort().join(', ')}; the ones this policy meant to allow are denied` : `every connection to ${who} is denied`;
+          const denied = others.size
+            ? `connections to ${who} are allowed only by ${[...others].sort().join(', ')}; the ones this policy meant to allow are denied`
+            : `every connection to ${who} is denied`;
           effect = `istiod omits every rule of it (${omitted}), so this ALLOW policy allows nothing and ${denied}.`;
         } else {
           effect = `istiod omits ${ruleList(view.omitted)} (${omitted}); the connections only ${view.omitted.length === 1 ? 'that rule' : 'those rules'} would allow are denied.`;
@@ -243,7 +289,7 @@ export const ztunnelPolicyAnalyzer: Analyzer = {
 
 export const waypointIdentityAnalyzer: Analyzer = {
   name: 'meshboard.WaypointIdentityAnalyzer',
-  description: 'Checks that ALLOW policies enforced by ztunnel on workloads behind a waypoint allow the waypoint\'s identity',
+  description: "Checks that ALLOW policies enforced by ztunnel on workloads behind a waypoint allow the waypoint's identity",
   codes: ['MB0024'],
   run(ctx) {
     const r = meshResourcesOf(ctx);
@@ -289,7 +335,14 @@ export const waypointIdentityAnalyzer: Analyzer = {
       const principal = `${td}/ns/${h.wp.namespace}/sa/${h.wp.serviceAccount}`;
       const targets = [...h.targets].sort().join(', ');
       const wp = `${h.wp.namespace}/${h.wp.name}`;
-      out.push(ctx.finding('MB0024', obj, [targets, `${h.kind}-addressed`, wp, principal, 'no ALLOW rule that applies there allows that identity', targets, wp, principal], 'spec/rules'));
+      out.push(
+        ctx.finding(
+          'MB0024',
+          obj,
+          [targets, `${h.kind}-addressed`, wp, principal, 'no ALLOW rule that applies there allows that identity', targets, wp, principal],
+          'spec/rules',
+        ),
+      );
     }
     return out;
   },
@@ -311,7 +364,8 @@ function selected(ctx: AnalysisContext, ns: string, sel: Record<string, string>)
 
 export const ambientSelectorPolicyAnalyzer: Analyzer = {
   name: 'meshboard.AmbientSelectorPolicyAnalyzer',
-  description: 'Checks RequestAuthentication, Telemetry and WasmPlugin resources whose selector matches only ambient workloads (which have no proxy to apply them)',
+  description:
+    'Checks RequestAuthentication, Telemetry and WasmPlugin resources whose selector matches only ambient workloads (which have no proxy to apply them)',
   codes: ['MB0019'],
   run(ctx) {
     const out: Finding[] = [];
@@ -323,7 +377,8 @@ export const ambientSelectorPolicyAnalyzer: Analyzer = {
         if (!Object.keys(sel).length) continue;
         const ws = selected(ctx, nsOf(p), sel).filter((w) => !workloadDataPlaneOf(ctx, w).proxy);
         if (!ws.length || !ws.every((w) => isAmbientWorkload(ctx, w))) continue;
-        const advice = 'Attach it to the waypoint instead: targetRefs naming the Service (kind: Service) or the waypoint (kind: Gateway), with a waypoint for the Service.';
+        const advice =
+          'Attach it to the waypoint instead: targetRefs naming the Service (kind: Service) or the waypoint (kind: Gateway), with a waypoint for the Service.';
         out.push(ctx.finding('MB0019', p, [kind, describeWorkloads(ctx, ws, nsOf(p)), SELECTOR_ONLY[kind], advice], 'spec/selector'));
       }
     }
@@ -335,7 +390,8 @@ export const ambientSelectorPolicyAnalyzer: Analyzer = {
 
 export const useWaypointAnalyzer: Analyzer = {
   name: 'meshboard.UseWaypointAnalyzer',
-  description: 'Checks that istio.io/use-waypoint on namespaces, Services and pods names a waypoint that exists, takes that kind of traffic and accepts the namespace',
+  description:
+    'Checks that istio.io/use-waypoint on namespaces, Services and pods names a waypoint that exists, takes that kind of traffic and accepts the namespace',
   codes: ['MB0020'],
   run(ctx) {
     const out: Finding[] = [];
@@ -349,17 +405,27 @@ export const useWaypointAnalyzer: Analyzer = {
       // The namespace's label, read as a Service there would (a workload-only waypoint still serves its pods).
       const b = dp.serviceWaypoint({ metadata: { name: '', namespace: n.metadata.name } });
       if (b.state === 'wrong-traffic' && b.waypoint?.traffic !== 'none') continue;
-      if (bad(b, n.metadata.name)) out.push(ctx.finding('MB0020', n, [`Namespace ${n.metadata.name} names a waypoint that cannot serve it`, b.reason], 'metadata/labels'));
+      if (bad(b, n.metadata.name))
+        out.push(ctx.finding('MB0020', n, [`Namespace ${n.metadata.name} names a waypoint that cannot serve it`, b.reason], 'metadata/labels'));
     }
     for (const s of ctx.core('Service')) {
       if (s.metadata.labels?.[USE_WAYPOINT] === undefined) continue;
       const b = dp.serviceWaypoint(s as Service);
-      if (b.via === 'own' && bad(b, nsOf(s))) out.push(ctx.finding('MB0020', s, [`Service ${nsOf(s)}/${s.metadata.name} names a waypoint that cannot serve it`, b.reason], 'metadata/labels'));
+      if (b.via === 'own' && bad(b, nsOf(s)))
+        out.push(ctx.finding('MB0020', s, [`Service ${nsOf(s)}/${s.metadata.name} names a waypoint that cannot serve it`, b.reason], 'metadata/labels'));
     }
     for (const w of ctx.workloads) {
       if (w.labels[USE_WAYPOINT] === undefined || workloadDataPlaneOf(ctx, w).proxy) continue;
       const b = dp.workloadWaypoint(w.namespace, w.labels);
-      if (b.via === 'own' && bad(b, w.namespace)) out.push(ctx.finding('MB0020', w.obj, [`${w.kind} ${w.namespace}/${w.name} names a waypoint that cannot serve it`, b.reason], w.isPod ? 'metadata/labels' : 'spec/template/metadata/labels'));
+      if (b.via === 'own' && bad(b, w.namespace))
+        out.push(
+          ctx.finding(
+            'MB0020',
+            w.obj,
+            [`${w.kind} ${w.namespace}/${w.name} names a waypoint that cannot serve it`, b.reason],
+            w.isPod ? 'metadata/labels' : 'spec/template/metadata/labels',
+          ),
+        );
     }
     return out;
   },
@@ -379,8 +445,22 @@ export const sidecarInAmbientAnalyzer: Analyzer = {
       const d = dp.namespace(n.metadata.name);
       if (!d.conflict) continue;
       conflicting.add(n.metadata.name);
-      const injection = n.metadata.labels?.[INJECTION_LABEL] !== undefined ? `${INJECTION_LABEL}=${n.metadata.labels[INJECTION_LABEL]}` : `${REVISION_LABEL}=${n.metadata.labels?.[REVISION_LABEL]}`;
-      out.push(ctx.finding('MB0021', n, [`Namespace ${n.metadata.name} is labelled for both sidecar injection (${injection}) and ambient mode (istio.io/dataplane-mode=ambient)`, 'its injected pods keep their istio-proxy sidecar and ztunnel does not capture them', 'Remove one of the two labels.'], 'metadata/labels'));
+      const injection =
+        n.metadata.labels?.[INJECTION_LABEL] !== undefined
+          ? `${INJECTION_LABEL}=${n.metadata.labels[INJECTION_LABEL]}`
+          : `${REVISION_LABEL}=${n.metadata.labels?.[REVISION_LABEL]}`;
+      out.push(
+        ctx.finding(
+          'MB0021',
+          n,
+          [
+            `Namespace ${n.metadata.name} is labelled for both sidecar injection (${injection}) and ambient mode (istio.io/dataplane-mode=ambient)`,
+            'its injected pods keep their istio-proxy sidecar and ztunnel does not capture them',
+            'Remove one of the two labels.',
+          ],
+          'metadata/labels',
+        ),
+      );
     }
     for (const w of ctx.workloads) {
       if (conflicting.has(w.namespace)) continue;
@@ -388,11 +468,20 @@ export const sidecarInAmbientAnalyzer: Analyzer = {
       if (d.proxy || d.mode !== 'sidecar') continue;
       const amb = ambientDecision(dp.namespaceLabels(w.namespace), { labels: w.labels, annotations: w.annotations, hostNetwork: w.spec.hostNetwork === true });
       if (!amb.ambient) continue;
-      out.push(ctx.finding('MB0021', w.obj, [
-        `${w.kind} ${w.namespace}/${w.name} runs an istio-proxy sidecar (${d.reason}) although ambient mode applies to it (${amb.reason})`,
-        w.isPod ? 'the pod keeps its istio-proxy sidecar and ztunnel does not capture it' : 'its pods keep their istio-proxy sidecar and ztunnel does not capture them',
-        'If it should be in ambient mode, remove the injection label and restart it; if it needs its sidecar, label it istio.io/dataplane-mode=none to say so.',
-      ], w.isPod ? 'metadata/labels' : 'spec/template/metadata/labels'));
+      out.push(
+        ctx.finding(
+          'MB0021',
+          w.obj,
+          [
+            `${w.kind} ${w.namespace}/${w.name} runs an istio-proxy sidecar (${d.reason}) although ambient mode applies to it (${amb.reason})`,
+            w.isPod
+              ? 'the pod keeps its istio-proxy sidecar and ztunnel does not capture it'
+              : 'its pods keep their istio-proxy sidecar and ztunnel does not capture them',
+            'If it should be in ambient mode, remove the injection label and restart it; if it needs its sidecar, label it istio.io/dataplane-mode=none to say so.',
+          ],
+          w.isPod ? 'metadata/labels' : 'spec/template/metadata/labels',
+        ),
+      );
     }
     return out;
   },
@@ -455,10 +544,18 @@ export const ambientEnvoyFilterAnalyzer: Analyzer = {
       const waypoints = ws.filter((w) => workloadDataPlaneOf(ctx, w).proxy === 'waypoint');
       const ambient = ws.filter((w) => isAmbientWorkload(ctx, w));
       if (!waypoints.length && !ambient.length) continue;
-      const what = hasSelector ? `selects ${Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',')}` : `applies to every proxy in namespace ${ns}`;
+      const what = hasSelector
+        ? `selects ${Object.entries(sel)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')}`
+        : `applies to every proxy in namespace ${ns}`;
       const parts: string[] = [];
-      if (ambient.length) parts.push(`${describeWorkloads(ctx, ambient, ns)} ${ambient.length === 1 ? 'is' : 'are'} in ambient mode (ztunnel, no Envoy sidecar)`);
-      if (waypoints.length) parts.push(`${[...new Set(waypoints.map((w) => w.labels['gateway.networking.k8s.io/gateway-name'] ?? w.name))].join(', ')} ${waypoints.length === 1 ? 'is a waypoint' : 'are waypoints'}`);
+      if (ambient.length)
+        parts.push(`${describeWorkloads(ctx, ambient, ns)} ${ambient.length === 1 ? 'is' : 'are'} in ambient mode (ztunnel, no Envoy sidecar)`);
+      if (waypoints.length)
+        parts.push(
+          `${[...new Set(waypoints.map((w) => w.labels['gateway.networking.k8s.io/gateway-name'] ?? w.name))].join(', ')} ${waypoints.length === 1 ? 'is a waypoint' : 'are waypoints'}`,
+        );
       out.push(ctx.finding('MB0023', ef, [what, parts.join(', and ')], hasSelector ? 'spec/workloadSelector' : 'metadata/namespace'));
     }
     return out;
@@ -466,6 +563,13 @@ export const ambientEnvoyFilterAnalyzer: Analyzer = {
 };
 
 export const ambientAnalyzers: Analyzer[] = [
-  ambientRouteAnalyzer, policyTargetAnalyzer, ztunnelPolicyAnalyzer, waypointIdentityAnalyzer,
-  ambientSelectorPolicyAnalyzer, useWaypointAnalyzer, sidecarInAmbientAnalyzer, ambientVirtualServiceAnalyzer, ambientEnvoyFilterAnalyzer,
+  ambientRouteAnalyzer,
+  policyTargetAnalyzer,
+  ztunnelPolicyAnalyzer,
+  waypointIdentityAnalyzer,
+  ambientSelectorPolicyAnalyzer,
+  useWaypointAnalyzer,
+  sidecarInAmbientAnalyzer,
+  ambientVirtualServiceAnalyzer,
+  ambientEnvoyFilterAnalyzer,
 ];

@@ -10,7 +10,12 @@ import type { AnalysisContext } from '../context';
 import { ANNOTATION_VALIDATION, DEPRECATION_EXTRA, isIstioAnnotation, lookupAnnotation } from '../annotation-defs';
 import type { Analyzer } from '../types';
 
-const KINDS: ReadonlyArray<[string, string]> = [['', 'Namespace'], ['', 'Service'], ['', 'Pod'], ['apps', 'Deployment']];
+const KINDS: ReadonlyArray<[string, string]> = [
+  ['', 'Namespace'],
+  ['', 'Service'],
+  ['', 'Pod'],
+  ['apps', 'Deployment'],
+];
 
 function annotated(ctx: AnalysisContext): K8sObject[] {
   const out: K8sObject[] = [];

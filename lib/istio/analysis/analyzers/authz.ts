@@ -45,7 +45,11 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
         if (ns === ctx.rootNamespace) {
           if (hasSelector) {
             let any = false;
-            for (const list of inMesh.values()) if (list.some((w) => containsLabels(w.labels, sel))) { any = true; break; }
+            for (const list of inMesh.values())
+              if (list.some((w) => containsLabels(w.labels, sel))) {
+                any = true;
+                break;
+              }
             if (!any) out.push(ctx.finding('IST0127', ap, [selectorString(sel)], 'spec/selector'));
           }
         } else if (!hasSelector) {
@@ -83,10 +87,12 @@ export const blockedCidrsAnalyzer: Analyzer = {
     for (const d of ctx.core('Deployment')) {
       if (d.metadata.labels?.app !== 'istiod') continue;
       const containers = asArray(podTemplateOf(d)?.spec.containers);
-      const configured = containers.some((c) => asArray(asRecord(c).env).some((e) => {
-        const r = asRecord(e);
-        return r.name === 'BLOCKED_CIDRS_IN_JWKS_URIS' && str(r.value) !== '';
-      }));
+      const configured = containers.some((c) =>
+        asArray(asRecord(c).env).some((e) => {
+          const r = asRecord(e);
+          return r.name === 'BLOCKED_CIDRS_IN_JWKS_URIS' && str(r.value) !== '';
+        }),
+      );
       if (!configured) out.push(ctx.finding('IST0175', d, [ras.length, names]));
     }
     return out;

@@ -30,7 +30,8 @@ export const meshNetworksAnalyzer: Analyzer = {
       asArray(asRecord(n).endpoints).forEach((e, j) => {
         const reg = asRecord(e).fromRegistry;
         if (reg === undefined) return;
-        if (!registries.has(str(reg))) out.push(ctx.finding('IST0126', MESH_NETWORKS_RESOURCE, [str(reg), name], `networks/${name}/endpoints[${j}]/fromRegistry`));
+        if (!registries.has(str(reg)))
+          out.push(ctx.finding('IST0126', MESH_NETWORKS_RESOURCE, [str(reg), name], `networks/${name}/endpoints[${j}]/fromRegistry`));
       });
     }
     return out;
@@ -75,7 +76,10 @@ export const MINIMUM_GATEWAY_API_CRD_VERSIONS: Readonly<Record<string, string>> 
 };
 
 function parseSemver(v: string): [number, number, number] | undefined {
-  const m = v.trim().replace(/^v/, '').match(/^(\d+)\.(\d+)(?:\.(\d+))?/);
+  const m = v
+    .trim()
+    .replace(/^v/, '')
+    .match(/^(\d+)\.(\d+)(?:\.(\d+))?/);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 

@@ -21,7 +21,14 @@ export const deprecationAnalyzer: Analyzer = {
       asArray(specOf(vs).http).forEach((r, i) => {
         const delay = asRecord(asRecord(asRecord(r).fault).delay);
         if (Number(delay.percent) > 0) {
-          out.push(ctx.finding('IST0002', vs, ['HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage'], `spec/http[${i}]/fault/delay/percent`));
+          out.push(
+            ctx.finding(
+              'IST0002',
+              vs,
+              ['HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage'],
+              `spec/http[${i}]/fault/delay/percent`,
+            ),
+          );
         }
       });
     }

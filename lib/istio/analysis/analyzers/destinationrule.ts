@@ -4,9 +4,7 @@
  * that select no pods (IST0173).
  */
 import type { Finding } from '../../findings';
-import {
-  asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type Labels,
-} from '../context';
+import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type Labels } from '../context';
 import { hostRegistry, stringList } from '../host-registry';
 import type { Analyzer } from '../types';
 import { fullNameString } from './virtualservice';
@@ -40,7 +38,14 @@ export const caCertificateAnalyzer: Analyzer = {
         const m = needsCa(asRecord(pr.tls), hasSel);
         if (!m) return;
         const num = asRecord(pr.port).number;
-        out.push(ctx.finding('IST0129', dr, [name, nsOf(dr), m, host, num === undefined ? '' : `number:${num}`], `spec/trafficPolicy/portLevelSettings[${i}]/tls/mode`));
+        out.push(
+          ctx.finding(
+            'IST0129',
+            dr,
+            [name, nsOf(dr), m, host, num === undefined ? '' : `number:${num}`],
+            `spec/trafficPolicy/portLevelSettings[${i}]/tls/mode`,
+          ),
+        );
       });
     }
     return out;

@@ -7,9 +7,7 @@
 import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { hostsOverlap } from '../../hosts';
-import {
-  asArray, asLabels, asRecord, containsLabels, nsOf, selectorString, specOf, str, type AnalysisContext, type Labels, type Workload,
-} from '../context';
+import { asArray, asLabels, asRecord, containsLabels, nsOf, selectorString, specOf, str, type AnalysisContext, type Labels, type Workload } from '../context';
 import { stringList } from '../host-registry';
 import type { Analyzer } from '../types';
 import { base64ToBytes, bytesToLatin1, certificateProblem } from './x509';
@@ -199,7 +197,10 @@ export const certificateAnalyzer: Analyzer = {
         for (const other of byKey.get(k) ?? []) {
           if (other.gw === gw) continue;
           if (Object.keys(sel).length > 0 && !selectorSubset(sel, gwSelector(other.gw))) continue;
-          const names = [fullNameString({ namespace: nsOf(gw), name: gw.metadata.name }), fullNameString({ namespace: nsOf(other.gw), name: other.gw.metadata.name })];
+          const names = [
+            fullNameString({ namespace: nsOf(gw), name: gw.metadata.name }),
+            fullNameString({ namespace: nsOf(other.gw), name: other.gw.metadata.name }),
+          ];
           out.push(ctx.finding('IST0138', gw, [names], 'metadata/name'));
         }
       }
@@ -226,7 +227,12 @@ export const conflictingGatewayAnalyzer: Analyzer = {
   description: "Checks a gateway's selector, port number and hosts",
   codes: ['IST0145'],
   run(ctx) {
-    interface Srv { gw: K8sObject; sel: Labels; hosts: string[]; index: number }
+    interface Srv {
+      gw: K8sObject;
+      sel: Labels;
+      hosts: string[];
+      index: number;
+    }
     const byPort = new Map<number, Srv[]>();
     for (const gw of ctx.istio('Gateway')) {
       const sel = gwSelector(gw);

@@ -29,10 +29,19 @@ export const routeParentAnalyzer: Analyzer = {
       for (const p of route.parents) {
         if (p.accepted) continue;
         // A Selector on namespace labels cannot be judged without the route's Namespace (a folder may not hold it).
-        if (p.refusal === 'NotAllowedByListeners' && !ctx.namespaces.has(route.namespace) && p.gateway?.listeners.some((l) => l.allowedFrom === 'Selector')) continue;
+        if (p.refusal === 'NotAllowedByListeners' && !ctx.namespaces.has(route.namespace) && p.gateway?.listeners.some((l) => l.allowedFrom === 'Selector'))
+          continue;
         const exists = p.kind === 'Gateway' ? !!p.gateway : p.kind === 'Service' ? !!p.service : p.kind === 'ServiceEntry' ? !!p.serviceEntry : true;
         if (!exists) out.push(ctx.finding('MB0008', routeObj(route), [route.resource, p.reason], p.path));
-        else out.push(ctx.finding('MB0009', routeObj(route), [route.resource, `${p.kind === 'other' ? 'parentRef' : p.kind} ${p.namespace}/${p.name}, ${p.refusal ?? 'not accepted'}`, p.reason], p.path));
+        else
+          out.push(
+            ctx.finding(
+              'MB0009',
+              routeObj(route),
+              [route.resource, `${p.kind === 'other' ? 'parentRef' : p.kind} ${p.namespace}/${p.name}, ${p.refusal ?? 'not accepted'}`, p.reason],
+              p.path,
+            ),
+          );
       }
     }
     return out;
@@ -41,7 +50,8 @@ export const routeParentAnalyzer: Analyzer = {
 
 export const routeBackendAnalyzer: Analyzer = {
   name: 'meshboard.RouteBackendAnalyzer',
-  description: 'Checks that every backendRef of a Gateway API route names an existing Service (or ServiceEntry) and port, and that cross-namespace backends are allowed by a ReferenceGrant',
+  description:
+    'Checks that every backendRef of a Gateway API route names an existing Service (or ServiceEntry) and port, and that cross-namespace backends are allowed by a ReferenceGrant',
   codes: ['MB0010', 'MB0011'],
   run(ctx) {
     const out: Finding[] = [];
@@ -69,7 +79,14 @@ export const listenerConflictAnalyzer: Analyzer = {
     for (const g of gatewayApiOf(ctx).gateways) {
       for (const c of g.conflicts) {
         const first = g.listeners.find((l) => c.listeners.includes(l.name));
-        out.push(ctx.finding('MB0012', g.obj as unknown as K8sObject, [c.listeners.join(', '), g.resource, c.reason], first ? `spec/listeners[${first.index}]` : 'spec/listeners'));
+        out.push(
+          ctx.finding(
+            'MB0012',
+            g.obj as unknown as K8sObject,
+            [c.listeners.join(', '), g.resource, c.reason],
+            first ? `spec/listeners[${first.index}]` : 'spec/listeners',
+          ),
+        );
       }
     }
     return out;

@@ -80,7 +80,7 @@ export const policySelectorAnalyzer: Analyzer = {
         const sel = asLabels(asRecord(spec.selector).matchLabels);
         if (!Object.keys(sel).length) continue;
         const ns = nsOf(p);
-        const pool = ns === ctx.rootNamespace ? ctx.workloads : ctx.workloadsByNamespace.get(ns) ?? [];
+        const pool = ns === ctx.rootNamespace ? ctx.workloads : (ctx.workloadsByNamespace.get(ns) ?? []);
         if (!pool.some((w) => containsLabels(w.labels, sel))) out.push(ctx.finding('MB0005', p, [selectorString(sel), kind, ns], 'spec/selector/matchLabels'));
       }
     }
@@ -141,4 +141,10 @@ export const unusedSubsetAnalyzer: Analyzer = {
   },
 };
 
-export const meshboardAnalyzers: Analyzer[] = [routeWeightsAnalyzer, gatewayHostConflictAnalyzer, policySelectorAnalyzer, duplicateDestinationRuleAnalyzer, unusedSubsetAnalyzer];
+export const meshboardAnalyzers: Analyzer[] = [
+  routeWeightsAnalyzer,
+  gatewayHostConflictAnalyzer,
+  policySelectorAnalyzer,
+  duplicateDestinationRuleAnalyzer,
+  unusedSubsetAnalyzer,
+];

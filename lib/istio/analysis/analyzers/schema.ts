@@ -81,7 +81,8 @@ export function unreachableRules(vs: K8sObject): RouteRuleProblem[] {
     routes.forEach((route, rulen) => {
       const matches = asArray(route.match);
       if (matches.length === 0) {
-        if (emptyMatch >= 0) out.push({ code: 'IST0130', args: [name(route, rulen), 'only the last rule can have no matches'], path: `spec/${kind}[${rulen}]` });
+        if (emptyMatch >= 0)
+          out.push({ code: 'IST0130', args: [name(route, rulen), 'only the last rule can have no matches'], path: `spec/${kind}[${rulen}]` });
         emptyMatch = rulen;
         return;
       }
@@ -98,12 +99,18 @@ export function unreachableRules(vs: K8sObject): RouteRuleProblem[] {
           seen.set(key, rulen);
           if (kind === 'http') {
             const cover = earlier.find((e) => prefixCovers(e.m, m));
-            if (cover) out.push({ code: 'IST0131', args: [name(route, rulen), matchName, name(routes[cover.rule] ?? {}, cover.rule)], path: `spec/${kind}[${rulen}]/match[${matchn}]` });
+            if (cover)
+              out.push({
+                code: 'IST0131',
+                args: [name(route, rulen), matchName, name(routes[cover.rule] ?? {}, cover.rule)],
+                path: `spec/${kind}[${rulen}]/match[${matchn}]`,
+              });
           }
         }
         earlier.push({ m, rule: rulen });
       });
-      if (duplicates === matches.length) out.push({ code: 'IST0130', args: [name(route, rulen), 'all matches used by prior rules'], path: `spec/${kind}[${rulen}]` });
+      if (duplicates === matches.length)
+        out.push({ code: 'IST0130', args: [name(route, rulen), 'all matches used by prior rules'], path: `spec/${kind}[${rulen}]` });
     });
   }
   return out;

@@ -43,7 +43,10 @@ export const conflictingServiceEntryProtocolAnalyzer: Analyzer = {
   description: 'Checks if multiple ServiceEntries define the same host and port with different protocols',
   codes: ['IST0177'],
   run(ctx) {
-    interface Entry { protocol: string; se: K8sObject }
+    interface Entry {
+      protocol: string;
+      se: K8sObject;
+    }
     const index = new Map<string, { scope: string; host: string; port: number; entries: Entry[] }>();
     for (const se of ctx.istio('ServiceEntry')) {
       const spec = specOf(se);

@@ -19,18 +19,30 @@ function workloadSelector(o: K8sObject): Record<string, string> | undefined {
 export const sidecarSelectorAnalyzer: Analyzer = {
   name: 'sidecar.SelectorAnalyzer',
   aliases: ['sidecar.DefaultSelectorAnalyzer'],
-  description: 'Validates that sidecars that define a workload selector match at least one pod, that there are no multiple sidecar resources that select overlapping pods or none, and that they apply to sidecar workloads',
+  description:
+    'Validates that sidecars that define a workload selector match at least one pod, that there are no multiple sidecar resources that select overlapping pods or none, and that they apply to sidecar workloads',
   codes: ['IST0101', 'IST0110', 'IST0111', 'IST0167'],
   run(ctx) {
     const sidecars = ctx.istio('Sidecar');
     const matched = new Map<K8sObject, Workload[]>();
-    const out: Finding[] = selectorFindings(ctx, sidecars, {
-      selector: workloadSelector,
-      selectorPath: 'spec/workloadSelector/labels',
-      notFoundCode: 'IST0101',
-      conflictCode: 'IST0110',
-    }, matched);
-    out.push(...defaultSelectorFindings(ctx, sidecars.filter((s) => workloadSelector(s) === undefined), 'IST0111'));
+    const out: Finding[] = selectorFindings(
+      ctx,
+      sidecars,
+      {
+        selector: workloadSelector,
+        selectorPath: 'spec/workloadSelector/labels',
+        notFoundCode: 'IST0101',
+        conflictCode: 'IST0110',
+      },
+      matched,
+    );
+    out.push(
+      ...defaultSelectorFindings(
+        ctx,
+        sidecars.filter((s) => workloadSelector(s) === undefined),
+        'IST0111',
+      ),
+    );
     for (const s of sidecars) {
       const sel = workloadSelector(s);
       if (sel === undefined || Object.keys(sel).length === 0) {

@@ -44,16 +44,21 @@ export const telemetryProviderAnalyzer: Analyzer = {
 
 export const telemetrySelectorAnalyzer: Analyzer = {
   name: 'telemetry.SelectorAnalyzer',
-  description: 'Validates that telemetries that define a selector match at least one pod, and that there aren\'t multiple telemetry resources that select overlapping pods',
+  description:
+    "Validates that telemetries that define a selector match at least one pod, and that there aren't multiple telemetry resources that select overlapping pods",
   codes: ['IST0101', 'IST0159'],
   run(ctx) {
     // A Telemetry that targets a Gateway/Service by reference does not select pods.
-    return selectorFindings(ctx, ctx.istio('Telemetry').filter((t) => !hasTargetRef(t)), {
-      selector: telemetrySelector,
-      selectorPath: 'spec/selector/matchLabels',
-      notFoundCode: 'IST0101',
-      conflictCode: 'IST0159',
-    });
+    return selectorFindings(
+      ctx,
+      ctx.istio('Telemetry').filter((t) => !hasTargetRef(t)),
+      {
+        selector: telemetrySelector,
+        selectorPath: 'spec/selector/matchLabels',
+        notFoundCode: 'IST0101',
+        conflictCode: 'IST0159',
+      },
+    );
   },
 };
 
@@ -62,7 +67,11 @@ export const telemetryDefaultSelectorAnalyzer: Analyzer = {
   description: "Validates that there aren't multiple telemetry resources that have no selector",
   codes: ['IST0160'],
   run(ctx) {
-    return defaultSelectorFindings(ctx, ctx.istio('Telemetry').filter((t) => telemetrySelector(t) === undefined && !hasTargetRef(t)), 'IST0160');
+    return defaultSelectorFindings(
+      ctx,
+      ctx.istio('Telemetry').filter((t) => telemetrySelector(t) === undefined && !hasTargetRef(t)),
+      'IST0160',
+    );
   },
 };
 
@@ -83,7 +92,14 @@ export const lightstepAnalyzer: Analyzer = {
         asArray(asRecord(tr).providers).forEach((p, j) => {
           const n = str(asRecord(p).name);
           if (names.has(n)) {
-            out.push(ctx.finding('IST0002', t, [`The Lightstep provider ${n} is deprecated, please migrate to OpenTelemetry provider.`], `spec/tracing[${i}]/providers[${j}]/name`));
+            out.push(
+              ctx.finding(
+                'IST0002',
+                t,
+                [`The Lightstep provider ${n} is deprecated, please migrate to OpenTelemetry provider.`],
+                `spec/tracing[${i}]/providers[${j}]/name`,
+              ),
+            );
           }
         });
       });

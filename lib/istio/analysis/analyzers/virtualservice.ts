@@ -7,10 +7,18 @@
 import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { hostsOverlap } from '../../hosts';
+import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str } from '../context';
 import {
-  asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str,
-} from '../context';
-import { gatewayHostsForNamespace, hostRegistry, isExportToAll, parseFqdn, stringList, toFqdn, EXPORT_ALL, EXPORT_LOCAL, type RegistryEntry } from '../host-registry';
+  gatewayHostsForNamespace,
+  hostRegistry,
+  isExportToAll,
+  parseFqdn,
+  stringList,
+  toFqdn,
+  EXPORT_ALL,
+  EXPORT_LOCAL,
+  type RegistryEntry,
+} from '../host-registry';
 import type { Analyzer } from '../types';
 
 export const MESH_GATEWAY = 'mesh';
@@ -56,7 +64,15 @@ function readRouteDestinations(vs: K8sObject): RouteDestination[] {
         const rr = asRecord(rd);
         const base = `spec/${rule}[${i}]/route[${j}]/destination`;
         const w = rr.weight;
-        out.push({ rule, ruleIndex: i, destIndex: j, ...destOf(rr.destination), path: `${base}/host`, destPath: base, weight: typeof w === 'number' ? w : undefined });
+        out.push({
+          rule,
+          ruleIndex: i,
+          destIndex: j,
+          ...destOf(rr.destination),
+          path: `${base}/host`,
+          destPath: base,
+          weight: typeof w === 'number' ? w : undefined,
+        });
       });
     });
   }
@@ -68,7 +84,14 @@ export function mirrorDestinations(vs: K8sObject): RouteDestination[] {
   asArray(specOf(vs).http).forEach((r, i) => {
     const rr = asRecord(r);
     if (rr.mirror && typeof rr.mirror === 'object') {
-      out.push({ rule: 'http.mirror', ruleIndex: i, destIndex: 0, ...destOf(rr.mirror), path: `spec/http[${i}]/mirror/host`, destPath: `spec/http[${i}]/mirror` });
+      out.push({
+        rule: 'http.mirror',
+        ruleIndex: i,
+        destIndex: 0,
+        ...destOf(rr.mirror),
+        path: `spec/http[${i}]/mirror/host`,
+        destPath: `spec/http[${i}]/mirror`,
+      });
     }
     asArray(rr.mirrors).forEach((m, j) => {
       const base = `spec/http[${i}]/mirrors[${j}]/destination`;
@@ -340,7 +363,7 @@ export const jwtClaimRouteAnalyzer: Analyzer = {
         const sel = asLabels(specOf(gw).selector);
         for (const w of ctx.workloads) {
           if (!containsLabels(w.labels, sel)) continue;
-          const selectors = [...(raByNs.get(ctx.rootNamespace) ?? []), ...(w.namespace !== ctx.rootNamespace ? raByNs.get(w.namespace) ?? [] : [])];
+          const selectors = [...(raByNs.get(ctx.rootNamespace) ?? []), ...(w.namespace !== ctx.rootNamespace ? (raByNs.get(w.namespace) ?? []) : [])];
           if (selectors.some((s) => containsLabels(w.labels, s))) continue;
           out.push(ctx.finding('IST0149', vs, [key, fullNameString(ref), w.name]));
         }
@@ -357,4 +380,3 @@ export const virtualServiceAnalyzers: Analyzer[] = [
   gatewayAnalyzer,
   jwtClaimRouteAnalyzer,
 ];
-

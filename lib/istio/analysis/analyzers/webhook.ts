@@ -39,7 +39,13 @@ export const webhookAnalyzer: Analyzer = {
   description: 'Checks the validity of Istio webhooks',
   codes: ['IST0139'],
   run(ctx) {
-    interface Hook { config: K8sObject; key: string; ns?: LabelSelector; obj?: LabelSelector; service?: Record<string, unknown> }
+    interface Hook {
+      config: K8sObject;
+      key: string;
+      ns?: LabelSelector;
+      obj?: LabelSelector;
+      service?: Record<string, unknown>;
+    }
     const hooks: Hook[] = [];
     const revs = new Set<string>();
     for (const m of ctx.core('MutatingWebhookConfiguration')) {
@@ -62,8 +68,10 @@ export const webhookAnalyzer: Analyzer = {
     const nsSets: Array<Record<string, string>> = [{}, { 'istio-injection': 'enabled' }, { 'istio-injection': 'disabled' }];
     const objSets: Array<Record<string, string>> = [{}, { 'sidecar.istio.io/inject': 'true' }, { 'sidecar.istio.io/inject': 'false' }];
     for (const rev of revs) {
-      for (const b of [{}, { 'istio-injection': 'enabled' }, { 'istio-injection': 'disabled' }] as Array<Record<string, string>>) nsSets.push({ ...b, [REVISION_LABEL]: rev });
-      for (const b of [{}, { 'sidecar.istio.io/inject': 'true' }, { 'sidecar.istio.io/inject': 'false' }] as Array<Record<string, string>>) objSets.push({ ...b, [REVISION_LABEL]: rev });
+      for (const b of [{}, { 'istio-injection': 'enabled' }, { 'istio-injection': 'disabled' }] as Array<Record<string, string>>)
+        nsSets.push({ ...b, [REVISION_LABEL]: rev });
+      for (const b of [{}, { 'sidecar.istio.io/inject': 'true' }, { 'sidecar.istio.io/inject': 'false' }] as Array<Record<string, string>>)
+        objSets.push({ ...b, [REVISION_LABEL]: rev });
     }
     const out: Finding[] = [];
     // Every namespace/object label combination must match at most one webhook; each overlap is reported once.
@@ -79,7 +87,9 @@ export const webhookAnalyzer: Analyzer = {
           const id = `${key}\u0000${others.join(' ')}`;
           if (reported.has(id)) continue;
           reported.add(id);
-          out.push(ctx.finding('IST0139', h.config, [`Webhook overlaps with others: [${others.join(' ')}]. This may cause injection to occur twice.`], 'webhooks'));
+          out.push(
+            ctx.finding('IST0139', h.config, [`Webhook overlaps with others: [${others.join(' ')}]. This may cause injection to occur twice.`], 'webhooks'),
+          );
         }
       }
     }
@@ -88,7 +98,9 @@ export const webhookAnalyzer: Analyzer = {
       const ns = str(h.service.namespace);
       const name = str(h.service.name);
       if (!ctx.find('', 'Service', ns, name)) {
-        out.push(ctx.finding('IST0139', h.config, [`Injector refers to a control plane service that does not exist: ${ns ? `${ns}/` : ''}${name}.`], 'webhooks'));
+        out.push(
+          ctx.finding('IST0139', h.config, [`Injector refers to a control plane service that does not exist: ${ns ? `${ns}/` : ''}${name}.`], 'webhooks'),
+        );
       }
     }
     return out;
@@ -126,7 +138,9 @@ export const externalControlPlaneAnalyzer: Analyzer = {
   codes: ['IST0163', 'IST0164'],
   run(ctx) {
     const configs = [
-      ...ctx.core('ValidatingWebhookConfiguration').filter((c) => c.metadata.name.startsWith('istio-validator') || c.metadata.name === 'istiod-default-validator'),
+      ...ctx
+        .core('ValidatingWebhookConfiguration')
+        .filter((c) => c.metadata.name.startsWith('istio-validator') || c.metadata.name === 'istiod-default-validator'),
       ...ctx.core('MutatingWebhookConfiguration').filter((c) => c.metadata.name.startsWith('istio-sidecar-injector')),
     ];
     const out: Finding[] = [];
@@ -150,4 +164,3 @@ export const externalControlPlaneAnalyzer: Analyzer = {
 };
 
 export const webhookAnalyzers: Analyzer[] = [webhookAnalyzer, externalControlPlaneAnalyzer];
-

@@ -99,7 +99,8 @@ function uidFindings(ctx: AnalysisContext, o: K8sObject, spec: Record<string, un
   asArray(spec.containers).forEach((c, i) => {
     const r = asRecord(c);
     if (r.name === ISTIO_PROXY || r.name === 'istio-operator') return;
-    if (Number(asRecord(r.securityContext).runAsUser) === ISTIO_UID) out.push(ctx.finding('IST0144', o, [], `${base}/containers[${i}]/securityContext/runAsUser`));
+    if (Number(asRecord(r.securityContext).runAsUser) === ISTIO_UID)
+      out.push(ctx.finding('IST0144', o, [], `${base}/containers[${i}]/securityContext/runAsUser`));
   });
   return out;
 }

@@ -7,7 +7,7 @@ const WEIRD: unknown[] = [null, 0, -1, '', 'x', true, [], {}, [null], { a: null 
  */
 export function* mutatedVariants(docs: readonly unknown[], opts: { seed: number; iterations: number; rate: number }): Generator<unknown[]> {
   let seed = opts.seed;
-  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const mutate = (v: unknown, depth = 0): unknown => {
     if (v && typeof v === 'object') {
       const keys = Object.keys(v);

@@ -26,7 +26,9 @@ function addCall(ctx: BuildContext, from: Group, target: Target, port: number | 
   let protocol: Protocol | undefined;
   let p = port;
   if (target.kind === 'service') {
-    const sp = target.info.node.ports.find((x) => x.port === port) ?? (port === undefined && target.info.node.ports.length === 1 ? target.info.node.ports[0] : undefined);
+    const sp =
+      target.info.node.ports.find((x) => x.port === port) ??
+      (port === undefined && target.info.node.ports.length === 1 ? target.info.node.ports[0] : undefined);
     if (!sp && port !== undefined) p = undefined;
     protocol = sp?.protocol;
     p = sp?.port ?? p;
@@ -37,8 +39,18 @@ function addCall(ctx: BuildContext, from: Group, target: Target, port: number | 
     protocol = PROTOCOLS.has(proto as Protocol) ? (proto as Protocol) : undefined;
   }
   ctx.addEdge({
-    id: `call:${from.id}->${targetId}`, kind: 'call', source: from.id, target: targetId, protocol, port: p, badges: [],
-    declared: true, observed: false, basis: [basis], evidence: [evidence], refs: [ref],
+    id: `call:${from.id}->${targetId}`,
+    kind: 'call',
+    source: from.id,
+    target: targetId,
+    protocol,
+    port: p,
+    badges: [],
+    declared: true,
+    observed: false,
+    basis: [basis],
+    evidence: [evidence],
+    refs: [ref],
   });
 }
 
@@ -54,7 +66,7 @@ export function sourceLabelCalls(ctx: BuildContext): void {
       (row.route.match ?? []).forEach((m, k) => {
         if (!m.sourceLabels || !Object.keys(m.sourceLabels).length) return;
         const path = `spec/${row.section}[${row.index}]/match[${k}]/sourceLabels`;
-        const candidates = m.sourceNamespace ? ctx.groupsByNs.get(m.sourceNamespace) ?? [] : [...ctx.groups.values()];
+        const candidates = m.sourceNamespace ? (ctx.groupsByNs.get(m.sourceNamespace) ?? []) : [...ctx.groups.values()];
         for (const g of candidates) {
           if (!g.workloads.some((w) => matchesLabels(m.sourceLabels, w.labels))) continue;
           for (const t of targets) addCall(ctx, g, t, m.port, 'sourceLabels', `${vsRef} ${path}`, { resource: vsRef, path });
@@ -82,7 +94,11 @@ export function policyCalls(ctx: BuildContext): void {
     const ns = nsOf(p);
     const refs = targetRefsOf(p);
     let targets: SvcInfo[];
-    if (refs.length) targets = refs.filter((r) => r.group === '' && r.kind === 'Service').map((r) => ctx.svcByKey.get(`${ns}/${r.name}`)).filter((s): s is SvcInfo => !!s);
+    if (refs.length)
+      targets = refs
+        .filter((r) => r.group === '' && r.kind === 'Service')
+        .map((r) => ctx.svcByKey.get(`${ns}/${r.name}`))
+        .filter((s): s is SvcInfo => !!s);
     else {
       const sel = p.spec?.selector?.matchLabels;
       if (!sel || !Object.keys(sel).length) continue; // namespace-wide: no particular service
@@ -99,7 +115,8 @@ export function policyCalls(ctx: BuildContext): void {
           if (!m || principal.includes('*') || m[1] !== td) return;
           const path = `spec/rules[${ri}]/from[${fi}]/source/principals[${pi}]`;
           for (const g of byIdentity.get(`${m[2]}/${m[3]}`) ?? []) {
-            for (const t of targets) addCall(ctx, g, { kind: 'service', info: t }, undefined, 'policy', `${refOf(p)} ${path} allows ${principal}`, { resource: refOf(p), path });
+            for (const t of targets)
+              addCall(ctx, g, { kind: 'service', info: t }, undefined, 'policy', `${refOf(p)} ${path} allows ${principal}`, { resource: refOf(p), path });
           }
         });
       });
@@ -117,7 +134,10 @@ export function envCalls(ctx: BuildContext): void {
           const target = ctx.resolveHost(t.host, w.namespace);
           if (!target) continue;
           const path = w.kind === 'Deployment' ? `spec/template/spec/containers[${ci}]/env[${ei}]` : `spec/containers[${ci}]/env[${ei}]`;
-          addCall(ctx, g, target, t.port, 'env', `env ${e.name} of ${w.kind} ${w.namespace}/${w.name}`, { resource: `${w.kind} ${w.namespace}/${w.name}`, path });
+          addCall(ctx, g, target, t.port, 'env', `env ${e.name} of ${w.kind} ${w.namespace}/${w.name}`, {
+            resource: `${w.kind} ${w.namespace}/${w.name}`,
+            path,
+          });
         }
       });
     });

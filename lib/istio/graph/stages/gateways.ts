@@ -27,7 +27,12 @@ export function workloadRef(w: Workload): WorkloadRef {
 
 export function conditionInfos(conditions: readonly Condition[] | undefined): ConditionInfo[] | undefined {
   if (!conditions?.length) return undefined;
-  return conditions.map((c) => ({ type: c.type ?? '', status: c.status ?? 'Unknown', ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) }));
+  return conditions.map((c) => ({
+    type: c.type ?? '',
+    status: c.status ?? 'Unknown',
+    ...(c.reason ? { reason: c.reason } : {}),
+    ...(c.message ? { message: c.message } : {}),
+  }));
 }
 
 const gwRef = (g: GatewayInfo) => ({ resource: g.resource, group: GATEWAY_API_GROUP });
@@ -37,8 +42,17 @@ function gatewayNodeFor(ctx: BuildContext, w: Workload, role: 'ingress' | 'egres
   let n = ctx.nodes.get(id) as GatewayNode | undefined;
   if (!n) {
     n = {
-      id, kind: 'gateway', label: w.name, namespace: w.namespace, role, api, resolved: true,
-      selector: {}, workload: workloadRef(w), gateways: [], servers: [],
+      id,
+      kind: 'gateway',
+      label: w.name,
+      namespace: w.namespace,
+      role,
+      api,
+      resolved: true,
+      selector: {},
+      workload: workloadRef(w),
+      gateways: [],
+      servers: [],
       identity: { namespace: w.namespace, serviceAccount: w.serviceAccount, assumed: false },
       refs: [{ resource: `${w.kind} ${w.namespace}/${w.name}` }],
     };
@@ -50,7 +64,11 @@ function gatewayNodeFor(ctx: BuildContext, w: Workload, role: 'ingress' | 'egres
 
 function serversOf(g: Gateway): GatewayServerInfo[] {
   return (g.spec?.servers ?? []).map((s) => ({
-    gateway: refOf(g), port: s.port?.number, protocol: s.port?.protocol, name: s.port?.name ?? s.name, hosts: s.hosts ?? [],
+    gateway: refOf(g),
+    port: s.port?.number,
+    protocol: s.port?.protocol,
+    name: s.port?.name ?? s.name,
+    hosts: s.hosts ?? [],
     tls: s.tls ? { mode: s.tls.mode, credentialName: s.tls.credentialName, httpsRedirect: s.tls.httpsRedirect } : undefined,
   }));
 }
@@ -82,14 +100,28 @@ export function istioGateways(ctx: BuildContext): void {
         ids.push(n.id);
       }
     } else {
-      const key = Object.keys(sel).sort().map((k) => `${k}=${sel[k]}`).join(',') || '*';
+      const key =
+        Object.keys(sel)
+          .sort()
+          .map((k) => `${k}=${sel[k]}`)
+          .join(',') || '*';
       const id = `gw:selector/${key}`;
       let n = ctx.nodes.get(id) as GatewayNode | undefined;
       if (!n) {
         const known = sel['istio'] === 'ingressgateway' ? 'istio-ingressgateway' : sel['istio'] === 'egressgateway' ? 'istio-egressgateway' : undefined;
         const identity: Identity = known ? { namespace: ctx.root, serviceAccount: `${known}-service-account`, assumed: true } : { assumed: true };
         n = {
-          id, kind: 'gateway', label: known ?? key, role, api: 'istio', resolved: false, selector: { ...sel }, gateways: [], servers: [], identity, refs: [],
+          id,
+          kind: 'gateway',
+          label: known ?? key,
+          role,
+          api: 'istio',
+          resolved: false,
+          selector: { ...sel },
+          gateways: [],
+          servers: [],
+          identity,
+          refs: [],
           warnings: [`no workload selects: no pod matches the selector ${key}`],
         };
         if (known) n.namespace = ctx.root;
@@ -98,7 +130,11 @@ export function istioGateways(ctx: BuildContext): void {
       n.gateways.push(refOf(g));
       n.servers.push(...serversOf(g));
       n.refs.push({ resource: refOf(g), path: 'spec/selector' });
-      if (notProxies.length) ctx.warn(n, `${refOf(g)}: the selector matches workloads that are not gateway proxies: ${notProxies.map((w) => `${w.namespace}/${w.name}`).join(', ')}`);
+      if (notProxies.length)
+        ctx.warn(
+          n,
+          `${refOf(g)}: the selector matches workloads that are not gateway proxies: ${notProxies.map((w) => `${w.namespace}/${w.name}`).join(', ')}`,
+        );
       ids.push(id);
     }
     ctx.gatewayNodesOf.set(`${nsOf(g)}/${g.metadata.name}`, ids);
@@ -121,8 +157,21 @@ export function gatewayApiGateways(ctx: BuildContext): void {
     const listeners = g.listeners.map((l) => {
       const st = g.obj.status?.listeners?.find((x) => x.name === l.name);
       return {
-        gateway: g.resource, name: l.name, port: l.port, protocol: l.protocol, hostname: l.hostname, allowedFrom: l.allowedFrom, attachedRoutes: l.attachedRoutes,
-        ...(l.tls ? { tls: { mode: l.tls.mode ?? 'Terminate', certificates: (l.tls.certificateRefs ?? []).map((c) => `${c.namespace ? `${c.namespace}/` : ''}${c.name ?? ''}`) } } : {}),
+        gateway: g.resource,
+        name: l.name,
+        port: l.port,
+        protocol: l.protocol,
+        hostname: l.hostname,
+        allowedFrom: l.allowedFrom,
+        attachedRoutes: l.attachedRoutes,
+        ...(l.tls
+          ? {
+              tls: {
+                mode: l.tls.mode ?? 'Terminate',
+                certificates: (l.tls.certificateRefs ?? []).map((c) => `${c.namespace ? `${c.namespace}/` : ''}${c.name ?? ''}`),
+              },
+            }
+          : {}),
         ...(st?.conditions?.length ? { conditions: conditionInfos(st.conditions) } : {}),
       };
     });
@@ -132,12 +181,25 @@ export function gatewayApiGateways(ctx: BuildContext): void {
     } else {
       const id = `gw:${g.namespace}/${g.deploymentName}`;
       n = (ctx.nodes.get(id) as GatewayNode | undefined) ?? {
-        id, kind: 'gateway', label: g.deploymentName, namespace: g.namespace, role: 'ingress', api: 'gateway-api', resolved: !!g.istio,
-        selector: { [GATEWAY_NAME_LABEL]: g.name }, gateways: [], servers: [],
-        identity: { namespace: g.namespace, serviceAccount: g.deploymentName, assumed: true }, refs: [],
+        id,
+        kind: 'gateway',
+        label: g.deploymentName,
+        namespace: g.namespace,
+        role: 'ingress',
+        api: 'gateway-api',
+        resolved: !!g.istio,
+        selector: { [GATEWAY_NAME_LABEL]: g.name },
+        gateways: [],
+        servers: [],
+        identity: { namespace: g.namespace, serviceAccount: g.deploymentName, assumed: true },
+        refs: [],
       };
       ctx.nodes.set(id, n);
-      if (!g.istio) ctx.warn(n, `${g.resource}: class "${g.className}" is not implemented by Istio (${g.controller ? `controller ${g.controller}` : 'no such GatewayClass'}), so Istio deploys nothing for it`);
+      if (!g.istio)
+        ctx.warn(
+          n,
+          `${g.resource}: class "${g.className}" is not implemented by Istio (${g.controller ? `controller ${g.controller}` : 'no such GatewayClass'}), so Istio deploys nothing for it`,
+        );
     }
     n.api = 'gateway-api';
     n.gatewayClass = g.className;
@@ -146,7 +208,9 @@ export function gatewayApiGateways(ctx: BuildContext): void {
     const conds = conditionInfos(g.conditions);
     if (conds) n.conditions = conds;
     n.refs.push(gwRef(g));
-    for (const c of g.conditions) if ((c.type === 'Accepted' || c.type === 'Programmed') && c.status === 'False') ctx.warn(n, `${g.resource} is not ${c.type.toLowerCase()}: ${c.reason ?? ''}${c.message ? ` (${c.message})` : ''}`);
+    for (const c of g.conditions)
+      if ((c.type === 'Accepted' || c.type === 'Programmed') && c.status === 'False')
+        ctx.warn(n, `${g.resource} is not ${c.type.toLowerCase()}: ${c.reason ?? ''}${c.message ? ` (${c.message})` : ''}`);
     ctx.gatewayNodesOf.set(`gatewayapi:${g.namespace}/${g.name}`, [n.id]);
     noteNamespace(ctx, n.id, g.namespace);
   }
@@ -159,12 +223,24 @@ export function waypointNodes(ctx: BuildContext): void {
     const workload = ctx.workloads.find((x) => x.namespace === w.namespace && x.labels[GATEWAY_NAME_LABEL] === w.name);
     if (workload) ctx.proxyWorkloads.add(workload);
     const n: WaypointNode = {
-      id: `wp:${w.namespace}/${w.name}`, kind: 'waypoint', label: w.name, namespace: w.namespace, name: w.name, gateway: w.resource,
-      traffic: w.traffic, trafficSource: w.trafficSource, allowedFrom: w.allowedFrom, serviceAccount: workload?.serviceAccount ?? w.serviceAccount,
-      ...(workload ? { workload: workloadRef(workload) } : {}), ...(w.ready !== undefined ? { ready: w.ready } : {}),
+      id: `wp:${w.namespace}/${w.name}`,
+      kind: 'waypoint',
+      label: w.name,
+      namespace: w.namespace,
+      name: w.name,
+      gateway: w.resource,
+      traffic: w.traffic,
+      trafficSource: w.trafficSource,
+      allowedFrom: w.allowedFrom,
+      serviceAccount: workload?.serviceAccount ?? w.serviceAccount,
+      ...(workload ? { workload: workloadRef(workload) } : {}),
+      ...(w.ready !== undefined ? { ready: w.ready } : {}),
       ...(info?.conditions.length ? { conditions: conditionInfos(info.conditions) } : {}),
       serves: [],
-      refs: [{ resource: w.resource, group: GATEWAY_API_GROUP }, ...(workload ? [{ resource: `${workload.kind} ${workload.namespace}/${workload.name}` }] : [])],
+      refs: [
+        { resource: w.resource, group: GATEWAY_API_GROUP },
+        ...(workload ? [{ resource: `${workload.kind} ${workload.namespace}/${workload.name}` }] : []),
+      ],
     };
     if (w.ready === false) ctx.warn(n, `${w.resource} is not programmed: traffic for what it serves goes straight to the workloads`);
     if (w.traffic === 'none') ctx.warn(n, `${w.resource} has ${w.trafficSource}: it takes no traffic`);

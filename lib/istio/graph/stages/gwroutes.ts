@@ -70,7 +70,10 @@ export function gatewayApiRoutes(ctx: BuildContext): Set<SvcInfo> {
       const rule = rules[b.rule] ?? {};
       return {
         match: summarizeRouteMatches(rule.matches),
-        badges: route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute' ? gatewayApiBadges({ ...rule, filters: [...(rule.filters ?? []), ...(b.ref.filters ?? [])] }) : ([] as EdgeBadge[]),
+        badges:
+          route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute'
+            ? gatewayApiBadges({ ...rule, filters: [...(rule.filters ?? []), ...(b.ref.filters ?? [])] })
+            : ([] as EdgeBadge[]),
         name: rule.name,
       };
     };
@@ -93,7 +96,14 @@ function warnBackend(ctx: BuildContext, n: GraphNode | undefined, route: RouteIn
   if (n && b.problem) ctx.warn(n, `${route.resource} ${b.path}: ${b.reason}`);
 }
 
-function gatewayRoute(ctx: BuildContext, route: RouteInfo, parent: ParentAttachment, share: Map<BackendInfo, number>, describe: Describe, routeRef: { resource: string; group: string }): void {
+function gatewayRoute(
+  ctx: BuildContext,
+  route: RouteInfo,
+  parent: ParentAttachment,
+  share: Map<BackendInfo, number>,
+  describe: Describe,
+  routeRef: { resource: string; group: string },
+): void {
   const gw = parent.gateway;
   if (!gw || gw.istio === 'waypoint') return;
   const gwIds = ctx.gatewayNodesOf.get(`gatewayapi:${gw.namespace}/${gw.name}`) ?? [];
@@ -109,26 +119,53 @@ function gatewayRoute(ctx: BuildContext, route: RouteInfo, parent: ParentAttachm
     if (target.kind === 'service' && target.info.node.waypoint?.state === 'bound') {
       appliedBy = target.info.node.ingressUsesWaypoint
         ? { ...appliedBy, reason: `${appliedBy.reason}; then through the Service's waypoint (istio.io/ingress-use-waypoint=true)` }
-        : { ...appliedBy, reason: `${appliedBy.reason}; ingress bypasses ${target.info.node.name}'s waypoint and goes straight to its workloads (no istio.io/ingress-use-waypoint=true on the Service)` };
+        : {
+            ...appliedBy,
+            reason: `${appliedBy.reason}; ingress bypasses ${target.info.node.name}'s waypoint and goes straight to its workloads (no istio.io/ingress-use-waypoint=true on the Service)`,
+          };
     }
     for (const gwId of gwIds) {
       ctx.addEdge({
         id: `gateway-route:${gwId}->${targetId}#route:${route.kind}/${route.namespace}/${route.name}/rules[${b.rule}]/backendRefs[${b.index}]`,
-        kind: 'gateway-route', source: gwId, target: targetId, protocol: protocolOf(route.kind, target, b.port), port: b.port,
-        weight: share.get(b), match: d.match,
+        kind: 'gateway-route',
+        source: gwId,
+        target: targetId,
+        protocol: protocolOf(route.kind, target, b.port),
+        port: b.port,
+        weight: share.get(b),
+        match: d.match,
         via: {
-          gateway: gw.resource, httpRoute: route.resource, hosts: parent.hostnames, listener: parent.listeners.join(', '), route: d.name,
-          ...(target.kind === 'service' && target.info.node.ingressUsesWaypoint && target.info.node.waypoint?.resource ? { waypoint: target.info.node.waypoint.resource } : {}),
+          gateway: gw.resource,
+          httpRoute: route.resource,
+          hosts: parent.hostnames,
+          listener: parent.listeners.join(', '),
+          route: d.name,
+          ...(target.kind === 'service' && target.info.node.ingressUsesWaypoint && target.info.node.waypoint?.resource
+            ? { waypoint: target.info.node.waypoint.resource }
+            : {}),
         },
-        appliedBy, badges: d.badges, declared: true, observed: false, evidence: [`${route.resource} ${b.path}`],
-        refs: [{ ...routeRef, path: b.path }, { resource: gw.resource, group: GATEWAY_API_GROUP }],
+        appliedBy,
+        badges: d.badges,
+        declared: true,
+        observed: false,
+        evidence: [`${route.resource} ${b.path}`],
+        refs: [
+          { ...routeRef, path: b.path },
+          { resource: gw.resource, group: GATEWAY_API_GROUP },
+        ],
       });
     }
   }
 }
 
 function meshRoute(
-  ctx: BuildContext, route: RouteInfo, parent: ParentAttachment, info: SvcInfo, share: Map<BackendInfo, number>, describe: Describe, routeRef: { resource: string; group: string },
+  ctx: BuildContext,
+  route: RouteInfo,
+  parent: ParentAttachment,
+  info: SvcInfo,
+  share: Map<BackendInfo, number>,
+  describe: Describe,
+  routeRef: { resource: string; group: string },
 ): boolean {
   const svcNode = info.node;
   svcNode.routes ??= [];
@@ -144,13 +181,29 @@ function meshRoute(
     }
     const d = describe(b);
     const base = {
-      kind: 'route' as const, source: svcNode.id, protocol: protocolOf(route.kind, target, b.port), port: b.port, match: d.match,
+      kind: 'route' as const,
+      source: svcNode.id,
+      protocol: protocolOf(route.kind, target, b.port),
+      port: b.port,
+      match: d.match,
       via: { httpRoute: route.resource, route: d.name, ...(appliedBy.by === 'waypoint' ? { waypoint: appliedBy.enforcer } : {}) },
-      appliedBy, badges: d.badges, declared: true, observed: false, evidence: [`${route.resource} ${b.path}`], refs: [{ ...routeRef, path: b.path }],
+      appliedBy,
+      badges: d.badges,
+      declared: true,
+      observed: false,
+      evidence: [`${route.resource} ${b.path}`],
+      refs: [{ ...routeRef, path: b.path }],
     };
     const suffix = `#route:${route.kind}/${route.namespace}/${route.name}/rules[${b.rule}]/backendRefs[${b.index}]`;
     if (target.kind === 'service' && target.info === info) {
-      for (const g of info.groups) ctx.addEdge({ ...base, id: `route:${svcNode.id}->${g.id}${suffix}`, target: g.id, weight: share.get(b), weightShared: info.groups.length > 1 || undefined });
+      for (const g of info.groups)
+        ctx.addEdge({
+          ...base,
+          id: `route:${svcNode.id}->${g.id}${suffix}`,
+          target: g.id,
+          weight: share.get(b),
+          weightShared: info.groups.length > 1 || undefined,
+        });
       continue;
     }
     const targetId = ctx.targetId(target);

@@ -27,16 +27,26 @@ export function serviceNodes(ctx: BuildContext): void {
       if (typeof p.targetPort === 'number') workloadPort = p.targetPort;
       else if (typeof p.targetPort === 'string' && /^\d+$/.test(p.targetPort)) workloadPort = Number(p.targetPort);
       else if (typeof p.targetPort === 'string') {
-        for (const g of selected) for (const w of g.workloads) for (const c of w.containers) {
-          const cp = c.ports?.find((x) => x.name === p.targetPort);
-          if (cp && workloadPort === undefined) workloadPort = cp.containerPort;
-        }
+        for (const g of selected)
+          for (const w of g.workloads)
+            for (const c of w.containers) {
+              const cp = c.ports?.find((x) => x.name === p.targetPort);
+              if (cp && workloadPort === undefined) workloadPort = cp.containerPort;
+            }
       } else workloadPort = p.port;
       return { port: p.port, name: p.name, protocol: portProtocol(p), targetPort: p.targetPort, workloadPort };
     });
     const node: ServiceNode = {
-      id: `svc:${ns}/${s.metadata.name}`, kind: 'service', label: s.metadata.name, namespace: ns, name: s.metadata.name, host, ports,
-      selector: hasSel ? { ...sel } : undefined, versions: selected.map((g) => g.id), refs: [{ resource: refOf(s) }],
+      id: `svc:${ns}/${s.metadata.name}`,
+      kind: 'service',
+      label: s.metadata.name,
+      namespace: ns,
+      name: s.metadata.name,
+      host,
+      ports,
+      selector: hasSel ? { ...sel } : undefined,
+      versions: selected.map((g) => g.id),
+      refs: [{ resource: refOf(s) }],
     };
     const dr = findDestinationRule(ctx.resources, { fromNamespace: ns, host });
     if (dr) {
@@ -45,7 +55,12 @@ export function serviceNodes(ctx: BuildContext): void {
     }
     const b = ctx.dataPlane.serviceWaypoint(s);
     if (b.state !== 'none') {
-      node.waypoint = { state: b.state, reason: b.reason, ...(b.named ? { resource: `Gateway ${b.named}` } : {}), ...(b.waypoint ? { node: `wp:${b.waypoint.namespace}/${b.waypoint.name}` } : {}) };
+      node.waypoint = {
+        state: b.state,
+        reason: b.reason,
+        ...(b.named ? { resource: `Gateway ${b.named}` } : {}),
+        ...(b.waypoint ? { node: `wp:${b.waypoint.namespace}/${b.waypoint.name}` } : {}),
+      };
       if (b.state === 'missing' || b.state === 'wrong-traffic' || b.state === 'denied') ctx.warn(node, `no waypoint takes its traffic: ${b.reason}`);
     }
     if (b.state === 'bound') node.ingressUsesWaypoint = ctx.dataPlane.ingressUsesWaypoint(s).uses;
@@ -63,9 +78,17 @@ export function externalNodes(ctx: BuildContext): void {
     const ns = nsOf(se);
     const hosts = (se.spec?.hosts ?? []).map((h) => fqdn(h, ns));
     const node: ExternalNode = {
-      id: `ext:se/${ns}/${se.metadata.name}`, kind: 'external', label: hosts[0] ?? se.metadata.name, namespace: ns, serviceEntry: refOf(se),
-      hosts, addresses: se.spec?.addresses ?? [], ports: (se.spec?.ports ?? []).map((p) => ({ number: p.number, protocol: p.protocol, name: p.name })),
-      protocol: seProtocol(se), location: se.spec?.location === 'MESH_INTERNAL' ? 'MESH_INTERNAL' : 'MESH_EXTERNAL', resolution: se.spec?.resolution,
+      id: `ext:se/${ns}/${se.metadata.name}`,
+      kind: 'external',
+      label: hosts[0] ?? se.metadata.name,
+      namespace: ns,
+      serviceEntry: refOf(se),
+      hosts,
+      addresses: se.spec?.addresses ?? [],
+      ports: (se.spec?.ports ?? []).map((p) => ({ number: p.number, protocol: p.protocol, name: p.name })),
+      protocol: seProtocol(se),
+      location: se.spec?.location === 'MESH_INTERNAL' ? 'MESH_INTERNAL' : 'MESH_EXTERNAL',
+      resolution: se.spec?.resolution,
       refs: [{ resource: refOf(se) }],
     };
     if (node.protocol === 'tcp' && node.addresses.length) node.label = se.metadata.name;

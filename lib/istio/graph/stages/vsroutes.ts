@@ -70,12 +70,16 @@ export function subsetGroups(ctx: BuildContext, info: SvcInfo, subset: string | 
  */
 export function meshRouteEnforcement(ctx: BuildContext, info: SvcInfo, what: string): RouteEnforcement {
   const w = info.node.waypoint;
-  if (w?.state === 'bound') return { by: 'waypoint', enforcer: w.resource, reason: `applied by waypoint ${w.resource?.replace(/^Gateway /, '')} (${w.reason})` };
+  if (w?.state === 'bound')
+    return { by: 'waypoint', enforcer: w.resource, reason: `applied by waypoint ${w.resource?.replace(/^Gateway /, '')} (${w.reason})` };
   const nsMode = ctx.dataPlane.namespace(info.node.namespace).mode;
   const serverAmbient = info.groups.length ? info.groups.every((g) => g.node.dataPlane.mode === 'ambient') : nsMode === 'ambient';
   if (!serverAmbient) return { by: 'sidecar', reason: 'applied by the client sidecars' };
   const why = w ? w.reason : 'no istio.io/use-waypoint label on the Service or its namespace';
-  return { by: 'none', reason: `not applied: ${info.node.name} is in ambient mode without a waypoint (${why}); ztunnel only forwards L4, so the ${what} has no effect for ambient clients (sidecar clients would still apply it)` };
+  return {
+    by: 'none',
+    reason: `not applied: ${info.node.name} is in ambient mode without a waypoint (${why}); ztunnel only forwards L4, so the ${what} has no effect for ambient clients (sidecar clients would still apply it)`,
+  };
 }
 
 export function vsGatewayRoutes(ctx: BuildContext): void {
@@ -120,7 +124,17 @@ export function vsGatewayRoutes(ctx: BuildContext): void {
       }
       for (const row of routeRows(vs)) {
         const matches = row.route.match as Array<HTTPMatchRequest | L4MatchAttributes> | undefined;
-        if (matches?.length && matches.every((m) => m.gateways?.length) && !matches.some((m) => m.gateways?.some((x) => { const r = resolveGatewayRef(x, vsNs); return r !== 'mesh' && r.namespace === gr.namespace && r.name === gr.name; }))) continue;
+        if (
+          matches?.length &&
+          matches.every((m) => m.gateways?.length) &&
+          !matches.some((m) =>
+            m.gateways?.some((x) => {
+              const r = resolveGatewayRef(x, vsNs);
+              return r !== 'mesh' && r.namespace === gr.namespace && r.name === gr.name;
+            }),
+          )
+        )
+          continue;
         const dests = row.route.route ?? [];
         dests.forEach((d, j) => {
           const host = d.destination?.host;
@@ -139,12 +153,20 @@ export function vsGatewayRoutes(ctx: BuildContext): void {
           for (const gwId of gwIds) {
             ctx.addEdge({
               id: `gateway-route:${gwId}->${targetId}#vs:${vsNs}/${vs.metadata.name}/${row.section}[${row.index}]/route[${j}]`,
-              kind: 'gateway-route', source: gwId, target: targetId, protocol: protocolFor(row.section, target, port), port,
-              weight: d.weight ?? (dests.length === 1 ? 100 : 0), match: summarizeMatch(matches), subset: d.destination?.subset,
+              kind: 'gateway-route',
+              source: gwId,
+              target: targetId,
+              protocol: protocolFor(row.section, target, port),
+              port,
+              weight: d.weight ?? (dests.length === 1 ? 100 : 0),
+              match: summarizeMatch(matches),
+              subset: d.destination?.subset,
               via: { gateway: gwRef.resource, virtualService: vsRef, hosts, route: (row.route as HTTPRoute).name },
               appliedBy: { by: 'gateway', enforcer: gwRef.resource, reason: `applied by the gateway (${vsRef} bound to ${gwRef.resource})` },
               badges: row.section === 'http' ? routeBadges(row.route as HTTPRoute) : [],
-              declared: true, observed: false, evidence: [`${vsRef} ${path}`],
+              declared: true,
+              observed: false,
+              evidence: [`${vsRef} ${path}`],
               refs: [{ resource: vsRef, path }, gwRef],
             });
           }
@@ -184,7 +206,11 @@ export function vsMeshRoutes(ctx: BuildContext): Set<SvcInfo> {
     svcNode.refs.push({ resource: vsRef });
     const appliedBy = meshRouteEnforcement(ctx, info, `${vsRef}`);
     if (appliedBy.by === 'none') ctx.warn(svcNode, `${vsRef}: ${appliedBy.reason}`);
-    else if (appliedBy.by === 'waypoint') ctx.warn(svcNode, `${vsRef} routes mesh traffic in ambient mode, where the VirtualService is alpha; the stable API is an HTTPRoute with this Service as parentRef`);
+    else if (appliedBy.by === 'waypoint')
+      ctx.warn(
+        svcNode,
+        `${vsRef} routes mesh traffic in ambient mode, where the VirtualService is alpha; the stable API is an HTTPRoute with this Service as parentRef`,
+      );
     if (appliedBy.by !== 'none') routed.add(info);
     for (const row of routeRows(vs)) {
       const dests = row.route.route ?? [];
@@ -202,9 +228,18 @@ export function vsMeshRoutes(ctx: BuildContext): Set<SvcInfo> {
         const port = destPort(d, target);
         const weight = d.weight ?? (dests.length === 1 ? 100 : 0);
         const base = {
-          kind: 'route' as const, source: svcNode.id, protocol: protocolFor(row.section, target, port), port, match: summarizeMatch(matches),
-          subset: d.destination?.subset, via: { virtualService: vsRef, route: (row.route as HTTPRoute).name }, appliedBy,
-          badges: row.section === 'http' ? routeBadges(row.route as HTTPRoute) : [], declared: true, observed: false, evidence: [`${vsRef} ${path}`],
+          kind: 'route' as const,
+          source: svcNode.id,
+          protocol: protocolFor(row.section, target, port),
+          port,
+          match: summarizeMatch(matches),
+          subset: d.destination?.subset,
+          via: { virtualService: vsRef, route: (row.route as HTTPRoute).name },
+          appliedBy,
+          badges: row.section === 'http' ? routeBadges(row.route as HTTPRoute) : [],
+          declared: true,
+          observed: false,
+          evidence: [`${vsRef} ${path}`],
         };
         const suffix = `#vs:${vsNs}/${vs.metadata.name}/${row.section}[${row.index}]/route[${j}]`;
         if (target.kind === 'service' && target.info === info) {
@@ -212,7 +247,15 @@ export function vsMeshRoutes(ctx: BuildContext): Set<SvcInfo> {
           if (problem) ctx.warn(svcNode, `${vsRef} ${path}: ${problem}`);
           const refs: ResourceRef[] = [{ resource: vsRef, path }];
           if (dr) refs.push({ resource: dr });
-          for (const g of hit) ctx.addEdge({ ...base, id: `route:${svcNode.id}->${g.id}${suffix}`, target: g.id, weight, weightShared: hit.length > 1 || undefined, refs: [...refs] });
+          for (const g of hit)
+            ctx.addEdge({
+              ...base,
+              id: `route:${svcNode.id}->${g.id}${suffix}`,
+              target: g.id,
+              weight,
+              weightShared: hit.length > 1 || undefined,
+              refs: [...refs],
+            });
           return;
         }
         const targetId = ctx.targetId(target);
@@ -231,10 +274,19 @@ export function implicitRoutes(ctx: BuildContext, routed: ReadonlySet<SvcInfo>):
     const protocol = svcNode.ports[0]?.protocol;
     for (const g of info.groups) {
       ctx.addEdge({
-        id: `route:${svcNode.id}->${g.id}`, kind: 'route', source: svcNode.id, target: g.id, protocol, port: svcNode.ports.length === 1 ? svcNode.ports[0]?.port : undefined,
-        implicit: true, badges: [], declared: true, observed: false, evidence: [`${refOf(info.svc)} selector`], refs: [{ resource: refOf(info.svc), path: 'spec/selector' }],
+        id: `route:${svcNode.id}->${g.id}`,
+        kind: 'route',
+        source: svcNode.id,
+        target: g.id,
+        protocol,
+        port: svcNode.ports.length === 1 ? svcNode.ports[0]?.port : undefined,
+        implicit: true,
+        badges: [],
+        declared: true,
+        observed: false,
+        evidence: [`${refOf(info.svc)} selector`],
+        refs: [{ resource: refOf(info.svc), path: 'spec/selector' }],
       });
     }
   }
 }
-

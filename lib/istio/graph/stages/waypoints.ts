@@ -13,8 +13,15 @@ export function waypointServes(ctx: BuildContext): void {
     if (!wp) return;
     if (!wp.serves.includes(targetId)) wp.serves.push(targetId);
     ctx.addEdge({
-      id: `waypoint:${wp.id}->${targetId}`, kind: 'waypoint', source: wp.id, target: targetId, badges: [], declared: true, observed: false,
-      evidence: [use.reason], refs: [{ resource }, { resource: wp.gateway, group: 'gateway.networking.k8s.io' }],
+      id: `waypoint:${wp.id}->${targetId}`,
+      kind: 'waypoint',
+      source: wp.id,
+      target: targetId,
+      badges: [],
+      declared: true,
+      observed: false,
+      evidence: [use.reason],
+      refs: [{ resource }, { resource: wp.gateway, group: 'gateway.networking.k8s.io' }],
     });
   };
   for (const s of ctx.services) link(s.node.waypoint, s.node.id, `Service ${s.node.namespace}/${s.node.name}`);

@@ -47,9 +47,17 @@ export function workloadGroups(ctx: BuildContext): void {
     let g = ctx.groups.get(id);
     if (!g) {
       const base = {
-        label: '', namespace: w.namespace, workloads: [], labels: {}, serviceAccounts: [], inMesh: false,
-        sidecar: { injected: false, reason: '' }, dataPlane: dataPlaneInfo(w.dataPlane),
-        mtls: { mode: 'PERMISSIVE' as const, level: 'default' as const, reason: '' }, services: [], refs: [],
+        label: '',
+        namespace: w.namespace,
+        workloads: [],
+        labels: {},
+        serviceAccounts: [],
+        inMesh: false,
+        sidecar: { injected: false, reason: '' },
+        dataPlane: dataPlaneInfo(w.dataPlane),
+        mtls: { mode: 'PERMISSIVE' as const, level: 'default' as const, reason: '' },
+        services: [],
+        refs: [],
       };
       const node: VersionNode | WorkloadNode = vk
         ? { id, kind: 'version', ...base, label: vk.version ? `${vk.app} ${vk.version}` : vk.app, app: vk.app, version: vk.version, labelKeys: vk.keys }
@@ -75,8 +83,10 @@ function finishGroup(ctx: BuildContext, g: Group): void {
   n.refs = g.workloads.map((w) => ({ resource: `${w.kind} ${w.namespace}/${w.name}` }));
   if (n.dataPlane.mode === 'ambient') {
     const b = ctx.dataPlane.workloadWaypoint(g.namespace, g.workloads[0]?.labels);
-    if (b.state !== 'none') n.waypoint = { state: b.state, reason: b.reason, ...(b.named ? { resource: `Gateway ${b.named}`, node: b.waypoint ? `wp:${b.named}` : undefined } : {}) };
+    if (b.state !== 'none')
+      n.waypoint = { state: b.state, reason: b.reason, ...(b.named ? { resource: `Gateway ${b.named}`, node: b.waypoint ? `wp:${b.named}` : undefined } : {}) };
   }
   const nsd = ctx.dataPlane.namespace(g.namespace);
-  if (nsd.mode === 'ambient' && n.dataPlane.mode === 'sidecar') ctx.warn(n, `runs a sidecar in the ambient namespace ${g.namespace}: sidecar injection takes precedence, ztunnel does not capture these pods`);
+  if (nsd.mode === 'ambient' && n.dataPlane.mode === 'sidecar')
+    ctx.warn(n, `runs a sidecar in the ambient namespace ${g.namespace}: sidecar injection takes precedence, ztunnel does not capture these pods`);
 }

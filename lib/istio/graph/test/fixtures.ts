@@ -34,15 +34,25 @@ export function ingressGatewayObjects(serviceAccount = 'istio-ingressgateway-ser
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels },
       spec: {
         selector: { matchLabels: labels },
         template: { metadata: { labels }, spec: { serviceAccountName: serviceAccount, containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] } },
       },
     },
     {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels },
-      spec: { selector: labels, ports: [{ name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }] },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels },
+      spec: {
+        selector: labels,
+        ports: [
+          { name: 'http2', port: 80, targetPort: 8080 },
+          { name: 'https', port: 443, targetPort: 8443 },
+        ],
+      },
     },
   ];
 }

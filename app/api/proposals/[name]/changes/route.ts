@@ -17,6 +17,9 @@ export const POST = mutation<Ctx>(async (req, ctx) => {
 
 export const DELETE = mutation<Ctx>(async (req, ctx) => {
   const { name } = await ctx.params;
-  const id = z.string({ error: 'id is required' }).min(1, 'id is required').parse(new URL(req.url).searchParams.get('id') ?? undefined);
+  const id = z
+    .string({ error: 'id is required' })
+    .min(1, 'id is required')
+    .parse(new URL(req.url).searchParams.get('id') ?? undefined);
   return json({ proposal: await removeChange(req, contextOf(req), name, id) });
 });
