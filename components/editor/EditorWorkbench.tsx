@@ -13,7 +13,8 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import type { KindSummary } from '@/lib/contracts/api';
 import { clearDraft, draftKey, loadDraft, saveDraft, type Draft } from '@/lib/client/drafts';
 import { accessQuery, editAnalysisQuery } from '@/lib/client/queries';
-import { notSent, useResourceWrite, writeFailure } from '@/lib/client/resourceWrite';
+import { useResourceWrite, writeFailure } from '@/lib/client/resourceWrite';
+import { notSent } from '@/lib/client/writeOutcome';
 import { useKindSchemas } from '@/lib/client/schemas';
 import { useLinkParams } from '@/lib/client/selection';
 import { convertLegacyPolicy } from '@/lib/istio/convert';

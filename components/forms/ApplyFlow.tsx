@@ -25,7 +25,7 @@ import type { K8sObject } from '@/lib/istio/types';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { ProposeButton } from '@/components/proposals/ProposeButton';
 import { resourcePageHref as resourceHref } from '@/lib/istio/address';
-import { notSent, outcomeUnknown } from '@/lib/client/resourceWrite';
+import { notSent, outcomeUnknown } from '@/lib/client/writeOutcome';
 import { SlowNotice } from '@/components/ui/SlowNotice';
 import { currentPhase, isVoid, lockOf, writesFingerprint, type AppliedWrite, type Phase } from './applyPhase';
 import { useFormLock } from './lock';

@@ -16,28 +16,7 @@ import { parseYamlDocuments } from '../istio/yaml';
 import { ApiRequestError } from './api';
 import { keys } from './keys';
 import { createObject, replaceObject, type TypeRef } from './mutations';
-
-/**
- * Did a write fail without an answer that says it was refused? No answer from our server
- * (network), or our server had none from the API server after sending it (the connection
- * dropped, a timeout): the write may have been stored. A write our server could not send
- * at all (details.sent false, lib/k8s/errors UnreachableError) is not unknown: see notSent.
- */
-export function outcomeUnknown(error: unknown): boolean {
-  if (!(error instanceof ApiRequestError)) return true;
-  const { status, reason } = error.body;
-  if (notSent(error)) return false;
-  return status === 0 || status === 502 || status === 503 || status === 504 || reason === 'Timeout' || reason === 'ServerTimeout';
-}
-
-/**
- * Did a write fail before any of it reached the API server (connection refused, name not
- * found: the server says details.sent false)? Then nothing changed, and sending it again
- * once the API server is back is safe.
- */
-export function notSent(error: unknown): boolean {
-  return error instanceof ApiRequestError && error.body.details?.sent === false;
-}
+import { outcomeUnknown } from './writeOutcome';
 
 /** A failed editor write as the editor session reads it (lib/istio/editor/session.ts). */
 export function writeFailure(e: unknown, opts: { isEdit: boolean; text: string }): WriteFailure {
