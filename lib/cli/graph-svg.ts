@@ -11,6 +11,7 @@
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { GraphEdge, GraphNode, MeshGraph, NamespaceNode } from '../istio/graph/types';
+import { arrowMarker, escapeXml, svgRoot } from '../istio/svg';
 
 interface ElkLabel {
   id: string;
@@ -43,7 +44,7 @@ interface ElkNode {
   layoutOptions?: Record<string, string>;
 }
 
-const FONT = 'font-family="Helvetica, Arial, sans-serif"';
+const FONT = 'Helvetica, Arial, sans-serif';
 /** Average glyph width of the 11 px and 12 px text (generous: text must fit its box). */
 const CHAR_W = 6.8;
 const LINE_H = 15;
@@ -60,10 +61,6 @@ const NODE_STYLE: Record<Exclude<GraphNode['kind'], 'namespace'>, { fill: string
 };
 
 const COLOR = { mtls: '#137333', tls: '#1a56c4', plaintext: '#b06000', conflict: '#c5221f', deny: '#c5221f', neutral: '#5f6368', waypoint: '#7b2cbf' };
-
-export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
-}
 
 const MODE_TEXT: Record<string, string> = { sidecar: 'sidecar', ambient: 'ambient', none: 'not in mesh' };
 
@@ -285,14 +282,11 @@ export async function renderSvg(
 
   const out: string[] = [];
   out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="11">`);
+  out.push(svgRoot(width, height, { family: FONT, size: 11 }));
   out.push(`<title>${escapeXml(header.join(' — '))}</title>`);
   out.push('<defs>');
   const markerColors = new Set(edges.map(edgeColor));
-  for (const c of markerColors)
-    out.push(
-      `<marker id="arrow-${c.slice(1)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${c}"/></marker>`,
-    );
+  for (const c of markerColors) out.push(arrowMarker(`arrow-${c.slice(1)}`, c, 7, 'auto-start-reverse'));
   out.push('</defs>');
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text x="${MARGIN}" y="${MARGIN + 12}" font-size="15" font-weight="bold" fill="#202124">${escapeXml(header[0]!)}</text>`);

@@ -4,6 +4,7 @@
  * from callers), edges coloured by status (added green, removed red dashed, changed
  * amber) and labelled with what changed. Pure string building; no fonts or scripts.
  */
+import { arrowMarker, escapeXml, svgRoot } from '../svg';
 import type { EdgeChange, GraphDiff } from './diff';
 
 const COLORS = { added: '#1a7f37', removed: '#cf222e', changed: '#bf8700' } as const;
@@ -13,9 +14,7 @@ const COL_GAP = 120;
 const ROW_GAP = 28;
 const PAD = 20;
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+const esc = escapeXml;
 
 function edgeText(e: EdgeChange): string {
   if (e.status === 'added') return e.weight !== undefined ? `added, weight ${e.weight}` : 'added';
@@ -73,14 +72,9 @@ export function graphDiffSvg(diff: GraphDiff): string | undefined {
   const height = PAD * 2 + maxRows * NODE_H + (maxRows - 1) * ROW_GAP + 16;
 
   const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-  );
+  parts.push(svgRoot(width, height, { family: 'sans-serif', size: 12 }));
   parts.push('<defs>');
-  for (const [k, c] of Object.entries(COLORS))
-    parts.push(
-      `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${c}"/></marker>`,
-    );
+  for (const [k, c] of Object.entries(COLORS)) parts.push(arrowMarker(`arrow-${k}`, c, 8));
   parts.push('</defs>');
   for (const e of edges) {
     const s = pos.get(e.source);
