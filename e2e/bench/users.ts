@@ -11,13 +11,12 @@
  *
  *   npx tsx e2e/bench/users.ts [--resources 10000] [--users 20] [--rounds 10]
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { generateMesh } from '../../lib/istio/generate';
 import { kubectlOk, type LocalCluster } from '../cluster/cluster';
 import { REPO, startApp, type RunningApp } from '../support/app';
+import { tokenKubeconfig } from '../support/kubeconfig';
 import { treeRss } from '../support/rss';
 import { clusterWithMesh } from './mesh-cluster';
 
@@ -96,20 +95,7 @@ async function setUpUsers(cluster: LocalCluster, namespaces: string[]): Promise<
 async function consoleKubeconfig(cluster: LocalCluster): Promise<string> {
   await kubectlOk(cluster, ['apply', '-f', path.join(REPO, 'deploy', 'meshboard.yaml')]);
   const saToken = (await kubectlOk(cluster, ['create', 'token', 'meshboard', '-n', 'meshboard', '--duration=2h'])).trim();
-  const kc = parse(readFileSync(cluster.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: Record<string, string> }> };
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'meshboard-users-bench-')), 'kubeconfig');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'local', cluster: kc.clusters[0]!.cluster }],
-      users: [{ name: 'meshboard', user: { token: saToken } }],
-      contexts: [{ name: 'in-cluster', context: { cluster: 'local', user: 'meshboard' } }],
-      'current-context': 'in-cluster',
-    }),
-  );
-  return file;
+  return tokenKubeconfig(cluster.kubeconfig, saToken);
 }
 
 async function signIn(app: RunningApp, u: User): Promise<void> {

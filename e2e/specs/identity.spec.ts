@@ -5,13 +5,12 @@
  * alice (edit in shop), bob (view in default), carol (nothing), dave (one VirtualService).
  */
 import http from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
-import { parse } from 'yaml';
 import { test, expect } from '../fixtures';
 import { REPO, freePort, startApp, type RunningApp } from '../support/app';
+import { tokenKubeconfig } from '../support/kubeconfig';
 import { readState } from '../support/state';
 
 const VS = '/api/resources/networking.istio.io/v1/virtualservices';
@@ -47,20 +46,7 @@ test.beforeAll(async () => {
   kubectl(['apply', '-f', path.join(REPO, 'deploy', 'meshboard.yaml'), '-f', path.join(REPO, 'deploy', 'meshboard-header-mode.yaml')]);
   saToken = kubectl(['create', 'token', 'meshboard', '-n', 'meshboard', '--duration=2h']).trim();
   // The console's own kubeconfig: the ServiceAccount, as a pod would have it.
-  const kc = parse(readFileSync(env.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: Record<string, string> }> };
-  const dir = mkdtempSync(path.join(tmpdir(), 'meshboard-identity-'));
-  const saConfig = path.join(dir, 'kubeconfig');
-  writeFileSync(
-    saConfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'local', cluster: kc.clusters[0]!.cluster }],
-      users: [{ name: 'meshboard', user: { token: saToken } }],
-      contexts: [{ name: 'in-cluster', context: { cluster: 'local', user: 'meshboard' } }],
-      'current-context': 'in-cluster',
-    }),
-  );
+  const saConfig = tokenKubeconfig(env.kubeconfig, saToken);
   const tokenEnv = { MESHBOARD_AUTH: 'token', MESHBOARD_SESSION_KEY: SESSION_KEY };
   [a, b, h] = await Promise.all([
     startApp({ kubeconfig: saConfig, env: tokenEnv, readyPath: '/api/healthz' }),
