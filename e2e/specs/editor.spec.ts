@@ -1,19 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '../fixtures';
-import { editorText, lineOf, markers, pasteIntoEditor, waitForEditor } from '../support/editor';
-
-const DR = (ns: string, name: string, mode = 'ISTIO_MUTUAL') => `apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  host: ${name}.${ns}.svc.cluster.local
-  trafficPolicy:
-    tls:
-      mode: ${mode}
-`;
+import { DR, editorText, lineOf, markers, pasteIntoEditor, waitForEditor } from '../support/editor';
 
 async function seedDr(kubectl: (a: string[], i?: string) => Promise<string>, ns: string, name: string) {
   await kubectl(['create', 'namespace', ns]);

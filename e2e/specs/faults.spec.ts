@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, type Kubectl } from '../fixtures';
 import { startApp, type RunningApp } from '../support/app';
-import { waitForEditor, pasteIntoEditor } from '../support/editor';
+import { DR, pasteIntoEditor, waitForEditor } from '../support/editor';
 import { startFaultProxy, type FaultProxy, type RequestMatch, type SeenRequest } from '../support/fault-proxy';
 import { readState } from '../support/state';
 
@@ -106,18 +106,6 @@ kind: PeerAuthentication
 metadata: {name: default, namespace: ${ns}}
 spec:
   mtls: {mode: ${mode}}
-`;
-
-const DR = (ns: string, name: string, mode: string) => `apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  host: ${name}.${ns}.svc.cluster.local
-  trafficPolicy:
-    tls:
-      mode: ${mode}
 `;
 
 async function seedNamespace(kubectl: Kubectl, ns: string, manifest: string) {

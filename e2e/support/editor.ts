@@ -50,3 +50,16 @@ export function lineOf(text: string, needle: string): number {
   if (i < 0) throw new Error(`${needle} not in:\n${text}`);
   return i + 1;
 }
+
+/** A DestinationRule `name` in `ns` with a TLS mode, as YAML (the editor tests edit it). */
+export const DR = (ns: string, name: string, mode = 'ISTIO_MUTUAL') => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  host: ${name}.${ns}.svc.cluster.local
+  trafficPolicy:
+    tls:
+      mode: ${mode}
+`;
