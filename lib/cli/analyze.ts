@@ -14,7 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { LEVEL_ORDER, parseResourceName, type Finding, type FindingLevel } from '../istio/findings';
 import { friendlyName, isK8sObject } from '../istio/resources';
 import type { K8sObject, MeshConfig } from '../istio/types';
-import { readBlockYaml } from './block-yaml';
+import { readBlockYamlFile, type BlockYamlFile } from './block-yaml';
 import { nonEmptyDocuments, parseYamlDocuments, toYaml, rangeOfPath, type ParsedDocument, type ParseResult } from '../istio/yaml';
 import { analyze, ANALYZERS, normalizeObjects, resolveAnalyzers, UnknownAnalyzerError, type MeshNetworks } from '../istio/analysis/index';
 
@@ -258,6 +258,8 @@ export class SourceFile {
     readonly file: string,
     readonly text: string,
     private parsed?: ParseResult,
+    /** Set when block-yaml.ts read the file: it places documents and fields itself, without the yaml package. */
+    private readonly block?: BlockYamlFile,
   ) {}
 
   /**
@@ -306,6 +308,7 @@ export class SourceFile {
 
   /** "line:column" of the index-th document, or of `path` inside it when that resolves. */
   position(index: number, path?: string): { line: number; column: number } {
+    if (this.block) return this.block.position(index, path);
     const d = this.document(index);
     if (!d) return { line: 1, column: 1 };
     const r = path ? rangeOfPath(d.doc.doc, d.lineCounter, path) : undefined;
@@ -346,12 +349,12 @@ const FAST_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: FAST_CORE_IMPLICIT }
  * text or the text uses anchors: the caller then parses with positions, which also words
  * the errors.
  */
-function fastValues(text: string): unknown[] | undefined {
-  const block = readBlockYaml(text, FAST_CORE_IMPLICIT);
-  if (block) return block;
+function fastValues(text: string): { values: unknown[]; block?: BlockYamlFile } | undefined {
+  const block = readBlockYamlFile(text, FAST_CORE_IMPLICIT);
+  if (block) return { values: block.values, block };
   if (ANCHOR_OR_ALIAS.test(text)) return undefined;
   try {
-    return loadAllYaml(text, undefined, { schema: FAST_CORE_SCHEMA }).filter((v) => v !== null && v !== undefined);
+    return { values: loadAllYaml(text, undefined, { schema: FAST_CORE_SCHEMA }).filter((v) => v !== null && v !== undefined) };
   } catch {
     return undefined;
   }
@@ -534,10 +537,13 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
         continue;
       }
     }
-    let values = fastValues(text);
+    const fast = fastValues(text);
+    let values: unknown[];
     let source: SourceFile;
-    if (values) source = new SourceFile(display(file), text);
-    else {
+    if (fast) {
+      values = fast.values;
+      source = new SourceFile(display(file), text, undefined, fast.block);
+    } else {
       const parsed = parseYamlDocuments(text);
       if (parsed.errors.length) {
         for (const e of parsed.errors) w.errors.push(`${display(file)}:${e.line}:${e.column}: ${e.message}`);

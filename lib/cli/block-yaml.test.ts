@@ -2,10 +2,26 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { readBlockYaml, type ImplicitType } from './block-yaml';
+import { nonEmptyDocuments, parseYamlDocuments, rangeOfPath } from '../istio/yaml';
+import { readBlockYaml, readBlockYamlFile, type ImplicitType } from './block-yaml';
 
 const types = (CORE_SCHEMA as unknown as { implicit: ImplicitType[] }).implicit;
 const jsYaml = (text: string) => loadAll(text, undefined, { schema: CORE_SCHEMA }).filter((v) => v !== null && v !== undefined);
+const jsYamlOrError = (text: string) => {
+  try {
+    return jsYaml(text);
+  } catch (e) {
+    return e as Error;
+  }
+};
+
+/** Every path to a value, and below each a child that does not exist. */
+function pathsIn(v: unknown, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+  out.push(prefix, [...prefix, 'missing'], [...prefix, 9]);
+  if (Array.isArray(v)) v.forEach((x, i) => pathsIn(x, [...prefix, i], out));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) pathsIn(x, [...prefix, k], out);
+  return out;
+}
 
 const fixtures = path.resolve(__dirname, '..', 'istio', 'analysis', 'conformance', 'testdata');
 
@@ -60,7 +76,100 @@ describe('readBlockYaml (the fast path for manifests)', () => {
     expect(got).toHaveLength(2);
   });
 
+  it('places documents and fields where the yaml package places them (the lines findings are reported on)', () => {
+    const files = readdirSync(fixtures).filter((f) => f.endsWith('.yaml'));
+    let checked = 0;
+    for (const f of files) {
+      const text = readFileSync(path.join(fixtures, f), 'utf8');
+      const read = readBlockYamlFile(text, types);
+      if (!read) continue;
+      const parsed = parseYamlDocuments(text);
+      const docs = nonEmptyDocuments(parsed);
+      expect(read.values.length, f).toBe(docs.length);
+      read.values.forEach((v, i) => {
+        const d = docs[i]!;
+        expect(read.position(i), `${f} document ${i}`).toEqual({ line: d.range.startLine, column: d.range.startColumn });
+        for (const p of pathsIn(v).slice(1)) {
+          const r = rangeOfPath(d.doc, parsed.lineCounter, p);
+          expect(read.position(i, p), `${f} document ${i} ${p.join('.')}`).toEqual({ line: r.startLine, column: r.startColumn });
+          checked++;
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(5_000);
+  });
+
+  it('reads edited manifests as js-yaml does, or gives up (seeded random edits of the fixtures)', () => {
+    const texts = readdirSync(fixtures)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => readFileSync(path.join(fixtures, f), 'utf8'))
+      .filter((t) => t.length < 4000 && readBlockYaml(t, types));
+    const edits = [
+      ' ',
+      '\t',
+      ':',
+      ': ',
+      '#',
+      ' #',
+      '- ',
+      '"',
+      "'",
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      '&a',
+      '*a',
+      '!',
+      '|',
+      '>',
+      '%',
+      '~',
+      '\u00a0',
+      '\n...',
+      '\n---',
+      '\n--- #x',
+      '\n...  a',
+      '0',
+      '1.5',
+      '0x1f',
+      'null',
+      'true',
+      '\\',
+      '\\t',
+      '\n',
+      '\n  ',
+      '?',
+      '\u000b',
+      '\u2028',
+    ];
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let read = 0;
+    for (let c = 0; c < 3000; c++) {
+      let t = texts[rnd(texts.length)]!;
+      for (let e = 1 + rnd(3); e > 0; e--) {
+        const at = rnd(t.length);
+        t = rnd(4) < 3 ? t.slice(0, at) + edits[rnd(edits.length)] + t.slice(at) : t.slice(0, at) + t.slice(at + 1 + rnd(3));
+      }
+      const got = readBlockYaml(t, types);
+      if (got === undefined) continue;
+      read++;
+      expect(got, JSON.stringify(t)).toEqual(jsYamlOrError(t));
+    }
+    // Many edits leave a manifest this reader still reads.
+    expect(read).toBeGreaterThan(1000);
+  });
+
   it.each([
+    ['a non-printable character', 'kind: Name\u000bspace\n'],
+    ['a document end marker with content after it', 'a: 1\n...  b: 2\n'],
+    ['a marker followed by a no-break space', 'a: 1\n---\u00a0\nb: 2\n'],
+    ['a tab after an item', 'a:\n- \tb\n'],
     ['an anchor and an alias', 'a: &x 1\nb: *x\n'],
     ['a block scalar', 'a: |\n  text\n'],
     ['a multi-line plain scalar', 'a: one\n  two\n'],
