@@ -177,6 +177,8 @@ class Node {
   oneOf: readonly Node[] | undefined = undefined;
   oneOfRequired: readonly string[] = [];
   not: Node | undefined = undefined;
+  /** The schema has nothing but `required`: these. */
+  requiredOnly: readonly string[] | undefined = undefined;
   constructor(readonly schema: JSONSchemaProps) {}
 }
 
@@ -254,12 +256,32 @@ function init(n: Node): void {
     if (s.not) n.not = new Node(s.not);
   }
   n.flags = flags;
+  if (flags === F_OBJECT && n.required && n.typeCheck === T_NONE && !n.enumValues) n.requiredOnly = n.required;
 }
+
+/** The contexts of probes, one per nesting level (reused: a probe only counts). */
+const probes: Ctx[] = [];
+let probeDepth = 0;
 
 /** True when `v` satisfies `n` (no errors found): used for oneOf/anyOf/not. */
 function matches(n: Node, v: unknown, path: Seg[]): boolean {
-  const c: Ctx = { errors: undefined, n: 0, limit: 1 };
-  check(n, v, path, c);
+  if (v === null || v === undefined) return true;
+  if (!n.ready) init(n);
+  if (n.requiredOnly) {
+    // {required: [...]}, the usual oneOf alternative: only objects are checked.
+    if (typeof v !== 'object' || Array.isArray(v)) return true;
+    const o = v as Record<string, unknown>;
+    for (const r of n.requiredOnly) if (o[r] === undefined) return false;
+    return true;
+  }
+  const c = (probes[probeDepth] ??= { errors: undefined, n: 0, limit: 1 });
+  c.n = 0;
+  probeDepth++;
+  try {
+    check(n, v, path, c);
+  } finally {
+    probeDepth--;
+  }
   return c.n === 0;
 }
 
