@@ -25,77 +25,27 @@ function schemaFindings(ctx: AnalysisContext, objs: readonly K8sObject[]): Findi
   return out;
 }
 
-/** A key an ordinary object lists first, in ascending numeric order (an array index). */
-function isIndexKey(k: string): boolean {
-  const c = k.charCodeAt(0);
-  if (c < 48 || c > 57) return false;
-  const n = Number(k);
-  return Number.isInteger(n) && n < 4294967295 && String(n) === k;
-}
-
-/** True when the array has no element at all (holes only, or none). */
-function noElements(a: readonly unknown[]): boolean {
-  for (let i = 0; i < a.length; i++) if (i in a) return false;
-  return true;
-}
-
-/**
- * The JSON text of canonicalJson's normalised form of `x`, written directly (no normalised
- * copy). For an object that keeps no key it returns '' (its text is "{}"), which is how
- * the parent knows to leave it out; undefined where JSON.stringify would leave the value out.
- */
-function canonical(x: unknown): string | undefined {
-  if (Array.isArray(x)) {
-    let s = '[';
-    for (let i = 0; i < x.length; i++) {
-      if (i) s += ',';
-      s += canonical(x[i]) || (x[i] && typeof x[i] === 'object' ? '{}' : 'null');
-    }
-    return s + ']';
-  }
-  if (x && typeof x === 'object') {
-    const o = x as Record<string, unknown>;
-    const sorted = Object.keys(o).sort();
-    // The normalised copy was a new object: its array-index keys came first, in numeric order.
-    let keys = sorted;
-    if (sorted.some(isIndexKey)) {
-      const index = sorted.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
-      keys = [...index, ...sorted.filter((k) => !isIndexKey(k))];
-    }
-    let s = '';
-    let kept = 0;
-    for (const k of keys) {
-      const v = o[k];
-      if (v === undefined || v === null || v === false || v === '' || v === 0) continue;
-      let text: string | undefined;
-      if (Array.isArray(v)) {
-        if (noElements(v)) continue;
-        text = canonical(v);
-      } else {
-        text = canonical(v);
-        if (text === '') continue;
-      }
-      // Assigning __proto__ to the normalised copy set its prototype: no key.
-      if (k === '__proto__') continue;
-      kept++;
-      if (text === undefined) continue;
-      s += (s ? ',' : '') + JSON.stringify(k) + ':' + text;
-    }
-    return kept ? `{${s}}` : '';
-  }
-  return JSON.stringify(x);
-}
-
 /** JSON with sorted keys and proto3 defaults (false, 0, "", empty maps/lists) left out. */
 export function canonicalJson(v: unknown): string {
-  const text = canonical(v);
-  return text === '' ? '{}' : (text ?? '');
+  const norm = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(norm);
+    if (x && typeof x === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(x as object).sort()) {
+        const n = norm((x as Record<string, unknown>)[k]);
+        if (n === undefined || n === null || n === false || n === '' || n === 0) continue;
+        if (typeof n === 'object' && Object.keys(n as object).length === 0) continue;
+        out[k] = n;
+      }
+      return out;
+    }
+    return x;
+  };
+  return JSON.stringify(norm(v)) ?? '';
 }
 
 function withoutName(m: unknown): Record<string, unknown> {
-  const r = asRecord(m);
-  const rest: Record<string, unknown> = {};
-  for (const k of Object.keys(r)) if (k !== 'name') rest[k] = r[k];
+  const { name: _n, ...rest } = asRecord(m);
   return rest;
 }
 
