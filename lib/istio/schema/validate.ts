@@ -470,6 +470,46 @@ function bodySchema(schema: JSONSchemaProps): Node {
   return top;
 }
 
+interface Keys {
+  group: string;
+  version: string;
+  /** "group/Kind", the key of SchemaIndex.kinds */
+  groupKind: string;
+  /** "group/Kind/version", the key of SchemaIndex.versions */
+  key: string;
+}
+
+/** apiVersion -> kind -> the index keys: made once per pair (not per object), kept small. */
+const keyCache = new Map<string, Map<string, Keys>>();
+let keyCount = 0;
+
+function keysOf(apiVersion: string, kind: string): Keys {
+  let byKind = keyCache.get(apiVersion);
+  let k = byKind?.get(kind);
+  if (!k) {
+    if (keyCount >= 1000) {
+      keyCache.clear();
+      keyCount = 0;
+      byKind = undefined;
+    }
+    const { group, version } = parseApiVersion(apiVersion);
+    k = { group, version, groupKind: `${group}/${kind}`, key: schemaKey(group, kind, version) };
+    if (!byKind) keyCache.set(apiVersion, (byKind = new Map()));
+    byKind.set(kind, k);
+    keyCount++;
+  }
+  return k;
+}
+
+function servedVersions(schemas: SchemaIndex, group: string, kind: string, versions: readonly string[]): string {
+  return (
+    versions
+      .filter((x) => schemas.versions.get(schemaKey(group, kind, x))?.served)
+      .map((x) => `${group}/${x}`)
+      .join(', ') || 'none'
+  );
+}
+
 /**
  * Validate a whole object: the envelope (apiVersion/kind served, metadata) and, when its
  * group is one the index has CRDs for, the body against the CRD schema. Objects of other
@@ -516,26 +556,21 @@ export function validateObject(obj: unknown, schemas: SchemaIndex): SchemaError[
     }
   }
   if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') return errors;
-  const { group, version } = parseApiVersion(o.apiVersion);
+  const kind = o.kind;
+  const { group, version, groupKind, key } = keysOf(o.apiVersion, kind);
   if (!schemas.groups.has(group)) return errors;
-  const versions = schemas.kinds.get(`${group}/${o.kind}`);
+  const versions = schemas.kinds.get(groupKind);
   if (!versions) {
-    err('kind', `kind ${o.kind} is not served by ${group}`);
+    err('kind', `kind ${kind} is not served by ${group}`);
     return errors;
   }
-  const kind = o.kind;
-  const v = schemas.versions.get(schemaKey(group, kind, version));
-  const served = () =>
-    versions
-      .filter((x) => schemas.versions.get(schemaKey(group, kind, x))?.served)
-      .map((x) => `${group}/${x}`)
-      .join(', ') || 'none';
+  const v = schemas.versions.get(key);
   if (!v) {
-    err('apiVersion', `version ${version} of ${kind} is not served; use ${served()}`);
+    err('apiVersion', `version ${version} of ${kind} is not served; use ${servedVersions(schemas, group, kind, versions)}`);
     return errors;
   }
   if (!v.served) {
-    err('apiVersion', `version ${version} of ${kind} is no longer served; use ${served()}`);
+    err('apiVersion', `version ${version} of ${kind} is no longer served; use ${servedVersions(schemas, group, kind, versions)}`);
     return errors;
   }
   if (v.deprecated) err('apiVersion', v.deprecationWarning ?? `${o.apiVersion} ${kind} is deprecated`, 'warning');
