@@ -554,12 +554,13 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
   const objects: K8sObject[] = [];
   const sources = new Map<K8sObject, SourceDoc>();
   for (const [file, ns] of w.files) {
+    const fileName = display(file);
     let text = texts.get(file);
     if (text === undefined) {
       try {
         text = readFileSync(file, 'utf8');
       } catch (e) {
-        w.errors.push(`${display(file)}: cannot read: ${(e as Error).message}`);
+        w.errors.push(`${fileName}: cannot read: ${(e as Error).message}`);
         continue;
       }
     }
@@ -568,14 +569,14 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
     let source: SourceFile;
     if (fast) {
       values = fast.values;
-      source = new SourceFile(display(file), text, undefined, fast.block);
+      source = new SourceFile(fileName, text, undefined, fast.block);
     } else {
       const parsed = parseYamlDocuments(text);
       if (parsed.errors.length) {
-        for (const e of parsed.errors) w.errors.push(`${display(file)}:${e.line}:${e.column}: ${e.message}`);
+        for (const e of parsed.errors) w.errors.push(`${fileName}:${e.line}:${e.column}: ${e.message}`);
         continue;
       }
-      source = new SourceFile(display(file), text, parsed);
+      source = new SourceFile(fileName, text, parsed);
       values = nonEmptyDocuments(parsed).map((d) => d.value);
     }
     const at = (index: number) => {
@@ -585,7 +586,7 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
     for (let index = 0; index < values.length; index++) {
       const v = values[index];
       if (!v || typeof v !== 'object' || Array.isArray(v)) {
-        w.warnings.push(`${display(file)}:${at(index)}: skipping a document that is not a Kubernetes object`);
+        w.warnings.push(`${fileName}:${at(index)}: skipping a document that is not a Kubernetes object`);
         continue;
       }
       const rec = v as Record<string, unknown>;
@@ -596,10 +597,10 @@ export function loadInputs(paths: readonly string[]): LoadedInput {
       for (const o of normalizeObjects([v])) {
         if (ns && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = ns;
         objects.push(o);
-        sources.set(o, { file: display(file), source, index });
+        sources.set(o, { file: fileName, source, index });
       }
       if (!isK8sObject(v) && !(rec.kind as string).endsWith('List')) {
-        w.errors.push(`${display(file)}:${at(index)}: ${rec.kind} has no metadata.name`);
+        w.errors.push(`${fileName}:${at(index)}: ${rec.kind} has no metadata.name`);
       }
     }
   }
