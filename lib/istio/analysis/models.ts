@@ -5,7 +5,7 @@
  * API model (lib/istio/gatewayapi: route attachment, backends, listeners). The analyzers
  * never decide those things themselves. Pure.
  */
-import { dataPlaneModel, type DataPlaneModel, type PodMeta, type WorkloadDataPlane } from '../dataplane';
+import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, dataPlaneModel, type DataPlaneModel, type PodMeta, type WorkloadDataPlane } from '../dataplane';
 import { gatewayApiModel, type GatewayApiModel } from '../gatewayapi';
 import { indexResources, type MeshResources } from '../resources';
 import type { Container, Service } from '../types';
@@ -152,9 +152,33 @@ function coerceObject(o: K8sObject): K8sObject {
   return { ...o, spec: spec === DROP ? undefined : spec, status: st === DROP ? undefined : st } as K8sObject;
 }
 
-/** The context's objects grouped by kind, with the fields the models read coerced to their types. */
+/**
+ * The context's objects grouped by kind, with the fields the models read coerced to their
+ * types. Each kind's list is coerced when it is first read: the data-plane model reads
+ * namespaces, pods and gateways only, and a large mesh is mostly Deployments, Services and
+ * routes that no model may ask for.
+ */
 export function meshResourcesOf(ctx: AnalysisContext): MeshResources {
-  return ctx.cached('models.meshResources', () => indexResources(ctx.objects.map(coerceObject), ctx.meshConfig));
+  return ctx.cached('models.meshResources', () => {
+    const r = indexResources(ctx.objects, ctx.meshConfig);
+    for (const key of Object.keys(r) as Array<keyof MeshResources>) {
+      const raw = r[key];
+      if (!Array.isArray(raw)) continue;
+      Object.defineProperty(r, key, {
+        configurable: true,
+        enumerable: true,
+        get() {
+          const value = (raw as K8sObject[]).map(coerceObject);
+          Object.defineProperty(r, key, { value, writable: true, enumerable: true, configurable: true });
+          return value;
+        },
+        set(value: unknown) {
+          Object.defineProperty(r, key, { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+    }
+    return r;
+  });
 }
 
 export function dataPlaneOf(ctx: AnalysisContext): DataPlaneModel {
@@ -188,8 +212,22 @@ export function workloadDataPlaneOf(ctx: AnalysisContext, w: Workload): Workload
   return d;
 }
 
+/**
+ * False when istio-cni cannot capture the workload's pods: neither it nor its namespace is
+ * labelled istio.io/dataplane-mode=ambient (or it opts out). The data-plane model says
+ * "ambient" only when its ambientDecision does, so this answers most workloads without it.
+ */
+export function mayBeAmbient(ctx: AnalysisContext, w: Workload): boolean {
+  const own = w.labels[DATAPLANE_MODE_LABEL];
+  if (own === 'ambient') return true;
+  if (own === 'none') return false;
+  return ctx.namespaces.get(w.namespace)?.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient';
+}
+
 /** Ambient-captured (ztunnel) and not one of Istio's own proxies. */
 export function isAmbientWorkload(ctx: AnalysisContext, w: Workload): boolean {
+  // A running pod is also ambient when istio-cni says it captured it.
+  if (!mayBeAmbient(ctx, w) && !(w.isPod && w.annotations[AMBIENT_REDIRECTION] === 'enabled')) return false;
   const d = workloadDataPlaneOf(ctx, w);
   return !d.proxy && d.mode === 'ambient';
 }
@@ -234,4 +272,22 @@ export function servicePlane(ctx: AnalysisContext, svc: K8sObject | Service): { 
   const ns = nsOf(svc as K8sObject);
   if (!ctx.namespaces.has(ns)) return { plane: 'unknown', workloads: [] };
   return { plane: dataPlaneOf(ctx).namespace(ns).mode, workloads: [] };
+}
+
+/**
+ * servicePlane(ctx, svc).plane === 'ambient'. Only a namespace labelled
+ * istio.io/dataplane-mode=ambient, or one with a workload labelled so (or a pod istio-cni
+ * captured), can have an ambient Service; elsewhere the answer needs no data-plane model.
+ */
+export function isAmbientService(ctx: AnalysisContext, svc: K8sObject | Service): boolean {
+  const possible = ctx.cached('models.ambientNamespaces', () => {
+    const s = new Set<string>();
+    for (const [name, n] of ctx.namespaces) if (n.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient') s.add(name);
+    for (const w of ctx.workloads) {
+      if (w.labels[DATAPLANE_MODE_LABEL] === 'ambient' || (w.isPod && w.annotations[AMBIENT_REDIRECTION] === 'enabled')) s.add(w.namespace);
+    }
+    return s;
+  });
+  if (!possible.has(nsOf(svc as K8sObject))) return false;
+  return servicePlane(ctx, svc).plane === 'ambient';
 }
