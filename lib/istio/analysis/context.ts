@@ -213,6 +213,23 @@ export class AnalysisContext {
     return this.cached('workloadsByNs', () => groupBy(this.workloads, (w) => w.namespace));
   }
 
+  /**
+   * The workloads of every namespace whose labels contain `selector`, in `workloads` order:
+   * `workloads.filter((w) => containsLabels(w.labels, selector))`, read from an index of
+   * label pairs rather than a scan of all of them.
+   */
+  workloadsMatching(selector: Labels): Workload[] {
+    let first: string | undefined;
+    for (const k in selector) {
+      first = k;
+      break;
+    }
+    if (first === undefined) return this.workloads.slice();
+    const index = this.cached('workloadsByLabel', () => labelIndex(this.workloads, (w) => w.labels));
+    const candidates = index.get(labelKey(first, selector[first] as string)) ?? [];
+    return candidates.filter((w) => containsLabels(w.labels, selector));
+  }
+
   /** Build a finding; `args` fill the message template of `code`. */
   finding(code: string, obj: K8sObject | string, args: readonly unknown[], path?: string): Finding {
     const f: Finding = {
@@ -271,6 +288,37 @@ export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<stri
     l.push(it);
   }
   return m;
+}
+
+const labelKey = (k: string, v: string) => `${k}\u0000${v}`;
+
+/**
+ * Items by each of their label pairs, in input order. Two pairs may share a key (a "\0"
+ * in a label), so a list holds candidates: filter them with containsLabels.
+ */
+export function labelIndex<T>(items: readonly T[], labelsOf: (t: T) => Labels): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const labels = labelsOf(it);
+    for (const k in labels) {
+      const key = labelKey(k, labels[k] as string);
+      const l = m.get(key);
+      if (!l) m.set(key, [it]);
+      else if (l[l.length - 1] !== it) l.push(it);
+    }
+  }
+  return m;
+}
+
+/** Some item whose labels contain `selector` (an index from labelIndex over `items`). */
+export function someMatching<T>(items: readonly T[], index: ReadonlyMap<string, readonly T[]>, labelsOf: (t: T) => Labels, selector: Labels): boolean {
+  for (const k in selector) {
+    const candidates = index.get(labelKey(k, selector[k] as string));
+    if (!candidates) return false;
+    for (const it of candidates) if (containsLabels(labelsOf(it), selector)) return true;
+    return false;
+  }
+  return items.length > 0;
 }
 
 /** The pod template of a controller, or undefined. */

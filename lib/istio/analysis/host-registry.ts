@@ -31,8 +31,11 @@ export function isExportToAll(exportTo: readonly string[] | undefined): boolean 
   return !exportTo || exportTo.length === 0 || exportTo.includes(EXPORT_ALL);
 }
 
+/** The strings of a list (the list itself when it holds nothing else: callers only read it). */
 export function stringList(v: unknown): string[] {
-  return asArray(v).filter((x): x is string => typeof x === 'string');
+  if (!Array.isArray(v)) return [];
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return v.filter((x): x is string => typeof x === 'string');
+  return v as string[];
 }
 
 export interface RegistryPort {
@@ -53,14 +56,30 @@ export interface RegistryEntry {
 }
 
 export class HostRegistry {
+  /** "scope/fqdn" -> entry. */
   private readonly exact = new Map<string, RegistryEntry>();
+  /** The same, as scope -> fqdn -> entry: a lookup reads it without building the key. */
+  private readonly byScope = new Map<string, Map<string, RegistryEntry>>();
+  /** A scope or host with a "/" in it: "scope/fqdn" keys could then meet, so lookups read `exact`. */
+  private slashed = false;
   private readonly wildcards: Array<{ scope: string; host: string; entry: RegistryEntry }> = [];
 
   constructor(private readonly domainSuffix: string) {}
 
   private put(scope: string, fqdn: string, entry: RegistryEntry): void {
     this.exact.set(`${scope}/${fqdn}`, entry);
+    let m = this.byScope.get(scope);
+    if (!m) this.byScope.set(scope, (m = new Map()));
+    m.set(fqdn, entry);
+    if (scope.includes('/') || fqdn.includes('/')) this.slashed = true;
     if (fqdn.startsWith('*')) this.wildcards.push({ scope, host: fqdn, entry });
+  }
+
+  /** The entry at "scope/fqdn". */
+  private at(scope: string, fqdn: string): RegistryEntry | undefined {
+    if (this.slashed) return this.exact.get(`${scope}/${fqdn}`);
+    // Without a "/" in any scope or host, "scope/fqdn" is found exactly when (scope, fqdn) is.
+    return this.byScope.get(scope)?.get(fqdn);
   }
 
   add(scope: string, namespace: string, host: string, entry: RegistryEntry): void {
@@ -78,15 +97,15 @@ export class HostRegistry {
    */
   lookup(sourceNs: string, exportTo: readonly string[] | undefined, host: string): RegistryEntry | undefined {
     const f = toFqdn(sourceNs, host, this.domainSuffix);
-    const all = this.exact.get(`${EXPORT_ALL}/${f}`);
+    const all = this.at(EXPORT_ALL, f);
     if (all) return all;
     if (!exportTo || exportTo.length === 0) {
-      const s = this.exact.get(`${sourceNs}/${f}`);
+      const s = this.at(sourceNs, f);
       if (s) return s;
     } else {
       for (let e of exportTo) {
         if (e === EXPORT_LOCAL) e = sourceNs;
-        const s = this.exact.get(`${e}/${f}`);
+        const s = this.at(e, f);
         if (s) return s;
       }
     }

@@ -8,6 +8,7 @@
 import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, dataPlaneModel, type DataPlaneModel, type PodMeta, type WorkloadDataPlane } from '../dataplane';
 import { gatewayApiModel, type GatewayApiModel } from '../gatewayapi';
 import { indexResources, type MeshResources } from '../resources';
+import { GATEWAY_API_GROUP } from '../kinds';
 import type { Container, Service } from '../types';
 import { asArray, asLabels, asRecord, containsLabels, groupOf, nsOf, specOf, type AnalysisContext, type Workload } from './context';
 import type { K8sObject } from '../types';
@@ -30,6 +31,8 @@ function compile(shape: Shape): Compiled {
 }
 
 const DROP = Symbol('drop');
+
+const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'];
 
 /** `v` with values of the wrong type dropped; the same object when nothing had to be (DROP: `v` itself is of the wrong type). */
 function coerce(v: unknown, shape: Compiled): unknown {
@@ -186,7 +189,16 @@ export function dataPlaneOf(ctx: AnalysisContext): DataPlaneModel {
 }
 
 export function gatewayApiOf(ctx: AnalysisContext): GatewayApiModel {
-  return ctx.cached('models.gatewayApi', () => gatewayApiModel(meshResourcesOf(ctx)));
+  return ctx.cached('models.gatewayApi', () => {
+    const r = meshResourcesOf(ctx);
+    const routes = ROUTE_KINDS.some((k) => ctx.list(GATEWAY_API_GROUP, k).length > 0);
+    if (routes) return gatewayApiModel(r);
+    // Without routes the model reads no Service or ServiceEntry (they resolve route parents and backends only).
+    const view = Object.create(r) as MeshResources;
+    view.services = [];
+    view.serviceEntries = [];
+    return gatewayApiModel(view);
+  });
 }
 
 function metaOf(w: Workload): PodMeta {

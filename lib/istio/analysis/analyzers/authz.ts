@@ -34,6 +34,13 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
       return m;
     });
     const nsNames = [...ctx.namespaces.keys()];
+    // Whether some namespace matches an expression, once per expression.
+    const known = new Map<string, boolean>();
+    const namespaceKnown = (exp: string) => {
+      let k = known.get(exp);
+      if (k === undefined) known.set(exp, (k = nsNames.some((n) => namespaceMatch(n, exp))));
+      return k;
+    };
     const out: Finding[] = [];
     for (const ap of ctx.istio('AuthorizationPolicy')) {
       const spec = specOf(ap);
@@ -63,7 +70,7 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
           const src = asRecord(asRecord(from).source);
           for (const field of ['namespaces', 'notNamespaces'] as const) {
             stringList(src[field]).forEach((exp, k) => {
-              if (!nsNames.some((n) => namespaceMatch(n, exp))) {
+              if (!namespaceKnown(exp)) {
                 out.push(ctx.finding('IST0101', ap, ['namespace', exp], `spec/rules[${i}]/from[${j}]/source/${field}[${k}]`));
               }
             });

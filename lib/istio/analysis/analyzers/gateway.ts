@@ -22,9 +22,11 @@ function servers(gw: K8sObject): Array<Record<string, unknown>> {
 }
 
 /** Workloads (pods, or controller templates) that a gateway's selector picks, in any namespace. */
-export function gatewayWorkloads(ctx: AnalysisContext, gw: K8sObject): Workload[] {
-  const sel = gwSelector(gw);
-  return ctx.workloads.filter((w) => containsLabels(w.labels, sel));
+export function gatewayWorkloads(ctx: AnalysisContext, gw: K8sObject): readonly Workload[] {
+  const memo = ctx.cached('gateway.workloads', () => new Map<K8sObject, readonly Workload[]>());
+  let ws = memo.get(gw);
+  if (!ws) memo.set(gw, (ws = ctx.workloadsMatching(gwSelector(gw))));
+  return ws;
 }
 
 function containerPortByName(w: Workload, name: string): number | undefined {

@@ -20,6 +20,7 @@ import {
   type RegistryEntry,
 } from '../host-registry';
 import type { Analyzer } from '../types';
+import { gatewayWorkloads } from './gateway';
 
 export const MESH_GATEWAY = 'mesh';
 /** Gateways generated from Kubernetes Gateway API resources carry this in their name. */
@@ -40,13 +41,39 @@ export interface RouteDestination {
   weight?: number;
 }
 
-function destOf(d: unknown): { host: string; subset: string; port: number | undefined } {
-  const r = asRecord(d);
-  const portNum = asRecord(r.port).number;
-  return { host: str(r.host), subset: str(r.subset), port: portNum === undefined || portNum === null ? undefined : Number(portNum) };
+/** A destination as read from the spec; its field paths are spelled out only for a finding. */
+class Destination implements RouteDestination {
+  readonly host: string;
+  readonly subset: string;
+  readonly port: number | undefined;
+  constructor(
+    readonly rule: string,
+    readonly ruleIndex: number,
+    readonly destIndex: number,
+    d: unknown,
+    readonly weight?: number,
+  ) {
+    const r = asRecord(d);
+    const portNum = asRecord(r.port).number;
+    this.host = str(r.host);
+    this.subset = str(r.subset);
+    this.port = portNum === undefined || portNum === null ? undefined : Number(portNum);
+  }
+
+  get destPath(): string {
+    const i = this.ruleIndex;
+    if (this.rule === 'http.mirror') return `spec/http[${i}]/mirror`;
+    if (this.rule === 'http.mirrors') return `spec/http[${i}]/mirrors[${this.destIndex}]/destination`;
+    return `spec/${this.rule}[${i}]/route[${this.destIndex}]/destination`;
+  }
+
+  get path(): string {
+    return `${this.destPath}/host`;
+  }
 }
 
 const destinationsOf = new WeakMap<K8sObject, readonly RouteDestination[]>();
+const mirrorsOf = new WeakMap<K8sObject, readonly RouteDestination[]>();
 
 /** Route destinations in istioctl's order: tcp, tls, then http (read once per VirtualService; several analyzers ask). */
 export function routeDestinations(vs: K8sObject): readonly RouteDestination[] {
@@ -55,49 +82,41 @@ export function routeDestinations(vs: K8sObject): readonly RouteDestination[] {
   return out;
 }
 
+const RULES = ['tcp', 'tls', 'http'] as const;
+
 function readRouteDestinations(vs: K8sObject): RouteDestination[] {
   const spec = specOf(vs);
   const out: RouteDestination[] = [];
-  for (const rule of ['tcp', 'tls', 'http'] as const) {
-    asArray(spec[rule]).forEach((r, i) => {
-      asArray(asRecord(r).route).forEach((rd, j) => {
-        const rr = asRecord(rd);
-        const base = `spec/${rule}[${i}]/route[${j}]/destination`;
+  for (const rule of RULES) {
+    const rules = asArray(spec[rule]);
+    for (let i = 0; i < rules.length; i++) {
+      const route = asArray(asRecord(rules[i]).route);
+      for (let j = 0; j < route.length; j++) {
+        const rr = asRecord(route[j]);
         const w = rr.weight;
-        out.push({
-          rule,
-          ruleIndex: i,
-          destIndex: j,
-          ...destOf(rr.destination),
-          path: `${base}/host`,
-          destPath: base,
-          weight: typeof w === 'number' ? w : undefined,
-        });
-      });
-    });
+        out.push(new Destination(rule, i, j, rr.destination, typeof w === 'number' ? w : undefined));
+      }
+    }
   }
   return out;
 }
 
-export function mirrorDestinations(vs: K8sObject): RouteDestination[] {
+/** Mirror destinations (read once per VirtualService). */
+export function mirrorDestinations(vs: K8sObject): readonly RouteDestination[] {
+  let out = mirrorsOf.get(vs);
+  if (!out) mirrorsOf.set(vs, (out = readMirrorDestinations(vs)));
+  return out;
+}
+
+function readMirrorDestinations(vs: K8sObject): RouteDestination[] {
   const out: RouteDestination[] = [];
-  asArray(specOf(vs).http).forEach((r, i) => {
-    const rr = asRecord(r);
-    if (rr.mirror && typeof rr.mirror === 'object') {
-      out.push({
-        rule: 'http.mirror',
-        ruleIndex: i,
-        destIndex: 0,
-        ...destOf(rr.mirror),
-        path: `spec/http[${i}]/mirror/host`,
-        destPath: `spec/http[${i}]/mirror`,
-      });
-    }
-    asArray(rr.mirrors).forEach((m, j) => {
-      const base = `spec/http[${i}]/mirrors[${j}]/destination`;
-      out.push({ rule: 'http.mirrors', ruleIndex: i, destIndex: j, ...destOf(asRecord(m).destination), path: `${base}/host`, destPath: base });
-    });
-  });
+  const http = asArray(specOf(vs).http);
+  for (let i = 0; i < http.length; i++) {
+    const rr = asRecord(http[i]);
+    if (rr.mirror && typeof rr.mirror === 'object') out.push(new Destination('http.mirror', i, 0, rr.mirror));
+    const mirrors = asArray(rr.mirrors);
+    for (let j = 0; j < mirrors.length; j++) out.push(new Destination('http.mirrors', i, j, asRecord(mirrors[j]).destination));
+  }
   return out;
 }
 
@@ -360,9 +379,7 @@ export const jwtClaimRouteAnalyzer: Analyzer = {
         const ref = shortOrFullName(ns, gwName);
         const gw = ctx.find('networking.istio.io', 'Gateway', ref.namespace, ref.name);
         if (!gw) continue;
-        const sel = asLabels(specOf(gw).selector);
-        for (const w of ctx.workloads) {
-          if (!containsLabels(w.labels, sel)) continue;
+        for (const w of gatewayWorkloads(ctx, gw)) {
           const selectors = [...(raByNs.get(ctx.rootNamespace) ?? []), ...(w.namespace !== ctx.rootNamespace ? (raByNs.get(w.namespace) ?? []) : [])];
           if (selectors.some((s) => containsLabels(w.labels, s))) continue;
           out.push(ctx.finding('IST0149', vs, [key, fullNameString(ref), w.name]));
