@@ -130,9 +130,13 @@ export class AnalysisContext {
     this.rootNamespace = str(this.meshConfig.rootNamespace) || DEFAULT_ROOT_NAMESPACE;
     const domain = str(this.meshConfig.clusterDomain) || str(this.meshConfig.trustDomain) || 'cluster.local';
     this.domainSuffix = `svc.${domain}`;
+    // "group/Kind" once per apiVersion and kind (a mesh has a few dozen of them).
+    const gks = new Map<string, Map<string, string>>();
     for (const o of init.objects) {
-      const g = groupOf(o);
-      const k = gkKey(g, o.kind);
+      let byKind = gks.get(o.apiVersion);
+      if (!byKind) gks.set(o.apiVersion, (byKind = new Map()));
+      let k = byKind.get(o.kind);
+      if (k === undefined) byKind.set(o.kind, (k = gkKey(groupOf(o), o.kind)));
       let list = this.byGk.get(k);
       if (!list) this.byGk.set(k, (list = []));
       list.push(o);
@@ -181,9 +185,14 @@ export class AnalysisContext {
     return this.cached('namespaces', () => new Map(this.core('Namespace').map((n) => [n.metadata.name, n])));
   }
 
+  /** A Namespace's labels (read once per namespace; callers do not change them). */
   namespaceLabels(ns: string): Labels | undefined {
+    const memo = this.cached('namespaceLabels', () => new Map<string, Labels | undefined>());
+    if (memo.has(ns)) return memo.get(ns);
     const n = this.namespaces.get(ns);
-    return n ? asLabels(n.metadata.labels) : undefined;
+    const l = n ? asLabels(n.metadata.labels) : undefined;
+    memo.set(ns, l);
+    return l;
   }
 
   /** Real pods, by namespace. */
@@ -321,12 +330,18 @@ export function someMatching<T>(items: readonly T[], index: ReadonlyMap<string, 
   return items.length > 0;
 }
 
+/** No own enumerable key (Object.keys(r).length === 0, without the array). */
+export function isEmpty(r: Record<string, unknown>): boolean {
+  for (const k in r) if (Object.prototype.hasOwnProperty.call(r, k)) return false;
+  return true;
+}
+
 /** The pod template of a controller, or undefined. */
 export function podTemplateOf(obj: K8sObject): { metadata: Record<string, unknown>; spec: Record<string, unknown> } | undefined {
   const spec = specOf(obj);
   let tpl = asRecord(spec.template);
   if (obj.kind === 'CronJob') tpl = asRecord(asRecord(asRecord(spec.jobTemplate).spec).template);
-  if (!Object.keys(tpl).length) return undefined;
+  if (isEmpty(tpl)) return undefined;
   return { metadata: asRecord(tpl.metadata), spec: asRecord(tpl.spec) };
 }
 
@@ -357,9 +372,9 @@ function buildWorkloads(ctx: AnalysisContext): Workload[] {
       const ns = nsOf(c);
       // The controller's pods are in the input: they speak for it.
       const sel = asLabels(asRecord(specOf(c).selector).matchLabels);
-      const selector = Object.keys(sel).length ? sel : labels;
-      const podsHere = podLabelsByNs.get(ns) ?? [];
-      if (Object.keys(selector).length && podsHere.some((pl) => containsLabels(pl, selector))) continue;
+      const selector = isEmpty(sel) ? labels : sel;
+      const podsHere = podLabelsByNs.get(ns);
+      if (podsHere && !isEmpty(selector) && podsHere.some((pl) => containsLabels(pl, selector))) continue;
       out.push({
         kind,
         obj: c,

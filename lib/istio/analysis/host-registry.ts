@@ -19,12 +19,16 @@ export function toFqdn(namespace: string, host: string, domainSuffix = 'svc.clus
 
 /** "name.namespace.svc.<domain>" -> {name, namespace}; undefined for other hosts. */
 export function parseFqdn(host: string, domainSuffix = 'svc.cluster.local'): { name: string; namespace: string } | undefined {
-  for (const suffix of new Set([domainSuffix, 'svc.cluster.local'])) {
-    if (!host.endsWith('.' + suffix)) continue;
-    const parts = host.slice(0, -(suffix.length + 1)).split('.');
-    if (parts.length === 2 && parts[0] && parts[1]) return { name: parts[0], namespace: parts[1] };
-  }
-  return undefined;
+  return parseFqdnIn(host, domainSuffix) ?? (domainSuffix === 'svc.cluster.local' ? undefined : parseFqdnIn(host, 'svc.cluster.local'));
+}
+
+function parseFqdnIn(host: string, suffix: string): { name: string; namespace: string } | undefined {
+  // "name.namespace." + suffix: the suffix, a dot before it, and two non-empty labels.
+  const end = host.length - suffix.length - 1;
+  if (end < 3 || host.charCodeAt(end) !== 46 || !host.endsWith(suffix)) return undefined;
+  const dot = host.indexOf('.');
+  if (dot <= 0 || dot >= end - 1 || host.indexOf('.', dot + 1) !== end) return undefined;
+  return { name: host.slice(0, dot), namespace: host.slice(dot + 1, end) };
 }
 
 export function isExportToAll(exportTo: readonly string[] | undefined): boolean {
@@ -75,6 +79,18 @@ export class HostRegistry {
     if (fqdn.startsWith('*')) this.wildcards.push({ scope, host: fqdn, entry });
   }
 
+  /** Short names spelled out, by namespace (a mesh looks the same names up many times). */
+  private readonly fqdns = new Map<string, Map<string, string>>();
+
+  private fqdn(namespace: string, host: string): string {
+    if (host.startsWith('*') || host.includes('.')) return host;
+    let m = this.fqdns.get(namespace);
+    if (!m) this.fqdns.set(namespace, (m = new Map()));
+    let f = m.get(host);
+    if (f === undefined) m.set(host, (f = toFqdn(namespace, host, this.domainSuffix)));
+    return f;
+  }
+
   /** The entry at "scope/fqdn". */
   private at(scope: string, fqdn: string): RegistryEntry | undefined {
     if (this.slashed) return this.exact.get(`${scope}/${fqdn}`);
@@ -96,7 +112,7 @@ export class HostRegistry {
    * exportTo) sees for `host`, or undefined.
    */
   lookup(sourceNs: string, exportTo: readonly string[] | undefined, host: string): RegistryEntry | undefined {
-    const f = toFqdn(sourceNs, host, this.domainSuffix);
+    const f = this.fqdn(sourceNs, host);
     const all = this.at(EXPORT_ALL, f);
     if (all) return all;
     if (!exportTo || exportTo.length === 0) {

@@ -6,7 +6,7 @@
 import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { asArray, asLabels, asRecord, containsLabels, nsOf, podTemplateOf, specOf, str } from '../context';
-import type { AnalysisContext } from '../context';
+import type { AnalysisContext, Labels } from '../context';
 import { INJECTION_LABEL, ISTIO_PROXY, SIDECAR_INJECT } from '../mesh';
 import type { Analyzer } from '../types';
 import { fullNameString } from './virtualservice';
@@ -18,16 +18,25 @@ export function isIstioControlPlane(o: K8sObject): boolean {
   return Object.prototype.hasOwnProperty.call(l, 'istio') || l.release === 'istio';
 }
 
-/** util.DeploymentInMesh, from the pod template. */
-function deploymentInMesh(ctx: AnalysisContext, d: K8sObject): boolean {
-  const tpl = podTemplateOf(d);
+/** One value of a label map as asLabels reads it (undefined when absent or null). */
+function labelOf(map: unknown, key: string): string | undefined {
+  const r = asRecord(map);
+  if (!Object.prototype.hasOwnProperty.call(r, key)) return undefined;
+  const v = r[key];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+/** util.DeploymentInMesh, from the pod template (`labels`: its labels, read with asLabels). */
+function deploymentInMesh(ctx: AnalysisContext, d: K8sObject, tpl: ReturnType<typeof podTemplateOf>, labels: Labels): boolean {
   if (!tpl) return false;
   const containers = asArray(tpl.spec.containers);
-  if (containers.some((c) => asRecord(c).name === ISTIO_PROXY && str(asRecord(c).image))) return true;
-  const labels = asLabels(tpl.metadata.labels);
+  for (const c of containers) {
+    const r = asRecord(c);
+    if (r.name === ISTIO_PROXY && str(r.image)) return true;
+  }
   if (labels[SIDECAR_INJECT] !== undefined) return labels[SIDECAR_INJECT] === 'true';
-  const annos = asLabels(tpl.metadata.annotations);
-  if (annos[SIDECAR_INJECT] !== undefined) return annos[SIDECAR_INJECT] === 'true';
+  const anno = labelOf(tpl.metadata.annotations, SIDECAR_INJECT);
+  if (anno !== undefined) return anno === 'true';
   const ns = ctx.namespaceLabels(nsOf(d));
   if (ns) return ns[INJECTION_LABEL] === 'enabled';
   return false;
@@ -52,9 +61,11 @@ export const multiServiceAnalyzer: Analyzer = {
     }
     for (const d of ctx.core('Deployment')) {
       if (d.metadata.labels?.['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
-      if (!deploymentInMesh(ctx, d)) continue;
-      const labels = asLabels(podTemplateOf(d)?.metadata.labels);
-      const svcs = (svcByNs.get(nsOf(d)) ?? []).filter((x) => containsLabels(labels, x.sel)).map((x) => x.s);
+      const tpl = podTemplateOf(d);
+      const labels = asLabels(tpl?.metadata.labels);
+      if (!deploymentInMesh(ctx, d, tpl, labels)) continue;
+      const svcs: K8sObject[] = [];
+      for (const x of svcByNs.get(nsOf(d)) ?? []) if (containsLabels(labels, x.sel)) svcs.push(x.s);
       // port -> protocol -> services
       const portMap = new Map<number, Map<string, string[]>>();
       // targetPort -> port -> service
