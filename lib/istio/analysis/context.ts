@@ -44,7 +44,13 @@ export function asArray(v: unknown): unknown[] {
 
 export function asLabels(v: unknown): Labels {
   const out: Labels = {};
-  for (const [k, val] of Object.entries(asRecord(v))) if (val !== undefined && val !== null) out[k] = String(val);
+  const r = asRecord(v);
+  // Own enumerable keys in Object.entries' order, without its array of pairs.
+  for (const k in r) {
+    if (!Object.prototype.hasOwnProperty.call(r, k)) continue;
+    const val = r[k];
+    if (val !== undefined && val !== null) out[k] = typeof val === 'string' ? val : String(val);
+  }
   return out;
 }
 
@@ -174,7 +180,8 @@ export class AnalysisContext {
 
   /** Compute something once per analysis run and share it between analyzers. */
   cached<T>(key: string, build: () => T): T {
-    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const hit = this.memo.get(key);
+    if (hit !== undefined || this.memo.has(key)) return hit as T;
     const v = build();
     this.memo.set(key, v);
     return v;

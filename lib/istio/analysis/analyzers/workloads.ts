@@ -49,23 +49,47 @@ export const multiServiceAnalyzer: Analyzer = {
   codes: ['IST0116', 'IST0137'],
   run(ctx) {
     const out: Finding[] = [];
-    // Services with a selector, by namespace (each selector read once).
-    const svcByNs = new Map<string, Array<{ s: K8sObject; sel: Record<string, string> }>>();
+    // Services with a selector, by namespace and the first pair of their selector (each selector read once):
+    // a Deployment's candidates are the Services under one of its own label pairs.
+    const svcByPair = new Map<string, Array<{ s: K8sObject; ns: string; sel: Record<string, string>; i: number }>>();
+    let index = 0;
     for (const s of ctx.core('Service')) {
       const sel = asLabels(specOf(s).selector);
-      if (!Object.keys(sel).length) continue;
+      let first: string | undefined;
+      for (const k in sel) {
+        first = k;
+        break;
+      }
+      if (first === undefined) continue;
       const ns = nsOf(s);
-      let l = svcByNs.get(ns);
-      if (!l) svcByNs.set(ns, (l = []));
-      l.push({ s, sel });
+      const key = `${ns}\u0000${first}\u0000${sel[first]}`;
+      let l = svcByPair.get(key);
+      if (!l) svcByPair.set(key, (l = []));
+      l.push({ s, ns, sel, i: index++ });
     }
+    /** The Services of `ns` whose selector `labels` contain, in input order. */
+    const servicesSelecting = (ns: string, labels: Labels): K8sObject[] => {
+      let found: Array<{ s: K8sObject; i: number }> | undefined;
+      let lists = 0;
+      for (const k in labels) {
+        const l = svcByPair.get(`${ns}\u0000${k}\u0000${labels[k]}`);
+        if (!l) continue;
+        lists++;
+        for (const x of l) if (x.ns === ns && containsLabels(labels, x.sel)) (found ??= []).push(x);
+      }
+      if (!found) return [];
+      if (lists > 1) {
+        found.sort((a, b) => a.i - b.i);
+        found = found.filter((x, j) => j === 0 || found![j - 1] !== x);
+      }
+      return found.map((x) => x.s);
+    };
     for (const d of ctx.core('Deployment')) {
       if (d.metadata.labels?.['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
       const tpl = podTemplateOf(d);
       const labels = asLabels(tpl?.metadata.labels);
       if (!deploymentInMesh(ctx, d, tpl, labels)) continue;
-      const svcs: K8sObject[] = [];
-      for (const x of svcByNs.get(nsOf(d)) ?? []) if (containsLabels(labels, x.sel)) svcs.push(x.s);
+      const svcs = servicesSelecting(nsOf(d), labels);
       // port -> protocol -> services
       const portMap = new Map<number, Map<string, string[]>>();
       // targetPort -> port -> service
