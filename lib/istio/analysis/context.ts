@@ -124,6 +124,14 @@ export class AnalysisContext {
   private readonly memo = new Map<string, unknown>();
   private readonly defaults: ReadonlySet<K8sObject>;
   private readonly originals: ReadonlyMap<K8sObject, unknown>;
+  // The shared indexes below, built on first use (getters read in hot loops: no closure per read).
+  private namespacesMemo?: Map<string, K8sObject>;
+  private namespaceLabelsMemo?: Map<string, Labels | undefined>;
+  private podsByNamespaceMemo?: Map<string, Workload[]>;
+  private podsMemo?: Workload[];
+  private workloadsMemo?: Workload[];
+  private workloadsByNamespaceMemo?: Map<string, Workload[]>;
+  private workloadsByLabelMemo?: Map<string, Workload[]>;
 
   constructor(init: ContextInit) {
     this.objects = init.objects;
@@ -189,12 +197,12 @@ export class AnalysisContext {
 
   /** Namespace objects by name. */
   get namespaces(): Map<string, K8sObject> {
-    return this.cached('namespaces', () => new Map(this.core('Namespace').map((n) => [n.metadata.name, n])));
+    return (this.namespacesMemo ??= new Map(this.core('Namespace').map((n) => [n.metadata.name, n])));
   }
 
   /** A Namespace's labels (read once per namespace; callers do not change them). */
   namespaceLabels(ns: string): Labels | undefined {
-    const memo = this.cached('namespaceLabels', () => new Map<string, Labels | undefined>());
+    const memo = (this.namespaceLabelsMemo ??= new Map<string, Labels | undefined>());
     if (memo.has(ns)) return memo.get(ns);
     const n = this.namespaces.get(ns);
     const l = n ? asLabels(n.metadata.labels) : undefined;
@@ -204,16 +212,14 @@ export class AnalysisContext {
 
   /** Real pods, by namespace. */
   get podsByNamespace(): Map<string, Workload[]> {
-    return this.cached('podsByNs', () =>
-      groupBy(
-        this.workloads.filter((w) => w.isPod),
-        (w) => w.namespace,
-      ),
-    );
+    return (this.podsByNamespaceMemo ??= groupBy(
+      this.workloads.filter((w) => w.isPod),
+      (w) => w.namespace,
+    ));
   }
 
   get pods(): Workload[] {
-    return this.cached('pods', () => this.workloads.filter((w) => w.isPod));
+    return (this.podsMemo ??= this.workloads.filter((w) => w.isPod));
   }
 
   /**
@@ -222,11 +228,11 @@ export class AnalysisContext {
    * so that a GitOps repository (no Pods) gives the same answer as a live cluster.
    */
   get workloads(): Workload[] {
-    return this.cached('workloads', () => buildWorkloads(this));
+    return (this.workloadsMemo ??= buildWorkloads(this));
   }
 
   get workloadsByNamespace(): Map<string, Workload[]> {
-    return this.cached('workloadsByNs', () => groupBy(this.workloads, (w) => w.namespace));
+    return (this.workloadsByNamespaceMemo ??= groupBy(this.workloads, (w) => w.namespace));
   }
 
   /**
@@ -241,7 +247,7 @@ export class AnalysisContext {
       break;
     }
     if (first === undefined) return this.workloads.slice();
-    const index = this.cached('workloadsByLabel', () => labelIndex(this.workloads, (w) => w.labels));
+    const index = (this.workloadsByLabelMemo ??= labelIndex(this.workloads, (w) => w.labels));
     const candidates = index.get(labelKey(first, selector[first] as string)) ?? [];
     return candidates.filter((w) => containsLabels(w.labels, selector));
   }
@@ -324,17 +330,6 @@ export function labelIndex<T>(items: readonly T[], labelsOf: (t: T) => Labels): 
     }
   }
   return m;
-}
-
-/** Some item whose labels contain `selector` (an index from labelIndex over `items`). */
-export function someMatching<T>(items: readonly T[], index: ReadonlyMap<string, readonly T[]>, labelsOf: (t: T) => Labels, selector: Labels): boolean {
-  for (const k in selector) {
-    const candidates = index.get(labelKey(k, selector[k] as string));
-    if (!candidates) return false;
-    for (const it of candidates) if (containsLabels(labelsOf(it), selector)) return true;
-    return false;
-  }
-  return items.length > 0;
 }
 
 /** No own enumerable key (Object.keys(r).length === 0, without the array). */

@@ -4,7 +4,7 @@
  * that select no pods (IST0173).
  */
 import type { Finding } from '../../findings';
-import { asArray, asLabels, asRecord, labelIndex, nsOf, someMatching, specOf, str, type Labels } from '../context';
+import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type Labels } from '../context';
 import { hostRegistry, stringList } from '../host-registry';
 import type { Analyzer } from '../types';
 import { fullNameString } from './virtualservice';
@@ -75,8 +75,8 @@ export const subsetSelectPodAnalyzer: Analyzer = {
         return l;
       }),
     );
-    const labelsOf = (l: Labels) => l;
-    const byLabel = ctx.cached('dr.workloadLabelIndex', () => labelIndex(labelSets, labelsOf));
+    // Whether some workload has these labels, once per selector (most subsets repeat a few, such as version=v1).
+    const selects = new Map<string, boolean>();
     const out: Finding[] = [];
     for (const dr of ctx.istio('DestinationRule')) {
       const spec = specOf(dr);
@@ -94,7 +94,10 @@ export const subsetSelectPodAnalyzer: Analyzer = {
       asArray(spec.subsets).forEach((ss, i) => {
         const s = asRecord(ss);
         const sel = { ...base, ...asLabels(s.labels) };
-        if (!someMatching(labelSets, byLabel, labelsOf, sel)) {
+        const key = JSON.stringify(sel);
+        let any = selects.get(key);
+        if (any === undefined) selects.set(key, (any = labelSets.some((l) => containsLabels(l, sel))));
+        if (!any) {
           out.push(ctx.finding('IST0173', dr, [str(s.name)], `spec/subsets[${i}]/labels`));
         }
       });

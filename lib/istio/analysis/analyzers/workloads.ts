@@ -128,16 +128,16 @@ export const multiServiceAnalyzer: Analyzer = {
 
 const ISTIO_UID = 1337;
 
-function uidFindings(ctx: AnalysisContext, o: K8sObject, spec: Record<string, unknown>, base: string): Finding[] {
-  const out: Finding[] = [];
+/** Appends to `out` the IST0144 findings of a pod spec. */
+function uidFindings(ctx: AnalysisContext, o: K8sObject, spec: Record<string, unknown>, base: string, out: Finding[]): void {
   if (Number(asRecord(spec.securityContext).runAsUser) === ISTIO_UID) out.push(ctx.finding('IST0144', o, [], `${base}/securityContext/runAsUser`));
-  asArray(spec.containers).forEach((c, i) => {
-    const r = asRecord(c);
-    if (r.name === ISTIO_PROXY || r.name === 'istio-operator') return;
+  const containers = asArray(spec.containers);
+  for (let i = 0; i < containers.length; i++) {
+    const r = asRecord(containers[i]);
+    if (r.name === ISTIO_PROXY || r.name === 'istio-operator') continue;
     if (Number(asRecord(r.securityContext).runAsUser) === ISTIO_UID)
       out.push(ctx.finding('IST0144', o, [], `${base}/containers[${i}]/securityContext/runAsUser`));
-  });
-  return out;
+  }
 }
 
 export const applicationUidAnalyzer: Analyzer = {
@@ -147,11 +147,11 @@ export const applicationUidAnalyzer: Analyzer = {
   codes: ['IST0144'],
   run(ctx) {
     const out: Finding[] = [];
-    for (const p of ctx.core('Pod')) if (!isIstioControlPlane(p)) out.push(...uidFindings(ctx, p, specOf(p), 'spec'));
+    for (const p of ctx.core('Pod')) if (!isIstioControlPlane(p)) uidFindings(ctx, p, specOf(p), 'spec', out);
     for (const d of ctx.core('Deployment')) {
       if (isIstioControlPlane(d)) continue;
       const tpl = podTemplateOf(d);
-      if (tpl) out.push(...uidFindings(ctx, d, tpl.spec, 'spec/template/spec'));
+      if (tpl) uidFindings(ctx, d, tpl.spec, 'spec/template/spec', out);
     }
     return out;
   },
