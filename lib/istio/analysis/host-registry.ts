@@ -60,9 +60,10 @@ export interface RegistryEntry {
 }
 
 export class HostRegistry {
-  /** "scope/fqdn" -> entry. */
-  private readonly exact = new Map<string, RegistryEntry>();
-  /** The same, as scope -> fqdn -> entry: a lookup reads it without building the key. */
+  /** Every put, in order (scope, fqdn, entry, ...): "scope/fqdn" -> entry is built from it when needed. */
+  private readonly puts: Array<string | RegistryEntry> = [];
+  private exactMemo?: Map<string, RegistryEntry>;
+  /** scope -> fqdn -> entry: a lookup reads it without building a key. */
   private readonly byScope = new Map<string, Map<string, RegistryEntry>>();
   /** A scope or host with a "/" in it: "scope/fqdn" keys could then meet, so lookups read `exact`. */
   private slashed = false;
@@ -70,8 +71,20 @@ export class HostRegistry {
 
   constructor(private readonly domainSuffix: string) {}
 
+  /** "scope/fqdn" -> entry (for wildcard matching, and for lookups when a "/" makes keys ambiguous). */
+  private get exact(): Map<string, RegistryEntry> {
+    if (!this.exactMemo) {
+      const m = new Map<string, RegistryEntry>();
+      const p = this.puts;
+      for (let i = 0; i < p.length; i += 3) m.set(`${p[i] as string}/${p[i + 1] as string}`, p[i + 2] as RegistryEntry);
+      this.exactMemo = m;
+    }
+    return this.exactMemo;
+  }
+
   private put(scope: string, fqdn: string, entry: RegistryEntry): void {
-    this.exact.set(`${scope}/${fqdn}`, entry);
+    this.puts.push(scope, fqdn, entry);
+    this.exactMemo = undefined;
     let m = this.byScope.get(scope);
     if (!m) this.byScope.set(scope, (m = new Map()));
     m.set(fqdn, entry);
