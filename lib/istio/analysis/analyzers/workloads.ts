@@ -67,6 +67,23 @@ export const multiServiceAnalyzer: Analyzer = {
       if (!l) svcByPair.set(key, (l = []));
       l.push({ s, ns, sel, i: index++ });
     }
+    // A Service's name and ports, read once (several Deployments are behind one Service).
+    const servicePorts = new Map<K8sObject, { sname: string; ports: Array<{ port: number; proto: string; tp: string }> }>();
+    const portsOf = (s: K8sObject) => {
+      let r = servicePorts.get(s);
+      if (r) return r;
+      const ports: Array<{ port: number; proto: string; tp: string }> = [];
+      for (const p of asArray(specOf(s).ports)) {
+        const pr = asRecord(p);
+        const port = Number(pr.port ?? 0);
+        const proto = str(pr.protocol) || 'TCP';
+        let tp = pr.targetPort === undefined || pr.targetPort === null ? '' : String(pr.targetPort);
+        if (tp === '' || tp === '0') tp = String(port);
+        ports.push({ port, proto, tp });
+      }
+      servicePorts.set(s, (r = { sname: fullNameString({ namespace: nsOf(s), name: s.metadata.name }), ports }));
+      return r;
+    };
     /** The Services of `ns` whose selector `labels` contain, in input order. */
     const servicesSelecting = (ns: string, labels: Labels): K8sObject[] => {
       let found: Array<{ s: K8sObject; i: number }> | undefined;
@@ -90,23 +107,19 @@ export const multiServiceAnalyzer: Analyzer = {
       const labels = asLabels(tpl?.metadata.labels);
       if (!deploymentInMesh(ctx, d, tpl, labels)) continue;
       const svcs = servicesSelecting(nsOf(d), labels);
+      if (!svcs.length) continue;
       // port -> protocol -> services
       const portMap = new Map<number, Map<string, string[]>>();
       // targetPort -> port -> service
       const targetMap = new Map<string, Map<number, string>>();
       for (const s of svcs) {
-        const sname = fullNameString({ namespace: nsOf(s), name: s.metadata.name });
-        for (const p of asArray(specOf(s).ports)) {
-          const pr = asRecord(p);
-          const port = Number(pr.port ?? 0);
-          const proto = str(pr.protocol) || 'TCP';
+        const { sname, ports } = portsOf(s);
+        for (const { port, proto, tp } of ports) {
           let pm = portMap.get(port);
           if (!pm) portMap.set(port, (pm = new Map()));
           let names = pm.get(proto);
           if (!names) pm.set(proto, (names = []));
           names.push(sname);
-          let tp = pr.targetPort === undefined || pr.targetPort === null ? '' : String(pr.targetPort);
-          if (tp === '' || tp === '0') tp = String(port);
           let tm = targetMap.get(tp);
           if (!tm) targetMap.set(tp, (tm = new Map()));
           tm.set(port, sname);
