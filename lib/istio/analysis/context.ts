@@ -131,7 +131,6 @@ export class AnalysisContext {
   private podsMemo?: Workload[];
   private workloadsMemo?: Workload[];
   private workloadsByNamespaceMemo?: Map<string, Workload[]>;
-  private workloadsByLabelMemo?: Map<string, Workload[]>;
 
   constructor(init: ContextInit) {
     this.objects = init.objects;
@@ -235,23 +234,6 @@ export class AnalysisContext {
     return (this.workloadsByNamespaceMemo ??= groupBy(this.workloads, (w) => w.namespace));
   }
 
-  /**
-   * The workloads of every namespace whose labels contain `selector`, in `workloads` order:
-   * `workloads.filter((w) => containsLabels(w.labels, selector))`, read from an index of
-   * label pairs rather than a scan of all of them.
-   */
-  workloadsMatching(selector: Labels): Workload[] {
-    let first: string | undefined;
-    for (const k in selector) {
-      first = k;
-      break;
-    }
-    if (first === undefined) return this.workloads.slice();
-    const index = (this.workloadsByLabelMemo ??= labelIndex(this.workloads, (w) => w.labels));
-    const candidates = index.get(labelKey(first, selector[first] as string)) ?? [];
-    return candidates.filter((w) => containsLabels(w.labels, selector));
-  }
-
   /** Build a finding; `args` fill the message template of `code`. */
   finding(code: string, obj: K8sObject | string, args: readonly unknown[], path?: string): Finding {
     const f: Finding = {
@@ -308,26 +290,6 @@ export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<stri
     let l = m.get(k);
     if (!l) m.set(k, (l = []));
     l.push(it);
-  }
-  return m;
-}
-
-const labelKey = (k: string, v: string) => `${k}\u0000${v}`;
-
-/**
- * Items by each of their label pairs, in input order. Two pairs may share a key (a "\0"
- * in a label), so a list holds candidates: filter them with containsLabels.
- */
-export function labelIndex<T>(items: readonly T[], labelsOf: (t: T) => Labels): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const labels = labelsOf(it);
-    for (const k in labels) {
-      const key = labelKey(k, labels[k] as string);
-      const l = m.get(key);
-      if (!l) m.set(key, [it]);
-      else if (l[l.length - 1] !== it) l.push(it);
-    }
   }
   return m;
 }
