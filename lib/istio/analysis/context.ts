@@ -131,6 +131,7 @@ export class AnalysisContext {
   private podsMemo?: Workload[];
   private workloadsMemo?: Workload[];
   private workloadsByNamespaceMemo?: Map<string, Workload[]>;
+  private workloadsByPairMemo?: Map<string, Workload[]>;
 
   constructor(init: ContextInit) {
     this.objects = init.objects;
@@ -232,6 +233,35 @@ export class AnalysisContext {
 
   get workloadsByNamespace(): Map<string, Workload[]> {
     return (this.workloadsByNamespaceMemo ??= groupBy(this.workloads, (w) => w.namespace));
+  }
+
+  /**
+   * The workloads of `namespace` whose labels contain `selector` (non-empty), in `workloads`
+   * order: workloadsByNamespace.get(namespace).filter((w) => containsLabels(w.labels, selector)),
+   * read from an index of (namespace, label) pairs rather than a scan of the namespace.
+   */
+  workloadsSelected(namespace: string, selector: Labels): Workload[] {
+    let first: string | undefined;
+    for (const k in selector) {
+      first = k;
+      break;
+    }
+    if (first === undefined) return (this.workloadsByNamespace.get(namespace) ?? []).slice();
+    if (!this.workloadsByPairMemo) {
+      const m = new Map<string, Workload[]>();
+      for (const w of this.workloads) {
+        for (const k in w.labels) {
+          const key = `${w.namespace}\u0000${k}\u0000${w.labels[k] as string}`;
+          const l = m.get(key);
+          if (!l) m.set(key, [w]);
+          else if (l[l.length - 1] !== w) l.push(w);
+        }
+      }
+      this.workloadsByPairMemo = m;
+    }
+    const candidates = this.workloadsByPairMemo.get(`${namespace}\u0000${first}\u0000${selector[first] as string}`) ?? [];
+    // A "\0" in a name or label could make two pairs one key: the namespace and every pair are checked again.
+    return candidates.filter((w) => w.namespace === namespace && containsLabels(w.labels, selector));
   }
 
   /** Build a finding; `args` fill the message template of `code`. */

@@ -248,7 +248,7 @@ export function isAmbientWorkload(ctx: AnalysisContext, w: Workload): boolean {
 export function serviceWorkloads(ctx: AnalysisContext, svc: K8sObject | Service): Workload[] {
   const sel = asLabels(specOf(svc as K8sObject).selector);
   if (!Object.keys(sel).length) return [];
-  return (ctx.workloadsByNamespace.get(nsOf(svc as K8sObject)) ?? []).filter((w) => containsLabels(w.labels, sel));
+  return ctx.workloadsSelected(nsOf(svc as K8sObject), sel);
 }
 
 /** The Services in a workload's namespace whose selector matches it. */

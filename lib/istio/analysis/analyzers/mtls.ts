@@ -112,7 +112,7 @@ export const conflictingMtlsAnalyzer: Analyzer = {
       if (!entry || entry.kind !== 'Service') continue;
       const svcNs = nsOf(entry.obj);
       const sel = entry.serviceSelector ?? {};
-      const workloads = Object.keys(sel).length ? (ctx.workloadsByNamespace.get(svcNs) ?? []).filter((w) => containsLabels(w.labels, sel)) : [];
+      const workloads = Object.keys(sel).length ? ctx.workloadsSelected(svcNs, sel) : [];
       const modes: EffectiveMode[] = workloads.length ? workloads.map((w) => pas.workloadMode(svcNs, w.labels)) : [pas.namespaceMode(svcNs)];
       for (const s of settings) {
         const bad = modes.find((m) => conflicts(s.mode, m.mode));
