@@ -33,6 +33,7 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
       }
       return m;
     });
+    const inMeshSet = ctx.cached('authz.inMeshSet', () => new Set([...inMesh.values()].flat()));
     const nsNames = [...ctx.namespaces.keys()];
     // Whether some namespace matches an expression, once per expression.
     const known = new Map<string, boolean>();
@@ -61,7 +62,7 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
           }
         } else if (!hasSelector) {
           if ((inMesh.get(ns) ?? []).length === 0) out.push(ctx.finding('IST0127', ap, ['']));
-        } else if (!(inMesh.get(ns) ?? []).some((w) => containsLabels(w.labels, sel))) {
+        } else if (!ctx.workloadsSelected(ns, sel).some((w) => inMeshSet.has(w))) {
           out.push(ctx.finding('IST0127', ap, [selectorString(sel)], 'spec/selector'));
         }
       }
