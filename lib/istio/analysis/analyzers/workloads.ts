@@ -108,6 +108,8 @@ export const multiServiceAnalyzer: Analyzer = {
       if (!deploymentInMesh(ctx, d, tpl, labels)) continue;
       const svcs = servicesSelecting(nsOf(d), labels);
       if (!svcs.length) continue;
+      // One Service with at most one port: no port has two protocols, no targetPort two ports.
+      if (svcs.length === 1 && portsOf(svcs[0] as K8sObject).ports.length <= 1) continue;
       // port -> protocol -> services
       const portMap = new Map<number, Map<string, string[]>>();
       // targetPort -> port -> service
