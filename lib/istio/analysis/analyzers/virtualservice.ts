@@ -7,7 +7,7 @@
 import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { hostsOverlap } from '../../hosts';
-import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str } from '../context';
+import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext } from '../context';
 import {
   gatewayHostsForNamespace,
   hostRegistry,
@@ -17,7 +17,7 @@ import {
   toFqdn,
   EXPORT_ALL,
   EXPORT_LOCAL,
-  type RegistryEntry,
+  type HostRegistry,
 } from '../host-registry';
 import type { Analyzer } from '../types';
 import { gatewayWorkloads } from './gateway';
@@ -135,6 +135,33 @@ function objFullName(o: K8sObject): string {
   return fullNameString({ namespace: nsOf(o), name: o.metadata.name });
 }
 
+/** IST0101 for destinations no registry entry serves, IST0112 / IST0101 for their ports. */
+function checkDestinations(
+  ctx: AnalysisContext,
+  reg: HostRegistry,
+  vs: K8sObject,
+  ns: string,
+  exportTo: readonly string[],
+  dests: readonly RouteDestination[],
+  reftype: string,
+  out: Finding[],
+): void {
+  for (const d of dests) {
+    const entry = reg.lookup(ns, exportTo, d.host);
+    if (!entry) {
+      out.push(ctx.finding('IST0101', vs, [reftype, d.host], d.path));
+      continue;
+    }
+    if (d.port === undefined) {
+      if (entry.ports.length > 1) out.push(ctx.finding('IST0112', vs, [d.host, entry.ports.map((p) => p.number)], d.destPath));
+      continue;
+    }
+    let served = false;
+    for (const p of entry.ports) if (p.number === d.port) served = true;
+    if (!served) out.push(ctx.finding('IST0101', vs, ['host:port', `${d.host}:${d.port}`], `${d.destPath}/port/number`));
+  }
+}
+
 export const destinationHostAnalyzer: Analyzer = {
   name: 'virtualservice.DestinationHostAnalyzer',
   description: 'Checks the destination hosts associated with each virtual service',
@@ -158,27 +185,8 @@ export const destinationHostAnalyzer: Analyzer = {
       const spec = specOf(vs);
       const ns = nsOf(vs);
       const exportTo = stringList(spec.exportTo);
-      const check = (d: RouteDestination, reftype: string) => {
-        const entry = reg.lookup(ns, exportTo, d.host);
-        if (!entry) {
-          out.push(ctx.finding('IST0101', vs, [reftype, d.host], d.path));
-          return;
-        }
-        checkPorts(d, entry);
-      };
-      const checkPorts = (d: RouteDestination, entry: RegistryEntry) => {
-        if (d.port === undefined) {
-          if (entry.ports.length > 1) {
-            out.push(ctx.finding('IST0112', vs, [d.host, entry.ports.map((p) => p.number)], d.destPath));
-          }
-          return;
-        }
-        if (!entry.ports.some((p) => p.number === d.port)) {
-          out.push(ctx.finding('IST0101', vs, ['host:port', `${d.host}:${d.port}`], `${d.destPath}/port/number`));
-        }
-      };
-      for (const d of routeDestinations(vs)) check(d, 'host');
-      for (const d of mirrorDestinations(vs)) check(d, 'mirror host');
+      checkDestinations(ctx, reg, vs, ns, exportTo, routeDestinations(vs), 'host', out);
+      checkDestinations(ctx, reg, vs, ns, exportTo, mirrorDestinations(vs), 'mirror host', out);
 
       // Subsets have no effect on ingress requests when routed without one (IST0140).
       if (stringList(spec.gateways).length > 0) {
