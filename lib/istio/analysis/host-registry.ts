@@ -112,7 +112,7 @@ export class HostRegistry {
   }
 
   add(scope: string, namespace: string, host: string, entry: RegistryEntry): void {
-    const f = toFqdn(namespace, host, this.domainSuffix);
+    const f = this.fqdn(namespace, host);
     this.put(scope, f, entry);
     // Index services under the default domain as well when a custom one is set.
     if (this.domainSuffix !== 'svc.cluster.local' && !host.includes('.') && !host.startsWith('*')) {
