@@ -7,9 +7,9 @@
  */
 import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, dataPlaneModel, type DataPlaneModel, type PodMeta, type WorkloadDataPlane } from '../dataplane';
 import { gatewayApiModel, type GatewayApiModel } from '../gatewayapi';
-import { indexResources, type MeshResources } from '../resources';
+import { emptyMeshResources, indexResources, type MeshResources } from '../resources';
 import { GATEWAY_API_GROUP } from '../kinds';
-import type { Container, Service } from '../types';
+import type { Container, MeshConfig, Service } from '../types';
 import { asArray, asLabels, asRecord, containsLabels, groupOf, nsOf, specOf, type AnalysisContext, type Workload } from './context';
 import type { K8sObject } from '../types';
 
@@ -161,9 +161,32 @@ function coerceObject(o: K8sObject): K8sObject {
  * namespaces, pods and gateways only, and a large mesh is mostly Deployments, Services and
  * routes that no model may ask for.
  */
+/**
+ * indexResources(objects, meshConfig), asking it once per apiVersion and kind (with one
+ * object of each) which list they go to, rather than parsing every object's apiVersion.
+ */
+function groupedResources(objects: readonly K8sObject[], meshConfig: MeshConfig | undefined): MeshResources {
+  const r = emptyMeshResources();
+  r.meshConfig = meshConfig;
+  const lists = new Map<string, Map<string, K8sObject[]>>();
+  for (const o of objects) {
+    let byKind = lists.get(o.apiVersion);
+    if (!byKind) lists.set(o.apiVersion, (byKind = new Map()));
+    let list = byKind.get(o.kind);
+    if (!list) {
+      const probe = indexResources([o]);
+      const key = (Object.keys(probe) as Array<keyof MeshResources>).find((k) => Array.isArray(probe[k]) && (probe[k] as unknown[]).length > 0);
+      list = r[key as keyof MeshResources] as K8sObject[];
+      byKind.set(o.kind, list);
+    }
+    list.push(o);
+  }
+  return r;
+}
+
 export function meshResourcesOf(ctx: AnalysisContext): MeshResources {
   return ctx.cached('models.meshResources', () => {
-    const r = indexResources(ctx.objects, ctx.meshConfig);
+    const r = groupedResources(ctx.objects, ctx.meshConfig);
     for (const key of Object.keys(r) as Array<keyof MeshResources>) {
       const raw = r[key];
       if (!Array.isArray(raw)) continue;
