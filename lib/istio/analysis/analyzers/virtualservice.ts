@@ -171,14 +171,14 @@ export const destinationHostAnalyzer: Analyzer = {
     const out: Finding[] = [];
     const vss = ctx.istio('VirtualService');
     // Destinations with a subset, whose host is one of their VirtualService's own hosts (istioctl's initVirtualServiceDestinations).
-    const subsetDestsByHost = new Map<string, string[]>();
+    const subsetDestsByHost = new Map<string, K8sObject[]>();
     for (const vs of vss) {
       const hosts = stringList(specOf(vs).hosts);
       for (const d of routeDestinations(vs)) {
         if (d.rule !== 'http' || !d.subset || !hosts.includes(d.host)) continue;
         let l = subsetDestsByHost.get(d.host);
         if (!l) subsetDestsByHost.set(d.host, (l = []));
-        l.push(objFullName(vs));
+        l.push(vs);
       }
     }
     for (const vs of vss) {
@@ -193,7 +193,7 @@ export const destinationHostAnalyzer: Analyzer = {
         for (const d of routeDestinations(vs)) {
           if (d.rule !== 'http' || d.subset) continue;
           for (const other of subsetDestsByHost.get(d.host) ?? []) {
-            out.push(ctx.finding('IST0140', vs, [other, objFullName(vs)], d.path));
+            out.push(ctx.finding('IST0140', vs, [objFullName(other), objFullName(vs)], d.path));
           }
         }
       }
