@@ -198,8 +198,9 @@ export function meshResourcesOf(ctx: AnalysisContext): MeshResources {
           Object.defineProperty(r, key, { value, writable: true, enumerable: true, configurable: true });
           return value;
         },
-        set(value: unknown) {
-          Object.defineProperty(r, key, { value, writable: true, enumerable: true, configurable: true });
+        set(this: MeshResources, value: unknown) {
+          // On the object assigned to (a view made with Object.create(r) keeps its own).
+          Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
         },
       });
     }
@@ -218,8 +219,8 @@ export function gatewayApiOf(ctx: AnalysisContext): GatewayApiModel {
     if (routes) return gatewayApiModel(r);
     // Without routes the model reads no Service or ServiceEntry (they resolve route parents and backends only).
     const view = Object.create(r) as MeshResources;
-    view.services = [];
-    view.serviceEntries = [];
+    const none = { value: [], writable: true, enumerable: true, configurable: true };
+    Object.defineProperties(view, { services: none, serviceEntries: { ...none, value: [] } });
     return gatewayApiModel(view);
   });
 }
