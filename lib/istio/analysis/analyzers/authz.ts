@@ -17,6 +17,8 @@ export function namespaceMatch(ns: string, exp: string): boolean {
   return ns.toLowerCase() === exp.toLowerCase();
 }
 
+const NAMESPACE_FIELDS = ['namespaces', 'notNamespaces'] as const;
+
 export const authorizationPoliciesAnalyzer: Analyzer = {
   name: 'auth.AuthorizationPoliciesAnalyzer',
   aliases: ['authz.AuthorizationPoliciesAnalyzer'],
@@ -66,18 +68,20 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
           out.push(ctx.finding('IST0127', ap, [selectorString(sel)], 'spec/selector'));
         }
       }
-      asArray(spec.rules).forEach((rule, i) => {
-        asArray(asRecord(rule).from).forEach((from, j) => {
-          const src = asRecord(asRecord(from).source);
-          for (const field of ['namespaces', 'notNamespaces'] as const) {
-            stringList(src[field]).forEach((exp, k) => {
-              if (!namespaceKnown(exp)) {
-                out.push(ctx.finding('IST0101', ap, ['namespace', exp], `spec/rules[${i}]/from[${j}]/source/${field}[${k}]`));
-              }
-            });
+      const rules = asArray(spec.rules);
+      for (let i = 0; i < rules.length; i++) {
+        const froms = asArray(asRecord(rules[i]).from);
+        for (let j = 0; j < froms.length; j++) {
+          const src = asRecord(asRecord(froms[j]).source);
+          for (const field of NAMESPACE_FIELDS) {
+            const exps = stringList(src[field]);
+            for (let k = 0; k < exps.length; k++) {
+              const exp = exps[k] as string;
+              if (!namespaceKnown(exp)) out.push(ctx.finding('IST0101', ap, ['namespace', exp], `spec/rules[${i}]/from[${j}]/source/${field}[${k}]`));
+            }
           }
-        });
-      });
+        }
+      }
     }
     return out;
   },

@@ -92,6 +92,7 @@ function readRouteDestinations(vs: K8sObject): RouteDestination[] {
     for (let i = 0; i < rules.length; i++) {
       const route = asArray(asRecord(rules[i]).route);
       for (let j = 0; j < route.length; j++) {
+        if (!(j in route)) continue; // a hole, as forEach skips it
         const rr = asRecord(route[j]);
         const w = rr.weight;
         out.push(new Destination(rule, i, j, rr.destination, typeof w === 'number' ? w : undefined));
@@ -115,7 +116,7 @@ function readMirrorDestinations(vs: K8sObject): RouteDestination[] {
     const rr = asRecord(http[i]);
     if (rr.mirror && typeof rr.mirror === 'object') out.push(new Destination('http.mirror', i, 0, rr.mirror));
     const mirrors = asArray(rr.mirrors);
-    for (let j = 0; j < mirrors.length; j++) out.push(new Destination('http.mirrors', i, j, asRecord(mirrors[j]).destination));
+    for (let j = 0; j < mirrors.length; j++) if (j in mirrors) out.push(new Destination('http.mirrors', i, j, asRecord(mirrors[j]).destination));
   }
   return out;
 }
