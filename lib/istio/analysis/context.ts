@@ -44,7 +44,13 @@ export function asArray(v: unknown): unknown[] {
 
 export function asLabels(v: unknown): Labels {
   const out: Labels = {};
-  for (const [k, val] of Object.entries(asRecord(v))) if (val !== undefined && val !== null) out[k] = String(val);
+  const r = asRecord(v);
+  // Own enumerable keys in Object.entries' order, without its array of pairs.
+  for (const k in r) {
+    if (!Object.prototype.hasOwnProperty.call(r, k)) continue;
+    const val = r[k];
+    if (val !== undefined && val !== null) out[k] = typeof val === 'string' ? val : String(val);
+  }
   return out;
 }
 
@@ -118,6 +124,14 @@ export class AnalysisContext {
   private readonly memo = new Map<string, unknown>();
   private readonly defaults: ReadonlySet<K8sObject>;
   private readonly originals: ReadonlyMap<K8sObject, unknown>;
+  // The shared indexes below, built on first use (getters read in hot loops: no closure per read).
+  private namespacesMemo?: Map<string, K8sObject>;
+  private namespaceLabelsMemo?: Map<string, Labels | undefined>;
+  private podsByNamespaceMemo?: Map<string, Workload[]>;
+  private podsMemo?: Workload[];
+  private workloadsMemo?: Workload[];
+  private workloadsByNamespaceMemo?: Map<string, Workload[]>;
+  private workloadsByPairMemo?: Map<string, Workload[]>;
 
   constructor(init: ContextInit) {
     this.objects = init.objects;
@@ -130,9 +144,13 @@ export class AnalysisContext {
     this.rootNamespace = str(this.meshConfig.rootNamespace) || DEFAULT_ROOT_NAMESPACE;
     const domain = str(this.meshConfig.clusterDomain) || str(this.meshConfig.trustDomain) || 'cluster.local';
     this.domainSuffix = `svc.${domain}`;
+    // "group/Kind" once per apiVersion and kind (a mesh has a few dozen of them).
+    const gks = new Map<string, Map<string, string>>();
     for (const o of init.objects) {
-      const g = groupOf(o);
-      const k = gkKey(g, o.kind);
+      let byKind = gks.get(o.apiVersion);
+      if (!byKind) gks.set(o.apiVersion, (byKind = new Map()));
+      let k = byKind.get(o.kind);
+      if (k === undefined) byKind.set(o.kind, (k = gkKey(groupOf(o), o.kind)));
       let list = this.byGk.get(k);
       if (!list) this.byGk.set(k, (list = []));
       list.push(o);
@@ -170,7 +188,8 @@ export class AnalysisContext {
 
   /** Compute something once per analysis run and share it between analyzers. */
   cached<T>(key: string, build: () => T): T {
-    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const hit = this.memo.get(key);
+    if (hit !== undefined || this.memo.has(key)) return hit as T;
     const v = build();
     this.memo.set(key, v);
     return v;
@@ -178,26 +197,29 @@ export class AnalysisContext {
 
   /** Namespace objects by name. */
   get namespaces(): Map<string, K8sObject> {
-    return this.cached('namespaces', () => new Map(this.core('Namespace').map((n) => [n.metadata.name, n])));
+    return (this.namespacesMemo ??= new Map(this.core('Namespace').map((n) => [n.metadata.name, n])));
   }
 
+  /** A Namespace's labels (read once per namespace; callers do not change them). */
   namespaceLabels(ns: string): Labels | undefined {
+    const memo = (this.namespaceLabelsMemo ??= new Map<string, Labels | undefined>());
+    if (memo.has(ns)) return memo.get(ns);
     const n = this.namespaces.get(ns);
-    return n ? asLabels(n.metadata.labels) : undefined;
+    const l = n ? asLabels(n.metadata.labels) : undefined;
+    memo.set(ns, l);
+    return l;
   }
 
   /** Real pods, by namespace. */
   get podsByNamespace(): Map<string, Workload[]> {
-    return this.cached('podsByNs', () =>
-      groupBy(
-        this.workloads.filter((w) => w.isPod),
-        (w) => w.namespace,
-      ),
-    );
+    return (this.podsByNamespaceMemo ??= groupBy(
+      this.workloads.filter((w) => w.isPod),
+      (w) => w.namespace,
+    ));
   }
 
   get pods(): Workload[] {
-    return this.cached('pods', () => this.workloads.filter((w) => w.isPod));
+    return (this.podsMemo ??= this.workloads.filter((w) => w.isPod));
   }
 
   /**
@@ -206,11 +228,40 @@ export class AnalysisContext {
    * so that a GitOps repository (no Pods) gives the same answer as a live cluster.
    */
   get workloads(): Workload[] {
-    return this.cached('workloads', () => buildWorkloads(this));
+    return (this.workloadsMemo ??= buildWorkloads(this));
   }
 
   get workloadsByNamespace(): Map<string, Workload[]> {
-    return this.cached('workloadsByNs', () => groupBy(this.workloads, (w) => w.namespace));
+    return (this.workloadsByNamespaceMemo ??= groupBy(this.workloads, (w) => w.namespace));
+  }
+
+  /**
+   * The workloads of `namespace` whose labels contain `selector` (non-empty), in `workloads`
+   * order: workloadsByNamespace.get(namespace).filter((w) => containsLabels(w.labels, selector)),
+   * read from an index of (namespace, label) pairs rather than a scan of the namespace.
+   */
+  workloadsSelected(namespace: string, selector: Labels): Workload[] {
+    let first: string | undefined;
+    for (const k in selector) {
+      first = k;
+      break;
+    }
+    if (first === undefined) return (this.workloadsByNamespace.get(namespace) ?? []).slice();
+    if (!this.workloadsByPairMemo) {
+      const m = new Map<string, Workload[]>();
+      for (const w of this.workloads) {
+        for (const k in w.labels) {
+          const key = `${w.namespace}\u0000${k}\u0000${w.labels[k] as string}`;
+          const l = m.get(key);
+          if (!l) m.set(key, [w]);
+          else if (l[l.length - 1] !== w) l.push(w);
+        }
+      }
+      this.workloadsByPairMemo = m;
+    }
+    const candidates = this.workloadsByPairMemo.get(`${namespace}\u0000${first}\u0000${selector[first] as string}`) ?? [];
+    // A "\0" in a name or label could make two pairs one key: the namespace and every pair are checked again.
+    return candidates.filter((w) => w.namespace === namespace && containsLabels(w.labels, selector));
   }
 
   /** Build a finding; `args` fill the message template of `code`. */
@@ -273,12 +324,18 @@ export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<stri
   return m;
 }
 
+/** No own enumerable key (Object.keys(r).length === 0, without the array). */
+export function isEmpty(r: Record<string, unknown>): boolean {
+  for (const k in r) if (Object.prototype.hasOwnProperty.call(r, k)) return false;
+  return true;
+}
+
 /** The pod template of a controller, or undefined. */
 export function podTemplateOf(obj: K8sObject): { metadata: Record<string, unknown>; spec: Record<string, unknown> } | undefined {
   const spec = specOf(obj);
   let tpl = asRecord(spec.template);
   if (obj.kind === 'CronJob') tpl = asRecord(asRecord(asRecord(spec.jobTemplate).spec).template);
-  if (!Object.keys(tpl).length) return undefined;
+  if (isEmpty(tpl)) return undefined;
   return { metadata: asRecord(tpl.metadata), spec: asRecord(tpl.spec) };
 }
 
@@ -309,9 +366,9 @@ function buildWorkloads(ctx: AnalysisContext): Workload[] {
       const ns = nsOf(c);
       // The controller's pods are in the input: they speak for it.
       const sel = asLabels(asRecord(specOf(c).selector).matchLabels);
-      const selector = Object.keys(sel).length ? sel : labels;
-      const podsHere = podLabelsByNs.get(ns) ?? [];
-      if (Object.keys(selector).length && podsHere.some((pl) => containsLabels(pl, selector))) continue;
+      const selector = isEmpty(sel) ? labels : sel;
+      const podsHere = podLabelsByNs.get(ns);
+      if (podsHere && !isEmpty(selector) && podsHere.some((pl) => containsLabels(pl, selector))) continue;
       out.push({
         kind,
         obj: c,

@@ -19,20 +19,27 @@ export function toFqdn(namespace: string, host: string, domainSuffix = 'svc.clus
 
 /** "name.namespace.svc.<domain>" -> {name, namespace}; undefined for other hosts. */
 export function parseFqdn(host: string, domainSuffix = 'svc.cluster.local'): { name: string; namespace: string } | undefined {
-  for (const suffix of new Set([domainSuffix, 'svc.cluster.local'])) {
-    if (!host.endsWith('.' + suffix)) continue;
-    const parts = host.slice(0, -(suffix.length + 1)).split('.');
-    if (parts.length === 2 && parts[0] && parts[1]) return { name: parts[0], namespace: parts[1] };
-  }
-  return undefined;
+  return parseFqdnIn(host, domainSuffix) ?? (domainSuffix === 'svc.cluster.local' ? undefined : parseFqdnIn(host, 'svc.cluster.local'));
+}
+
+function parseFqdnIn(host: string, suffix: string): { name: string; namespace: string } | undefined {
+  // "name.namespace." + suffix: the suffix, a dot before it, and two non-empty labels.
+  const end = host.length - suffix.length - 1;
+  if (end < 3 || host.charCodeAt(end) !== 46 || !host.endsWith(suffix)) return undefined;
+  const dot = host.indexOf('.');
+  if (dot <= 0 || dot >= end - 1 || host.indexOf('.', dot + 1) !== end) return undefined;
+  return { name: host.slice(0, dot), namespace: host.slice(dot + 1, end) };
 }
 
 export function isExportToAll(exportTo: readonly string[] | undefined): boolean {
   return !exportTo || exportTo.length === 0 || exportTo.includes(EXPORT_ALL);
 }
 
+/** The strings of a list (the list itself when it holds nothing else: callers only read it). */
 export function stringList(v: unknown): string[] {
-  return asArray(v).filter((x): x is string => typeof x === 'string');
+  if (!Array.isArray(v)) return [];
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return v.filter((x): x is string => typeof x === 'string');
+  return v as string[];
 }
 
 export interface RegistryPort {
@@ -53,18 +60,59 @@ export interface RegistryEntry {
 }
 
 export class HostRegistry {
-  private readonly exact = new Map<string, RegistryEntry>();
+  /** Every put, in order (scope, fqdn, entry, ...): "scope/fqdn" -> entry is built from it when needed. */
+  private readonly puts: Array<string | RegistryEntry> = [];
+  private exactMemo?: Map<string, RegistryEntry>;
+  /** scope -> fqdn -> entry: a lookup reads it without building a key. */
+  private readonly byScope = new Map<string, Map<string, RegistryEntry>>();
+  /** A scope or host with a "/" in it: "scope/fqdn" keys could then meet, so lookups read `exact`. */
+  private slashed = false;
   private readonly wildcards: Array<{ scope: string; host: string; entry: RegistryEntry }> = [];
 
   constructor(private readonly domainSuffix: string) {}
 
+  /** "scope/fqdn" -> entry (for wildcard matching, and for lookups when a "/" makes keys ambiguous). */
+  private get exact(): Map<string, RegistryEntry> {
+    if (!this.exactMemo) {
+      const m = new Map<string, RegistryEntry>();
+      const p = this.puts;
+      for (let i = 0; i < p.length; i += 3) m.set(`${p[i] as string}/${p[i + 1] as string}`, p[i + 2] as RegistryEntry);
+      this.exactMemo = m;
+    }
+    return this.exactMemo;
+  }
+
   private put(scope: string, fqdn: string, entry: RegistryEntry): void {
-    this.exact.set(`${scope}/${fqdn}`, entry);
+    this.puts.push(scope, fqdn, entry);
+    this.exactMemo = undefined;
+    let m = this.byScope.get(scope);
+    if (!m) this.byScope.set(scope, (m = new Map()));
+    m.set(fqdn, entry);
+    if (scope.includes('/') || fqdn.includes('/')) this.slashed = true;
     if (fqdn.startsWith('*')) this.wildcards.push({ scope, host: fqdn, entry });
   }
 
+  /** Short names spelled out, by namespace (a mesh looks the same names up many times). */
+  private readonly fqdns = new Map<string, Map<string, string>>();
+
+  private fqdn(namespace: string, host: string): string {
+    if (host.startsWith('*') || host.includes('.')) return host;
+    let m = this.fqdns.get(namespace);
+    if (!m) this.fqdns.set(namespace, (m = new Map()));
+    let f = m.get(host);
+    if (f === undefined) m.set(host, (f = toFqdn(namespace, host, this.domainSuffix)));
+    return f;
+  }
+
+  /** The entry at "scope/fqdn". */
+  private at(scope: string, fqdn: string): RegistryEntry | undefined {
+    if (this.slashed) return this.exact.get(`${scope}/${fqdn}`);
+    // Without a "/" in any scope or host, "scope/fqdn" is found exactly when (scope, fqdn) is.
+    return this.byScope.get(scope)?.get(fqdn);
+  }
+
   add(scope: string, namespace: string, host: string, entry: RegistryEntry): void {
-    const f = toFqdn(namespace, host, this.domainSuffix);
+    const f = this.fqdn(namespace, host);
     this.put(scope, f, entry);
     // Index services under the default domain as well when a custom one is set.
     if (this.domainSuffix !== 'svc.cluster.local' && !host.includes('.') && !host.startsWith('*')) {
@@ -77,16 +125,16 @@ export class HostRegistry {
    * exportTo) sees for `host`, or undefined.
    */
   lookup(sourceNs: string, exportTo: readonly string[] | undefined, host: string): RegistryEntry | undefined {
-    const f = toFqdn(sourceNs, host, this.domainSuffix);
-    const all = this.exact.get(`${EXPORT_ALL}/${f}`);
+    const f = this.fqdn(sourceNs, host);
+    const all = this.at(EXPORT_ALL, f);
     if (all) return all;
     if (!exportTo || exportTo.length === 0) {
-      const s = this.exact.get(`${sourceNs}/${f}`);
+      const s = this.at(sourceNs, f);
       if (s) return s;
     } else {
       for (let e of exportTo) {
         if (e === EXPORT_LOCAL) e = sourceNs;
-        const s = this.exact.get(`${e}/${f}`);
+        const s = this.at(e, f);
         if (s) return s;
       }
     }

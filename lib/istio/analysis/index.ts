@@ -95,6 +95,15 @@ export function resolveAnalyzers(names: readonly string[]): Analyzer[] {
   return out;
 }
 
+/** Absent, or an object of strings: stringMap(v).changed is false. */
+function isStringMap(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const rec = v as Record<string, unknown>;
+  for (const k in rec) if (typeof rec[k] !== 'string') return false;
+  return true;
+}
+
 function stringMap(v: unknown): { map: Record<string, string> | undefined; changed: boolean } {
   if (v === undefined) return { map: undefined, changed: false };
   if (!v || typeof v !== 'object' || Array.isArray(v)) return { map: undefined, changed: true };
@@ -128,6 +137,8 @@ function stringMap(v: unknown): { map: Record<string, string> | undefined; chang
 function withTrustedMetadata(o: K8sObject, originals: Map<K8sObject, unknown>): K8sObject {
   const md = o.metadata as unknown as Record<string, unknown>;
   const nsBad = md.namespace !== undefined && typeof md.namespace !== 'string';
+  // The usual case (what stringMap leaves unchanged), without its result objects.
+  if (!nsBad && isStringMap(md.labels) && isStringMap(md.annotations)) return o;
   const labels = stringMap(md.labels);
   const annotations = stringMap(md.annotations);
   if (!nsBad && !labels.changed && !annotations.changed) return o;

@@ -9,16 +9,20 @@
 import type { AnalysisContext, Labels, Workload } from './context';
 import { asArray, asRecord, str } from './context';
 import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT } from '../dataplane';
-import { workloadDataPlaneOf } from './models';
+import { mayBeAmbient, workloadDataPlaneOf } from './models';
 
 export { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY, REVISION_LABEL, SIDECAR_INJECT };
 
-export function hasIstioProxy(w: Workload): boolean {
-  for (const c of [...asArray(w.spec.containers), ...asArray(w.spec.initContainers)]) {
+function runsIstioProxy(containers: unknown): boolean {
+  for (const c of asArray(containers)) {
     const r = asRecord(c);
     if (r.name === ISTIO_PROXY && str(r.image)) return true;
   }
   return false;
+}
+
+export function hasIstioProxy(w: Workload): boolean {
+  return runsIstioProxy(w.spec.containers) || runsIstioProxy(w.spec.initContainers);
 }
 
 /** util.NamespaceInAmbientMode. */
@@ -35,7 +39,7 @@ export function namespaceInAmbient(labels: Labels | undefined): boolean {
  */
 export function workloadInAmbient(ctx: AnalysisContext, w: Workload): boolean {
   if (w.annotations[AMBIENT_REDIRECTION] === 'enabled') return true;
-  if (w.isPod) return false;
+  if (w.isPod || !mayBeAmbient(ctx, w)) return false;
   const d = workloadDataPlaneOf(ctx, w);
   return !d.proxy && d.mode === 'ambient';
 }

@@ -5,10 +5,11 @@
  * API model (lib/istio/gatewayapi: route attachment, backends, listeners). The analyzers
  * never decide those things themselves. Pure.
  */
-import { dataPlaneModel, type DataPlaneModel, type PodMeta, type WorkloadDataPlane } from '../dataplane';
+import { AMBIENT_REDIRECTION, DATAPLANE_MODE_LABEL, dataPlaneModel, type DataPlaneModel, type PodMeta, type WorkloadDataPlane } from '../dataplane';
 import { gatewayApiModel, type GatewayApiModel } from '../gatewayapi';
-import { indexResources, type MeshResources } from '../resources';
-import type { Container, Service } from '../types';
+import { emptyMeshResources, indexResources, type MeshResources } from '../resources';
+import { GATEWAY_API_GROUP } from '../kinds';
+import type { Container, MeshConfig, Service } from '../types';
 import { asArray, asLabels, asRecord, containsLabels, groupOf, nsOf, specOf, type AnalysisContext, type Workload } from './context';
 import type { K8sObject } from '../types';
 
@@ -30,6 +31,8 @@ function compile(shape: Shape): Compiled {
 }
 
 const DROP = Symbol('drop');
+
+const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'];
 
 /** `v` with values of the wrong type dropped; the same object when nothing had to be (DROP: `v` itself is of the wrong type). */
 function coerce(v: unknown, shape: Compiled): unknown {
@@ -152,9 +155,57 @@ function coerceObject(o: K8sObject): K8sObject {
   return { ...o, spec: spec === DROP ? undefined : spec, status: st === DROP ? undefined : st } as K8sObject;
 }
 
-/** The context's objects grouped by kind, with the fields the models read coerced to their types. */
+/**
+ * The context's objects grouped by kind, with the fields the models read coerced to their
+ * types. Each kind's list is coerced when it is first read: the data-plane model reads
+ * namespaces, pods and gateways only, and a large mesh is mostly Deployments, Services and
+ * routes that no model may ask for.
+ */
+/**
+ * indexResources(objects, meshConfig), asking it once per apiVersion and kind (with one
+ * object of each) which list they go to, rather than parsing every object's apiVersion.
+ */
+function groupedResources(objects: readonly K8sObject[], meshConfig: MeshConfig | undefined): MeshResources {
+  const r = emptyMeshResources();
+  r.meshConfig = meshConfig;
+  const lists = new Map<string, Map<string, K8sObject[]>>();
+  for (const o of objects) {
+    let byKind = lists.get(o.apiVersion);
+    if (!byKind) lists.set(o.apiVersion, (byKind = new Map()));
+    let list = byKind.get(o.kind);
+    if (!list) {
+      const probe = indexResources([o]);
+      const key = (Object.keys(probe) as Array<keyof MeshResources>).find((k) => Array.isArray(probe[k]) && (probe[k] as unknown[]).length > 0);
+      list = r[key as keyof MeshResources] as K8sObject[];
+      byKind.set(o.kind, list);
+    }
+    list.push(o);
+  }
+  return r;
+}
+
 export function meshResourcesOf(ctx: AnalysisContext): MeshResources {
-  return ctx.cached('models.meshResources', () => indexResources(ctx.objects.map(coerceObject), ctx.meshConfig));
+  return ctx.cached('models.meshResources', () => {
+    const r = groupedResources(ctx.objects, ctx.meshConfig);
+    for (const key of Object.keys(r) as Array<keyof MeshResources>) {
+      const raw = r[key];
+      if (!Array.isArray(raw)) continue;
+      Object.defineProperty(r, key, {
+        configurable: true,
+        enumerable: true,
+        get() {
+          const value = (raw as K8sObject[]).map(coerceObject);
+          Object.defineProperty(r, key, { value, writable: true, enumerable: true, configurable: true });
+          return value;
+        },
+        set(this: MeshResources, value: unknown) {
+          // On the object assigned to (a view made with Object.create(r) keeps its own).
+          Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+    }
+    return r;
+  });
 }
 
 export function dataPlaneOf(ctx: AnalysisContext): DataPlaneModel {
@@ -162,7 +213,16 @@ export function dataPlaneOf(ctx: AnalysisContext): DataPlaneModel {
 }
 
 export function gatewayApiOf(ctx: AnalysisContext): GatewayApiModel {
-  return ctx.cached('models.gatewayApi', () => gatewayApiModel(meshResourcesOf(ctx)));
+  return ctx.cached('models.gatewayApi', () => {
+    const r = meshResourcesOf(ctx);
+    const routes = ROUTE_KINDS.some((k) => ctx.list(GATEWAY_API_GROUP, k).length > 0);
+    if (routes) return gatewayApiModel(r);
+    // Without routes the model reads no Service or ServiceEntry (they resolve route parents and backends only).
+    const view = Object.create(r) as MeshResources;
+    const none = { value: [], writable: true, enumerable: true, configurable: true };
+    Object.defineProperties(view, { services: none, serviceEntries: { ...none, value: [] } });
+    return gatewayApiModel(view);
+  });
 }
 
 function metaOf(w: Workload): PodMeta {
@@ -188,8 +248,22 @@ export function workloadDataPlaneOf(ctx: AnalysisContext, w: Workload): Workload
   return d;
 }
 
+/**
+ * False when istio-cni cannot capture the workload's pods: neither it nor its namespace is
+ * labelled istio.io/dataplane-mode=ambient (or it opts out). The data-plane model says
+ * "ambient" only when its ambientDecision does, so this answers most workloads without it.
+ */
+export function mayBeAmbient(ctx: AnalysisContext, w: Workload): boolean {
+  const own = w.labels[DATAPLANE_MODE_LABEL];
+  if (own === 'ambient') return true;
+  if (own === 'none') return false;
+  return ctx.namespaces.get(w.namespace)?.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient';
+}
+
 /** Ambient-captured (ztunnel) and not one of Istio's own proxies. */
 export function isAmbientWorkload(ctx: AnalysisContext, w: Workload): boolean {
+  // A running pod is also ambient when istio-cni says it captured it.
+  if (!mayBeAmbient(ctx, w) && !(w.isPod && w.annotations[AMBIENT_REDIRECTION] === 'enabled')) return false;
   const d = workloadDataPlaneOf(ctx, w);
   return !d.proxy && d.mode === 'ambient';
 }
@@ -198,7 +272,7 @@ export function isAmbientWorkload(ctx: AnalysisContext, w: Workload): boolean {
 export function serviceWorkloads(ctx: AnalysisContext, svc: K8sObject | Service): Workload[] {
   const sel = asLabels(specOf(svc as K8sObject).selector);
   if (!Object.keys(sel).length) return [];
-  return (ctx.workloadsByNamespace.get(nsOf(svc as K8sObject)) ?? []).filter((w) => containsLabels(w.labels, sel));
+  return ctx.workloadsSelected(nsOf(svc as K8sObject), sel);
 }
 
 /** The Services in a workload's namespace whose selector matches it. */
@@ -234,4 +308,22 @@ export function servicePlane(ctx: AnalysisContext, svc: K8sObject | Service): { 
   const ns = nsOf(svc as K8sObject);
   if (!ctx.namespaces.has(ns)) return { plane: 'unknown', workloads: [] };
   return { plane: dataPlaneOf(ctx).namespace(ns).mode, workloads: [] };
+}
+
+/**
+ * servicePlane(ctx, svc).plane === 'ambient'. Only a namespace labelled
+ * istio.io/dataplane-mode=ambient, or one with a workload labelled so (or a pod istio-cni
+ * captured), can have an ambient Service; elsewhere the answer needs no data-plane model.
+ */
+export function isAmbientService(ctx: AnalysisContext, svc: K8sObject | Service): boolean {
+  const possible = ctx.cached('models.ambientNamespaces', () => {
+    const s = new Set<string>();
+    for (const [name, n] of ctx.namespaces) if (n.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient') s.add(name);
+    for (const w of ctx.workloads) {
+      if (w.labels[DATAPLANE_MODE_LABEL] === 'ambient' || (w.isPod && w.annotations[AMBIENT_REDIRECTION] === 'enabled')) s.add(w.namespace);
+    }
+    return s;
+  });
+  if (!possible.has(nsOf(svc as K8sObject))) return false;
+  return servicePlane(ctx, svc).plane === 'ambient';
 }

@@ -44,7 +44,7 @@ import {
 import type { AuthorizationPolicy, AuthzRule, K8sObject, Service } from '../../types';
 import { asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext, type Workload } from '../context';
 import { hostRegistry, stringList } from '../host-registry';
-import { dataPlaneOf, gatewayApiOf, isAmbientWorkload, meshResourcesOf, servicePlane, servicesOf, workloadDataPlaneOf } from '../models';
+import { dataPlaneOf, gatewayApiOf, isAmbientService, isAmbientWorkload, mayBeAmbient, meshResourcesOf, servicesOf, workloadDataPlaneOf } from '../models';
 import type { Analyzer } from '../types';
 import { MESH_GATEWAY } from './virtualservice';
 
@@ -101,7 +101,7 @@ export const ambientRouteAnalyzer: Analyzer = {
     for (const route of gatewayApiOf(ctx).routes) {
       for (const p of route.parents) {
         if (!p.accepted || !p.service) continue;
-        if (servicePlane(ctx, p.service).plane !== 'ambient') continue;
+        if (!isAmbientService(ctx, p.service)) continue;
         const b = dp.serviceWaypoint(p.service);
         if (b.state === 'bound') continue;
         const quote = b.state === 'none' && !labelledForWaypoint(ctx, p.service) ? ` istiod reports on the route: "${WAYPOINT_STATUS_MESSAGE}".` : '';
@@ -463,7 +463,8 @@ export const sidecarInAmbientAnalyzer: Analyzer = {
       );
     }
     for (const w of ctx.workloads) {
-      if (conflicting.has(w.namespace)) continue;
+      // Without istio.io/dataplane-mode=ambient on it or its namespace, ambient does not apply to it.
+      if (conflicting.has(w.namespace) || !mayBeAmbient(ctx, w)) continue;
       const d = workloadDataPlaneOf(ctx, w);
       if (d.proxy || d.mode !== 'sidecar') continue;
       const amb = ambientDecision(dp.namespaceLabels(w.namespace), { labels: w.labels, annotations: w.annotations, hostNetwork: w.spec.hostNetwork === true });
@@ -508,7 +509,7 @@ export const ambientVirtualServiceAnalyzer: Analyzer = {
         if (!e || e.kind !== 'Service' || done.has(e.obj)) return;
         done.add(e.obj);
         const svc = e.obj as Service;
-        if (servicePlane(ctx, svc).plane !== 'ambient') return;
+        if (!isAmbientService(ctx, svc)) return;
         const b = dp.serviceWaypoint(svc);
         if (b.state === 'bound') return;
         out.push(ctx.finding('MB0022', vs, [ref(svc), noWaypointText(svc.metadata.name, b).replace(`${svc.metadata.name} `, 'it ')], `spec/hosts[${i}]`));

@@ -17,6 +17,8 @@ export function namespaceMatch(ns: string, exp: string): boolean {
   return ns.toLowerCase() === exp.toLowerCase();
 }
 
+const NAMESPACE_FIELDS = ['namespaces', 'notNamespaces'] as const;
+
 export const authorizationPoliciesAnalyzer: Analyzer = {
   name: 'auth.AuthorizationPoliciesAnalyzer',
   aliases: ['authz.AuthorizationPoliciesAnalyzer'],
@@ -33,7 +35,15 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
       }
       return m;
     });
+    const inMeshSet = ctx.cached('authz.inMeshSet', () => new Set([...inMesh.values()].flat()));
     const nsNames = [...ctx.namespaces.keys()];
+    // Whether some namespace matches an expression, once per expression.
+    const known = new Map<string, boolean>();
+    const namespaceKnown = (exp: string) => {
+      let k = known.get(exp);
+      if (k === undefined) known.set(exp, (k = nsNames.some((n) => namespaceMatch(n, exp))));
+      return k;
+    };
     const out: Finding[] = [];
     for (const ap of ctx.istio('AuthorizationPolicy')) {
       const spec = specOf(ap);
@@ -54,22 +64,24 @@ export const authorizationPoliciesAnalyzer: Analyzer = {
           }
         } else if (!hasSelector) {
           if ((inMesh.get(ns) ?? []).length === 0) out.push(ctx.finding('IST0127', ap, ['']));
-        } else if (!(inMesh.get(ns) ?? []).some((w) => containsLabels(w.labels, sel))) {
+        } else if (!ctx.workloadsSelected(ns, sel).some((w) => inMeshSet.has(w))) {
           out.push(ctx.finding('IST0127', ap, [selectorString(sel)], 'spec/selector'));
         }
       }
-      asArray(spec.rules).forEach((rule, i) => {
-        asArray(asRecord(rule).from).forEach((from, j) => {
-          const src = asRecord(asRecord(from).source);
-          for (const field of ['namespaces', 'notNamespaces'] as const) {
-            stringList(src[field]).forEach((exp, k) => {
-              if (!nsNames.some((n) => namespaceMatch(n, exp))) {
-                out.push(ctx.finding('IST0101', ap, ['namespace', exp], `spec/rules[${i}]/from[${j}]/source/${field}[${k}]`));
-              }
-            });
+      const rules = asArray(spec.rules);
+      for (let i = 0; i < rules.length; i++) {
+        const froms = asArray(asRecord(rules[i]).from);
+        for (let j = 0; j < froms.length; j++) {
+          const src = asRecord(asRecord(froms[j]).source);
+          for (const field of NAMESPACE_FIELDS) {
+            const exps = stringList(src[field]);
+            for (let k = 0; k < exps.length; k++) {
+              const exp = exps[k] as string;
+              if (!namespaceKnown(exp)) out.push(ctx.finding('IST0101', ap, ['namespace', exp], `spec/rules[${i}]/from[${j}]/source/${field}[${k}]`));
+            }
           }
-        });
-      });
+        }
+      }
     }
     return out;
   },

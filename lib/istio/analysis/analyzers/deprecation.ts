@@ -55,8 +55,13 @@ export const removedApiAnalyzer: Analyzer = {
   codes: ['MB0001'],
   run(ctx) {
     const out: Finding[] = [];
+    // Once per apiVersion and kind (a mesh has a few dozen of them).
+    const seen = new Map<string, Map<string, ReturnType<typeof findRemovedApi>>>();
     for (const o of ctx.objects) {
-      const r = findRemovedApi(o.apiVersion, o.kind);
+      let byKind = seen.get(o.apiVersion);
+      if (!byKind) seen.set(o.apiVersion, (byKind = new Map()));
+      let r = byKind.get(o.kind);
+      if (r === undefined && !byKind.has(o.kind)) byKind.set(o.kind, (r = findRemovedApi(o.apiVersion, o.kind)));
       if (r) out.push(ctx.finding('MB0001', o, [`${o.apiVersion} ${o.kind}`, r.removedIn, r.replacement], 'apiVersion'));
     }
     return out;

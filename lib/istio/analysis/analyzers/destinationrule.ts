@@ -75,6 +75,8 @@ export const subsetSelectPodAnalyzer: Analyzer = {
         return l;
       }),
     );
+    // Whether some workload has these labels, once per selector (most subsets repeat a few, such as version=v1).
+    const selects = new Map<string, boolean>();
     const out: Finding[] = [];
     for (const dr of ctx.istio('DestinationRule')) {
       const spec = specOf(dr);
@@ -92,7 +94,10 @@ export const subsetSelectPodAnalyzer: Analyzer = {
       asArray(spec.subsets).forEach((ss, i) => {
         const s = asRecord(ss);
         const sel = { ...base, ...asLabels(s.labels) };
-        if (!labelSets.some((l) => containsLabels(l, sel))) {
+        const key = JSON.stringify(sel);
+        let any = selects.get(key);
+        if (any === undefined) selects.set(key, (any = labelSets.some((l) => containsLabels(l, sel))));
+        if (!any) {
           out.push(ctx.finding('IST0173', dr, [str(s.name)], `spec/subsets[${i}]/labels`));
         }
       });

@@ -22,9 +22,14 @@ function servers(gw: K8sObject): Array<Record<string, unknown>> {
 }
 
 /** Workloads (pods, or controller templates) that a gateway's selector picks, in any namespace. */
-export function gatewayWorkloads(ctx: AnalysisContext, gw: K8sObject): Workload[] {
+export function gatewayWorkloads(ctx: AnalysisContext, gw: K8sObject): readonly Workload[] {
+  // Once per selector: a mesh's gateways share a few (istio=ingressgateway), and several analyzers ask.
+  const memo = ctx.cached('gateway.workloads', () => new Map<string, readonly Workload[]>());
   const sel = gwSelector(gw);
-  return ctx.workloads.filter((w) => containsLabels(w.labels, sel));
+  const key = JSON.stringify(sel);
+  let ws = memo.get(key);
+  if (!ws) memo.set(key, (ws = ctx.workloads.filter((w) => containsLabels(w.labels, sel))));
+  return ws;
 }
 
 function containerPortByName(w: Workload, name: string): number | undefined {

@@ -181,7 +181,11 @@ function webhookSelector(v: unknown): LabelSelector | undefined {
 }
 
 function hasAutoImage(spec: Record<string, unknown>): boolean {
-  return asArray(spec.containers).some((c) => asRecord(c).name === ISTIO_PROXY && asRecord(c).image === 'auto');
+  for (const c of asArray(spec.containers)) {
+    const r = asRecord(c);
+    if (r.name === ISTIO_PROXY && r.image === 'auto') return true;
+  }
+  return false;
 }
 
 export const imageAutoAnalyzer: Analyzer = {

@@ -32,15 +32,19 @@ function paSelector(pa: K8sObject): Labels | undefined {
 
 class PeerAuthIndex {
   private readonly nsWide = new Map<string, K8sObject>();
-  private readonly selected = new Map<string, K8sObject[]>();
+  /** Selector PeerAuthentications by namespace, each with its selector and mode read once. */
+  private readonly selected = new Map<string, Array<{ selector: Labels; mode: string; pa: K8sObject }>>();
+  private readonly nsModes = new Map<string, EffectiveMode>();
+  private readonly workloadModes = new Map<string, Map<Labels, EffectiveMode>>();
 
   constructor(private readonly ctx: AnalysisContext) {
     for (const pa of ctx.istio('PeerAuthentication')) {
       const ns = nsOf(pa);
-      if (paSelector(pa)) {
+      const selector = paSelector(pa);
+      if (selector) {
         let l = this.selected.get(ns);
         if (!l) this.selected.set(ns, (l = []));
-        l.push(pa);
+        l.push({ selector, mode: paMode(pa), pa });
       } else if (!this.nsWide.has(ns)) {
         this.nsWide.set(ns, pa);
       }
@@ -49,14 +53,29 @@ class PeerAuthIndex {
 
   /** Mode for the namespace level (no workload known). */
   namespaceMode(ns: string): EffectiveMode {
+    let m = this.nsModes.get(ns);
+    if (!m) this.nsModes.set(ns, (m = this.readNamespaceMode(ns)));
+    return m;
+  }
+
+  private readNamespaceMode(ns: string): EffectiveMode {
     const chain = [this.nsWide.get(ns), ns !== this.ctx.rootNamespace ? this.nsWide.get(this.ctx.rootNamespace) : undefined];
     for (const pa of chain) if (pa && paMode(pa) !== 'UNSET') return { mode: paMode(pa), pa };
     return { mode: 'PERMISSIVE' };
   }
 
+  /** The mode of a workload of `ns` with these labels (a workload's labels object: the answer is kept per object). */
   workloadMode(ns: string, labels: Labels): EffectiveMode {
-    for (const pa of this.selected.get(ns) ?? []) {
-      if (containsLabels(labels, paSelector(pa)) && paMode(pa) !== 'UNSET') return { mode: paMode(pa), pa };
+    let byLabels = this.workloadModes.get(ns);
+    if (!byLabels) this.workloadModes.set(ns, (byLabels = new Map()));
+    let m = byLabels.get(labels);
+    if (!m) byLabels.set(labels, (m = this.readWorkloadMode(ns, labels)));
+    return m;
+  }
+
+  private readWorkloadMode(ns: string, labels: Labels): EffectiveMode {
+    for (const s of this.selected.get(ns) ?? []) {
+      if (containsLabels(labels, s.selector) && s.mode !== 'UNSET') return { mode: s.mode, pa: s.pa };
     }
     return this.namespaceMode(ns);
   }
@@ -93,7 +112,7 @@ export const conflictingMtlsAnalyzer: Analyzer = {
       if (!entry || entry.kind !== 'Service') continue;
       const svcNs = nsOf(entry.obj);
       const sel = entry.serviceSelector ?? {};
-      const workloads = Object.keys(sel).length ? (ctx.workloadsByNamespace.get(svcNs) ?? []).filter((w) => containsLabels(w.labels, sel)) : [];
+      const workloads = Object.keys(sel).length ? ctx.workloadsSelected(svcNs, sel) : [];
       const modes: EffectiveMode[] = workloads.length ? workloads.map((w) => pas.workloadMode(svcNs, w.labels)) : [pas.namespaceMode(svcNs)];
       for (const s of settings) {
         const bad = modes.find((m) => conflicts(s.mode, m.mode));

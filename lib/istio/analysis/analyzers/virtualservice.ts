@@ -7,7 +7,7 @@
 import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { hostsOverlap } from '../../hosts';
-import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str } from '../context';
+import { asArray, asLabels, asRecord, containsLabels, nsOf, specOf, str, type AnalysisContext } from '../context';
 import {
   gatewayHostsForNamespace,
   hostRegistry,
@@ -17,9 +17,10 @@ import {
   toFqdn,
   EXPORT_ALL,
   EXPORT_LOCAL,
-  type RegistryEntry,
+  type HostRegistry,
 } from '../host-registry';
 import type { Analyzer } from '../types';
+import { gatewayWorkloads } from './gateway';
 
 export const MESH_GATEWAY = 'mesh';
 /** Gateways generated from Kubernetes Gateway API resources carry this in their name. */
@@ -40,13 +41,39 @@ export interface RouteDestination {
   weight?: number;
 }
 
-function destOf(d: unknown): { host: string; subset: string; port: number | undefined } {
-  const r = asRecord(d);
-  const portNum = asRecord(r.port).number;
-  return { host: str(r.host), subset: str(r.subset), port: portNum === undefined || portNum === null ? undefined : Number(portNum) };
+/** A destination as read from the spec; its field paths are spelled out only for a finding. */
+class Destination implements RouteDestination {
+  readonly host: string;
+  readonly subset: string;
+  readonly port: number | undefined;
+  constructor(
+    readonly rule: string,
+    readonly ruleIndex: number,
+    readonly destIndex: number,
+    d: unknown,
+    readonly weight?: number,
+  ) {
+    const r = asRecord(d);
+    const portNum = asRecord(r.port).number;
+    this.host = str(r.host);
+    this.subset = str(r.subset);
+    this.port = portNum === undefined || portNum === null ? undefined : Number(portNum);
+  }
+
+  get destPath(): string {
+    const i = this.ruleIndex;
+    if (this.rule === 'http.mirror') return `spec/http[${i}]/mirror`;
+    if (this.rule === 'http.mirrors') return `spec/http[${i}]/mirrors[${this.destIndex}]/destination`;
+    return `spec/${this.rule}[${i}]/route[${this.destIndex}]/destination`;
+  }
+
+  get path(): string {
+    return `${this.destPath}/host`;
+  }
 }
 
 const destinationsOf = new WeakMap<K8sObject, readonly RouteDestination[]>();
+const mirrorsOf = new WeakMap<K8sObject, readonly RouteDestination[]>();
 
 /** Route destinations in istioctl's order: tcp, tls, then http (read once per VirtualService; several analyzers ask). */
 export function routeDestinations(vs: K8sObject): readonly RouteDestination[] {
@@ -55,49 +82,42 @@ export function routeDestinations(vs: K8sObject): readonly RouteDestination[] {
   return out;
 }
 
+const RULES = ['tcp', 'tls', 'http'] as const;
+
 function readRouteDestinations(vs: K8sObject): RouteDestination[] {
   const spec = specOf(vs);
   const out: RouteDestination[] = [];
-  for (const rule of ['tcp', 'tls', 'http'] as const) {
-    asArray(spec[rule]).forEach((r, i) => {
-      asArray(asRecord(r).route).forEach((rd, j) => {
-        const rr = asRecord(rd);
-        const base = `spec/${rule}[${i}]/route[${j}]/destination`;
+  for (const rule of RULES) {
+    const rules = asArray(spec[rule]);
+    for (let i = 0; i < rules.length; i++) {
+      const route = asArray(asRecord(rules[i]).route);
+      for (let j = 0; j < route.length; j++) {
+        if (!(j in route)) continue; // a hole, as forEach skips it
+        const rr = asRecord(route[j]);
         const w = rr.weight;
-        out.push({
-          rule,
-          ruleIndex: i,
-          destIndex: j,
-          ...destOf(rr.destination),
-          path: `${base}/host`,
-          destPath: base,
-          weight: typeof w === 'number' ? w : undefined,
-        });
-      });
-    });
+        out.push(new Destination(rule, i, j, rr.destination, typeof w === 'number' ? w : undefined));
+      }
+    }
   }
   return out;
 }
 
-export function mirrorDestinations(vs: K8sObject): RouteDestination[] {
+/** Mirror destinations (read once per VirtualService). */
+export function mirrorDestinations(vs: K8sObject): readonly RouteDestination[] {
+  let out = mirrorsOf.get(vs);
+  if (!out) mirrorsOf.set(vs, (out = readMirrorDestinations(vs)));
+  return out;
+}
+
+function readMirrorDestinations(vs: K8sObject): RouteDestination[] {
   const out: RouteDestination[] = [];
-  asArray(specOf(vs).http).forEach((r, i) => {
-    const rr = asRecord(r);
-    if (rr.mirror && typeof rr.mirror === 'object') {
-      out.push({
-        rule: 'http.mirror',
-        ruleIndex: i,
-        destIndex: 0,
-        ...destOf(rr.mirror),
-        path: `spec/http[${i}]/mirror/host`,
-        destPath: `spec/http[${i}]/mirror`,
-      });
-    }
-    asArray(rr.mirrors).forEach((m, j) => {
-      const base = `spec/http[${i}]/mirrors[${j}]/destination`;
-      out.push({ rule: 'http.mirrors', ruleIndex: i, destIndex: j, ...destOf(asRecord(m).destination), path: `${base}/host`, destPath: base });
-    });
-  });
+  const http = asArray(specOf(vs).http);
+  for (let i = 0; i < http.length; i++) {
+    const rr = asRecord(http[i]);
+    if (rr.mirror && typeof rr.mirror === 'object') out.push(new Destination('http.mirror', i, 0, rr.mirror));
+    const mirrors = asArray(rr.mirrors);
+    for (let j = 0; j < mirrors.length; j++) if (j in mirrors) out.push(new Destination('http.mirrors', i, j, asRecord(mirrors[j]).destination));
+  }
   return out;
 }
 
@@ -116,6 +136,33 @@ function objFullName(o: K8sObject): string {
   return fullNameString({ namespace: nsOf(o), name: o.metadata.name });
 }
 
+/** IST0101 for destinations no registry entry serves, IST0112 / IST0101 for their ports. */
+function checkDestinations(
+  ctx: AnalysisContext,
+  reg: HostRegistry,
+  vs: K8sObject,
+  ns: string,
+  exportTo: readonly string[],
+  dests: readonly RouteDestination[],
+  reftype: string,
+  out: Finding[],
+): void {
+  for (const d of dests) {
+    const entry = reg.lookup(ns, exportTo, d.host);
+    if (!entry) {
+      out.push(ctx.finding('IST0101', vs, [reftype, d.host], d.path));
+      continue;
+    }
+    if (d.port === undefined) {
+      if (entry.ports.length > 1) out.push(ctx.finding('IST0112', vs, [d.host, entry.ports.map((p) => p.number)], d.destPath));
+      continue;
+    }
+    let served = false;
+    for (const p of entry.ports) if (p.number === d.port) served = true;
+    if (!served) out.push(ctx.finding('IST0101', vs, ['host:port', `${d.host}:${d.port}`], `${d.destPath}/port/number`));
+  }
+}
+
 export const destinationHostAnalyzer: Analyzer = {
   name: 'virtualservice.DestinationHostAnalyzer',
   description: 'Checks the destination hosts associated with each virtual service',
@@ -125,48 +172,29 @@ export const destinationHostAnalyzer: Analyzer = {
     const out: Finding[] = [];
     const vss = ctx.istio('VirtualService');
     // Destinations with a subset, whose host is one of their VirtualService's own hosts (istioctl's initVirtualServiceDestinations).
-    const subsetDestsByHost = new Map<string, string[]>();
+    const subsetDestsByHost = new Map<string, K8sObject[]>();
     for (const vs of vss) {
       const hosts = stringList(specOf(vs).hosts);
       for (const d of routeDestinations(vs)) {
         if (d.rule !== 'http' || !d.subset || !hosts.includes(d.host)) continue;
         let l = subsetDestsByHost.get(d.host);
         if (!l) subsetDestsByHost.set(d.host, (l = []));
-        l.push(objFullName(vs));
+        l.push(vs);
       }
     }
     for (const vs of vss) {
       const spec = specOf(vs);
       const ns = nsOf(vs);
       const exportTo = stringList(spec.exportTo);
-      const check = (d: RouteDestination, reftype: string) => {
-        const entry = reg.lookup(ns, exportTo, d.host);
-        if (!entry) {
-          out.push(ctx.finding('IST0101', vs, [reftype, d.host], d.path));
-          return;
-        }
-        checkPorts(d, entry);
-      };
-      const checkPorts = (d: RouteDestination, entry: RegistryEntry) => {
-        if (d.port === undefined) {
-          if (entry.ports.length > 1) {
-            out.push(ctx.finding('IST0112', vs, [d.host, entry.ports.map((p) => p.number)], d.destPath));
-          }
-          return;
-        }
-        if (!entry.ports.some((p) => p.number === d.port)) {
-          out.push(ctx.finding('IST0101', vs, ['host:port', `${d.host}:${d.port}`], `${d.destPath}/port/number`));
-        }
-      };
-      for (const d of routeDestinations(vs)) check(d, 'host');
-      for (const d of mirrorDestinations(vs)) check(d, 'mirror host');
+      checkDestinations(ctx, reg, vs, ns, exportTo, routeDestinations(vs), 'host', out);
+      checkDestinations(ctx, reg, vs, ns, exportTo, mirrorDestinations(vs), 'mirror host', out);
 
       // Subsets have no effect on ingress requests when routed without one (IST0140).
       if (stringList(spec.gateways).length > 0) {
         for (const d of routeDestinations(vs)) {
           if (d.rule !== 'http' || d.subset) continue;
           for (const other of subsetDestsByHost.get(d.host) ?? []) {
-            out.push(ctx.finding('IST0140', vs, [other, objFullName(vs)], d.path));
+            out.push(ctx.finding('IST0140', vs, [objFullName(other), objFullName(vs)], d.path));
           }
         }
       }
@@ -360,9 +388,7 @@ export const jwtClaimRouteAnalyzer: Analyzer = {
         const ref = shortOrFullName(ns, gwName);
         const gw = ctx.find('networking.istio.io', 'Gateway', ref.namespace, ref.name);
         if (!gw) continue;
-        const sel = asLabels(specOf(gw).selector);
-        for (const w of ctx.workloads) {
-          if (!containsLabels(w.labels, sel)) continue;
+        for (const w of gatewayWorkloads(ctx, gw)) {
           const selectors = [...(raByNs.get(ctx.rootNamespace) ?? []), ...(w.namespace !== ctx.rootNamespace ? (raByNs.get(w.namespace) ?? []) : [])];
           if (selectors.some((s) => containsLabels(w.labels, s))) continue;
           out.push(ctx.finding('IST0149', vs, [key, fullNameString(ref), w.name]));

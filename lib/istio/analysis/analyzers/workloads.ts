@@ -6,7 +6,7 @@
 import type { Finding } from '../../findings';
 import type { K8sObject } from '../../types';
 import { asArray, asLabels, asRecord, containsLabels, nsOf, podTemplateOf, specOf, str } from '../context';
-import type { AnalysisContext } from '../context';
+import type { AnalysisContext, Labels } from '../context';
 import { INJECTION_LABEL, ISTIO_PROXY, SIDECAR_INJECT } from '../mesh';
 import type { Analyzer } from '../types';
 import { fullNameString } from './virtualservice';
@@ -18,16 +18,25 @@ export function isIstioControlPlane(o: K8sObject): boolean {
   return Object.prototype.hasOwnProperty.call(l, 'istio') || l.release === 'istio';
 }
 
-/** util.DeploymentInMesh, from the pod template. */
-function deploymentInMesh(ctx: AnalysisContext, d: K8sObject): boolean {
-  const tpl = podTemplateOf(d);
+/** One value of a label map as asLabels reads it (undefined when absent or null). */
+function labelOf(map: unknown, key: string): string | undefined {
+  const r = asRecord(map);
+  if (!Object.prototype.hasOwnProperty.call(r, key)) return undefined;
+  const v = r[key];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+/** util.DeploymentInMesh, from the pod template (`labels`: its labels, read with asLabels). */
+function deploymentInMesh(ctx: AnalysisContext, d: K8sObject, tpl: ReturnType<typeof podTemplateOf>, labels: Labels): boolean {
   if (!tpl) return false;
   const containers = asArray(tpl.spec.containers);
-  if (containers.some((c) => asRecord(c).name === ISTIO_PROXY && str(asRecord(c).image))) return true;
-  const labels = asLabels(tpl.metadata.labels);
+  for (const c of containers) {
+    const r = asRecord(c);
+    if (r.name === ISTIO_PROXY && str(r.image)) return true;
+  }
   if (labels[SIDECAR_INJECT] !== undefined) return labels[SIDECAR_INJECT] === 'true';
-  const annos = asLabels(tpl.metadata.annotations);
-  if (annos[SIDECAR_INJECT] !== undefined) return annos[SIDECAR_INJECT] === 'true';
+  const anno = labelOf(tpl.metadata.annotations, SIDECAR_INJECT);
+  if (anno !== undefined) return anno === 'true';
   const ns = ctx.namespaceLabels(nsOf(d));
   if (ns) return ns[INJECTION_LABEL] === 'enabled';
   return false;
@@ -40,38 +49,79 @@ export const multiServiceAnalyzer: Analyzer = {
   codes: ['IST0116', 'IST0137'],
   run(ctx) {
     const out: Finding[] = [];
-    // Services with a selector, by namespace (each selector read once).
-    const svcByNs = new Map<string, Array<{ s: K8sObject; sel: Record<string, string> }>>();
+    // Services with a selector, by namespace and the first pair of their selector (each selector read once):
+    // a Deployment's candidates are the Services under one of its own label pairs.
+    const svcByPair = new Map<string, Array<{ s: K8sObject; ns: string; sel: Record<string, string>; i: number }>>();
+    let index = 0;
     for (const s of ctx.core('Service')) {
       const sel = asLabels(specOf(s).selector);
-      if (!Object.keys(sel).length) continue;
+      let first: string | undefined;
+      for (const k in sel) {
+        first = k;
+        break;
+      }
+      if (first === undefined) continue;
       const ns = nsOf(s);
-      let l = svcByNs.get(ns);
-      if (!l) svcByNs.set(ns, (l = []));
-      l.push({ s, sel });
+      const key = `${ns}\u0000${first}\u0000${sel[first]}`;
+      let l = svcByPair.get(key);
+      if (!l) svcByPair.set(key, (l = []));
+      l.push({ s, ns, sel, i: index++ });
     }
+    // A Service's name and ports, read once (several Deployments are behind one Service).
+    const servicePorts = new Map<K8sObject, { sname: string; ports: Array<{ port: number; proto: string; tp: string }> }>();
+    const portsOf = (s: K8sObject) => {
+      let r = servicePorts.get(s);
+      if (r) return r;
+      const ports: Array<{ port: number; proto: string; tp: string }> = [];
+      for (const p of asArray(specOf(s).ports)) {
+        const pr = asRecord(p);
+        const port = Number(pr.port ?? 0);
+        const proto = str(pr.protocol) || 'TCP';
+        let tp = pr.targetPort === undefined || pr.targetPort === null ? '' : String(pr.targetPort);
+        if (tp === '' || tp === '0') tp = String(port);
+        ports.push({ port, proto, tp });
+      }
+      servicePorts.set(s, (r = { sname: fullNameString({ namespace: nsOf(s), name: s.metadata.name }), ports }));
+      return r;
+    };
+    /** The Services of `ns` whose selector `labels` contain, in input order. */
+    const servicesSelecting = (ns: string, labels: Labels): K8sObject[] => {
+      let found: Array<{ s: K8sObject; i: number }> | undefined;
+      let lists = 0;
+      for (const k in labels) {
+        const l = svcByPair.get(`${ns}\u0000${k}\u0000${labels[k]}`);
+        if (!l) continue;
+        lists++;
+        for (const x of l) if (x.ns === ns && containsLabels(labels, x.sel)) (found ??= []).push(x);
+      }
+      if (!found) return [];
+      if (lists > 1) {
+        found.sort((a, b) => a.i - b.i);
+        found = found.filter((x, j) => j === 0 || found![j - 1] !== x);
+      }
+      return found.map((x) => x.s);
+    };
     for (const d of ctx.core('Deployment')) {
       if (d.metadata.labels?.['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
-      if (!deploymentInMesh(ctx, d)) continue;
-      const labels = asLabels(podTemplateOf(d)?.metadata.labels);
-      const svcs = (svcByNs.get(nsOf(d)) ?? []).filter((x) => containsLabels(labels, x.sel)).map((x) => x.s);
+      const tpl = podTemplateOf(d);
+      const labels = asLabels(tpl?.metadata.labels);
+      if (!deploymentInMesh(ctx, d, tpl, labels)) continue;
+      const svcs = servicesSelecting(nsOf(d), labels);
+      if (!svcs.length) continue;
+      // One Service with at most one port: no port has two protocols, no targetPort two ports.
+      if (svcs.length === 1 && portsOf(svcs[0] as K8sObject).ports.length <= 1) continue;
       // port -> protocol -> services
       const portMap = new Map<number, Map<string, string[]>>();
       // targetPort -> port -> service
       const targetMap = new Map<string, Map<number, string>>();
       for (const s of svcs) {
-        const sname = fullNameString({ namespace: nsOf(s), name: s.metadata.name });
-        for (const p of asArray(specOf(s).ports)) {
-          const pr = asRecord(p);
-          const port = Number(pr.port ?? 0);
-          const proto = str(pr.protocol) || 'TCP';
+        const { sname, ports } = portsOf(s);
+        for (const { port, proto, tp } of ports) {
           let pm = portMap.get(port);
           if (!pm) portMap.set(port, (pm = new Map()));
           let names = pm.get(proto);
           if (!names) pm.set(proto, (names = []));
           names.push(sname);
-          let tp = pr.targetPort === undefined || pr.targetPort === null ? '' : String(pr.targetPort);
-          if (tp === '' || tp === '0') tp = String(port);
           let tm = targetMap.get(tp);
           if (!tm) targetMap.set(tp, (tm = new Map()));
           tm.set(port, sname);
@@ -93,16 +143,16 @@ export const multiServiceAnalyzer: Analyzer = {
 
 const ISTIO_UID = 1337;
 
-function uidFindings(ctx: AnalysisContext, o: K8sObject, spec: Record<string, unknown>, base: string): Finding[] {
-  const out: Finding[] = [];
+/** Appends to `out` the IST0144 findings of a pod spec. */
+function uidFindings(ctx: AnalysisContext, o: K8sObject, spec: Record<string, unknown>, base: string, out: Finding[]): void {
   if (Number(asRecord(spec.securityContext).runAsUser) === ISTIO_UID) out.push(ctx.finding('IST0144', o, [], `${base}/securityContext/runAsUser`));
-  asArray(spec.containers).forEach((c, i) => {
-    const r = asRecord(c);
-    if (r.name === ISTIO_PROXY || r.name === 'istio-operator') return;
+  const containers = asArray(spec.containers);
+  for (let i = 0; i < containers.length; i++) {
+    const r = asRecord(containers[i]);
+    if (r.name === ISTIO_PROXY || r.name === 'istio-operator') continue;
     if (Number(asRecord(r.securityContext).runAsUser) === ISTIO_UID)
       out.push(ctx.finding('IST0144', o, [], `${base}/containers[${i}]/securityContext/runAsUser`));
-  });
-  return out;
+  }
 }
 
 export const applicationUidAnalyzer: Analyzer = {
@@ -112,11 +162,11 @@ export const applicationUidAnalyzer: Analyzer = {
   codes: ['IST0144'],
   run(ctx) {
     const out: Finding[] = [];
-    for (const p of ctx.core('Pod')) if (!isIstioControlPlane(p)) out.push(...uidFindings(ctx, p, specOf(p), 'spec'));
+    for (const p of ctx.core('Pod')) if (!isIstioControlPlane(p)) uidFindings(ctx, p, specOf(p), 'spec', out);
     for (const d of ctx.core('Deployment')) {
       if (isIstioControlPlane(d)) continue;
       const tpl = podTemplateOf(d);
-      if (tpl) out.push(...uidFindings(ctx, d, tpl.spec, 'spec/template/spec'));
+      if (tpl) uidFindings(ctx, d, tpl.spec, 'spec/template/spec', out);
     }
     return out;
   },
