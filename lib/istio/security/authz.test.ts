@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { indexResources } from '../resources';
 import type { K8sObject, MeshConfig } from '../types';
-import { authorize, ipInBlock, type AuthzCaller } from './authz';
+import { authorize, ipInBlock, targetRefsOf, type AuthzCaller } from './authz';
+import { analyze } from '../analysis/index';
 
 function ap(ns: string, name: string, spec: Record<string, unknown>, annotations?: Record<string, string>): K8sObject {
   return { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: ns, annotations }, spec };
@@ -180,5 +181,22 @@ describe('ipInBlock', () => {
     expect(ipInBlock('192.0.2.0/24', '192.0.3.1')).toBe(false);
     expect(ipInBlock('0.0.0.0/0', '8.8.8.8')).toBe(true);
     expect(ipInBlock('10.0.0.1', '10.0.0.1')).toBe(true);
+  });
+});
+
+describe('targetRefsOf (policies as written, schema or not)', () => {
+  it('reads targetRef and targetRefs, and takes a targetRefs that is no list as none', () => {
+    expect(targetRefsOf({ spec: { targetRef: { kind: 'Gateway', name: 'gw' }, targetRefs: [{ group: '', kind: 'Service', name: 'api' }] } })).toEqual([
+      { group: '', kind: 'Gateway', name: 'gw' },
+      { group: '', kind: 'Service', name: 'api' },
+    ]);
+    expect(targetRefsOf({ spec: { targetRefs: 1 } })).toEqual([]);
+    expect(targetRefsOf({ spec: { targetRefs: 'api' } })).toEqual([]);
+    expect(targetRefsOf({ spec: { targetRefs: [null, 'x', [], { kind: 7, name: 'api' }] } })).toEqual([{ group: '', kind: '', name: 'api' }]);
+  });
+
+  it('an AuthorizationPolicy with targetRefs: 1 gets a schema finding, not a crash', () => {
+    const findings = analyze([ap('app', 'p', { targetRefs: 1 })]);
+    expect(findings).toContainEqual(expect.objectContaining({ code: 'IST0106', resource: 'AuthorizationPolicy app/p', path: 'spec/targetRefs' }));
   });
 });

@@ -588,9 +588,14 @@ export interface PolicyTargetRef {
 }
 
 /** spec.targetRefs (and the older spec.targetRef) of a policy. */
-export function targetRefsOf(p: { spec?: { targetRef?: unknown; targetRefs?: unknown[] } }): PolicyTargetRef[] {
-  const raw = [...(p.spec?.targetRef ? [p.spec.targetRef] : []), ...(p.spec?.targetRefs ?? [])] as Array<{ group?: string; kind?: string; name?: string }>;
-  return raw.filter((r) => r && typeof r === 'object').map((r) => ({ group: r.group ?? '', kind: r.kind ?? '', name: r.name ?? '' }));
+export function targetRefsOf(p: { spec?: { targetRef?: unknown; targetRefs?: unknown } }): PolicyTargetRef[] {
+  // As written, not as the schema wants it: a targetRefs that is no list is no reference (schema validation reports it).
+  const refs = p.spec?.targetRefs;
+  const raw: unknown[] = [...(p.spec?.targetRef ? [p.spec.targetRef] : []), ...(Array.isArray(refs) ? refs : [])];
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return raw
+    .filter((r): r is Record<string, unknown> => !!r && typeof r === 'object' && !Array.isArray(r))
+    .map((r) => ({ group: text(r.group), kind: text(r.kind), name: text(r.name) }));
 }
 
 /** The waypoint an authorization decision is taken at: its Gateway, class and identity. */
