@@ -8,7 +8,7 @@
  * Node-only; the engine it calls (lib/istio/analysis) is pure.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { CORE_SCHEMA, FAILSAFE_SCHEMA, loadAll as loadAllYaml, Type } from 'js-yaml';
 import { parse as parseYaml } from 'yaml';
@@ -65,10 +65,9 @@ Options:
   -L, --list-analyzers     List the analyzers and the codes they emit.
       --no-default-resources
                            Do not add istioctl's synthetic istio-ingressgateway Service/Pod.
-  -j, --jobs N             Threads: with 2, a second thread reads the files too and
-                           runs the schema analyzers; 1: one thread. Default: 2 when
-                           the files hold 1 MiB or more and a CPU is free (the load
-                           average is at most the number of CPUs minus one).
+  -j, --jobs N             Threads: with 2 (the default when the files hold 1 MiB or
+                           more and the machine has two CPUs), a second thread reads
+                           the files too and runs the schema analyzers; 1: one thread.
   -h, --help               Show this help.
 
 Exit status: 0 when no finding reaches the failure threshold, 1 when one does, 2 on bad
@@ -759,17 +758,12 @@ function inThread(a: Analyzer): boolean {
 /** Below this much YAML a second thread costs more to start than it saves. */
 const THREAD_MIN_BYTES = 1 << 20;
 
-/**
- * How many threads to analyze files with: -j, else 2 for 1 MiB or more of files when a
- * CPU is free (two or more, and the load average a CPU short of them: on a busy machine a
- * second thread only takes time from the first).
- */
+/** How many threads to analyze files with: -j, else 2 for 1 MiB or more of files on a machine with two CPUs or more. */
 function threadsFor(opts: CliOptions): number {
   const chosen = chosenAnalyzers({ analyzers: opts.analyzers });
   if (!chosen.some(inThread) || chosen.every(inThread) || opts.files.includes('-')) return 1;
   if (opts.jobs !== undefined) return opts.jobs;
-  const cpus = availableParallelism();
-  if (cpus < 2 || (loadavg()[0] ?? 0) > cpus - 1) return 1;
+  if (availableParallelism() < 2) return 1;
   const w: Walk = { files: new Map(), seen: new Set(), errors: [], warnings: [] };
   for (const p of opts.files) walkPath(w, path.resolve(p), undefined);
   let bytes = 0;
