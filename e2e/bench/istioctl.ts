@@ -4,8 +4,7 @@
  * memory (max RSS) and the findings of both.
  *
  *   1. start-up: one small VirtualService file
- *   2. files: generated 10,000- and 30,000-resource meshes (one file per namespace);
- *      meshboard also with -j 1 (one thread), alternating with the other two
+ *   2. files: generated 10,000- and 30,000-resource meshes (one file per namespace)
  *   3. live: the same meshes (plus the Pods their Deployments would have) in the local
  *      control plane, `-A`
  *
@@ -127,27 +126,22 @@ interface Side {
   env?: NodeJS.ProcessEnv;
 }
 
-/**
- * Alternating runs (meshboard, istioctl, meshboard, ...) after one warm-up each (file
- * cache, not JIT: each run is a new process); `c`, a variant of `a`, alternates with them.
- */
-async function sideBySide(a: Side, b: Side, n: number, c?: Side): Promise<{ a: Run[]; b: Run[]; c?: Run[] }> {
+/** Alternating runs (meshboard, istioctl, meshboard, ...) after one warm-up each (file cache, not JIT: each run is a new process). */
+async function sideBySide(a: Side, b: Side, n: number): Promise<{ a: Run[]; b: Run[] }> {
   await measure(a.cmd, a.args, a.env);
   await measure(b.cmd, b.args, b.env);
   const ra: Run[] = [];
   const rb: Run[] = [];
-  const rc: Run[] = [];
   for (let i = 0; i < n; i++) {
     ra.push(await measure(a.cmd, a.args, a.env));
     rb.push(await measure(b.cmd, b.args, b.env));
-    if (c) rc.push(await measure(c.cmd, c.args, c.env));
   }
-  return { a: ra, b: rb, c: c ? rc : undefined };
+  return { a: ra, b: rb };
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-function report(title: string, r: { a: Run[]; b: Run[]; c?: Run[] }, goal: number, cName = ''): void {
+function report(title: string, r: { a: Run[]; b: Run[] }, goal: number): void {
   const ma = median(r.a.map((x) => x.ms));
   const mb = median(r.b.map((x) => x.ms));
   const pa = Math.max(...r.a.map((x) => x.peakMB));
@@ -160,14 +154,6 @@ function report(title: string, r: { a: Run[]; b: Run[]; c?: Run[] }, goal: numbe
   console.log(`  istioctl:  ${s(mb)} (runs ${r.b.map((x) => s(x.ms)).join(', ')}), peak ${pb.toFixed(0)} MB, CPU ${s(cb)}`);
   const goalText = goal >= 1 ? `within ${goal}x of istioctl` : `at most 1/${Math.round(1 / goal)} of istioctl's time`;
   console.log(`  meshboard / istioctl = ${ratio.toFixed(2)} (goal: ${goalText}: ${ratio <= goal ? 'met' : 'NOT met'}); CPU time ratio ${(ca / cb).toFixed(2)}`);
-  if (r.c?.length) {
-    const mc = median(r.c.map((x) => x.ms));
-    const cc = median(r.c.map((x) => x.cpuMs));
-    const pc = Math.max(...r.c.map((x) => x.peakMB));
-    console.log(
-      `  meshboard ${cName}: ${s(mc)} (runs ${r.c.map((x) => s(x.ms)).join(', ')}), peak ${pc.toFixed(0)} MB, CPU ${s(cc)}; / istioctl = ${(mc / mb).toFixed(2)}, CPU ratio ${(cc / cb).toFixed(2)}`,
-    );
-  }
 }
 
 /* ---- comparing findings ---- */
@@ -296,12 +282,9 @@ async function main(): Promise<void> {
         { name: 'meshboard', cmd: node, args: [meshboard, 'analyze', '-o', 'json', '-f', dir] },
         { name: 'istioctl', cmd: istioctl, args: ['analyze', '--use-kube=false', '-A', '-o', 'json', dir] },
         runs,
-        // The same in one thread: what the second thread (schema analyzers) is worth here.
-        { name: 'meshboard -j 1', cmd: node, args: [meshboard, 'analyze', '-j', '1', '-o', 'json', '-f', dir] },
       );
       console.log('');
-      report(`files: ${n.toLocaleString('en-US')} resources`, r, 1 / 3, 'in one thread (-j 1)');
-      if (r.c && r.c.at(-1)?.stdout !== r.a.at(-1)?.stdout) throw new Error(`files ${n}: meshboard -j 1 printed other findings than with two threads`);
+      report(`files: ${n.toLocaleString('en-US')} resources`, r, 1 / 3);
       const verbose = await measure(istioctl, ['analyze', '--use-kube=false', '-A', '-v', '-o', 'json', dir]);
       const ran = ranAnalyzers(verbose.stderr).filter((a) => findAnalyzer(a));
       const same = await measure(node, [meshboard, 'analyze', '-o', 'json', '-f', dir, '--analyzer', ran.join(',')]);
