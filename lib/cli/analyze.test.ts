@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { nonEmptyDocuments, parseYamlDocuments, rangeOfPath } from '../istio/yaml';
-import { analyzeThread, main, parseArgs, SourceFile, UsageError, type ThreadRunner } from './analyze';
+import { parseArgs, SourceFile, UsageError } from './analyze';
 
 // Each test spawns Node (and the first may build dist/cli): on a busy machine that takes
 // seconds, so no test here relies on vitest's 5 s default.
@@ -324,65 +324,7 @@ spec:
   });
 });
 
-describe('two threads (-j 2): the second reads the files too and runs the schema analyzers', { timeout: SPAWN_TIMEOUT }, () => {
-  // A schema error (IST0106, found in the second thread) beside a missing subset (IST0101, found in the first).
-  const schemaBad = goodVs.replace('name: reviews\n  namespace: shop', 'name: reviews-typo\n  namespace: shop').replace('  http:', '  htpp:');
-  const files = () => {
-    write('threads/a.yaml', [service, deployment, destinationRule].join('---\n'));
-    write('threads/b.yaml', [badVs, schemaBad].join('---\n'));
-  };
-
-  it('reports exactly what one thread reports, in the same order, with the same file:line', () => {
-    files();
-    const one = run('analyze', '-j', '1', '-f', 'threads', '-o', 'json');
-    const two = run('analyze', '-j', '2', '-f', 'threads', '-o', 'json');
-    expect(two.stderr).toBe('');
-    expect(two.code).toBe(one.code);
-    const found = JSON.parse(two.stdout) as Array<{ code: string; resource: string }>;
-    expect(found.map((f) => f.code)).toEqual(expect.arrayContaining(['IST0106', 'IST0101']));
-    expect(two.stdout).toBe(one.stdout);
-    const text = run('analyze', '-j', '2', '-f', 'threads');
-    expect(text.stdout).toBe(run('analyze', '-j', '1', '-f', 'threads').stdout);
-    expect(text.stdout).toMatch(/\[IST0106\] \(VirtualService shop\/reviews-typo threads\/b\.yaml:\d+\)/);
-  });
-
-  it('stops both threads on bad input, reporting each error once', () => {
-    write('threads-broken/x.yaml', 'apiVersion: v1\nkind: [unclosed\n');
-    const r = run('analyze', '-j', '2', '-f', 'threads-broken');
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^threads-broken\/x\.yaml:\d+:\d+: Flow sequence/);
-  });
-
-  it('merges the threads as one run would (in-process), and runs the schema analyzers itself when the second thread fails', async () => {
-    files();
-    const out = async (argv: string[], runner?: ThreadRunner) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) }, undefined, runner);
-      return { code, stdout, stderr };
-    };
-    const argv = ['analyze', '-j', '2', '-f', path.join(tmp, 'threads'), '-o', 'json'];
-    const single = await out(argv);
-    expect(single.stdout).toContain('IST0106');
-    // The data crosses threads structured-cloned.
-    const split = await out(argv, (data) => ({ result: Promise.resolve(analyzeThread(structuredClone(data))), cancel: () => {} }));
-    expect(split.stdout).toBe(single.stdout);
-    const failed = await out(argv, () => ({ result: Promise.reject(new Error('out of memory')), cancel: () => {} }));
-    expect(failed.stdout).toBe(single.stdout);
-    expect(failed.stderr).toContain('the second analysis thread failed (out of memory)');
-  });
-});
-
 describe('argument parsing', () => {
-  it('takes -j/--jobs as a number of threads (at most two are used)', () => {
-    expect(parseArgs(['analyze', '-j', '1']).jobs).toBe(1);
-    expect(parseArgs(['analyze', '--jobs=8']).jobs).toBe(2);
-    expect(parseArgs(['analyze']).jobs).toBeUndefined();
-    expect(() => parseArgs(['analyze', '-j', '0'])).toThrow(/not a number of threads/);
-    expect(() => parseArgs(['analyze', '-j', 'many'])).toThrow(UsageError);
-  });
-
   it('accepts repeated -f, plain paths, --flag=value and comma-separated analyzers', () => {
     const o = parseArgs(['analyze', '-f', 'a', 'b', '--filename=c', '--mesh-config', 'm.yaml', '-o', 'json', '--analyzer', 'x,y']);
     expect(o.files).toEqual(['a', 'b', 'c']);

@@ -8,7 +8,6 @@
  * Node-only; the engine it calls (lib/istio/analysis) is pure.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { CORE_SCHEMA, FAILSAFE_SCHEMA, loadAll as loadAllYaml, Type } from 'js-yaml';
 import { parse as parseYaml } from 'yaml';
@@ -17,19 +16,7 @@ import { friendlyName, isK8sObject } from '../istio/resources';
 import type { K8sObject, MeshConfig } from '../istio/types';
 import { readBlockYamlFile, type BlockYamlFile } from './block-yaml';
 import { nonEmptyDocuments, parseYamlDocuments, toYaml, rangeOfPath, type ParsedDocument, type ParseResult } from '../istio/yaml';
-import {
-  ANALYZERS,
-  chosenAnalyzers,
-  normalizeObjects,
-  reportFindings,
-  resolveAnalyzers,
-  runAnalyzers,
-  UnknownAnalyzerError,
-  type Analyzer,
-  type AnalyzerRun,
-  type AnalyzeOptions,
-  type MeshNetworks,
-} from '../istio/analysis/index';
+import { analyze, ANALYZERS, normalizeObjects, resolveAnalyzers, UnknownAnalyzerError, type MeshNetworks } from '../istio/analysis/index';
 
 export const USAGE = `Usage: meshboard analyze [-f FILE_OR_DIR]... [--context NAME] [-A | -n NS] [-o log|json|yaml]
 
@@ -65,9 +52,6 @@ Options:
   -L, --list-analyzers     List the analyzers and the codes they emit.
       --no-default-resources
                            Do not add istioctl's synthetic istio-ingressgateway Service/Pod.
-  -j, --jobs N             Threads: with 2 (the default when the files hold 1 MiB or
-                           more and the machine has two CPUs), a second thread reads
-                           the files too and runs the schema analyzers; 1: one thread.
   -h, --help               Show this help.
 
 Exit status: 0 when no finding reaches the failure threshold, 1 when one does, 2 on bad
@@ -95,8 +79,6 @@ export interface CliOptions {
   namespace?: string;
   listAnalyzers: boolean;
   defaultResources: boolean;
-  /** -j/--jobs: 1 or 2 threads; undefined: by the size of the input and the CPUs. */
-  jobs?: number;
 }
 
 export class UsageError extends Error {
@@ -236,13 +218,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--no-default-resources':
         opts.defaultResources = false;
         break;
-      case '-j':
-      case '--jobs': {
-        const v = value();
-        if (!/^[1-9][0-9]*$/.test(v)) throw new UsageError(`${flag}: "${v}" is not a number of threads (1 or more)`);
-        opts.jobs = Math.min(Number(v), 2);
-        break;
-      }
       default:
         throw new UsageError(`unknown flag: ${a}`);
     }
@@ -717,74 +692,6 @@ async function loadCluster(context: string | undefined, load: SnapshotLoader): P
   }
 }
 
-/* ---- the input, for this thread and the second one ---- */
-
-/** The objects from the files with what the command line adds (-n, --mesh-config, --mesh-networks): the same in both threads. */
-interface PreparedInput {
-  input: LoadedInput;
-  objects: K8sObject[];
-  meshConfig?: MeshConfig;
-  meshNetworks?: MeshNetworks;
-}
-
-function prepareFiles(opts: CliOptions): PreparedInput {
-  const input = opts.files.length ? loadInputs(opts.files) : { objects: [], sources: new Map(), files: [], warnings: [] };
-  const objects = input.objects;
-  if (opts.namespace) for (const o of objects) if (!o.metadata.namespace && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = opts.namespace;
-  const meshConfig = opts.meshConfig ? (meshConfigFrom(readYamlFile(opts.meshConfig, 'mesh config')) as MeshConfig) : undefined;
-  const meshNetworks = opts.meshNetworks ? (meshConfigFrom(readYamlFile(opts.meshNetworks, 'mesh networks'), 'meshNetworks') as MeshNetworks) : undefined;
-  return { input, objects, meshConfig, meshNetworks };
-}
-
-function analyzeOptionsOf(
-  opts: CliOptions,
-  objects: readonly K8sObject[],
-  meshConfig: MeshConfig | undefined,
-  meshNetworks: MeshNetworks | undefined,
-  live: boolean,
-): AnalyzeOptions {
-  if (!meshConfig) {
-    const cm = meshConfigMapIn(objects);
-    if (cm) meshConfig = meshConfigFrom(cm) as MeshConfig;
-  }
-  return { meshConfig, meshNetworks, analyzers: opts.analyzers, defaultResources: opts.defaultResources && !live };
-}
-
-/** What the second thread runs: schema validation, which needs nothing the other analyzers work out. */
-function inThread(a: Analyzer): boolean {
-  return a.name.startsWith('schema.');
-}
-
-/** Below this much YAML a second thread costs more to start than it saves. */
-const THREAD_MIN_BYTES = 1 << 20;
-
-/** How many threads to analyze files with: -j, else 2 for 1 MiB or more of files on a machine with two CPUs or more. */
-function threadsFor(opts: CliOptions): number {
-  const chosen = chosenAnalyzers({ analyzers: opts.analyzers });
-  if (!chosen.some(inThread) || chosen.every(inThread) || opts.files.includes('-')) return 1;
-  if (opts.jobs !== undefined) return opts.jobs;
-  if (availableParallelism() < 2) return 1;
-  const w: Walk = { files: new Map(), seen: new Set(), errors: [], warnings: [] };
-  for (const p of opts.files) walkPath(w, path.resolve(p), undefined);
-  let bytes = 0;
-  for (const f of w.files.keys()) bytes += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
-  return bytes >= THREAD_MIN_BYTES ? 2 : 1;
-}
-
-/** What the second thread is given (structured-cloned). */
-export interface ThreadData {
-  opts: CliOptions;
-}
-
-/** Runs analyzeThread(data) in a worker thread (meshboard.mjs starts one on this bundle). */
-export type ThreadRunner = (data: ThreadData) => { result: Promise<AnalyzerRun[]>; cancel: () => void };
-
-/** The second thread: reads the same files and runs its share of the analyzers. */
-export function analyzeThread(data: ThreadData): AnalyzerRun[] {
-  const p = prepareFiles(data.opts);
-  return runAnalyzers(p.objects, analyzeOptionsOf(data.opts, p.objects, p.meshConfig, p.meshNetworks, false), (a) => !inThread(a)).runs;
-}
-
 /* ---- main ---- */
 
 export interface Io {
@@ -794,12 +701,7 @@ export interface Io {
 
 const defaultIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
 
-export async function main(
-  argv: readonly string[],
-  io: Io = defaultIo,
-  loadSnapshot: SnapshotLoader = defaultSnapshotLoader,
-  runInThread?: ThreadRunner,
-): Promise<number> {
+export async function main(argv: readonly string[], io: Io = defaultIo, loadSnapshot: SnapshotLoader = defaultSnapshotLoader): Promise<number> {
   let opts: CliOptions;
   try {
     opts = parseArgs(argv);
@@ -821,68 +723,56 @@ export async function main(
     const live = opts.context !== undefined || (opts.useKube ?? !opts.files.length);
     if (!opts.files.length && !live) throw new UsageError('nothing to analyze: give files or folders with -f, or a cluster with --context');
     if (opts.allNamespaces && opts.namespace) throw new UsageError('-A/--all-namespaces and -n/--namespace exclude each other');
-    // Big inputs from files: a second thread reads them too and runs the schema analyzers meanwhile.
-    const thread = !live && runInThread && threadsFor(opts) > 1 ? runInThread({ opts }) : undefined;
-    try {
-      const prepared = prepareFiles(opts);
-      const { input } = prepared;
-      for (const wmsg of input.warnings) io.stderr(`warning: ${wmsg}\n`);
-      let { objects, meshConfig } = prepared;
-      let namespace = opts.allNamespaces ? undefined : opts.namespace;
-      let contextName = opts.context;
-      if (live) {
-        const cluster = await loadCluster(opts.context, loadSnapshot);
-        contextName = cluster.context ?? opts.context;
-        if (!opts.allNamespaces) {
-          namespace ??= cluster.namespace || 'default';
-          if (!cluster.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace)) {
-            // istioctl says so and exits 0.
-            io.stderr(`namespace ${JSON.stringify(namespace)} not found\n`);
-            return 0;
-          }
+    const input = opts.files.length ? loadInputs(opts.files) : { objects: [], sources: new Map(), files: [], warnings: [] };
+    for (const wmsg of input.warnings) io.stderr(`warning: ${wmsg}\n`);
+    let objects = input.objects;
+    if (opts.namespace) for (const o of objects) if (!o.metadata.namespace && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = opts.namespace;
+    let meshConfig: MeshConfig | undefined = opts.meshConfig ? (meshConfigFrom(readYamlFile(opts.meshConfig, 'mesh config')) as MeshConfig) : undefined;
+    const meshNetworks = opts.meshNetworks ? (meshConfigFrom(readYamlFile(opts.meshNetworks, 'mesh networks'), 'meshNetworks') as MeshNetworks) : undefined;
+    let namespace = opts.allNamespaces ? undefined : opts.namespace;
+    let contextName = opts.context;
+    if (live) {
+      const cluster = await loadCluster(opts.context, loadSnapshot);
+      contextName = cluster.context ?? opts.context;
+      if (!opts.allNamespaces) {
+        namespace ??= cluster.namespace || 'default';
+        if (!cluster.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace)) {
+          // istioctl says so and exits 0.
+          io.stderr(`namespace ${JSON.stringify(namespace)} not found\n`);
+          return 0;
         }
-        const fromFiles = new Set(objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
-        objects = [...cluster.objects.filter((o) => !fromFiles.has(`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)), ...objects];
-        meshConfig ??= cluster.meshConfig;
       }
-      const sources = new Map<string, SourceDoc>();
-      for (const [o, s] of input.sources) {
-        const n = friendlyName(o);
-        if (!sources.has(n)) sources.set(n, s);
-      }
-      const locate = locatorFor(sources);
-      const options: AnalyzeOptions = {
-        ...analyzeOptionsOf(opts, objects, meshConfig, prepared.meshNetworks, live),
-        // istioctl's rule: the same printed line is one message (file:line included when there is one).
-        dedupeKey: locate,
-      };
-      const here = runAnalyzers(objects, options, thread ? inThread : undefined);
-      let runs = here.runs;
-      if (thread) {
-        let there: AnalyzerRun[];
-        try {
-          there = await thread.result;
-        } catch (e) {
-          // The thread failed (out of memory, say): its analyzers run here instead.
-          io.stderr(`warning: the second analysis thread failed (${firstLine(e)}); running its analyzers in this one\n`);
-          there = runAnalyzers(objects, options, (a) => !inThread(a)).runs;
-        }
-        runs = [...runs, ...there];
-      }
-      let findings = reportFindings(here.input, runs, options);
-      if (namespace !== undefined) findings = findings.filter((f) => inNamespace(f, namespace));
-      const what = live
-        ? `${opts.allNamespaces || namespace === undefined ? 'all namespaces' : `namespace: ${namespace}`}${contextName ? ` (context ${contextName})` : ''}`
-        : input.files.length === 1
-          ? (input.files[0] as string)
-          : `${input.files.length} files`;
-      const shown = findings.filter((f) => atLeast(f.level, opts.outputThreshold));
-      io.stdout(opts.output === 'json' ? formatJson(shown) : opts.output === 'yaml' ? formatYaml(shown) : formatText(shown, locate, what));
-      return findings.some((f) => atLeast(f.level, opts.failureThreshold)) ? 1 : 0;
-    } finally {
-      // Gone already when it answered; stopped when this thread stops early (bad input, an error).
-      thread?.cancel();
+      const fromFiles = new Set(objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+      objects = [...cluster.objects.filter((o) => !fromFiles.has(`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)), ...objects];
+      meshConfig ??= cluster.meshConfig;
     }
+    if (!meshConfig) {
+      const cm = meshConfigMapIn(objects);
+      if (cm) meshConfig = meshConfigFrom(cm) as MeshConfig;
+    }
+    const sources = new Map<string, SourceDoc>();
+    for (const [o, s] of input.sources) {
+      const n = friendlyName(o);
+      if (!sources.has(n)) sources.set(n, s);
+    }
+    const locate = locatorFor(sources);
+    let findings = analyze(objects, {
+      meshConfig,
+      meshNetworks,
+      analyzers: opts.analyzers,
+      defaultResources: opts.defaultResources && !live,
+      // istioctl's rule: the same printed line is one message (file:line included when there is one).
+      dedupeKey: locate,
+    });
+    if (namespace !== undefined) findings = findings.filter((f) => inNamespace(f, namespace));
+    const what = live
+      ? `${opts.allNamespaces || namespace === undefined ? 'all namespaces' : `namespace: ${namespace}`}${contextName ? ` (context ${contextName})` : ''}`
+      : input.files.length === 1
+        ? (input.files[0] as string)
+        : `${input.files.length} files`;
+    const shown = findings.filter((f) => atLeast(f.level, opts.outputThreshold));
+    io.stdout(opts.output === 'json' ? formatJson(shown) : opts.output === 'yaml' ? formatYaml(shown) : formatText(shown, locate, what));
+    return findings.some((f) => atLeast(f.level, opts.failureThreshold)) ? 1 : 0;
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(e.lines.map((l) => `${l}\n`).join(''));

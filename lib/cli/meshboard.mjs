@@ -9,7 +9,6 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ensureBuilt } from './build-check.mjs';
 import { loadWithCodeCache } from './code-cache.mjs';
 
@@ -29,18 +28,7 @@ try {
     const cli = loadWithCodeCache(path.join(dist, 'analyze.cjs'));
     let snapshot;
     const loadSnapshot = async () => (snapshot ??= loadWithCodeCache(path.join(dist, 'snapshot.cjs'))).exports;
-    // The second analysis thread (analyze.ts: analyzeThread) runs analyze-thread.mjs, on the same bundle and code cache.
-    const runInThread = (data) => {
-      const worker = new Worker(new URL('./analyze-thread.mjs', import.meta.url), { workerData: data });
-      const result = new Promise((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`the thread stopped (exit code ${code})`)));
-      });
-      result.catch(() => {}); // awaited by main() unless it stops first
-      return { result, cancel: () => void worker.terminate() };
-    };
-    process.exitCode = await cli.exports.main(argv, io, loadSnapshot, runInThread);
+    process.exitCode = await cli.exports.main(argv, io, loadSnapshot);
     // The cache is made from a run that analyzed something (help or a usage error compile little).
     const analyzed = process.exitCode !== 2 && !argv.some((a) => ['help', '-h', '--help', '-L', '--list-analyzers'].includes(a));
     if (analyzed) cli.save();

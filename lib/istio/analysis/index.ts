@@ -207,27 +207,6 @@ export function dedupeFindings<T extends Finding>(findings: readonly T[], refine
  * duplicates removed as istioctl removes them (see AnalyzeOptions.dedupeKey).
  */
 export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {}): Finding[] {
-  const run = runAnalyzers(objects, options);
-  return reportFindings(run.input, run.runs, options);
-}
-
-/** What one analyzer found; `index` is its place among the analyzers chosen (the order findings are reported in). */
-export interface AnalyzerRun {
-  analyzer: string;
-  index: number;
-  findings: Finding[];
-}
-
-/**
- * The first half of analyze(): run the chosen analyzers, except those `skip` names (the CLI
- * runs some in a second thread on the same input), and return what each found, before
- * suppression, sorting and dedupe. `input` is the objects as the analyzers saw them.
- */
-export function runAnalyzers(
-  objects: readonly unknown[],
-  options: AnalyzeOptions = {},
-  skip?: (a: Analyzer) => boolean,
-): { input: K8sObject[]; runs: AnalyzerRun[] } {
   const originals = new Map<K8sObject, unknown>();
   const input = normalizeObjects(objects, originals);
   const meshConfig = options.meshConfig ?? {};
@@ -242,29 +221,13 @@ export function runAnalyzers(
     defaults,
     originals,
   });
-  const runs: AnalyzerRun[] = [];
-  chosenAnalyzers(options).forEach((a, index) => {
-    if (skip?.(a)) return;
-    options.onProgress?.(a.name);
-    runs.push({ analyzer: a.name, index, findings: a.run(ctx) });
-  });
-  options.onProgress?.(undefined);
-  return { input, runs };
-}
-
-/** The analyzers `options` asks for, in the order they run. */
-export function chosenAnalyzers(options: AnalyzeOptions = {}): Analyzer[] {
-  return options.analyzers ? resolveAnalyzers(options.analyzers) : defaultAnalyzers();
-}
-
-/**
- * The second half of analyze(): the findings of every run (from one thread or several,
- * in any order) in analyzer order, without those the galley.istio.io/analyze-suppress
- * annotation suppresses, sorted, duplicates removed.
- */
-export function reportFindings(input: readonly K8sObject[], runs: readonly AnalyzerRun[], options: AnalyzeOptions = {}): Finding[] {
+  const analyzers = options.analyzers ? resolveAnalyzers(options.analyzers) : defaultAnalyzers();
   const findings: Finding[] = [];
-  for (const r of [...runs].sort((a, b) => a.index - b.index)) for (const f of r.findings) findings.push(f);
+  for (const a of analyzers) {
+    options.onProgress?.(a.name);
+    findings.push(...a.run(ctx));
+  }
+  options.onProgress?.(undefined);
   let result = findings;
   if (options.honourSuppressAnnotation !== false) {
     const byResource = new Map<string, K8sObject>();
