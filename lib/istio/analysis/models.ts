@@ -156,12 +156,6 @@ function coerceObject(o: K8sObject): K8sObject {
 }
 
 /**
- * The context's objects grouped by kind, with the fields the models read coerced to their
- * types. Each kind's list is coerced when it is first read: the data-plane model reads
- * namespaces, pods and gateways only, and a large mesh is mostly Deployments, Services and
- * routes that no model may ask for.
- */
-/**
  * indexResources(objects, meshConfig), asking it once per apiVersion and kind (with one
  * object of each) which list they go to, rather than parsing every object's apiVersion.
  */
@@ -184,6 +178,12 @@ function groupedResources(objects: readonly K8sObject[], meshConfig: MeshConfig 
   return r;
 }
 
+/**
+ * The context's objects grouped by kind, with the fields the models read coerced to their
+ * types. Each kind's list is coerced when it is first read: the data-plane model reads
+ * namespaces, pods and gateways only, and a large mesh is mostly Deployments, Services and
+ * routes that no model may ask for.
+ */
 export function meshResourcesOf(ctx: AnalysisContext): MeshResources {
   return ctx.cached('models.meshResources', () => {
     const r = groupedResources(ctx.objects, ctx.meshConfig);
