@@ -92,4 +92,40 @@ spec:
       ]),
     );
   });
+
+  test('`meshboard analyze --context` reads Secrets as istioctl does, and says which kinds a context may not list', async ({ env, kubectl, uniq }) => {
+    const ns = uniq('creds-cli');
+    await kubectl(
+      ['apply', '-f', '-'],
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: ${ns}}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public, namespace: ${ns}}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["${ns}.example.com"]
+    tls: {mode: SIMPLE, credentialName: ${ns}-missing}
+`,
+    );
+    const cli = (context: string) =>
+      spawnSync(process.execPath, [path.join(REPO, 'lib', 'cli', 'meshboard.mjs'), 'analyze', '--context', context, '-n', ns, '-o', 'json'], {
+        env: { ...process.env, KUBECONFIG: env.kubeconfig },
+        encoding: 'utf8',
+        cwd: REPO,
+      });
+    const missing = (stdout: string) => (JSON.parse(stdout) as Array<{ code: string; message: string }>).filter((f) => f.message.includes('credentialName'));
+    // admin may list Secrets: the one that is not there is reported, as istioctl reports it.
+    const admin = cli('admin');
+    expect(admin.stderr).toBe('');
+    expect(missing(admin.stdout)).toEqual([expect.objectContaining({ code: 'IST0101', message: `Referenced credentialName not found: "${ns}-missing"` })]);
+    // viewer (ClusterRole view) may not: it is told so, and no credentialName reads as missing.
+    const viewer = cli('viewer');
+    expect(viewer.stderr).toMatch(/^warning: context viewer may not list .*\bSecret\b.*: findings that need them are missing$/m);
+    expect(missing(viewer.stdout)).toEqual([]);
+  });
 });

@@ -265,6 +265,31 @@ spec:
     expect(r.code).toBe(1);
   });
 
+  it('checks credentialName only where the files hold Secrets (as istioctl without a cluster), and says why with -v', () => {
+    const gw = `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public, namespace: istio-system}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["shop.example.com"]
+    tls: {mode: SIMPLE, credentialName: shop-cert}
+`;
+    write('creds/gw.yaml', gw);
+    const missing = (r: { stdout: string }) => r.stdout.split('\n').filter((l) => l.includes('credentialName'));
+    const plain = run('analyze', '-f', 'creds/gw.yaml');
+    expect(missing(plain)).toEqual([]);
+    expect(plain.stderr).toBe('');
+    const verbose = run('analyze', '-v', '-f', 'creds/gw.yaml');
+    expect(verbose.stderr).toContain('skipped gateway.SecretAnalyzer: it needs Secret, and the files hold no Secret');
+    // With a Secret among the files, the one that is not there is reported.
+    write('creds/secret.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: other-cert, namespace: istio-system}\ntype: Opaque\n');
+    const withSecrets = run('analyze', '-f', 'creds');
+    expect(missing(withSecrets)).toEqual(['Error [IST0101] (Gateway istio-system/public creds/gw.yaml:9) Referenced credentialName not found: "shop-cert"']);
+    expect(withSecrets.code).toBe(1);
+  });
+
   it('prints YAML with -o yaml', () => {
     const r = run('analyze', '-f', 'broken', '-o', 'yaml');
     expect(r.code).toBe(1);

@@ -50,6 +50,9 @@ Options:
                            set none.
       --analyzer NAME      Run only this analyzer (repeatable, or comma-separated).
   -L, --list-analyzers     List the analyzers and the codes they emit.
+  -v, --verbose            Say on stderr which analyzers were skipped, and why (files
+                           without Secrets skip the gateway secret checks, as istioctl
+                           does without a cluster).
       --no-default-resources
                            Do not add istioctl's synthetic istio-ingressgateway Service/Pod.
   -h, --help               Show this help.
@@ -79,6 +82,7 @@ export interface CliOptions {
   namespace?: string;
   listAnalyzers: boolean;
   defaultResources: boolean;
+  verbose: boolean;
 }
 
 export class UsageError extends Error {
@@ -151,6 +155,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     allNamespaces: false,
     listAnalyzers: false,
     defaultResources: true,
+    verbose: false,
   };
   const args = [...argv];
   if (args[0] === 'help' || args[0] === '--help' || args[0] === '-h') return { ...opts, command: 'help' };
@@ -217,6 +222,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--no-default-resources':
         opts.defaultResources = false;
+        break;
+      case '-v':
+      case '--verbose':
+        opts.verbose = boolArg(flag, inline);
         break;
       default:
         throw new UsageError(`unknown flag: ${a}`);
@@ -655,6 +664,8 @@ export function formatYaml(findings: readonly Finding[]): string {
 interface ClusterSnapshot {
   objects: K8sObject[];
   meshConfig?: MeshConfig;
+  /** Kinds the context may not list, as AnalyzeOptions.unreadKinds spells them ("Secret", "group/Kind"). */
+  unreadKinds?: string[];
   /** The context read and its namespace (kubeconfig), when the loader knows them. */
   context?: string;
   namespace?: string;
@@ -731,9 +742,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo, loadSnap
     const meshNetworks = opts.meshNetworks ? (meshConfigFrom(readYamlFile(opts.meshNetworks, 'mesh networks'), 'meshNetworks') as MeshNetworks) : undefined;
     let namespace = opts.allNamespaces ? undefined : opts.namespace;
     let contextName = opts.context;
+    // Files hold Secrets seldom (they live outside Git): without any, the analyzers that look
+    // secrets up are skipped, as istioctl skips them without a cluster.
+    let unreadKinds: string[] = live || objects.some((o) => o.kind === 'Secret' && o.apiVersion === 'v1') ? [] : ['Secret'];
+    let unreadWhy = 'the files hold no Secret';
     if (live) {
       const cluster = await loadCluster(opts.context, loadSnapshot);
       contextName = cluster.context ?? opts.context;
+      unreadKinds = cluster.unreadKinds ?? [];
+      if (unreadKinds.length) {
+        io.stderr(
+          `warning: ${contextName ? `context ${contextName}` : 'this context'} may not list ${unreadKinds.join(', ')}: findings that need them are missing\n`,
+        );
+      }
+      unreadWhy = 'the context may not list them';
       if (!opts.allNamespaces) {
         namespace ??= cluster.namespace || 'default';
         if (!cluster.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace)) {
@@ -763,6 +785,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo, loadSnap
       defaultResources: opts.defaultResources && !live,
       // istioctl's rule: the same printed line is one message (file:line included when there is one).
       dedupeKey: locate,
+      unreadKinds,
+      // Said when asked (-v), or when the analyzer was named (--analyzer) and still did not run.
+      onSkip: (name, kinds) => {
+        if (opts.verbose || opts.analyzers) io.stderr(`skipped ${name}: it needs ${kinds.join(', ')}, and ${unreadWhy}\n`);
+      },
     });
     if (namespace !== undefined) findings = findings.filter((f) => inNamespace(f, namespace));
     const what = live

@@ -13,6 +13,16 @@ import { introducesError, reviewChange, reviewJson, reviewMarkdown, graphDiffSvg
 import type { K8sObject, MeshConfig } from '../istio/types';
 import { InputError, loadInputs, UsageError, type Io, type SnapshotLoader } from './analyze';
 
+/** lib/k8s/snapshot.ts ANALYSIS_TYPES (not imported here: lib/k8s loads only with --context). */
+const ANALYSIS_ONLY_KINDS = new Set([
+  'Secret',
+  'ConfigMap',
+  'Node',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'CustomResourceDefinition',
+]);
+
 export const REVIEW_USAGE = `Usage: meshboard review (--base PATH | --context NAME) --head PATH [-o markdown|json] [--svg FILE]
 
 Compare two states of a mesh and print what the change does: resources created,
@@ -140,7 +150,10 @@ export async function reviewMain(argv: readonly string[], io: Io, loadSnapshot: 
       } catch (e) {
         throw new InputError([`--context ${opts.context}: cannot read the cluster: ${(e as Error).message.split('\n')[0]}`]);
       }
-      baseObjects = snap.objects;
+      // The kinds the snapshot reads only for istioctl's analyzers stay out of a review, as
+      // before they were read: no Secret's data may reach a pull-request comment, and a CRD
+      // read without its schemas is no base to diff a file's CRD against.
+      baseObjects = snap.objects.filter((o) => !ANALYSIS_ONLY_KINDS.has(o.kind));
       meshConfig = snap.meshConfig;
       const fromFiles = new Set(head.objects.map(idOf));
       headObjects = [...baseObjects.filter((o) => !fromFiles.has(idOf(o))), ...head.objects];

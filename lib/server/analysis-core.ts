@@ -6,6 +6,8 @@ import { friendlyName, resourceId } from '../istio/resources';
 import { bundledSchemas, schemasFromCrds, type SchemaIndex } from '../istio/schema';
 import type { K8sObject } from '../istio/types';
 
+const UNREAD_BY_CONSOLE = ['Secret'];
+
 let schemaMemo: { crds: readonly unknown[]; schemas: SchemaIndex } | undefined;
 
 /** The cluster's CRD schemas (the bundled ones when none are readable), rebuilt when the CRDs change. */
@@ -18,7 +20,14 @@ function schemasOf(crds: readonly unknown[]): SchemaIndex {
 
 export function analyzeMesh(objects: readonly K8sObject[], meshConfigMap: K8sObject | undefined, crds: readonly unknown[]): Finding[] {
   // A live cluster has its real gateway services: no synthetic defaults (istioctl does the same with --use-kube).
-  return analyze(objects, { meshConfig: meshConfigFromConfigMap(meshConfigMap), defaultResources: false, schemas: schemasOf(crds) });
+  // The watch cache keeps no Secrets (the console never reads their data): the analyzers that
+  // look them up are skipped rather than report every credentialName as missing.
+  return analyze(objects, {
+    meshConfig: meshConfigFromConfigMap(meshConfigMap),
+    defaultResources: false,
+    schemas: schemasOf(crds),
+    unreadKinds: UNREAD_BY_CONSOLE,
+  });
 }
 
 /** Findings about `obj` if it replaced its live version (or were created). */

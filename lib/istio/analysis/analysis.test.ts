@@ -260,6 +260,17 @@ describe('gateway credentials (IST0161)', () => {
   it('explains what is wrong', () => {
     expect(certificateProblem('not pem', 'not pem', 0)).toContain('PEM');
   });
+  it('is skipped, and says so, where the input could hold no Secrets (unreadKinds): no credentialName reads as missing', () => {
+    const input = [gw('c', 'absent')];
+    expect(codes(input)).toContain('IST0101 Gateway istio-system/c');
+    const skipped: string[] = [];
+    const without = codes(input, undefined, { unreadKinds: ['Secret'], onSkip: (name: string, kinds: string[]) => skipped.push(`${name}: ${kinds.join()}`) });
+    expect(without).not.toContain('IST0101 Gateway istio-system/c');
+    expect(skipped).toEqual(['gateway.SecretAnalyzer: Secret', 'meshnetworks.MeshNetworksAnalyzer: Secret']);
+    // Other unread kinds leave it be; naming it (--analyzer) does not make it run without Secrets.
+    expect(codes(input, undefined, { unreadKinds: ['Node'] })).toContain('IST0101 Gateway istio-system/c');
+    expect(codes(objs, ['gateway.SecretAnalyzer'], { unreadKinds: ['Secret'] })).toEqual([]);
+  });
 });
 
 describe('host registry', () => {

@@ -222,8 +222,14 @@ export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {
     originals,
   });
   const analyzers = options.analyzers ? resolveAnalyzers(options.analyzers) : defaultAnalyzers();
+  const unread = new Set(options.unreadKinds ?? []);
   const findings: Finding[] = [];
   for (const a of analyzers) {
+    const lacking = unread.size && a.requires ? a.requires.filter((k) => unread.has(k)) : [];
+    if (lacking.length) {
+      options.onSkip?.(a.name, lacking);
+      continue;
+    }
     options.onProgress?.(a.name);
     findings.push(...a.run(ctx));
   }

@@ -14,6 +14,12 @@ export interface Analyzer {
   readonly codes: readonly string[];
   /** Left out of the default set (like istioctl's maturity.AlphaAnalyzer); still runs when named. */
   readonly optIn?: boolean;
+  /**
+   * Kinds ("Secret", or "group/Kind") without which run() would report wrong findings:
+   * when the input could not hold them (AnalyzeOptions.unreadKinds) the analyzer is
+   * skipped, as istioctl skips an analyzer whose input collection is not in its snapshot.
+   */
+  readonly requires?: readonly string[];
   run(ctx: AnalysisContext): Finding[];
 }
 
@@ -54,6 +60,15 @@ export interface AnalyzeOptions {
    * have different paths (it must depend on resource and path only).
    */
   dedupeKey?: (f: Finding) => string;
+  /**
+   * Kinds the input could not hold, "Secret" or "group/Kind": a cluster that forbids
+   * listing them, the console's watch cache (it keeps no Secrets), files with none of
+   * them. Analyzers that require one are skipped (onSkip says which) rather than report
+   * every reference to one as not found.
+   */
+  unreadKinds?: readonly string[];
+  /** Told of each analyzer skipped for unreadKinds, with the kinds it lacked. */
+  onSkip?: (analyzer: string, kinds: readonly string[]) => void;
   /** Called before each analyzer runs and once at the end (with undefined); used by the benchmark to sample memory. */
   onProgress?: (analyzer: string | undefined) => void;
 }

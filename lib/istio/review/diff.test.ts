@@ -102,3 +102,26 @@ describe('report', () => {
     expect(md).not.toContain('introduces an Error');
   });
 });
+
+describe('a new HTTPS Gateway where neither side holds Secrets (files from Git)', () => {
+  const base = loadFixture('scenarios/s4-user-service-canary.yaml');
+  const gateway = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'public', namespace: 'shop' },
+    spec: {
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['shop.example.com'], tls: { mode: 'SIMPLE', credentialName: 'shop-cert' } }],
+    },
+  } as K8sObject;
+  const credential = (r: ReturnType<typeof reviewChange>) => r.findings.introduced.filter((f) => f.message.includes('credentialName'));
+  it('introduces no "credentialName not found": the Secret is not in the files, and that says nothing', () => {
+    expect(credential(reviewChange(base, [...base, gateway]))).toEqual([]);
+  });
+  it('does once a Secret is among the files, and the one named is not', () => {
+    const other = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'other-cert', namespace: 'istio-system' }, type: 'Opaque' } as K8sObject;
+    expect(credential(reviewChange([...base, other], [...base, other, gateway])).map((f) => f.message)).toEqual([
+      'Referenced credentialName not found: "shop-cert"',
+    ]);
+  });
+});

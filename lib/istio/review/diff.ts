@@ -90,6 +90,12 @@ export interface MeshReview {
 export interface ReviewOptions {
   meshConfig?: MeshConfig;
   versionLabels?: BuildOptions['versionLabels'];
+  /**
+   * Kinds neither side could hold (AnalyzeOptions.unreadKinds). Default: "Secret" when
+   * neither side has one (files from Git, the console's cache), so that a new Gateway's
+   * credentialName is not reported as introducing a missing Secret.
+   */
+  unreadKinds?: readonly string[];
 }
 
 /* ---------------- resources ---------------- */
@@ -269,8 +275,10 @@ export function applyChanges(base: readonly K8sObject[], writes: ReadonlyArray<{
 
 export function reviewChange(base: readonly K8sObject[], head: readonly K8sObject[], opts: ReviewOptions = {}): MeshReview {
   const changed = diffResources(base, head);
-  const beforeFindings = analyze([...base], { meshConfig: opts.meshConfig });
-  const afterFindings = analyze([...head], { meshConfig: opts.meshConfig });
+  const isSecret = (o: K8sObject) => o.kind === 'Secret' && o.apiVersion === 'v1';
+  const unreadKinds = opts.unreadKinds ?? (base.some(isSecret) || head.some(isSecret) ? [] : ['Secret']);
+  const beforeFindings = analyze([...base], { meshConfig: opts.meshConfig, unreadKinds });
+  const afterFindings = analyze([...head], { meshConfig: opts.meshConfig, unreadKinds });
   const resources: ResourceChange[] = changed.map((c) => ({
     ...c,
     findings: c.action === 'delete' ? [] : afterFindings.filter((f) => f.resource === c.resource),

@@ -95,6 +95,8 @@ export const ambientRouteAnalyzer: Analyzer = {
   name: 'meshboard.AmbientRouteAnalyzer',
   description: 'Checks that routes with a Service parentRef for ambient workloads have a waypoint to apply them',
   codes: ['MB0015'],
+  // Waypoints are Gateways: where they could not be read, every Service would seem to have none.
+  requires: ['gateway.networking.k8s.io/Gateway'],
   run(ctx) {
     const out: Finding[] = [];
     const dp = dataPlaneOf(ctx);
@@ -136,6 +138,8 @@ export const policyTargetAnalyzer: Analyzer = {
   name: 'meshboard.PolicyTargetAnalyzer',
   description: 'Checks that policies attached with targetRefs to a Service have a waypoint to enforce them, and that targeted Gateways exist',
   codes: ['MB0016'],
+  // Waypoints are Gateways: where they could not be read, every Service would seem to have none.
+  requires: ['gateway.networking.k8s.io/Gateway'],
   run(ctx) {
     const out: Finding[] = [];
     const dp = dataPlaneOf(ctx);
@@ -291,6 +295,8 @@ export const waypointIdentityAnalyzer: Analyzer = {
   name: 'meshboard.WaypointIdentityAnalyzer',
   description: "Checks that ALLOW policies enforced by ztunnel on workloads behind a waypoint allow the waypoint's identity",
   codes: ['MB0024'],
+  // Waypoints are Gateways: where they could not be read, every Service would seem to have none.
+  requires: ['gateway.networking.k8s.io/Gateway'],
   run(ctx) {
     const r = meshResourcesOf(ctx);
     const dp = dataPlaneOf(ctx);
@@ -393,6 +399,8 @@ export const useWaypointAnalyzer: Analyzer = {
   description:
     'Checks that istio.io/use-waypoint on namespaces, Services and pods names a waypoint that exists, takes that kind of traffic and accepts the namespace',
   codes: ['MB0020'],
+  // Waypoints are Gateways: where they could not be read, every Service would seem to have none.
+  requires: ['gateway.networking.k8s.io/Gateway'],
   run(ctx) {
     const out: Finding[] = [];
     const dp = dataPlaneOf(ctx);
@@ -494,6 +502,8 @@ export const ambientVirtualServiceAnalyzer: Analyzer = {
   name: 'meshboard.AmbientVirtualServiceAnalyzer',
   description: 'Checks VirtualServices for mesh traffic to ambient Services that have no waypoint to apply them',
   codes: ['MB0022'],
+  // Waypoints are Gateways: where they could not be read, every Service would seem to have none.
+  requires: ['gateway.networking.k8s.io/Gateway'],
   run(ctx) {
     const out: Finding[] = [];
     const reg = hostRegistry(ctx);

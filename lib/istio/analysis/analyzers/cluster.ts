@@ -17,6 +17,8 @@ export const meshNetworksAnalyzer: Analyzer = {
   aliases: ['multicluster.MeshNetworksAnalyzer'],
   description: 'Check the validity of MeshNetworks in the cluster',
   codes: ['IST0126'],
+  // The remote-cluster Secrets name the registries; without them every fromRegistry is unknown.
+  requires: ['Secret'],
   run(ctx) {
     const networks = ctx.meshNetworks?.networks;
     if (!networks) return [];

@@ -131,6 +131,8 @@ export const secretAnalyzer: Analyzer = {
   name: 'gateway.SecretAnalyzer',
   description: "Checks a gateway's referenced secrets for correctness",
   codes: ['IST0101', 'IST0161'],
+  // Without Secrets every credentialName would read as missing (files from Git, the console's cache).
+  requires: ['Secret'],
   run(ctx) {
     const out: Finding[] = [];
     for (const gw of ctx.istio('Gateway')) {

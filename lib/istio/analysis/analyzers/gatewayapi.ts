@@ -23,6 +23,8 @@ export const routeParentAnalyzer: Analyzer = {
   name: 'meshboard.RouteParentAnalyzer',
   description: 'Checks that every parentRef of an HTTPRoute, GRPCRoute, TCPRoute or TLSRoute exists and accepts the route',
   codes: ['MB0008', 'MB0009'],
+  // Where these could not be read, every reference to one would seem to dangle.
+  requires: ['gateway.networking.k8s.io/Gateway'],
   run(ctx) {
     const out: Finding[] = [];
     for (const route of gatewayApiOf(ctx).routes) {
@@ -53,6 +55,8 @@ export const routeBackendAnalyzer: Analyzer = {
   description:
     'Checks that every backendRef of a Gateway API route names an existing Service (or ServiceEntry) and port, and that cross-namespace backends are allowed by a ReferenceGrant',
   codes: ['MB0010', 'MB0011'],
+  // Where ReferenceGrants could not be read, every cross-namespace backend would seem refused.
+  requires: ['gateway.networking.k8s.io/ReferenceGrant'],
   run(ctx) {
     const out: Finding[] = [];
     for (const route of gatewayApiOf(ctx).routes) {
@@ -97,6 +101,8 @@ export const gatewayClassAnalyzer: Analyzer = {
   name: 'meshboard.GatewayClassAnalyzer',
   description: 'Checks that every Gateway API Gateway has a GatewayClass that some controller implements',
   codes: ['MB0013', 'MB0014'],
+  // Where these could not be read, every reference to one would seem to dangle.
+  requires: ['gateway.networking.k8s.io/GatewayClass'],
   run(ctx) {
     const out: Finding[] = [];
     const model = gatewayApiOf(ctx);
