@@ -373,3 +373,13 @@ export function compareKubeVersions(a: string, b: string): number {
 export function preferredVersion(served: readonly string[]): string | undefined {
   return [...served].sort(compareKubeVersions)[0];
 }
+
+/**
+ * The kind of a type key ("gateway.networking.k8s.io/gateways", lib/istio/address.ts) as
+ * AnalyzeOptions.unreadKinds spells it ("gateway.networking.k8s.io/Gateway", "Secret"),
+ * for the kinds Meshboard knows; undefined for others.
+ */
+export function unreadKindOf(t: { group: string; plural: string }): string | undefined {
+  const k = [...MESH_KINDS, ...CORE_KINDS].find((x) => x.group === t.group && x.plural === t.plural);
+  return k && (k.group ? `${k.group}/${k.kind}` : k.kind);
+}

@@ -6,6 +6,7 @@ import { friendlyName, resourceId } from '../istio/resources';
 import { bundledSchemas, schemasFromCrds, type SchemaIndex } from '../istio/schema';
 import type { K8sObject } from '../istio/types';
 
+/** Kinds the console's cache never holds. */
 const UNREAD_BY_CONSOLE = ['Secret'];
 
 let schemaMemo: { crds: readonly unknown[]; schemas: SchemaIndex } | undefined;
@@ -18,7 +19,13 @@ function schemasOf(crds: readonly unknown[]): SchemaIndex {
   return schemas;
 }
 
-export function analyzeMesh(objects: readonly K8sObject[], meshConfigMap: K8sObject | undefined, crds: readonly unknown[]): Finding[] {
+/** `forbidden`: kinds the console may not list (AnalyzeOptions.unreadKinds), besides Secrets. */
+export function analyzeMesh(
+  objects: readonly K8sObject[],
+  meshConfigMap: K8sObject | undefined,
+  crds: readonly unknown[],
+  forbidden: readonly string[] = [],
+): Finding[] {
   // A live cluster has its real gateway services: no synthetic defaults (istioctl does the same with --use-kube).
   // The watch cache keeps no Secrets (the console never reads their data): the analyzers that
   // look them up are skipped rather than report every credentialName as missing.
@@ -26,14 +33,20 @@ export function analyzeMesh(objects: readonly K8sObject[], meshConfigMap: K8sObj
     meshConfig: meshConfigFromConfigMap(meshConfigMap),
     defaultResources: false,
     schemas: schemasOf(crds),
-    unreadKinds: UNREAD_BY_CONSOLE,
+    unreadKinds: forbidden.length ? [...UNREAD_BY_CONSOLE, ...forbidden] : UNREAD_BY_CONSOLE,
   });
 }
 
 /** Findings about `obj` if it replaced its live version (or were created). */
-export function findingsForObject(objects: readonly K8sObject[], obj: K8sObject, meshConfigMap: K8sObject | undefined, crds: readonly unknown[]): Finding[] {
+export function findingsForObject(
+  objects: readonly K8sObject[],
+  obj: K8sObject,
+  meshConfigMap: K8sObject | undefined,
+  crds: readonly unknown[],
+  forbidden: readonly string[] = [],
+): Finding[] {
   const id = resourceId(obj);
   const others = objects.filter((o) => resourceId(o) !== id);
   const name = friendlyName(obj);
-  return analyzeMesh([...others, obj], meshConfigMap, crds).filter((f) => f.resource === name);
+  return analyzeMesh([...others, obj], meshConfigMap, crds, forbidden).filter((f) => f.resource === name);
 }

@@ -10,6 +10,8 @@ export interface WorkerSync {
   meshConfigMap?: K8sObject | null;
   /** The Istio CRDs, when they changed. */
   crds?: unknown[];
+  /** Kinds the console may not list (AnalyzeOptions.unreadKinds), when they changed. */
+  forbidden?: string[];
 }
 
 export interface WorkerRequest {

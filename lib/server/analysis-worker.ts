@@ -11,6 +11,7 @@ import type { K8sObject } from '../istio/types';
 const objects = new Map<string, K8sObject>();
 let meshConfigMap: K8sObject | undefined;
 let crds: unknown[] = [];
+let forbidden: string[] = [];
 
 parentPort?.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply;
@@ -19,10 +20,11 @@ parentPort?.on('message', (req: WorkerRequest) => {
     for (const [id, o] of req.sync.upserts) objects.set(id, o);
     if (req.sync.meshConfigMap !== undefined) meshConfigMap = req.sync.meshConfigMap ?? undefined;
     if (req.sync.crds) crds = req.sync.crds;
+    if (req.sync.forbidden) forbidden = req.sync.forbidden;
     const t0 = performance.now();
     const findings = req.edit
-      ? findingsForObject([...objects.values()], req.edit, meshConfigMap, crds)
-      : analyzeMesh([...objects.values()], meshConfigMap, crds);
+      ? findingsForObject([...objects.values()], req.edit, meshConfigMap, crds, forbidden)
+      : analyzeMesh([...objects.values()], meshConfigMap, crds, forbidden);
     reply = { id: req.id, findings, ms: Math.round(performance.now() - t0) };
   } catch (e) {
     reply = { id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };

@@ -20,6 +20,8 @@ function fakeCache(objects: K8sObject[]) {
     meshConfigMap: () => undefined,
     istioCrds: () => [],
     istioCrdsVersion: () => '',
+    forbidden: [] as string[],
+    getStatus: () => ({ forbidden: c.forbidden }),
     subscribe: (l: (e: CacheEvent) => void) => (listeners.add(l), () => listeners.delete(l)),
     change(next: K8sObject[]) {
       c.objects = next;
@@ -60,6 +62,35 @@ describe('console analysis in a worker thread', { timeout: 120_000 }, () => {
     expect((await clusterFindings(asCache)).findings.filter((f) => f.resource === 'VirtualService shop/reviews')).toEqual([]);
     const edit = await findingsForEdit(asCache, vs('ratings'));
     expect(hostNotFound(edit)).toHaveLength(1);
+  });
+
+  it('skips the checks that need kinds the console may not list, and the gateway secret checks (it reads no Secrets)', async () => {
+    const labelled: K8sObject = { ...svc, metadata: { ...svc.metadata, labels: { 'istio.io/use-waypoint': 'waypoint' } } };
+    const gateway: K8sObject = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'public', namespace: 'shop' },
+      spec: {
+        selector: { app: 'reviews' },
+        servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'shop-cert' } }],
+      },
+    };
+    const pod: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'reviews-1', namespace: 'shop', labels: { app: 'reviews' } },
+      spec: { containers: [] },
+    };
+    const cache = fakeCache([labelled, gateway, pod]);
+    const asCache = cache as unknown as ClusterCache;
+    const codes = async () => (await clusterFindings(asCache)).findings.map((f) => `${f.code} ${f.resource}`);
+    // Waypoints are Gateway API Gateways: with them readable, the missing one is reported.
+    expect(await codes()).toContain('MB0020 Service shop/reviews');
+    expect((await clusterFindings(asCache)).findings.filter((f) => f.message.includes('credentialName'))).toEqual([]);
+    cache.forbidden = ['gateway.networking.k8s.io/gateways'];
+    cache.change([labelled, gateway, pod]);
+    expect(await codes()).not.toContain('MB0020 Service shop/reviews');
+    expect((await findingsForEdit(asCache, labelled)).map((f) => f.code)).not.toContain('MB0020');
   });
 
   it('keeps the event loop free while a 10,000-resource mesh is analyzed', async () => {

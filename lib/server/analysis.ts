@@ -14,6 +14,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseResourceName, type Finding } from '../istio/findings';
+import { parseTypeKey } from '../istio/address';
+import { unreadKindOf } from '../istio/kinds';
 import { resourceId } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
 import { analyzeMesh, findingsForObject } from './analysis-core';
@@ -38,6 +40,7 @@ interface State {
   sent: Map<string, K8sObject>;
   sentMeshConfig?: K8sObject | null;
   sentCrdsVersion?: string;
+  sentForbidden?: string;
   pending: Map<number, Pending>;
   memo?: ClusterFindings;
   inflight?: { revision: number; promise: Promise<ClusterFindings> };
@@ -128,7 +131,22 @@ function syncOf(st: State, cache: ClusterCache): WorkerSync {
     sync.crds = cache.istioCrds();
     st.sentCrdsVersion = version;
   }
+  const forbidden = forbiddenKinds(cache);
+  if (forbidden.join() !== st.sentForbidden) {
+    sync.forbidden = forbidden;
+    st.sentForbidden = forbidden.join();
+  }
   return sync;
+}
+
+/** Kinds the cache may not list (RBAC), as AnalyzeOptions.unreadKinds spells them: analyzers that need them are skipped. */
+function forbiddenKinds(cache: ClusterCache): string[] {
+  const out: string[] = [];
+  for (const key of cache.getStatus().forbidden) {
+    const k = unreadKindOf(parseTypeKey(key));
+    if (k) out.push(k);
+  }
+  return out;
 }
 
 function crdsOf(st: State, cache: ClusterCache): unknown[] {
@@ -160,7 +178,8 @@ async function run(st: State, cache: ClusterCache, edit?: K8sObject): Promise<{ 
   const t0 = performance.now();
   const objects = cache.allObjects();
   const cm = cache.meshConfigMap();
-  const findings = edit ? findingsForObject(objects, edit, cm, crdsOf(st, cache)) : analyzeMesh(objects, cm, crdsOf(st, cache));
+  const forbidden = forbiddenKinds(cache);
+  const findings = edit ? findingsForObject(objects, edit, cm, crdsOf(st, cache), forbidden) : analyzeMesh(objects, cm, crdsOf(st, cache), forbidden);
   return { findings, ms: Math.round(performance.now() - t0) };
 }
 
