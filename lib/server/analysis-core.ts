@@ -6,9 +6,6 @@ import { friendlyName, resourceId } from '../istio/resources';
 import { bundledSchemas, schemasFromCrds, type SchemaIndex } from '../istio/schema';
 import type { K8sObject } from '../istio/types';
 
-/** Kinds the console's cache never holds. */
-const UNREAD_BY_CONSOLE = ['Secret'];
-
 let schemaMemo: { crds: readonly unknown[]; schemas: SchemaIndex } | undefined;
 
 /** The cluster's CRD schemas (the bundled ones when none are readable), rebuilt when the CRDs change. */
@@ -19,7 +16,7 @@ function schemasOf(crds: readonly unknown[]): SchemaIndex {
   return schemas;
 }
 
-/** `forbidden`: kinds the console may not list (AnalyzeOptions.unreadKinds), besides Secrets. */
+/** `forbidden`: kinds the console may not list (AnalyzeOptions.unreadKinds). */
 export function analyzeMesh(
   objects: readonly K8sObject[],
   meshConfigMap: K8sObject | undefined,
@@ -27,13 +24,12 @@ export function analyzeMesh(
   forbidden: readonly string[] = [],
 ): Finding[] {
   // A live cluster has its real gateway services: no synthetic defaults (istioctl does the same with --use-kube).
-  // The watch cache keeps no Secrets (the console never reads their data): the analyzers that
-  // look them up are skipped rather than report every credentialName as missing.
+  // Kinds the console may not list skip the analyzers that need them. (Secrets: see README, left as before.)
   return analyze(objects, {
     meshConfig: meshConfigFromConfigMap(meshConfigMap),
     defaultResources: false,
     schemas: schemasOf(crds),
-    unreadKinds: forbidden.length ? [...UNREAD_BY_CONSOLE, ...forbidden] : UNREAD_BY_CONSOLE,
+    unreadKinds: forbidden,
   });
 }
 
