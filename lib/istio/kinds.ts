@@ -381,5 +381,10 @@ export function preferredVersion(served: readonly string[]): string | undefined 
  */
 export function unreadKindOf(t: { group: string; plural: string }): string | undefined {
   const k = [...MESH_KINDS, ...CORE_KINDS].find((x) => x.group === t.group && x.plural === t.plural);
-  return k && (k.group ? `${k.group}/${k.kind}` : k.kind);
+  return k && unreadKindName(k.group, k.kind);
+}
+
+/** "Secret" for the core group, else "group/Kind": how AnalyzeOptions.unreadKinds and Analyzer.requires name a kind. */
+export function unreadKindName(group: string, kind: string): string {
+  return group ? `${group}/${kind}` : kind;
 }

@@ -10,7 +10,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { K8sObject, MeshConfig } from '../istio/types';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
-import { apiVersionOf } from '../istio/kinds';
+import { apiVersionOf, unreadKindName } from '../istio/kinds';
 import { collectionPath, CORE_TYPES, discoverIstioKinds, typeKey, typeOf, type ResourceType } from './discovery';
 import { KubeApiError } from './errors';
 import { kubeConfigFor } from './kubeconfig';
@@ -134,7 +134,7 @@ export async function loadClusterResources(contextName?: string): Promise<Cluste
       } catch (e) {
         if (!(e instanceof KubeApiError && e.status === 403)) throw e;
         skipped.push(typeKey(t));
-        unreadKinds.push(t.group ? `${t.group}/${t.kind}` : t.kind);
+        unreadKinds.push(unreadKindName(t.group, t.kind));
       }
     }),
   );
