@@ -311,7 +311,8 @@ describe('meshboard graph: bad input and usage', () => {
 describe('the same JSON as GET /api/graph', () => {
   /**
    * A cluster cache holding `objects`, as lib/server/graph.ts reads one (revision, objects,
-   * mesh config, CRDs, change events): meshGraph and its findings run unchanged.
+   * mesh config, CRDs, change events, the kinds it may not list): meshGraph and its
+   * findings run unchanged.
    */
   function cacheOf(objects: K8sObject[]): ClusterCache {
     return {
@@ -320,6 +321,7 @@ describe('the same JSON as GET /api/graph', () => {
       meshConfigMap: () => undefined,
       istioCrds: () => [],
       istioCrdsVersion: () => '',
+      getStatus: () => ({ forbidden: [] }),
       subscribe: () => () => {},
     } as unknown as ClusterCache;
   }
