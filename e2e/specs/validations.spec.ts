@@ -8,6 +8,22 @@ import { editorText, lineOf, markers, waitForEditor } from '../support/editor';
 const PLANTED = path.join(__dirname, '..', 'fixtures', 'mistakes', 'planted.yaml');
 const REPO = path.join(__dirname, '..', '..');
 
+/** A namespace with an HTTPS Gateway on the ingress gateway whose server names `credentialName`. */
+const httpsGateway = (ns: string, credentialName: string) => `apiVersion: v1
+kind: Namespace
+metadata: {name: ${ns}}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: public, namespace: ${ns}}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 443, name: https, protocol: HTTPS}
+    hosts: ["${ns}.example.com"]
+    tls: {mode: SIMPLE, credentialName: ${credentialName}}
+`;
+
 test.describe('validation engine in the UI and the CLI', () => {
   test('planted mistakes show on the Validations page, in the list, and as markers in the editor', async ({ page, kubectl, uniq }) => {
     const ns = uniq('planted');
@@ -93,25 +109,34 @@ spec:
     );
   });
 
+  test("the console checks a gateway's credentialName against the Secrets' names, live", async ({ page, kubectl, uniq }) => {
+    const ns = uniq('creds-ui');
+    const cert = `${ns}-cert`;
+    await kubectl(['apply', '-f', '-'], httpsGateway(ns, cert));
+    const missing = `Referenced credentialName not found: "${cert}"`;
+    await page.goto(`/validations?ns=${ns}`);
+    await expect(page.getByTestId(`validations-ns-${ns}`)).toContainText(missing);
+    // The Secret is created with kubectl apply (its data also sits in an annotation): the finding goes, without a reload.
+    const secret = `apiVersion: v1
+kind: Secret
+metadata: {name: ${cert}, namespace: istio-system}
+type: kubernetes.io/tls
+data: {tls.crt: ${Buffer.from('not a certificate').toString('base64')}, tls.key: ${Buffer.from('not a key').toString('base64')}}
+`;
+    await kubectl(['apply', '-f', '-'], secret);
+    try {
+      await expect(page.getByText(missing)).toHaveCount(0, { timeout: 30_000 });
+      // ...and comes back when the Secret is deleted.
+      await kubectl(['delete', 'secret', '-n', 'istio-system', cert]);
+      await expect(page.getByTestId(`validations-ns-${ns}`)).toContainText(missing, { timeout: 30_000 });
+    } finally {
+      await kubectl(['delete', 'secret', '-n', 'istio-system', cert, '--ignore-not-found']);
+    }
+  });
+
   test('`meshboard analyze --context` reads Secrets as istioctl does, and says which kinds a context may not list', async ({ env, kubectl, uniq }) => {
     const ns = uniq('creds-cli');
-    await kubectl(
-      ['apply', '-f', '-'],
-      `apiVersion: v1
-kind: Namespace
-metadata: {name: ${ns}}
----
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: {name: public, namespace: ${ns}}
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - port: {number: 443, name: https, protocol: HTTPS}
-    hosts: ["${ns}.example.com"]
-    tls: {mode: SIMPLE, credentialName: ${ns}-missing}
-`,
-    );
+    await kubectl(['apply', '-f', '-'], httpsGateway(ns, `${ns}-missing`));
     const cli = (context: string) =>
       spawnSync(process.execPath, [path.join(REPO, 'lib', 'cli', 'meshboard.mjs'), 'analyze', '--context', context, '-n', ns, '-o', 'json'], {
         env: { ...process.env, KUBECONFIG: env.kubeconfig },

@@ -190,7 +190,9 @@ export function graphOfFiles(opts: Pick<GraphCliOptions, 'files' | 'namespaces' 
   const built = buildGraph(indexResources(objects, meshConfig), { namespaces: opts.namespaces, versionLabels: opts.versionLabels });
   const buildMs = Math.round(performance.now() - t0);
   const t1 = performance.now();
-  const findings = analyze(objects, { meshConfig, defaultResources: opts.defaultResources });
+  // As "meshboard analyze -f": files without any Secret skip the checks that need them.
+  const unreadKinds = objects.some((o) => o.kind === 'Secret' && o.apiVersion === 'v1') ? [] : ['Secret'];
+  const findings = analyze(objects, { meshConfig, defaultResources: opts.defaultResources, unreadKinds });
   const ms = Math.round(performance.now() - t1);
   const graph = graphResponse({ graph: built, buildMs, findings: { findings, ms }, namespaces: opts.namespaces, prometheus: FILES_PROMETHEUS });
   // The data plane of a namespace comes from its labels: say when the files leave them out.

@@ -64,6 +64,13 @@ function applyEvent(qc: QueryClient, context: string, ev: ServerEvent, refetchLa
     refetchLater(keys.config(context));
     return;
   }
+  if (ev.type === 'reanalyze') {
+    // Findings show in the analysis views and as badges on the graph and the overview.
+    refetchLater(keys.analysis(context));
+    refetchLater(keys.graph(context));
+    refetchLater(keys.overview(context));
+    return;
+  }
   qc.setQueryData<ConfigListResponse>(keys.config(context), (old) => (old ? applyToConfigList(old, ev) : old));
   const { group, plural } = parseTypeKey(ev.typeKey);
   // Open resources, in whichever version each view asked for.

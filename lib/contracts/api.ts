@@ -104,6 +104,8 @@ export type ServerEvent =
   | { type: 'status'; status: ClusterStatus }
   | { type: 'kinds'; kinds: KindSummary[] }
   | { type: 'change'; change: 'ADDED' | 'MODIFIED' | 'DELETED'; typeKey: string; object: K8sObject }
+  /** Something the findings depend on changed without a change the browser is sent (a Secret came or went): refetch them. */
+  | { type: 'reanalyze' }
   /** The last event of a stream whose client fell behind: changes were dropped, reload and reconnect. */
   | { type: 'reset'; reason: string };
 

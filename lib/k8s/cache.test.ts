@@ -78,7 +78,7 @@ describe('watch cache reflector', () => {
     const r = new Reflector(
       io,
       TYPE,
-      (e) => e.type !== 'STATUS' && e.type !== 'KINDS' && events.push(`${e.type}:${e.object.metadata.name}`),
+      (e) => 'object' in e && events.push(`${e.type}:${e.object.metadata.name}`),
       () => {},
     );
     await until(() => calls.length >= 4);
@@ -113,6 +113,95 @@ describe('watch cache reflector', () => {
     );
     await r.whenFirstSynced();
     expect(r.state).toBe('forbidden');
+    r.stop();
+  });
+});
+
+describe('metadata-only reflector (Secrets)', () => {
+  const SECRET = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
+  const applied = '{"apiVersion":"v1","kind":"Secret","data":{"tls.key":"c2VjcmV0"}}';
+  const meta = (name: string, rv: string) =>
+    ({
+      apiVersion: 'meta.k8s.io/v1',
+      kind: 'PartialObjectMetadata',
+      metadata: {
+        name,
+        namespace: 'istio-system',
+        uid: `u-${name}`,
+        resourceVersion: rv,
+        labels: { app: 'x' },
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied },
+      },
+    }) as K8sObject;
+
+  /** A whole Secret, as a server that ignored the metadata-only Accept would send it. */
+  const secretWithData = (name: string, rv: string) =>
+    ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'istio-system', resourceVersion: rv }, data: { 'tls.key': 'c2VjcmV0' } }) as K8sObject;
+  const metadataReflector = (io: ReflectorIo) =>
+    new Reflector(
+      io,
+      SECRET,
+      () => {},
+      () => {},
+      { metadataOnly: true },
+    );
+
+  it('asks for metadata only and keeps name, namespace, uid, resourceVersion and labels, never annotations', async () => {
+    const accepts: Array<string | undefined> = [];
+    let push!: Parameters<WatchFn>[2];
+    const io: ReflectorIo = {
+      list: async (_p, _q, _s, accept) => {
+        accepts.push(accept);
+        return { kind: 'PartialObjectMetadataList', metadata: { resourceVersion: '5' }, items: [meta('a', '4')] };
+      },
+      watch: async (_p, _q, on, signal, accept) => {
+        accepts.push(accept);
+        push = on;
+        return new Promise<void>((r) => signal.addEventListener('abort', () => r()));
+      },
+    };
+    const r = metadataReflector(io);
+    await r.whenFirstSynced();
+    await until(() => !!push);
+    expect(accepts).toEqual([
+      'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+    ]);
+    push({ type: 'ADDED', object: meta('b', '6') });
+    const kept = [...r.items.values()];
+    expect(kept).toEqual([
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'a', namespace: 'istio-system', uid: 'u-a', resourceVersion: '4', labels: { app: 'x' } } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'b', namespace: 'istio-system', uid: 'u-b', resourceVersion: '6', labels: { app: 'x' } } },
+    ]);
+    expect(JSON.stringify(kept)).not.toContain('c2VjcmV0');
+    r.stop();
+  });
+
+  it('refuses an answer that is not metadata only: nothing of it is kept', async () => {
+    const full = secretWithData('a', '4');
+    const io: ReflectorIo = {
+      list: async () => ({ kind: 'SecretList', metadata: { resourceVersion: '5' }, items: [full] }),
+      watch: async (_p, _q, _on, signal) => new Promise<void>((r) => signal.addEventListener('abort', () => r())),
+    };
+    const r = metadataReflector(io);
+    await until(() => r.state === 'error');
+    expect(r.lastError).toMatch(/metadata-only list with a SecretList/);
+    expect(r.items.size).toBe(0);
+    expect(r.listed).toBe(false);
+    r.stop();
+  });
+
+  it('closes a watch whose events are not metadata only', async () => {
+    const full = secretWithData('b', '6');
+    let lists = 0;
+    const io: ReflectorIo = {
+      list: async () => (lists++ ? new Promise(() => {}) : { kind: 'PartialObjectMetadataList', metadata: { resourceVersion: '5' }, items: [meta('a', '4')] }),
+      watch: async (_p, _q, on) => on({ type: 'ADDED', object: full }),
+    };
+    const r = metadataReflector(io);
+    await until(() => r.state === 'error');
+    expect(r.lastError).toMatch(/metadata-only watch with a Secret/);
+    expect([...r.items.keys()]).toEqual(['istio-system/a']);
     r.stop();
   });
 });
@@ -235,7 +324,7 @@ describe('watch cache under heavy writes and 410 Gone', () => {
       server.io,
       TYPE,
       (e) => {
-        if (e.type === 'STATUS' || e.type === 'KINDS') return;
+        if (!('object' in e)) return;
         if (e.type === 'DELETED') seen.delete(e.object.metadata.name);
         else seen.set(e.object.metadata.name, e.object.metadata.resourceVersion!);
       },

@@ -11,12 +11,13 @@ import { apiVersionOf, isMeshGroup } from '../istio/kinds';
 import { isNewerVersion, objectKey } from '../istio/resources';
 import type { K8sObject } from '../istio/types';
 import { KubeApiError, UnreachableError } from './errors';
-import { kubeRequest, kubeWatch, type WatchEvent } from './request';
+import { kubeRequest, kubeWatch, METADATA_LIST_ACCEPT, METADATA_WATCH_ACCEPT, type WatchEvent } from './request';
 import {
   collectionPath,
   CORE_TYPES,
   discoverIstioKinds,
   kindsFromCrds,
+  SECRET_FIELD_SELECTOR,
   typeKey,
   typeOf,
   type CrdLike,
@@ -27,23 +28,31 @@ import {
 export type CacheEvent =
   | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; typeKey: string; object: K8sObject }
   | { type: 'STATUS'; status: ClusterStatus }
-  | { type: 'KINDS'; kinds: DiscoveredKind[] };
+  | { type: 'KINDS'; kinds: DiscoveredKind[] }
+  /** The Secrets the analysis knows of changed (which ones is not said: no Secret leaves the cache). */
+  | { type: 'SECRETS' };
 
 /** How a reflector reaches the API server; injectable for tests. */
 export interface ReflectorIo {
-  list(path: string, query: Record<string, string | undefined>, signal: AbortSignal): Promise<{ metadata: { resourceVersion: string }; items: K8sObject[] }>;
+  list(
+    path: string,
+    query: Record<string, string | undefined>,
+    signal: AbortSignal,
+    accept?: string,
+  ): Promise<{ kind?: string; metadata: { resourceVersion: string }; items: K8sObject[] }>;
   watch(
     path: string,
     query: Record<string, string | number | boolean | undefined>,
     onEvent: (e: WatchEvent<K8sObject & { code?: number; reason?: string }>) => void,
     signal: AbortSignal,
+    accept?: string,
   ): Promise<void>;
 }
 
 export function kubeIo(kc: KubeConfig): ReflectorIo {
   return {
-    list: (path, query, signal) => kubeRequest(kc, { path, query, timeoutMs: 60_000, signal }),
-    watch: (path, query, onEvent, signal) => kubeWatch(kc, path, query, onEvent, signal),
+    list: (path, query, signal, accept) => kubeRequest(kc, { path, query, timeoutMs: 60_000, signal, accept }),
+    watch: (path, query, onEvent, signal, accept) => kubeWatch(kc, path, query, onEvent, signal, accept),
   };
 }
 
@@ -86,6 +95,30 @@ export interface ReflectorOptions {
   fieldSelector?: string;
   /** Emit events for the first list (default true; the cache's own start-up lists are announced too). */
   announceFirstList?: boolean;
+  /**
+   * Ask for metadata only (PartialObjectMetadata) and keep only name, namespace, uid,
+   * resourceVersion and labels: for Secrets, whose data must never be read. An answer
+   * that is not metadata only is refused (the type fails), never kept.
+   */
+  metadataOnly?: boolean;
+}
+
+/** What a metadata-only reflector keeps of an object (annotations can hold a whole Secret: last-applied-configuration). */
+function metadataOf(o: K8sObject, apiVersion: string, kind: string): K8sObject {
+  const m = o.metadata;
+  const metadata: K8sObject['metadata'] = { name: m.name, resourceVersion: m.resourceVersion };
+  if (m.namespace !== undefined) metadata.namespace = m.namespace;
+  if (m.uid !== undefined) metadata.uid = m.uid;
+  if (m.labels) metadata.labels = { ...m.labels };
+  return { apiVersion, kind, metadata };
+}
+
+function notMetadataOnly(what: string, kind: string | undefined): KubeApiError {
+  return new KubeApiError(
+    502,
+    'BadGateway',
+    `The Kubernetes API server answered a metadata-only ${what} with ${kind ? `a ${kind}` : 'something else'}; Meshboard does not read these objects any other way.`,
+  );
 }
 
 export class Reflector {
@@ -93,6 +126,8 @@ export class Reflector {
   state: ReflectorState = 'starting';
   lastError = '';
   synced = false;
+  /** A list succeeded at least once: `items` is the cluster's (as of the last list or event). */
+  listed = false;
   private rv = '';
   private readonly abort = new AbortController();
   private readonly firstSync: Promise<void>;
@@ -161,12 +196,15 @@ export class Reflector {
 
   /** List and reconcile: the list is authoritative, the difference is emitted as events. */
   private async list(): Promise<void> {
-    const list = await this.io.list(this.path(), { fieldSelector: this.opts.fieldSelector }, this.abort.signal);
+    const metaOnly = this.opts.metadataOnly === true;
+    const list = await this.io.list(this.path(), { fieldSelector: this.opts.fieldSelector }, this.abort.signal, metaOnly ? METADATA_LIST_ACCEPT : undefined);
+    if (metaOnly && list.kind !== 'PartialObjectMetadataList') throw notMetadataOnly('list', list.kind);
     const apiVersion = apiVersionOf(this.type.group, this.type.version);
     const announce = this.synced || this.opts.announceFirstList !== false;
     const seen = new Set<string>();
     for (const raw of list.items) {
-      const o = { ...raw, apiVersion, kind: this.type.kind } as K8sObject; // list items omit these
+      // List items omit apiVersion and kind.
+      const o = metaOnly ? metadataOf(raw, apiVersion, this.type.kind) : ({ ...raw, apiVersion, kind: this.type.kind } as K8sObject);
       const k = keyOf(o);
       seen.add(k);
       const old = this.items.get(k);
@@ -180,6 +218,7 @@ export class Reflector {
       this.emit({ type: 'DELETED', typeKey: this.key, object: old });
     }
     this.rv = list.metadata.resourceVersion;
+    this.listed = true;
     this.markSynced();
   }
 
@@ -208,6 +247,7 @@ export class Reflector {
               }
             },
             wa.signal,
+            this.opts.metadataOnly ? METADATA_WATCH_ACCEPT : undefined,
           );
         } finally {
           this.abort.signal.removeEventListener('abort', stopWatch);
@@ -247,6 +287,8 @@ export class Reflector {
     if (!o?.metadata) return;
     if (o.metadata.resourceVersion) this.rv = o.metadata.resourceVersion;
     if (ev.type === 'BOOKMARK') return;
+    // Thrown out of the watch (it is closed): the type fails and relists, which refuses too.
+    if (this.opts.metadataOnly && o.kind !== 'PartialObjectMetadata') throw notMetadataOnly('watch', o.kind);
     const k = keyOf(o);
     const old = this.items.get(k);
     if (ev.type === 'DELETED') {
@@ -257,13 +299,15 @@ export class Reflector {
       return;
     }
     if (old && !isNewerVersion(o.metadata.resourceVersion, old.metadata.resourceVersion)) return;
-    const obj = { ...o, apiVersion: apiVersionOf(this.type.group, this.type.version), kind: this.type.kind };
+    const apiVersion = apiVersionOf(this.type.group, this.type.version);
+    const obj = this.opts.metadataOnly ? metadataOf(o, apiVersion, this.type.kind) : { ...o, apiVersion, kind: this.type.kind };
     this.items.set(k, obj);
     this.emit({ type: old ? 'MODIFIED' : 'ADDED', typeKey: this.key, object: obj });
   }
 }
 
 export const MESH_CONFIG_TYPE: ResourceType = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
+export const SECRET_TYPE: ResourceType = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
 const CRD_TYPE: ResourceType = {
   group: 'apiextensions.k8s.io',
   version: 'v1',
@@ -284,6 +328,14 @@ export class ClusterCache {
   private readonly istio = new Map<string, Reflector>();
   private meshConfig: Reflector | null = null;
   private crdReflector: Reflector | null = null;
+  /**
+   * The Secrets, as metadata only (name, namespace, labels): the analysis needs to know
+   * that a gateway's credentialName exists, never what it holds. Kept apart: not in
+   * allObjects(), not in the status (a console that may not list Secrets only skips the
+   * checks that need them), and their changes go out as one SECRETS event without them.
+   */
+  private secrets: Reflector | null = null;
+  private secretsAnnounced = false;
   private readonly listeners = new Set<(e: CacheEvent) => void>();
   private kinds: DiscoveredKind[] = [];
   private crdsReadable = true;
@@ -354,8 +406,22 @@ export class ClusterCache {
     return new Reflector(this.io, t, onEvent, this.recomputeStatus, opts);
   }
 
+  /** Coalesce a burst of Secret changes (a list applies many at once) into one SECRETS event. */
+  private secretsChanged = (e: CacheEvent): void => {
+    if (e.type === 'STATUS' || this.secretsAnnounced) return;
+    this.secretsAnnounced = true;
+    queueMicrotask(() => {
+      this.secretsAnnounced = false;
+      if (!this.abort.signal.aborted) this.emit({ type: 'SECRETS' });
+    });
+  };
+
   private async start(kc: KubeConfig): Promise<void> {
     for (const t of CORE_TYPES) this.core.set(typeKey(t), this.newReflector(t));
+    this.secrets = new Reflector(this.io, SECRET_TYPE, this.secretsChanged, () => this.secretsChanged({ type: 'SECRETS' }), {
+      fieldSelector: SECRET_FIELD_SELECTOR,
+      metadataOnly: true,
+    });
     this.meshConfig = this.newReflector(MESH_CONFIG_TYPE, this.emit, { namespace: this.rootNamespace, fieldSelector: 'metadata.name=istio' });
     let delay = 500;
     while (!this.abort.signal.aborted) {
@@ -373,7 +439,7 @@ export class ClusterCache {
       }
     }
     this.followCrds();
-    await Promise.all(this.allReflectors().map((r) => r.whenFirstSynced()));
+    await Promise.all([...this.allReflectors(), ...(this.secrets ? [this.secrets] : [])].map((r) => r.whenFirstSynced()));
     // CRDs that changed between discovery and the CRD reflector's first list.
     if (this.crdReflector?.synced && this.crdReflector.state === 'ok') this.setKinds(kindsFromCrds(this.istioCrds()));
     await Promise.all([...this.istio.values()].map((r) => r.whenFirstSynced()));
@@ -469,6 +535,16 @@ export class ClusterCache {
     return out;
   }
 
+  /** The Secrets as metadata only (see `secrets`), for the analysis: never for a browser. */
+  secretNames(): K8sObject[] {
+    return [...(this.secrets?.items.values() ?? [])];
+  }
+
+  /** Whether secretNames() is the cluster's list: not before a first list, nor while they may not be listed. */
+  secretsReadable(): boolean {
+    return !!this.secrets?.listed && this.secrets.state !== 'forbidden';
+  }
+
   meshConfigMap(): K8sObject | undefined {
     return this.meshConfig ? [...this.meshConfig.items.values()][0] : undefined;
   }
@@ -486,6 +562,7 @@ export class ClusterCache {
     this.abort.abort();
     if (this.crdTimer) clearTimeout(this.crdTimer);
     for (const r of this.allReflectors()) r.stop();
+    this.secrets?.stop();
     this.listeners.clear();
   }
 

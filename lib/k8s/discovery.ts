@@ -127,6 +127,9 @@ export async function discoverIstioKinds(kc: KubeConfig): Promise<{ kinds: Disco
 }
 
 /** The Kubernetes kinds the console watches besides Istio's. */
+/** The Secrets a gateway credential can be, as istioctl narrows them (istiod_analyze.go): not Helm releases, not service-account tokens. */
+export const SECRET_FIELD_SELECTOR = 'type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token';
+
 export const CORE_TYPES: ResourceType[] = CORE_KINDS.map((k) => ({
   group: k.group,
   version: k.versions[0]!,

@@ -106,6 +106,11 @@ export function connectionError(server: string, e: NodeJS.ErrnoException, sent: 
   return sent ? new AnswerLostError(server, cause) : new UnreachableError(server, cause);
 }
 
+/** A metadata-only list (PartialObjectMetadataList): no fallback, so a server that cannot answer so is refused rather than read. */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+/** A metadata-only watch: each event's object is a PartialObjectMetadata. */
+export const METADATA_WATCH_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
 export interface WatchEvent<T = unknown> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   object: T;
@@ -121,12 +126,14 @@ export async function kubeWatch<T = unknown>(
   query: KubeRequest['query'],
   onEvent: (e: WatchEvent<T>) => void,
   signal: AbortSignal,
+  /** Accept header (default application/json), e.g. metadata-only events. */
+  accept?: string,
 ): Promise<void> {
   const server = serverOf(kc);
   const url = buildUrl(server, path, { ...query, watch: true });
   let opts: https.RequestOptions;
   try {
-    opts = await options(kc, url, 'GET', {});
+    opts = await options(kc, url, 'GET', accept ? { Accept: accept } : {});
   } catch (e) {
     throw new KubeApiError(401, 'Unauthorized', `Could not get credentials for context ${kc.getCurrentContext()}: ${(e as Error).message}`);
   }

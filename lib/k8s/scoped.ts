@@ -45,6 +45,8 @@ export function scopedCache(base: ClusterCache, rules: AccessRules): ClusterCach
       },
     },
     allObjects: { value: (namespaces?: readonly string[]) => base.allObjects(namespaces).filter(see) },
+    // The analysis reads the shared cache's (analysis.ts); a person's view holds only the Secrets they may read.
+    secretNames: { value: () => base.secretNames().filter(see) },
     meshConfigMap: {
       value: () => {
         const cm = base.meshConfigMap();
@@ -54,7 +56,7 @@ export function scopedCache(base: ClusterCache, rules: AccessRules): ClusterCach
     subscribe: {
       value: (listener: (e: CacheEvent) => void) =>
         base.subscribe((e) => {
-          if (e.type === 'STATUS' || e.type === 'KINDS' || see(e.object)) listener(e);
+          if (e.type === 'STATUS' || e.type === 'KINDS' || e.type === 'SECRETS' || see(e.object)) listener(e);
         }),
     },
   });

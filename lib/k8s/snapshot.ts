@@ -11,7 +11,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { K8sObject, MeshConfig } from '../istio/types';
 import { meshConfigFromConfigMap } from '../istio/meshconfig';
 import { apiVersionOf, unreadKindName } from '../istio/kinds';
-import { collectionPath, CORE_TYPES, discoverIstioKinds, typeKey, typeOf, type ResourceType } from './discovery';
+import { collectionPath, CORE_TYPES, discoverIstioKinds, SECRET_FIELD_SELECTOR, typeKey, typeOf, type ResourceType } from './discovery';
 import { KubeApiError } from './errors';
 import { kubeConfigFor } from './kubeconfig';
 import { kubeRequest } from './request';
@@ -62,7 +62,7 @@ export const ANALYSIS_TYPES: readonly ListedType[] = [
     kind: 'Secret',
     plural: 'secrets',
     namespaced: true,
-    fieldSelector: 'type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token',
+    fieldSelector: SECRET_FIELD_SELECTOR,
   },
   {
     group: '',

@@ -24,12 +24,14 @@ export function analyzeMesh(
   forbidden: readonly string[] = [],
 ): Finding[] {
   // A live cluster has its real gateway services: no synthetic defaults (istioctl does the same with --use-kube).
-  // Kinds the console may not list skip the analyzers that need them. (Secrets: see README, left as before.)
+  // Kinds the console may not list skip the analyzers that need them. Its Secrets are
+  // metadata only: a credentialName is checked for existence, not for its keys (IST0161).
   return analyze(objects, {
     meshConfig: meshConfigFromConfigMap(meshConfigMap),
     defaultResources: false,
     schemas: schemasOf(crds),
     unreadKinds: forbidden,
+    metadataOnlyKinds: ['Secret'],
   });
 }
 

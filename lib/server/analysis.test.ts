@@ -16,7 +16,10 @@ function fakeCache(objects: K8sObject[]) {
   const c = {
     objects,
     revision: 1,
-    allObjects: () => c.objects,
+    allObjects: () => c.objects.filter((o) => o.kind !== 'Secret'),
+    secretNames: () => c.objects.filter((o) => o.kind === 'Secret').map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata })),
+    secretsListed: true,
+    secretsReadable: () => c.secretsListed,
     meshConfigMap: () => undefined,
     istioCrds: () => [],
     istioCrdsVersion: () => '',
@@ -75,6 +78,46 @@ describe('console analysis in a worker thread', { timeout: 120_000 }, () => {
     cache.change([labelled]);
     expect(await codes()).not.toContain('MB0020 Service shop/reviews');
     expect((await findingsForEdit(asCache, labelled)).map((f) => f.code)).not.toContain('MB0020');
+  });
+
+  it("checks a gateway's credentialName against the Secrets' names (metadata only), and skips it while they cannot be listed", async () => {
+    const ingress: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'ingress-1', namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
+      spec: { containers: [{ name: 'istio-proxy', image: 'proxyv2' }] },
+    };
+    const gateway: K8sObject = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'public', namespace: 'shop' },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['shop.example.com'], tls: { mode: 'SIMPLE', credentialName: 'shop-cert' } },
+        ],
+      },
+    };
+    // As the watch cache keeps it: no data, no type.
+    const secret: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop-cert', namespace: 'istio-system', resourceVersion: '7' } };
+    const cache = fakeCache([ingress, gateway]);
+    const asCache = cache as unknown as ClusterCache;
+    const about = async () =>
+      (await clusterFindings(asCache)).findings
+        .filter((f) => f.resource === 'Gateway shop/public' && (f.code === 'IST0101' || f.code === 'IST0161'))
+        .map((f) => `${f.code} ${f.message}`);
+    expect(await about()).toEqual(['IST0101 Referenced credentialName not found: "shop-cert"']);
+    // Someone creates the Secret: its name is enough; its keys are not known, so no IST0161 either.
+    cache.change([ingress, gateway, secret]);
+    expect(await about()).toEqual([]);
+    expect((await findingsForEdit(asCache, gateway)).map((f) => f.code).filter((c) => c === 'IST0101' || c === 'IST0161')).toEqual([]);
+    // A console that may not list Secrets (or has not yet) does not call every credential missing.
+    cache.secretsListed = false;
+    cache.change([ingress, gateway]);
+    expect(await about()).toEqual([]);
+    cache.secretsListed = true;
+    cache.change([ingress, gateway]);
+    expect(await about()).toEqual(['IST0101 Referenced credentialName not found: "shop-cert"']);
   });
 
   it('keeps the event loop free while a 10,000-resource mesh is analyzed', async () => {

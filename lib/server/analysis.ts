@@ -115,7 +115,7 @@ function startWorker(st: State): Worker | undefined {
 function syncOf(st: State, cache: ClusterCache): WorkerSync {
   const now = new Map<string, K8sObject>();
   const upserts: Array<[string, K8sObject]> = [];
-  for (const o of cache.allObjects()) {
+  for (const o of objectsOf(cache)) {
     const id = resourceId(o);
     now.set(id, o);
     if (st.sent.get(id) !== o) upserts.push([id, o]);
@@ -139,13 +139,25 @@ function syncOf(st: State, cache: ClusterCache): WorkerSync {
   return sync;
 }
 
-/** Kinds the cache may not list (RBAC), as AnalyzeOptions.unreadKinds spells them: analyzers that need them are skipped. */
+/** What the analysis reads: the mesh, and the Secrets as metadata only (whether a credentialName exists). */
+function objectsOf(cache: ClusterCache): K8sObject[] {
+  const objects = cache.allObjects();
+  for (const s of cache.secretNames()) objects.push(s);
+  return objects;
+}
+
+/**
+ * Kinds the cache may not list (RBAC), as AnalyzeOptions.unreadKinds spells them:
+ * analyzers that need them are skipped. Secrets too, until they are listed (or when
+ * they may not be), so that no credentialName reads as missing for want of a list.
+ */
 function forbiddenKinds(cache: ClusterCache): string[] {
   const out: string[] = [];
   for (const key of cache.getStatus().forbidden) {
     const k = unreadKindOf(parseTypeKey(key));
     if (k) out.push(k);
   }
+  if (!cache.secretsReadable()) out.push('Secret');
   return out;
 }
 
@@ -176,7 +188,7 @@ async function run(st: State, cache: ClusterCache, edit?: K8sObject): Promise<{ 
     }
   }
   const t0 = performance.now();
-  const objects = cache.allObjects();
+  const objects = objectsOf(cache);
   const cm = cache.meshConfigMap();
   const forbidden = forbiddenKinds(cache);
   const findings = edit ? findingsForObject(objects, edit, cm, crdsOf(st, cache), forbidden) : analyzeMesh(objects, cm, crdsOf(st, cache), forbidden);

@@ -10,10 +10,10 @@ import 'server-only';
 import type { TlsSecretsResponse } from '../contracts/forms';
 import { KubeApiError } from '../k8s/errors';
 import { kubeConfigFor } from '../k8s/kubeconfig';
-import { kubeRequest } from '../k8s/request';
+import { kubeRequest, METADATA_LIST_ACCEPT } from '../k8s/request';
 
 /** Only the metadata-only list is acceptable (no ",application/json" fallback). */
-export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export { METADATA_LIST_ACCEPT };
 
 interface MetadataList {
   kind?: string;

@@ -20,6 +20,8 @@ function toServerEvent(e: CacheEvent): ServerEvent | null {
       return { type: 'status', status: e.status };
     case 'KINDS':
       return { type: 'kinds', kinds: e.kinds.map(toKindSummary) };
+    case 'SECRETS':
+      return { type: 'reanalyze' };
     default:
       return { type: 'change', change: e.type, typeKey: e.typeKey, object: stripManagedFields(e.object) };
   }

@@ -108,6 +108,8 @@ export interface ContextInit {
   defaults?: readonly K8sObject[];
   /** Input as written, for objects whose metadata the engine had to coerce (see normalizeObjects). */
   originals?: ReadonlyMap<K8sObject, unknown>;
+  /** AnalyzeOptions.metadataOnlyKinds. */
+  metadataOnlyKinds?: readonly string[];
 }
 
 export class AnalysisContext {
@@ -119,6 +121,8 @@ export class AnalysisContext {
   readonly domainSuffix: string;
   readonly schemas?: SchemaIndex;
   readonly now: number;
+  /** Kinds whose objects hold metadata only (AnalyzeOptions.metadataOnlyKinds): their contents are unknown, not empty. */
+  readonly metadataOnly: ReadonlySet<string>;
   private readonly byGk = new Map<string, K8sObject[]>();
   private readonly byName = new Map<string, K8sObject>();
   private readonly memo = new Map<string, unknown>();
@@ -139,6 +143,7 @@ export class AnalysisContext {
     this.meshNetworks = init.meshNetworks;
     this.schemas = init.schemas;
     this.now = init.now ?? Date.now();
+    this.metadataOnly = new Set(init.metadataOnlyKinds ?? []);
     this.defaults = new Set(init.defaults ?? []);
     this.originals = init.originals ?? new Map();
     this.rootNamespace = str(this.meshConfig.rootNamespace) || DEFAULT_ROOT_NAMESPACE;

@@ -220,6 +220,7 @@ export function analyze(objects: readonly unknown[], options: AnalyzeOptions = {
     now: options.now,
     defaults,
     originals,
+    metadataOnlyKinds: options.metadataOnlyKinds,
   });
   const analyzers = options.analyzers ? resolveAnalyzers(options.analyzers) : defaultAnalyzers();
   const unread = new Set(options.unreadKinds ?? []);

@@ -67,6 +67,11 @@ export interface AnalyzeOptions {
    * every reference to one as not found.
    */
   unreadKinds?: readonly string[];
+  /**
+   * Kinds whose objects carry metadata only (the console's Secrets: name, namespace,
+   * labels, never data). Analyzers check that they exist, not what they hold.
+   */
+  metadataOnlyKinds?: readonly string[];
   /** Told of each analyzer skipped for unreadKinds, with the kinds it lacked. */
   onSkip?: (analyzer: string, kinds: readonly string[]) => void;
   /** Called before each analyzer runs and once at the end (with undefined); used by the benchmark to sample memory. */

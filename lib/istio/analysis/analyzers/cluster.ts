@@ -21,7 +21,8 @@ export const meshNetworksAnalyzer: Analyzer = {
   requires: ['Secret'],
   run(ctx) {
     const networks = ctx.meshNetworks?.networks;
-    if (!networks) return [];
+    // The registries are the keys of the remote Secrets' data: unknown when Secrets hold metadata only.
+    if (!networks || ctx.metadataOnly.has('Secret')) return [];
     const registries = new Set(KNOWN_REGISTRIES);
     for (const s of ctx.core('Secret')) {
       if (s.metadata.labels?.['istio/multiCluster'] !== 'true') continue;

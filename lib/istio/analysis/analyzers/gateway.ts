@@ -152,6 +152,8 @@ export const secretAnalyzer: Analyzer = {
             out.push(ctx.finding('IST0101', gw, ['credentialName', cn], path));
             return;
           }
+          // Metadata only (the console's Secrets): it exists; what it holds is not known here.
+          if (ctx.metadataOnly.has('Secret')) return;
           if (credentialProblem(secret, ctx.now)) {
             out.push(ctx.finding('IST0161', gw, [gw.metadata.name, nsOf(gw)], path));
           }
